@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
+  // Type-checking is done once by `tsc --noEmit` in `npm test`; the transform only strips types.
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+};

@@ -1,0 +1,64 @@
+import { App, Chart } from 'cdk8s';
+import { ExposeClusterIpExercise } from './expose-cluster-ip-exercise';
+import { ExposeNodePortExercise } from './expose-node-port-exercise';
+import { PodExercise } from './pod-exercise';
+import { ServiceEndpointsExercise } from './service-endpoints-exercise';
+import { SharedProcessNamespaceExercise } from './shared-process-namespace-exercise';
+
+/** One practice exercise: how to build its chart and how to describe it. */
+export interface Exercise {
+  /** Chart id; also the dist file name (`<id>.k8s.yaml`), so `ls dist/` reads in apply order. */
+  readonly id: string;
+  /** English title. */
+  readonly title: string;
+  /** The heading or line of the practice notes the exercise comes from (Korean, as written). */
+  readonly notes: string;
+  /** The kubectl commands the chart corresponds to. */
+  readonly kubectl: string;
+  /** Adds the exercise's chart to an app. */
+  readonly build: (app: App, id: string) => Chart;
+}
+
+/** Every exercise, in apply order. */
+export const EXERCISES: readonly Exercise[] = [
+  {
+    id: '01-pod',
+    title: 'A pod',
+    notes: 'pod 와 pause image',
+    kubectl: 'kubectl run nginx --image=nginxinc/nginx-unprivileged:1.27-alpine --port=8080',
+    build: (app, id) => new PodExercise(app, id),
+  },
+  {
+    id: '02-expose-clusterip',
+    title: 'Expose a pod as a ClusterIP Service',
+    notes: 'Service, EndPoint — kubectl expose pod nginx --type=ClusterIP',
+    kubectl: 'kubectl run web ... && kubectl expose pod web --type=ClusterIP --port=80 --target-port=8080',
+    build: (app, id) => new ExposeClusterIpExercise(app, id),
+  },
+  {
+    id: '03-expose-nodeport',
+    title: 'Expose a pod as a NodePort Service',
+    notes: 'Service, EndPoint — kubectl expose pod nginx --type=NodePort',
+    kubectl: 'kubectl run web-nodeport ... && kubectl expose pod web-nodeport --type=NodePort --port=80 --target-port=8080',
+    build: (app, id) => new ExposeNodePortExercise(app, id),
+  },
+  {
+    id: '04-service-endpoints',
+    title: 'A Service with hand-made Endpoints (SEP)',
+    notes: 'SEP(Service End Point)',
+    kubectl: 'kubectl create service clusterip external-db --tcp=5432:5432 (then remove the selector) + an Endpoints/EndpointSlice manifest',
+    build: (app, id) => new ServiceEndpointsExercise(app, id),
+  },
+  {
+    id: '05-shared-process-namespace',
+    title: 'Share the process namespace between the containers of a pod',
+    notes: 'Pod와 Container 사이의 Process Namespace 공유',
+    kubectl: 'kubectl apply -f (the task\'s share-process-namespace.yaml); kubectl attach -it nginx-shared -c shell',
+    build: (app, id) => new SharedProcessNamespaceExercise(app, id),
+  },
+];
+
+/** Adds every exercise chart to `app`, in apply order. */
+export function addExercises(app: App): Chart[] {
+  return EXERCISES.map((exercise) => exercise.build(app, exercise.id));
+}

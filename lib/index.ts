@@ -1,0 +1,21 @@
+/**
+ * k8s-practice-constructs: typed cdk8s constructs for Kubernetes practice exercises.
+ * Everything another repository may import is exported here.
+ */
+export * from './images';
+export * from './pod/pod-target';
+export * from './pod/restricted-defaults';
+export * from './pod/run-pod';
+export * from './pod/shared-process-namespace-pod';
+export * from './service/expose-type';
+export * from './service/pod-service';
+export * from './service/exposed-pod';
+export * from './service/service-endpoints';
+export * from './util/k8s-syntax';
+export * from './app/atomic-synth';
+export * from './exercises/catalog';
+export * from './exercises/pod-exercise';
+export * from './exercises/expose-cluster-ip-exercise';
+export * from './exercises/expose-node-port-exercise';
+export * from './exercises/service-endpoints-exercise';
+export * from './exercises/shared-process-namespace-exercise';

@@ -1,0 +1,72 @@
+/**
+ * Defaults that let a container pass the `restricted` Pod Security Standard
+ * and fit a project's ResourceQuota, shared by every pod this library makes.
+ */
+import { k8s } from 'cdk8s-plus-28';
+
+/**
+ * Container securityContext that satisfies the `restricted` profile:
+ * no privilege escalation, every capability dropped, non-root, RuntimeDefault
+ * seccomp, and a read-only root filesystem (writable paths are emptyDirs).
+ */
+export function restrictedContainerSecurityContext(runAsUser?: number): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Pod securityContext for the `restricted` profile. */
+export function restrictedPodSecurityContext(): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Requests and limits for a small practice container (an idle web server or shell). */
+export interface ContainerSize {
+  /** CPU request, e.g. `50m`. */
+  readonly cpuRequest: string;
+  /** Memory request, e.g. `32Mi`. */
+  readonly memoryRequest: string;
+  /** CPU limit. */
+  readonly cpuLimit: string;
+  /** Memory limit. */
+  readonly memoryLimit: string;
+}
+
+/** The size every practice container gets unless told otherwise. */
+export const SMALL_CONTAINER: ContainerSize = {
+  cpuRequest: '50m',
+  memoryRequest: '32Mi',
+  cpuLimit: '200m',
+  memoryLimit: '128Mi',
+};
+
+export function containerResources(size: ContainerSize = SMALL_CONTAINER): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(size.cpuRequest), memory: k8s.Quantity.fromString(size.memoryRequest) },
+    limits: { cpu: k8s.Quantity.fromString(size.cpuLimit), memory: k8s.Quantity.fromString(size.memoryLimit) },
+  };
+}
+
+/** The volume name used for a writable path: `/var/cache/nginx` -> `var-cache-nginx`. */
+export function scratchVolumeName(path: string): string {
+  return path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'root';
+}
+
+/**
+ * An emptyDir volume per writable path, with the matching mounts.
+ * A read-only root filesystem needs these for pid files, caches and temp files.
+ */
+export function writableScratch(paths: readonly string[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  return {
+    volumes: paths.map((path) => ({ name: scratchVolumeName(path), emptyDir: {} })),
+    mounts: paths.map((mountPath) => ({ name: scratchVolumeName(mountPath), mountPath })),
+  };
+}

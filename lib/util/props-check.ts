@@ -1,0 +1,80 @@
+/**
+ * Prop checks for constructs. Each throws one Error naming the construct path,
+ * the field, the rejected value and what is allowed, so a bad prop stops the
+ * synth before any YAML is written.
+ */
+import { IConstruct } from 'constructs';
+import {
+  DNS1035_LABEL_RULE, DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE, NODE_PORT_RULE, PORT_NAME_RULE, PORT_RULE,
+  isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, isNodePort, isPortName, isPortNumber,
+} from './k8s-syntax';
+
+/** Renders a rejected value for an error message; NaN and undefined stay readable. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || value === undefined || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws the library's standard "invalid prop" error. */
+export function invalidProp(scope: IConstruct, field: string, value: unknown, allowed: string): never {
+  throw new Error(`${scope.node.path}: invalid ${field} ${describeValue(value)}; expected ${allowed}`);
+}
+
+export function checkDnsLabel(scope: IConstruct, field: string, value: unknown): string {
+  if (!isDnsLabel(value)) invalidProp(scope, field, value, DNS_LABEL_RULE);
+  return value;
+}
+
+export function checkDnsSubdomain(scope: IConstruct, field: string, value: unknown): string {
+  if (!isDnsSubdomain(value)) invalidProp(scope, field, value, DNS_SUBDOMAIN_RULE);
+  return value;
+}
+
+export function checkPort(scope: IConstruct, field: string, value: unknown): number {
+  if (!isPortNumber(value)) invalidProp(scope, field, value, PORT_RULE);
+  return value;
+}
+
+export function checkNodePort(scope: IConstruct, field: string, value: unknown): number {
+  if (!isNodePort(value)) invalidProp(scope, field, value, NODE_PORT_RULE);
+  return value;
+}
+
+export function checkPortName(scope: IConstruct, field: string, value: unknown): string {
+  if (!isPortName(value)) invalidProp(scope, field, value, PORT_NAME_RULE);
+  return value;
+}
+
+export function checkLabels(scope: IConstruct, field: string, labels: unknown): Record<string, string> {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    invalidProp(scope, field, labels, 'an object of label key to label value');
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    if (!isLabelKey(key)) invalidProp(scope, `${field} key`, key, LABEL_KEY_RULE);
+    if (!isLabelValue(value)) invalidProp(scope, `${field}["${key}"]`, value, LABEL_VALUE_RULE);
+  }
+  return labels as Record<string, string>;
+}
+
+/** A container image reference: a non-empty string without whitespace. */
+export function checkImage(scope: IConstruct, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || /\s/.test(value)) {
+    invalidProp(scope, field, value, 'a non-empty image reference without whitespace, e.g. "docker.io/library/busybox:1.36"');
+  }
+  return value;
+}
+
+/** One of a closed set of strings (for JavaScript callers that bypass the TypeScript type). */
+export function checkOneOf<T extends string>(scope: IConstruct, field: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) invalidProp(scope, field, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  return value as T;
+}
+
+export function checkDns1035Label(scope: IConstruct, field: string, value: unknown): string {
+  if (!isDns1035Label(value)) invalidProp(scope, field, value, DNS1035_LABEL_RULE);
+  return value;
+}
