@@ -19,3 +19,5 @@ export * from './exercises/expose-cluster-ip-exercise';
 export * from './exercises/expose-node-port-exercise';
 export * from './exercises/service-endpoints-exercise';
 export * from './exercises/shared-process-namespace-exercise';
+export * from './util/external-refs';
+export * from './util/cluster-scoped';
