@@ -1,6 +1,9 @@
-import { App, Chart } from 'cdk8s';
+import { App } from 'cdk8s';
+import { Project } from '../project/project';
+import { EnvironmentExercise } from './environment-exercise';
 import { ExposeClusterIpExercise } from './expose-cluster-ip-exercise';
 import { ExposeNodePortExercise } from './expose-node-port-exercise';
+import { NetworkPolicyExercise } from './network-policy-exercise';
 import { PodExercise } from './pod-exercise';
 import { ServiceEndpointsExercise } from './service-endpoints-exercise';
 import { SharedProcessNamespaceExercise } from './shared-process-namespace-exercise';
@@ -16,7 +19,7 @@ export interface Exercise {
   /** The kubectl commands the chart corresponds to. */
   readonly kubectl: string;
   /** Adds the exercise's chart to an app. */
-  readonly build: (app: App, id: string) => Chart;
+  readonly build: (app: App, id: string) => Project;
 }
 
 /** Every exercise, in apply order. */
@@ -32,14 +35,14 @@ export const EXERCISES: readonly Exercise[] = [
     id: '02-expose-clusterip',
     title: 'Expose a pod as a ClusterIP Service',
     notes: 'Service, EndPoint — kubectl expose pod nginx --type=ClusterIP',
-    kubectl: 'kubectl run web ... && kubectl expose pod web --type=ClusterIP --port=80 --target-port=8080',
+    kubectl: 'kubectl run nginx ... && kubectl expose pod nginx --type=ClusterIP --port=80 --target-port=8080',
     build: (app, id) => new ExposeClusterIpExercise(app, id),
   },
   {
     id: '03-expose-nodeport',
     title: 'Expose a pod as a NodePort Service',
     notes: 'Service, EndPoint — kubectl expose pod nginx --type=NodePort',
-    kubectl: 'kubectl run web-nodeport ... && kubectl expose pod web-nodeport --type=NodePort --port=80 --target-port=8080',
+    kubectl: 'kubectl run nginx ... && kubectl expose pod nginx --type=NodePort --port=80 --target-port=8080',
     build: (app, id) => new ExposeNodePortExercise(app, id),
   },
   {
@@ -53,12 +56,26 @@ export const EXERCISES: readonly Exercise[] = [
     id: '05-shared-process-namespace',
     title: 'Share the process namespace between the containers of a pod',
     notes: 'Pod와 Container 사이의 Process Namespace 공유',
-    kubectl: 'kubectl apply -f (the task\'s share-process-namespace.yaml); kubectl attach -it nginx-shared -c shell',
+    kubectl: 'kubectl apply -f share-process-namespace.yaml (the Kubernetes task); kubectl attach -it nginx -c shell',
     build: (app, id) => new SharedProcessNamespaceExercise(app, id),
+  },
+  {
+    id: '06-environment',
+    title: 'Environment configuration inside a container',
+    notes: '동일한 컨테이너에서 환경설정',
+    kubectl: 'kubectl create configmap env-demo-config --from-literal=APP_COLOR=blue ... && kubectl set env pod/env-demo --from=configmap/env-demo-config',
+    build: (app, id) => new EnvironmentExercise(app, id),
+  },
+  {
+    id: '07-network-policy',
+    title: 'NetworkPolicy: one client may reach the web pod, another may not',
+    notes: 'kube-proxy — networkPolicy, service 관련 제어; table ip nat / table ip filter',
+    kubectl: 'kubectl create -f networkpolicy.yaml (no kubectl generator exists for NetworkPolicy)',
+    build: (app, id) => new NetworkPolicyExercise(app, id),
   },
 ];
 
 /** Adds every exercise chart to `app`, in apply order. */
-export function addExercises(app: App): Chart[] {
+export function addExercises(app: App): Project[] {
   return EXERCISES.map((exercise) => exercise.build(app, exercise.id));
 }

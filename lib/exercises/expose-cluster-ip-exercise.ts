@@ -1,13 +1,17 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Project } from '../project/project';
 import { ExposedPod } from '../service/exposed-pod';
 
-/** Exercise: a pod exposed inside the cluster, `kubectl expose pod web --port=80 --target-port=8080`. */
-export class ExposeClusterIpExercise extends Chart {
+/**
+ * Exercise: a pod exposed inside the cluster,
+ * `kubectl expose pod nginx --port=80 --target-port=8080`, in namespace `expose-clusterip`.
+ * The project's allow-same-namespace policy lets the namespace's own pods reach it.
+ */
+export class ExposeClusterIpExercise extends Project {
   public readonly web: ExposedPod;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, props);
-    this.web = new ExposedPod(this, 'web', { name: 'web', type: 'ClusterIP', servicePort: 80, targetPort: 8080 });
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'expose-clusterip' });
+    this.web = new ExposedPod(this, 'nginx', { name: 'nginx', type: 'ClusterIP', servicePort: 80, targetPort: 8080 });
   }
 }

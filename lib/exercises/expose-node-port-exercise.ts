@@ -1,5 +1,6 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AllowIngressPolicy } from '../network/allow-ingress-policy';
+import { Project } from '../project/project';
 import { ExposedPod } from '../service/exposed-pod';
 
 /** The node port the NodePort exercise pins, so the learner knows where to point a browser. */
@@ -7,19 +8,22 @@ export const EXERCISE_NODE_PORT = 30080;
 
 /**
  * Exercise: a pod reachable from outside the cluster on every node's port
- * 30080, `kubectl expose pod web-nodeport --type=NodePort --port=80 --target-port=8080`.
+ * 30080, `kubectl expose pod nginx --type=NodePort --port=80 --target-port=8080`,
+ * in namespace `expose-nodeport`.
  */
-export class ExposeNodePortExercise extends Chart {
+export class ExposeNodePortExercise extends Project {
   public readonly web: ExposedPod;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, props);
-    this.web = new ExposedPod(this, 'web', {
-      name: 'web-nodeport',
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'expose-nodeport' });
+    this.web = new ExposedPod(this, 'nginx', {
+      name: 'nginx',
       type: 'NodePort',
       servicePort: 80,
       targetPort: 8080,
       nodePort: EXERCISE_NODE_PORT,
     });
+    // The project denies ingress by default; NodePort clients come from outside the namespace.
+    new AllowIngressPolicy(this, 'allow-nodeport', { name: 'nginx-from-anywhere', to: this.web.pod, fromAnywhere: true });
   }
 }

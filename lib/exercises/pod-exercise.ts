@@ -1,13 +1,13 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RunPod } from '../pod/run-pod';
+import { Project } from '../project/project';
 
-/** Exercise: a single pod, as `kubectl run nginx --image=... --port=8080` makes it. */
-export class PodExercise extends Chart {
+/** Exercise: a single pod, as `kubectl run nginx --image=... --port=8080` makes it, in namespace `pod-basics`. */
+export class PodExercise extends Project {
   public readonly pod: RunPod;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'pod-basics' });
     this.pod = new RunPod(this, 'nginx', { name: 'nginx' });
   }
 }

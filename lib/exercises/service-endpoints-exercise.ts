@@ -1,18 +1,18 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Project } from '../project/project';
 import { ServiceEndpoints } from '../service/service-endpoints';
 
 /**
  * Exercise: "SEP" (Service End Point), a Service named `external-db` whose
- * endpoints are written by hand: a PostgreSQL server outside the cluster.
- * The addresses are from the documentation ranges (RFC 5737 / RFC 3849):
- * replace them with a real server to connect.
+ * endpoints are written by hand: a PostgreSQL server outside the cluster, in
+ * namespace `service-endpoints`. The addresses are from the documentation
+ * range 192.0.2.0/24 (RFC 5737): replace them with a real server to connect.
  */
-export class ServiceEndpointsExercise extends Chart {
+export class ServiceEndpointsExercise extends Project {
   public readonly database: ServiceEndpoints;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'service-endpoints' });
     this.database = new ServiceEndpoints(this, 'external-db', {
       name: 'external-db',
       addresses: ['192.0.2.10', '192.0.2.11'],

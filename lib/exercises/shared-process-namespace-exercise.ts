@@ -1,17 +1,22 @@
-import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SharedProcessNamespacePod } from '../pod/shared-process-namespace-pod';
+import { Project } from '../project/project';
 
 /**
  * Exercise: Pod와 Container 사이의 Process Namespace 공유 (share the process
- * namespace between the containers of a pod); `ps ax` in the shell shows
- * `/pause` as PID 1.
+ * namespace between the containers of a pod), in namespace `shared-pid`;
+ * `ps ax` in the shell shows `/pause` as PID 1.
+ *
+ * The namespace stays `restricted`: the shell runs as nginx's uid, so it can
+ * list and signal nginx without the SYS_PTRACE capability the Kubernetes task
+ * adds. Turning on `shellPtraceCapability` would need `podSecurity: 'privileged'`,
+ * since neither restricted nor baseline allows SYS_PTRACE.
  */
-export class SharedProcessNamespaceExercise extends Chart {
+export class SharedProcessNamespaceExercise extends Project {
   public readonly pod: SharedProcessNamespacePod;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, props);
-    this.pod = new SharedProcessNamespacePod(this, 'nginx', { name: 'nginx-shared' });
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: 'shared-pid' });
+    this.pod = new SharedProcessNamespacePod(this, 'nginx', { name: 'nginx' });
   }
 }

@@ -1,0 +1,158 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { Images, NOBODY_UID } from '../images';
+import { declareExternalRefs } from '../util/external-refs';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp } from '../util/props-check';
+import { IPodTarget, PodPort } from './pod-target';
+import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './restricted-defaults';
+
+/** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */
+export interface SecretReference {
+  /** The Secret's name. */
+  readonly name: string;
+  /** Keys the pod reads; each becomes an env variable of the same name and a file. */
+  readonly keys: string[];
+}
+
+/** Props of {@link ConfiguredPod}. */
+export interface ConfiguredPodProps {
+  /** Pod name; the ConfigMap is named `<name>-config`. */
+  readonly name: string;
+  /**
+   * Settings written into the ConfigMap (key -> value). Keys must be valid
+   * environment variable names so `envFrom` imports every one.
+   */
+  readonly settings: { readonly [key: string]: string };
+  /**
+   * The Secret the pod reads. Its values never appear in the output: create
+   * it with `kubectl create secret generic NAME --from-literal=KEY=...`.
+   */
+  readonly secret: SecretReference;
+  /**
+   * Image of the container; it needs `sh`, `env` and `sleep`.
+   * @default Images.shell
+   */
+  readonly image?: string;
+  /**
+   * Where the ConfigMap's keys appear as files.
+   * @default '/etc/config'
+   */
+  readonly configMountPath?: string;
+  /**
+   * Where the Secret's keys appear as files (mode 0400).
+   * @default '/etc/secret'
+   */
+  readonly secretMountPath?: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Environment configuration for a container (동일한 컨테이너에서 환경설정),
+ * every way Kubernetes offers at once:
+ * 1. single variables with `valueFrom` (`configMapKeyRef`, `secretKeyRef`),
+ * 2. `envFrom` the whole ConfigMap (prefixed `CONFIG_` to tell them apart),
+ * 3. the ConfigMap and the Secret mounted as files,
+ * 4. the downward API: pod name, namespace, POD IP, node name and the node's
+ *    INTERNAL IP (`status.hostIP`).
+ *
+ * The container prints its environment and files, then sleeps:
+ * `kubectl logs NAME` shows the result.
+ */
+export class ConfiguredPod extends Construct implements IPodTarget {
+  public readonly apiObject: k8s.KubePod;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly name: string;
+  public readonly labels: { readonly [key: string]: string };
+  public readonly ports: readonly PodPort[] = [];
+  public readonly configMapName: string;
+
+  constructor(scope: Construct, id: string, props: ConfiguredPodProps) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'name', props?.name);
+    this.labels = { run: this.name };
+    this.configMapName = `${this.name}-config`;
+    const image = checkImage(this, 'image', props.image ?? Images.shell);
+    const settings = this.checkSettings(props.settings);
+    const secret = this.checkSecret(props.secret);
+    const clash = secret.keys.find((key) => key in settings);
+    if (clash !== undefined) invalidProp(this, 'secret.keys', clash, 'keys that are not also settings keys (both become env variables)');
+    const configPath = this.checkPath('configMountPath', props.configMountPath ?? '/etc/config');
+    const secretPath = this.checkPath('secretMountPath', props.secretMountPath ?? '/etc/secret');
+    if (configPath === secretPath) invalidProp(this, 'secretMountPath', secretPath, 'a path other than configMountPath');
+
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: { name: this.configMapName },
+      data: { ...settings },
+    });
+
+    const settingKeys = Object.keys(settings).sort();
+    const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
+    this.apiObject = new k8s.KubePod(this, 'Resource', {
+      metadata: { name: this.name, labels: { ...this.labels } },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: restrictedPodSecurityContext(),
+        containers: [{
+          name: this.name,
+          image,
+          command: ['sh', '-c', `env | sort; ls -l ${configPath} ${secretPath}; exec sleep 86400`],
+          env: [
+            // 1. one key at a time
+            ...settingKeys.map((key) => ({ name: key, valueFrom: { configMapKeyRef: { name: this.configMapName, key } } })),
+            ...secret.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret.name, key } } })),
+            // 4. the downward API
+            { name: 'POD_NAME', ...fieldRef('metadata.name') },
+            { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
+            { name: 'POD_IP', ...fieldRef('status.podIP') },
+            { name: 'NODE_NAME', ...fieldRef('spec.nodeName') },
+            { name: 'NODE_INTERNAL_IP', ...fieldRef('status.hostIP') },
+          ],
+          // 2. the whole map
+          envFrom: [{ prefix: 'CONFIG_', configMapRef: { name: this.configMapName } }],
+          // 3. files
+          volumeMounts: [
+            { name: 'config', mountPath: configPath, readOnly: true },
+            { name: 'secret', mountPath: secretPath, readOnly: true },
+          ],
+          resources: containerResources(),
+          securityContext: restrictedContainerSecurityContext(NOBODY_UID),
+        }],
+        volumes: [
+          { name: 'config', configMap: { name: this.configMapName } },
+          { name: 'secret', secret: { secretName: secret.name, defaultMode: 0o400 } },
+        ],
+        restartPolicy: 'Always',
+      },
+    });
+    declareExternalRefs(this.apiObject, [{ kind: 'Secret', name: secret.name }]);
+  }
+
+  private checkSettings(settings: { readonly [key: string]: string } | undefined): { [key: string]: string } {
+    if (typeof settings !== 'object' || settings === null || Object.keys(settings).length === 0) {
+      invalidProp(this, 'settings', settings, 'an object with at least one key');
+    }
+    for (const [key, value] of Object.entries(settings)) {
+      if (!ENV_NAME.test(key)) invalidProp(this, 'settings key', key, 'an environment variable name: letters, digits and "_", not starting with a digit');
+      if (typeof value !== 'string') invalidProp(this, `settings["${key}"]`, value, 'a string');
+    }
+    return { ...settings };
+  }
+
+  private checkSecret(secret: SecretReference | undefined): SecretReference {
+    if (!secret) invalidProp(this, 'secret', secret, 'a Secret reference { name, keys }');
+    checkDnsSubdomain(this, 'secret.name', secret.name);
+    if (!Array.isArray(secret.keys) || secret.keys.length === 0) invalidProp(this, 'secret.keys', secret.keys, 'at least one key');
+    for (const key of secret.keys) {
+      if (typeof key !== 'string' || !ENV_NAME.test(key)) invalidProp(this, 'secret.keys', key, 'environment variable names such as "DB_PASSWORD"');
+    }
+    const duplicate = secret.keys.find((key, i) => secret.keys.indexOf(key) !== i);
+    if (duplicate !== undefined) invalidProp(this, 'secret.keys', duplicate, 'each key once');
+    return secret;
+  }
+
+  private checkPath(field: string, path: string): string {
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/') invalidProp(this, field, path, 'an absolute path below /, e.g. "/etc/config"');
+    return path;
+  }
+}

@@ -1,0 +1,32 @@
+/** The ResourceQuota of a project: totals over all its pods. */
+export interface ProjectQuota {
+  /** Sum of CPU requests, e.g. `1`. */
+  readonly requestsCpu: string;
+  /** Sum of memory requests, e.g. `1Gi`. */
+  readonly requestsMemory: string;
+  /** Sum of CPU limits. */
+  readonly limitsCpu: string;
+  /** Sum of memory limits. */
+  readonly limitsMemory: string;
+  /** Number of pods. */
+  readonly pods: number;
+  /**
+   * Sum of PersistentVolumeClaim storage requests.
+   * @default no storage quota
+   */
+  readonly requestsStorage?: string;
+  /**
+   * Number of PersistentVolumeClaims.
+   * @default no claim-count quota
+   */
+  readonly persistentVolumeClaims?: number;
+}
+
+/** Room for a handful of small practice pods. */
+export const SMALL_PROJECT_QUOTA: ProjectQuota = {
+  requestsCpu: '1',
+  requestsMemory: '1Gi',
+  limitsCpu: '2',
+  limitsMemory: '2Gi',
+  pods: 10,
+};

@@ -1,0 +1,182 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { ContainerSize, SMALL_CONTAINER } from '../pod/restricted-defaults';
+import { markClusterScoped } from '../util/cluster-scoped';
+import { checkDnsLabel, checkOneOf, invalidProp } from '../util/props-check';
+import { QUANTITY_RULE, isQuantity, quantityToNumber } from '../util/resource-quantity';
+import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from './pod-security-level';
+import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
+
+const PROJECT_SYMBOL = Symbol.for('k8s-practice-constructs.Project');
+
+/** Props of {@link Project}. */
+export interface ProjectProps {
+  /** The namespace: one project per namespace ("namespace 당 프로젝트 1개"). */
+  readonly namespace: string;
+
+  /**
+   * Pod Security Standard the namespace enforces.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: PodSecurityLevel;
+
+  /**
+   * Level Pod Security Admission warns about (on `kubectl apply`) and audits.
+   * @default 'restricted', so a relaxed project still shows what breaks the strictest level
+   */
+  readonly podSecurityWarn?: PodSecurityLevel;
+
+  /**
+   * ResourceQuota of the project.
+   * @default SMALL_PROJECT_QUOTA (1 CPU / 1Gi requested, 2 CPU / 2Gi limits, 10 pods)
+   */
+  readonly quota?: ProjectQuota;
+
+  /**
+   * Requests and limits the LimitRange gives containers that set none, so
+   * such pods are still admitted under the quota.
+   * @default SMALL_CONTAINER
+   */
+  readonly containerDefaults?: ContainerSize;
+
+  /**
+   * Let every pod of the namespace reach every other pod of it. Turn off when
+   * the project's own NetworkPolicies should decide who talks to whom.
+   * @default true
+   */
+  readonly allowSameNamespace?: boolean;
+}
+
+/** Names of the objects every project makes, for `kubectl get -n NS ...`. */
+export const PROJECT_OBJECT_NAMES = {
+  quota: 'project-quota',
+  limitRange: 'container-defaults',
+  denyIngress: 'default-deny-ingress',
+  allowSameNamespace: 'allow-same-namespace',
+} as const;
+
+/**
+ * One project per namespace: a chart whose objects all land in its own
+ * namespace, which it declares first, with
+ * - Pod Security Admission labels (`enforce`, plus `warn`/`audit`),
+ * - a ResourceQuota and a LimitRange whose defaults let pods without
+ *   resources in under the quota,
+ * - a default-deny ingress NetworkPolicy, and (by default) one allowing
+ *   traffic between the namespace's own pods.
+ *
+ * Constructs placed in a project pick up its namespace from the chart; they
+ * never repeat it. Use {@link Project.find} to find the project of a construct.
+ */
+export class Project extends Chart {
+  /** The project that contains `construct`, or undefined when it is in none. */
+  public static find(construct: IConstruct): Project | undefined {
+    const scopes: IConstruct[] = construct.node.scopes;
+    return scopes.reverse().find(Project.isProject);
+  }
+
+  /**
+   * Whether `x` is a Project. (`instanceof` cannot tell: cdk8s's Chart
+   * overrides it so that every chart is an instance of every Chart subclass.)
+   */
+  public static isProject(x: unknown): x is Project {
+    return typeof x === 'object' && x !== null && PROJECT_SYMBOL in x;
+  }
+
+  public readonly namespaceName: string;
+  public readonly podSecurity: PodSecurityLevel;
+  public readonly quota: ProjectQuota;
+  public readonly containerDefaults: ContainerSize;
+  public readonly namespaceObject: k8s.KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: ProjectProps) {
+    super(scope, id, { namespace: props?.namespace });
+    Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
+    this.namespaceName = checkDnsLabel(this, 'namespace', props.namespace);
+    this.podSecurity = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', POD_SECURITY_LEVELS);
+    const warn = checkOneOf(this, 'podSecurityWarn', props.podSecurityWarn ?? 'restricted', POD_SECURITY_LEVELS);
+    this.quota = this.checkQuota(props.quota ?? SMALL_PROJECT_QUOTA);
+    this.containerDefaults = this.checkContainerDefaults(props.containerDefaults ?? SMALL_CONTAINER);
+
+    // Created first, so it is the first object in the chart's file.
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespaceName,
+        labels: {
+          [PSA_ENFORCE_LABEL]: this.podSecurity,
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/warn': warn,
+          'pod-security.kubernetes.io/audit': warn,
+        },
+      },
+    });
+    markClusterScoped(this.namespaceObject);
+
+    const q = this.quota;
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: PROJECT_OBJECT_NAMES.quota },
+      spec: {
+        hard: {
+          'requests.cpu': k8s.Quantity.fromString(q.requestsCpu),
+          'requests.memory': k8s.Quantity.fromString(q.requestsMemory),
+          'limits.cpu': k8s.Quantity.fromString(q.limitsCpu),
+          'limits.memory': k8s.Quantity.fromString(q.limitsMemory),
+          'pods': k8s.Quantity.fromString(String(q.pods)),
+          ...(q.requestsStorage ? { 'requests.storage': k8s.Quantity.fromString(q.requestsStorage) } : {}),
+          ...(q.persistentVolumeClaims !== undefined
+            ? { persistentvolumeclaims: k8s.Quantity.fromString(String(q.persistentVolumeClaims)) } : {}),
+        },
+      },
+    });
+
+    const d = this.containerDefaults;
+    new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: { name: PROJECT_OBJECT_NAMES.limitRange },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: k8s.Quantity.fromString(d.cpuRequest), memory: k8s.Quantity.fromString(d.memoryRequest) },
+          default: { cpu: k8s.Quantity.fromString(d.cpuLimit), memory: k8s.Quantity.fromString(d.memoryLimit) },
+        }],
+      },
+    });
+
+    new k8s.KubeNetworkPolicy(this, 'DenyIngress', {
+      metadata: { name: PROJECT_OBJECT_NAMES.denyIngress },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    if (props.allowSameNamespace ?? true) {
+      new k8s.KubeNetworkPolicy(this, 'AllowSameNamespace', {
+        metadata: { name: PROJECT_OBJECT_NAMES.allowSameNamespace },
+        spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+      });
+    }
+  }
+
+  private checkQuota(quota: ProjectQuota): ProjectQuota {
+    for (const key of ['requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory', 'requestsStorage'] as const) {
+      const value = quota[key];
+      if ((key !== 'requestsStorage' || value !== undefined) && !isQuantity(value)) invalidProp(this, `quota.${key}`, value, QUANTITY_RULE);
+    }
+    for (const key of ['pods', 'persistentVolumeClaims'] as const) {
+      const value = quota[key];
+      if ((key === 'pods' || value !== undefined) && (!Number.isInteger(value) || (value as number) < 0)) {
+        invalidProp(this, `quota.${key}`, value, 'a whole number of objects, 0 or more');
+      }
+    }
+    return quota;
+  }
+
+  private checkContainerDefaults(size: ContainerSize): ContainerSize {
+    for (const key of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const) {
+      if (!isQuantity(size[key])) invalidProp(this, `containerDefaults.${key}`, size[key], QUANTITY_RULE);
+    }
+    if (quantityToNumber(size.cpuRequest) > quantityToNumber(size.cpuLimit)) {
+      invalidProp(this, 'containerDefaults.cpuRequest', size.cpuRequest, `at most the CPU limit ${size.cpuLimit}`);
+    }
+    if (quantityToNumber(size.memoryRequest) > quantityToNumber(size.memoryLimit)) {
+      invalidProp(this, 'containerDefaults.memoryRequest', size.memoryRequest, `at most the memory limit ${size.memoryLimit}`);
+    }
+    return size;
+  }
+}
