@@ -24,3 +24,23 @@ export const WEB_UID = 101;
 
 /** `nobody`: a non-root user for images whose default user is root (busybox). */
 export const NOBODY_UID = 65534;
+
+/**
+ * Gogs, the "next" image: runs `gogs web` as uid/gid 1000 (`git`) without a
+ * process supervisor or OpenSSH, so it fits the restricted profile; SSH is
+ * served by Gogs' built-in server. Data lives under /data.
+ */
+export const GOGS_IMAGE = 'docker.io/gogs/gogs:next-0.14.3';
+
+/** Numeric user and group of {@link GOGS_IMAGE} (`git`). */
+export const GOGS_UID = 1000;
+
+/**
+ * The Docker registry (distribution 2.8.3, the last 2.x release). The stock
+ * image runs as root; nothing in it needs root (port 5000, one data
+ * directory), so the library runs it as {@link REGISTRY_UID}.
+ */
+export const REGISTRY_IMAGE = 'docker.io/library/registry:2.8.3';
+
+/** Non-root uid (and gid) the registry runs as; the data volume gets it as fsGroup. */
+export const REGISTRY_UID = 1000;
