@@ -29,3 +29,5 @@ export * from './network/allow-ingress-policy';
 export * from './pod/configured-pod';
 export * from './exercises/environment-exercise';
 export * from './exercises/network-policy-exercise';
+export * from './graph/object-graph';
+export * from './graph/mermaid';
