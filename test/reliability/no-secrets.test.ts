@@ -1,0 +1,55 @@
+/**
+ * No secret value reaches dist/. Secrets are created out of band
+ * (`kubectl create secret ...`) and referenced by name; no synth-time
+ * variable feeds a secret value into the output.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { DIST_DIR } from '../../main';
+
+const docs = readdirSync(DIST_DIR).flatMap((file) =>
+  parseAllDocuments(readFileSync(join(DIST_DIR, file), 'utf8')).map((d, i) => ({ where: `${file}#${i}`, object: d.toJS() })));
+
+/** Every string value with the path it sits at. */
+function* strings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
+}
+
+// Shapes of credentials: PEM keys, JWTs, long hex or base64 runs (not image digests), inline passwords.
+const SUSPICIOUS: [string, RegExp][] = [
+  ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ['JWT', /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./],
+  ['hex token', /(?<![0-9a-f])[0-9a-f]{32,}(?![0-9a-f])/i],
+  ['base64 blob', /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/])/],
+  ['inline password', /\b(password|passwd|secret_key|token)\s*[=:]\s*(?!\$\{|\$\()[^\s"'${}]{4,}/i],
+];
+
+/** Image digests are long hex by design; they are not secrets. */
+const withoutDigests = (value: string) => value.replace(/sha256:[0-9a-f]{64}/g, 'sha256:<digest>');
+const looksSecret = (value: string) => SUSPICIOUS.filter(([, pattern]) => pattern.test(withoutDigests(value))).map(([what]) => what);
+
+describe('dist/ holds no secrets', () => {
+  test('there are objects to scan', () => {
+    expect(docs.length).toBeGreaterThan(10);
+  });
+
+  test('no Secret objects and no data/stringData outside ConfigMaps', () => {
+    expect(docs.filter((d) => d.object.kind === 'Secret').map((d) => d.where)).toEqual([]);
+    expect(docs.filter((d) => d.object.kind !== 'ConfigMap' && (d.object.stringData || (d.object.data && d.object.kind !== 'ConfigMap'))).map((d) => d.where)).toEqual([]);
+  });
+
+  test('no value looks like a token, key or password', () => {
+    const hits = docs.flatMap((d) => [...strings(d.object, d.where)].flatMap(([path, value]) => looksSecret(value).map((what) => `${path}: ${what}`)));
+    expect(hits).toEqual([]);
+  });
+
+  test('the scanner itself catches planted secrets', () => {
+    const planted = ['-----BEGIN RSA PRIVATE KEY-----', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.x', '356352b23fb3706a109bb50f6872f2d6', 'U2VjcmV0VmFsdWVUaGF0SXNMb25nRW5vdWdoVG9GbGFnSXQ=', 'SECRET_KEY = hunter22'];
+    for (const value of planted) expect({ value, caught: looksSecret(value).length > 0 }).toEqual({ value, caught: true });
+    const harmless = ['docker.io/library/registry@sha256:' + 'a'.repeat(64), 'SECRET_KEY = ${GOGS_SECRET_KEY}', 'token: $(REGISTRY_TOKEN)'];
+    for (const value of harmless) expect({ value, caught: looksSecret(value).length > 0 }).toEqual({ value, caught: false });
+  });
+});
