@@ -44,3 +44,32 @@ export const REGISTRY_IMAGE = 'docker.io/library/registry:2.8.3';
 
 /** Non-root uid (and gid) the registry runs as; the data volume gets it as fsGroup. */
 export const REGISTRY_UID = 1000;
+
+/**
+ * git for the clone Task: Alpine with git 2.45.2 and `/bin/sh`. The image's
+ * entrypoint is `git` and its user is root; the Task replaces the entrypoint
+ * with its script and runs it as {@link TEKTON_NONROOT_UID}.
+ */
+export const GIT_IMAGE = 'docker.io/alpine/git:2.45.2';
+
+/**
+ * kaniko, the daemonless image builder of the build-and-push Task. It must
+ * run as root (it unpacks base images into its own root filesystem), which is
+ * allowed by the `baseline` Pod Security Standard but not by `restricted`.
+ * The executor image has no shell; its binary is `/kaniko/executor`.
+ */
+export const KANIKO_IMAGE = 'gcr.io/kaniko-project/executor:v1.23.2';
+
+/**
+ * kubectl for the deploy Task, the Kubernetes project's own image of the
+ * 1.28 line (no shell; the Task calls `kubectl` directly).
+ */
+export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.28.15';
+
+/**
+ * The non-root uid the Tekton catalog's git-clone runs as (`nonroot` of the
+ * distroless images). The clone and deploy Tasks run as this uid, and a
+ * PipelineRun's `fsGroup` must be this value so the uid can write the
+ * workspace volume.
+ */
+export const TEKTON_NONROOT_UID = 65532;

@@ -2,7 +2,12 @@ import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** A Kubernetes object as synthesized (plain JSON). */
-export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 /** Builds constructs in a fresh chart and returns the synthesized objects. */
 export function synthWith(build: (chart: Chart) => void): KubeObject[] {
