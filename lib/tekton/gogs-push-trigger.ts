@@ -1,0 +1,236 @@
+import { Construct } from 'constructs';
+import { PipelineRunV1 } from '../../imports/tekton-pipelinerun-tekton.dev';
+import { SecretKeyReference, checkSecretKeyReference } from '../gogs/secret-key-reference';
+import { checkStorageSize } from '../util/quantity';
+import { checkDnsSubdomain, invalidProp } from '../util/props-check';
+import { BuildPipeline } from './build-pipeline';
+import { celString, celStringList } from './cel-literal';
+import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
+import { WebhookListener } from './webhook-listener';
+
+/** Port of the in-cluster registry Service. */
+const REGISTRY_PORT = 5000;
+
+/** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
+const ZERO_COMMIT = '0'.repeat(40);
+
+/** Props of {@link GogsPushTrigger}. */
+export interface GogsPushTriggerProps {
+  /** The Pipeline each accepted push runs. */
+  readonly pipeline: BuildPipeline;
+
+  /**
+   * EventListener name; the listener is reached at `el-<name>`.
+   * @default 'gogs-push'
+   */
+  readonly name?: string;
+
+  /**
+   * The Secret key holding the webhook token. Gogs sends it as the `token`
+   * query parameter of the webhook URL (`.../?token=<token>`), and the CEL
+   * filter compares it with `compareSecret`. The Secret is created out of
+   * band, in the listener's namespace:
+   * `kubectl create secret generic gogs-webhook-token --from-literal=token=$(openssl rand -hex 20)`.
+   * @default { name: 'gogs-webhook-token', key: 'token' }
+   */
+  readonly tokenSecret?: SecretKeyReference;
+
+  /**
+   * Registry host and port the image is pushed to.
+   * @default `registry.<namespace>.svc.cluster.local:5000`
+   */
+  readonly registryHost?: string;
+
+  /**
+   * Only pushes to these repositories (Gogs `owner/name`) start a build.
+   * @default every repository
+   */
+  readonly repositories?: string[];
+
+  /**
+   * Only pushes to these branches start a build, e.g. `['master']`.
+   * @default every branch
+   */
+  readonly branches?: string[];
+
+  /**
+   * Size of the volume each run clones into (a `volumeClaimTemplate`, so
+   * the cluster needs a default StorageClass or `storageClassName`).
+   * @default '1Gi'
+   */
+  readonly workspaceSize?: string;
+
+  /**
+   * StorageClass of that volume.
+   * @default the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/**
+ * Receives Gogs push webhooks with a Tekton Triggers EventListener and runs
+ * {@link BuildPipeline} for each accepted push.
+ *
+ * The `cel` interceptor's filter accepts only
+ * - `X-Gogs-Event: push` (tag pushes send only `create`; deletions only `delete`),
+ * - to a branch (`ref` starting with `refs/heads/`), with a 40-hex `after`,
+ * - carrying the right token in the URL query (`compareSecret` against
+ *   {@link tokenSecret}; Gogs' HMAC signature header cannot be checked by
+ *   any built-in interceptor).
+ *
+ * Overlays add `extensions.short_sha` (first 7 characters of `after`) and
+ * `extensions.image_repo` (the lower-cased `owner/name`). The TriggerBinding
+ * reads `body.repository.clone_url` and `body.after`; the TriggerTemplate
+ * creates a PipelineRun (`generateName`) that pushes
+ * `<registryHost>/<owner/name>:<short sha>`, with a fresh
+ * `volumeClaimTemplate` workspace and `fsGroup: 65532`.
+ *
+ * Gogs must be told the listener's exact hostname
+ * (`LOCAL_NETWORK_ALLOWLIST`) and URL: use {@link listenerHostname} and
+ * {@link listenerUrl}. Add a {@link ListenerNetworkPolicy} so only Gogs pods reach the listener.
+ */
+export class GogsPushTrigger extends Construct {
+  /** The EventListener with its ServiceAccount and role bindings. */
+  public readonly listener: WebhookListener;
+  public readonly binding: TriggerBinding;
+  public readonly template: TriggerTemplate;
+  /** The Secret key holding the webhook token (not emitted). */
+  public readonly tokenSecret: SecretKeyReference;
+  /** Registry host and port images are pushed to. */
+  public readonly registryHost: string;
+  /** In-cluster hostname of the listener: `el-<name>.<namespace>.svc.cluster.local`. */
+  public readonly listenerHostname: string;
+  /** The listener's URL without the token: `http://el-<name>.<namespace>.svc.cluster.local:8080/`. */
+  public readonly listenerUrl: string;
+  /** The CEL filter of the interceptor. */
+  public readonly filter: string;
+  /** The CEL overlays of the interceptor. */
+  public readonly overlays: readonly CelOverlay[];
+
+  constructor(scope: Construct, id: string, props: GogsPushTriggerProps) {
+    super(scope, id);
+    const pipeline = props?.pipeline;
+    if (!(pipeline instanceof BuildPipeline)) invalidProp(this, 'pipeline', pipeline, 'a BuildPipeline');
+    const name = props.name ?? 'gogs-push';
+    this.tokenSecret = checkSecretKeyReference(this, 'tokenSecret', props.tokenSecret ?? { name: 'gogs-webhook-token', key: 'token' });
+    const workspaceSize = checkStorageSize(this, 'workspaceSize', props.workspaceSize ?? '1Gi');
+    if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
+    const repositories = checkList(this, 'repositories', props.repositories, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'Gogs repository names "owner/name"');
+    const branches = checkList(this, 'branches', props.branches, /^(?!refs\/)[^\s~^:?*[\\]+$/, 'branch names such as "master" (without "refs/heads/")');
+
+    this.filter = [
+      "header.match('X-Gogs-Event', 'push')",
+      "body.ref.startsWith('refs/heads/')",
+      "body.after.matches('^[0-9a-f]{40}$')",
+      `body.after != ${celString(ZERO_COMMIT)}`,
+      ...(repositories ? [`body.repository.full_name in ${celStringList(repositories)}`] : []),
+      ...(branches ? [`body.ref in ${celStringList(branches.map((b) => `refs/heads/${b}`))}`] : []),
+      "'token' in requestURL.parseURL().query",
+      `requestURL.parseURL().query['token'].compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
+    ].join(' && ');
+    this.overlays = [
+      { key: 'short_sha', expression: 'body.after.truncate(7)' },
+      { key: 'image_repo', expression: 'body.repository.full_name.lowerAscii()' },
+    ];
+
+    this.listener = new WebhookListener(this, 'Listener', {
+      name,
+      externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
+      triggers: [{
+        name: 'on-push',
+        interceptors: [{
+          name: 'only-branch-pushes-with-token',
+          ref: { name: 'cel', kind: 'ClusterInterceptor' },
+          params: [
+            { name: 'filter', value: this.filter },
+            { name: 'overlays', value: this.overlays },
+          ],
+        }],
+        bindings: [{ ref: `${name}-binding`, kind: 'TriggerBinding' }],
+        template: { ref: `${name}-template` },
+      }],
+    });
+    this.listenerHostname = this.listener.hostname;
+    this.listenerUrl = this.listener.url;
+    this.registryHost = checkRegistryHost(this, props.registryHost ?? `registry.${this.listener.namespace}.svc.cluster.local:${REGISTRY_PORT}`);
+
+    this.binding = new TriggerBinding(this, 'Binding', {
+      metadata: { name: `${name}-binding` },
+      spec: {
+        params: [
+          { name: 'git-url', value: '$(body.repository.clone_url)' },
+          { name: 'git-revision', value: '$(body.after)' },
+          { name: 'image-repo', value: '$(extensions.image_repo)' },
+          { name: 'image-tag', value: '$(extensions.short_sha)' },
+        ],
+      },
+    });
+
+    const pipelineRun = PipelineRunV1.manifest({
+      metadata: { generateName: `${pipeline.name}-` },
+      spec: {
+        pipelineRef: { name: pipeline.name },
+        params: [
+          { name: 'git-url', value: '$(tt.params.git-url)' },
+          { name: 'git-revision', value: '$(tt.params.git-revision)' },
+          { name: 'image', value: `${this.registryHost}/$(tt.params.image-repo):$(tt.params.image-tag)` },
+        ],
+        taskRunTemplate: {
+          serviceAccountName: pipeline.runnerServiceAccountName,
+          podTemplate: { securityContext: { fsGroup: BuildPipeline.fsGroup } },
+        },
+        workspaces: [{
+          name: pipeline.workspace,
+          volumeClaimTemplate: {
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storageClassName,
+              resources: { requests: { storage: workspaceSize } },
+            },
+          },
+        }],
+      },
+    });
+    this.template = new TriggerTemplate(this, 'Template', {
+      metadata: { name: `${name}-template` },
+      spec: {
+        params: [
+          { name: 'git-url', description: 'Repository to clone (the push payload\'s repository.clone_url).' },
+          { name: 'git-revision', description: 'Commit that was pushed (the payload\'s after).' },
+          { name: 'image-repo', description: 'Repository part of the image name: the lower-cased owner/name.' },
+          { name: 'image-tag', description: 'Image tag: the short commit id.' },
+        ],
+        resourcetemplates: [pipelineRun],
+      },
+    });
+  }
+
+  /**
+   * The webhook URL to enter in Gogs, with the token in the query. For
+   * documentation and tests: the library never writes the token anywhere.
+   */
+  public webhookUrlFor(token: string): string {
+    return `${this.listenerUrl}?token=${encodeURIComponent(token)}`;
+  }
+}
+
+/** An optional list of strings matching `pattern`; undefined when absent or empty. */
+function checkList(scope: Construct, field: string, value: unknown, pattern: RegExp, rule: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) invalidProp(scope, field, value, `a non-empty list of ${rule}`);
+  for (const item of value) {
+    if (typeof item !== 'string' || !pattern.test(item)) invalidProp(scope, field, item, rule);
+  }
+  return [...value].sort();
+}
+
+/** `host[:port]` of a registry: a lower-case DNS name, optionally with a port. */
+function checkRegistryHost(scope: Construct, value: unknown): string {
+  const match = typeof value === 'string' ? /^([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value) : null;
+  const port = match?.[2] === undefined ? undefined : Number(match[2]);
+  if (!match || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(match[1])
+    || (port !== undefined && (port < 1 || port > 65535))) {
+    invalidProp(scope, 'registryHost', value, 'a registry host and port such as "registry.ci.svc.cluster.local:5000"');
+  }
+  return value as string;
+}
