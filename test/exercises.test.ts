@@ -59,7 +59,8 @@ describe.each(EXERCISES.map((e) => [e.id]))('exercise %s', (id) => {
   });
 
   test('enforces the strictest Pod Security level its workloads allow', () => {
-    expect(project.podSecurity).toBe('restricted');
+    // kaniko builds as root (no privilege, no added capabilities): baseline, the only exception
+    expect(project.podSecurity).toBe(id === '08-ci-pipeline' ? 'baseline' : 'restricted');
   });
 });
 
@@ -116,5 +117,51 @@ describe('dist/ holds no secret values', () => {
     const pod = docs.find((d) => d.object.kind === 'Pod' && d.object.metadata.name === 'env-demo')!.object;
     const secretRefs = pod.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name);
     expect(secretRefs).toEqual(['env-demo-secret']);
+  });
+});
+
+describe('CI pipeline exercise', () => {
+  const { objects } = synthExercise('08-ci-pipeline');
+  const workloadPod = (kind: string, name: string): KubeObject => {
+    const w = only(objects, kind, name);
+    return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: w.metadata.namespace, labels: w.spec.template.metadata.labels }, spec: w.spec.template.spec };
+  };
+  // EventListener pods are made by the Triggers controller, with these labels (pkg/reconciler/eventlistener).
+  const listenerPod = (name: string): KubeObject => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: `el-${name}-x`, namespace: 'ci', labels: { eventlistener: name, 'app.kubernetes.io/managed-by': 'EventListener' } },
+    spec: { containers: [{ name: 'event-listener', ports: [{ containerPort: 8080, name: 'http-listener' }] }] },
+  });
+  const gogs = workloadPod('StatefulSet', 'gogs');
+  const registry = workloadPod('Deployment', 'registry');
+  const app = workloadPod('Deployment', 'demo-app');
+  const taskPod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'build-and-push-x-clone-pod', namespace: 'ci', labels: { 'app.kubernetes.io/managed-by': 'tekton-pipelines' } }, spec: { containers: [] } };
+
+  test('only Gogs reaches the Gogs listener, only the registry reaches the registry listener', () => {
+    expect(ingressAllowed(objects, gogs, listenerPod('gogs-push'), 8080)).toBe(true);
+    expect(ingressAllowed(objects, registry, listenerPod('registry-push'), 8080)).toBe(true);
+    expect(ingressAllowed(objects, registry, listenerPod('gogs-push'), 8080)).toBe(false);
+    expect(ingressAllowed(objects, gogs, listenerPod('registry-push'), 8080)).toBe(false);
+    expect(ingressAllowed(objects, app, listenerPod('gogs-push'), 8080)).toBe(false);
+    expect(ingressAllowed(objects, taskPod, listenerPod('registry-push'), 8080)).toBe(false);
+  });
+
+  test('pipeline pods reach Gogs (clone) and the registry (push)', () => {
+    expect(ingressAllowed(objects, taskPod, gogs, 3000)).toBe(true);
+    expect(ingressAllowed(objects, taskPod, registry, 5000)).toBe(true);
+  });
+
+  test('Gogs allowlists exactly the host of the listener URL it delivers to', () => {
+    const ini = only(objects, 'ConfigMap', 'gogs-config').data['app.ini'];
+    const listener = only(objects, 'EventListener', 'gogs-push');
+    const host = `el-${listener.metadata.name}.${listener.metadata.namespace}.svc.cluster.local`;
+    expect(ini).toMatch(new RegExp(`^LOCAL_NETWORK_ALLOWLIST *= *${host.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
+  test('the registry notifies the registry listener, and the deploy Role may patch only the demo app', () => {
+    const env = only(objects, 'Deployment', 'registry').spec.template.spec.containers[0].env;
+    const endpoints = JSON.parse(env.find((e: any) => e.name === 'REGISTRY_NOTIFICATIONS_ENDPOINTS').value);
+    expect(endpoints.map((e: any) => new URL(e.url).hostname)).toEqual(['el-registry-push.ci.svc.cluster.local']);
+    const role = only(objects, 'Role');
+    expect(role.rules).toEqual([expect.objectContaining({ resources: ['deployments'], resourceNames: ['demo-app'] })]);
   });
 });

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { Project } from '../project/project';
+import { CiPipelineExercise } from './ci-pipeline-exercise';
 import { EnvironmentExercise } from './environment-exercise';
 import { ExposeClusterIpExercise } from './expose-cluster-ip-exercise';
 import { ExposeNodePortExercise } from './expose-node-port-exercise';
@@ -72,6 +73,13 @@ export const EXERCISES: readonly Exercise[] = [
     notes: 'kube-proxy — networkPolicy, service 관련 제어; table ip nat / table ip filter',
     kubectl: 'kubectl create -f networkpolicy.yaml (no kubectl generator exists for NetworkPolicy)',
     build: (app, id) => new NetworkPolicyExercise(app, id),
+  },
+  {
+    id: '08-ci-pipeline',
+    title: 'Gogs + image registry + Tekton: push, build, push, roll out',
+    notes: 'gogs 경량화된 git서버 / tekton git서버와 image registry 웹훅 역할',
+    kubectl: 'no kubectl generator: Tekton Pipelines/Triggers releases, then kubectl apply -f',
+    build: (app, id) => new CiPipelineExercise(app, id),
   },
 ];
 

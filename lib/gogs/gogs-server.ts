@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IPodTarget, PodPort } from '../pod/pod-target';
 import { GOGS_IMAGE, GOGS_UID } from '../images';
 import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../util/external-refs';
@@ -156,7 +157,7 @@ const NAME_PART = /^[A-Za-z0-9_.-]+$/;
  * });
  * gogs.cloneUrlFor('gogs-admin', 'app'); // http://gogs.ci.svc.cluster.local:3000/gogs-admin/app.git
  */
-export class GogsServer extends Construct {
+export class GogsServer extends Construct implements IPodTarget {
   /** The StatefulSet running Gogs (one replica; its pod is `NAME-0`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The Service (ports `http` 3000 and `ssh` 2222). */
@@ -179,6 +180,11 @@ export class GogsServer extends Construct {
   public readonly secretKey: SecretKeyReference;
   /** Labels of the pod, also the Service's selector. */
   public readonly labels: { readonly [key: string]: string };
+  /** The pod's ports: `http` 3000 and `ssh` 2222. */
+  public readonly ports: readonly PodPort[] = [
+    { containerPort: GOGS_HTTP_PORT, name: 'http', protocol: 'TCP' },
+    { containerPort: GOGS_SSH_PORT, name: 'ssh', protocol: 'TCP' },
+  ];
 
   constructor(scope: Construct, id: string, props: GogsServerProps = {}) {
     super(scope, id);
@@ -278,10 +284,7 @@ export class GogsServer extends Construct {
                 { name: 'HOME', value: GOGS_HOME_DIR },
                 { name: GOGS_SECRET_KEY_ENV, valueFrom: { secretKeyRef: { name: this.secretKey.name, key: this.secretKey.key } } },
               ],
-              ports: [
-                { name: 'http', containerPort: GOGS_HTTP_PORT, protocol: 'TCP' },
-                { name: 'ssh', containerPort: GOGS_SSH_PORT, protocol: 'TCP' },
-              ],
+              ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
               // The first start creates the database and the SSH host key; give it up to 2.5 minutes.
               startupProbe: { httpGet: healthcheck, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 3 },
               readinessProbe: { httpGet: healthcheck, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },

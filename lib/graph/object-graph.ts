@@ -6,7 +6,7 @@
  */
 
 /** A synthesized object (plain JSON). */
-export interface ManifestObject {
+export interface SynthesizedObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
@@ -22,7 +22,7 @@ export interface GraphEdge {
 
 /** Nodes (keyed by {@link objectKey}) and edges. */
 export interface ObjectGraph {
-  readonly nodes: ReadonlyMap<string, ManifestObject>;
+  readonly nodes: ReadonlyMap<string, SynthesizedObject>;
   readonly edges: readonly GraphEdge[];
 }
 
@@ -31,7 +31,7 @@ export function objectKey(o: { kind: string; metadata: { name: string; namespace
   return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-const WORKLOAD_TEMPLATE_PATHS: Record<string, (o: ManifestObject) => any> = {
+const WORKLOAD_TEMPLATE_PATHS: Record<string, (o: SynthesizedObject) => any> = {
   Pod: (o) => o.spec,
   Deployment: (o) => o.spec?.template?.spec,
   StatefulSet: (o) => o.spec?.template?.spec,
@@ -41,11 +41,11 @@ const WORKLOAD_TEMPLATE_PATHS: Record<string, (o: ManifestObject) => any> = {
   CronJob: (o) => o.spec?.jobTemplate?.spec?.template?.spec,
 };
 
-const podTemplateLabels = (o: ManifestObject): Record<string, string> | undefined =>
+const podTemplateLabels = (o: SynthesizedObject): Record<string, string> | undefined =>
   o.kind === 'Pod' ? o.metadata.labels : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.metadata?.labels : o.spec?.template?.metadata?.labels;
 
 /** The pod spec of a workload, or undefined for other kinds. */
-export function podSpecOf(o: ManifestObject): any {
+export function podSpecOf(o: SynthesizedObject): any {
   return WORKLOAD_TEMPLATE_PATHS[o.kind]?.(o);
 }
 
@@ -61,15 +61,15 @@ function strings(value: unknown, out: string[] = []): string[] {
 }
 
 /** Builds the graph of a set of objects (one chart or a whole dist/). */
-export function buildObjectGraph(objects: readonly ManifestObject[]): ObjectGraph {
+export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectGraph {
   const nodes = new Map(objects.map((o) => [objectKey(o), o]));
   const edges: GraphEdge[] = [];
-  const ns = (o: ManifestObject) => o.metadata.namespace ?? '';
+  const ns = (o: SynthesizedObject) => o.metadata.namespace ?? '';
   const find = (kind: string, namespace: string, name: string) => {
     const key = `${kind}/${namespace}/${name}`;
     return nodes.has(key) ? key : undefined;
   };
-  const link = (from: ManifestObject, kind: string, namespace: string, name: string | undefined, label: string) => {
+  const link = (from: SynthesizedObject, kind: string, namespace: string, name: string | undefined, label: string) => {
     const to = name ? find(kind, namespace, name) : undefined;
     if (to && !edges.some((e) => e.from === objectKey(from) && e.to === to && e.label === label)) edges.push({ from: objectKey(from), to, label });
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
 import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../util/external-refs';
@@ -129,7 +130,7 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[.
  *   }],
  * });
  */
-export class ImageRegistry extends Construct {
+export class ImageRegistry extends Construct implements IPodTarget {
   /** The Deployment (one replica, `Recreate`, since the volume is ReadWriteOnce). */
   public readonly deployment: k8s.KubeDeployment;
   /** The Service (port `http` 5000). */
@@ -152,6 +153,8 @@ export class ImageRegistry extends Construct {
   public readonly nodePort?: number;
   /** Labels of the pod, also the Service's selector. */
   public readonly labels: { readonly [key: string]: string };
+  /** The pod's port: `http` 5000. */
+  public readonly ports: readonly PodPort[] = [{ containerPort: REGISTRY_PORT, name: 'http', protocol: 'TCP' }];
 
   private readonly endpoints: readonly RegistryNotificationEndpoint[];
 
@@ -244,7 +247,7 @@ export class ImageRegistry extends Construct {
               image,
               // The image's entrypoint runs `registry serve /etc/docker/registry/config.yml`.
               env: env.length ? env : undefined,
-              ports: [{ name: 'http', containerPort: REGISTRY_PORT, protocol: 'TCP' }],
+              ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
               // `/` answers 200, or 503 once the storage driver health check fails.
               readinessProbe: { httpGet: probe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               livenessProbe: { httpGet: probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },

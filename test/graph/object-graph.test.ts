@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdk8s';
-import { buildObjectGraph, ConfiguredPod, ExposedPod, ManifestObject, ServiceEndpoints, toMermaid } from '../../lib';
+import { buildObjectGraph, ConfiguredPod, ExposedPod, SynthesizedObject, ServiceEndpoints, toMermaid } from '../../lib';
 import { README, renderExerciseGraphs, withFreshGraphs } from '../../scripts/readme-graphs';
 
 const graphOf = (build: (chart: any) => void) => {
   const chart = Testing.chart();
   build(chart);
-  return buildObjectGraph(Testing.synth(chart) as ManifestObject[]);
+  return buildObjectGraph(Testing.synth(chart) as SynthesizedObject[]);
 };
 const edgeList = (g: ReturnType<typeof buildObjectGraph>) => g.edges.map((e) => `${e.from} -${e.label}-> ${e.to}`);
 
@@ -29,7 +29,7 @@ describe('object graph', () => {
   });
 
   test('RoleBinding, EventListener, TriggerTemplate, Pipeline and webhook edges come from the objects', () => {
-    const o = (kind: string, name: string, rest: object = {}): ManifestObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'ci' }, ...rest });
+    const o = (kind: string, name: string, rest: object = {}): SynthesizedObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'ci' }, ...rest });
     const g = buildObjectGraph([
       o('ServiceAccount', 'el'),
       o('RoleBinding', 'el', { subjects: [{ kind: 'ServiceAccount', name: 'el', namespace: 'ci' }], roleRef: { kind: 'ClusterRole', name: 'x' } }),
@@ -69,5 +69,17 @@ describe('object graph', () => {
     const readme = readFileSync(README, 'utf8');
     expect(readme).toContain(renderExerciseGraphs());
     expect(withFreshGraphs(readme)).toBe(readme);
+  });
+});
+
+describe('k8s-practice graph', () => {
+  test('prints one Mermaid block per file, computed from its objects', async () => {
+    const { main } = await import('../../bin/k8s-practice');
+    const lines: string[] = [];
+    const code = await main(['graph', 'dist/02-expose-clusterip.k8s.yaml'], { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) });
+    expect(code).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toContain('### dist/02-expose-clusterip.k8s.yaml');
+    expect(text).toContain('Service_expose_clusterip_nginx -->|selects| Pod_expose_clusterip_nginx');
   });
 });

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * `k8s-practice`: the command line over lib/check.
+ *
+ *   k8s-practice validate [files or folders...]   (default: dist)
+ *   k8s-practice compare <a.yaml> <b.yaml>
+ *   k8s-practice graph [files or folders...]      (default: dist)
+ *
+ * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
+ * To add a command, add an entry to COMMANDS.
+ */
+import { CommandIO, PROCESS_IO, UsageError } from '../lib/check/command-io';
+import { COMPARE_USAGE, runCompare } from '../lib/check/compare-command';
+import { runValidate, VALIDATE_USAGE } from '../lib/check/validate-command';
+import { GRAPH_USAGE, runGraph } from '../lib/graph/graph-command';
+
+/** A subcommand: one line of help, its usage text, and what it does (returns the exit code). */
+export interface Command {
+  readonly summary: string;
+  readonly usage: readonly string[];
+  run(args: readonly string[], io: CommandIO): number | Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  validate: {
+    summary: 'validate manifests offline: strict Kubernetes 1.28 + CRD schemas and cross-object rules',
+    usage: VALIDATE_USAGE,
+    run: runValidate,
+  },
+  compare: {
+    summary: 'compare two YAML files semantically (objects matched by apiVersion/kind/namespace/name)',
+    usage: COMPARE_USAGE,
+    run: runCompare,
+  },
+  graph: {
+    summary: 'draw each YAML file as a Mermaid diagram: objects and how they refer to each other',
+    usage: GRAPH_USAGE,
+    run: runGraph,
+  },
+};
+
+function help(io: CommandIO): void {
+  io.out('usage: k8s-practice <command> [arguments]');
+  io.out('commands:');
+  for (const [name, command] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(10)} ${command.summary}`);
+  io.out('Run "k8s-practice <command> --help" for a command\'s options.');
+}
+
+/** Runs the CLI with these arguments (without `node` and the script); returns the exit code. */
+export async function main(argv: readonly string[], io: CommandIO = PROCESS_IO): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    help(io);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`unknown command "${name}"`);
+    help(io);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    for (const line of command.usage) io.out(line);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`k8s-practice ${name}: ${error.message}`);
+      for (const line of command.usage) io.err(line);
+      return 2;
+    }
+    io.err(`k8s-practice ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (error: unknown) => {
+    console.error(error);
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * A finding of the offline validator: one problem in one object, with the
+ * rule that found it and the field path inside the object.
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  /** The file the object came from (as given on the command line). */
+  readonly file: string;
+  /** The object's kind, or `''` when the document has none. */
+  readonly kind: string;
+  /** The object's `metadata.name` (or `generateName`), or `''`. */
+  readonly name: string;
+  /** The object's namespace as written, or `''` (cluster-scoped or unset). */
+  readonly namespace: string;
+  /** Field path in the object, kubectl style: `spec.containers[0].ports[0].containerPort`; `''` for the whole object. */
+  readonly path: string;
+  /** Rule code, e.g. `schema-unknown-field`, `port-range`, `psa-restricted`. */
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/** One line per finding: `file: Kind/name path [rule] severity: message`. */
+export function formatFinding(finding: Finding): string {
+  const object = `${finding.kind || '?'}/${finding.name || '?'}`;
+  const path = finding.path || '(object)';
+  return `${finding.file}: ${object} ${path} [${finding.rule}] ${finding.severity}: ${finding.message}`;
+}
+
+/** The closing summary line. */
+export function formatSummary(findings: readonly Finding[], files: number, objects: number): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} `
+    + `in ${objects} object${objects === 1 ? '' : 's'} from ${files} file${files === 1 ? '' : 's'}`;
+}
+
+/** Stable order: file, then document order is kept by the caller; here by file, kind, name, path, rule. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  const key = (f: Finding) => [f.file, f.kind, f.namespace, f.name, f.path, f.rule, f.message];
+  return [...findings].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) {
+      if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * What every cross-object rule sees: all objects of one validation run, their
+ * effective namespaces, an index by kind and name, and a findings sink.
+ */
+import { apiGroup, isBuiltinClusterScoped } from './cluster-scoped-kinds';
+import { fieldPath, PathSegment } from './field-path';
+import { Finding, Severity } from './finding';
+import { KubeObject, ManifestObject } from './manifest';
+import { podTemplateOf, PodTemplate } from './pod-templates';
+import { SchemaValidator } from './schema-validator';
+
+/** The namespace objects without `metadata.namespace` land in. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** A pod template and the object that holds it. */
+export interface PodTemplateAt {
+  readonly item: ManifestObject;
+  readonly template: PodTemplate;
+}
+
+export class RuleContext {
+  public readonly findings: Finding[] = [];
+  private readonly index = new Map<string, ManifestObject[]>();
+  private podTemplateCache?: PodTemplateAt[];
+  private readonly namespaces = new Map<ManifestObject, string>();
+
+  constructor(public readonly objects: readonly ManifestObject[], public readonly schemas: SchemaValidator) {
+    for (const item of objects) {
+      const key = this.key(apiGroup(String(item.object.apiVersion ?? '')), String(item.object.kind ?? ''), this.namespaceOf(item), nameOf(item.object));
+      const list = this.index.get(key) ?? [];
+      list.push(item);
+      this.index.set(key, list);
+    }
+  }
+
+  /** Records a finding about an object. */
+  public report(item: ManifestObject, path: readonly PathSegment[], rule: string, severity: Severity, message: string): void {
+    this.reportAt(item, fieldPath(path), rule, severity, message);
+  }
+
+  /** Records a finding whose field path is already rendered. */
+  public reportAt(item: ManifestObject, path: string, rule: string, severity: Severity, message: string): void {
+    const metadata = item.object.metadata ?? {};
+    this.findings.push({
+      file: item.file,
+      kind: String(item.object.kind ?? ''),
+      name: nameOf(item.object),
+      namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
+      path,
+      rule,
+      severity,
+      message,
+    });
+  }
+
+  /** Whether the object's kind is cluster-scoped (built-in list or the CRD's scope). Unknown kinds count as namespaced. */
+  public isClusterScoped(object: KubeObject): boolean {
+    const apiVersion = String(object.apiVersion ?? '');
+    const kind = String(object.kind ?? '');
+    return this.schemas.isClusterScoped(apiVersion, kind) ?? isBuiltinClusterScoped(apiVersion, kind);
+  }
+
+  /** The namespace the object ends up in: its own, `default` when unset, `''` for cluster-scoped kinds. */
+  public namespaceOf(item: ManifestObject): string {
+    let namespace = this.namespaces.get(item);
+    if (namespace === undefined) {
+      const own = item.object.metadata?.namespace;
+      namespace = this.isClusterScoped(item.object) ? '' : typeof own === 'string' && own !== '' ? own : DEFAULT_NAMESPACE;
+      this.namespaces.set(item, namespace);
+    }
+    return namespace;
+  }
+
+  /** Objects of this API group and kind with this namespace and name. */
+  public find(group: string, kind: string, namespace: string, name: string): ManifestObject[] {
+    return this.index.get(this.key(group, kind, namespace, name)) ?? [];
+  }
+
+  /** Objects of one API group and kind, in any namespace. */
+  public ofKind(group: string, kind: string): ManifestObject[] {
+    return this.objects.filter((item) => item.object.kind === kind && apiGroup(String(item.object.apiVersion ?? '')) === group);
+  }
+
+  /** Every pod template in the run (Pods, workloads, CronJobs). */
+  public podTemplates(): PodTemplateAt[] {
+    this.podTemplateCache ??= this.objects.flatMap((item) => {
+      const template = podTemplateOf(item.object);
+      return template ? [{ item, template }] : [];
+    });
+    return this.podTemplateCache;
+  }
+
+  private key(group: string, kind: string, namespace: string, name: string): string {
+    return JSON.stringify([group, kind, namespace, name]);
+  }
+}
+
+/** The object's name, or its `generateName`, or `''`. */
+export function nameOf(object: KubeObject): string {
+  const metadata = object?.metadata ?? {};
+  if (typeof metadata.name === 'string') return metadata.name;
+  if (typeof metadata.generateName === 'string') return metadata.generateName;
+  return '';
+}
+
+/** `Kind/name` for messages, plus ` in namespace "ns"` when it is not `default`. */
+export function describeObject(ctx: RuleContext, item: ManifestObject): string {
+  const namespace = ctx.namespaceOf(item);
+  return `${String(item.object.kind)}/${nameOf(item.object)}${namespace && namespace !== DEFAULT_NAMESPACE ? ` in namespace "${namespace}"` : ''}`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The offline validator: schema validation plus the cross-object rules, over
+ * objects, YAML text, or files and folders.
+ */
+import { performance } from 'node:perf_hooks';
+import { Finding, sortFindings } from './finding';
+import { loadManifests, ManifestObject, parseManifestText } from './manifest';
+import { RuleContext } from './rule-context';
+import { checkNames } from './rules/name-rules';
+import { checkObjectIdentity } from './rules/object-identity-rules';
+import { checkPodSecurity } from './rules/pod-security-rules';
+import { checkPorts } from './rules/port-rules';
+import { checkReferences } from './rules/reference-rules';
+import { checkSchemas } from './rules/schema-rule';
+import { checkServices } from './rules/service-rules';
+import { checkTektonSecurity } from './rules/tekton-security-rules';
+import { checkWorkloadSelectors } from './rules/workload-rules';
+import { SchemaTimings, SchemaValidator, SchemaValidatorOptions } from './schema-validator';
+
+export type ValidateOptions = SchemaValidatorOptions;
+
+/** A rule: looks at every object of the run and reports through the context. */
+export type Rule = (ctx: RuleContext) => void;
+
+/** Every rule, in the order findings are produced. */
+export const RULES: readonly Rule[] = [
+  checkSchemas, checkNames, checkPorts, checkObjectIdentity, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
+];
+
+export interface ValidationResult {
+  readonly files: readonly string[];
+  readonly objects: number;
+  /** Sorted by file, kind, namespace, name, path, rule. */
+  readonly findings: readonly Finding[];
+  readonly errors: number;
+  readonly warnings: number;
+  /** Time spent in this call (ms) and the schema load/compile totals of the process so far. */
+  readonly timings: { readonly validateMs: number; readonly schema: Readonly<SchemaTimings> };
+}
+
+function result(files: readonly string[], objects: number, findings: Finding[], started: number, schemas: SchemaValidator): ValidationResult {
+  const sorted = sortFindings(findings);
+  const errors = sorted.filter((f) => f.severity === 'error').length;
+  return {
+    files, objects, findings: sorted, errors, warnings: sorted.length - errors,
+    timings: { validateMs: performance.now() - started, schema: { ...schemas.timings } },
+  };
+}
+
+/** Validates objects that were already parsed (every object sees all the others for the cross-object rules). */
+export function validateObjects(objects: readonly ManifestObject[], options: ValidateOptions = {}): ValidationResult {
+  const started = performance.now();
+  const schemas = SchemaValidator.shared(options);
+  const ctx = new RuleContext(objects, schemas);
+  for (const rule of RULES) rule(ctx);
+  return result([...new Set(objects.map((o) => o.file))], objects.length, ctx.findings, started, schemas);
+}
+
+/** Validates YAML text (one or more documents), reported as coming from `file`. */
+export function validateYaml(text: string, file = '<input>', options: ValidateOptions = {}): ValidationResult {
+  const started = performance.now();
+  const parsed = parseManifestText(text, file);
+  const schemas = SchemaValidator.shared(options);
+  const ctx = new RuleContext(parsed.objects, schemas);
+  for (const rule of RULES) rule(ctx);
+  return result([file], parsed.objects.length, [...parsed.findings, ...ctx.findings], started, schemas);
+}
+
+/** Validates files and folders (folders: every `.yaml`/`.yml` file in them, recursively). */
+export function validatePaths(paths: readonly string[], options: ValidateOptions = {}): ValidationResult {
+  const started = performance.now();
+  const loaded = loadManifests(paths);
+  const schemas = SchemaValidator.shared(options);
+  const ctx = new RuleContext(loaded.objects, schemas);
+  for (const rule of RULES) rule(ctx);
+  return result(loaded.files, loaded.objects.length, [...loaded.findings, ...ctx.findings], started, schemas);
+}

@@ -1,0 +1,70 @@
+import { Construct } from 'constructs';
+import { DemoApp } from '../ci/demo-app';
+import { GogsServer } from '../gogs/gogs-server';
+import { Project } from '../project/project';
+import { AllowIngressPolicy } from '../network/allow-ingress-policy';
+import { ImageRegistry } from '../registry/image-registry';
+import { BuildPipeline } from '../tekton/build-pipeline';
+import { DeployImageTask } from '../tekton/deploy-image-task';
+import { GogsPushTrigger } from '../tekton/gogs-push-trigger';
+import { ListenerNetworkPolicy } from '../tekton/listener-network-policy';
+import { RegistryPushTrigger } from '../tekton/registry-push-trigger';
+
+/** The Gogs repository the exercise builds and deploys. */
+export const DEMO_REPOSITORY = 'gitadmin/demo-app';
+
+/**
+ * Exercise: gogs 경량화된 git서버 + tekton git서버와 image registry 웹훅 역할 —
+ * in namespace `ci`, a Gogs git server and an in-cluster registry, with
+ * Tekton as the webhook receiver of both:
+ *
+ * git push -> Gogs webhook -> EventListener `gogs-push` -> PipelineRun
+ * (git-clone, kaniko build and push) -> registry notification ->
+ * EventListener `registry-push` -> TaskRun `kubectl set image` -> `demo-app`
+ * rolls out.
+ *
+ * The namespace enforces `baseline`, not `restricted`: kaniko must run as
+ * root to unpack base images (it is not privileged and adds no
+ * capabilities, which baseline allows). Every other pod is restricted-compliant.
+ */
+export class CiPipelineExercise extends Project {
+  public readonly gogs: GogsServer;
+  public readonly registry: ImageRegistry;
+  public readonly pipeline: BuildPipeline;
+  public readonly gogsPush: GogsPushTrigger;
+  public readonly registryPush: RegistryPushTrigger;
+  public readonly app: DemoApp;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      namespace: 'ci',
+      podSecurity: 'baseline',
+      quota: {
+        requestsCpu: '4', requestsMemory: '4Gi', limitsCpu: '8', limitsMemory: '8Gi',
+        pods: 20, requestsStorage: '20Gi', persistentVolumeClaims: 8,
+      },
+      // NetworkPolicies add up: a namespace-wide allow would let every pod reach the listeners.
+      allowSameNamespace: false,
+    });
+    this.app = new DemoApp(this, 'demo-app');
+    this.pipeline = new BuildPipeline(this, 'pipeline');
+    const deployTask = new DeployImageTask(this, 'deploy-image');
+    this.registryPush = new RegistryPushTrigger(this, 'registry-push', {
+      deployTask, deployment: this.app.name, container: this.app.containerName, repository: DEMO_REPOSITORY,
+    });
+    this.registry = new ImageRegistry(this, 'registry', { notificationEndpoints: [this.registryPush.notificationEndpoint()] });
+    this.gogsPush = new GogsPushTrigger(this, 'gogs-push', {
+      pipeline: this.pipeline, registryHost: this.registry.address, repositories: [DEMO_REPOSITORY],
+    });
+    this.gogs = new GogsServer(this, 'gogs', { webhookUrls: [this.gogsPush.listenerUrl] });
+
+    // The pipeline's pods clone from Gogs and push to the registry; the app is open within the namespace.
+    const sameNamespace = [{}];
+    new AllowIngressPolicy(this, 'gogs-ingress', { name: 'gogs-from-namespace', to: this.gogs, from: sameNamespace });
+    new AllowIngressPolicy(this, 'registry-ingress', { name: 'registry-from-namespace', to: this.registry, from: sameNamespace });
+    new AllowIngressPolicy(this, 'app-ingress', { name: 'demo-app-from-namespace', to: this.app, from: sameNamespace });
+    // Only Gogs may call the Gogs listener, only the registry the registry listener.
+    new ListenerNetworkPolicy(this, 'gogs-push-ingress', { listener: this.gogsPush.listener, from: [{ podLabels: this.gogs.labels }] });
+    new ListenerNetworkPolicy(this, 'registry-push-ingress', { listener: this.registryPush.listener, from: [{ podLabels: this.registry.labels }] });
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The mutation suite: a manifest set that passes every rule, broken one thing
+ * at a time. Each broken copy must be rejected with exactly the expected rule
+ * at exactly the expected field path, and nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Finding } from '../../lib/check/finding';
+import { KubeObject, ManifestObject, parseManifestText } from '../../lib/check/manifest';
+import { validateObjects } from '../../lib/check/validate';
+
+const FILE = join(__dirname, 'fixtures', 'good-app.yaml');
+const GOOD = parseManifestText(readFileSync(FILE, 'utf8'), 'good-app.yaml').objects;
+
+/** A fresh, deep copy of the good objects. */
+function goodObjects(): KubeObject[] {
+  return GOOD.map((item) => structuredClone(item.object));
+}
+
+function pick(objects: KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && (o.metadata?.name ?? o.metadata?.generateName) === name);
+  if (!found) throw new Error(`fixture has no ${kind}/${name}`);
+  return found;
+}
+
+function run(objects: KubeObject[]): Finding[] {
+  const items: ManifestObject[] = objects.map((object, document) => ({ file: 'good-app.yaml', document, object }));
+  return [...validateObjects(items).findings];
+}
+
+/** `Kind/name path [rule] severity` of each finding, for exact comparisons. */
+function brief(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `${f.kind}/${f.name} ${f.path} [${f.rule}] ${f.severity}`).sort();
+}
+
+interface Mutation {
+  readonly title: string;
+  readonly mutate: (objects: KubeObject[]) => void;
+  /** Every finding expected, as `Kind/name path [rule] severity`. */
+  readonly expected: readonly string[];
+}
+
+const deployment = (o: KubeObject[]) => pick(o, 'Deployment', 'web');
+const webContainer = (o: KubeObject[]) => deployment(o).spec.template.spec.containers[0];
+const tools = (o: KubeObject[]) => pick(o, 'Pod', 'tools');
+const C0 = 'spec.template.spec.containers[0]';
+
+const MUTATIONS: readonly Mutation[] = [
+  {
+    title: 'unknown field in a container',
+    mutate: (o) => { webContainer(o).imagePullPolicyy = 'Always'; },
+    expected: [`Deployment/web ${C0}.imagePullPolicyy [schema-unknown-field] error`],
+  },
+  {
+    title: 'wrong type: replicas as a string',
+    mutate: (o) => { deployment(o).spec.replicas = '2'; },
+    expected: ['Deployment/web spec.replicas [schema-type] error'],
+  },
+  {
+    title: 'bad enum value: restartPolicy',
+    mutate: (o) => { tools(o).spec.restartPolicy = 'Sometimes'; },
+    expected: ['Pod/tools spec.restartPolicy [schema-enum] error'],
+  },
+  {
+    title: 'missing required field: container name',
+    mutate: (o) => { delete tools(o).spec.containers[0].name; },
+    expected: ['Pod/tools spec.containers[0].name [schema-required] error'],
+  },
+  {
+    title: 'containerPort 70000',
+    mutate: (o) => { webContainer(o).ports[0].containerPort = 70000; },
+    expected: [`Deployment/web ${C0}.ports[0].containerPort [port-range] error`],
+  },
+  {
+    title: 'nodePort 80',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].nodePort = 80; },
+    expected: ['Service/web spec.ports[0].nodePort [node-port-range] error'],
+  },
+  {
+    title: 'nodePort on a ClusterIP Service',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.type = 'ClusterIP'; },
+    expected: ['Service/web spec.ports[0].nodePort [node-port-range] error'],
+  },
+  {
+    title: 'bad name: upper case and underscore',
+    mutate: (o) => { tools(o).metadata.name = 'Tools_1'; },
+    expected: ['Pod/Tools_1 metadata.name [invalid-name] error'],
+  },
+  {
+    title: 'Service name that is not a DNS-1035 label',
+    mutate: (o) => {
+      pick(o, 'Service', 'db').metadata.name = '1db';
+      pick(o, 'Endpoints', 'db').metadata.name = '1db';
+    },
+    expected: ['Service/1db metadata.name [invalid-name] error'],
+  },
+  {
+    title: 'bad label value',
+    mutate: (o) => { deployment(o).metadata.labels.app = 'web app'; },
+    expected: ['Deployment/web metadata.labels.app [invalid-label] error'],
+  },
+  {
+    title: 'Deployment selector that does not select its own template',
+    mutate: (o) => { deployment(o).spec.selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] }; },
+    expected: ['Deployment/web spec.selector [selector-template-mismatch] error'],
+  },
+  {
+    title: 'selector matching no pod template',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.selector = { app: 'wbe' }; },
+    expected: ['Service/web spec.selector [service-selector-no-match] error'],
+  },
+  {
+    title: 'selector matching a pod in another namespace only',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.selector = { run: 'tools' }; },
+    expected: ['Service/web spec.selector [service-selector-no-match] error'],
+  },
+  {
+    title: 'selector-less Service without Endpoints',
+    mutate: (o) => { o.splice(o.indexOf(pick(o, 'Endpoints', 'db')), 1); },
+    expected: ['Service/db spec.selector [service-no-endpoints] error'],
+  },
+  {
+    title: 'Endpoints port name that does not match the Service port',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].ports[0].name = 'postgres'; },
+    expected: ['Service/db spec.ports[0].name [endpoints-port-mismatch] error'],
+  },
+  {
+    title: 'named targetPort the pods do not declare',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].targetPort = 'web'; },
+    expected: ['Service/web spec.ports[0].targetPort [target-port-not-declared] error'],
+  },
+  {
+    title: 'numeric targetPort no container declares (warning only)',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].targetPort = 9090; },
+    expected: ['Service/web spec.ports[0].targetPort [target-port-not-declared] warning'],
+  },
+  {
+    title: 'missing ConfigMap',
+    mutate: (o) => { webContainer(o).envFrom[0].configMapRef.name = 'web-cfg'; },
+    expected: [`Deployment/web ${C0}.envFrom[0].configMapRef.name [missing-reference] error`],
+  },
+  {
+    title: 'Secret not declared external',
+    mutate: (o) => { delete deployment(o).metadata.annotations; },
+    expected: [`Deployment/web ${C0}.env[0].valueFrom.secretKeyRef.name [missing-reference] error`],
+  },
+  {
+    title: 'missing ServiceAccount',
+    mutate: (o) => { deployment(o).spec.template.spec.serviceAccountName = 'builder'; },
+    expected: ['Deployment/web spec.template.spec.serviceAccountName [missing-reference] error'],
+  },
+  {
+    title: 'ClusterRoleBinding subject ServiceAccount missing',
+    mutate: (o) => { pick(o, 'ClusterRoleBinding', 'web-pod-reader').subjects[0].namespace = 'other'; },
+    expected: ['ClusterRoleBinding/web-pod-reader subjects[0].name [missing-reference] error'],
+  },
+  {
+    title: 'Tekton TaskRun ServiceAccount missing',
+    mutate: (o) => { pick(o, 'TaskRun', 'hello-run').spec.serviceAccountName = 'pipeline'; },
+    expected: ['TaskRun/hello-run spec.serviceAccountName [missing-reference] error'],
+  },
+  {
+    title: 'generateName only (kubectl apply cannot create it)',
+    mutate: (o) => { pick(o, 'TaskRun', 'hello-run').metadata = { generateName: 'hello-run-', namespace: 'shop' }; },
+    expected: ['TaskRun/hello-run- metadata.name [generate-name] error'],
+  },
+  {
+    title: 'duplicate object',
+    mutate: (o) => { o.push(structuredClone(pick(o, 'ConfigMap', 'web-config'))); },
+    expected: ['ConfigMap/web-config metadata.name [duplicate-object] error'],
+  },
+  {
+    title: 'cluster-scoped object with a namespace',
+    mutate: (o) => { pick(o, 'ClusterRole', 'pod-reader').metadata.namespace = 'shop'; },
+    expected: ['ClusterRole/pod-reader metadata.namespace [cluster-scoped-namespace] error'],
+  },
+  {
+    title: 'unknown kind',
+    mutate: (o) => { o.push({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } }); },
+    expected: ['Widget/w kind [unknown-kind] error'],
+  },
+  {
+    title: 'known kind under an apiVersion that does not serve it',
+    mutate: (o) => { deployment(o).apiVersion = 'apps/v1beta1'; },
+    expected: ['Deployment/web kind [unknown-kind] error'],
+  },
+  {
+    title: 'unknown field in a Tekton Task step (CRD schema)',
+    mutate: (o) => { pick(o, 'Task', 'hello').spec.steps[0].scirpt = 'echo typo'; },
+    expected: ['Task/hello spec.steps[0].scirpt [schema-unknown-field] error'],
+  },
+  {
+    title: 'privileged container in a restricted namespace',
+    mutate: (o) => { webContainer(o).securityContext.privileged = true; },
+    expected: [`Deployment/web ${C0}.securityContext.privileged [psa-privileged] error`],
+  },
+  {
+    title: 'missing seccomp profile in a restricted namespace',
+    mutate: (o) => { delete deployment(o).spec.template.spec.securityContext.seccompProfile; },
+    expected: [`Deployment/web ${C0}.securityContext.seccompProfile.type [psa-seccomp] error`],
+  },
+  {
+    title: 'runAsUser 0 in a restricted namespace',
+    mutate: (o) => { webContainer(o).securityContext.runAsUser = 0; },
+    expected: [`Deployment/web ${C0}.securityContext.runAsUser [psa-run-as-user] error`],
+  },
+  {
+    title: 'privilege escalation not disabled in a restricted namespace',
+    mutate: (o) => { delete webContainer(o).securityContext.allowPrivilegeEscalation; },
+    expected: [`Deployment/web ${C0}.securityContext.allowPrivilegeEscalation [psa-privilege-escalation] error`],
+  },
+  {
+    title: 'capabilities not dropped in a restricted namespace',
+    mutate: (o) => { webContainer(o).securityContext.capabilities = { add: ['NET_BIND_SERVICE'] }; },
+    expected: [`Deployment/web ${C0}.securityContext.capabilities.drop [psa-capabilities] error`],
+  },
+  {
+    title: 'init container without runAsNonRoot when the pod does not set it (restricted)',
+    mutate: (o) => {
+      const spec = deployment(o).spec.template.spec;
+      delete spec.securityContext.runAsNonRoot;
+      webContainer(o).securityContext.runAsNonRoot = true;
+      spec.initContainers = [{
+        name: 'init', image: 'docker.io/library/busybox:1.36',
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      }];
+    },
+    expected: ['Deployment/web spec.template.spec.initContainers[0].securityContext.runAsNonRoot [psa-run-as-non-root] error'],
+  },
+  {
+    title: 'Tekton Task step running as root in a restricted namespace',
+    mutate: (o) => { pick(o, 'Task', 'hello').spec.steps[0].securityContext = { runAsUser: 0 }; },
+    expected: ['Task/hello spec.steps[0].securityContext.runAsUser [psa-run-as-user] error'],
+  },
+  {
+    title: 'hostPath volume in a baseline namespace',
+    mutate: (o) => { tools(o).spec.volumes = [{ name: 'host', hostPath: { path: '/var/run' } }]; },
+    expected: ['Pod/tools spec.volumes[0].hostPath [psa-host-path] error'],
+  },
+  {
+    title: 'hostNetwork in a baseline namespace',
+    mutate: (o) => { tools(o).spec.hostNetwork = true; },
+    expected: ['Pod/tools spec.hostNetwork [psa-host-namespaces] error'],
+  },
+  {
+    title: 'capability outside the baseline set',
+    mutate: (o) => { tools(o).spec.containers[0].securityContext = { capabilities: { add: ['SYS_ADMIN'] } }; },
+    expected: ['Pod/tools spec.containers[0].securityContext.capabilities.add[0] [psa-capabilities] error'],
+  },
+  {
+    title: 'hostPort in a baseline namespace',
+    mutate: (o) => { tools(o).spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }]; },
+    expected: ['Pod/tools spec.containers[0].ports[0].hostPort [psa-host-ports] error'],
+  },
+  {
+    title: 'unsafe sysctl in a baseline namespace',
+    mutate: (o) => { tools(o).spec.securityContext = { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] }; },
+    expected: ['Pod/tools spec.securityContext.sysctls[0].name [psa-sysctls] error'],
+  },
+  {
+    title: 'privileged ephemeral container in a baseline namespace',
+    mutate: (o) => {
+      tools(o).spec.ephemeralContainers = [{ name: 'debug', image: 'docker.io/library/busybox:1.36', securityContext: { privileged: true } }];
+    },
+    expected: ['Pod/tools spec.ephemeralContainers[0].securityContext.privileged [psa-privileged] error'],
+  },
+];
+
+describe('the good manifest set', () => {
+  test('passes every rule with no finding at all', () => {
+    expect(brief(run(goodObjects()))).toEqual([]);
+  });
+
+  test('a copy run through the same pipeline is untouched by earlier runs (no shared state)', () => {
+    run(goodObjects());
+    expect(brief(run(goodObjects()))).toEqual([]);
+  });
+});
+
+describe('mutation suite', () => {
+  test('has at least 15 distinct mutations, each with its own title', () => {
+    expect(MUTATIONS.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(MUTATIONS.map((m) => m.title)).size).toBe(MUTATIONS.length);
+  });
+
+  test.each(MUTATIONS.map((m) => [m.title, m] as const))('%s', (_title, mutation) => {
+    const objects = goodObjects();
+    mutation.mutate(objects);
+    const findings = run(objects);
+    expect(brief(findings)).toEqual([...mutation.expected].sort());
+    for (const finding of findings) {
+      expect(finding.file).toBe('good-app.yaml');
+      expect(finding.message.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('finding messages', () => {
+  test('say what is wrong and what is allowed', () => {
+    const objects = goodObjects();
+    webContainer(objects).ports[0].containerPort = 70000;
+    pick(objects, 'Service', 'web').spec.ports[0].nodePort = 80;
+    const messages = run(objects).map((f) => f.message);
+    expect(messages).toContain('invalid containerPort 70000; expected an integer from 1 to 65535');
+    expect(messages).toContain('invalid nodePort 80; expected an integer from 30000 to 32767 (the default --service-node-port-range)');
+  });
+
+  test('an unknown field suggests the closest known one', () => {
+    const objects = goodObjects();
+    webContainer(objects).imagePullPolicyy = 'Always';
+    expect(run(objects)[0].message).toBe('unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?');
+  });
+
+  test('a bad enum lists the allowed values, deduplicated', () => {
+    const objects = goodObjects();
+    pick(objects, 'Service', 'web').spec.externalTrafficPolicy = 'Nearest';
+    const [finding] = run(objects);
+    expect(finding.rule).toBe('schema-enum');
+    expect(finding.message).toBe('invalid value "Nearest"; expected one of "Cluster", "Local"');
+  });
+
+  test('a PSA finding names the namespace and level', () => {
+    const objects = goodObjects();
+    webContainer(objects).securityContext.privileged = true;
+    expect(run(objects)[0].message).toBe('namespace "shop" enforces Pod Security "restricted": container "web" must not be privileged');
+  });
+
+  test('a missing reference says how to declare it external', () => {
+    const objects = goodObjects();
+    webContainer(objects).envFrom[0].configMapRef.name = 'web-cfg';
+    expect(run(objects)[0].message).toBe(
+      'ConfigMap "web-cfg" is not in the output; add it, or declare it created out of band with annotation k8s-practice.dev/external-refs: "ConfigMap/web-cfg"');
+  });
+});
+
+describe('rules that must not fire', () => {
+  test('optional references may be missing', () => {
+    const objects = goodObjects();
+    webContainer(objects).envFrom[0].configMapRef = { name: 'maybe', optional: true };
+    expect(brief(run(objects))).toEqual([]);
+  });
+
+  test('the default ServiceAccount always exists', () => {
+    const objects = goodObjects();
+    deployment(objects).spec.template.spec.serviceAccountName = 'default';
+    expect(brief(run(objects))).toEqual([]);
+  });
+
+  test('a reference declared on the pod template counts as declared', () => {
+    const objects = goodObjects();
+    const template = deployment(objects).spec.template;
+    template.metadata.annotations = deployment(objects).metadata.annotations;
+    delete deployment(objects).metadata.annotations;
+    expect(brief(run(objects))).toEqual([]);
+  });
+
+  test('a cross-namespace ServiceAccount can be declared as Kind/namespace/name', () => {
+    const objects = goodObjects();
+    const binding = pick(objects, 'ClusterRoleBinding', 'web-pod-reader');
+    binding.subjects[0].namespace = 'tekton-pipelines';
+    binding.metadata.annotations = { 'k8s-practice.dev/external-refs': 'ServiceAccount/tekton-pipelines/web' };
+    expect(brief(run(objects))).toEqual([]);
+  });
+
+  test('pods in a namespace without a Namespace object (level unknown) are not PSA-checked', () => {
+    const objects = goodObjects();
+    tools(objects).metadata.namespace = 'elsewhere';
+    tools(objects).spec.hostNetwork = true;
+    expect(brief(run(objects))).toEqual([]);
+  });
+
+  test('a privileged namespace allows a privileged container', () => {
+    const objects = goodObjects();
+    pick(objects, 'Namespace', 'legacy').metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
+    tools(objects).spec.containers[0].securityContext = { privileged: true };
+    expect(brief(run(objects))).toEqual([]);
+  });
+
+  test('an EndpointSlice labelled with the Service name satisfies a selector-less Service', () => {
+    const objects = goodObjects();
+    const endpoints = pick(objects, 'Endpoints', 'db');
+    objects.splice(objects.indexOf(endpoints), 1, {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      metadata: { name: 'db-1', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'db' } },
+      addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.10'] }], ports: [{ name: 'pg', port: 5432 }],
+    });
+    expect(brief(run(objects))).toEqual([]);
+  });
+});
