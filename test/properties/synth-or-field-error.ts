@@ -7,6 +7,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validateObjects } from '../../lib/check/validate';
+import { PodSecurityLevel } from '../../lib/project/pod-security-level';
 import { Project } from '../../lib/project/project';
 
 /** Tally of what the generated cases did, printed in the closing summary. */
@@ -24,12 +25,13 @@ function badStrings(value: unknown, path: string, out: string[]): string[] {
 }
 
 /**
- * Runs one case. `fields` are the prop names an error may name (the part of
- * the field before any `.` or `[`).
+ * Runs one case in a project enforcing `podSecurity`. `fields` are the prop
+ * names an error may name (the part of the field before any `.` or `[`).
  */
-export function synthOrFieldError(construct: string, fields: readonly string[], build: (scope: Construct) => void): void {
+export function synthOrFieldError(construct: string, fields: readonly string[], build: (scope: Construct) => void,
+  podSecurity: PodSecurityLevel = 'restricted'): void {
   synthChartOrFieldError(construct, fields, (app) => {
-    const project = new Project(app, 'props', { namespace: 'props' });
+    const project = new Project(app, 'props', { namespace: 'props', podSecurity });
     build(project);
     return project;
   });
