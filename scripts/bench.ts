@@ -66,6 +66,16 @@ function scaleBench(): void {
   console.log(`ours / cdk8s-plus at N=1000:           x${(perObject['ours@1000'] / perObject['cdk8s-plus@1000']).toFixed(2)} (target <= 1.2)`);
 }
 
+function validateBench(): void {
+  console.log(`\n## Validation (median of ${REPS}, in-process time, fresh process each)`);
+  const runs = Array.from({ length: REPS }, () => JSON.parse(timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-validate-worker.ts'), '1000']).stdout));
+  const m = (key: string) => median(runs.map((r) => r[key]));
+  const schemaMs = m('schemaLoadMs') + m('crdLoadMs') + m('compileMs');
+  console.log(`schema: load k8s definitions ${fmt(m('schemaLoadMs'))}, load Tekton CRDs ${fmt(m('crdLoadMs'))}, compile ${fmt(m('compileMs'))} (${runs[0].compiledKinds} kinds) = ${fmt(schemaMs)} once per process`);
+  console.log(`dist/: ${runs[0].distObjects} objects, ${runs[0].distErrors} errors: ${fmt(m('distFirstMs'))} including the schema work, ${fmt(m('distFirstMs') - schemaMs)} without`);
+  console.log(`N=1000 exposed pods: ${runs[0].scaledObjects} objects, ${runs[0].scaledErrors} errors: ${fmt(m('scaledMs'))} (${(1000 * m('scaledMs') / runs[0].scaledObjects).toFixed(0)} us per object)`);
+}
+
 function testBench(): void {
   console.log('\n## Tests (one run each, wall time)');
   const jest = join(BIN, 'jest');
@@ -76,6 +86,6 @@ function testBench(): void {
   console.log(`before: jest with ts-jest type-checking every file: ${fmt(typeChecking)} (x${(typeChecking / transpileOnly).toFixed(2)} of transpile-only)`);
 }
 
-const sections: Record<string, () => void> = { synth: synthBench, scale: scaleBench, tests: testBench };
+const sections: Record<string, () => void> = { synth: synthBench, scale: scaleBench, validate: validateBench, tests: testBench };
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(sections)) if (wanted.length === 0 || wanted.includes(name)) run();
