@@ -4,5 +4,4 @@ module.exports = {
   ...base,
   rootDir: '..',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: false } }] },
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/test/consumer/'],
 };

@@ -156,8 +156,12 @@ export interface ObjectComparison {
   readonly differences: readonly FieldDifference[];
 }
 
+/** Options of {@link compareObjects}, {@link compareYaml} and {@link compareFiles}. */
 export interface CompareOptions {
-  /** Ignore fields present only in a, only in b, or either (objects missing on one side still count). */
+  /**
+   * Ignore fields present only in a, only in b, or either (objects missing on one side still count).
+   * @default every field difference counts
+   */
   readonly ignoreOnlyIn?: 'a' | 'b' | 'both';
   /**
    * Namespace given to namespaced objects that have none, on both sides, e.g.

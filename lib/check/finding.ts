@@ -3,6 +3,7 @@
  * rule that found it and the field path inside the object.
  */
 
+/** How serious a finding is: `k8s-practice validate` exits non-zero on any error, not on warnings. */
 export type Severity = 'error' | 'warning';
 
 export interface Finding {

@@ -20,6 +20,7 @@ export interface EndpointPortProps {
    */
   readonly endpointPort?: number;
   /**
+   * Transport protocol of the port.
    * @default 'TCP'
    */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';

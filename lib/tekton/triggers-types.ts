@@ -20,6 +20,7 @@ export interface InterceptorRef {
   /** Interceptor name, e.g. `cel`, `github`, `gitlab`, `bitbucket`, `slack` (the core ClusterInterceptors). */
   readonly name: string;
   /**
+   * Kind of the interceptor object.
    * @default 'ClusterInterceptor' (the API fills it in)
    */
   readonly kind?: 'ClusterInterceptor' | 'NamespacedInterceptor';
@@ -29,6 +30,7 @@ export interface InterceptorRef {
 
 /** One parameter passed to an interceptor; the value is any JSON. */
 export interface InterceptorParam {
+  /** Param name the interceptor reads, e.g. `filter` or `overlays` for `cel`. */
   readonly name: string;
   /** Any JSON value: a string for a CEL `filter`, a list of {@link CelOverlay} for `overlays`. */
   readonly value: unknown;
@@ -44,7 +46,9 @@ export interface CelOverlay {
 
 /** A header added to a webhook interceptor request. */
 export interface WebhookInterceptorHeader {
+  /** Header name. */
   readonly name: string;
+  /** Header value, or several values. */
   readonly value: string | string[];
 }
 
@@ -81,7 +85,10 @@ export interface TriggerSpecBinding {
   readonly value?: string;
   /** Name of a TriggerBinding or ClusterTriggerBinding. */
   readonly ref?: string;
-  /** @default 'TriggerBinding' */
+  /**
+   * Kind of the binding named by `ref`.
+   * @default 'TriggerBinding'
+   */
   readonly kind?: 'TriggerBinding' | 'ClusterTriggerBinding';
   /** Note the lower-case field name of the Triggers API. */
   readonly apiversion?: string;
@@ -99,10 +106,16 @@ export interface TriggerSpecTemplate {
 
 /** Spec of a Trigger object (`TriggerSpec`). */
 export interface TriggerSpec {
+  /** Where the template's params come from: binding references or inline params. */
   readonly bindings: TriggerSpecBinding[];
+  /** The TriggerTemplate that creates objects per event. */
   readonly template: TriggerSpecTemplate;
-  /** @default the object's name */
+  /**
+   * Trigger name, as the EventListener logs it.
+   * @default the object's name
+   */
   readonly name?: string;
+  /** Interceptors run in order before the bindings; any of them can drop the event. */
   readonly interceptors?: TriggerInterceptor[];
   /** ServiceAccount used for this trigger's resources instead of the EventListener's. */
   readonly serviceAccountName?: string;
@@ -110,25 +123,35 @@ export interface TriggerSpec {
 
 /** A trigger inside an EventListener (`EventListenerTrigger`): inline, or a `triggerRef`. */
 export interface EventListenerTrigger {
+  /** Trigger name, as the EventListener logs it. */
   readonly name?: string;
+  /** Interceptors run in order before the bindings; any of them can drop the event. */
   readonly interceptors?: TriggerInterceptor[];
+  /** Where the template's params come from: binding references or inline params. */
   readonly bindings?: TriggerSpecBinding[];
+  /** The TriggerTemplate that creates objects per event. */
   readonly template?: TriggerSpecTemplate;
   /** Name of a Trigger object instead of the inline fields. */
   readonly triggerRef?: string;
+  /** ServiceAccount used for this trigger's resources instead of the EventListener's. */
   readonly serviceAccountName?: string;
 }
 
 /** A label selector (the `metav1.LabelSelector` shape). */
 export interface TriggersLabelSelector {
+  /** Labels an object must have, with these values. */
   readonly matchLabels?: { readonly [key: string]: string };
+  /** Set-based requirements; all must hold. */
   readonly matchExpressions?: { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: string[] }[];
 }
 
 /** A group of triggers that share one interceptor chain. */
 export interface EventListenerTriggerGroup {
+  /** Group name. */
   readonly name: string;
+  /** Interceptors run once for the whole group. */
   readonly interceptors: TriggerInterceptor[];
+  /** The Trigger objects in the group, by namespace and labels. */
   readonly triggerSelector: {
     readonly namespaceSelector?: { readonly matchNames?: string[] };
     readonly labelSelector?: TriggersLabelSelector;
@@ -137,6 +160,7 @@ export interface EventListenerTriggerGroup {
 
 /** How the EventListener's Deployment and Service are made. */
 export interface EventListenerKubernetesResource {
+  /** Replicas of the listener's Deployment. */
   readonly replicas?: number;
   /** @default 'ClusterIP' */
   readonly serviceType?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
@@ -150,12 +174,15 @@ export interface EventListenerKubernetesResource {
 export interface EventListenerSpec {
   /** ServiceAccount of the listener pod; it needs the Triggers EventListener roles bound. */
   readonly serviceAccountName?: string;
+  /** Triggers served by the listener. */
   readonly triggers?: EventListenerTrigger[];
+  /** Groups of Trigger objects sharing one interceptor chain. */
   readonly triggerGroups?: EventListenerTriggerGroup[];
   /** Also serve Trigger objects from these namespaces. */
   readonly namespaceSelector?: { readonly matchNames?: string[] };
   /** Serve only Trigger objects with these labels. */
   readonly labelSelector?: TriggersLabelSelector;
+  /** How the listener's own Deployment and Service are made. */
   readonly resources?: {
     readonly kubernetesResource?: EventListenerKubernetesResource;
     readonly customResource?: Record<string, unknown>;
@@ -166,18 +193,23 @@ export interface EventListenerSpec {
 
 /** A TriggerBinding param: a name and a `$(body...)`/`$(header...)`/`$(extensions...)` expression. */
 export interface TriggerBindingParam {
+  /** Param name, matching a TriggerTemplate param. */
   readonly name: string;
+  /** Expression such as `$(body.repository.clone_url)`. */
   readonly value: string;
 }
 
 /** Spec of a TriggerBinding or ClusterTriggerBinding. */
 export interface TriggerBindingSpec {
+  /** The params this binding extracts. */
   readonly params?: TriggerBindingParam[];
 }
 
 /** A TriggerTemplate param (`ParamSpec`): always a string. */
 export interface TriggerTemplateParam {
+  /** Param name, used as `$(tt.params.<name>)`. */
   readonly name: string;
+  /** What the param is for. */
   readonly description?: string;
   /** Value used when no binding supplies the param. */
   readonly default?: string;
@@ -185,6 +217,7 @@ export interface TriggerTemplateParam {
 
 /** Spec of a TriggerTemplate. */
 export interface TriggerTemplateSpec {
+  /** The params the template accepts. */
   readonly params?: TriggerTemplateParam[];
   /**
    * Objects created per event (PipelineRuns, TaskRuns); `$(tt.params.<name>)`
@@ -195,7 +228,12 @@ export interface TriggerTemplateSpec {
 
 /** Props of a Triggers object wrapper: metadata and a typed spec. */
 export interface TriggersObjectProps<Spec> {
+  /**
+   * Object metadata (name, namespace, labels, annotations).
+   * @default a name generated by cdk8s from the construct path
+   */
   readonly metadata?: ApiObjectMetadata;
+  /** The object's spec. */
   readonly spec: Spec;
 }
 

@@ -11,7 +11,9 @@ export const EXTERNAL_REFS_ANNOTATION = 'k8s-practice.dev/external-refs';
 
 /** A reference to an object that is created out of band, e.g. `{ kind: 'Secret', name: 'gogs-secret-key' }`. */
 export interface ExternalRef {
+  /** Kind of the referenced object. */
   readonly kind: 'Secret' | 'ConfigMap' | 'ServiceAccount';
+  /** Name of the referenced object, in the referencing object's namespace. */
   readonly name: string;
 }
 

@@ -61,6 +61,21 @@ describe('the packed library in a fresh consumer project', () => {
     expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'consumer-demo')).toBe(true);
   });
 
+  test('the installed k8s-practice CLI validates the consumer output with its packaged schemas and CRDs', () => {
+    const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
+    expect(run(bin, ['validate', 'dist'], work)).toMatch(/^0 errors, 0 warnings in 11 objects from 1 file$/m);
+    writeFileSync(join(work, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n  - port: 70000\n');
+    let output = '';
+    try {
+      run(bin, ['validate', 'broken.yaml'], work);
+    } catch (error: any) {
+      output = String(error.stdout);
+      expect(error.status).toBe(1);
+    }
+    expect(output).toContain('[port-range]');
+    expect(output).toContain('[invalid-name]');
+  });
+
   test('a type error in the consumer is caught by the published declarations', () => {
     writeFileSync(join(work, 'bad.ts'), "import { ExposedPod } from 'k8s-practice-constructs';\nimport { Chart, App } from 'cdk8s';\nnew ExposedPod(new Chart(new App(), 'c'), 'x', { name: 'x', type: 'ExternalName' });\n");
     let compilerOutput = '';
