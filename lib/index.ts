@@ -60,3 +60,4 @@ export type { Finding, Severity } from './check/finding';
 export { compareFiles, compareYaml, compareObjects, formatComparison } from './check/compare';
 export type { CompareOptions, CompareResult, ObjectComparison, FieldDifference } from './check/compare';
 export { SchemaValidator } from './check/schema-validator';
+export * from './tekton/cel-trigger';

@@ -5,6 +5,7 @@ import { checkStorageSize } from '../util/quantity';
 import { checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { BuildPipeline } from './build-pipeline';
 import { celString, celStringList } from './cel-literal';
+import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
 
@@ -136,19 +137,14 @@ export class GogsPushTrigger extends Construct {
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
-      triggers: [{
+      triggers: [celTrigger({
         name: 'on-push',
-        interceptors: [{
-          name: 'only-branch-pushes-with-token',
-          ref: { name: 'cel', kind: 'ClusterInterceptor' },
-          params: [
-            { name: 'filter', value: this.filter },
-            { name: 'overlays', value: this.overlays },
-          ],
-        }],
-        bindings: [{ ref: `${name}-binding`, kind: 'TriggerBinding' }],
-        template: { ref: `${name}-template` },
-      }],
+        interceptorName: 'only-branch-pushes-with-token',
+        filter: this.filter,
+        overlays: this.overlays,
+        bindingRef: `${name}-binding`,
+        templateRef: `${name}-template`,
+      })],
     });
     this.listenerHostname = this.listener.hostname;
     this.listenerUrl = this.listener.url;

@@ -4,6 +4,7 @@ import { SecretKeyReference, checkSecretKeyReference } from '../gogs/secret-key-
 import { checkDnsLabel, checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { celString } from './cel-literal';
 import { DeployImageTask } from './deploy-image-task';
+import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
 
@@ -144,19 +145,14 @@ export class RegistryPushTrigger extends Construct {
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
-      triggers: [{
+      triggers: [celTrigger({
         name: 'on-manifest-push',
-        interceptors: [{
-          name: 'only-tagged-manifest-pushes-with-token',
-          ref: { name: 'cel', kind: 'ClusterInterceptor' },
-          params: [
-            { name: 'filter', value: this.filter },
-            { name: 'overlays', value: this.overlays },
-          ],
-        }],
-        bindings: [{ ref: `${name}-binding`, kind: 'TriggerBinding' }],
-        template: { ref: `${name}-template` },
-      }],
+        interceptorName: 'only-tagged-manifest-pushes-with-token',
+        filter: this.filter,
+        overlays: this.overlays,
+        bindingRef: `${name}-binding`,
+        templateRef: `${name}-template`,
+      })],
     });
     this.listenerHostname = this.listener.hostname;
     this.listenerUrl = this.listener.url;

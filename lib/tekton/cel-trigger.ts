@@ -1,0 +1,38 @@
+import { CelOverlay, EventListenerTrigger } from './triggers-types';
+
+/** What {@link celTrigger} needs. */
+export interface CelTriggerOptions {
+  /** Trigger name, as the EventListener logs it. */
+  readonly name: string;
+  /** Label of the interceptor step, shown in the listener's logs. */
+  readonly interceptorName: string;
+  /** CEL filter: events for which it is false are dropped. */
+  readonly filter: string;
+  /** CEL overlays computed for accepted events. */
+  readonly overlays: readonly CelOverlay[];
+  /** TriggerBinding that maps the event to params. */
+  readonly bindingRef: string;
+  /** TriggerTemplate that creates the run. */
+  readonly templateRef: string;
+}
+
+/**
+ * An EventListener trigger with one `cel` interceptor (filter + overlays),
+ * one TriggerBinding and one TriggerTemplate: the shape both webhook
+ * triggers of this library use.
+ */
+export function celTrigger(options: CelTriggerOptions): EventListenerTrigger {
+  return {
+    name: options.name,
+    interceptors: [{
+      name: options.interceptorName,
+      ref: { name: 'cel', kind: 'ClusterInterceptor' },
+      params: [
+        { name: 'filter', value: options.filter },
+        { name: 'overlays', value: options.overlays },
+      ],
+    }],
+    bindings: [{ ref: options.bindingRef, kind: 'TriggerBinding' }],
+    template: { ref: options.templateRef },
+  };
+}
