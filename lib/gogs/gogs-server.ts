@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { GOGS_IMAGE, GOGS_UID } from '../images';
 import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { declareExternalRefs } from '../util/external-refs';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp } from '../util/props-check';
-import { checkStorageSize } from '../util/quantity';
+import { checkStorageSize } from '../util/resource-quantity';
 import { renderIni } from './app-ini';
 import {
   GOGS_CONFIG_DIR, GOGS_CONFIG_PATH, GOGS_CUSTOM_DIR, GOGS_DATA_DIR, GOGS_HOME_DIR, GOGS_RUN_USER, GOGS_SECRET_KEY_ENV, gogsAppIni,
 } from './gogs-app-ini';
-import { SecretKeyReference, checkSecretKeyReference } from './secret-key-reference';
-import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from './webhook-hosts';
+import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
+import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../util/webhook-hosts';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -37,7 +37,6 @@ export const GOGS_CONTAINER_SIZE: ContainerSize = {
 export const DEFAULT_GOGS_SECRET_KEY: SecretKeyReference = { name: 'gogs-secret-key', key: 'secret-key' };
 
 /** Annotation on a pod template with the SHA-256 of the generated config, so a config change rolls the pod. */
-export const CONFIG_HASH_ANNOTATION = 'k8s-practice.dev/config-sha256';
 
 /** Props of {@link GogsServer}. */
 export interface GogsServerProps {
@@ -257,7 +256,7 @@ export class GogsServer extends Construct implements IPodTarget {
         template: {
           metadata: {
             labels: { ...this.labels },
-            annotations: { [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(this.appIni).digest('hex') },
+            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.appIni) },
           },
           spec: {
             automountServiceAccountToken: false,

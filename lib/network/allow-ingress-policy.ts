@@ -1,6 +1,8 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
+import { ingressPeer } from './ingress-peer';
 import { checkDnsLabel, checkLabels, checkPort, checkPortName, invalidProp } from '../util/props-check';
 
 /** Where allowed traffic may come from. */
@@ -95,10 +97,6 @@ export class AllowIngressPolicy extends Construct {
   private peer(source: IngressSource, i: number): k8s.NetworkPolicyPeer {
     const podLabels = source.podLabels === undefined ? undefined : checkLabels(this, `from[${i}].podLabels`, source.podLabels);
     const namespace = source.namespace === undefined ? undefined : checkDnsLabel(this, `from[${i}].namespace`, source.namespace);
-    return {
-      // An empty podSelector selects every pod of the namespace(s) in question.
-      podSelector: podLabels ? { matchLabels: { ...podLabels } } : {},
-      namespaceSelector: namespace ? { matchLabels: { 'kubernetes.io/metadata.name': namespace } } : undefined,
-    };
+    return ingressPeer(podLabels, namespace, Chart.of(this).namespace);
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -7,10 +6,10 @@ import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
 import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../util/external-refs';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp } from '../util/props-check';
-import { checkStorageSize } from '../util/quantity';
-import { CONFIG_HASH_ANNOTATION } from '../gogs/gogs-server';
-import { checkSecretKeyReference } from '../gogs/secret-key-reference';
-import { WEBHOOK_URL_RULE, webhookHost } from '../gogs/webhook-hosts';
+import { checkStorageSize } from '../util/resource-quantity';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
+import { checkSecretKeyReference } from '../util/secret-key-reference';
+import { WEBHOOK_URL_RULE, webhookHost } from '../util/webhook-hosts';
 import { GO_DURATION_RULE, isPositiveGoDuration } from './go-duration';
 import {
   REGISTRY_CONFIG_PATH, REGISTRY_DATA_DIR, REGISTRY_ENDPOINTS_ENV, REGISTRY_PORT, RegistryEndpointConfig, RegistryNotificationEndpoint,
@@ -218,7 +217,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
       { name: REGISTRY_ENDPOINTS_ENV, value: endpointsJson },
     ];
     const probe: k8s.HttpGetAction = { path: '/', port: k8s.IntOrString.fromString('http') };
-    const configHash = createHash('sha256').update(this.configYaml).update('\n').update(endpointsJson).digest('hex');
+    const configChecksum = configHash(this.configYaml, endpointsJson);
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, labels: { ...this.labels } },
@@ -228,7 +227,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
         strategy: { type: 'Recreate' },
         selector: { matchLabels: { ...this.labels } },
         template: {
-          metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
+          metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: configChecksum } },
           spec: {
             automountServiceAccountToken: false,
             // A Service named "registry" would add REGISTRY_PORT, REGISTRY_SERVICE_HOST, ...: the registry

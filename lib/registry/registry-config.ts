@@ -16,7 +16,7 @@
  * `REGISTRY_`, which the registry would try to read as config overrides.
  */
 import { stringify } from 'yaml';
-import { SecretKeyReference } from '../gogs/secret-key-reference';
+import { SecretKeyReference } from '../util/secret-key-reference';
 
 /** Version field every registry config starts with. */
 export const REGISTRY_CONFIG_VERSION = '0.1';

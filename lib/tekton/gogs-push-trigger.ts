@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PipelineRunV1 } from '../../imports/tekton-pipelinerun-tekton.dev';
-import { SecretKeyReference, checkSecretKeyReference } from '../gogs/secret-key-reference';
-import { checkStorageSize } from '../util/quantity';
+import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
+import { checkStorageSize } from '../util/resource-quantity';
 import { checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { BuildPipeline } from './build-pipeline';
 import { celString, celStringList } from './cel-literal';

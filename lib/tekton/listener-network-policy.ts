@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, invalidProp } from '../util/props-check';
+import { ingressPeer } from '../network/ingress-peer';
 import { WebhookListener } from './webhook-listener';
 
 /** Pods allowed to reach a listener. */
@@ -58,12 +59,7 @@ export class ListenerNetworkPolicy extends Construct {
         invalidProp(this, `from[${index}].podLabels`, labels, 'at least one label: an empty selector selects every pod');
       }
       const namespace = peer.namespace === undefined ? undefined : checkDnsLabel(this, `from[${index}].namespace`, peer.namespace);
-      return {
-        podSelector: { matchLabels: { ...labels } },
-        namespaceSelector: namespace === undefined || namespace === listener.namespace
-          ? undefined
-          : { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
-      };
+      return ingressPeer(labels, namespace, listener.namespace);
     });
 
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {

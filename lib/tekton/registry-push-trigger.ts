@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TaskRunV1 } from '../../imports/tekton-taskrun-tekton.dev';
-import { SecretKeyReference, checkSecretKeyReference } from '../gogs/secret-key-reference';
+import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { checkDnsLabel, checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { celString } from './cel-literal';
 import { DeployImageTask } from './deploy-image-task';

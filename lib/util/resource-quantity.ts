@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { invalidProp } from './props-check';
+
 /**
  * Kubernetes resource quantities (`500m`, `128Mi`, `1G`, `2`): syntax check
  * and conversion to a number (cores for CPU, bytes for memory), so quotas
@@ -28,4 +31,18 @@ export function quantityToNumber(value: string | number): number {
   const [, number, suffix = ''] = match;
   const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX_FACTOR[suffix];
   return Number(number) * factor;
+}
+
+/** What a storage size must look like, for error messages. */
+export const STORAGE_SIZE_RULE = 'a Kubernetes quantity of at least one byte, such as "512Mi", "10Gi" or "1G" (not "1Gb" or "10 Gi")';
+
+/** Whether `value` is a storage size a PersistentVolumeClaim may request: a quantity of at least 1 byte. */
+export function isStorageSize(value: unknown): value is string {
+  return isQuantity(value) && quantityToNumber(value) >= 1;
+}
+
+/** Throws the standard prop error unless `value` is a storage size. */
+export function checkStorageSize(scope: IConstruct, field: string, value: unknown): string {
+  if (!isStorageSize(value)) invalidProp(scope, field, value, STORAGE_SIZE_RULE);
+  return value;
 }

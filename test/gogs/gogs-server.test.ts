@@ -4,7 +4,7 @@ import { GOGS_IMAGE } from '../../lib/images';
 import { GogsServer, GogsServerProps } from '../../lib/gogs/gogs-server';
 import { GOGS_SECRET_KEY_ENV } from '../../lib/gogs/gogs-app-ini';
 import { EXTERNAL_REFS_ANNOTATION, parseExternalRefs } from '../../lib/util/external-refs';
-import { isStorageSize } from '../../lib/util/quantity';
+import { isStorageSize } from '../../lib/util/resource-quantity';
 import { KubeObject, emptyChart, only, selects } from '../helpers';
 import { resolvePort, restrictedViolations } from './restricted-pod';
 

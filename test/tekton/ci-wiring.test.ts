@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { GogsServer } from '../../lib/gogs/gogs-server';
-import { webhookHost } from '../../lib/gogs/webhook-hosts';
+import { webhookHost } from '../../lib/util/webhook-hosts';
 import { ImageRegistry } from '../../lib/registry/image-registry';
 import { BuildPipeline } from '../../lib/tekton/build-pipeline';
 import { DeployImageTask } from '../../lib/tekton/deploy-image-task';

@@ -1,4 +1,4 @@
-import { allowlistFor, webhookHost } from '../../lib/gogs/webhook-hosts';
+import { allowlistFor, webhookHost } from '../../lib/util/webhook-hosts';
 
 describe('webhook hosts', () => {
   test.each([
