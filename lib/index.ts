@@ -62,3 +62,4 @@ export type { CompareOptions, CompareResult, ObjectComparison, FieldDifference }
 export { SchemaValidator } from './check/schema-validator';
 export * from './tekton/cel-trigger';
 export * from './network/ingress-peer';
+export * from './registry/node-service-type';

@@ -77,14 +77,18 @@ function validateBench(): void {
 }
 
 function testBench(): void {
-  console.log('\n## Tests (one run each, wall time, no jest cache; the consumer test is left out of both jest runs)');
+  const reps = Math.min(REPS, 3);
+  console.log(`\n## Tests (median of ${reps}, interleaved, wall time, no jest cache; the consumer test is left out of both jest runs)`);
   const jest = join(BIN, 'jest');
   const common = ['--silent', '--no-cache', '--testPathIgnorePatterns', '/node_modules/', '/test/consumer/'];
-  const transpileOnly = timed(jest, common).ms;
-  const typeChecking = timed(jest, [...common, '--config', join('scripts', 'jest.typecheck.config.js')]).ms;
-  const tsc = timed(join(BIN, 'tsc'), ['--noEmit']).ms;
-  console.log(`after:  tsc --noEmit once (${fmt(tsc)}) + jest with ts-jest transpile-only (${fmt(transpileOnly)}) = ${fmt(tsc + transpileOnly)}`);
-  console.log(`before: jest with ts-jest type-checking every file: ${fmt(typeChecking)} (x${(typeChecking / (tsc + transpileOnly)).toFixed(2)} of after)`);
+  const r = compare({
+    tsc: [join(BIN, 'tsc'), ['--noEmit']],
+    transpileOnly: [jest, common],
+    typeChecking: [jest, [...common, '--config', join('scripts', 'jest.typecheck.config.js')]],
+  }, reps);
+  const after = r.tsc + r.transpileOnly;
+  console.log(`after:  tsc --noEmit once (${fmt(r.tsc)}) + jest with ts-jest transpile-only (${fmt(r.transpileOnly)}) = ${fmt(after)}`);
+  console.log(`before: jest with ts-jest type-checking every file: ${fmt(r.typeChecking)} (x${(r.typeChecking / after).toFixed(2)} of after)`);
 }
 
 const sections: Record<string, () => void> = { synth: synthBench, scale: scaleBench, validate: validateBench, tests: testBench };

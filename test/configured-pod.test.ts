@@ -32,8 +32,20 @@ describe('ConfiguredPod', () => {
     ]);
     expect(pod.spec.volumes).toEqual([
       { name: 'config', configMap: { name: 'env-demo-config' } },
-      { name: 'secret', secret: { secretName: 'env-demo-secret', defaultMode: 0o400 } },
+      { name: 'secret', secret: { secretName: 'env-demo-secret', defaultMode: 0o440 } },
     ]);
+  });
+
+  test('the Secret files are readable by the container user: group-readable, group = fsGroup = the uid', () => {
+    expect(pod.spec.securityContext.fsGroup).toBe(container.securityContext.runAsUser);
+    expect(pod.spec.volumes[1].secret.defaultMode & 0o040).toBe(0o040);
+  });
+
+  test('mount paths reach the script as arguments, never as script text', () => {
+    const [sh, flag, script, argv0, ...args] = container.command;
+    expect([sh, flag, argv0]).toEqual(['sh', '-c', 'sh']);
+    expect(args).toEqual(['/etc/config', '/etc/secret']);
+    expect(script).not.toContain('/etc/');
   });
 
   test('4. the downward API: pod name, namespace, POD IP, node name and INTERNAL IP', () => {

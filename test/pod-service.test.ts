@@ -1,4 +1,4 @@
-import { EXPOSE_TYPES, ExposedPod, Images, PodService, RunPod, SharedProcessNamespacePod } from '../lib';
+import { AllowIngressPolicy, EXPOSE_TYPES, ExposedPod, Images, PodService, RunPod, SharedProcessNamespacePod } from '../lib';
 import { emptyChart, only, selects, synthWith } from './helpers';
 
 describe('ExposedPod / PodService', () => {
@@ -70,4 +70,14 @@ describe('ExposedPod / PodService', () => {
   test('a JavaScript caller without a pod gets a clear error', () => {
     expect(() => new (PodService as any)(emptyChart(), 'svc', {})).toThrow(/invalid pod undefined; expected a pod construct/);
   });
+});
+
+test('Service and policy ports carry the protocol the pod declares', () => {
+  const target = { name: 'dns', labels: { app: 'dns' }, ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' as const }] };
+  const objects = synthWith((chart) => {
+    new PodService(chart, 'svc', { pod: target, servicePort: 53 });
+    new AllowIngressPolicy(chart, 'p', { name: 'dns', to: target, fromAnywhere: true });
+  });
+  expect(only(objects, 'Service').spec.ports[0].protocol).toBe('UDP');
+  expect(only(objects, 'NetworkPolicy').spec.ingress[0].ports).toEqual([{ port: 'dns', protocol: 'UDP' }]);
 });

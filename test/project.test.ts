@@ -73,3 +73,9 @@ describe('Project', () => {
     expect(() => new Project(Testing.app(), 'p', props as any)).toThrow(message);
   });
 });
+
+test('Project: a negative quota and missing props are refused with the standard error', () => {
+  expect(() => new Project(Testing.app(), 'p', { namespace: 'a', quota: { requestsCpu: '-1', requestsMemory: '1Gi', limitsCpu: '2', limitsMemory: '2Gi', pods: 1 } }))
+    .toThrow(/invalid quota.requestsCpu "-1".*not negative/);
+  expect(() => new (Project as any)(Testing.app(), 'p', null)).toThrow(/invalid props null/);
+});

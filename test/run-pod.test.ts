@@ -64,7 +64,7 @@ describe('RunPod', () => {
     [{ name: 'web', image: Images.shell, portName: 'http' }, /invalid portName "http"; expected no portName, because the pod declares no port/],
     [{ name: 'web', labels: { 'bad key!': 'x' } }, /invalid labels key "bad key!"/],
     [{ name: 'web', labels: { app: '-x' } }, /invalid labels\["app"\] "-x"/],
-    [{ name: 'web', writablePaths: ['tmp'] }, /invalid writablePaths "tmp"; expected absolute paths/],
+    [{ name: 'web', writablePaths: ['tmp'] }, /invalid writablePaths \["tmp"\]; expected absolute paths/],
     [{ name: 'web', runAsUser: 0 }, /invalid runAsUser 0; expected a positive integer/],
   ])('rejects %j', (props, message) => {
     expect(() => new RunPod(emptyChart(), 'bad', props as any)).toThrow(message);
@@ -76,5 +76,20 @@ describe('RunPod', () => {
 
   test('a JavaScript caller without props gets a clear error, not a TypeError', () => {
     expect(() => new (RunPod as any)(emptyChart(), 'bad')).toThrow(/invalid name undefined/);
+  });
+});
+
+describe('RunPod: inputs the API server would refuse', () => {
+  test.each([
+    [{ writablePaths: ['/'] }, /invalid writablePaths \["\/"\].*not an absolute path below "\/"/],
+    [{ writablePaths: ['/tmp/../etc'] }, /without "\.\."/],
+    [{ writablePaths: ['/tmp', '/tmp'] }, /"\/tmp" and "\/tmp" would share the volume name "tmp"/],
+    [{ writablePaths: ['/var/cache', '/var-cache'] }, /would share the volume name "var-cache"/],
+    [{ command: 'sleep 3600' }, /invalid command "sleep 3600"; expected a list of strings/],
+    [{ args: [1] }, /invalid args \[1\]/],
+    [{ size: { cpuRequest: '1', memoryRequest: '1Mi', cpuLimit: '500m', memoryLimit: '1Mi' } }, /invalid size.cpuRequest "1"; expected at most the CPU limit 500m/],
+    [{ size: { cpuRequest: '-1', memoryRequest: '1Mi', cpuLimit: '1', memoryLimit: '1Mi' } }, /invalid size.cpuRequest "-1".*not negative/],
+  ])('rejects %j', (extra, message) => {
+    expect(() => new RunPod(emptyChart(), 'bad', { name: 'web', ...(extra as any) })).toThrow(message);
   });
 });

@@ -77,3 +77,8 @@ describe('ServiceEndpoints (SEP)', () => {
     expect(() => new ServiceEndpoints(emptyChart(), 'bad', props)).toThrow(message);
   });
 });
+
+test('an IPv4-mapped IPv6 address is refused with a hint', () => {
+  expect(() => new ServiceEndpoints(emptyChart(), 'bad', { name: 'db', addresses: ['::ffff:127.0.0.1'], ports: [{ port: 1 }] }))
+    .toThrow(/invalid addresses\[0\] "::ffff:127.0.0.1".*IPv4-mapped IPv6 address; write the IPv4 address itself/);
+});

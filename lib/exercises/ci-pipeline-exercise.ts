@@ -41,7 +41,9 @@ export class CiPipelineExercise extends Project {
       podSecurity: 'baseline',
       quota: {
         requestsCpu: '4', requestsMemory: '4Gi', limitsCpu: '8', limitsMemory: '8Gi',
-        pods: 20, requestsStorage: '20Gi', persistentVolumeClaims: 8,
+        // Each PipelineRun keeps a 1Gi claim until it is deleted: room for about ten runs
+        // next to Gogs (2Gi) and the registry (5Gi); `kubectl -n ci delete pipelinerun --all` frees them.
+        pods: 20, requestsStorage: '20Gi', persistentVolumeClaims: 12,
       },
       // NetworkPolicies add up: a namespace-wide allow would let every pod reach the listeners.
       allowSameNamespace: false,
@@ -56,7 +58,8 @@ export class CiPipelineExercise extends Project {
     this.gogsPush = new GogsPushTrigger(this, 'gogs-push', {
       pipeline: this.pipeline, registryHost: this.registry.address, repositories: [DEMO_REPOSITORY],
     });
-    this.gogs = new GogsServer(this, 'gogs', { webhookUrls: [this.gogsPush.listenerUrl] });
+    // No self sign-up: the first account would become admin, and every pod in the namespace can reach Gogs.
+    this.gogs = new GogsServer(this, 'gogs', { webhookUrls: [this.gogsPush.listenerUrl], disableRegistration: true });
 
     // The pipeline's pods clone from Gogs and push to the registry; the app is open within the namespace.
     const sameNamespace = [{}];

@@ -8,6 +8,7 @@ import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { declareExternalRefs } from '../util/external-refs';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp } from '../util/props-check';
 import { checkStorageSize } from '../util/resource-quantity';
+import { NODE_SERVICE_TYPES, NodeServiceType } from '../registry/node-service-type';
 import { renderIni } from './app-ini';
 import {
   GOGS_CONFIG_DIR, GOGS_CONFIG_PATH, GOGS_CUSTOM_DIR, GOGS_DATA_DIR, GOGS_HOME_DIR, GOGS_RUN_USER, GOGS_SECRET_KEY_ENV, gogsAppIni,
@@ -19,11 +20,6 @@ import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../util/webhook-hos
 export const GOGS_HTTP_PORT = 3000;
 /** Port of Gogs' built-in SSH server (the image has no OpenSSH; 22 would need root). */
 export const GOGS_SSH_PORT = 2222;
-
-/** Service types offered for Gogs: in-cluster only, or also on every node for the learner's browser. */
-export type GogsServiceType = 'ClusterIP' | 'NodePort';
-/** Every {@link GogsServiceType}, for checks at run time. */
-export const GOGS_SERVICE_TYPES: readonly GogsServiceType[] = ['ClusterIP', 'NodePort'];
 
 /** Requests and limits of the Gogs container: Go web server plus git processes on push and clone. */
 export const GOGS_CONTAINER_SIZE: ContainerSize = {
@@ -83,7 +79,7 @@ export interface GogsServerProps {
    * for the learner's browser and git client.
    * @default 'ClusterIP'
    */
-  readonly serviceType?: GogsServiceType;
+  readonly serviceType?: NodeServiceType;
 
   /**
    * Fixed node port for HTTP (only with `serviceType: 'NodePort'`).
@@ -193,7 +189,7 @@ export class GogsServer extends Construct implements IPodTarget {
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     this.secretKey = checkSecretKeyReference(this, 'secretKey', props.secretKey ?? DEFAULT_GOGS_SECRET_KEY);
-    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', GOGS_SERVICE_TYPES);
+    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', NODE_SERVICE_TYPES);
     const nodePorts = { httpNodePort: props.httpNodePort, sshNodePort: props.sshNodePort };
     for (const [field, value] of Object.entries(nodePorts)) {
       if (value === undefined) continue;

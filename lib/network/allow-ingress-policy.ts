@@ -68,10 +68,11 @@ export class AllowIngressPolicy extends Construct {
     const ports = (props.ports ?? target.ports.map((p) => p.name ?? p.containerPort)).map((port, i) => {
       if (typeof port === 'number') checkPort(this, `ports[${i}]`, port);
       else checkPortName(this, `ports[${i}]`, port);
-      if (!findDeclaredPort(target, port)) {
+      const declared = findDeclaredPort(target, port);
+      if (!declared) {
         invalidProp(this, `ports[${i}]`, port, `a port the pod "${target.name}" declares: ${describeDeclaredPorts(target)}`);
       }
-      return { port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), protocol: 'TCP' };
+      return { port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), protocol: declared.protocol };
     });
     if (ports.length === 0) invalidProp(this, 'ports', props.ports, `at least one port; the pod "${target.name}" declares none`);
 

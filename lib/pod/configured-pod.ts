@@ -39,7 +39,7 @@ export interface ConfiguredPodProps {
    */
   readonly configMountPath?: string;
   /**
-   * Where the Secret's keys appear as files (mode 0400).
+   * Where the Secret's keys appear as files (mode 0440, group = the pod's fsGroup).
    * @default '/etc/secret'
    */
   readonly secretMountPath?: string;
@@ -92,11 +92,13 @@ export class ConfiguredPod extends Construct implements IPodTarget {
       metadata: { name: this.name, labels: { ...this.labels } },
       spec: {
         automountServiceAccountToken: false,
-        securityContext: restrictedPodSecurityContext(),
+        // fsGroup: the kubelet makes the Secret files group-readable for the container's user.
+        securityContext: { ...restrictedPodSecurityContext(), fsGroup: NOBODY_UID },
         containers: [{
           name: this.name,
           image,
-          command: ['sh', '-c', `env | sort; ls -l ${configPath} ${secretPath}; exec sleep 86400`],
+          // The paths are positional arguments ($1, $2), never spliced into the script.
+          command: ['sh', '-c', 'env | sort; ls -l "$1" "$2"; exec sleep 86400', 'sh', configPath, secretPath],
           env: [
             // 1. one key at a time
             ...settingKeys.map((key) => ({ name: key, valueFrom: { configMapKeyRef: { name: this.configMapName, key } } })),
@@ -120,7 +122,7 @@ export class ConfiguredPod extends Construct implements IPodTarget {
         }],
         volumes: [
           { name: 'config', configMap: { name: this.configMapName } },
-          { name: 'secret', secret: { secretName: secret.name, defaultMode: 0o400 } },
+          { name: 'secret', secret: { secretName: secret.name, defaultMode: 0o440 } },
         ],
         restartPolicy: 'Always',
       },

@@ -3,6 +3,9 @@
  * and fit a project's ResourceQuota, shared by every pod this library makes.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { invalidProp } from '../util/props-check';
+import { checkResourceQuantity, quantityToNumber } from '../util/resource-quantity';
 
 /**
  * Container securityContext that satisfies the `restricted` profile:
@@ -48,11 +51,46 @@ export const SMALL_CONTAINER: ContainerSize = {
   memoryLimit: '128Mi',
 };
 
+/**
+ * Checks a {@link ContainerSize} prop: four non-negative quantities, each
+ * request at most its limit (the API server refuses a pod otherwise).
+ */
+export function checkContainerSize(scope: IConstruct, field: string, size: ContainerSize | undefined): ContainerSize {
+  if (typeof size !== 'object' || size === null) invalidProp(scope, field, size, 'a ContainerSize { cpuRequest, memoryRequest, cpuLimit, memoryLimit }');
+  for (const key of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const) checkResourceQuantity(scope, `${field}.${key}`, size[key]);
+  if (quantityToNumber(size.cpuRequest) > quantityToNumber(size.cpuLimit)) {
+    invalidProp(scope, `${field}.cpuRequest`, size.cpuRequest, `at most the CPU limit ${size.cpuLimit}`);
+  }
+  if (quantityToNumber(size.memoryRequest) > quantityToNumber(size.memoryLimit)) {
+    invalidProp(scope, `${field}.memoryRequest`, size.memoryRequest, `at most the memory limit ${size.memoryLimit}`);
+  }
+  return size;
+}
+
 export function containerResources(size: ContainerSize = SMALL_CONTAINER): k8s.ResourceRequirements {
   return {
     requests: { cpu: k8s.Quantity.fromString(size.cpuRequest), memory: k8s.Quantity.fromString(size.memoryRequest) },
     limits: { cpu: k8s.Quantity.fromString(size.cpuLimit), memory: k8s.Quantity.fromString(size.memoryLimit) },
   };
+}
+
+/**
+ * Why a list of writable paths cannot be mounted, or undefined when it can:
+ * each must be absolute, below `/`, without `..`, and the paths must give
+ * distinct volume names.
+ */
+export function writablePathsProblem(paths: readonly unknown[]): string | undefined {
+  const names = new Map<string, string>();
+  for (const path of paths) {
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.split('/').includes('..')) {
+      return `${JSON.stringify(path)} is not an absolute path below "/" without ".."`;
+    }
+    const name = scratchVolumeName(path);
+    const clash = names.get(name);
+    if (clash !== undefined) return `${JSON.stringify(clash)} and ${JSON.stringify(path)} would share the volume name "${name}"`;
+    names.set(name, path);
+  }
+  return undefined;
 }
 
 /** The volume name used for a writable path: `/var/cache/nginx` -> `var-cache-nginx`. */

@@ -4,7 +4,8 @@ import { Images, WEB_PORT } from '../images';
 import { checkDnsLabel, checkImage, checkLabels, checkPort, checkPortName, invalidProp } from '../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
-  ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, writableScratch,
+  ContainerSize, SMALL_CONTAINER, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+  writablePathsProblem, writableScratch,
 } from './restricted-defaults';
 
 /** Props of {@link RunPod}: the flags of `kubectl run`. */
@@ -107,9 +108,16 @@ export class RunPod extends Construct implements IPodTarget {
     this.ports = port === undefined ? [] : [{ containerPort: port, name: props.portName, protocol: 'TCP' }];
 
     const writablePaths = props.writablePaths ?? ['/tmp'];
-    for (const path of writablePaths) {
-      if (typeof path !== 'string' || !path.startsWith('/')) invalidProp(this, 'writablePaths', path, 'absolute paths such as "/tmp"');
+    if (!Array.isArray(writablePaths)) invalidProp(this, 'writablePaths', writablePaths, 'a list of absolute paths such as ["/tmp"]');
+    const pathProblem = writablePathsProblem(writablePaths);
+    if (pathProblem) invalidProp(this, 'writablePaths', writablePaths, `absolute paths such as "/tmp", each with its own volume (${pathProblem})`);
+    for (const field of ['command', 'args'] as const) {
+      const value = props[field];
+      if (value !== undefined && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+        invalidProp(this, field, value, 'a list of strings, e.g. ["sleep", "3600"]');
+      }
     }
+    const size = checkContainerSize(this, 'size', props.size ?? SMALL_CONTAINER);
     if (props.runAsUser !== undefined && (!Number.isInteger(props.runAsUser) || props.runAsUser < 1)) {
       invalidProp(this, 'runAsUser', props.runAsUser, 'a positive integer (a non-root uid)');
     }
@@ -126,7 +134,7 @@ export class RunPod extends Construct implements IPodTarget {
           command: props.command,
           args: props.args,
           ports: this.ports.length ? this.ports.map((p) => ({ containerPort: p.containerPort, name: p.name })) : undefined,
-          resources: containerResources(props.size),
+          resources: containerResources(size),
           securityContext: restrictedContainerSecurityContext(props.runAsUser),
           volumeMounts: scratch.mounts.length ? scratch.mounts : undefined,
         }],

@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { ContainerSize, SMALL_CONTAINER } from '../pod/restricted-defaults';
+import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../pod/restricted-defaults';
 import { markClusterScoped } from '../util/cluster-scoped';
 import { checkDnsLabel, checkOneOf, invalidProp } from '../util/props-check';
-import { QUANTITY_RULE, isQuantity, quantityToNumber } from '../util/resource-quantity';
+import { checkResourceQuantity } from '../util/resource-quantity';
 import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from './pod-security-level';
 import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
 
@@ -90,13 +90,14 @@ export class Project extends Chart {
   public readonly namespaceObject: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: ProjectProps) {
-    super(scope, id, { namespace: props?.namespace });
+    super(scope, id, { namespace: typeof props?.namespace === 'string' ? props.namespace : undefined });
+    if (typeof props !== 'object' || props === null) invalidProp(this, 'props', props, 'an object with at least { namespace }');
     Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
     this.namespaceName = checkDnsLabel(this, 'namespace', props.namespace);
     this.podSecurity = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', POD_SECURITY_LEVELS);
     const warn = checkOneOf(this, 'podSecurityWarn', props.podSecurityWarn ?? 'restricted', POD_SECURITY_LEVELS);
     this.quota = this.checkQuota(props.quota ?? SMALL_PROJECT_QUOTA);
-    this.containerDefaults = this.checkContainerDefaults(props.containerDefaults ?? SMALL_CONTAINER);
+    this.containerDefaults = checkContainerSize(this, 'containerDefaults', props.containerDefaults ?? SMALL_CONTAINER);
 
     // Created first, so it is the first object in the chart's file.
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
@@ -154,9 +155,10 @@ export class Project extends Chart {
   }
 
   private checkQuota(quota: ProjectQuota): ProjectQuota {
+    if (typeof quota !== 'object' || quota === null) invalidProp(this, 'quota', quota, 'a ProjectQuota object');
     for (const key of ['requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory', 'requestsStorage'] as const) {
       const value = quota[key];
-      if ((key !== 'requestsStorage' || value !== undefined) && !isQuantity(value)) invalidProp(this, `quota.${key}`, value, QUANTITY_RULE);
+      if (key !== 'requestsStorage' || value !== undefined) checkResourceQuantity(this, `quota.${key}`, value);
     }
     for (const key of ['pods', 'persistentVolumeClaims'] as const) {
       const value = quota[key];
@@ -167,16 +169,4 @@ export class Project extends Chart {
     return quota;
   }
 
-  private checkContainerDefaults(size: ContainerSize): ContainerSize {
-    for (const key of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const) {
-      if (!isQuantity(size[key])) invalidProp(this, `containerDefaults.${key}`, size[key], QUANTITY_RULE);
-    }
-    if (quantityToNumber(size.cpuRequest) > quantityToNumber(size.cpuLimit)) {
-      invalidProp(this, 'containerDefaults.cpuRequest', size.cpuRequest, `at most the CPU limit ${size.cpuLimit}`);
-    }
-    if (quantityToNumber(size.memoryRequest) > quantityToNumber(size.memoryLimit)) {
-      invalidProp(this, 'containerDefaults.memoryRequest', size.memoryRequest, `at most the memory limit ${size.memoryLimit}`);
-    }
-    return size;
-  }
 }

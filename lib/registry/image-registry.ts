@@ -11,15 +11,12 @@ import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { checkSecretKeyReference } from '../util/secret-key-reference';
 import { WEBHOOK_URL_RULE, webhookHost } from '../util/webhook-hosts';
 import { GO_DURATION_RULE, isPositiveGoDuration } from './go-duration';
+import { NODE_SERVICE_TYPES, NodeServiceType } from './node-service-type';
 import {
-  REGISTRY_CONFIG_PATH, REGISTRY_DATA_DIR, REGISTRY_ENDPOINTS_ENV, REGISTRY_PORT, RegistryEndpointConfig, RegistryNotificationEndpoint,
-  effectiveEndpoints, endpointTokenEnv, registryConfig, renderRegistryConfig,
+  HTTP_HEADER_NAME_RULE, REGISTRY_CONFIG_PATH, REGISTRY_DATA_DIR, REGISTRY_ENDPOINTS_ENV, REGISTRY_PORT, REPOSITORY_NAME_RULE,
+  RegistryEndpointConfig, RegistryNotificationEndpoint, effectiveEndpoints, endpointTokenEnv, isHttpHeaderName, isRepositoryName,
+  registryConfig, renderRegistryConfig,
 } from './registry-config';
-
-/** Service types offered for the registry: in-cluster only, or also on every node so kubelets can pull. */
-export type RegistryServiceType = 'ClusterIP' | 'NodePort';
-/** Every {@link RegistryServiceType}, for checks at run time. */
-export const REGISTRY_SERVICE_TYPES: readonly RegistryServiceType[] = ['ClusterIP', 'NodePort'];
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -69,7 +66,7 @@ export interface ImageRegistryProps {
    * `localhost:NODEPORT` (see docs/ci-servers.md for the containerd side).
    * @default 'ClusterIP'
    */
-  readonly serviceType?: RegistryServiceType;
+  readonly serviceType?: NodeServiceType;
 
   /**
    * Fixed node port (only with `serviceType: 'NodePort'`). Fix it when the
@@ -98,8 +95,6 @@ export interface ImageRegistryProps {
 }
 
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /**
  * A plain-HTTP image registry (`registry:2`) inside the cluster: a
@@ -164,7 +159,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
     const storageSize = checkStorageSize(this, 'storageSize', props.storageSize ?? '5Gi');
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', REGISTRY_SERVICE_TYPES);
+    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', NODE_SERVICE_TYPES);
     if (props.nodePort !== undefined) {
       if (serviceType !== 'NodePort') invalidProp(this, 'nodePort', props.nodePort, 'no nodePort unless serviceType is "NodePort"');
       this.nodePort = checkNodePort(this, 'nodePort', props.nodePort);
@@ -283,9 +278,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
 
   /** Image reference inside the cluster, e.g. `imageRef('app', 'v1')` = `registry.ci.svc.cluster.local:5000/app:v1`. */
   public imageRef(repository: string, tag?: string): string {
-    if (typeof repository !== 'string' || !REPOSITORY.test(repository)) {
-      invalidProp(this, 'repository', repository, 'a repository path of lower-case alphanumerics separated by ".", "_", "__", "-" and "/"');
-    }
+    if (!isRepositoryName(repository)) invalidProp(this, 'repository', repository, REPOSITORY_NAME_RULE);
     if (tag !== undefined && (typeof tag !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag))) {
       invalidProp(this, 'tag', tag, 'a tag: at most 128 characters of A-Z, a-z, 0-9, "_", "." and "-", not starting with "." or "-"');
     }
@@ -337,9 +330,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
       const url = webhookHost(endpoint.url);
       if ('problem' in url) invalidProp(this, `${field}.url`, endpoint.url, `${WEBHOOK_URL_RULE} (it ${url.problem})`);
       checkSecretKeyReference(this, `${field}.tokenSecret`, endpoint.tokenSecret);
-      if (endpoint.header !== undefined && (typeof endpoint.header !== 'string' || !HTTP_TOKEN.test(endpoint.header))) {
-        invalidProp(this, `${field}.header`, endpoint.header, 'an HTTP header name such as "X-Registry-Token"');
-      }
+      if (endpoint.header !== undefined && !isHttpHeaderName(endpoint.header)) invalidProp(this, `${field}.header`, endpoint.header, HTTP_HEADER_NAME_RULE);
       for (const key of ['timeout', 'backoff'] as const) {
         if (endpoint[key] !== undefined && !isPositiveGoDuration(endpoint[key])) invalidProp(this, `${field}.${key}`, endpoint[key], GO_DURATION_RULE);
       }

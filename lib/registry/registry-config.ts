@@ -1,5 +1,8 @@
 /**
- * The registry's `config.yml` and its notification endpoints, as typed objects.
+ * The registry's `config.yml` and its notification endpoints, as typed
+ * objects, and the registry facts other constructs share: its port, the
+ * token header, and the syntax of repository names, registry hosts and
+ * header names (one definition each).
  *
  * Sources: distribution/distribution v2.8.3 `docs/configuration.md`,
  * `configuration/configuration.go` (field names), `configuration/parser.go`
@@ -15,7 +18,10 @@
  * starts the container. The token variables deliberately do not start with
  * `REGISTRY_`, which the registry would try to read as config overrides.
  */
+import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
+import { isDnsSubdomain, isPortNumber } from '../util/k8s-syntax';
+import { invalidProp } from '../util/props-check';
 import { SecretKeyReference } from '../util/secret-key-reference';
 
 /** Version field every registry config starts with. */
@@ -30,8 +36,15 @@ export const REGISTRY_PORT = 5000;
 export const REGISTRY_ENDPOINTS_ENV = 'REGISTRY_NOTIFICATIONS_ENDPOINTS';
 /** Prefix of the variables holding each endpoint's token: `ENDPOINT_TOKEN_0`, `ENDPOINT_TOKEN_1`, ... */
 export const ENDPOINT_TOKEN_ENV_PREFIX = 'ENDPOINT_TOKEN_';
-/** Header an endpoint's token is sent in unless told otherwise. */
+/** Header an endpoint's token is sent in unless told otherwise (the registry sends it, the listener checks it). */
 export const DEFAULT_TOKEN_HEADER = 'X-Registry-Token';
+/**
+ * Log level of the registry. Not `info` or `debug`: at `info` the registry
+ * logs each notification endpoint when it starts (`configuring endpoint
+ * ... headers=...`) with the header values, which after the kubelet's
+ * `$(VAR)` expansion are the tokens, so they would show in `kubectl logs`.
+ */
+export const REGISTRY_LOG_LEVEL = 'warn';
 /** Blob uploads are reported with this media type; endpoints ignore it so only manifests notify. */
 export const BLOB_MEDIA_TYPE = 'application/octet-stream';
 
@@ -128,7 +141,7 @@ export function effectiveEndpoints(endpoints: readonly RegistryNotificationEndpo
 export function registryConfig(options: RegistryConfigOptions): RegistryConfigFile {
   return {
     version: REGISTRY_CONFIG_VERSION,
-    log: { level: 'info', fields: { service: 'registry' } },
+    log: { level: REGISTRY_LOG_LEVEL, fields: { service: 'registry' } },
     storage: {
       filesystem: { rootdirectory: REGISTRY_DATA_DIR },
       delete: { enabled: options.deleteEnabled },
@@ -143,4 +156,52 @@ export function registryConfig(options: RegistryConfigOptions): RegistryConfigFi
 /** config.yml text; the same document always gives the same text. */
 export function renderRegistryConfig(config: RegistryConfigFile): string {
   return stringify(config, { lineWidth: 0 });
+}
+
+/**
+ * Name grammar of a repository in the distribution registry
+ * (`reference` package: lower-case alphanumeric components joined by
+ * ".", "_", "__" or dashes, path components separated by "/").
+ */
+const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** Longest repository name the registry accepts. */
+export const REPOSITORY_NAME_MAX_LENGTH = 255;
+/** What a repository name must look like, for error messages. */
+export const REPOSITORY_NAME_RULE = `a registry repository name such as "gitadmin/demo-app": at most ${REPOSITORY_NAME_MAX_LENGTH} characters, `
+  + '"/"-separated components of lower-case alphanumerics joined by ".", "_", "__" or "-"';
+
+/** Whether the registry accepts `value` as a repository name (the part of an image reference after `host:port/`). */
+export function isRepositoryName(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= REPOSITORY_NAME_MAX_LENGTH && REPOSITORY_NAME.test(value);
+}
+
+/** An HTTP header name (an RFC 7230 token). */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What a header name must look like, for error messages. */
+export const HTTP_HEADER_NAME_RULE = 'an HTTP header name such as "X-Registry-Token"';
+
+/** Whether `value` is a valid HTTP header name, e.g. the header a notification token is sent in. */
+export function isHttpHeaderName(value: unknown): value is string {
+  return typeof value === 'string' && HTTP_TOKEN.test(value);
+}
+
+const REGISTRY_HOST = /^([^:]+)(?::([1-9][0-9]{0,4}))?$/;
+/** What a registry host must look like, for error messages. */
+export const REGISTRY_HOST_RULE = 'a registry host with an optional port, e.g. "registry.ci.svc.cluster.local:5000" or "localhost:30500" '
+  + '(a lower-case DNS name or IPv4 address, port 1-65535, no scheme)';
+
+/**
+ * Whether `value` is the registry part of an image reference as this
+ * library writes it: `host[:port]`, host a lower-case DNS name or IPv4
+ * address, port 1-65535.
+ */
+export function isRegistryHost(value: unknown): value is string {
+  const match = typeof value === 'string' ? REGISTRY_HOST.exec(value) : null;
+  return match !== null && isDnsSubdomain(match[1]) && (match[2] === undefined || isPortNumber(Number(match[2])));
+}
+
+/** Checks a registry host prop (see {@link isRegistryHost}). */
+export function checkRegistryHost(scope: IConstruct, field: string, value: unknown): string {
+  if (!isRegistryHost(value)) invalidProp(scope, field, value, REGISTRY_HOST_RULE);
+  return value;
 }

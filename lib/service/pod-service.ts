@@ -83,7 +83,8 @@ export class PodService extends Construct {
     const targetPort = props.targetPort ?? firstPort.containerPort;
     if (typeof targetPort === 'number') checkPort(this, 'targetPort', targetPort);
     else checkPortName(this, 'targetPort', targetPort);
-    if (!findDeclaredPort(pod, targetPort)) {
+    const declared = findDeclaredPort(pod, targetPort);
+    if (!declared) {
       invalidProp(this, 'targetPort', targetPort, `a port the pod "${pod.name}" declares: ${describeDeclaredPorts(pod)}`);
     }
     this.targetPort = targetPort;
@@ -103,7 +104,7 @@ export class PodService extends Construct {
         selector: { ...this.selector },
         ports: [{
           port: this.port,
-          protocol: 'TCP',
+          protocol: declared.protocol,
           targetPort: typeof targetPort === 'number' ? k8s.IntOrString.fromNumber(targetPort) : k8s.IntOrString.fromString(targetPort),
           nodePort: this.nodePort,
         }],

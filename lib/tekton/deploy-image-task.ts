@@ -3,9 +3,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TaskV1 } from '../../imports/tekton-task-tekton.dev';
 import { KUBECTL_IMAGE, TEKTON_NONROOT_UID } from '../images';
-import { DNS_SUBDOMAIN_RULE, isDnsSubdomain } from '../util/k8s-syntax';
+import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
+import { DNS_SUBDOMAIN_RULE } from '../util/k8s-syntax';
 import { checkDnsSubdomain, checkImage, invalidProp } from '../util/props-check';
-import { STEP_SCRATCH_VOLUME, checkTektonName, restrictedStepSecurityContext, stepResources } from './task-steps';
+import { checkTektonName, scratchHome, stepResources } from './task-steps';
 
 /** Props of {@link DeployImageTask}. */
 export interface DeployImageTaskProps {
@@ -84,7 +85,8 @@ export class DeployImageTask extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: Chart.of(this).namespace ?? 'default' }],
     });
 
-    const home = '/tmp';
+    // kubectl keeps its discovery cache under HOME; the root filesystem is read-only.
+    const home = scratchHome('/tmp');
     this.apiObject = new TaskV1(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
@@ -105,13 +107,12 @@ export class DeployImageTask extends Construct {
             'deployment/$(params.deployment)',
             '$(params.container)=$(params.image)',
           ],
-          // kubectl keeps its discovery cache under HOME; the root filesystem is read-only.
-          env: [{ name: 'HOME', value: home }],
-          securityContext: restrictedStepSecurityContext(TEKTON_NONROOT_UID),
+          env: [home.env],
+          securityContext: restrictedContainerSecurityContext(TEKTON_NONROOT_UID),
           computeResources: stepResources(),
-          volumeMounts: [{ name: STEP_SCRATCH_VOLUME, mountPath: home }],
+          volumeMounts: home.volumeMounts,
         }],
-        volumes: [{ name: STEP_SCRATCH_VOLUME, emptyDir: {} }],
+        volumes: home.volumes,
       },
     });
   }
@@ -132,6 +133,6 @@ export class DeployImageTask extends Construct {
     if (this.deployments.size === 0) {
       invalidProp(this, 'deployments', [], `at least one Deployment name (${DNS_SUBDOMAIN_RULE}); without resourceNames the Role would allow every Deployment`);
     }
-    return [...this.deployments].filter(isDnsSubdomain).sort();
+    return [...this.deployments].sort();
   }
 }

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { TaskV1 } from '../../imports/tekton-task-tekton.dev';
 import { GIT_IMAGE, TEKTON_NONROOT_UID } from '../images';
+import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage } from '../util/props-check';
-import { STEP_SCRATCH_VOLUME, checkTektonName, restrictedStepSecurityContext, stepResources } from './task-steps';
+import { checkTektonName, scratchHome, stepResources } from './task-steps';
 
 /** Props of {@link GitCloneTask}. */
 export interface GitCloneTaskProps {
@@ -99,7 +100,8 @@ export class GitCloneTask extends Construct {
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'git-clone');
     const image = checkImage(this, 'image', props.image ?? GIT_IMAGE);
-    const home = '/home/git';
+    // The root filesystem is read-only: git writes its global config under HOME.
+    const home = scratchHome('/home/git');
 
     this.apiObject = new TaskV1(this, 'Resource', {
       metadata: { name: this.name },
@@ -125,7 +127,7 @@ export class GitCloneTask extends Construct {
           name: 'clone',
           image,
           env: [
-            { name: 'HOME', value: home },
+            home.env,
             { name: 'PARAM_URL', value: '$(params.url)' },
             { name: 'PARAM_REVISION', value: '$(params.revision)' },
             { name: 'PARAM_DEPTH', value: '$(params.depth)' },
@@ -140,12 +142,11 @@ export class GitCloneTask extends Construct {
             { name: 'RESULT_COMMITTER_DATE_PATH', value: '$(results.committer-date.path)' },
           ],
           script: CLONE_SCRIPT,
-          securityContext: restrictedStepSecurityContext(TEKTON_NONROOT_UID),
+          securityContext: restrictedContainerSecurityContext(TEKTON_NONROOT_UID),
           computeResources: stepResources(),
-          // The root filesystem is read-only: git writes its global config under HOME.
-          volumeMounts: [{ name: STEP_SCRATCH_VOLUME, mountPath: home }],
+          volumeMounts: home.volumeMounts,
         }],
-        volumes: [{ name: STEP_SCRATCH_VOLUME, emptyDir: {} }],
+        volumes: home.volumes,
       },
     });
   }

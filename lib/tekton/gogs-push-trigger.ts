@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PipelineRunV1 } from '../../imports/tekton-pipelinerun-tekton.dev';
+import { REGISTRY_PORT, REPOSITORY_NAME_RULE, checkRegistryHost, isRepositoryName } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { checkStorageSize } from '../util/resource-quantity';
 import { checkDnsSubdomain, invalidProp } from '../util/props-check';
@@ -8,9 +9,6 @@ import { celString, celStringList } from './cel-literal';
 import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
-
-/** Port of the in-cluster registry Service. */
-const REGISTRY_PORT = 5000;
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
 const ZERO_COMMIT = '0'.repeat(40);
@@ -37,13 +35,33 @@ export interface GogsPushTriggerProps {
   readonly tokenSecret?: SecretKeyReference;
 
   /**
-   * Registry host and port the image is pushed to.
-   * @default `registry.<namespace>.svc.cluster.local:5000`
+   * Registry host and port the image is pushed to (`host[:port]`, no scheme).
+   * Give either this or {@link registry}. The default assumes an
+   * `ImageRegistry` with its default Service name `registry` in the
+   * listener's namespace; for any other registry, pass it as `registry` or
+   * give its address here.
+   * @default `registry.<namespace>.svc.<clusterDomain>:5000`, or `registry.address` when `registry` is given
    */
   readonly registryHost?: string;
 
   /**
+   * The registry the image is pushed to, e.g. an `ImageRegistry`: its
+   * `address` (`host:port`) is used as {@link registryHost}.
+   * @default see registryHost
+   */
+  readonly registry?: { readonly address: string };
+
+  /**
+   * DNS domain of the cluster, used in the listener's address and in the
+   * default {@link registryHost}.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
    * Only pushes to these repositories (Gogs `owner/name`) start a build.
+   * The image is pushed to the lower-cased `owner/name`, so that must be a
+   * valid registry repository name (e.g. no name starting with "-" or "_").
    * @default every repository
    */
   readonly repositories?: string[];
@@ -99,9 +117,9 @@ export class GogsPushTrigger extends Construct {
   public readonly tokenSecret: SecretKeyReference;
   /** Registry host and port images are pushed to. */
   public readonly registryHost: string;
-  /** In-cluster hostname of the listener: `el-<name>.<namespace>.svc.cluster.local`. */
+  /** In-cluster hostname of the listener: `el-<name>.<namespace>.svc.<clusterDomain>`. */
   public readonly listenerHostname: string;
-  /** The listener's URL without the token: `http://el-<name>.<namespace>.svc.cluster.local:8080/`. */
+  /** The listener's URL without the token: `http://el-<name>.<namespace>.svc.<clusterDomain>:8080/`. */
   public readonly listenerUrl: string;
   /** The CEL filter of the interceptor. */
   public readonly filter: string;
@@ -116,8 +134,17 @@ export class GogsPushTrigger extends Construct {
     this.tokenSecret = checkSecretKeyReference(this, 'tokenSecret', props.tokenSecret ?? { name: 'gogs-webhook-token', key: 'token' });
     const workspaceSize = checkStorageSize(this, 'workspaceSize', props.workspaceSize ?? '1Gi');
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
-    const repositories = checkList(this, 'repositories', props.repositories, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'Gogs repository names "owner/name"');
+    const repositories = checkList(this, 'repositories', props.repositories, GOGS_REPOSITORY,
+      `Gogs repository names "owner/name" whose lower-cased form (the image repository) is ${REPOSITORY_NAME_RULE}`,
+      (item) => isRepositoryName(item.toLowerCase()));
     const branches = checkList(this, 'branches', props.branches, /^(?!refs\/)[^\s~^:?*[\\]+$/, 'branch names such as "master" (without "refs/heads/")');
+    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    if (props.registry !== undefined && props.registryHost !== undefined) {
+      invalidProp(this, 'registry', props.registry, 'no registry when registryHost is given (give one of the two)');
+    }
+    if (props.registry !== undefined && (typeof props.registry !== 'object' || props.registry === null)) {
+      invalidProp(this, 'registry', props.registry, 'an object with an address "host:port", such as an ImageRegistry');
+    }
 
     this.filter = [
       "header.match('X-Gogs-Event', 'push')",
@@ -136,6 +163,7 @@ export class GogsPushTrigger extends Construct {
 
     this.listener = new WebhookListener(this, 'Listener', {
       name,
+      clusterDomain,
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
       triggers: [celTrigger({
         name: 'on-push',
@@ -148,7 +176,9 @@ export class GogsPushTrigger extends Construct {
     });
     this.listenerHostname = this.listener.hostname;
     this.listenerUrl = this.listener.url;
-    this.registryHost = checkRegistryHost(this, props.registryHost ?? `registry.${this.listener.namespace}.svc.cluster.local:${REGISTRY_PORT}`);
+    this.registryHost = props.registry !== undefined
+      ? checkRegistryHost(this, 'registry.address', props.registry.address)
+      : checkRegistryHost(this, 'registryHost', props.registryHost ?? `registry.${this.listener.namespace}.svc.${clusterDomain}:${REGISTRY_PORT}`);
 
     this.binding = new TriggerBinding(this, 'Binding', {
       metadata: { name: `${name}-binding` },
@@ -210,23 +240,17 @@ export class GogsPushTrigger extends Construct {
   }
 }
 
-/** An optional list of strings matching `pattern`; undefined when absent or empty. */
-function checkList(scope: Construct, field: string, value: unknown, pattern: RegExp, rule: string): string[] | undefined {
+/** A Gogs repository `owner/name` (Gogs allows letters, digits, "-", "_" and "." in both). */
+const GOGS_REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** An optional list of strings matching `pattern` (and `accept`); undefined when absent. */
+function checkList(
+  scope: Construct, field: string, value: unknown, pattern: RegExp, rule: string, accept: (item: string) => boolean = () => true,
+): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0) invalidProp(scope, field, value, `a non-empty list of ${rule}`);
   for (const item of value) {
-    if (typeof item !== 'string' || !pattern.test(item)) invalidProp(scope, field, item, rule);
+    if (typeof item !== 'string' || !pattern.test(item) || !accept(item)) invalidProp(scope, field, item, rule);
   }
   return [...value].sort();
-}
-
-/** `host[:port]` of a registry: a lower-case DNS name, optionally with a port. */
-function checkRegistryHost(scope: Construct, value: unknown): string {
-  const match = typeof value === 'string' ? /^([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value) : null;
-  const port = match?.[2] === undefined ? undefined : Number(match[2]);
-  if (!match || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(match[1])
-    || (port !== undefined && (port < 1 || port > 65535))) {
-    invalidProp(scope, 'registryHost', value, 'a registry host and port such as "registry.ci.svc.cluster.local:5000"');
-  }
-  return value as string;
 }

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import { TaskV1, TaskV1SpecStepsComputeResourcesRequests } from '../../imports/tekton-task-tekton.dev';
+import { TaskV1 } from '../../imports/tekton-task-tekton.dev';
 import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
+import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage } from '../util/props-check';
-import { checkTektonName, restrictedStepSecurityContext, stepResources } from './task-steps';
+import { checkTektonName, stepResources } from './task-steps';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -18,6 +19,21 @@ export interface KanikoTaskProps {
    */
   readonly builderImage?: string;
 }
+
+/**
+ * Requests and limits of the build step. Limits must be set: a namespace
+ * LimitRange (the projects' `container-defaults`: 200m / 128Mi) gives a
+ * container without limits its default limits, which would be below these
+ * requests, and the API server refuses a pod whose request exceeds its
+ * limit. The limits leave room for building typical small images; a build
+ * that needs more memory is OOM-killed and needs a bigger limit here.
+ */
+const KANIKO_BUILD_SIZE: ContainerSize = {
+  cpuRequest: '250m',
+  memoryRequest: '256Mi',
+  cpuLimit: '2',
+  memoryLimit: '2Gi',
+};
 
 /** The script of the step that reports IMAGE_URL. Params arrive as environment variables. */
 const WRITE_URL_SCRIPT = `#!/bin/sh
@@ -95,13 +111,7 @@ export class KanikoTask extends Construct {
             env: [{ name: 'DOCKER_CONFIG', value: '/kaniko/.docker' }],
             // Root, default capabilities, not privileged: the most the baseline profile allows.
             securityContext: { runAsUser: 0 },
-            // Requests only: a build's memory use depends on the image, so no limit is guessed here.
-            computeResources: {
-              requests: {
-                cpu: TaskV1SpecStepsComputeResourcesRequests.fromString('250m'),
-                memory: TaskV1SpecStepsComputeResourcesRequests.fromString('256Mi'),
-              },
-            },
+            computeResources: stepResources(KANIKO_BUILD_SIZE),
           },
           {
             name: 'write-url',
@@ -111,7 +121,7 @@ export class KanikoTask extends Construct {
               { name: 'RESULT_IMAGE_URL_PATH', value: '$(results.IMAGE_URL.path)' },
             ],
             script: WRITE_URL_SCRIPT,
-            securityContext: restrictedStepSecurityContext(NOBODY_UID),
+            securityContext: restrictedContainerSecurityContext(NOBODY_UID),
             computeResources: stepResources(),
           },
         ],

@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
 import { TaskRunV1 } from '../../imports/tekton-taskrun-tekton.dev';
+import {
+  DEFAULT_TOKEN_HEADER, HTTP_HEADER_NAME_RULE, REPOSITORY_NAME_RULE, checkRegistryHost, isHttpHeaderName, isRepositoryName,
+} from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { checkDnsLabel, checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { celString } from './cel-literal';
@@ -7,9 +10,6 @@ import { DeployImageTask } from './deploy-image-task';
 import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
-
-/** Header the registry endpoint sends the token in, unless told otherwise. */
-export const REGISTRY_TOKEN_HEADER = 'X-Registry-Token';
 
 /** What {@link RegistryPushTrigger.notificationEndpoint} returns: one registry notification endpoint. */
 export interface RegistryEndpointRef {
@@ -73,6 +73,12 @@ export interface RegistryPushTriggerProps {
    * @default the host the pusher used (the event's `request.host`)
    */
   readonly imageHost?: string;
+
+  /**
+   * DNS domain of the cluster, used in the listener's address.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
 }
 
 /**
@@ -97,9 +103,9 @@ export class RegistryPushTrigger extends Construct {
   public readonly tokenSecret: SecretKeyReference;
   /** Header the registry sends the token in. */
   public readonly tokenHeader: string;
-  /** In-cluster hostname of the listener: `el-<name>.<namespace>.svc.cluster.local`. */
+  /** In-cluster hostname of the listener: `el-<name>.<namespace>.svc.<clusterDomain>`. */
   public readonly listenerHostname: string;
-  /** The listener's URL: `http://el-<name>.<namespace>.svc.cluster.local:8080/`. */
+  /** The listener's URL: `http://el-<name>.<namespace>.svc.<clusterDomain>:8080/`. */
   public readonly listenerUrl: string;
   /** The CEL filter of the interceptor. */
   public readonly filter: string;
@@ -118,19 +124,14 @@ export class RegistryPushTrigger extends Construct {
     if (!(deployTask instanceof DeployImageTask)) invalidProp(this, 'deployTask', deployTask, 'a DeployImageTask');
     this.deployment = checkDnsSubdomain(this, 'deployment', props.deployment);
     this.container = checkDnsLabel(this, 'container', props.container ?? this.deployment);
-    if (typeof props.repository !== 'string' || !REPOSITORY.test(props.repository) || props.repository.length > 255) {
-      invalidProp(this, 'repository', props.repository, 'a registry repository name such as "gitadmin/demo-app" (lower-case path components separated by "/")');
-    }
+    if (!isRepositoryName(props.repository)) invalidProp(this, 'repository', props.repository, REPOSITORY_NAME_RULE);
     this.repository = props.repository;
     const name = props.name ?? 'registry-push';
     this.tokenSecret = checkSecretKeyReference(this, 'tokenSecret', props.tokenSecret ?? { name: 'registry-webhook-token', key: 'token' });
-    this.tokenHeader = props.tokenHeader ?? REGISTRY_TOKEN_HEADER;
-    if (typeof this.tokenHeader !== 'string' || !HTTP_TOKEN.test(this.tokenHeader)) {
-      invalidProp(this, 'tokenHeader', props.tokenHeader, 'an HTTP header name such as "X-Registry-Token"');
-    }
-    if (props.imageHost !== undefined && (typeof props.imageHost !== 'string' || !IMAGE_HOST.test(props.imageHost))) {
-      invalidProp(this, 'imageHost', props.imageHost, 'a registry host with an optional port, e.g. "localhost:30500"');
-    }
+    this.tokenHeader = props.tokenHeader ?? DEFAULT_TOKEN_HEADER;
+    if (!isHttpHeaderName(this.tokenHeader)) invalidProp(this, 'tokenHeader', props.tokenHeader, HTTP_HEADER_NAME_RULE);
+    if (props.imageHost !== undefined) checkRegistryHost(this, 'imageHost', props.imageHost);
+    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
 
     const accepted = `e.action == 'push' && 'tag' in e.target && e.target.repository == ${celString(this.repository)}`;
     const host = props.imageHost === undefined ? 'e.request.host' : celString(props.imageHost);
@@ -144,6 +145,7 @@ export class RegistryPushTrigger extends Construct {
 
     this.listener = new WebhookListener(this, 'Listener', {
       name,
+      clusterDomain,
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
       triggers: [celTrigger({
         name: 'on-manifest-push',
@@ -190,10 +192,3 @@ export class RegistryPushTrigger extends Construct {
     return { name, url: this.listenerUrl, tokenSecret: this.tokenSecret, header: this.tokenHeader };
   }
 }
-
-/** Repository name grammar of the distribution registry (lower-case path components). */
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-/** An HTTP header name (RFC 7230 token). */
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** A registry host: lower-case DNS name or IPv4 address, optional port. */
-const IMAGE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;

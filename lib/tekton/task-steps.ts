@@ -1,10 +1,14 @@
 /**
- * Small pieces shared by the Tasks this library writes: restricted step
- * security, step resources and the name rule for Tekton objects.
+ * Small pieces shared by the Tasks this library writes: step resources, a
+ * scratch HOME for steps with a read-only root filesystem, and the name rule
+ * for Tekton objects.
  */
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { TaskV1SpecSteps, TaskV1SpecStepsComputeResourcesLimits, TaskV1SpecStepsComputeResourcesRequests } from '../../imports/tekton-task-tekton.dev';
-import { ContainerSize, SMALL_CONTAINER, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
+import {
+  TaskV1SpecSteps, TaskV1SpecStepsComputeResourcesLimits, TaskV1SpecStepsComputeResourcesRequests, TaskV1SpecStepsVolumeMounts,
+} from '../../imports/tekton-task-tekton.dev';
+import { ContainerSize, SMALL_CONTAINER } from '../pod/restricted-defaults';
 import { DNS_LABEL_RULE, isDnsLabel } from '../util/k8s-syntax';
 import { invalidProp } from '../util/props-check';
 
@@ -16,15 +20,6 @@ import { invalidProp } from '../util/props-check';
 export function checkTektonName(scope: IConstruct, field: string, value: unknown): string {
   if (!isDnsLabel(value)) invalidProp(scope, field, value, `${DNS_LABEL_RULE} (Tekton copies it into a label)`);
   return value;
-}
-
-/**
- * securityContext of a step that passes the `restricted` Pod Security
- * Standard: non-root `uid`, no privilege escalation, every capability
- * dropped, RuntimeDefault seccomp, read-only root filesystem.
- */
-export function restrictedStepSecurityContext(uid: number): TaskV1SpecSteps['securityContext'] {
-  return restrictedContainerSecurityContext(uid);
 }
 
 /** computeResources of a step from a {@link ContainerSize}. */
@@ -43,3 +38,26 @@ export function stepResources(size: ContainerSize = SMALL_CONTAINER): TaskV1Spec
 
 /** A scratch directory for a step with a read-only root filesystem (HOME, caches). */
 export const STEP_SCRATCH_VOLUME = 'scratch';
+
+/** What {@link scratchHome} returns: the pieces a step and its Task need for a writable HOME. */
+export interface ScratchHome {
+  /** The `HOME` variable, for the step's `env`. */
+  readonly env: { readonly name: 'HOME'; readonly value: string };
+  /** The step's `volumeMounts`: the scratch volume at HOME. */
+  readonly volumeMounts: TaskV1SpecStepsVolumeMounts[];
+  /** The Task's `volumes`: the scratch volume, an emptyDir. */
+  readonly volumes: k8s.Volume[];
+}
+
+/**
+ * A writable HOME at `path` for one step whose root filesystem is read-only
+ * (git and kubectl write their config and caches there): the `HOME`
+ * variable, an emptyDir volume {@link STEP_SCRATCH_VOLUME} and its mount.
+ */
+export function scratchHome(path: string): ScratchHome {
+  return {
+    env: { name: 'HOME', value: path },
+    volumeMounts: [{ name: STEP_SCRATCH_VOLUME, mountPath: path }],
+    volumes: [{ name: STEP_SCRATCH_VOLUME, emptyDir: {} }],
+  };
+}

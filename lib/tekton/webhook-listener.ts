@@ -36,6 +36,17 @@ export function eventListenerPodLabels(eventListenerName: string): { [key: strin
   };
 }
 
+/**
+ * Name of the ClusterRoleBinding of a listener's ServiceAccount. The binding
+ * is cluster-scoped, so the name carries the namespace; a dot separates the
+ * two because a namespace (a DNS label) cannot contain one, so no two
+ * (namespace, ServiceAccount) pairs share a name (`a-b` + `c` is `a-b.c`,
+ * `a` + `b-c` is `a.b-c`). RBAC object names may contain dots.
+ */
+function clusterRoleBindingName(namespace: string, serviceAccountName: string): string {
+  return `${namespace}.${serviceAccountName}`;
+}
+
 /** Props of {@link WebhookListener}. */
 export interface WebhookListenerProps {
   /**
@@ -54,6 +65,12 @@ export interface WebhookListenerProps {
    * @default `<name>-listener`
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * DNS domain of the cluster, used in the listener's address.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
 
   /**
    * Objects the triggers use that are created out of band (Secrets read by
@@ -86,11 +103,11 @@ export class WebhookListener extends Construct {
   public readonly namespace: string;
   /** Name of the Service the controller creates: `el-<name>`. */
   public readonly serviceName: string;
-  /** In-cluster DNS name of that Service: `el-<name>.<namespace>.svc.cluster.local`. */
+  /** In-cluster DNS name of that Service: `el-<name>.<namespace>.svc.<clusterDomain>`. */
   public readonly hostname: string;
   /** Service port (8080). */
   public readonly port: number;
-  /** The listener's URL: `http://el-<name>.<namespace>.svc.cluster.local:8080/`. */
+  /** The listener's URL: `http://el-<name>.<namespace>.svc.<clusterDomain>:8080/`. */
   public readonly url: string;
   /** Labels of the listener pods, for NetworkPolicies. */
   public readonly podLabels: { readonly [key: string]: string };
@@ -107,9 +124,10 @@ export class WebhookListener extends Construct {
     this.name = name;
     this.namespace = Chart.of(this).namespace ?? 'default';
     const saName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? `${name}-listener`);
+    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
 
     this.serviceName = `${EVENTLISTENER_RESOURCE_PREFIX}${name}`;
-    this.hostname = `${this.serviceName}.${this.namespace}.svc.cluster.local`;
+    this.hostname = `${this.serviceName}.${this.namespace}.svc.${clusterDomain}`;
     this.port = EVENTLISTENER_PORT;
     this.url = `http://${this.hostname}:${this.port}/`;
     this.podLabels = eventListenerPodLabels(name);
@@ -124,8 +142,7 @@ export class WebhookListener extends Construct {
       subjects: [subject],
     });
     this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      // Cluster-scoped: the namespace in the name keeps two projects' listeners apart.
-      metadata: { name: `${this.namespace}-${saName}` },
+      metadata: { name: clusterRoleBindingName(this.namespace, saName) },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: EVENTLISTENER_CLUSTERROLES_CLUSTERROLE },
       subjects: [subject],
     });

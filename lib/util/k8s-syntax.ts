@@ -81,6 +81,8 @@ export function endpointAddressProblem(value: unknown): string | undefined {
   const family = ipFamily(value);
   if (!family) return 'is not an IPv4 or IPv6 address';
   const ip = (value as string).toLowerCase();
+  // Kubernetes reads ::ffff:a.b.c.d as the IPv4 address it carries, which fits neither address family's slice.
+  if (/^(0*:)*:?ffff:/.test(ip) && /\d+\.\d+\.\d+\.\d+$/.test(ip)) return 'is an IPv4-mapped IPv6 address; write the IPv4 address itself';
   if (family === 'IPv4') {
     const [a, b, c] = ip.split('.').map(Number);
     if (ip === '0.0.0.0') return 'is the unspecified address';

@@ -23,6 +23,18 @@ export function isQuantity(value: unknown): value is string {
   return typeof value === 'string' && QUANTITY.test(value);
 }
 
+/** A quantity a resource request, limit or quota may hold: not negative. */
+export function isResourceQuantity(value: unknown): value is string {
+  return isQuantity(value) && !value.startsWith('-');
+}
+export const RESOURCE_QUANTITY_RULE = `${QUANTITY_RULE}, not negative`;
+
+/** Throws the standard prop error unless `value` is a non-negative quantity. */
+export function checkResourceQuantity(scope: IConstruct, field: string, value: unknown): string {
+  if (!isResourceQuantity(value)) invalidProp(scope, field, value, RESOURCE_QUANTITY_RULE);
+  return value;
+}
+
 /** The quantity as a plain number (e.g. `500m` -> 0.5, `1Ki` -> 1024); throws on bad syntax. */
 export function quantityToNumber(value: string | number): number {
   if (typeof value === 'number') return value;

@@ -56,6 +56,8 @@ describe('ImageRegistry config.yml', () => {
     expect(config.http.addr).toBe(':5000');
     expect(config.health.storagedriver).toMatchObject({ enabled: true });
     expect(config.notifications).toBeUndefined();
+    // At info the registry logs every endpoint with its headers, i.e. the expanded tokens.
+    expect(config.log.level).toBe('warn');
   });
 
   test('deleting through the API can be enabled', () => {

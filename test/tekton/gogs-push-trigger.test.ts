@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
+import { ImageRegistry } from '../../lib/registry/image-registry';
 import { BuildPipeline } from '../../lib/tekton/build-pipeline';
 import { celString, celStringList } from '../../lib/tekton/cel-literal';
 import { GogsPushTrigger, GogsPushTriggerProps } from '../../lib/tekton/gogs-push-trigger';
@@ -188,7 +189,38 @@ describe('GogsPushTrigger: options', () => {
     expect(run.spec.params[2].value).toBe('localhost:30500/$(tt.params.image-repo):$(tt.params.image-tag)');
   });
 
+  test('clusterDomain reaches the listener address and the default registry host', () => {
+    const { trigger } = filterOf({ clusterDomain: 'k8s.internal' }, 'team-a');
+    expect(trigger.listenerHostname).toBe('el-gogs-push.team-a.svc.k8s.internal');
+    expect(trigger.listenerUrl).toBe('http://el-gogs-push.team-a.svc.k8s.internal:8080/');
+    expect(trigger.listener.hostname).toBe(trigger.listenerHostname);
+    expect(trigger.registryHost).toBe('registry.team-a.svc.k8s.internal:5000');
+  });
+
+  test('registry: the image is pushed to its address', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'ci' });
+    const registry = new ImageRegistry(chart, 'registry', { serviceName: 'images', clusterDomain: 'k8s.internal' });
+    const trigger = new GogsPushTrigger(chart, 't', { pipeline: new BuildPipeline(chart, 'p'), registry });
+    expect(trigger.registryHost).toBe('images.ci.svc.k8s.internal:5000');
+    const run = only(Testing.synth(chart) as any, 'TriggerTemplate').spec.resourcetemplates[0];
+    expect(run.spec.params[2].value).toBe('images.ci.svc.k8s.internal:5000/$(tt.params.image-repo):$(tt.params.image-tag)');
+  });
+
+  test('repositories: mixed case is fine when the lower-cased name is a valid image repository', () => {
+    const { cel } = filterOf({ repositories: ['GitAdmin/Demo-App', 'gitadmin/demo-app'] });
+    expect(runCelInterceptor(cel, request(), SECRETS).accepted).toBe(true);
+  });
+
   test.each([
+    [{ repositories: ['a/-x_'] }, /invalid repositories "a\/-x_"; expected Gogs repository names "owner\/name" whose lower-cased form .* is a registry repository name/],
+    [{ repositories: ['a/x..y'] }, /invalid repositories "a\/x..y"/],
+    [{ repositories: ['_a/x'] }, /invalid repositories "_a\/x"/],
+    [{ repositories: ['gitadmin/demo-app', 'a/b.'] }, /invalid repositories "a\/b."/],
+    [{ clusterDomain: 'Cluster.Local' }, /t: invalid clusterDomain "Cluster.Local"; expected a DNS-1123 subdomain/],
+    [{ registry: { address: 'registry:99999' } }, /t: invalid registry.address "registry:99999"; expected a registry host/],
+    [{ registry: null }, /t: invalid registry null; expected an object with an address/],
+    [{ registry: { address: 'r:5000' }, registryHost: 'r:5000' }, /t: invalid registry .*; expected no registry when registryHost is given/],
+    [{ registryHost: 'registry:0' }, /invalid registryHost "registry:0"/],
     [{ name: 'Gogs' }, /invalid name "Gogs"; expected a DNS-1035 label/],
     [{ name: 'a'.repeat(61) }, /at most 60 characters/],
     [{ tokenSecret: { name: 'Bad_Name', key: 'token' } }, /invalid tokenSecret.name "Bad_Name"/],

@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
+import { ImageRegistry } from '../../lib/registry/image-registry';
+import { DEFAULT_TOKEN_HEADER } from '../../lib/registry/registry-config';
 import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
 import { RegistryPushTrigger, RegistryPushTriggerProps } from '../../lib/tekton/registry-push-trigger';
 import { KubeObject, only, synthWith } from '../helpers';
@@ -146,6 +148,24 @@ describe('RegistryPushTrigger: options', () => {
     expect(runCelInterceptor(cel, request({ headers: { 'X-Hook-Auth': 'pw' } }), { hook: { auth: 'pw' } }).accepted).toBe(true);
   });
 
+  test('clusterDomain reaches the listener address and the notification endpoint', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'ci' });
+    const trigger = new RegistryPushTrigger(chart, 't', {
+      deployTask: new DeployImageTask(chart, 'd'), deployment: 'web', repository: 'a/b', clusterDomain: 'k8s.internal',
+    });
+    expect(trigger.listenerHostname).toBe('el-registry-push.ci.svc.k8s.internal');
+    expect(trigger.notificationEndpoint().url).toBe('http://el-registry-push.ci.svc.k8s.internal:8080/');
+  });
+
+  test('the default token header is the one the registry sends by default', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'ci' });
+    const trigger = new RegistryPushTrigger(chart, 't', { deployTask: new DeployImageTask(chart, 'd'), deployment: 'web', repository: 'a/b' });
+    const { header, ...endpoint } = trigger.notificationEndpoint();
+    const registry = new ImageRegistry(chart, 'registry', { notificationEndpoints: [endpoint] });
+    expect(header).toBe(DEFAULT_TOKEN_HEADER);
+    expect(Object.keys(registry.effectiveEndpoints()[0].headers)).toEqual([trigger.tokenHeader]);
+  });
+
   test('container defaults to the Deployment name and can be set', () => {
     const run = (objects: KubeObject[]) => only(objects, 'TriggerTemplate').spec.resourcetemplates[0];
     expect(run(build({})).spec.params[1]).toEqual({ name: 'container', value: 'web' });
@@ -171,6 +191,11 @@ describe('RegistryPushTrigger: options', () => {
     [{ container: 'a.b' }, /invalid container "a.b"/],
     [{ tokenHeader: 'X Token' }, /invalid tokenHeader "X Token"/],
     [{ imageHost: 'http://x' }, /invalid imageHost "http:\/\/x"/],
+    [{ imageHost: 'localhost:99999' }, /t: invalid imageHost "localhost:99999"; expected a registry host/],
+    [{ imageHost: 'localhost:0' }, /invalid imageHost "localhost:0"/],
+    [{ repository: 'a/-x_' }, /invalid repository "a\/-x_"; expected a registry repository name/],
+    [{ repository: 'a'.repeat(256) }, /invalid repository "a{256}"/],
+    [{ clusterDomain: 'bad_domain' }, /t: invalid clusterDomain "bad_domain"; expected a DNS-1123 subdomain/],
     [{ tokenSecret: { name: 'x', key: '' } }, /invalid tokenSecret.key ""/],
   ])('rejects %j', (props, message) => {
     expect(() => build(props as any)).toThrow(message);

@@ -41,8 +41,8 @@ describe('RBAC', () => {
       expect(clusterBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([[
         { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-clusterroles' }, [subject], undefined,
       ]]);
-      // cluster-scoped names must not collide between projects
-      expect(clusterBindings[0].metadata.name).toBe(`ci-${sa}`);
+      // cluster-scoped names must not collide between projects: namespace "." ServiceAccount
+      expect(clusterBindings[0].metadata.name).toBe(`ci.${sa}`);
     });
 
   test('the ClusterRole names are the ones the Triggers release ships', () => {

@@ -8,11 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
+import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
 import { GIT_IMAGE, KANIKO_IMAGE, KUBECTL_IMAGE } from '../../lib/images';
 import { BuildPipeline } from '../../lib/tekton/build-pipeline';
 import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
 import { GitCloneTask } from '../../lib/tekton/git-clone-task';
 import { KanikoTask } from '../../lib/tekton/kaniko-task';
+import { STEP_SCRATCH_VOLUME, scratchHome } from '../../lib/tekton/task-steps';
+import { quantityToNumber } from '../../lib/util/resource-quantity';
 import { KubeObject, only, synthWith } from '../helpers';
 
 const objects = synthWith((chart) => {
@@ -83,6 +86,75 @@ describe('catalog interfaces', () => {
 
   test('images come from lib/images', () => {
     expect(task('git-clone').spec.steps[0].image).toBe(GIT_IMAGE);
+  });
+});
+
+describe('step resources', () => {
+  const steps = objects.filter((o) => o.kind === 'Task')
+    .flatMap((t) => t.spec.steps.map((step: any) => [`${t.metadata.name}/${step.name}`, step] as const));
+
+  test('the Tasks under test are all of them: git-clone, kaniko (two steps), deploy-image', () => {
+    expect(steps.map(([name]) => name).sort()).toEqual(['deploy-image/set-image', 'git-clone/clone', 'kaniko/build-and-push', 'kaniko/write-url']);
+  });
+
+  test.each(steps)('%s sets cpu and memory requests and limits, each request at most its limit', (_name, step) => {
+    const { requests, limits } = step.computeResources ?? {};
+    for (const resource of ['cpu', 'memory']) {
+      // A step without a limit gets the namespace LimitRange's default limit, which may be below its request.
+      expect({ resource, request: typeof requests?.[resource], limit: typeof limits?.[resource] })
+        .toEqual({ resource, request: 'string', limit: 'string' });
+      expect({ resource, requestAtMostLimit: quantityToNumber(requests[resource]) <= quantityToNumber(limits[resource]) })
+        .toEqual({ resource, requestAtMostLimit: true });
+    }
+  });
+
+  test('the kaniko build step: 250m / 256Mi requested, limited to 2 CPUs and 2Gi', () => {
+    expect(task('kaniko').spec.steps[0].computeResources).toEqual({
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '2', memory: '2Gi' },
+    });
+  });
+
+  test('in the ci exercise, with its LimitRange defaults applied as the API server does, no step requests more than its limit', () => {
+    const ci = Testing.synth(new CiPipelineExercise(Testing.app(), 'ci')) as KubeObject[];
+    const limitRanges = ci.filter((o) => o.kind === 'LimitRange');
+    expect(limitRanges.length).toBeGreaterThan(0);
+    const container = limitRanges.flatMap((r) => r.spec.limits).find((l: any) => l.type === 'Container');
+    expect(Object.keys(container.default ?? {}).sort()).toEqual(['cpu', 'memory']);
+    const ciSteps = ci.filter((o) => o.kind === 'Task').flatMap((t) => t.spec.steps.map((s: any) => [`${t.metadata.name}/${s.name}`, s] as const));
+    expect(ciSteps.length).toBeGreaterThanOrEqual(4);
+    const problems: string[] = [];
+    for (const [name, step] of ciSteps) {
+      for (const resource of ['cpu', 'memory']) {
+        // LimitRanger: a missing limit becomes `default`, a missing request `defaultRequest` (else the limit).
+        const limit = step.computeResources?.limits?.[resource] ?? container.default[resource];
+        const request = step.computeResources?.requests?.[resource] ?? container.defaultRequest?.[resource] ?? limit;
+        if (quantityToNumber(request) > quantityToNumber(limit)) problems.push(`${name}: ${resource} request ${request} > limit ${limit}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('scratch HOME', () => {
+  test.each([
+    ['git-clone', '/home/git'],
+    ['deploy-image', '/tmp'],
+  ])('%s: HOME=%s is an emptyDir mounted into the step (the root filesystem is read-only)', (name, home) => {
+    const t = task(name);
+    const [step] = t.spec.steps;
+    expect(step.env).toContainEqual({ name: 'HOME', value: home });
+    expect(step.volumeMounts).toEqual([{ name: STEP_SCRATCH_VOLUME, mountPath: home }]);
+    expect(t.spec.volumes).toEqual([{ name: STEP_SCRATCH_VOLUME, emptyDir: {} }]);
+    expect(step.securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
+  test('scratchHome gives the HOME variable, the mount and the volume for one path', () => {
+    expect(scratchHome('/work')).toEqual({
+      env: { name: 'HOME', value: '/work' },
+      volumeMounts: [{ name: 'scratch', mountPath: '/work' }],
+      volumes: [{ name: 'scratch', emptyDir: {} }],
+    });
   });
 });
 

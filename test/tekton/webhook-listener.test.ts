@@ -1,5 +1,6 @@
 /** The typed Triggers wrappers and the WebhookListener construct. */
 import { Chart, Testing } from 'cdk8s';
+import fc from 'fast-check';
 import {
   EventListener, TRIGGERS_API_VERSION, Trigger, TriggerBinding, TriggerTemplate,
 } from '../../lib/tekton/triggers-types';
@@ -60,14 +61,43 @@ describe('WebhookListener', () => {
   test('objects: ServiceAccount, RoleBinding, ClusterRoleBinding (no namespace), EventListener using the SA', () => {
     const { objects } = build('ci', { serviceAccountName: 'hooks-sa', externalRefs: [{ kind: 'Secret', name: 'tok' }] });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}@${o.metadata.namespace ?? '-'}`)).toEqual([
-      'ServiceAccount/hooks-sa@ci', 'RoleBinding/hooks-sa@ci', 'ClusterRoleBinding/ci-hooks-sa@-', 'EventListener/hooks@ci',
+      'ServiceAccount/hooks-sa@ci', 'RoleBinding/hooks-sa@ci', 'ClusterRoleBinding/ci.hooks-sa@-', 'EventListener/hooks@ci',
     ]);
     const el = only(objects, 'EventListener');
     expect(el.spec).toEqual({ serviceAccountName: 'hooks-sa', triggers: [{ triggerRef: 'x' }] });
     expect((el.metadata as any).annotations[EXTERNAL_REFS_ANNOTATION]).toBe('Secret/tok');
   });
 
+  test('ClusterRoleBinding names cannot collide across namespaces: a-b + c and a + b-c differ', () => {
+    const bindingName = (namespace: string, serviceAccountName: string) =>
+      only(build(namespace, { serviceAccountName }).objects, 'ClusterRoleBinding').metadata.name;
+    expect(bindingName('a-b', 'c')).toBe('a-b.c');
+    expect(bindingName('a', 'b-c')).toBe('a.b-c');
+    expect(bindingName('a-b', 'c')).not.toBe(bindingName('a', 'b-c'));
+    // the ServiceAccount may itself contain dots; the first dot still ends the namespace
+    expect(bindingName('a', 'b.c')).toBe('a.b.c');
+    expect(bindingName('a', 'b.c')).not.toBe(bindingName('a-b', 'c'));
+  });
+
+  test('every (namespace, ServiceAccount) pair gets its own binding name, and the namespace can be read back (property)', () => {
+    const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,6}[a-z0-9])?$/);
+    const subdomain = fc.array(label, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.'));
+    fc.assert(fc.property(label, subdomain, (namespace, sa) => {
+      const name = only(build(namespace, { serviceAccountName: sa }).objects, 'ClusterRoleBinding').metadata.name;
+      const dot = name.indexOf('.');
+      return name.slice(0, dot) === namespace && name.slice(dot + 1) === sa;
+    }), { numRuns: 50 });
+  });
+
+  test('clusterDomain changes the address', () => {
+    const { listener } = build('ci', { clusterDomain: 'k8s.internal' });
+    expect(listener.hostname).toBe('el-hooks.ci.svc.k8s.internal');
+    expect(listener.url).toBe('http://el-hooks.ci.svc.k8s.internal:8080/');
+  });
+
   test.each([
+    [{ clusterDomain: 'Cluster.Local' }, /l: invalid clusterDomain "Cluster.Local"; expected a DNS-1123 subdomain/],
+    [{ clusterDomain: '' }, /l: invalid clusterDomain ""/],
     [{ name: '1hooks' }, /l: invalid name "1hooks"; expected a DNS-1035 label/],
     [{ name: 'a'.repeat(61) }, /at most 60 characters \(the Service is named "el-<name>"\)/],
     [{ triggers: [] }, /l: invalid triggers \[\]; expected at least one trigger/],
