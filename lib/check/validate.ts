@@ -7,10 +7,14 @@ import { Finding, sortFindings } from './finding';
 import { loadManifests, ManifestObject, parseManifestText } from './manifest';
 import { RuleContext } from './rule-context';
 import { checkNames } from './rules/name-rules';
+import { checkLimitRanges } from './rules/limit-range-rules';
+import { checkNegativeQuantities } from './rules/negative-quantity-rules';
 import { checkObjectIdentity } from './rules/object-identity-rules';
 import { checkPodSecurity } from './rules/pod-security-rules';
 import { checkPorts } from './rules/port-rules';
+import { checkQuotas } from './rules/quota-rules';
 import { checkReferences } from './rules/reference-rules';
+import { checkContainerResources } from './rules/resource-rules';
 import { checkSchemas } from './rules/schema-rule';
 import { checkServices } from './rules/service-rules';
 import { checkTektonSecurity } from './rules/tekton-security-rules';
@@ -25,6 +29,7 @@ export type Rule = (ctx: RuleContext) => void;
 /** Every rule, in the order findings are produced. */
 export const RULES: readonly Rule[] = [
   checkSchemas, checkNames, checkPorts, checkObjectIdentity, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
+  checkContainerResources, checkLimitRanges, checkNegativeQuantities, checkQuotas,
 ];
 
 export interface ValidationResult {

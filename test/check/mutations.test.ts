@@ -38,12 +38,18 @@ interface Mutation {
   readonly mutate: (objects: KubeObject[]) => void;
   /** Every finding expected, as `Kind/name path [rule] severity`. */
   readonly expected: readonly string[];
+  /** Repairs the broken copy another way than undoing the mutation; the result must pass with no finding. */
+  readonly fix?: (objects: KubeObject[]) => void;
 }
 
 const deployment = (o: KubeObject[]) => pick(o, 'Deployment', 'web');
 const webContainer = (o: KubeObject[]) => deployment(o).spec.template.spec.containers[0];
 const tools = (o: KubeObject[]) => pick(o, 'Pod', 'tools');
 const C0 = 'spec.template.spec.containers[0]';
+const helloStep = (o: KubeObject[]) => pick(o, 'Task', 'hello').spec.steps[0];
+const limitRange = (o: KubeObject[]) => pick(o, 'LimitRange', 'container-defaults');
+const quota = (o: KubeObject[]) => pick(o, 'ResourceQuota', 'quota');
+const S0 = 'spec.steps[0].computeResources';
 
 const MUTATIONS: readonly Mutation[] = [
   {
@@ -264,6 +270,97 @@ const MUTATIONS: readonly Mutation[] = [
     },
     expected: ['Pod/tools spec.ephemeralContainers[0].securityContext.privileged [psa-privileged] error'],
   },
+  {
+    title: 'container requesting more CPU than its own limit',
+    mutate: (o) => { webContainer(o).resources.requests.cpu = '250m'; },
+    expected: [`Deployment/web ${C0}.resources.requests.cpu [resources-request-over-limit] error`],
+    fix: (o) => { webContainer(o).resources.limits.cpu = '500m'; },
+  },
+  {
+    title: 'Tekton step requesting more memory than its own limit',
+    mutate: (o) => { helloStep(o).computeResources = { requests: { memory: '256Mi' }, limits: { memory: '128Mi' } }; },
+    expected: [`Task/hello ${S0}.requests.memory [resources-request-over-limit] error`],
+    fix: (o) => { helloStep(o).computeResources.limits.memory = '0.25Gi'; },
+  },
+  {
+    title: 'Tekton step requesting more than the LimitRange default limits, without limits (the kaniko case)',
+    mutate: (o) => { helloStep(o).computeResources = { requests: { cpu: '250m', memory: '256Mi' } }; },
+    expected: [
+      `Task/hello ${S0}.limits.cpu [limit-range-default-below-request] error`,
+      `Task/hello ${S0}.limits.memory [limit-range-default-below-request] error`,
+    ],
+    fix: (o) => { helloStep(o).computeResources.limits = { cpu: '500m', memory: '256Mi' }; },
+  },
+  {
+    title: 'container requesting more memory than the LimitRange default, without a memory limit',
+    mutate: (o) => { delete webContainer(o).resources.limits.memory; webContainer(o).resources.requests.memory = '200Mi'; },
+    expected: [`Deployment/web ${C0}.resources.limits.memory [limit-range-default-below-request] error`],
+    fix: (o) => { limitRange(o).spec.limits[0].default.memory = '256Mi'; },
+  },
+  {
+    title: 'Tekton step with a CPU limit below the defaultRequest Tekton gives it',
+    mutate: (o) => { helloStep(o).computeResources = { limits: { cpu: '10m' } }; },
+    expected: [`Task/hello ${S0}.requests.cpu [limit-range-default-below-request] error`],
+    fix: (o) => { helloStep(o).computeResources.requests = { cpu: '10m' }; },
+  },
+  {
+    title: 'LimitRange defaultRequest above its default',
+    mutate: (o) => { limitRange(o).spec.limits[0].defaultRequest.cpu = '500m'; },
+    expected: ['LimitRange/container-defaults spec.limits[0].defaultRequest.cpu [limit-range-inconsistent] error'],
+    fix: (o) => { limitRange(o).spec.limits[0].default.cpu = '1'; },
+  },
+  {
+    title: 'LimitRange default above its max',
+    mutate: (o) => { limitRange(o).spec.limits[0].max.memory = '100Mi'; },
+    expected: ['LimitRange/container-defaults spec.limits[0].default.memory [limit-range-inconsistent] error'],
+    fix: (o) => { limitRange(o).spec.limits[0].default.memory = '100Mi'; },
+  },
+  {
+    title: 'negative ResourceQuota hard value',
+    mutate: (o) => { quota(o).spec.hard.pods = '-1'; },
+    expected: ['ResourceQuota/quota spec.hard.pods [negative-quantity] error'],
+    fix: (o) => { quota(o).spec.hard.pods = '20'; },
+  },
+  {
+    title: 'negative LimitRange max',
+    mutate: (o) => { limitRange(o).spec.limits[0].max.memory = -1; },
+    expected: ['LimitRange/container-defaults spec.limits[0].max.memory [negative-quantity] error'],
+    fix: (o) => { limitRange(o).spec.limits[0].max.memory = '1Gi'; },
+  },
+  {
+    title: 'negative container request',
+    mutate: (o) => { webContainer(o).resources.requests.memory = '-64Mi'; },
+    expected: [`Deployment/web ${C0}.resources.requests.memory [negative-quantity] error`],
+    fix: (o) => { webContainer(o).resources.requests.memory = '64Mi'; },
+  },
+  {
+    title: 'negative Tekton stepTemplate limit (reported once, not per step)',
+    mutate: (o) => {
+      const task = pick(o, 'Task', 'hello');
+      task.spec.stepTemplate = { computeResources: { limits: { cpu: '-1' } } };
+      task.spec.steps.push({ name: 'again', image: 'docker.io/library/busybox:1.36', script: 'echo again' });
+    },
+    expected: ['Task/hello spec.stepTemplate.computeResources.limits.cpu [negative-quantity] error'],
+    fix: (o) => { pick(o, 'Task', 'hello').spec.stepTemplate.computeResources.limits.cpu = '1'; },
+  },
+  {
+    title: 'replicas beyond the pods quota (warning)',
+    mutate: (o) => { deployment(o).spec.replicas = 12; },
+    expected: ['ResourceQuota/quota spec.hard.pods [quota-exceeded] warning'],
+    fix: (o) => { quota(o).spec.hard.pods = '13'; },
+  },
+  {
+    title: 'CPU requests beyond the quota (warning)',
+    mutate: (o) => { Object.assign(webContainer(o).resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } }); },
+    expected: ['ResourceQuota/quota spec.hard["requests.cpu"] [quota-exceeded] warning'],
+    fix: (o) => { quota(o).spec.hard['requests.cpu'] = '2050m'; },
+  },
+  {
+    title: 'quota on cpu and memory without LimitRange defaults for a container that sets none',
+    mutate: (o) => { o.splice(o.indexOf(limitRange(o)), 1); },
+    expected: [`Task/hello ${S0} [quota-missing-resource] error`],
+    fix: (o) => { helloStep(o).computeResources = { limits: { cpu: '100m', memory: '64Mi' } }; },
+  },
 ];
 
 describe('the good manifest set', () => {
@@ -291,6 +388,10 @@ describe('mutation suite', () => {
     for (const finding of findings) {
       expect(finding.file).toBe('good-app.yaml');
       expect(finding.message.length).toBeGreaterThan(10);
+    }
+    if (mutation.fix) {
+      mutation.fix(objects);
+      expect(brief(run(objects))).toEqual([]);
     }
   });
 });

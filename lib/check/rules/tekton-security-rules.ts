@@ -10,37 +10,17 @@
  * A step inherits `stepTemplate.securityContext` fields it does not set.
  */
 import { describeValue } from '../../util/props-check';
-import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';
 import { KubeObject } from '../manifest';
 import { RuleContext } from '../rule-context';
+import { taskSpecsOf } from '../task-specs';
 import { BASELINE_CAPABILITIES, namespaceLevels, PodSecurityLevel, RESTRICTED_VOLUME_SOURCES, SELINUX_TYPES } from './pod-security-rules';
 
 interface Violation {
   readonly path: readonly PathSegment[];
   readonly control: string;
   readonly message: string;
-}
-
-/** The Task specs an object carries, with their paths. */
-function taskSpecsOf(object: KubeObject): Array<{ spec: KubeObject; path: PathSegment[] }> {
-  if (apiGroup(String(object.apiVersion ?? '')) !== 'tekton.dev') return [];
-  const spec = isObject(object.spec) ? object.spec : undefined;
-  if (!spec) return [];
-  if (object.kind === 'Task') return [{ spec, path: ['spec'] }];
-  if (object.kind === 'TaskRun' && isObject(spec.taskSpec)) return [{ spec: spec.taskSpec, path: ['spec', 'taskSpec'] }];
-  if (object.kind === 'Pipeline') {
-    const out: Array<{ spec: KubeObject; path: PathSegment[] }> = [];
-    for (const list of ['tasks', 'finally']) {
-      if (!Array.isArray(spec[list])) continue;
-      spec[list].forEach((task: unknown, i: number) => {
-        if (isObject(task) && isObject(task.taskSpec)) out.push({ spec: task.taskSpec, path: ['spec', list, i, 'taskSpec'] });
-      });
-    }
-    return out;
-  }
-  return [];
 }
 
 /** Violations of one Task spec at a level (baseline or restricted). */
