@@ -93,3 +93,8 @@ describe('RunPod: inputs the API server would refuse', () => {
     expect(() => new RunPod(emptyChart(), 'bad', { name: 'web', ...(extra as any) })).toThrow(message);
   });
 });
+
+test('RunPod: a request equal to its limit in another notation is accepted (700m = 0.7)', () => {
+  const pod = new RunPod(emptyChart(), 'ok', { name: 'web', size: { cpuRequest: '700m', cpuLimit: '0.7', memoryRequest: '1Gi', memoryLimit: '1024Mi' } });
+  expect(pod.name).toBe('web');
+});

@@ -7,7 +7,7 @@
  * `defaultRequest` (a container with a limit but no request already got a
  * request equal to its limit from Pod defaulting).
  */
-import { ExactQuantity, isNegative, parseQuantity } from './exact-quantity';
+import { ExactQuantity, isNegative, parseQuantity } from '../util/exact-quantity';
 import { PathSegment } from './field-path';
 import { isObject } from './json-value';
 import { ManifestObject } from './manifest';

@@ -8,7 +8,7 @@
  * resource by resource (Tekton merges the template into each step).
  */
 import { apiGroup } from './cluster-scoped-kinds';
-import { ceilToUnits, ExactQuantity, fromUnits, isNegative, maxQuantity, parseQuantity } from './exact-quantity';
+import { ceilToUnits, ExactQuantity, fromUnits, isNegative, maxQuantity, parseQuantity } from '../util/exact-quantity';
 import { PathSegment } from './field-path';
 import { isObject } from './json-value';
 import { KubeObject, ManifestObject } from './manifest';

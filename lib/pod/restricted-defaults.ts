@@ -5,7 +5,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../util/props-check';
-import { checkResourceQuantity, quantityToNumber } from '../util/resource-quantity';
+import { compareQuantities, parseQuantity } from '../util/exact-quantity';
+import { checkResourceQuantity } from '../util/resource-quantity';
 
 /**
  * Container securityContext that satisfies the `restricted` profile:
@@ -58,10 +59,12 @@ export const SMALL_CONTAINER: ContainerSize = {
 export function checkContainerSize(scope: IConstruct, field: string, size: ContainerSize | undefined): ContainerSize {
   if (typeof size !== 'object' || size === null) invalidProp(scope, field, size, 'a ContainerSize { cpuRequest, memoryRequest, cpuLimit, memoryLimit }');
   for (const key of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const) checkResourceQuantity(scope, `${field}.${key}`, size[key]);
-  if (quantityToNumber(size.cpuRequest) > quantityToNumber(size.cpuLimit)) {
+  // Exact comparison: `700m` and `0.7` are equal, as the API server sees them.
+  const exceeds = (request: string, limit: string) => compareQuantities(parseQuantity(request)!, parseQuantity(limit)!) > 0;
+  if (exceeds(size.cpuRequest, size.cpuLimit)) {
     invalidProp(scope, `${field}.cpuRequest`, size.cpuRequest, `at most the CPU limit ${size.cpuLimit}`);
   }
-  if (quantityToNumber(size.memoryRequest) > quantityToNumber(size.memoryLimit)) {
+  if (exceeds(size.memoryRequest, size.memoryLimit)) {
     invalidProp(scope, `${field}.memoryRequest`, size.memoryRequest, `at most the memory limit ${size.memoryLimit}`);
   }
   return size;

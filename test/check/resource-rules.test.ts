@@ -4,7 +4,7 @@
  * as the API server and Tekton do it, LimitRange consistency and quota sums.
  */
 import { stringify } from 'yaml';
-import { compareQuantities, parseQuantity } from '../../lib/check/exact-quantity';
+import { compareQuantities, parseQuantity } from '../../lib/util/exact-quantity';
 import { Finding } from '../../lib/check/finding';
 import { KubeObject } from '../../lib/check/manifest';
 import { validateYaml } from '../../lib/check/validate';

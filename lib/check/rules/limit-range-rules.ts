@@ -9,7 +9,7 @@
  * container without requests or limits a request above its limit.
  * Negative values are left to rule `negative-quantity`.
  */
-import { compareQuantities, ExactQuantity } from '../exact-quantity';
+import { compareQuantities, ExactQuantity } from '../../util/exact-quantity';
 import { LimitField, LimitRangeItem, limitRangeItemsOf, LimitValue } from '../limit-ranges';
 import { RuleContext } from '../rule-context';
 

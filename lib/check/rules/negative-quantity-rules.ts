@@ -7,7 +7,7 @@
  * sense: a negative `default` or `defaultRequest` is handed to containers,
  * whose pods are then refused, and a negative `max` fits no container.
  */
-import { isNegative, parseQuantity } from '../exact-quantity';
+import { isNegative, parseQuantity } from '../../util/exact-quantity';
 import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';
 import { LIMIT_FIELDS, LimitField } from '../limit-ranges';

@@ -18,7 +18,7 @@
  *   own init containers and pods made by controllers outside the output are
  *   not counted.
  */
-import { addQuantities, canonical, compareQuantities, ExactQuantity, isNegative, maxQuantity, parseQuantity, scaleQuantity, ZERO } from '../exact-quantity';
+import { addQuantities, canonical, compareQuantities, ExactQuantity, isNegative, maxQuantity, parseQuantity, scaleQuantity, ZERO } from '../../util/exact-quantity';
 import { isObject } from '../json-value';
 import { ManifestObject } from '../manifest';
 import { LimitRangeItem } from '../limit-ranges';

@@ -18,7 +18,7 @@
  * (rule `limit-range-inconsistent`). Negative or unparsable values are left
  * to other rules.
  */
-import { compareQuantities } from '../exact-quantity';
+import { compareQuantities } from '../../util/exact-quantity';
 import { PathSegment } from '../field-path';
 import { describeLimit } from '../limit-ranges';
 import { COMPUTE_RESOURCES, limitsFor, PodShape, podShapes, podsOf, ResourceContainer, StatedValue, tektonStepRequest } from '../resource-containers';

@@ -2,9 +2,9 @@
  * Resource quantities as exact fractions, so the resource rules compare
  * `700m` with `0.7` the way the API server does (equal), which floating point
  * does not (`700 * 0.001` is `0.7000000000000001`). Syntax is the shared
- * `isQuantity` check of lib/util/resource-quantity.ts.
+ * `isQuantity` check of resource-quantity.ts. Used wherever quantities are compared.
  */
-import { isQuantity } from '../util/resource-quantity';
+import { isQuantity } from './resource-quantity';
 
 /** A quantity as the exact fraction `num / den` (den > 0), with the text it was written as. */
 export interface ExactQuantity {
