@@ -1,3 +1,6 @@
+import { podTemplateOf } from '../check/pod-templates';
+import { selectorMatches } from '../check/rules/service-rules';
+
 /**
  * The relations between synthesized Kubernetes objects, computed from the
  * objects themselves (never written by hand): which pods a Service selects,
@@ -31,26 +34,13 @@ export function objectKey(o: { kind: string; metadata: { name: string; namespace
   return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-const WORKLOAD_TEMPLATE_PATHS: Record<string, (o: SynthesizedObject) => any> = {
-  Pod: (o) => o.spec,
-  Deployment: (o) => o.spec?.template?.spec,
-  StatefulSet: (o) => o.spec?.template?.spec,
-  DaemonSet: (o) => o.spec?.template?.spec,
-  ReplicaSet: (o) => o.spec?.template?.spec,
-  Job: (o) => o.spec?.template?.spec,
-  CronJob: (o) => o.spec?.jobTemplate?.spec?.template?.spec,
-};
+/** The pod spec of a Pod or workload (the validator's reading of pod templates). */
+const podSpecOf = (o: SynthesizedObject): any => podTemplateOf(o)?.spec;
+const podTemplateLabels = (o: SynthesizedObject): unknown => podTemplateOf(o)?.metadata.labels;
 
-const podTemplateLabels = (o: SynthesizedObject): Record<string, string> | undefined =>
-  o.kind === 'Pod' ? o.metadata.labels : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.metadata?.labels : o.spec?.template?.metadata?.labels;
-
-/** The pod spec of a workload, or undefined for other kinds. */
-export function podSpecOf(o: SynthesizedObject): any {
-  return WORKLOAD_TEMPLATE_PATHS[o.kind]?.(o);
-}
-
-const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
-  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+/** A selector selects when it is non-empty and every pair matches (an empty one would select everything). */
+const selects = (selector: Record<string, string> | undefined, labels: unknown) =>
+  !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels);
 
 /** Every string anywhere inside a value. */
 function strings(value: unknown, out: string[] = []): string[] {

@@ -29,7 +29,12 @@ describe('object graph', () => {
   });
 
   test('RoleBinding, EventListener, TriggerTemplate, Pipeline and webhook edges come from the objects', () => {
-    const o = (kind: string, name: string, rest: object = {}): SynthesizedObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'ci' }, ...rest });
+    const API_VERSIONS: Record<string, string> = {
+      StatefulSet: 'apps/v1', Deployment: 'apps/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
+      EventListener: 'triggers.tekton.dev/v1beta1', TriggerBinding: 'triggers.tekton.dev/v1beta1', TriggerTemplate: 'triggers.tekton.dev/v1beta1',
+      Pipeline: 'tekton.dev/v1', Task: 'tekton.dev/v1',
+    };
+    const o = (kind: string, name: string, rest: object = {}): SynthesizedObject => ({ apiVersion: API_VERSIONS[kind] ?? 'v1', kind, metadata: { name, namespace: 'ci' }, ...rest });
     const g = buildObjectGraph([
       o('ServiceAccount', 'el'),
       o('RoleBinding', 'el', { subjects: [{ kind: 'ServiceAccount', name: 'el', namespace: 'ci' }], roleRef: { kind: 'ClusterRole', name: 'x' } }),
