@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   // Type-checking is done once by `tsc --noEmit` in `npm test`; the transform only strips types.
   transform: { '^.+\\.ts$': 'ts-jest' },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+  // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/'],
 };

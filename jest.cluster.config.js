@@ -1,0 +1,13 @@
+/**
+ * The real-engine suites (`npm run test:cluster`): run against the local control plane that
+ * tools/cluster/run-cluster-tests.ts starts. One worker: the suites share one cluster.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/cluster'],
+  testMatch: ['<rootDir>/test/cluster/**/*.cluster.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  maxWorkers: 1,
+  testTimeout: 300000,
+};

@@ -1,0 +1,364 @@
+/**
+ * The mutation cases: a manifest set that passes every rule (fixtures/good-app.yaml), broken one
+ * thing at a time. Used twice: by the offline mutation suite (mutations.test.ts: exactly the
+ * expected findings) and by the real-engine suite (test/cluster/validator-vs-api-server), which
+ * sends every case to the real API server and compares the verdicts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Finding } from '../../lib/check/finding';
+import { KubeObject, ManifestObject, parseManifestText } from '../../lib/check/manifest';
+import { validateObjects } from '../../lib/check/validate';
+export const FILE = join(__dirname, 'fixtures', 'good-app.yaml');
+const GOOD = parseManifestText(readFileSync(FILE, 'utf8'), 'good-app.yaml').objects;
+
+/** A fresh, deep copy of the good objects. */
+export function goodObjects(): KubeObject[] {
+  return GOOD.map((item) => structuredClone(item.object));
+}
+
+export function pick(objects: KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && (o.metadata?.name ?? o.metadata?.generateName) === name);
+  if (!found) throw new Error(`fixture has no ${kind}/${name}`);
+  return found;
+}
+
+export function run(objects: KubeObject[]): Finding[] {
+  const items: ManifestObject[] = objects.map((object, document) => ({ file: 'good-app.yaml', document, object }));
+  return [...validateObjects(items).findings];
+}
+
+/** `Kind/name path [rule] severity` of each finding, for exact comparisons. */
+export function brief(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `${f.kind}/${f.name} ${f.path} [${f.rule}] ${f.severity}`).sort();
+}
+
+export interface Mutation {
+  readonly title: string;
+  readonly mutate: (objects: KubeObject[]) => void;
+  /** Every finding expected, as `Kind/name path [rule] severity`. */
+  readonly expected: readonly string[];
+  /** Repairs the broken copy another way than undoing the mutation; the result must pass with no finding. */
+  readonly fix?: (objects: KubeObject[]) => void;
+}
+
+export const deployment = (o: KubeObject[]) => pick(o, 'Deployment', 'web');
+export const webContainer = (o: KubeObject[]) => deployment(o).spec.template.spec.containers[0];
+export const tools = (o: KubeObject[]) => pick(o, 'Pod', 'tools');
+export const C0 = 'spec.template.spec.containers[0]';
+export const helloStep = (o: KubeObject[]) => pick(o, 'Task', 'hello').spec.steps[0];
+export const limitRange = (o: KubeObject[]) => pick(o, 'LimitRange', 'container-defaults');
+export const quota = (o: KubeObject[]) => pick(o, 'ResourceQuota', 'quota');
+export const S0 = 'spec.steps[0].computeResources';
+
+export const MUTATIONS: readonly Mutation[] = [
+  {
+    title: 'unknown field in a container',
+    mutate: (o) => { webContainer(o).imagePullPolicyy = 'Always'; },
+    expected: [`Deployment/web ${C0}.imagePullPolicyy [schema-unknown-field] error`],
+  },
+  {
+    title: 'wrong type: replicas as a string',
+    mutate: (o) => { deployment(o).spec.replicas = '2'; },
+    expected: ['Deployment/web spec.replicas [schema-type] error'],
+  },
+  {
+    title: 'bad enum value: restartPolicy',
+    mutate: (o) => { tools(o).spec.restartPolicy = 'Sometimes'; },
+    expected: ['Pod/tools spec.restartPolicy [schema-enum] error'],
+  },
+  {
+    title: 'missing required field: container name',
+    mutate: (o) => { delete tools(o).spec.containers[0].name; },
+    expected: ['Pod/tools spec.containers[0].name [schema-required] error'],
+  },
+  {
+    title: 'containerPort 70000',
+    mutate: (o) => { webContainer(o).ports[0].containerPort = 70000; },
+    expected: [`Deployment/web ${C0}.ports[0].containerPort [port-range] error`],
+  },
+  {
+    title: 'nodePort 80',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].nodePort = 80; },
+    expected: ['Service/web spec.ports[0].nodePort [node-port-range] error'],
+  },
+  {
+    title: 'nodePort on a ClusterIP Service',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.type = 'ClusterIP'; },
+    expected: ['Service/web spec.ports[0].nodePort [node-port-range] error'],
+  },
+  {
+    title: 'bad name: upper case and underscore',
+    mutate: (o) => { tools(o).metadata.name = 'Tools_1'; },
+    expected: ['Pod/Tools_1 metadata.name [invalid-name] error'],
+  },
+  {
+    title: 'Service name that is not a DNS-1035 label',
+    mutate: (o) => {
+      pick(o, 'Service', 'db').metadata.name = '1db';
+      pick(o, 'Endpoints', 'db').metadata.name = '1db';
+    },
+    expected: ['Service/1db metadata.name [invalid-name] error'],
+  },
+  {
+    title: 'bad label value',
+    mutate: (o) => { deployment(o).metadata.labels.app = 'web app'; },
+    expected: ['Deployment/web metadata.labels.app [invalid-label] error'],
+  },
+  {
+    title: 'Deployment selector that does not select its own template',
+    mutate: (o) => { deployment(o).spec.selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] }; },
+    expected: ['Deployment/web spec.selector [selector-template-mismatch] error'],
+  },
+  {
+    title: 'selector matching no pod template',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.selector = { app: 'wbe' }; },
+    expected: ['Service/web spec.selector [service-selector-no-match] error'],
+  },
+  {
+    title: 'selector matching a pod in another namespace only',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.selector = { run: 'tools' }; },
+    expected: ['Service/web spec.selector [service-selector-no-match] error'],
+  },
+  {
+    title: 'selector-less Service without Endpoints',
+    mutate: (o) => { o.splice(o.indexOf(pick(o, 'Endpoints', 'db')), 1); },
+    expected: ['Service/db spec.selector [service-no-endpoints] error'],
+  },
+  {
+    title: 'Endpoints port name that does not match the Service port',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].ports[0].name = 'postgres'; },
+    expected: ['Service/db spec.ports[0].name [endpoints-port-mismatch] error'],
+  },
+  {
+    title: 'named targetPort the pods do not declare',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].targetPort = 'web'; },
+    expected: ['Service/web spec.ports[0].targetPort [target-port-not-declared] error'],
+  },
+  {
+    title: 'numeric targetPort no container declares (warning only)',
+    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].targetPort = 9090; },
+    expected: ['Service/web spec.ports[0].targetPort [target-port-not-declared] warning'],
+  },
+  {
+    title: 'missing ConfigMap',
+    mutate: (o) => { webContainer(o).envFrom[0].configMapRef.name = 'web-cfg'; },
+    expected: [`Deployment/web ${C0}.envFrom[0].configMapRef.name [missing-reference] error`],
+  },
+  {
+    title: 'Secret not declared external',
+    mutate: (o) => { delete deployment(o).metadata.annotations; },
+    expected: [`Deployment/web ${C0}.env[0].valueFrom.secretKeyRef.name [missing-reference] error`],
+  },
+  {
+    title: 'missing ServiceAccount',
+    mutate: (o) => { deployment(o).spec.template.spec.serviceAccountName = 'builder'; },
+    expected: ['Deployment/web spec.template.spec.serviceAccountName [missing-reference] error'],
+  },
+  {
+    title: 'ClusterRoleBinding subject ServiceAccount missing',
+    mutate: (o) => { pick(o, 'ClusterRoleBinding', 'web-pod-reader').subjects[0].namespace = 'other'; },
+    expected: ['ClusterRoleBinding/web-pod-reader subjects[0].name [missing-reference] error'],
+  },
+  {
+    title: 'Tekton TaskRun ServiceAccount missing',
+    mutate: (o) => { pick(o, 'TaskRun', 'hello-run').spec.serviceAccountName = 'pipeline'; },
+    expected: ['TaskRun/hello-run spec.serviceAccountName [missing-reference] error'],
+  },
+  {
+    title: 'generateName only (kubectl apply cannot create it)',
+    mutate: (o) => { pick(o, 'TaskRun', 'hello-run').metadata = { generateName: 'hello-run-', namespace: 'shop' }; },
+    expected: ['TaskRun/hello-run- metadata.name [generate-name] error'],
+  },
+  {
+    title: 'duplicate object',
+    mutate: (o) => { o.push(structuredClone(pick(o, 'ConfigMap', 'web-config'))); },
+    expected: ['ConfigMap/web-config metadata.name [duplicate-object] error'],
+  },
+  {
+    title: 'cluster-scoped object with a namespace',
+    mutate: (o) => { pick(o, 'ClusterRole', 'pod-reader').metadata.namespace = 'shop'; },
+    expected: ['ClusterRole/pod-reader metadata.namespace [cluster-scoped-namespace] error'],
+  },
+  {
+    title: 'unknown kind',
+    mutate: (o) => { o.push({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } }); },
+    expected: ['Widget/w kind [unknown-kind] error'],
+  },
+  {
+    title: 'known kind under an apiVersion that does not serve it',
+    mutate: (o) => { deployment(o).apiVersion = 'apps/v1beta1'; },
+    expected: ['Deployment/web kind [unknown-kind] error'],
+  },
+  {
+    title: 'unknown field in a Tekton Task step (CRD schema)',
+    mutate: (o) => { pick(o, 'Task', 'hello').spec.steps[0].scirpt = 'echo typo'; },
+    expected: ['Task/hello spec.steps[0].scirpt [schema-unknown-field] error'],
+  },
+  {
+    title: 'privileged container in a restricted namespace',
+    mutate: (o) => { webContainer(o).securityContext.privileged = true; },
+    expected: [`Deployment/web ${C0}.securityContext.privileged [psa-privileged] error`],
+  },
+  {
+    title: 'missing seccomp profile in a restricted namespace',
+    mutate: (o) => { delete deployment(o).spec.template.spec.securityContext.seccompProfile; },
+    expected: [`Deployment/web ${C0}.securityContext.seccompProfile.type [psa-seccomp] error`],
+  },
+  {
+    title: 'runAsUser 0 in a restricted namespace',
+    mutate: (o) => { webContainer(o).securityContext.runAsUser = 0; },
+    expected: [`Deployment/web ${C0}.securityContext.runAsUser [psa-run-as-user] error`],
+  },
+  {
+    title: 'privilege escalation not disabled in a restricted namespace',
+    mutate: (o) => { delete webContainer(o).securityContext.allowPrivilegeEscalation; },
+    expected: [`Deployment/web ${C0}.securityContext.allowPrivilegeEscalation [psa-privilege-escalation] error`],
+  },
+  {
+    title: 'capabilities not dropped in a restricted namespace',
+    mutate: (o) => { webContainer(o).securityContext.capabilities = { add: ['NET_BIND_SERVICE'] }; },
+    expected: [`Deployment/web ${C0}.securityContext.capabilities.drop [psa-capabilities] error`],
+  },
+  {
+    title: 'init container without runAsNonRoot when the pod does not set it (restricted)',
+    mutate: (o) => {
+      const spec = deployment(o).spec.template.spec;
+      delete spec.securityContext.runAsNonRoot;
+      webContainer(o).securityContext.runAsNonRoot = true;
+      spec.initContainers = [{
+        name: 'init', image: 'docker.io/library/busybox:1.36',
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      }];
+    },
+    expected: ['Deployment/web spec.template.spec.initContainers[0].securityContext.runAsNonRoot [psa-run-as-non-root] error'],
+  },
+  {
+    title: 'Tekton Task step running as root in a restricted namespace',
+    mutate: (o) => { pick(o, 'Task', 'hello').spec.steps[0].securityContext = { runAsUser: 0 }; },
+    expected: ['Task/hello spec.steps[0].securityContext.runAsUser [psa-run-as-user] error'],
+  },
+  {
+    title: 'hostPath volume in a baseline namespace',
+    mutate: (o) => { tools(o).spec.volumes = [{ name: 'host', hostPath: { path: '/var/run' } }]; },
+    expected: ['Pod/tools spec.volumes[0].hostPath [psa-host-path] error'],
+  },
+  {
+    title: 'hostNetwork in a baseline namespace',
+    mutate: (o) => { tools(o).spec.hostNetwork = true; },
+    expected: ['Pod/tools spec.hostNetwork [psa-host-namespaces] error'],
+  },
+  {
+    title: 'capability outside the baseline set',
+    mutate: (o) => { tools(o).spec.containers[0].securityContext = { capabilities: { add: ['SYS_ADMIN'] } }; },
+    expected: ['Pod/tools spec.containers[0].securityContext.capabilities.add[0] [psa-capabilities] error'],
+  },
+  {
+    title: 'hostPort in a baseline namespace',
+    mutate: (o) => { tools(o).spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }]; },
+    expected: ['Pod/tools spec.containers[0].ports[0].hostPort [psa-host-ports] error'],
+  },
+  {
+    title: 'unsafe sysctl in a baseline namespace',
+    mutate: (o) => { tools(o).spec.securityContext = { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] }; },
+    expected: ['Pod/tools spec.securityContext.sysctls[0].name [psa-sysctls] error'],
+  },
+  {
+    title: 'privileged ephemeral container in a baseline namespace',
+    mutate: (o) => {
+      tools(o).spec.ephemeralContainers = [{ name: 'debug', image: 'docker.io/library/busybox:1.36', securityContext: { privileged: true } }];
+    },
+    expected: ['Pod/tools spec.ephemeralContainers[0].securityContext.privileged [psa-privileged] error'],
+  },
+  {
+    title: 'container requesting more CPU than its own limit',
+    mutate: (o) => { webContainer(o).resources.requests.cpu = '250m'; },
+    expected: [`Deployment/web ${C0}.resources.requests.cpu [resources-request-over-limit] error`],
+    fix: (o) => { webContainer(o).resources.limits.cpu = '500m'; },
+  },
+  {
+    title: 'Tekton step requesting more memory than its own limit',
+    mutate: (o) => { helloStep(o).computeResources = { requests: { memory: '256Mi' }, limits: { memory: '128Mi' } }; },
+    expected: [`Task/hello ${S0}.requests.memory [resources-request-over-limit] error`],
+    fix: (o) => { helloStep(o).computeResources.limits.memory = '0.25Gi'; },
+  },
+  {
+    title: 'Tekton step requesting more than the LimitRange default limits, without limits (the kaniko case)',
+    mutate: (o) => { helloStep(o).computeResources = { requests: { cpu: '250m', memory: '256Mi' } }; },
+    expected: [
+      `Task/hello ${S0}.limits.cpu [limit-range-default-below-request] error`,
+      `Task/hello ${S0}.limits.memory [limit-range-default-below-request] error`,
+    ],
+    fix: (o) => { helloStep(o).computeResources.limits = { cpu: '500m', memory: '256Mi' }; },
+  },
+  {
+    title: 'container requesting more memory than the LimitRange default, without a memory limit',
+    mutate: (o) => { delete webContainer(o).resources.limits.memory; webContainer(o).resources.requests.memory = '200Mi'; },
+    expected: [`Deployment/web ${C0}.resources.limits.memory [limit-range-default-below-request] error`],
+    fix: (o) => { limitRange(o).spec.limits[0].default.memory = '256Mi'; },
+  },
+  {
+    title: 'Tekton step with a CPU limit below the defaultRequest Tekton gives it',
+    mutate: (o) => { helloStep(o).computeResources = { limits: { cpu: '10m' } }; },
+    expected: [`Task/hello ${S0}.requests.cpu [limit-range-default-below-request] error`],
+    fix: (o) => { helloStep(o).computeResources.requests = { cpu: '10m' }; },
+  },
+  {
+    title: 'LimitRange defaultRequest above its default',
+    mutate: (o) => { limitRange(o).spec.limits[0].defaultRequest.cpu = '500m'; },
+    expected: ['LimitRange/container-defaults spec.limits[0].defaultRequest.cpu [limit-range-inconsistent] error'],
+    fix: (o) => { limitRange(o).spec.limits[0].default.cpu = '1'; },
+  },
+  {
+    title: 'LimitRange default above its max',
+    mutate: (o) => { limitRange(o).spec.limits[0].max.memory = '100Mi'; },
+    expected: ['LimitRange/container-defaults spec.limits[0].default.memory [limit-range-inconsistent] error'],
+    fix: (o) => { limitRange(o).spec.limits[0].default.memory = '100Mi'; },
+  },
+  {
+    title: 'negative ResourceQuota hard value',
+    mutate: (o) => { quota(o).spec.hard.pods = '-1'; },
+    expected: ['ResourceQuota/quota spec.hard.pods [negative-quantity] error'],
+    fix: (o) => { quota(o).spec.hard.pods = '20'; },
+  },
+  {
+    title: 'negative LimitRange max',
+    mutate: (o) => { limitRange(o).spec.limits[0].max.memory = -1; },
+    expected: ['LimitRange/container-defaults spec.limits[0].max.memory [negative-quantity] error'],
+    fix: (o) => { limitRange(o).spec.limits[0].max.memory = '1Gi'; },
+  },
+  {
+    title: 'negative container request',
+    mutate: (o) => { webContainer(o).resources.requests.memory = '-64Mi'; },
+    expected: [`Deployment/web ${C0}.resources.requests.memory [negative-quantity] error`],
+    fix: (o) => { webContainer(o).resources.requests.memory = '64Mi'; },
+  },
+  {
+    title: 'negative Tekton stepTemplate limit (reported once, not per step)',
+    mutate: (o) => {
+      const task = pick(o, 'Task', 'hello');
+      task.spec.stepTemplate = { computeResources: { limits: { cpu: '-1' } } };
+      task.spec.steps.push({ name: 'again', image: 'docker.io/library/busybox:1.36', script: 'echo again' });
+    },
+    expected: ['Task/hello spec.stepTemplate.computeResources.limits.cpu [negative-quantity] error'],
+    fix: (o) => { pick(o, 'Task', 'hello').spec.stepTemplate.computeResources.limits.cpu = '1'; },
+  },
+  {
+    title: 'replicas beyond the pods quota (warning)',
+    mutate: (o) => { deployment(o).spec.replicas = 12; },
+    expected: ['ResourceQuota/quota spec.hard.pods [quota-exceeded] warning'],
+    fix: (o) => { quota(o).spec.hard.pods = '13'; },
+  },
+  {
+    title: 'CPU requests beyond the quota (warning)',
+    mutate: (o) => { Object.assign(webContainer(o).resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } }); },
+    expected: ['ResourceQuota/quota spec.hard["requests.cpu"] [quota-exceeded] warning'],
+    fix: (o) => { quota(o).spec.hard['requests.cpu'] = '2050m'; },
+  },
+  {
+    title: 'quota on cpu and memory without LimitRange defaults for a container that sets none',
+    mutate: (o) => { o.splice(o.indexOf(limitRange(o)), 1); },
+    expected: [`Task/hello ${S0} [quota-missing-resource] error`],
+    fix: (o) => { helloStep(o).computeResources = { limits: { cpu: '100m', memory: '64Mi' } }; },
+  },
+];

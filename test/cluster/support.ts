@@ -1,0 +1,65 @@
+/**
+ * Shared helpers of the real-engine suites. They run only under `npm run test:cluster`, which
+ * starts the local control plane and sets KUBECONFIG to it.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient, ApiObject } from '../../tools/cluster/api-client';
+import { engineBinary, REPO_DIR } from '../../tools/cluster/paths';
+import { parseManifestText } from '../../lib/check/manifest';
+
+export const DIST_DIR = join(REPO_DIR, 'dist');
+
+export function kubeconfig(): string {
+  const path = process.env.KUBECONFIG;
+  if (!path) throw new Error('KUBECONFIG is not set: run these suites with `npm run test:cluster`');
+  return path;
+}
+
+let client: ApiClient | undefined;
+/** One client per test file (jest isolates modules per file). */
+export function api(): ApiClient {
+  client ??= ApiClient.fromKubeconfig(kubeconfig());
+  return client;
+}
+afterAll(() => client?.close());
+
+export interface KubectlResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the cluster's kubectl 1.28 (built with it), as a user would type it. */
+export function kubectl(args: readonly string[], input?: string): KubectlResult {
+  const result = spawnSync(engineBinary('kubectl'), [`--kubeconfig=${kubeconfig()}`, ...args], { input, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** The dist/ files in apply order (the order the README gives: file names sort that way). */
+export function distFiles(): string[] {
+  return readdirSync(DIST_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(DIST_DIR, f));
+}
+
+/** Every object of the given YAML files, as plain JSON. */
+export function objectsOf(files: readonly string[]): ApiObject[] {
+  return files.flatMap((file) => parseManifestText(readFileSync(file, 'utf8'), file).objects.map((o) => o.object as ApiObject));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `probe` until it returns `{ done: true }`; on timeout fails with the last `state`,
+ * so a failure shows what the cluster looked like rather than just "timeout".
+ */
+export async function eventually<T>(what: string, probe: () => Promise<{ done: boolean; state: T }>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: { done: boolean; state: T } | undefined;
+  for (;;) {
+    last = await probe();
+    if (last.done) return last.state;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last state:\n${JSON.stringify(last.state, null, 2)}`);
+    await sleep(500);
+  }
+}

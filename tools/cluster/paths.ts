@@ -1,0 +1,12 @@
+/** Where the engines are built and where a running cluster keeps its state. */
+import { join, resolve } from 'node:path';
+
+export const REPO_DIR = resolve(__dirname, '..', '..');
+/** Built by tools/engines/build.sh (ignored by git). */
+export const ENGINE_BIN_DIR = join(REPO_DIR, '.engines', 'bin');
+/** kwok's stock Stage configurations, copied from its module by the build. */
+export const KWOK_STAGES_DIR = join(REPO_DIR, '.engines', 'kwok-stages');
+/** The running cluster: kubeconfig, state file, logs, etcd data, keys (ignored by git). */
+export const CLUSTER_DIR = process.env.K8S_PRACTICE_CLUSTER_DIR ?? join(REPO_DIR, '.cluster');
+
+export const engineBinary = (name: string) => join(ENGINE_BIN_DIR, name);
