@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { synthesizeAtomically } from './lib/app/atomic-synth';
+import { synthesizeWithSwap, SynthAbortedError } from './lib/app/atomic-swap';
+import { cdk8sOutdir } from './lib/app/cdk8s-outdir';
 import { addExercises } from './lib/exercises/catalog';
 
 export const DIST_DIR = join(__dirname, 'dist');
@@ -20,15 +21,24 @@ export function buildApp(outdir: string): App {
 }
 
 if (require.main === module) {
+  // `cdk8s synth` empties its output folder first and lists what the app
+  // leaves there; cdk8s.yaml points it at a scratch folder and we copy there,
+  // but only when CDK8S_OUTDIR is that folder (it may be left exported from
+  // another project).
+  const copy = cdk8sOutdir(__dirname);
+  if (copy.ignored) console.error(`warning: ${copy.ignored}`);
   try {
-    // `cdk8s synth` empties its output folder first and lists what the app
-    // leaves there; point it at a scratch folder (cdk8s.yaml) and copy there.
-    const files = synthesizeAtomically(DIST_DIR, (staging) => buildApp(staging).synth(), {
-      alsoCopyTo: process.env.CDK8S_OUTDIR,
+    const result = synthesizeWithSwap(DIST_DIR, (staging) => buildApp(staging).synth(), {
+      alsoCopyTo: copy.outdir,
     });
-    console.log(`dist/: ${files.join(' ')}`);
+    for (const warning of result.warnings) console.error(`warning: ${warning}`);
+    console.log(`dist/: ${result.files.join(' ')}`);
   } catch (error) {
-    console.error(`synth failed, dist/ left unchanged: ${error instanceof Error ? error.message : String(error)}`);
+    // Every error synthesizeAtomically throws is raised before dist/ is touched.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof SynthAbortedError
+      ? `synth failed, dist/ left unchanged: ${message}`
+      : `synth failed: ${message}`);
     process.exitCode = 1;
   }
 }

@@ -46,12 +46,13 @@ describe('synthesizeAtomically', () => {
     expect(readdirSync(dist)).toEqual(['a.k8s.yaml']);
   });
 
-  test('copies the result to the folder cdk8s synth lists', () => {
+  test('copies the result to the folder cdk8s synth lists, deleting nothing there (issue 14)', () => {
     const cliOut = join(root, 'cli-out');
     mkdirSync(cliOut);
     writeFileSync(join(cliOut, 'old.yaml'), 'x');
     synthesizeAtomically(dist, synthCharts('a'), { alsoCopyTo: cliOut });
-    expect(readdirSync(cliOut)).toEqual(['a.k8s.yaml']);
+    expect(readdirSync(cliOut).sort()).toEqual(['a.k8s.yaml', 'old.yaml']);
+    expect(readFileSync(join(cliOut, 'old.yaml'), 'utf8')).toBe('x');
     expect(existsSync(join(dist, 'a.k8s.yaml'))).toBe(true);
   });
 });

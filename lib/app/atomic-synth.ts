@@ -1,5 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { synthesizeWithSwap } from './atomic-swap';
 
 /** Options of {@link synthesizeAtomically}. */
 export interface AtomicSynthOptions {
@@ -20,38 +19,6 @@ export interface AtomicSynthOptions {
  * @returns the file names now in `outdir`, sorted
  */
 export function synthesizeAtomically(outdir: string, synthesize: (stagingDir: string) => void, options: AtomicSynthOptions = {}): string[] {
-  const parent = dirname(outdir);
-  mkdirSync(parent, { recursive: true });
-  // Same parent folder, so the final renames stay on one filesystem.
-  const staging = mkdtempSync(join(parent, `.${basename(outdir)}.staging-`));
-  try {
-    synthesize(staging);
-    const files = readdirSync(staging).sort();
-    if (files.length === 0) throw new Error(`synthesis wrote no files; ${outdir} was left as it was`);
-    if (options.alsoCopyTo) {
-      rmSync(options.alsoCopyTo, { recursive: true, force: true });
-      cpSync(staging, options.alsoCopyTo, { recursive: true });
-    }
-    swapInto(staging, outdir);
-    return files;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** Replaces `target` with `source` by two renames; the old folder is removed last. */
-function swapInto(source: string, target: string): void {
-  if (!existsSync(target)) {
-    renameSync(source, target);
-    return;
-  }
-  const retired = `${source}.previous`;
-  renameSync(target, retired);
-  try {
-    renameSync(source, target);
-  } catch (error) {
-    renameSync(retired, target);
-    throw error;
-  }
-  rmSync(retired, { recursive: true, force: true });
+  // The guarantees and the recovery of interrupted runs: see atomic-swap.ts.
+  return synthesizeWithSwap(outdir, synthesize, options).files;
 }

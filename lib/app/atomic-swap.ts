@@ -1,0 +1,351 @@
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync,
+  readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { AtomicSynthOptions } from './atomic-synth';
+
+/**
+ * The points of a synth at which a process may die. {@link synthesizeWithSwap}
+ * reports each one to `onStep` just before it does what the step names.
+ */
+export const SYNTH_STEPS = [
+  'lock', // take `.<out>.staging-lock`
+  'recover', // restore or remove what an interrupted run left
+  'stage', // create the staging folder
+  'synthesize', // the app writes into the staging folder
+  'swap', // exchange the staging folder and `outdir` (one rename(2) call each in fallback mode)
+  'swap-second-rename', // fallback mode only: the second rename
+  'cleanup', // remove the previous tree
+  'copy', // copy to `alsoCopyTo`
+  'unlock', // release the lock
+] as const;
+
+/** One of {@link SYNTH_STEPS}. */
+export type SynthStep = (typeof SYNTH_STEPS)[number];
+
+/** How the new tree replaces `outdir`. */
+export type SwapMode =
+  /** One atomic exchange of the two folders (renameat2 RENAME_EXCHANGE / renamex_np RENAME_SWAP). */
+  | 'exchange'
+  /** Two renames; `outdir` is absent between them and an interruption there is repaired by the next run. */
+  | 'rename-pair';
+
+/** Options of {@link synthesizeWithSwap}: the public ones, and two for tests. */
+export interface SwapOptions extends AtomicSynthOptions {
+  /**
+   * How the new tree replaces `outdir`: `exchange` when the platform offers an
+   * atomic folder exchange (Linux, macOS, with `python3` to call it),
+   * otherwise `rename-pair`.
+   * @default 'auto'
+   */
+  readonly swap?: SwapMode | 'auto';
+  /**
+   * Called before each step; used by the tests to kill the process at every
+   * step. An error thrown here abandons the synth exactly there, without any
+   * cleanup, as a killed process would.
+   * @default no hook
+   */
+  readonly onStep?: (step: SynthStep) => void;
+}
+
+/** What {@link synthesizeWithSwap} did. */
+export interface AtomicSynthResult {
+  /** The file names now in `outdir`, sorted. */
+  readonly files: string[];
+  /** How the tree was swapped in. */
+  readonly swap: SwapMode;
+  /** Problems after `outdir` was already replaced (e.g. an old tree that could not be removed). */
+  readonly warnings: string[];
+}
+
+/**
+ * The synth stopped before `outdir` was touched: `outdir` is exactly as it was.
+ * Every error {@link synthesizeWithSwap} throws is one of these.
+ */
+export class SynthAbortedError extends Error {
+  constructor(message: string, readonly outdir: string) {
+    super(message);
+    this.name = 'SynthAbortedError';
+  }
+}
+
+class Abandoned extends Error {}
+
+/**
+ * The implementation of `synthesizeAtomically`. Runs `synthesize` into a fresh
+ * staging folder beside `outdir` and swaps the result into `outdir` only when it
+ * returned without error and wrote at least one file. Guarantees:
+ *
+ * - Synths of the same folder run one after the other (a lock file).
+ * - A failure (the app throws, the lock is held too long) throws a
+ *   {@link SynthAbortedError} and leaves `outdir` exactly as it was.
+ * - With the `exchange` swap, `outdir` exists at every instant and is wholly
+ *   the old or wholly the new tree, whenever the process is killed.
+ * - Whatever an interrupted run left (staging folders, a previous tree, a
+ *   stale lock, an `outdir` moved aside by a `rename-pair` swap) is restored
+ *   or removed by the next run. Only names this function creates are touched:
+ *   `.<out>.staging-*` beside `outdir` (the lock is `.<out>.staging-lock`).
+ * - `outdir` keeps its permissions (a new one gets the umask's).
+ */
+export function synthesizeWithSwap(
+  outdir: string, synthesize: (stagingDir: string) => void, options: SwapOptions = {},
+): AtomicSynthResult {
+  const target = resolve(outdir);
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.staging-`;
+  // The lock shares the staging prefix, so one ignore pattern covers both.
+  const lockFile = join(parent, `${prefix}lock`);
+  const step = (name: SynthStep) => {
+    if (!options.onStep) return;
+    try {
+      options.onStep(name);
+    } catch (error) {
+      throw new Abandoned(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const warnings: string[] = [];
+  mkdirSync(parent, { recursive: true });
+
+  step('lock');
+  acquireLock(lockFile, target);
+  let staging: string | undefined;
+  let abandoned = false;
+  try {
+    step('recover');
+    warnings.push(...recoverLeftovers(parent, prefix, target));
+
+    step('stage');
+    staging = mkdtempSync(join(parent, prefix));
+    chmodSync(staging, folderMode(target));
+
+    step('synthesize');
+    try {
+      synthesize(staging);
+    } catch (error) {
+      throw new SynthAbortedError(error instanceof Error ? error.message : String(error), target);
+    }
+    const files = readdirSync(staging).sort();
+    if (files.length === 0) throw new SynthAbortedError(`synthesis wrote no files; ${target} was left as it was`, target);
+
+    const mode = chooseSwap(options.swap ?? 'auto', staging, target);
+    step('swap');
+    if (!existsSync(target)) {
+      renameSync(staging, target);
+      staging = undefined;
+    } else if (mode === 'exchange') {
+      const exchanged = exchangeFolders(staging, target);
+      if (exchanged !== true) throw new SynthAbortedError(`could not exchange ${staging} with ${target}: ${exchanged}`, target);
+    } else {
+      // outdir -> <staging>.previous, staging -> outdir. Killed in between, the
+      // next run finds no outdir and renames <staging>.previous back.
+      const previous = `${staging}.previous`;
+      try {
+        renameSync(target, previous);
+      } catch (error) {
+        throw new SynthAbortedError(`could not move ${target} aside: ${(error as Error).message}`, target);
+      }
+      step('swap-second-rename');
+      try {
+        renameSync(staging, target);
+      } catch (error) {
+        renameSync(previous, target);
+        throw new SynthAbortedError(`could not move the new tree into ${target}: ${(error as Error).message}`, target);
+      }
+      renameSync(previous, staging);
+    }
+
+    // From here on outdir holds the new tree: nothing may throw "left unchanged".
+    step('cleanup');
+    if (staging) {
+      try {
+        rmSync(staging, { recursive: true, force: true });
+        staging = undefined;
+      } catch (error) {
+        warnings.push(`could not remove the previous tree ${staging} (the next synth retries): ${(error as Error).message}`);
+        staging = undefined;
+      }
+    }
+    step('copy');
+    if (options.alsoCopyTo) {
+      try {
+        mkdirSync(options.alsoCopyTo, { recursive: true });
+        for (const file of files) copyFileSync(join(target, file), join(options.alsoCopyTo, file));
+      } catch (error) {
+        warnings.push(`could not copy the result to ${options.alsoCopyTo}: ${(error as Error).message}`);
+      }
+    }
+    step('unlock');
+    return { files, swap: mode, warnings };
+  } catch (error) {
+    if (error instanceof Abandoned) {
+      abandoned = true;
+      throw error;
+    }
+    if (staging) {
+      try {
+        rmSync(staging, { recursive: true, force: true });
+      } catch {
+        // the next run removes it
+      }
+    }
+    if (error instanceof SynthAbortedError) throw error;
+    throw new SynthAbortedError(error instanceof Error ? error.message : String(error), target);
+  } finally {
+    // An abandoned run keeps its lock, as a killed process would; the next run finds it stale.
+    if (!abandoned) releaseLock(lockFile);
+  }
+}
+
+/** How long a synth waits for another live synth of the same folder to finish. */
+export const SYNTH_LOCK_WAIT_MS = 60_000;
+
+function acquireLock(lockFile: string, target: string): void {
+  const deadline = Date.now() + SYNTH_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, 'wx', 0o644);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new SynthAbortedError(`could not create the lock ${lockFile}: ${(error as Error).message}`, target);
+      }
+    }
+    const holder = lockHolder(lockFile);
+    if (holder === undefined || !processAlive(holder)) {
+      // Stale (its process was killed) or being written this very moment: a
+      // lock without a live pid that stays so for 1 s is removed.
+      if (holder !== undefined || lockAgeMs(lockFile) > 1000) {
+        try {
+          unlinkSync(lockFile);
+        } catch {
+          // someone else removed it first
+        }
+        continue;
+      }
+    } else if (Date.now() > deadline) {
+      throw new SynthAbortedError(`another synth (pid ${holder}) is still writing ${target} after ${SYNTH_LOCK_WAIT_MS / 1000} s; its lock is ${lockFile}`, target);
+    }
+    sleep(50);
+  }
+}
+
+function lockAgeMs(lockFile: string): number {
+  try {
+    return Date.now() - statSync(lockFile).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function lockHolder(lockFile: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  // synthesizeAtomically is synchronous: a lock with our own pid is from a run
+  // abandoned in this process (or from a dead process whose pid we now have).
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(lockFile: string): void {
+  if (lockHolder(lockFile) !== process.pid) return;
+  try {
+    unlinkSync(lockFile);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Restores an `outdir` a rename-pair swap moved aside, then removes every
+ * staging folder and previous tree an interrupted run left. Runs under the lock,
+ * so no other synth's staging folder can be among them.
+ */
+function recoverLeftovers(parent: string, prefix: string, target: string): string[] {
+  const warnings: string[] = [];
+  const leftovers = readdirSync(parent).filter((name) => name.startsWith(prefix) && name !== `${prefix}lock`).sort();
+  if (!existsSync(target)) {
+    const previous = leftovers.find((name) => name.endsWith('.previous'));
+    if (previous) {
+      renameSync(join(parent, previous), target);
+      warnings.push(`restored ${target} from ${previous}, left by an interrupted synth`);
+    }
+  }
+  for (const name of leftovers) {
+    const path = join(parent, name);
+    if (!existsSync(path) || !lstatSync(path).isDirectory()) continue;
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch (error) {
+      warnings.push(`could not remove ${path}, left by an interrupted synth: ${(error as Error).message}`);
+    }
+  }
+  return warnings;
+}
+
+function folderMode(target: string): number {
+  if (existsSync(target)) return statSync(target).mode & 0o7777;
+  return 0o777 & ~process.umask();
+}
+
+const exchangeSupport = new Map<string, boolean>();
+
+function chooseSwap(wanted: SwapMode | 'auto', staging: string, target: string): SwapMode {
+  if (wanted !== 'auto') return wanted;
+  const parent = dirname(target);
+  let supported = exchangeSupport.get(parent);
+  if (supported === undefined) {
+    // Probe with two empty folders of our own beside the staging folder.
+    const a = `${staging}.probe-a`;
+    const b = `${staging}.probe-b`;
+    mkdirSync(a);
+    mkdirSync(b);
+    try {
+      supported = exchangeFolders(a, b) === true;
+    } finally {
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+    exchangeSupport.set(parent, supported);
+  }
+  return supported ? 'exchange' : 'rename-pair';
+}
+
+// Node has no binding for renameat2(2) / renamex_np(2); python3's ctypes calls them.
+const EXCHANGE_PROGRAM = [
+  'import ctypes, os, sys',
+  'libc = ctypes.CDLL(None, use_errno=True)',
+  'a, b = (os.fsencode(p) for p in sys.argv[1:3])',
+  'if hasattr(libc, "renameat2"): r = libc.renameat2(-100, a, -100, b, 2)', // AT_FDCWD, RENAME_EXCHANGE
+  'elif hasattr(libc, "renamex_np"): r = libc.renamex_np(a, b, 2)', // RENAME_SWAP
+  'else: sys.exit("no renameat2 or renamex_np in libc")',
+  'if r != 0: sys.exit(os.strerror(ctypes.get_errno()))',
+].join('\n');
+
+/** Atomically exchanges two folders; `true`, or why it could not. */
+export function exchangeFolders(a: string, b: string): true | string {
+  const result = spawnSync('python3', ['-c', EXCHANGE_PROGRAM, a, b], { encoding: 'utf8' });
+  if (result.error) return result.error.message;
+  if (result.status !== 0) return result.stderr.trim() || `python3 exited with ${result.status}`;
+  return true;
+}
+
