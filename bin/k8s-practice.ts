@@ -5,6 +5,7 @@
  *   k8s-practice validate [files or folders...]   (default: dist)
  *   k8s-practice compare <a.yaml> <b.yaml>
  *   k8s-practice graph [files or folders...]      (default: dist)
+ *   k8s-practice explain RESOURCE[.field.path]
  *
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
@@ -12,6 +13,7 @@
 import { CommandIO, PROCESS_IO, UsageError } from '../lib/check/command-io';
 import { COMPARE_USAGE, runCompare } from '../lib/check/compare-command';
 import { runValidate, VALIDATE_USAGE } from '../lib/check/validate-command';
+import { EXPLAIN_USAGE, runExplain } from '../lib/explain/explain-command';
 import { GRAPH_USAGE, runGraph } from '../lib/graph/graph-command';
 
 /** A subcommand: one line of help, its usage text, and what it does (returns the exit code). */
@@ -36,6 +38,11 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'draw each YAML file as a Mermaid diagram: objects and how they refer to each other',
     usage: GRAPH_USAGE,
     run: runGraph,
+  },
+  explain: {
+    summary: 'kubectl explain offline: Kubernetes 1.28 and Tekton fields, and where this project uses them',
+    usage: EXPLAIN_USAGE,
+    run: runExplain,
   },
 };
 

@@ -91,6 +91,18 @@ function testBench(): void {
   console.log(`before: jest with ts-jest type-checking every file: ${fmt(r.typeChecking)} (x${(r.typeChecking / after).toFixed(2)} of after)`);
 }
 
-const sections: Record<string, () => void> = { synth: synthBench, scale: scaleBench, validate: validateBench, tests: testBench };
+function explainBench(): void {
+  console.log(`\n## explain (median of ${REPS}, in-process time, fresh process each)`);
+  for (const mode of ['warm', 'cold'] as const) {
+    if (mode === 'warm') timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts')]); // fills the CRD cache
+    const runs = Array.from({ length: REPS }, () => JSON.parse(timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts'), mode]).stdout));
+    const m = (key: string) => median(runs.map((r) => r[key]));
+    console.log(`${mode === 'warm' ? 'CRD cache filled' : 'empty CRD cache '}: schema load ${fmt(m('loadMs'))} (k8s definitions ${fmt(m('k8sMs'))}, CRD name index ${fmt(m('crdIndexMs'))}; target < 300 ms)`
+      + `, + largest Tekton CRD ${fmt(m('crdParseMs'))} = ${fmt(m('loadMs') + m('crdParseMs'))}`);
+    console.log(`                  first built-in field ${fmt(m('builtinMs'))}, first Tekton field ${fmt(m('crdMs'))}, a field with usage from dist/ and docs ${fmt(m('usageMs'))}`);
+  }
+}
+
+const sections: Record<string, () => void> = { synth: synthBench, scale: scaleBench, validate: validateBench, tests: testBench, explain: explainBench };
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(sections)) if (wanted.length === 0 || wanted.includes(name)) run();

@@ -1,0 +1,251 @@
+/**
+ * "Where is this field used in this project?", computed, never written by hand:
+ *
+ * - **exercises**: every object in the synthesized YAML (`dist/` by default)
+ *   of the explained group and kind that sets the field, with the concrete
+ *   path and value; the exercise is the file's name (`05-...k8s.yaml`);
+ * - **constructs**: the constructs in the generated API reference
+ *   (`docs/API.md`, made from the doc comments) with a prop of the field's
+ *   name, or whose docs name the field in code (`shareProcessNamespace`,
+ *   `spec.shareProcessNamespace`, `shareProcessNamespace: true`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { expandPaths, loadManifests } from '../check/manifest';
+import { packageRoot } from '../check/package-root';
+import { JsonSchema } from '../check/strict-schema';
+import { SchemaDocument, truthy } from './plaintext';
+
+/** How the schema walk got from one schema to the next. */
+export type FieldStep = { readonly property: string } | { readonly items: true } | { readonly values: true };
+
+/** One place an object in the output sets the field. */
+export interface ObjectUsage {
+  /** The YAML file, relative to the package root when inside it. */
+  readonly file: string;
+  /** `05` for `05-shared-process-namespace.k8s.yaml`, or the file's base name. */
+  readonly exercise: string;
+  readonly object: string;
+  /** Concrete path, e.g. `spec.containers[0].ports[0].containerPort`. */
+  readonly path: string;
+  /** The value, as JSON, shortened. */
+  readonly value: string;
+}
+
+/** A construct whose docs name the field. */
+export interface ConstructUsage {
+  readonly construct: string;
+  readonly source?: string;
+  /** `prop nodePort` or `docs`. */
+  readonly where: string;
+  /** The sentence that names it, shortened. */
+  readonly text: string;
+}
+
+export interface ProjectUsage {
+  readonly objects: readonly ObjectUsage[];
+  readonly constructs: readonly ConstructUsage[];
+}
+
+/** The steps `kubectl explain` takes through the schema for a field path (undefined when it leads nowhere). */
+export function fieldSteps(doc: SchemaDocument, root: JsonSchema, fieldPath: readonly string[]): FieldStep[] | undefined {
+  const walk = (schema: unknown, path: readonly string[], history: ReadonlySet<string>): FieldStep[] | undefined => {
+    if (path.length === 0) return [];
+    const s = (schema ?? {}) as JsonSchema;
+    const ref = typeof s.$ref === 'string' ? s.$ref : '';
+    if (ref && history.has(ref)) return undefined;
+    const next = new Set(history).add(ref);
+    const resolved = doc.resolveRef(ref) ?? s;
+    const properties = resolved.properties as Record<string, unknown> | undefined;
+    if (truthy(properties) && truthy(properties![path[0]])) {
+      const rest = walk(properties![path[0]], path.slice(1), new Set());
+      return rest && [{ property: path[0] }, ...rest];
+    }
+    if (truthy(resolved.items)) {
+      const rest = walk(resolved.items, path, next);
+      return rest && [{ items: true }, ...rest];
+    }
+    if (truthy(resolved.additionalProperties)) {
+      const rest = walk(resolved.additionalProperties, path, next);
+      return rest && [{ values: true }, ...rest];
+    }
+    for (const branch of Array.isArray(resolved.allOf) ? resolved.allOf : []) {
+      const rest = walk(branch, path, next);
+      if (rest) return rest;
+    }
+    return undefined;
+  };
+  return walk(root, fieldPath, new Set());
+}
+
+function formatKey(key: string): string {
+  return /^[A-Za-z_][\w-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** Every value an object holds at the end of the steps; arrays met at the end of a step are entered too. */
+export function valuesAt(object: unknown, steps: readonly FieldStep[]): Array<{ path: string; value: unknown }> {
+  let current: Array<{ path: string; value: unknown }> = [{ path: '', value: object }];
+  for (const step of steps) {
+    const next: Array<{ path: string; value: unknown }> = [];
+    for (const { path, value } of current) {
+      if ('property' in step) {
+        if (value && typeof value === 'object' && !Array.isArray(value) && step.property in value) {
+          next.push({ path: path + formatKey(step.property), value: (value as Record<string, unknown>)[step.property] });
+        }
+      } else if ('items' in step) {
+        if (Array.isArray(value)) value.forEach((item, i) => next.push({ path: `${path}[${i}]`, value: item }));
+      } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [key, item] of Object.entries(value)) next.push({ path: `${path}[${JSON.stringify(key)}]`, value: item });
+      }
+    }
+    current = next;
+  }
+  return current.filter((entry) => entry.value !== undefined && entry.value !== null)
+    .map((entry) => ({ path: entry.path.replace(/^\./, ''), value: entry.value }));
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+export interface UsageQuery {
+  readonly group: string;
+  readonly kind: string;
+  readonly fieldPath: readonly string[];
+  readonly steps: readonly FieldStep[];
+}
+
+export interface UsageOptions {
+  /** Files or folders of synthesized YAML. @default `[<package root>/dist]` */
+  readonly manifests?: readonly string[];
+  /** The generated API reference. @default `<package root>/docs/API.md` */
+  readonly apiReference?: string;
+}
+
+/** Objects in the synthesized output that set the field (or, for a bare kind, every object of the kind). */
+export function findObjectUsage(query: UsageQuery, manifests: readonly string[]): ObjectUsage[] {
+  const root = packageRoot();
+  const { objects } = loadManifests(expandPaths(manifests));
+  const out: ObjectUsage[] = [];
+  for (const { file, object } of objects) {
+    const apiVersion = String(object.apiVersion ?? '');
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    if (group !== query.group || object.kind !== query.kind) continue;
+    const name = object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata?.name}` : String(object.metadata?.name ?? '');
+    const shownFile = file.startsWith(root) ? relative(root, file) : file;
+    const base = basename(file);
+    const exercise = /^(\d+)-/.exec(base)?.[1] ?? base.replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');
+    for (const { path, value } of valuesAt(object, query.steps)) {
+      out.push({
+        file: shownFile, exercise, object: `${apiVersion} ${object.kind} ${name}`,
+        path, value: shorten(JSON.stringify(value) ?? '', 60),
+      });
+    }
+  }
+  return out;
+}
+
+interface ReferenceSection {
+  readonly construct: string;
+  readonly source?: string;
+  readonly lines: readonly string[];
+}
+
+/** The construct sections of the generated API reference (`#### Name` under `## Constructs`). */
+export function constructSections(markdown: string): ReferenceSection[] {
+  const sections: ReferenceSection[] = [];
+  let inConstructs = false;
+  let current: { construct: string; source?: string; lines: string[] } | undefined;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) {
+      inConstructs = line.trim() === '## Constructs';
+      current = undefined;
+      continue;
+    }
+    if (!inConstructs) continue;
+    const heading = /^#### (\w+)\s*$/.exec(line);
+    if (heading) {
+      current = { construct: heading[1], lines: [] };
+      sections.push(current);
+      continue;
+    }
+    if (!current) continue;
+    const source = /<sub>Source: `([^`]+)`<\/sub>/.exec(line);
+    if (source) current.source = source[1];
+    else current.lines.push(line);
+  }
+  return sections;
+}
+
+/** Whether a code span names the field: `f`, `a.b.f`, `f: value`, `f=value`. */
+function codeNamesField(code: string, field: string): boolean {
+  const c = code.trim();
+  return c === field || c.endsWith(`.${field}`) || c.startsWith(`${field}:`) || c.startsWith(`${field}=`) || c.startsWith(`${field} `);
+}
+
+/** Constructs whose generated docs have a prop named like the field or name the field in code. */
+export function findConstructUsage(field: string, markdown: string): ConstructUsage[] {
+  const out: ConstructUsage[] = [];
+  for (const section of constructSections(markdown)) {
+    const seen = new Set<string>();
+    for (const line of section.lines) {
+      const row = /^\| `(\w+)\??`(?: <sub>readonly<\/sub>)? \|(.*)\|\s*$/.exec(line);
+      if (row && line.includes('<code>')) {
+        const cells = row[2].split(' | ');
+        const description = (cells[cells.length - 1] ?? '').replace(/<sub>.*?<\/sub>/g, '').trim();
+        const isProp = cells.length >= 3; // props rows have type, default, description; property rows type, description
+        if (isProp && row[1] === field) {
+          const where = `prop ${row[1]}`;
+          if (!seen.has(where)) out.push({ construct: section.construct, source: section.source, where, text: shorten(description, 110) });
+          seen.add(where);
+          continue;
+        }
+      }
+      const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      if (!row && spans.some((code) => codeNamesField(code, field)) && !seen.has('docs')) {
+        seen.add('docs');
+        out.push({ construct: section.construct, source: section.source, where: 'docs', text: shorten(line.replace(/^[-*]\s+/, '').trim(), 110) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Where the field is used: objects in the output and constructs in the API reference. */
+export function projectUsage(query: UsageQuery, options: UsageOptions = {}): ProjectUsage {
+  const manifests = options.manifests ?? [join(packageRoot(), 'dist')];
+  const apiReference = options.apiReference ?? join(packageRoot(), 'docs', 'API.md');
+  const objects = findObjectUsage(query, manifests);
+  const field = query.fieldPath[query.fieldPath.length - 1];
+  const constructs = field !== undefined && existsSync(apiReference) ? findConstructUsage(field, readFileSync(apiReference, 'utf8')) : [];
+  return { objects, constructs };
+}
+
+/** The plaintext section printed after kubectl's output. */
+export function renderUsage(usage: ProjectUsage, query: UsageQuery, maxPerFile = 5): string {
+  const target = query.fieldPath.length > 0 ? query.fieldPath.join('.') : `${query.kind} objects`;
+  let out = 'USED IN THIS PROJECT:\n';
+  if (usage.objects.length === 0) {
+    out += `    No synthesized object sets ${target}.\n`;
+  } else {
+    const byFile = new Map<string, ObjectUsage[]>();
+    for (const u of usage.objects) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u]);
+    for (const [file, uses] of byFile) {
+      out += `    exercise ${uses[0].exercise} (${file}):\n`;
+      for (const u of uses.slice(0, maxPerFile)) {
+        out += query.fieldPath.length > 0 ? `      ${u.object}: ${u.path} = ${u.value}\n` : `      ${u.object}\n`;
+      }
+      if (uses.length > maxPerFile) out += `      ... and ${uses.length - maxPerFile} more\n`;
+    }
+  }
+  if (query.fieldPath.length > 0) {
+    const field = query.fieldPath[query.fieldPath.length - 1];
+    if (usage.constructs.length === 0) {
+      out += `    No construct's docs name ${field}.\n`;
+    } else {
+      out += `    constructs whose docs name ${field}:\n`;
+      for (const c of usage.constructs) out += `      ${c.construct} (${c.where}${c.source ? `, ${c.source}` : ''}): ${c.text}\n`;
+    }
+  }
+  return out;
+}
