@@ -11,6 +11,7 @@ import { checkLimitRanges } from './rules/limit-range-rules';
 import { checkNegativeQuantities } from './rules/negative-quantity-rules';
 import { checkObjectIdentity } from './rules/object-identity-rules';
 import { checkPodSecurity } from './rules/pod-security-rules';
+import { checkNodePortConflicts } from './rules/node-port-rules';
 import { checkPorts } from './rules/port-rules';
 import { checkQuotas } from './rules/quota-rules';
 import { checkReferences } from './rules/reference-rules';
@@ -28,7 +29,7 @@ export type Rule = (ctx: RuleContext) => void;
 
 /** Every rule, in the order findings are produced. */
 export const RULES: readonly Rule[] = [
-  checkSchemas, checkNames, checkPorts, checkObjectIdentity, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
+  checkSchemas, checkNames, checkPorts, checkNodePortConflicts, checkObjectIdentity, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
   checkContainerResources, checkLimitRanges, checkNegativeQuantities, checkQuotas,
 ];
 

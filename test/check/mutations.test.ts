@@ -3,6 +3,8 @@
  * at a time. Each broken copy must be rejected with exactly the expected rule
  * at exactly the expected field path, and nothing else.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { goodObjects, pick, run, brief, MUTATIONS, deployment, webContainer, tools } from './mutation-cases';
 
 describe('the good manifest set', () => {
@@ -128,5 +130,18 @@ describe('rules that must not fire', () => {
       addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.10'] }], ports: [{ name: 'pg', port: 5432 }],
     });
     expect(brief(run(objects))).toEqual([]);
+  });
+});
+
+describe('docs/validator-vs-api-server.md (written by the real-engine suite)', () => {
+  const table = readFileSync(join(__dirname, '..', '..', 'docs', 'validator-vs-api-server.md'), 'utf8');
+
+  test('has a verdict for every mutation case, so a new case cannot skip the real API server', () => {
+    const titled = (title: string) => table.includes(`| ${title.replace(/\|/g, '\\|')} |`) || table.includes(`- ${title}\n`);
+    expect(MUTATIONS.map((m) => m.title).filter((title) => !titled(title))).toEqual([]);
+  });
+
+  test('reports no case that only the API server rejects', () => {
+    expect(table).toMatch(/\| only the API server rejects \(validator bugs; must be 0\) \| 0 \|/);
   });
 });

@@ -235,7 +235,7 @@ describe('quotas', () => {
     // 3 × 500m + 2 × 1 + (300m + 50m / 2 steps = 25m) = 3825m: fits
     expect(result).toEqual([]);
     const tight = findings(quota({ 'requests.cpu': '3800m' }), DEFAULTS, deployment(3, { requests: { cpu: '500m' }, limits: { cpu: '1' } }), job(5, 2), steps);
-    expect(tight.map((f) => `${f.path} [${f.rule}] ${f.severity}`)).toEqual(['spec.hard["requests.cpu"] [quota-exceeded] warning']);
+    expect(tight.map((f) => `${f.path} [${f.rule}] ${f.severity}`)).toEqual(['spec.hard["requests.cpu"] [quota-exceeded] error']);
     expect(tight[0].message).toBe('the pods of namespace "ci" in the output request 3825m cpu in total '
       + '(2 × Job/j (1 each), 3 × Deployment/d (500m each), Task/t (largest TaskRun pod, 325m)), more than ResourceQuota "q" hard requests.cpu 3800m; '
       + 'the API server refuses the pods that do not fit ("exceeded quota")');

@@ -4,17 +4,14 @@
  * real controllers made of it: pods Ready, Endpoints and EndpointSlices, quota usage, and the
  * defaults LimitRanger wrote into containers — each compared with what our own model predicts.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
-import { REPO_DIR } from '../../tools/cluster/paths';
 import { ManifestObject } from '../../lib/check/manifest';
 import { COMPUTE_RESOURCES, effectiveLimit, effectiveRequest, limitsFor, podShapes } from '../../lib/check/resource-containers';
 import { RuleContext } from '../../lib/check/rule-context';
 import { SchemaValidator } from '../../lib/check/schema-validator';
 import { buildObjectGraph, SynthesizedObject } from '../../lib/graph/object-graph';
 import { compareQuantities, parseQuantity } from '../../lib/util/exact-quantity';
-import { api, distFiles, eventually, kubectl, objectsOf } from './support';
+import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
 
 interface LivePod extends ApiObject {
   metadata: ApiObject['metadata'] & { ownerReferences?: { kind: string; name: string }[] };
@@ -45,13 +42,7 @@ function storageForClaims(): string {
 const warningsSeen: string[] = [];
 
 beforeAll(() => {
-  // The Tekton CRDs first, server-side: they exceed the client-side last-applied annotation limit.
-  const crdDirs = ['tekton-pipeline', 'tekton-triggers'].map((d) => join(REPO_DIR, 'crds', d));
-  const crds = kubectl(['apply', '--server-side', ...crdDirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).flatMap((f) => ['-f', join(d, f)]))]);
-  expect(crds.stderr).toBe('');
-  expect(crds.status).toBe(0);
-  const established = kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-  expect(established.status).toBe(0);
+  installTektonCrds();
   expect(kubectl(['create', '-f', '-'], storageForClaims()).status).toBe(0);
 
   for (const file of distFiles()) {

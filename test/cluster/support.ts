@@ -47,6 +47,16 @@ export function objectsOf(files: readonly string[]): ApiObject[] {
   return files.flatMap((file) => parseManifestText(readFileSync(file, 'utf8'), file).objects.map((o) => o.object as ApiObject));
 }
 
+/** Installs the vendored Tekton CRDs (server-side: they exceed the client-side annotation limit) and waits until they serve. Idempotent. */
+export function installTektonCrds(): void {
+  const crdDirs = ['tekton-pipeline', 'tekton-triggers'].map((d) => join(REPO_DIR, 'crds', d));
+  const files = crdDirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+  const applied = kubectl(['apply', '--server-side', ...files.flatMap((f) => ['-f', f])]);
+  if (applied.status !== 0 || applied.stderr !== '') throw new Error(`applying the Tekton CRDs failed:\n${applied.stderr}`);
+  const established = kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  if (established.status !== 0) throw new Error(`the Tekton CRDs did not become Established:\n${established.stderr}`);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -109,10 +109,22 @@ export class ApiClient {
     return namespaced ? `${base}/namespaces/${namespace ?? 'default'}/${plural}` : `${base}/${plural}`;
   }
 
-  /** POSTs the object (a create). `dryRun` sends `?dryRun=All` (admission runs, nothing is stored). */
+  /** Whether the API server serves a kind (discovery), as kubectl's REST mapping asks before sending. */
+  async serves(apiVersion: string, kind: string): Promise<boolean> {
+    return this.resourceOf(apiVersion, kind).then(() => true, () => false);
+  }
+
+  /**
+   * POSTs the object (a create). `dryRun` sends `?dryRun=All` (admission runs, nothing is
+   * stored). A kind the server does not serve is answered as kubectl answers it, without a request.
+   */
   async create(object: ApiObject, options: { dryRun?: boolean } = {}): Promise<ApiResponse> {
+    if (!(await this.serves(object.apiVersion, object.kind))) {
+      return { status: 404, body: { message: `no matches for kind "${object.kind}" in version "${object.apiVersion}"` }, warnings: [] };
+    }
     const path = await this.collectionPath(object.apiVersion, object.kind, object.metadata.namespace);
-    return this.send('POST', path, object, options.dryRun ? '?dryRun=All' : '');
+    // kubectl 1.28 defaults to --validate=strict: the server refuses unknown and duplicate fields.
+    return this.send('POST', path, object, `?fieldValidation=Strict${options.dryRun ? '&dryRun=All' : ''}`);
   }
 
   async get<T = ApiObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
@@ -134,7 +146,7 @@ export class ApiClient {
 
   /** Deletes, ignoring 404; background propagation, does not wait. */
   async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void> {
-    const response = await this.send('DELETE', `${await this.collectionPath(apiVersion, kind, namespace)}/${encodeURIComponent(name)}`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' });
+    const response = await this.send('DELETE', `${await this.collectionPath(apiVersion, kind, namespace)}/${encodeURIComponent(name)}`, undefined, '?propagationPolicy=Background');
     if (response.status >= 300 && response.status !== 404) throw new Error(`DELETE ${kind} ${name}: HTTP ${response.status} ${statusMessage(response)}`);
   }
 

@@ -7,7 +7,7 @@
  *   (`requests.cpu`, `cpu`, `limits.memory`, ...) makes the API server refuse
  *   every pod with a container that has no such request or limit, after
  *   LimitRange defaults ("must specify limits.cpu").
- * - `quota-exceeded` (warning): the pods' requests, limits or count add up
+ * - `quota-exceeded` (error): the pods' requests, limits or count add up
  *   to more than a `hard` value, so some pods are refused. The sum is a lower
  *   bound of what runs at once: each pod template counted with its replicas
  *   (Job parallelism; a CronJob's one Job; a DaemonSet's pod on one node),
@@ -150,7 +150,7 @@ function checkQuota(ctx: RuleContext, quota: ManifestObject, shapes: readonly Po
     const resource = TRACKED[key]?.resource;
     const text = canonical(sum, resource ?? 'pods').text;
     const what = resource ? `${TRACKED[key].side === 'request' ? 'request' : 'have limits of'} ${text} ${resource} in total` : `run ${text} pods at once`;
-    ctx.report(quota, ['spec', 'hard', key], 'quota-exceeded', 'warning',
+    ctx.report(quota, ['spec', 'hard', key], 'quota-exceeded', 'error',
       `the pods of namespace "${namespace}" in the output ${what} (${describeParts(parts, resource)}), more than ResourceQuota "${name}" hard ${key} ${quantity.text}; `
       + 'the API server refuses the pods that do not fit ("exceeded quota")');
   }
