@@ -87,7 +87,7 @@ export function gogsAppIni(options: GogsAppIniOptions): IniDocument {
         INSTALL_LOCK: true,
         // Expanded by Gogs from the environment (app.ini values take ${VAR} in 0.14.x; 0.14.3 has it);
         // the variable comes from a Secret, so the key is never in the manifests.
-        SECRET_KEY: `\${${GOGS_SECRET_KEY_ENV}}`,
+        SECRET_KEY: { env: GOGS_SECRET_KEY_ENV },
         LOCAL_NETWORK_ALLOWLIST: options.localNetworkAllowlist.length ? options.localNetworkAllowlist : undefined,
       },
       auth: {

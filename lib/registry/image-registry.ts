@@ -9,6 +9,7 @@ import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkO
 import { checkStorageSize } from '../util/resource-quantity';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { checkSecretKeyReference } from '../util/secret-key-reference';
+import { kubeletLiteral, tomlBasicString } from '../util/text-formats';
 import { WEBHOOK_URL_RULE, webhookHost } from '../util/webhook-hosts';
 import { GO_DURATION_RULE, isPositiveGoDuration } from './go-duration';
 import { NODE_SERVICE_TYPES, NodeServiceType } from './node-service-type';
@@ -178,7 +179,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
       deleteEnabled: props.deleteEnabled ?? false,
       notifications: this.endpoints.length > 0,
     }));
-    const endpointsJson = JSON.stringify(this.effectiveEndpoints());
+    const endpointsJson = endpointsEnvValue(this.effectiveEndpoints(), this.endpoints.length);
 
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, labels: { ...this.labels } },
@@ -307,9 +308,9 @@ export class ImageRegistry extends Construct implements IPodTarget {
     const url = endpoint.replace(/\/+$/, '');
     return [
       `# /etc/containerd/certs.d/${this.address}/hosts.toml`,
-      `server = "http://${this.address}"`,
+      `server = ${tomlBasicString(`http://${this.address}`)}`,
       '',
-      `[host."${url}"]`,
+      `[host.${tomlBasicString(url)}]`,
       '  capabilities = ["pull", "resolve"]',
       '  skip_verify = true',
       '',
@@ -329,15 +330,42 @@ export class ImageRegistry extends Construct implements IPodTarget {
       names.add(endpoint.name);
       const url = webhookHost(endpoint.url);
       if ('problem' in url) invalidProp(this, `${field}.url`, endpoint.url, `${WEBHOOK_URL_RULE} (it ${url.problem})`);
+      // The URL is written to dist/ in plain text: a token belongs in tokenSecret, not in a query string.
+      if (/[?#]/.test(endpoint.url)) {
+        invalidProp(this, `${field}.url`, endpoint.url, 'a URL without a query string or fragment (pass a token through tokenSecret: the URL is written to dist/ as it is)');
+      }
       checkSecretKeyReference(this, `${field}.tokenSecret`, endpoint.tokenSecret);
       if (endpoint.header !== undefined && !isHttpHeaderName(endpoint.header)) invalidProp(this, `${field}.header`, endpoint.header, HTTP_HEADER_NAME_RULE);
       for (const key of ['timeout', 'backoff'] as const) {
         if (endpoint[key] !== undefined && !isPositiveGoDuration(endpoint[key])) invalidProp(this, `${field}.${key}`, endpoint[key], GO_DURATION_RULE);
       }
-      if (endpoint.threshold !== undefined && (!Number.isInteger(endpoint.threshold) || endpoint.threshold < 1)) {
-        invalidProp(this, `${field}.threshold`, endpoint.threshold, 'a positive integer');
+      // JSON.stringify writes 1e21 and above with an exponent, which Go will not read into an int.
+      if (endpoint.threshold !== undefined && (!Number.isSafeInteger(endpoint.threshold) || endpoint.threshold < 1)) {
+        invalidProp(this, `${field}.threshold`, endpoint.threshold, `a positive integer of at most ${Number.MAX_SAFE_INTEGER}`);
       }
       return { ...endpoint, tokenSecret: { ...endpoint.tokenSecret } };
     });
   }
+}
+
+/**
+ * The value of REGISTRY_NOTIFICATIONS_ENDPOINTS: the endpoints as JSON, every
+ * `$` doubled so the kubelet passes it on literally (a URL holding
+ * `$(ENDPOINT_TOKEN_0)` must not receive the token), except the token header
+ * values, which are the `$(ENDPOINT_TOKEN_<n>)` references the kubelet is meant to expand.
+ */
+function endpointsEnvValue(endpoints: readonly RegistryEndpointConfig[], count: number): string {
+  // Placeholders hold a NUL, which JSON writes as \u0000 and no validated string can contain.
+  const placeholder = (index: number) => `\u0000token-${index}\u0000`;
+  const withPlaceholders = endpoints.map((endpoint, index) => ({
+    ...endpoint,
+    headers: Object.fromEntries(Object.entries(endpoint.headers).map(([name, values]) => [
+      name, values.map((value) => (value === `$(${endpointTokenEnv(index)})` ? placeholder(index) : value)),
+    ])),
+  }));
+  let json = kubeletLiteral(JSON.stringify(withPlaceholders));
+  for (let index = 0; index < count; index++) {
+    json = json.split(JSON.stringify(placeholder(index)).slice(1, -1)).join(`$(${endpointTokenEnv(index)})`);
+  }
+  return json;
 }

@@ -16,7 +16,29 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 
 /** What a webhook URL must look like, for error messages. */
 export const WEBHOOK_URL_RULE = 'an absolute http:// or https:// URL whose host is a lower-case DNS name or an IPv4 address, '
-  + 'without user:password@, e.g. "http://el-gogs-push.ci.svc.cluster.local:8080/"';
+  + 'without user:password@, written only in URL characters (RFC 3986: letters, digits, -._~:/?#[]@!$&\'()*+,;= and %XX escapes), '
+  + 'e.g. "http://el-gogs-push.ci.svc.cluster.local:8080/"';
+
+// RFC 3986 unreserved, reserved and "%" (checked below to start an escape).
+const URL_CHARACTER = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]$/;
+
+/**
+ * Why `url` holds a character no URL may hold, or undefined. Every URL this
+ * library writes into another format (YAML, TOML, INI, JSON in an env value)
+ * passes this first: no control character (Go's URL parser refuses them, Node's
+ * silently drops tabs and newlines), no space, quote, backslash, angle bracket
+ * or non-ASCII letter, and "%" only as a %XX escape.
+ */
+export function urlCharacterProblem(url: string): string | undefined {
+  for (let i = 0; i < url.length; i++) {
+    const c = url[i];
+    if (!URL_CHARACTER.test(c)) {
+      return `contains ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at offset ${i}, which is not a URL character`;
+    }
+    if (c === '%' && !/^[0-9A-Fa-f]{2}$/.test(url.slice(i + 1, i + 3))) return `has a "%" at offset ${i} that does not start a %XX escape`;
+  }
+  return undefined;
+}
 
 /**
  * The hostname Gogs compares with its allowlist for this URL, or a string
@@ -28,6 +50,8 @@ export const WEBHOOK_URL_RULE = 'an absolute http:// or https:// URL whose host 
  */
 export function webhookHost(url: unknown): { host: string } | { problem: string } {
   if (typeof url !== 'string') return { problem: 'is not a string' };
+  const characters = urlCharacterProblem(url);
+  if (characters) return { problem: characters };
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -240,7 +240,7 @@ describe('GogsServer.cloneUrlFor', () => {
 describe('GogsServer invalid props', () => {
   test.each([
     [{ webhookUrls: ['ftp://el.ci.svc/'] }, /invalid webhookUrls\[0\] "ftp:\/\/el.ci.svc\/".*it has scheme "ftp"/],
-    [{ webhookUrls: [LISTENER, 'not a url'] }, /invalid webhookUrls\[1\] "not a url".*not an absolute URL/],
+    [{ webhookUrls: [LISTENER, 'not-a-url'] }, /invalid webhookUrls\[1\] "not-a-url".*not an absolute URL/],
     [{ webhookUrls: ['http://EL-Gogs.ci.svc/'] }, /invalid webhookUrls\[0\].*lower-case/],
     [{ webhookUrls: ['http://bad_host.ci.svc/'] }, /invalid webhookUrls\[0\].*not a DNS name/],
     [{ webhookUrls: ['http://u:p@el.ci.svc/'] }, /invalid webhookUrls\[0\].*credentials/],

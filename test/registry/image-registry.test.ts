@@ -225,7 +225,7 @@ describe('ImageRegistry workload and Service', () => {
 describe('ImageRegistry invalid props', () => {
   const endpoint = (patch: object) => ({ notificationEndpoints: [{ ...TEKTON, ...patch }] });
   test.each([
-    [endpoint({ url: 'not a url' }), /invalid notificationEndpoints\[0\]\.url "not a url".*not an absolute URL/],
+    [endpoint({ url: 'not-a-url' }), /invalid notificationEndpoints\[0\]\.url "not-a-url".*not an absolute URL/],
     [endpoint({ url: 'ftp://x.ci.svc/' }), /invalid notificationEndpoints\[0\]\.url .*scheme "ftp"/],
     [endpoint({ url: 'http:///path' }), /invalid notificationEndpoints\[0\]\.url/],
     [endpoint({ url: 'http://bad_host/' }), /invalid notificationEndpoints\[0\]\.url .*not a DNS name/],
