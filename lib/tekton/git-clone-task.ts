@@ -20,15 +20,51 @@ export interface GitCloneTaskProps {
   readonly image?: string;
 }
 
-/** The script of the clone step. Params arrive as environment variables, never spliced into the script. */
+/**
+ * The script of the clone step. Params arrive as environment variables, never
+ * spliced into the script, and are data: each is checked before use (a depth
+ * is digits, a revision or URL never starts with "-" so git cannot read it as
+ * an option, the subdirectory stays inside the workspace) and passed after
+ * "--" wherever git takes options.
+ */
 const CLONE_SCRIPT = `#!/bin/sh
 set -eu
 if [ "$PARAM_VERBOSE" = "true" ]; then set -x; fi
+
+fail() { echo "git-clone: $1" >&2; exit 1; }
+case "$PARAM_DEPTH" in
+  ''|*[!0-9]*) fail "param depth must be digits (0 for the whole history), not '$PARAM_DEPTH'" ;;
+esac
+case "$PARAM_URL" in
+  ''|-*) fail "param url must be a repository URL, not '$PARAM_URL'" ;;
+esac
+case "$PARAM_REVISION" in
+  -*) fail "param revision must not start with '-': '$PARAM_REVISION'" ;;
+esac
+for value in "$PARAM_URL" "$PARAM_REVISION"; do
+  if [ "$(printf '%s' "$value" | LC_ALL=C tr -d '[:cntrl:][:space:]')" != "$value" ]; then
+    fail "params url and revision must not contain spaces or control characters"
+  fi
+done
+case "$PARAM_SUBDIRECTORY" in
+  '') ;;
+  /*|.|..|./*|../*|*/.|*/..|*/./*|*/../*) fail "param subdirectory must be a relative path inside the workspace without '.' or '..', not '$PARAM_SUBDIRECTORY'" ;;
+esac
 
 dest="$WORKSPACE_OUTPUT_PATH"
 if [ -n "$PARAM_SUBDIRECTORY" ]; then
   dest="$dest/$PARAM_SUBDIRECTORY"
 fi
+# A symbolic link left by an earlier clone could lead the target out of the workspace.
+sub="$WORKSPACE_OUTPUT_PATH"
+rest="$PARAM_SUBDIRECTORY"
+while [ -n "$rest" ]; do
+  part="\${rest%%/*}"
+  if [ "$part" = "$rest" ]; then rest=""; else rest="\${rest#*/}"; fi
+  if [ -z "$part" ]; then continue; fi
+  sub="$sub/$part"
+  if [ -L "$sub" ]; then fail "param subdirectory passes through the symbolic link $sub"; fi
+done
 
 # Empty the target (hidden files too) but keep the directory itself:
 # it may be the volume's mount point.
@@ -48,7 +84,7 @@ if [ "$PARAM_SSL_VERIFY" = "false" ]; then
 fi
 
 git init --quiet
-git remote add origin "$PARAM_URL"
+git remote add -- origin "$PARAM_URL"
 
 depth=""
 if [ "$PARAM_DEPTH" != "0" ]; then depth="--depth=$PARAM_DEPTH"; fi
@@ -57,11 +93,11 @@ revision="\${PARAM_REVISION:-HEAD}"
 # A server that refuses a fetch by commit id (git protocol v0 without
 # allowReachableSHA1InWant) gets a full fetch of its branches instead.
 # shellcheck disable=SC2086
-if git fetch --quiet $depth origin "$revision"; then
+if git fetch --quiet $depth -- origin "$revision"; then
   git checkout --quiet --detach FETCH_HEAD
 else
   echo "git-clone: fetching $revision failed; fetching all branches" >&2
-  git fetch --quiet origin '+refs/heads/*:refs/remotes/origin/*'
+  git fetch --quiet -- origin '+refs/heads/*:refs/remotes/origin/*'
   git checkout --quiet --detach "$revision" 2>/dev/null \\
     || git checkout --quiet --detach "origin/$revision"
 fi
