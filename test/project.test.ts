@@ -69,6 +69,10 @@ describe('Project', () => {
     [{ namespace: 'a', quota: { requestsCpu: '1', requestsMemory: '1Gb', limitsCpu: '2', limitsMemory: '2Gi', pods: 5 } }, /invalid quota.requestsMemory "1Gb"; expected a Kubernetes quantity/],
     [{ namespace: 'a', quota: { requestsCpu: '1', requestsMemory: '1Gi', limitsCpu: '2', limitsMemory: '2Gi', pods: -1 } }, /invalid quota.pods -1/],
     [{ namespace: 'a', containerDefaults: { cpuRequest: '2', memoryRequest: '1Mi', cpuLimit: '1', memoryLimit: '1Mi' } }, /invalid containerDefaults.cpuRequest "2"; expected at most the CPU limit 1/],
+    // A quota smaller than one default container refuses every pod (checked against the real API server's quota admission in the cluster suites).
+    [{ namespace: 'a', quota: { requestsCpu: '1', requestsMemory: '1Gi', limitsCpu: '2', limitsMemory: '2Gi', pods: 0 } }, /invalid quota.pods 0; expected at least 1/],
+    [{ namespace: 'a', quota: { requestsCpu: '1', requestsMemory: '1', limitsCpu: '2', limitsMemory: '2Gi', pods: 3 } }, /invalid quota.requestsMemory "1"; expected at least containerDefaults.memoryRequest \(32Mi\)/],
+    [{ namespace: 'a', quota: { requestsCpu: '1', requestsMemory: '1Gi', limitsCpu: '100m', limitsMemory: '2Gi', pods: 3 } }, /invalid quota.limitsCpu "100m"; expected at least containerDefaults.cpuLimit \(200m\)/],
   ])('rejects %j', (props, message) => {
     expect(() => new Project(Testing.app(), 'p', props as any)).toThrow(message);
   });

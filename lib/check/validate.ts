@@ -12,6 +12,8 @@ import { checkNegativeQuantities } from './rules/negative-quantity-rules';
 import { checkObjectIdentity } from './rules/object-identity-rules';
 import { checkPodSecurity } from './rules/pod-security-rules';
 import { checkNodePortConflicts } from './rules/node-port-rules';
+import { checkObjectFields } from './rules/object-field-rules';
+import { checkPodSpecs } from './rules/pod-spec-rules';
 import { checkPorts } from './rules/port-rules';
 import { checkQuotas } from './rules/quota-rules';
 import { checkReferences } from './rules/reference-rules';
@@ -29,7 +31,7 @@ export type Rule = (ctx: RuleContext) => void;
 
 /** Every rule, in the order findings are produced. */
 export const RULES: readonly Rule[] = [
-  checkSchemas, checkNames, checkPorts, checkNodePortConflicts, checkObjectIdentity, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
+  checkSchemas, checkNames, checkPorts, checkNodePortConflicts, checkObjectIdentity, checkPodSpecs, checkObjectFields, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
   checkContainerResources, checkLimitRanges, checkNegativeQuantities, checkQuotas,
 ];
 

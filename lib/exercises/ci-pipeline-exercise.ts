@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DemoApp } from '../ci/demo-app';
 import { GogsServer } from '../gogs/gogs-server';
 import { Project } from '../project/project';
+import { BUILD_PROJECT_QUOTA } from '../project/project-quota';
 import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { ImageRegistry } from '../registry/image-registry';
 import { BuildPipeline } from '../tekton/build-pipeline';
@@ -39,12 +40,7 @@ export class CiPipelineExercise extends Project {
     super(scope, id, {
       namespace: 'ci',
       podSecurity: 'baseline',
-      quota: {
-        requestsCpu: '4', requestsMemory: '4Gi', limitsCpu: '8', limitsMemory: '8Gi',
-        // Each PipelineRun keeps a 1Gi claim until it is deleted: room for about ten runs
-        // next to Gogs (2Gi) and the registry (5Gi); `kubectl -n ci delete pipelinerun --all` frees them.
-        pods: 20, requestsStorage: '20Gi', persistentVolumeClaims: 12,
-      },
+      quota: BUILD_PROJECT_QUOTA,
       // NetworkPolicies add up: a namespace-wide allow would let every pod reach the listeners.
       allowSameNamespace: false,
     });

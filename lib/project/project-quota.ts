@@ -30,3 +30,19 @@ export const SMALL_PROJECT_QUOTA: ProjectQuota = {
   limitsMemory: '2Gi',
   pods: 10,
 };
+
+/**
+ * Room for a CI project: Gogs, the registry, and a kaniko build (whose TaskRun pod alone has
+ * 2200m CPU and 2176Mi memory limits, more than {@link SMALL_PROJECT_QUOTA} admits). Each
+ * PipelineRun keeps a 1Gi claim until it is deleted: room for about ten runs next to Gogs (2Gi)
+ * and the registry (5Gi); `kubectl -n ci delete pipelinerun --all` frees them.
+ */
+export const BUILD_PROJECT_QUOTA: ProjectQuota = {
+  requestsCpu: '4',
+  requestsMemory: '4Gi',
+  limitsCpu: '8',
+  limitsMemory: '8Gi',
+  pods: 20,
+  requestsStorage: '20Gi',
+  persistentVolumeClaims: 12,
+};

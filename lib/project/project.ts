@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../pod/restricted-defaults';
 import { markClusterScoped } from '../util/cluster-scoped';
 import { checkDnsLabel, checkOneOf, invalidProp } from '../util/props-check';
+import { compareQuantities, parseQuantity } from '../util/exact-quantity';
 import { checkResourceQuantity } from '../util/resource-quantity';
 import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from './pod-security-level';
 import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
@@ -98,6 +99,7 @@ export class Project extends Chart {
     const warn = checkOneOf(this, 'podSecurityWarn', props.podSecurityWarn ?? 'restricted', POD_SECURITY_LEVELS);
     this.quota = this.checkQuota(props.quota ?? SMALL_PROJECT_QUOTA);
     this.containerDefaults = checkContainerSize(this, 'containerDefaults', props.containerDefaults ?? SMALL_CONTAINER);
+    this.checkQuotaHoldsOnePod();
 
     // Created first, so it is the first object in the chart's file.
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
@@ -169,4 +171,21 @@ export class Project extends Chart {
     return quota;
   }
 
+  /**
+   * A quota smaller than one pod with the LimitRange defaults makes the API server refuse
+   * every pod of the project ("exceeded quota"), so it is a prop error, not YAML to apply.
+   */
+  private checkQuotaHoldsOnePod(): void {
+    const q = this.quota;
+    const d = this.containerDefaults;
+    if (q.pods < 1) invalidProp(this, 'quota.pods', q.pods, 'at least 1: a quota of 0 pods refuses every pod of the project');
+    const pairs = [['requestsCpu', 'cpuRequest'], ['requestsMemory', 'memoryRequest'], ['limitsCpu', 'cpuLimit'], ['limitsMemory', 'memoryLimit']] as const;
+    for (const [quotaKey, defaultKey] of pairs) {
+      const hard = parseQuantity(q[quotaKey]);
+      const one = parseQuantity(d[defaultKey]);
+      if (hard && one && compareQuantities(hard, one) < 0) {
+        invalidProp(this, `quota.${quotaKey}`, q[quotaKey], `at least containerDefaults.${defaultKey} (${d[defaultKey]}): a smaller quota refuses every pod of the project`);
+      }
+    }
+  }
 }

@@ -393,4 +393,112 @@ export const MUTATIONS: readonly Mutation[] = [
     fix: (o) => { helloStep(o).computeResources = { limits: { cpu: '100m', memory: '64Mi' } }; },
     apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
   },
+  // Refusals of the API server's own validation that no schema expresses (found by sending
+  // cases to the real API server; each needed a rule of its own).
+  {
+    title: 'two containers with the same name',
+    mutate: (o) => { tools(o).spec.containers.push({ ...structuredClone(tools(o).spec.containers[0]) }); },
+    expected: ['Pod/tools spec.containers[1].name [invalid-name] error'],
+  },
+  {
+    title: 'two volumes with the same name',
+    mutate: (o) => { deployment(o).spec.template.spec.volumes.push({ name: 'tmp', emptyDir: {} }); },
+    expected: ['Deployment/web spec.template.spec.volumes[1].name [invalid-name] error'],
+  },
+  {
+    title: 'volumeMount of an undeclared volume',
+    mutate: (o) => { webContainer(o).volumeMounts[0].name = 'scratch'; },
+    expected: ['Deployment/web spec.template.spec.containers[0].volumeMounts[0].name [undeclared-volume] error'],
+  },
+  {
+    title: 'environment variable name starting with a digit',
+    mutate: (o) => { webContainer(o).env[0].name = '1TOKEN'; },
+    expected: ['Deployment/web spec.template.spec.containers[0].env[0].name [invalid-env-name] error'],
+  },
+  {
+    title: 'ConfigMap key with a space',
+    mutate: (o) => { pick(o, 'ConfigMap', 'web-config').data['run mode'] = 'x'; },
+    expected: ['ConfigMap/web-config data["run mode"] [invalid-data-key] error'],
+  },
+  {
+    title: 'label value of 64 characters',
+    mutate: (o) => { tools(o).metadata.labels.run = 'x'.repeat(64); },
+    expected: ['Pod/tools metadata.labels.run [invalid-label] error'],
+  },
+  {
+    title: 'label key with an upper-case prefix',
+    mutate: (o) => { tools(o).metadata.labels['Example.com/team'] = 'a'; },
+    expected: ['Pod/tools metadata.labels["Example.com/team"] [invalid-label] error'],
+  },
+  {
+    title: 'Service name of 64 characters',
+    mutate: (o) => { pick(o, 'Service', 'db').metadata.name = `d${'b'.repeat(63)}`; pick(o, 'Endpoints', 'db').metadata.name = `d${'b'.repeat(63)}`; },
+    expected: ['Service/dbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb metadata.name [invalid-name] error'],
+  },
+  {
+    title: 'Endpoints address in the loopback range',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '127.0.0.1'; },
+    expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
+  },
+  {
+    title: 'Endpoints address that is link-local',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '169.254.10.1'; },
+    expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
+  },
+  {
+    title: 'Endpoints address that is multicast',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '224.0.0.5'; },
+    expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
+  },
+  {
+    title: 'Endpoints address that is not an IP',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = 'db.example.com'; },
+    expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
+  },
+  {
+    title: 'two Service ports with the same port and protocol',
+    mutate: (o) => { pick(o, 'Service', 'db').spec.ports.push({ name: 'pg2', port: 5432 }); },
+    expected: ['Service/db spec.ports[1] [invalid-field-value] error', 'Service/db spec.ports[1].name [endpoints-port-mismatch] error'],
+  },
+  {
+    title: 'restartPolicy Never in a Deployment template',
+    mutate: (o) => { deployment(o).spec.template.spec.restartPolicy = 'Never'; },
+    expected: ['Deployment/web spec.template.spec.restartPolicy [invalid-field-value] error'],
+  },
+  {
+    title: 'negative replicas',
+    mutate: (o) => { deployment(o).spec.replicas = -1; },
+    expected: ['Deployment/web spec.replicas [invalid-field-value] error'],
+  },
+  {
+    title: 'rolling update with maxSurge 0 and maxUnavailable 0',
+    mutate: (o) => { deployment(o).spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }; },
+    expected: ['Deployment/web spec.strategy.rollingUpdate.maxUnavailable [invalid-field-value] error'],
+  },
+  {
+    title: 'runAsUser of 2^31',
+    mutate: (o) => { webContainer(o).securityContext.runAsUser = 2147483648; },
+    expected: ['Deployment/web spec.template.spec.containers[0].securityContext.runAsUser [invalid-field-value] error'],
+  },
+  {
+    title: 'probe with two handlers',
+    mutate: (o) => { webContainer(o).readinessProbe.exec = { command: ['true'] }; },
+    expected: ['Deployment/web spec.template.spec.containers[0].readinessProbe [invalid-field-value] error'],
+  },
+  {
+    title: 'container without an image in a Deployment template',
+    mutate: (o) => { delete webContainer(o).image; },
+    expected: ['Deployment/web spec.template.spec.containers[0].image [invalid-field-value] error'],
+  },
+  {
+    title: 'progressDeadlineSeconds not above minReadySeconds',
+    mutate: (o) => { Object.assign(deployment(o).spec, { minReadySeconds: 30, progressDeadlineSeconds: 30 }); },
+    expected: ['Deployment/web spec.progressDeadlineSeconds [invalid-field-value] error'],
+  },
+  {
+    title: 'session affinity timeout of 0',
+    mutate: (o) => { Object.assign(pick(o, 'Service', 'db').spec, { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } }); },
+    expected: ['Service/db spec.sessionAffinityConfig.clientIP.timeoutSeconds [invalid-field-value] error'],
+  },
+
 ];

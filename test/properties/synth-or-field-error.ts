@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { validateObjects } from '../../lib/check/validate';
 import { PodSecurityLevel } from '../../lib/project/pod-security-level';
 import { Project } from '../../lib/project/project';
+import { ProjectQuota } from '../../lib/project/project-quota';
 
 /** Tally of what the generated cases did, printed in the closing summary. */
 export const tally: Record<string, { accepted: number; rejected: number }> = {};
@@ -29,9 +30,9 @@ function badStrings(value: unknown, path: string, out: string[]): string[] {
  * names an error may name (the part of the field before any `.` or `[`).
  */
 export function synthOrFieldError(construct: string, fields: readonly string[], build: (scope: Construct) => void,
-  podSecurity: PodSecurityLevel = 'restricted'): void {
+  podSecurity: PodSecurityLevel = 'restricted', quota?: ProjectQuota): void {
   synthChartOrFieldError(construct, fields, (app) => {
-    const project = new Project(app, 'props', { namespace: 'props', podSecurity });
+    const project = new Project(app, 'props', { namespace: 'props', podSecurity, quota });
     build(project);
     return project;
   });

@@ -7,6 +7,7 @@ import {
   BuildPipeline, DemoApp, DeployImageTask, GitCloneTask, GogsPushTrigger, KanikoTask, ListenerNetworkPolicy, RegistryPushTrigger,
 } from '../../lib';
 import * as arb from './arbitraries';
+import { BUILD_PROJECT_QUOTA } from '../../lib/project/project-quota';
 import { synthOrFieldError, tally } from './synth-or-field-error';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -23,7 +24,7 @@ describe('Tekton constructs synthesize valid YAML or name the bad field', () => 
   test('GitCloneTask, KanikoTask', () => check(fc.property(fc.record({ name: opt(arb.name), image: opt(arb.image) }), (p) => {
     synthOrFieldError('GitCloneTask', ['name', 'image'], (scope) => new GitCloneTask(scope, 'clone', p as any));
     // kaniko builds as root: admitted by baseline, refused (and reported) under restricted
-    synthOrFieldError('KanikoTask', ['name', 'image'], (scope) => new KanikoTask(scope, 'kaniko', p as any), 'baseline');
+    synthOrFieldError('KanikoTask', ['name', 'image'], (scope) => new KanikoTask(scope, 'kaniko', p as any), 'baseline', BUILD_PROJECT_QUOTA);
   })));
 
   test('DeployImageTask', () => check(fc.property(fc.record({ name: opt(arb.name), deployments: opt(fc.array(arb.name, { maxLength: 3 })), image: opt(arb.image) }), (p) =>
@@ -41,7 +42,7 @@ describe('Tekton constructs synthesize valid YAML or name the bad field', () => 
     tokenSecret: opt(fc.record({ name: arb.name, key: fc.constantFrom('token', 'bad key') })),
   })), (p: any) => synthOrFieldError('GogsPushTrigger', ['name', 'repositories', 'branches', 'workspaceSize', 'registryHost', 'tokenSecret', 'storageClassName', 'pipeline'], (scope) => {
     new GogsPushTrigger(scope, 'trigger', { ...(p as any), pipeline: new BuildPipeline(scope, 'pipeline') });
-  }, 'baseline'))));
+  }, 'baseline', BUILD_PROJECT_QUOTA))));
 
   test('RegistryPushTrigger + DeployImageTask + ListenerNetworkPolicy', () => check(fc.property(fc.oneof(fc.record({
     deployment: arb.valid.name, repository: fc.tuple(arb.valid.name, arb.valid.name).map(([o, r]) => `${o}/${r}`),
