@@ -33,13 +33,16 @@ async function main(): Promise<number> {
   const built = Date.now();
 
   let jest: ReturnType<typeof spawn> | undefined;
-  let stopping = false;
+  // One stop, shared by the normal path and the signal handlers, awaited by both before exiting.
+  let stopped: Promise<void> | undefined;
+  const stopOnce = () => (stopped ??= stopCluster());
+  let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+    if (interrupted) return;
+    interrupted = true;
     console.error(`test:cluster: ${signal}, stopping the cluster`);
     jest?.kill('SIGTERM');
-    void stopCluster().finally(() => process.exit(130));
+    void stopOnce().finally(() => process.exit(130));
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt);
 
@@ -56,9 +59,9 @@ async function main(): Promise<number> {
     });
     console.log(`test:cluster: engines ${built - began} ms, cluster up ${up - built} ms, tests ${Date.now() - up} ms`);
     if (code !== 0) console.log(`test:cluster: component logs: ${Object.values(clusterLogs()).join(' ')}`);
-    return code;
+    return interrupted ? 130 : code;
   } finally {
-    if (!stopping) await stopCluster();
+    await stopOnce();
   }
 }
 
