@@ -197,6 +197,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 }
 
+/**
+ * Starts a process that belongs to the running cluster (a test's EventListener sink, say) and
+ * records it in the state file, so `stopCluster` stops it even when the test that started it
+ * was killed before its own clean-up ran.
+ */
+export function startClusterProcess(name: string, executable: string, args: readonly string[], env?: NodeJS.ProcessEnv): StartedProcess {
+  const state = readClusterState();
+  if (!state) throw new Error('no cluster is running (npm run cluster:up)');
+  const proc = startProcess(name, executable, args, join(LOG_DIR, `${name}.log`), env);
+  state.processes.push(proc);
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  return proc;
+}
+
 /** Runs the cluster's own kubectl (1.28) against it. Throws with stderr when it fails. */
 export function kubectlJson<T = unknown>(args: readonly string[]): T {
   const out = execFileSync(engineBinary('kubectl'), [`--kubeconfig=${KUBECONFIG}`, ...args, '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,7 +6,7 @@
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
-# changed since the last build (a stamp file per group records the hash).
+# or their own Go sources changed since the last build (a stamp file per group records the hash).
 set -euo pipefail
 ENGINES_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_DIR="$(cd "$ENGINES_DIR/../.." && pwd)"
@@ -39,7 +39,9 @@ build_group() {
   shift 3
   local stamp="$STAMP_DIR/$name"
   local want
-  want="$(cat "$ENGINES_DIR/$module/go.mod" "$ENGINES_DIR/$module/go.sum" "$0" | sha256sum | cut -d' ' -f1)"
+  # Stale when the module's pins, its own Go sources or this script change.
+  want="$(cat "$0" "$ENGINES_DIR/$module/go.mod" "$ENGINES_DIR/$module/go.sum" \
+    $(find "$ENGINES_DIR/$module" -name '*.go' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
   local missing=0 pkg
   for pkg in "$@"; do [[ -x "$BIN_DIR/$(basename "$pkg")" ]] || missing=1; done
   if [[ $missing == 0 && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
@@ -54,7 +56,7 @@ build_group() {
 }
 
 groups=("$@")
-[[ ${#groups[@]} -gt 0 ]] || groups=(k8s kwok)
+[[ ${#groups[@]} -gt 0 ]] || groups=(k8s kwok tekton)
 for group in "${groups[@]}"; do
   case "$group" in
     k8s)
@@ -74,8 +76,18 @@ for group in "${groups[@]}"; do
         "$kwok_dir"/kustomize/stage/pod/fast/pod-delete.yaml \
         "$REPO_DIR/.engines/kwok-stages/"
       ;;
+    tekton)
+      # Tekton's controller, plus our loopback wrappers of Triggers' sink and core interceptors
+      # and the in-process admission check (tools/engines/tekton/cmd/*).
+      build_group tekton tekton "-s -w" github.com/tektoncd/pipeline/cmd/controller \
+        ./cmd/el-sink ./cmd/core-interceptors ./cmd/tekton-admission
+      # The Triggers release's ClusterRoles and core ClusterInterceptors, from its module.
+      triggers_dir="$(cd "$ENGINES_DIR/tekton" && go list -m -f '{{.Dir}}' github.com/tektoncd/triggers)"
+      mkdir -p "$REPO_DIR/.engines/tekton-release"
+      install -m 0644 "$triggers_dir"/config/200-clusterrole.yaml "$REPO_DIR/.engines/tekton-release/"
+      ;;
     *)
-      echo "build.sh: unknown group '$group' (known: k8s, kwok)" >&2
+      echo "build.sh: unknown group '$group' (known: k8s, kwok, tekton)" >&2
       exit 2
       ;;
   esac
