@@ -57,6 +57,7 @@ beforeAll(() => {
     ['-n', 'ci', 'create', 'secret', 'generic', 'gogs-webhook-token', '--from-literal=token=test-only'],
     ['-n', 'ci', 'create', 'secret', 'generic', 'registry-webhook-token', '--from-literal=token=test-only'],
   ]) {
+    kubectl([args[0]!, args[1]!, 'delete', 'secret', args[5]!, '--ignore-not-found']); // another suite may have made it
     const created = kubectl(args);
     if (created.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${created.stderr}`);
   }

@@ -77,6 +77,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const missing = missingEngines();
   if (missing.length > 0) throw new Error(`the local cluster needs:\n  ${missing.join('\n  ')}`);
 
+  // Never take over a cluster another run (or a cluster:up) still has running: stopping it
+  // would break that run. Leftovers of a run that was killed are stopped by cluster:down.
+  const previous = readClusterState();
+  const running = previous?.processes.filter(isOurProcessAlive) ?? [];
+  if (running.length > 0) {
+    throw new Error(`a local cluster is already running (${running.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): `
+      + 'use it (KUBECONFIG=.cluster/kubeconfig), or stop it first with `npm run cluster:down`');
+  }
   await stopCluster({ log: () => undefined });
   rmSync(CLUSTER_DIR, { recursive: true, force: true });
   mkdirSync(LOG_DIR, { recursive: true });

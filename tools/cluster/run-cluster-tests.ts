@@ -46,8 +46,10 @@ async function main(): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt);
 
+  let started = false;
   try {
     await startCluster();
+    started = true;
     const up = Date.now();
     const jestBin = join(REPO_DIR, 'node_modules', '.bin', 'jest');
     const code = await new Promise<number>((resolve) => {
@@ -61,7 +63,8 @@ async function main(): Promise<number> {
     if (code !== 0) console.log(`test:cluster: component logs: ${Object.values(clusterLogs()).join(' ')}`);
     return interrupted ? 130 : code;
   } finally {
-    await stopOnce();
+    // Only the cluster this run started is stopped; a refusal to start leaves the other one alone.
+    if (started || interrupted) await stopOnce();
   }
 }
 
