@@ -10,13 +10,15 @@ import { App } from 'cdk8s';
 import { synthesizeWithSwap, SynthAbortedError } from './lib/app/atomic-swap';
 import { cdk8sOutdir } from './lib/app/cdk8s-outdir';
 import { addExercises } from './lib/exercises/catalog';
+import { ExerciseOptions } from './lib/exercises/exercise-options';
+import { parseSynthArgs } from './lib/exercises/synth-options';
 
 export const DIST_DIR = join(__dirname, 'dist');
 
-/** Builds the app that writes into `outdir`. */
-export function buildApp(outdir: string): App {
+/** Builds the app that writes into `outdir`; with no options, the charts of the committed dist/. */
+export function buildApp(outdir: string, options: ExerciseOptions = {}): App {
   const app = new App({ outdir });
-  addExercises(app);
+  addExercises(app, options);
   return app;
 }
 
@@ -28,7 +30,10 @@ if (require.main === module) {
   const copy = cdk8sOutdir(__dirname);
   if (copy.ignored) console.error(`warning: ${copy.ignored}`);
   try {
-    const result = synthesizeWithSwap(DIST_DIR, (staging) => buildApp(staging).synth(), {
+    // `npm run synth -- 03 05 --namespace-suffix=-kim ...` (see SYNTH_USAGE); errors here leave dist/ untouched too.
+    const request = parseSynthArgs(process.argv.slice(2), process.env);
+    if (request.customized) console.error(`note: customized synth ${JSON.stringify(request.options)}; \`npm run synth\` alone restores the committed dist/`);
+    const result = synthesizeWithSwap(DIST_DIR, (staging) => buildApp(staging, request.options).synth(), {
       alsoCopyTo: copy.outdir,
     });
     for (const warning of result.warnings) console.error(`warning: ${warning}`);

@@ -1,49 +1,53 @@
 /**
  * k8s-practice-constructs: typed cdk8s constructs for Kubernetes practice exercises.
- * Everything another repository may import is exported here.
+ *
+ * The package root exports the constructs, their props and the names a user
+ * needs to write them (images, ports, levels, quotas). The offline validator,
+ * compare and the object graph are in the `k8s-practice-constructs/check`
+ * subpath (`lib/check-api.ts`), so importing the constructs does not load the
+ * JSON-schema machinery. Helpers under `lib/util/`, `lib/app/` and the
+ * config-file writers are internal. `api/` holds the API report a test
+ * compares with this surface: review every change to it.
  */
+
+// Images and the users and ports they run with
 export * from './images';
-export * from './pod/pod-target';
-export * from './pod/restricted-defaults';
+
+// Projects (one per namespace)
+export * from './project/pod-security-level';
+export * from './project/project-quota';
+export * from './project/project';
+
+// Pods
+export type { PodPort, IPodTarget } from './pod/pod-target';
+export { SMALL_CONTAINER } from './pod/restricted-defaults';
+export type { ContainerSize } from './pod/restricted-defaults';
 export * from './pod/run-pod';
 export * from './pod/shared-process-namespace-pod';
+export * from './pod/configured-pod';
+export { EXTERNAL_REFS_ANNOTATION } from './util/external-refs';
+export type { ExternalRef } from './util/external-refs';
+export type { SecretKeyReference } from './util/secret-key-reference';
+
+// Services
 export * from './service/expose-type';
 export * from './service/pod-service';
 export * from './service/exposed-pod';
 export * from './service/service-endpoints';
-export * from './util/k8s-syntax';
-export * from './app/atomic-synth';
-export * from './exercises/catalog';
-export * from './exercises/pod-exercise';
-export * from './exercises/expose-cluster-ip-exercise';
-export * from './exercises/expose-node-port-exercise';
-export * from './exercises/service-endpoints-exercise';
-export * from './exercises/shared-process-namespace-exercise';
-export * from './util/external-refs';
-export * from './util/cluster-scoped';
-export * from './util/resource-quantity';
-export * from './project/pod-security-level';
-export * from './project/project-quota';
-export * from './project/project';
+
+// NetworkPolicy
 export * from './network/allow-ingress-policy';
-export * from './pod/configured-pod';
-export * from './exercises/environment-exercise';
-export * from './exercises/network-policy-exercise';
-export * from './graph/object-graph';
-export * from './graph/mermaid';
-export * from './gogs/app-ini';
-export * from './gogs/gogs-app-ini';
-export * from './util/secret-key-reference';
-export * from './util/config-hash';
-export * from './util/webhook-hosts';
-export * from './gogs/gogs-server';
-export * from './registry/go-duration';
-export * from './registry/registry-config';
-export * from './registry/image-registry';
+
+// Gogs, the registry, Tekton and the app the pipeline delivers
+export { GogsServer, GOGS_HTTP_PORT, GOGS_SSH_PORT, DEFAULT_GOGS_SECRET_KEY } from './gogs/gogs-server';
+export type { GogsServerProps } from './gogs/gogs-server';
+export * from './registry/node-service-type';
+export { ImageRegistry } from './registry/image-registry';
+export type { ImageRegistryProps } from './registry/image-registry';
+export { REGISTRY_PORT } from './registry/registry-config';
+export type { RegistryNotificationEndpoint } from './registry/registry-config';
 export * from './tekton/triggers-types';
 export * from './tekton/webhook-listener';
-export * from './tekton/cel-literal';
-export * from './tekton/task-steps';
 export * from './tekton/git-clone-task';
 export * from './tekton/kaniko-task';
 export * from './tekton/deploy-image-task';
@@ -52,14 +56,18 @@ export * from './tekton/gogs-push-trigger';
 export * from './tekton/registry-push-trigger';
 export * from './tekton/listener-network-policy';
 export * from './ci/demo-app';
+
+// Images from a mirror
+export * from './image-mirror';
+
+// The exercises
+export * from './exercises/exercise-options';
+export * from './exercises/catalog';
+export * from './exercises/pod-exercise';
+export * from './exercises/expose-cluster-ip-exercise';
+export * from './exercises/expose-node-port-exercise';
+export * from './exercises/service-endpoints-exercise';
+export * from './exercises/shared-process-namespace-exercise';
+export * from './exercises/environment-exercise';
+export * from './exercises/network-policy-exercise';
 export * from './exercises/ci-pipeline-exercise';
-export { validatePaths, validateYaml, validateObjects, RULES } from './check/validate';
-export type { ValidationResult, ValidateOptions, Rule } from './check/validate';
-export { formatFinding, formatSummary } from './check/finding';
-export type { Finding, Severity } from './check/finding';
-export { compareFiles, compareYaml, compareObjects, formatComparison } from './check/compare';
-export type { CompareOptions, CompareResult, ObjectComparison, FieldDifference } from './check/compare';
-export { SchemaValidator } from './check/schema-validator';
-export * from './tekton/cel-trigger';
-export * from './network/ingress-peer';
-export * from './registry/node-service-type';

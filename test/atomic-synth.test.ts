@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { RunPod, synthesizeAtomically } from '../lib';
+import { RunPod } from '../lib';
+import { synthesizeAtomically } from '../lib/app/atomic-synth';
 
 describe('synthesizeAtomically', () => {
   let root: string;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { DIST_DIR } from '../main';
-import { EXERCISES, Project, quantityToNumber } from '../lib';
+import { EXERCISES, Project } from '../lib';
+import { quantityToNumber } from '../lib/util/resource-quantity';
 import { KubeObject, only } from './helpers';
 import { ingressAllowed } from './network-policy-model';
 

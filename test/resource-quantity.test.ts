@@ -1,4 +1,4 @@
-import { isQuantity, quantityToNumber } from '../lib';
+import { isQuantity, quantityToNumber } from '../lib/util/resource-quantity';
 
 describe('resource quantities', () => {
   test.each([

@@ -10,6 +10,7 @@ import { DeployImageTask } from '../tekton/deploy-image-task';
 import { GogsPushTrigger } from '../tekton/gogs-push-trigger';
 import { ListenerNetworkPolicy } from '../tekton/listener-network-policy';
 import { RegistryPushTrigger } from '../tekton/registry-push-trigger';
+import { ExerciseProps } from './exercise-options';
 
 /** The Gogs repository the exercise builds and deploys. */
 export const DEMO_REPOSITORY = 'gitadmin/demo-app';
@@ -36,9 +37,9 @@ export class CiPipelineExercise extends Project {
   public readonly registryPush: RegistryPushTrigger;
   public readonly app: DemoApp;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ExerciseProps = {}) {
     super(scope, id, {
-      namespace: 'ci',
+      namespace: props.namespace ?? 'ci',
       podSecurity: 'baseline',
       quota: BUILD_PROJECT_QUOTA,
       // NetworkPolicies add up: a namespace-wide allow would let every pod reach the listeners.

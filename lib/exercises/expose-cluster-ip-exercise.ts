@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Project } from '../project/project';
 import { ExposedPod } from '../service/exposed-pod';
+import { ExerciseProps } from './exercise-options';
 
 /**
  * Exercise: a pod exposed inside the cluster,
@@ -10,8 +11,8 @@ import { ExposedPod } from '../service/exposed-pod';
 export class ExposeClusterIpExercise extends Project {
   public readonly web: ExposedPod;
 
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: 'expose-clusterip' });
+  constructor(scope: Construct, id: string, props: ExerciseProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'expose-clusterip' });
     this.web = new ExposedPod(this, 'nginx', { name: 'nginx', type: 'ClusterIP', servicePort: 80, targetPort: 8080 });
   }
 }

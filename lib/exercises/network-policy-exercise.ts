@@ -4,6 +4,7 @@ import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { RunPod } from '../pod/run-pod';
 import { Project } from '../project/project';
 import { ExposedPod } from '../service/exposed-pod';
+import { ExerciseProps } from './exercise-options';
 
 /** The label a client needs to reach the web pod in the NetworkPolicy exercise. */
 export const WEB_ACCESS_LABEL = { access: 'web' } as const;
@@ -20,8 +21,8 @@ export class NetworkPolicyExercise extends Project {
   public readonly deniedClient: RunPod;
   public readonly policy: AllowIngressPolicy;
 
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: 'network-policy', allowSameNamespace: false });
+  constructor(scope: Construct, id: string, props: ExerciseProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'network-policy', allowSameNamespace: false });
     this.web = new ExposedPod(this, 'web', { name: 'web', servicePort: 80, targetPort: 8080 });
     const client = { image: Images.shell, command: ['sleep', '86400'], runAsUser: NOBODY_UID, writablePaths: [] };
     this.allowedClient = new RunPod(this, 'allowed-client', {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Project } from '../project/project';
 import { ServiceEndpoints } from '../service/service-endpoints';
+import { ExerciseProps } from './exercise-options';
 
 /**
  * Exercise: "SEP" (Service End Point), a Service named `external-db` whose
@@ -11,8 +12,8 @@ import { ServiceEndpoints } from '../service/service-endpoints';
 export class ServiceEndpointsExercise extends Project {
   public readonly database: ServiceEndpoints;
 
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: 'service-endpoints' });
+  constructor(scope: Construct, id: string, props: ExerciseProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'service-endpoints' });
     this.database = new ServiceEndpoints(this, 'external-db', {
       name: 'external-db',
       addresses: ['192.0.2.10', '192.0.2.11'],

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { SharedProcessNamespacePod } from '../pod/shared-process-namespace-pod';
 import { Project } from '../project/project';
+import { ExerciseProps } from './exercise-options';
 
 /**
  * Exercise: Pod와 Container 사이의 Process Namespace 공유 (share the process
@@ -15,8 +16,8 @@ import { Project } from '../project/project';
 export class SharedProcessNamespaceExercise extends Project {
   public readonly pod: SharedProcessNamespacePod;
 
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: 'shared-pid' });
+  constructor(scope: Construct, id: string, props: ExerciseProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'shared-pid' });
     this.pod = new SharedProcessNamespacePod(this, 'nginx', { name: 'nginx' });
   }
 }

@@ -1,11 +1,14 @@
 /**
- * The path another repository takes: `npm pack` this package, install the
- * tarball into a fresh project, compile a TypeScript app against it with
- * `tsc --strict`, run it and check the YAML. Fails when an export, a type
- * declaration or a runtime file is missing from the package.
+ * The paths another repository takes: `npm pack` this package and install the
+ * tarball into a fresh project, or install it from git (`git+file://` of a
+ * fresh clone of this repository's HEAD: npm runs `prepare`, which builds).
+ * Then compile TypeScript apps against it with `tsc --strict` (TypeScript 5.9
+ * and 7, with the tsconfig the README recommends), run them and check the YAML.
+ * Fails when an export, a type declaration or a runtime file is missing from
+ * the package.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -13,8 +16,16 @@ import { parseAllDocuments } from 'yaml';
 const ROOT = resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-const run = (command: string, args: string[], cwd: string) =>
-  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' } });
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+  execFileSync(command, args, {
+    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', ...env },
+  });
+const peers = () => [`cdk8s@${pkg.devDependencies.cdk8s}`, `cdk8s-plus-28@${pkg.devDependencies['cdk8s-plus-28']}`, `constructs@${pkg.devDependencies.constructs}`];
+/** TypeScript 7 (the native compiler), which removed `moduleResolution: node`; a fresh `npm i -D typescript` gets it. */
+const TYPESCRIPT_7 = '7.0.2';
+/** The files `node -e` loaded, as a JSON list, after requiring `specifier`. */
+const loadedBy = (specifier: string, cwd: string): string[] => JSON.parse(run('node', ['-e',
+  `require(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(require.cache)))`], cwd));
 
 describe('the packed library in a fresh consumer project', () => {
   let work: string;
@@ -28,10 +39,13 @@ describe('the packed library in a fresh consumer project', () => {
     tarball = join(packDir, packed[0].filename);
     writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     // The peer dependencies at the versions this repository tests with; --prefer-offline uses the npm cache.
-    run('npm', ['install', '--prefer-offline', '--no-save', tarball,
-      `cdk8s@${pkg.devDependencies.cdk8s}`, `cdk8s-plus-28@${pkg.devDependencies['cdk8s-plus-28']}`,
-      `constructs@${pkg.devDependencies.constructs}`, `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`], work);
+    run('npm', ['install', '--prefer-offline', '--no-save', tarball, ...peers(),
+      `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`], work);
     copyFileSync(join(__dirname, 'consumer-app.ts.txt'), join(work, 'app.ts'));
+    // TypeScript 7 in its own folder, so the consumer keeps 5.9 as its `tsc`.
+    mkdirSync(join(work, 'ts7'));
+    writeFileSync(join(work, 'ts7', 'package.json'), JSON.stringify({ name: 'ts7', version: '1.0.0', private: true }));
+    run('npm', ['install', '--prefer-offline', '--no-save', `typescript@${TYPESCRIPT_7}`], join(work, 'ts7'));
   }, 240_000);
 
   afterAll(() => {
@@ -41,7 +55,10 @@ describe('the packed library in a fresh consumer project', () => {
 
   test('the tarball holds compiled code and declarations, and no sources or tests', () => {
     const files: string[] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT))[0].files.map((f: any) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining([
+      'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/check-api.js', 'build/lib/check-api.d.ts',
+      'package.json', 'README.md', 'LICENSE', 'docs/API.md',
+    ]));
     expect(files.filter((f) => /\.test\.|^test\/|^lib\/.*\.ts$|^main\.ts$|^dist\//.test(f))).toEqual([]);
   });
 
@@ -76,6 +93,38 @@ describe('the packed library in a fresh consumer project', () => {
     expect(output).toContain('[invalid-name]');
   });
 
+  test('the examples compile with the recommended tsconfig under TypeScript 5.9 and 7, run and validate clean', () => {
+    const examples = join(work, 'examples');
+    cpSync(join(ROOT, 'examples'), examples, { recursive: true, filter: (f) => !f.includes(`${join('examples', 'build')}`) });
+    const names = readdirSync(examples).filter((f) => f.endsWith('.ts'));
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    const versions: string[] = [];
+    for (const tsc of [join(work, 'node_modules', '.bin', 'tsc'), join(work, 'ts7', 'node_modules', '.bin', 'tsc')]) {
+      versions.push(run(tsc, ['--version'], work).trim());
+      rmSync(join(examples, 'build'), { recursive: true, force: true });
+      run(tsc, ['-p', 'examples'], work);
+      for (const name of names) {
+        const outdir = join(work, 'examples-dist', versions.length.toString(), name);
+        run('node', [join(examples, 'build', name.replace(/\.ts$/, '.js'))], work, { CDK8S_OUTDIR: outdir });
+        const report = run(join(work, 'node_modules', '.bin', 'k8s-practice'), ['validate', outdir], work);
+        expect(report).toMatch(/^0 errors, 0 warnings in [1-9]\d* objects? from [1-9]\d* files?$/m);
+      }
+    }
+    expect(versions).toEqual([`Version ${pkg.devDependencies.typescript}`, `Version ${TYPESCRIPT_7}`]);
+  }, 180_000);
+
+  test('the package root does not load ajv; k8s-practice-constructs/check does, and validates', () => {
+    const root = loadedBy('k8s-practice-constructs', work);
+    expect(root.some((f) => f.endsWith(join('build', 'lib', 'index.js')))).toBe(true);
+    expect(root.filter((f) => f.includes(`${join('node_modules', 'ajv')}`))).toEqual([]);
+    expect(loadedBy('k8s-practice-constructs/check', work).some((f) => f.includes(join('node_modules', 'ajv')))).toBe(true);
+    const summary = run('node', ['-e', `
+      const { validatePaths, formatSummary } = require('k8s-practice-constructs/check');
+      const r = validatePaths(['dist']);
+      console.log(formatSummary(r.findings, r.files.length, r.objects));`], work);
+    expect(summary.trim()).toBe('0 errors, 0 warnings in 11 objects from 1 file');
+  });
+
   test('a type error in the consumer is caught by the published declarations', () => {
     writeFileSync(join(work, 'bad.ts'), "import { ExposedPod } from 'k8s-practice-constructs';\nimport { Chart, App } from 'cdk8s';\nnew ExposedPod(new Chart(new App(), 'c'), 'x', { name: 'x', type: 'ExternalName' });\n");
     let compilerOutput = '';
@@ -85,5 +134,37 @@ describe('the packed library in a fresh consumer project', () => {
       compilerOutput = String(error.stdout);
     }
     expect(compilerOutput).toMatch(/bad\.ts\(3,.*Type '"ExternalName"' is not assignable to type 'ExposeType/);
+  });
+});
+
+describe('the library installed from git (git+file:// of a fresh clone of HEAD)', () => {
+  let base: string;
+
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), 'k8s-practice-git-'));
+    run('git', ['clone', '--quiet', '--no-hardlinks', ROOT, join(base, 'clone')], base);
+    mkdirSync(join(base, 'app'));
+    writeFileSync(join(base, 'app', 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    // npm clones the URL, runs `npm install` there (the `prepare` script builds build/), packs and installs the result.
+    run('npm', ['install', '--prefer-offline', '--no-save', `git+file://${join(base, 'clone')}`, ...peers()], join(base, 'app'));
+  }, 300_000);
+
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  test('the installed package has build/ and the app synthesizes with it', () => {
+    const installed = join(base, 'app', 'node_modules', 'k8s-practice-constructs');
+    expect(existsSync(join(installed, 'build', 'lib', 'index.js'))).toBe(true);
+    expect(existsSync(join(installed, 'build', 'lib', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(installed, 'LICENSE'))).toBe(true);
+    const output = run('node', ['-e', `
+      const { App } = require('cdk8s');
+      const { ExposedPod, Project } = require('k8s-practice-constructs');
+      const app = new App({ outdir: 'dist' });
+      new ExposedPod(new Project(app, 'git-install', { namespace: 'git-install' }), 'web', { name: 'web', servicePort: 80 });
+      app.synth();
+      console.log(require('fs').readdirSync('dist').join(' '));`], join(base, 'app'));
+    expect(output.trim()).toBe('git-install.k8s.yaml');
+    const report = run(join(base, 'app', 'node_modules', '.bin', 'k8s-practice'), ['validate', 'dist'], join(base, 'app'));
+    expect(report).toMatch(/^0 errors, 0 warnings in 7 objects from 1 file$/m);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdk8s';
-import { buildObjectGraph, ConfiguredPod, ExposedPod, SynthesizedObject, ServiceEndpoints, toMermaid } from '../../lib';
+import { ConfiguredPod, ExposedPod, ServiceEndpoints } from '../../lib';
+import { buildObjectGraph, SynthesizedObject, toMermaid } from '../../lib/check-api';
 import { README, renderExerciseGraphs, withFreshGraphs } from '../../scripts/readme-graphs';
 
 const graphOf = (build: (chart: any) => void) => {

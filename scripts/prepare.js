@@ -1,0 +1,24 @@
+// The `prepare` script: builds build/ (tsc -p tsconfig.build.json). npm runs it
+// on `npm pack` / `npm publish`, after `npm install` in this repository, and when
+// another project installs this package from git (`npm install git+https://...`,
+// `github:owner/repo`): a git dependency has no build/ until this script makes it.
+//
+// `npm ci` here skips the build (npm sets npm_command=ci): the tests and
+// `npm run synth` run the TypeScript sources, so a clean clone's `npm ci` stays
+// fast and offline. npm prepares a git dependency by running `npm install` in
+// its clone (npm_command=install), so that path always builds.
+// K8S_PRACTICE_BUILD=1 forces the build, K8S_PRACTICE_BUILD=0 skips it.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+
+const forced = process.env.K8S_PRACTICE_BUILD;
+const skip = forced === '0' || (forced !== '1' && process.env.npm_command === 'ci');
+if (skip) {
+  console.log('prepare: build/ not built (npm ci; run `npm run build` or `npm pack` when you need it)');
+} else {
+  const tsc = join(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  const root = join(__dirname, '..');
+  require('node:fs').rmSync(join(root, 'build'), { recursive: true, force: true });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}

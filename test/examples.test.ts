@@ -1,0 +1,89 @@
+/**
+ * Every app in examples/ synthesizes and its output validates clean. The
+ * examples import 'k8s-practice-constructs' as a user would; here that name
+ * points at lib/ (test/examples/tsconfig.json). The consumer test compiles the
+ * same files with the recommended examples/tsconfig.json against the packed
+ * package, with TypeScript 5.9 and 7.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { validatePaths } from '../lib/check-api';
+
+const ROOT = join(__dirname, '..');
+const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts')).sort();
+
+/** Kind/name of every object each example writes, per file. */
+const EXPECTED: Record<string, Record<string, string[]>> = {
+  'class-namespaces.ts': Object.fromEntries(['kim', 'lee', 'park'].map((who) => [`practice-${who}.k8s.yaml`, [
+    `Namespace/practice-${who}`, 'ResourceQuota/project-quota', 'LimitRange/container-defaults',
+    'NetworkPolicy/default-deny-ingress', 'NetworkPolicy/allow-same-namespace', 'Pod/web', 'Service/web',
+  ]])),
+  'network-policy.ts': {
+    'policy-lab.k8s.yaml': [
+      'Namespace/policy-lab', 'ResourceQuota/project-quota', 'LimitRange/container-defaults', 'NetworkPolicy/default-deny-ingress',
+      'Pod/web', 'Service/web', 'Pod/allowed', 'Pod/denied', 'NetworkPolicy/web-from-access-label',
+    ],
+  },
+  'web-nodeport.ts': {
+    'web-nodeport.k8s.yaml': [
+      'Namespace/my-web', 'ResourceQuota/project-quota', 'LimitRange/container-defaults',
+      'NetworkPolicy/default-deny-ingress', 'NetworkPolicy/allow-same-namespace', 'Pod/web', 'Service/web', 'NetworkPolicy/web-from-anywhere',
+    ],
+  },
+};
+
+describe('the README shows a library user what to type', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  test('its first lines are the two commands, then "Use it in your cdk8s app" with the install line', () => {
+    expect(readme.startsWith('# k8s-practice-constructs\n\n```sh\nnpm ci && npm run synth')).toBe(true);
+    const use = readme.indexOf('## Use it in your cdk8s app');
+    expect(use).toBeGreaterThan(0);
+    expect(readme.slice(0, use).split('\n').length).toBeLessThan(15);
+    expect(readme.slice(use)).toMatch(/^npm install --save-exact git\+https:/m);
+  });
+
+  test('it quotes examples/tsconfig.json and examples/web-nodeport.ts exactly (ten lines)', () => {
+    const tsconfig = readFileSync(join(ROOT, 'examples', 'tsconfig.json'), 'utf8');
+    const example = readFileSync(join(ROOT, 'examples', 'web-nodeport.ts'), 'utf8');
+    expect(readme).toContain(`\`\`\`json\n${tsconfig}\`\`\``);
+    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
+    expect(example.trimEnd().split('\n')).toHaveLength(10);
+    expect(JSON.parse(tsconfig).compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext' });
+  });
+
+  test('it runs the CLI only in forms that never fetch a package of the same name', () => {
+    expect(readme).toContain('npx --no-install k8s-practice');
+    expect(readme).toContain('npm exec --no -- k8s-practice');
+    expect(readme).not.toMatch(/npx k8s-practice/);
+  });
+});
+
+describe('examples/', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'k8s-practice-examples-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  test('every example has its expected output listed here', () => {
+    expect(EXAMPLES).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  test.each(EXAMPLES)('%s synthesizes the expected objects, and they validate clean', (example) => {
+    const dir = join(out, example);
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', example)], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: dir, TSX_TSCONFIG_PATH: join(ROOT, 'test', 'examples', 'tsconfig.json') },
+    });
+    const files = readdirSync(dir).sort();
+    const objects = Object.fromEntries(files.map((file) => [file, parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
+      .map((d) => d.toJS()).map((o) => `${o.kind}/${o.metadata.name}`)]));
+    expect(objects).toEqual(EXPECTED[example]);
+    const result = validatePaths([dir]);
+    expect(result.findings).toEqual([]);
+    expect(result.objects).toBeGreaterThan(0);
+  }, 60_000);
+});
