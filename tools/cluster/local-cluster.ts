@@ -210,10 +210,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
  * records it in the state file, so `stopCluster` stops it even when the test that started it
  * was killed before its own clean-up ran.
  */
-export function startClusterProcess(name: string, executable: string, args: readonly string[], env?: NodeJS.ProcessEnv): StartedProcess {
+export function startClusterProcess(name: string, executable: string, args: readonly string[], env?: NodeJS.ProcessEnv, runs?: string): StartedProcess {
   const state = readClusterState();
   if (!state) throw new Error('no cluster is running (npm run cluster:up)');
-  const proc = startProcess(name, executable, args, join(LOG_DIR, `${name}.log`), env);
+  const proc = startProcess(name, executable, args, join(LOG_DIR, `${name}.log`), env, runs);
   state.processes.push(proc);
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
   return proc;

@@ -14,18 +14,21 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 export interface StartedProcess {
   readonly name: string;
   readonly pid: number;
-  /** The executable path, used to recognise the process again before signalling it. */
+  /**
+   * The program the process runs (argv[0]), used to recognise it before signalling it: the
+   * executable, or the program a wrapper such as `unshare` execs into.
+   */
   readonly executable: string;
 }
 
 /** Starts `executable` in a new process group with stdout and stderr appended to `logFile`. */
-export function startProcess(name: string, executable: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = process.env): StartedProcess {
+export function startProcess(name: string, executable: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = process.env, runs: string = executable): StartedProcess {
   const log = openSync(logFile, 'a');
   try {
     const child = spawn(executable, args, { detached: true, stdio: ['ignore', log, log], env });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${executable})`);
     child.unref();
-    return { name, pid: child.pid, executable };
+    return { name, pid: child.pid, executable: runs };
   } finally {
     closeSync(log);
   }

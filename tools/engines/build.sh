@@ -56,7 +56,7 @@ build_group() {
 }
 
 groups=("$@")
-[[ ${#groups[@]} -gt 0 ]] || groups=(k8s kwok tekton)
+[[ ${#groups[@]} -gt 0 ]] || groups=(k8s kwok tekton gogs)
 for group in "${groups[@]}"; do
   case "$group" in
     k8s)
@@ -86,8 +86,11 @@ for group in "${groups[@]}"; do
       mkdir -p "$REPO_DIR/.engines/tekton-release"
       install -m 0644 "$triggers_dir"/config/200-clusterrole.yaml "$REPO_DIR/.engines/tekton-release/"
       ;;
+    gogs)
+      build_group gogs gogs "-s -w" gogs.io/gogs
+      ;;
     *)
-      echo "build.sh: unknown group '$group' (known: k8s, kwok, tekton)" >&2
+      echo "build.sh: unknown group '$group' (known: k8s, kwok, tekton, gogs)" >&2
       exit 2
       ;;
   esac
