@@ -23,6 +23,7 @@ export type { PodPort, IPodTarget } from './pod/pod-target';
 export { SMALL_CONTAINER } from './pod/restricted-defaults';
 export type { ContainerSize } from './pod/restricted-defaults';
 export * from './pod/run-pod';
+export type { PodProbe } from './pod/pod-probe';
 export * from './pod/shared-process-namespace-pod';
 export * from './pod/configured-pod';
 export { EXTERNAL_REFS_ANNOTATION } from './util/external-refs';
@@ -56,6 +57,9 @@ export * from './tekton/gogs-push-trigger';
 export * from './tekton/registry-push-trigger';
 export * from './tekton/listener-network-policy';
 export * from './ci/demo-app';
+
+// kubectl parity: every `kubectl run` / `kubectl expose` 1.28 flag and its prop
+export * from './kubectl-parity';
 
 // Images from a mirror
 export * from './image-mirror';

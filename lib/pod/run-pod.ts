@@ -1,12 +1,26 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, WEB_PORT } from '../images';
-import { checkDnsLabel, checkImage, checkLabels, checkPort, checkPortName, invalidProp } from '../util/props-check';
+import { checkDnsLabel, checkImage, checkLabels, checkOneOf, checkPort, checkPortName, invalidProp } from '../util/props-check';
+import { isLabelKey, LABEL_KEY_RULE } from '../util/k8s-syntax';
 import { IPodTarget, PodPort } from './pod-target';
+import { PodProbe, probeToKube } from './pod-probe';
 import {
   ContainerSize, SMALL_CONTAINER, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext,
   writablePathsProblem, writableScratch,
 } from './restricted-defaults';
+
+/** `--image-pull-policy` values. */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+/** Every {@link ImagePullPolicy}. */
+export const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
+/** `--restart` values. */
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
+/** Every {@link RestartPolicy}. */
+export const RESTART_POLICIES: readonly RestartPolicy[] = ['Always', 'OnFailure', 'Never'];
+
+/** What Kubernetes 1.28 accepts as an environment variable name. */
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Props of {@link RunPod}: the flags of `kubectl run`. */
 export interface RunPodProps {
@@ -39,6 +53,53 @@ export interface RunPodProps {
    * @default { run: NAME }, as `kubectl run` sets it
    */
   readonly labels?: { readonly [key: string]: string };
+
+  /**
+   * Environment variables (`--env NAME=VALUE`, repeatable), in this order.
+   * Values are written into the manifest: never put a secret here (use
+   * ConfiguredPod's `secret` for Secret references).
+   * @default no variables
+   */
+  readonly env?: { readonly [name: string]: string };
+
+  /**
+   * Pod annotations (`--annotations`).
+   * @default no annotations
+   */
+  readonly annotations?: { readonly [key: string]: string };
+
+  /**
+   * When the kubelet pulls the image (`--image-pull-policy`).
+   * @default unset: the API server makes it `Always` for an untagged or
+   * `:latest` image and `IfNotPresent` otherwise
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * The pod's restart policy (`--restart`). `kubectl run --restart=Never`
+   * makes a pod that runs once (e.g. a one-off client); `OnFailure` retries
+   * a failing command.
+   * @default 'Always'
+   */
+  readonly restartPolicy?: RestartPolicy;
+
+  /**
+   * Readiness probe: a Service sends traffic only to a ready pod. No `kubectl run` flag.
+   * @default no probe (ready as soon as the container runs)
+   */
+  readonly readinessProbe?: PodProbe;
+
+  /**
+   * Liveness probe: the kubelet restarts the container when it fails. No `kubectl run` flag.
+   * @default no probe
+   */
+  readonly livenessProbe?: PodProbe;
+
+  /**
+   * Startup probe: holds off the other probes until it succeeds once. No `kubectl run` flag.
+   * @default no probe
+   */
+  readonly startupProbe?: PodProbe;
 
   /**
    * Entrypoint override (`--command -- ...`).
@@ -123,25 +184,54 @@ export class RunPod extends Construct implements IPodTarget {
     }
     const scratch = writableScratch(writablePaths);
 
+    const env = props.env === undefined ? undefined : Object.entries(checkStringMap(this, 'env', props.env)).map(([name, value]) => {
+      if (!ENV_NAME.test(name)) invalidProp(this, 'env key', name, 'a variable name of letters, digits, "_", "-" and ".", not starting with a digit');
+      return { name, value };
+    });
+    const annotations = props.annotations === undefined ? undefined : { ...checkStringMap(this, 'annotations', props.annotations) };
+    for (const key of Object.keys(annotations ?? {})) if (!isLabelKey(key)) invalidProp(this, 'annotations key', key, LABEL_KEY_RULE);
+    const imagePullPolicy = props.imagePullPolicy === undefined ? undefined : checkOneOf(this, 'imagePullPolicy', props.imagePullPolicy, IMAGE_PULL_POLICIES);
+    const restartPolicy = checkOneOf(this, 'restartPolicy', props.restartPolicy ?? 'Always', RESTART_POLICIES);
+    const probes = {
+      readinessProbe: props.readinessProbe && probeToKube(this, 'readinessProbe', props.readinessProbe, this),
+      livenessProbe: props.livenessProbe && probeToKube(this, 'livenessProbe', props.livenessProbe, this),
+      startupProbe: props.startupProbe && probeToKube(this, 'startupProbe', props.startupProbe, this),
+    };
+    if (restartPolicy !== 'Always' && (probes.livenessProbe || probes.startupProbe)) {
+      invalidProp(this, props.livenessProbe ? 'livenessProbe' : 'startupProbe', props.livenessProbe ?? props.startupProbe,
+        `no liveness or startup probe with restartPolicy "${restartPolicy}" (the kubelet could not restart the container); use restartPolicy "Always"`);
+    }
+
     this.apiObject = new k8s.KubePod(this, 'Resource', {
-      metadata: { name: this.name, labels: { ...this.labels } },
+      metadata: { name: this.name, labels: { ...this.labels }, annotations },
       spec: {
         automountServiceAccountToken: false,
         securityContext: restrictedPodSecurityContext(),
         containers: [{
           name: this.name,
           image,
+          imagePullPolicy,
+          env,
           command: props.command,
           args: props.args,
           ports: this.ports.length ? this.ports.map((p) => ({ containerPort: p.containerPort, name: p.name })) : undefined,
+          ...probes,
           resources: containerResources(size),
           securityContext: restrictedContainerSecurityContext(props.runAsUser),
           volumeMounts: scratch.mounts.length ? scratch.mounts : undefined,
         }],
         volumes: scratch.volumes.length ? scratch.volumes : undefined,
         dnsPolicy: 'ClusterFirst',
-        restartPolicy: 'Always',
+        restartPolicy,
       },
     });
   }
+}
+
+/** A map of string to string (env, annotations); throws naming the field otherwise. */
+function checkStringMap(scope: Construct, field: string, value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    invalidProp(scope, field, value, 'an object of name to string value, e.g. { "APP_COLOR": "blue" }');
+  }
+  return value as Record<string, string>;
 }
