@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { ConfiguredPod, EXTERNAL_REFS_ANNOTATION } from '../lib';
 import { emptyChart, only, synthWith } from './helpers';
 
@@ -41,11 +42,22 @@ describe('ConfiguredPod', () => {
     expect(pod.spec.volumes[1].secret.defaultMode & 0o040).toBe(0o040);
   });
 
-  test('mount paths reach the script as arguments, never as script text', () => {
+  test('mount paths and Secret key names reach the script as arguments, never as script text', () => {
     const [sh, flag, script, argv0, ...args] = container.command;
     expect([sh, flag, argv0]).toEqual(['sh', '-c', 'sh']);
-    expect(args).toEqual(['/etc/config', '/etc/secret']);
+    expect(args).toEqual(['/etc/config', '/etc/secret', 'DB_PASSWORD']);
     expect(script).not.toContain('/etc/');
+    expect(script).not.toContain('DB_PASSWORD');
+  });
+
+  test('kubectl logs never shows a Secret value: the script prints variables named after Secret keys without their value', () => {
+    const script = container.command[2];
+    const run = (env: Record<string, string>) => execFileSync('sh', ['-c', script.replace('exec sleep 86400', 'true'), 'sh', '/nonexistent-a', '/nonexistent-b', 'DB_PASSWORD'],
+      { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const output = run({ DB_PASSWORD: 'hunter2-secret', APP_MODE: 'practice', PATH: process.env.PATH ?? '/usr/bin:/bin' });
+    expect(output).toContain('APP_MODE=practice');
+    expect(output).toContain('DB_PASSWORD=(from the Secret; not printed)');
+    expect(output).not.toContain('hunter2');
   });
 
   test('4. the downward API: pod name, namespace, POD IP, node name and INTERNAL IP', () => {

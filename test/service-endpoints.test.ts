@@ -78,7 +78,7 @@ describe('ServiceEndpoints (SEP)', () => {
   });
 });
 
-test('an IPv4-mapped IPv6 address is refused with a hint', () => {
+test('an IPv4-mapped address is read as the IPv4 address it carries, as Go does (here: loopback)', () => {
   expect(() => new ServiceEndpoints(emptyChart(), 'bad', { name: 'db', addresses: ['::ffff:127.0.0.1'], ports: [{ port: 1 }] }))
-    .toThrow(/invalid addresses\[0\] "::ffff:127.0.0.1".*IPv4-mapped IPv6 address; write the IPv4 address itself/);
+    .toThrow(/invalid addresses\[0\] "::ffff:127.0.0.1".*loopback range 127.0.0.0\/8/);
 });

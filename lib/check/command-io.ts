@@ -25,7 +25,7 @@ export function parseArgs(args: readonly string[], valued: readonly string[], bo
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
-      positional.push(...args.slice(i + 1));
+      for (const rest of args.slice(i + 1)) positional.push(rest);
       break;
     }
     if (!arg.startsWith('--') || arg === '-') {

@@ -10,13 +10,11 @@
  * mountPath, ...) are compared by key, not by position. The diff itself is
  * microdiff's.
  */
-import { readFileSync } from 'node:fs';
 import diff, { Difference } from 'microdiff';
-import { parseAllDocuments } from 'yaml';
 import { isBuiltinClusterScoped } from './cluster-scoped-kinds';
 import { fieldPath } from './field-path';
 import { dropNulls } from './strict-schema';
-import { KubeObject, YAML_OPTIONS } from './manifest';
+import { documentValue, KubeObject, MAX_DOCUMENTS, readManifestFile, yamlDocuments } from './manifest';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */
 class KeyedList {
@@ -64,6 +62,11 @@ export const MERGE_KEYS: Readonly<Record<string, KeyFn>> = {
   finally: byField('name'),
 };
 
+/** The merge key function of a list field; own entries only, so `__proto__` or `constructor` is no list field. */
+function mergeKeyOf(field: string | number | undefined): KeyFn | undefined {
+  return typeof field === 'string' && Object.hasOwn(MERGE_KEYS, field) ? MERGE_KEYS[field] : undefined;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -77,7 +80,7 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
   if (Array.isArray(value)) {
     const items = value.map((item) => normalize(item, undefined) ?? {});
     if (items.length === 0) return undefined;
-    const keyFn = typeof field === 'string' ? MERGE_KEYS[field] : undefined;
+    const keyFn = mergeKeyOf(field);
     if (keyFn && items.every(isPlainObject)) {
       const keys = items.map((item) => keyFn(item as KubeObject));
       if (keys.every((k) => k !== undefined) && new Set(keys).size === keys.length) {
@@ -89,7 +92,8 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
     return items;
   }
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null); // a `__proto__` key stays a field
+
     for (const key of Object.keys(value).sort()) {
       if (field === 'metadata' && key === 'creationTimestamp') continue;
       const child = normalize(value[key], key);
@@ -216,7 +220,7 @@ function originalAt(original: unknown, normalized: unknown, path: readonly (stri
   let field: string | undefined;
   for (const segment of path) {
     if (norm instanceof KeyedList) {
-      const keyFn = field !== undefined ? MERGE_KEYS[field] : undefined;
+      const keyFn = mergeKeyOf(field);
       node = Array.isArray(node) && keyFn ? node.find((item) => isPlainObject(item) && keyFn(item) === segment) : undefined;
     } else {
       node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment as string] : undefined;
@@ -276,18 +280,42 @@ export function compareObjects(aObjects: readonly KubeObject[], bObjects: readon
   return { objects: results, equal: results.every((r) => r.status === 'equal') };
 }
 
-/** Parses YAML text (several documents allowed, read as YAML 1.1 like kubectl) into objects; throws on a syntax error. */
+/**
+ * Parses YAML text (several documents allowed, read as YAML 1.1 like kubectl)
+ * into objects; throws an Error naming the source on a syntax error, an
+ * alias bomb, a document that is not a mapping or more than MAX_DOCUMENTS documents.
+ */
 export function parseObjects(text: string, source: string): KubeObject[] {
   const objects: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
-    if (doc.errors.length > 0) throw new Error(`${source}: ${doc.errors[0].message.split('\n')[0]}`);
-    const value = doc.toJSON() as unknown;
-    if (value === null || value === undefined) continue;
-    if (!isPlainObject(value)) throw new Error(`${source}: a document is not a mapping`);
-    if (value.apiVersion === 'v1' && value.kind === 'List' && Array.isArray(value.items)) objects.push(...(value.items as KubeObject[]));
-    else objects.push(value as KubeObject);
-  }
+  const { documents, more } = yamlDocuments(text);
+  if (more) throw new Error(`${source}: more than ${MAX_DOCUMENTS} documents, the most read from one file`);
+  documents.forEach((doc, index) => {
+    if (doc.errors.length > 0) throw new Error(`${source}: document ${index + 1}: ${doc.errors[0].message.split('\n')[0]}`);
+    let value: unknown;
+    try {
+      value = documentValue(doc);
+    } catch (error) {
+      throw new Error(`${source}: document ${index + 1}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+    if (value === null || value === undefined) return;
+    if (!isPlainObject(value)) throw new Error(`${source}: document ${index + 1} is not a mapping`);
+    if (value.apiVersion === 'v1' && value.kind === 'List' && Array.isArray(value.items)) {
+      value.items.forEach((item: unknown, i: number) => {
+        if (!isPlainObject(item)) throw new Error(`${source}: document ${index + 1}: items[${i}] is not a mapping`);
+        objects.push(item as KubeObject);
+      });
+    } else {
+      objects.push(value as KubeObject);
+    }
+  });
   return objects;
+}
+
+/** Reads a YAML file the way the validator does (regular files only, size limit, UTF-8); throws an Error naming the file. */
+function readObjects(path: string): KubeObject[] {
+  const read = readManifestFile(path);
+  if (read.problem) throw new Error(read.problem.message.startsWith(path) ? read.problem.message : `${path}: ${read.problem.message}`);
+  return parseObjects(read.text, path);
 }
 
 /** Compares two YAML texts. */
@@ -297,7 +325,7 @@ export function compareYaml(a: string, b: string, options: CompareOptions = {}):
 
 /** Compares two YAML files. */
 export function compareFiles(aPath: string, bPath: string, options: CompareOptions = {}): CompareResult {
-  return compareObjects(parseObjects(readFileSync(aPath, 'utf8'), aPath), parseObjects(readFileSync(bPath, 'utf8'), bPath), options);
+  return compareObjects(readObjects(aPath), readObjects(bPath), options);
 }
 
 function showValue(value: unknown): string {

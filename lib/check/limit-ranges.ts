@@ -80,7 +80,7 @@ export function containerLimits(ctx: RuleContext, namespace: string): LimitRange
     byNamespace = new Map();
     for (const item of ctx.ofKind('', 'LimitRange')) {
       const list = byNamespace.get(ctx.namespaceOf(item)) ?? [];
-      list.push(...limitRangeItemsOf(item).filter((limit) => limit.type === 'Container'));
+      for (const limit of limitRangeItemsOf(item)) if (limit.type === 'Container') list.push(limit);
       byNamespace.set(ctx.namespaceOf(item), list);
     }
     cache.set(ctx, byNamespace);

@@ -1,10 +1,17 @@
 /**
  * Reading manifests: YAML files (one or more documents each) or folders of
  * them, into plain objects that remember where they came from.
+ *
+ * Any file may be hostile. Whatever one holds or is (a FIFO, a dangling
+ * symlink, a symlink loop, bytes that are not UTF-8, an alias bomb, a huge
+ * file, hundreds of thousands of documents), it becomes a finding naming the
+ * file and the other files are still read. The limits are
+ * {@link MAX_FILE_BYTES} per file, {@link MAX_DOCUMENTS} documents per file
+ * and {@link MAX_ALIASES} alias uses per document.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { Composer, Document, Parser } from 'yaml';
 import { Finding } from './finding';
 
 /** A Kubernetes object as parsed from YAML. */
@@ -26,26 +33,71 @@ export interface LoadedManifests {
   readonly findings: Finding[];
 }
 
-/** Every `.yaml`/`.yml`/`.json` file under `dir` (recursively), sorted; none when `dir` does not exist. */
+/** The largest file read (8 MiB; the API server takes at most 3 MiB in one request). */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** The most documents read from one file. */
+export const MAX_DOCUMENTS = 10000;
+/** The most alias (`*name`) uses one document may expand (an alias bomb needs many). */
+export const MAX_ALIASES = 100;
+
+function fileFinding(file: string, rule: string, message: string): Finding {
+  return { file, kind: '', name: '', namespace: '', path: '', rule, severity: 'error', message };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Adds every item of `items` to `into` without spreading (a spread of 100k items overflows the stack). */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
+}
+
+/**
+ * Every `.yaml`/`.yml`/`.json` file under `dir` (recursively, following
+ * symlinks once), sorted; none when `dir` does not exist. Entries that cannot
+ * be examined (dangling symlinks, loops) are left out here and reported by
+ * {@link collectManifestFiles}.
+ */
 export function listManifestFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
   const files: string[] = [];
-  for (const entry of entries) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) files.push(...listManifestFiles(full));
-    else if (/\.(ya?ml|json)$/i.test(entry)) files.push(full);
-  }
+  walk(dir, MANIFEST_NAME, files, [], new Set());
   return files;
 }
 
-/** The files a list of files and folders stands for: folders give their `.yaml`/`.yml` files (recursively, sorted). */
-export function expandPaths(paths: readonly string[]): string[] {
+const MANIFEST_NAME = /\.(ya?ml|json)$/i;
+const YAML_NAME = /\.ya?ml$/i;
+
+/** Adds the files under `dir` whose names match to `files`; each real folder is searched once, so a symlink loop ends. */
+function walk(dir: string, names: RegExp, files: string[], findings: Finding[], seen: Set<string>): void {
+  let entries: string[];
+  try {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return; // reached again through a symlink: already searched
+    seen.add(real);
+    entries = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const full = join(dir, entry);
+    let isDir = false;
+    try {
+      isDir = statSync(full).isDirectory();
+    } catch (error) {
+      // A dangling symlink or a symlink loop: a finding when it is named like a manifest.
+      if (names.test(entry)) findings.push(fileFinding(full, 'unreadable', `cannot read ${full}: ${errorText(error)}`));
+      continue;
+    }
+    if (isDir) walk(full, names, files, findings, seen);
+    else if (names.test(entry)) files.push(full);
+  }
+}
+
+/** The files a list of files and folders stands for (folders: their `.yaml`/`.yml` files, recursively, sorted), and findings for entries that cannot be examined. */
+export function collectManifestFiles(paths: readonly string[]): { files: string[]; findings: Finding[] } {
   const files: string[] = [];
+  const findings: Finding[] = [];
   for (const path of paths) {
     let isDir = false;
     try {
@@ -53,14 +105,15 @@ export function expandPaths(paths: readonly string[]): string[] {
     } catch {
       // reported when the file is read
     }
-    if (isDir) files.push(...listManifestFiles(path).filter((f) => /\.ya?ml$/i.test(f)));
+    if (isDir) walk(path, YAML_NAME, files, findings, new Set());
     else files.push(path);
   }
-  return files;
+  return { files, findings };
 }
 
-function fileFinding(file: string, rule: string, message: string): Finding {
-  return { file, kind: '', name: '', namespace: '', path: '', rule, severity: 'error', message };
+/** The files a list of files and folders stands for: folders give their `.yaml`/`.yml` files (recursively, sorted). */
+export function expandPaths(paths: readonly string[]): string[] {
+  return collectManifestFiles(paths).files;
 }
 
 /**
@@ -70,16 +123,51 @@ function fileFinding(file: string, rule: string, message: string): Finding {
  */
 export const YAML_OPTIONS = { version: '1.1' } as const;
 
+/**
+ * The documents of a YAML text, at most `limit` of them, lazily (a file of
+ * 200k documents is not parsed to the end). `more` tells whether there were more.
+ */
+export function yamlDocuments(text: string, limit = MAX_DOCUMENTS): { documents: Document.Parsed[]; more: boolean } {
+  const composer = new Composer(YAML_OPTIONS);
+  const documents: Document.Parsed[] = [];
+  for (const doc of composer.compose(new Parser().parse(text))) {
+    if (documents.length === limit) return { documents, more: true };
+    documents.push(doc);
+  }
+  return { documents, more: false };
+}
+
+/** A document's value as plain data; throws for an alias bomb (over {@link MAX_ALIASES} alias uses). */
+export function documentValue(doc: Document.Parsed): unknown {
+  return doc.toJS({ json: true, maxAliasCount: MAX_ALIASES });
+}
+
 /** Parses YAML text into objects; `v1 List` documents are expanded into their items. */
 export function parseManifestText(text: string, file: string): { objects: ManifestObject[]; findings: Finding[] } {
   const objects: ManifestObject[] = [];
   const findings: Finding[] = [];
-  parseAllDocuments(text, YAML_OPTIONS).forEach((doc, index) => {
+  let parsed: ReturnType<typeof yamlDocuments>;
+  try {
+    parsed = yamlDocuments(text);
+  } catch (error) {
+    return { objects, findings: [fileFinding(file, 'yaml-parse', errorText(error).split('\n')[0])] };
+  }
+  if (parsed.more) {
+    findings.push(fileFinding(file, 'too-many-documents', `has more than ${MAX_DOCUMENTS} documents, the most read from one file; split it (no document of it was checked)`));
+    return { objects, findings };
+  }
+  parsed.documents.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${doc.errors[0].message.split('\n')[0]}`));
       return;
     }
-    const value = doc.toJSON() as unknown;
+    let value: unknown;
+    try {
+      value = documentValue(doc);
+    } catch (error) {
+      findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${errorText(error).split('\n')[0]}`));
+      return;
+    }
     if (value === null || value === undefined) return; // empty document
     if (typeof value !== 'object' || Array.isArray(value)) {
       findings.push(fileFinding(file, 'not-an-object', `document ${index + 1} is not a mapping`));
@@ -87,7 +175,10 @@ export function parseManifestText(text: string, file: string): { objects: Manife
     }
     const object = value as KubeObject;
     if (object.apiVersion === 'v1' && object.kind === 'List' && Array.isArray(object.items)) {
-      for (const item of object.items) objects.push({ file, document: index, object: item });
+      object.items.forEach((item: unknown, i: number) => {
+        if (typeof item === 'object' && item !== null && !Array.isArray(item)) objects.push({ file, document: index, object: item as KubeObject });
+        else findings.push(fileFinding(file, 'not-an-object', `document ${index + 1}: items[${i}] is not a mapping`));
+      });
     } else {
       objects.push({ file, document: index, object });
     }
@@ -95,22 +186,68 @@ export function parseManifestText(text: string, file: string): { objects: Manife
   return { objects, findings };
 }
 
-/** Reads every file (folders expanded) and parses it. */
-export function loadManifests(paths: readonly string[]): LoadedManifests {
-  const files = expandPaths(paths);
-  const objects: ManifestObject[] = [];
-  const findings: Finding[] = [];
-  for (const file of files) {
-    let text: string;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a manifest file as UTF-8 text, or says why not: only regular files
+ * (a FIFO is never opened for a blocking read), at most {@link MAX_FILE_BYTES},
+ * valid UTF-8 only (kubectl refuses other bytes too).
+ */
+export function readManifestFile(file: string): { text: string; problem?: undefined } | { text?: undefined; problem: Finding } {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { problem: fileFinding(file, 'unreadable', errorText(error)) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      return { problem: fileFinding(file, 'unreadable', `${file} is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; not read`) };
+    }
+    if (stat.size > MAX_FILE_BYTES) {
+      return { problem: fileFinding(file, 'file-too-large', `${file} has ${stat.size} bytes, more than the ${MAX_FILE_BYTES} (8 MiB) read from one file; split it`) };
+    }
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = readSync(fd, buffer, read, buffer.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
     try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      findings.push(fileFinding(file, 'unreadable', (error as Error).message));
+      return { text: UTF8.decode(buffer.subarray(0, read)) };
+    } catch {
+      const at = firstInvalidUtf8(buffer.subarray(0, read));
+      return { problem: fileFinding(file, 'not-utf8', `${file} is not UTF-8 text (invalid byte 0x${buffer[at].toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`) };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The offset of the first byte that is not part of a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const lossy = Buffer.from(bytes.toString('utf8'), 'utf8'); // invalid bytes became U+FFFD
+  let at = 0;
+  while (at < bytes.length && bytes[at] === lossy[at]) at++;
+  return Math.min(at, bytes.length - 1);
+}
+
+/** Reads every file (folders expanded) and parses it; a bad file is a finding, the others are still read. */
+export function loadManifests(paths: readonly string[]): LoadedManifests {
+  const { files, findings } = collectManifestFiles(paths);
+  const objects: ManifestObject[] = [];
+  for (const file of files) {
+    const read = readManifestFile(file);
+    if (read.problem) {
+      findings.push(read.problem);
       continue;
     }
-    const parsed = parseManifestText(text, file);
-    objects.push(...parsed.objects);
-    findings.push(...parsed.findings);
+    const parsed = parseManifestText(read.text, file);
+    append(objects, parsed.objects);
+    append(findings, parsed.findings);
   }
   return { files, objects, findings };
 }

@@ -16,10 +16,21 @@ import { isBuiltinClusterScoped } from './cluster-scoped-kinds';
 import { loadCrdSchemas } from './crd-schemas';
 import { pointerSegments, fieldPath, PathSegment } from './field-path';
 import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from './package-root';
-import { dropNulls, JsonSchema, makeStrict, mergeEnums } from './strict-schema';
+import { readQuantity, QUANTITY_SYNTAX } from '../util/exact-quantity';
+import { dropNulls, JsonSchema, makeStrict, mergeEnums, QUANTITY_KEYWORD } from './strict-schema';
 
 const K8S_SCHEMA_ID = 'https://k8s-practice.dev/schemas/k8s-1.28.json';
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const QUANTITY_DEFINITION = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
+/** The Ajv keyword function of {@link QUANTITY_KEYWORD}: the one quantity parser; other types are the type check's business. */
+const checkQuantity = Object.assign((_schema: unknown, data: unknown): boolean => {
+  if (typeof data !== 'string' && typeof data !== 'number') return true;
+  const { problem } = readQuantity(data);
+  if (!problem) return true;
+  checkQuantity.errors = [{ keyword: QUANTITY_KEYWORD, message: problem, params: {} }];
+  return false;
+}, { errors: [] as Partial<ErrorObject>[] });
 
 /** Where a kind's schema comes from. */
 export interface KindSchema {
@@ -100,10 +111,12 @@ export class SchemaValidator {
     const started = performance.now();
     this.ajv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false });
     for (const [name, format] of Object.entries(KNOWN_FORMATS)) this.ajv.addFormat(name, format);
+    this.ajv.addKeyword({ keyword: QUANTITY_KEYWORD, errors: true, validate: checkQuantity });
 
     const document = JSON.parse(readFileSync(join(schemaDir, '_definitions.json'), 'utf8')) as { definitions: Record<string, JsonSchema> };
     const enums = JSON.parse(readFileSync(join(schemaDir, 'enums.json'), 'utf8')) as Record<string, Record<string, string[]>>;
     for (const definition of Object.values(document.definitions)) makeStrict(definition);
+    document.definitions[QUANTITY_DEFINITION][QUANTITY_KEYWORD] = true;
     mergeEnums(document.definitions, enums);
     this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: document.definitions });
 
@@ -217,7 +230,7 @@ function collectFormats(schema: unknown, into = new Set<string>()): Set<string> 
 
 /** Renders a value for a message. */
 function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value);
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -267,6 +280,10 @@ function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProble
       case 'enum':
         rule = 'schema-enum';
         message = `invalid value ${show(error.data)}; expected one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+      case QUANTITY_KEYWORD:
+        rule = 'invalid-quantity';
+        message = `invalid quantity ${show(error.data)}: it ${message}; expected ${QUANTITY_SYNTAX}`;
         break;
       case 'format':
         rule = 'schema-format';

@@ -19,6 +19,9 @@
 
 export type JsonSchema = Record<string, unknown>;
 
+/** The schema keyword that marks a Kubernetes quantity (resource.Quantity); the validator checks it with exact-quantity.ts. */
+export const QUANTITY_KEYWORD = 'x-k8s-quantity';
+
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
 
 function isSchema(value: unknown): value is JsonSchema {
@@ -38,6 +41,11 @@ function walk(schema: JsonSchema): void {
     if (!schema.anyOf && !schema.oneOf) schema.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
   if ('nullable' in schema) delete schema.nullable;
+  // The quantity pattern of controller-gen CRDs: checked by the one quantity parser instead (exact-quantity.ts).
+  if (typeof schema.pattern === 'string' && schema.pattern.includes('numkMGTPE')) {
+    delete schema.pattern;
+    schema[QUANTITY_KEYWORD] = true;
+  }
 
   const properties = schema.properties;
   if (isSchema(properties)) {
@@ -80,11 +88,15 @@ export function mergeEnums(definitions: Record<string, JsonSchema>, table: Recor
   return merged;
 }
 
-/** Returns a copy of `value` with every `null` object property removed (recursively). */
+/**
+ * Returns a copy of `value` with every `null` object property removed
+ * (recursively). The copies are null-prototype objects, so a key named
+ * `__proto__` stays an ordinary field instead of replacing the prototype.
+ */
 export function dropNulls<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => dropNulls(item)) as unknown as T;
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       if (child !== null) out[key] = dropNulls(child);
     }

@@ -55,12 +55,30 @@ function result(files: readonly string[], objects: number, findings: Finding[], 
   };
 }
 
+/**
+ * Runs every rule. A rule that throws on a shape it did not foresee becomes an
+ * `internal-error` finding naming the rule; the other rules still run.
+ */
+function runRules(ctx: RuleContext): void {
+  for (const rule of RULES) {
+    try {
+      rule(ctx);
+    } catch (error) {
+      const first = ctx.objects[0];
+      ctx.findings.push({
+        file: first?.file ?? '', kind: '', name: '', namespace: '', path: '', rule: 'internal-error', severity: 'error',
+        message: `rule ${rule.name} stopped on an unexpected shape: ${error instanceof Error ? error.message : String(error)}; please report it`,
+      });
+    }
+  }
+}
+
 /** Validates objects that were already parsed (every object sees all the others for the cross-object rules). */
 export function validateObjects(objects: readonly ManifestObject[], options: ValidateOptions = {}): ValidationResult {
   const started = performance.now();
   const schemas = SchemaValidator.shared(options);
   const ctx = new RuleContext(objects, schemas);
-  for (const rule of RULES) rule(ctx);
+  runRules(ctx);
   return result([...new Set(objects.map((o) => o.file))], objects.length, ctx.findings, started, schemas);
 }
 
@@ -70,7 +88,7 @@ export function validateYaml(text: string, file = '<input>', options: ValidateOp
   const parsed = parseManifestText(text, file);
   const schemas = SchemaValidator.shared(options);
   const ctx = new RuleContext(parsed.objects, schemas);
-  for (const rule of RULES) rule(ctx);
+  runRules(ctx);
   return result([file], parsed.objects.length, [...parsed.findings, ...ctx.findings], started, schemas);
 }
 
@@ -80,6 +98,6 @@ export function validatePaths(paths: readonly string[], options: ValidateOptions
   const loaded = loadManifests(paths);
   const schemas = SchemaValidator.shared(options);
   const ctx = new RuleContext(loaded.objects, schemas);
-  for (const rule of RULES) rule(ctx);
+  runRules(ctx);
   return result(loaded.files, loaded.objects.length, [...loaded.findings, ...ctx.findings], started, schemas);
 }

@@ -6,7 +6,7 @@ import { GOGS_IMAGE, GOGS_UID } from '../images';
 import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { declareExternalRefs } from '../util/external-refs';
-import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp } from '../util/props-check';
+import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp, checkPropsObject } from '../util/props-check';
 import { checkStorageSize } from '../util/resource-quantity';
 import { NODE_SERVICE_TYPES, NodeServiceType } from '../registry/node-service-type';
 import { renderIni } from './app-ini';
@@ -15,6 +15,7 @@ import {
 } from './gogs-app-ini';
 import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../util/webhook-hosts';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -183,6 +184,8 @@ export class GogsServer extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: GogsServerProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
+    props = checkPropsObject<GogsServerProps>(this, props, false);
     this.name = checkDns1035Label(this, 'serviceName', props.serviceName ?? 'gogs');
     const image = checkImage(this, 'image', props.image ?? GOGS_IMAGE);
     const storageSize = checkStorageSize(this, 'storageSize', props.storageSize ?? '2Gi');

@@ -42,6 +42,13 @@ const podTemplateLabels = (o: SynthesizedObject): unknown => podTemplateOf(o)?.m
 const selects = (selector: Record<string, string> | undefined, labels: unknown) =>
   !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels);
 
+/** A list field, or none when the field is absent or not a list (hostile input: `volumes: 5`). */
+const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+/** A mapping field, or an empty one when the field is absent or not a mapping. */
+const obj = (value: unknown): Record<string, any> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {});
+/** A string field, or undefined. */
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
 /** Every string anywhere inside a value. */
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
@@ -54,80 +61,94 @@ function strings(value: unknown, out: string[] = []): string[] {
 export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectGraph {
   const nodes = new Map(objects.map((o) => [objectKey(o), o]));
   const edges: GraphEdge[] = [];
-  const ns = (o: SynthesizedObject) => o.metadata.namespace ?? '';
+  const ns = (o: SynthesizedObject) => str(o.metadata.namespace) ?? '';
   const find = (kind: string, namespace: string, name: string) => {
     const key = `${kind}/${namespace}/${name}`;
     return nodes.has(key) ? key : undefined;
   };
-  const link = (from: SynthesizedObject, kind: string, namespace: string, name: string | undefined, label: string) => {
-    const to = name ? find(kind, namespace, name) : undefined;
+  const link = (from: SynthesizedObject, kind: unknown, namespace: string, name: unknown, label: string) => {
+    const to = typeof kind === 'string' && typeof name === 'string' && name ? find(kind, namespace, name) : undefined;
     if (to && !edges.some((e) => e.from === objectKey(from) && e.to === to && e.label === label)) edges.push({ from: objectKey(from), to, label });
   };
+  const selector = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, string> : undefined);
 
   for (const o of objects) {
+    const spec = obj(o.spec);
     // Service -> the pods (or pod templates) its selector matches
-    if (o.kind === 'Service' && o.spec?.selector) {
+    if (o.kind === 'Service' && selector(spec.selector)) {
       for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && selects(o.spec.selector, podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'selects');
+        if (podSpecOf(w) && ns(w) === ns(o) && selects(selector(spec.selector), podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'selects');
       }
     }
     // Endpoints / EndpointSlice -> their Service
     if (o.kind === 'Endpoints') link(o, 'Service', ns(o), o.metadata.name, 'endpoints of');
-    if (o.kind === 'EndpointSlice') link(o, 'Service', ns(o), o.metadata.labels?.['kubernetes.io/service-name'], 'endpoints of');
+    if (o.kind === 'EndpointSlice') link(o, 'Service', ns(o), obj(o.metadata.labels)['kubernetes.io/service-name'], 'endpoints of');
     // NetworkPolicy -> the pods it protects
-    if (o.kind === 'NetworkPolicy' && o.spec?.podSelector?.matchLabels) {
+    if (o.kind === 'NetworkPolicy' && selector(obj(spec.podSelector).matchLabels)) {
       for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && selects(o.spec.podSelector.matchLabels, podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'guards');
+        if (podSpecOf(w) && ns(w) === ns(o) && selects(selector(obj(spec.podSelector).matchLabels), podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'guards');
       }
     }
     // workload -> ConfigMaps, Secrets, PVCs, ServiceAccount it uses
-    const spec = podSpecOf(o);
-    if (spec) {
-      link(o, 'ServiceAccount', ns(o), spec.serviceAccountName, 'runs as');
-      for (const v of spec.volumes ?? []) {
-        link(o, 'ConfigMap', ns(o), v.configMap?.name, 'mounts');
-        link(o, 'Secret', ns(o), v.secret?.secretName, 'mounts');
-        link(o, 'PersistentVolumeClaim', ns(o), v.persistentVolumeClaim?.claimName, 'mounts');
-        for (const source of v.projected?.sources ?? []) {
-          link(o, 'ConfigMap', ns(o), source.configMap?.name, 'mounts');
-          link(o, 'Secret', ns(o), source.secret?.name, 'mounts');
+    const podSpec = podSpecOf(o);
+    if (podSpec) {
+      link(o, 'ServiceAccount', ns(o), podSpec.serviceAccountName, 'runs as');
+      for (const volume of list(podSpec.volumes)) {
+        const v = obj(volume);
+        link(o, 'ConfigMap', ns(o), obj(v.configMap).name, 'mounts');
+        link(o, 'Secret', ns(o), obj(v.secret).secretName, 'mounts');
+        link(o, 'PersistentVolumeClaim', ns(o), obj(v.persistentVolumeClaim).claimName, 'mounts');
+        for (const source of list(obj(v.projected).sources)) {
+          link(o, 'ConfigMap', ns(o), obj(obj(source).configMap).name, 'mounts');
+          link(o, 'Secret', ns(o), obj(obj(source).secret).name, 'mounts');
         }
       }
-      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-        for (const e of c.env ?? []) {
-          link(o, 'ConfigMap', ns(o), e.valueFrom?.configMapKeyRef?.name, 'reads');
-          link(o, 'Secret', ns(o), e.valueFrom?.secretKeyRef?.name, 'reads');
+      for (const c of [...list(podSpec.initContainers), ...list(podSpec.containers)]) {
+        for (const e of list(obj(c).env)) {
+          const from = obj(obj(e).valueFrom);
+          link(o, 'ConfigMap', ns(o), obj(from.configMapKeyRef).name, 'reads');
+          link(o, 'Secret', ns(o), obj(from.secretKeyRef).name, 'reads');
         }
-        for (const e of c.envFrom ?? []) {
-          link(o, 'ConfigMap', ns(o), e.configMapRef?.name, 'reads');
-          link(o, 'Secret', ns(o), e.secretRef?.name, 'reads');
+        for (const e of list(obj(c).envFrom)) {
+          link(o, 'ConfigMap', ns(o), obj(obj(e).configMapRef).name, 'reads');
+          link(o, 'Secret', ns(o), obj(obj(e).secretRef).name, 'reads');
         }
       }
     }
     // RoleBinding / ClusterRoleBinding -> subjects and role
     if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
-      for (const s of o.subjects ?? []) {
-        if (s.kind === 'ServiceAccount') link(o, 'ServiceAccount', s.namespace ?? ns(o), s.name, 'binds');
+      for (const subject of list(o.subjects)) {
+        const s = obj(subject);
+        if (s.kind === 'ServiceAccount') link(o, 'ServiceAccount', str(s.namespace) ?? ns(o), s.name, 'binds');
       }
-      link(o, o.roleRef?.kind, o.roleRef?.kind === 'Role' ? ns(o) : '', o.roleRef?.name, 'grants');
+      const roleRef = obj(o.roleRef);
+      link(o, roleRef.kind, roleRef.kind === 'Role' ? ns(o) : '', roleRef.name, 'grants');
     }
     // Tekton
     if (o.kind === 'EventListener') {
-      link(o, 'ServiceAccount', ns(o), o.spec?.serviceAccountName, 'runs as');
-      for (const t of o.spec?.triggers ?? []) {
-        for (const b of t.bindings ?? []) link(o, b.kind === 'ClusterTriggerBinding' ? 'ClusterTriggerBinding' : 'TriggerBinding', b.kind === 'ClusterTriggerBinding' ? '' : ns(o), b.ref, 'binds');
-        link(o, 'TriggerTemplate', ns(o), t.template?.ref, 'creates from');
+      link(o, 'ServiceAccount', ns(o), spec.serviceAccountName, 'runs as');
+      for (const trigger of list(spec.triggers)) {
+        const t = obj(trigger);
+        for (const binding of list(t.bindings)) {
+          const b = obj(binding);
+          const cluster = b.kind === 'ClusterTriggerBinding';
+          link(o, cluster ? 'ClusterTriggerBinding' : 'TriggerBinding', cluster ? '' : ns(o), b.ref, 'binds');
+        }
+        link(o, 'TriggerTemplate', ns(o), obj(t.template).ref, 'creates from');
       }
     }
     if (o.kind === 'TriggerTemplate') {
-      for (const r of o.spec?.resourcetemplates ?? []) {
-        link(o, 'Pipeline', ns(o), r.spec?.pipelineRef?.name, `creates ${r.kind ?? 'run'} of`);
-        link(o, 'Task', ns(o), r.spec?.taskRef?.name, `creates ${r.kind ?? 'run'} of`);
-        link(o, 'ServiceAccount', ns(o), r.spec?.serviceAccountName ?? r.spec?.taskRunTemplate?.serviceAccountName, 'runs as');
+      for (const template of list(spec.resourcetemplates)) {
+        const r = obj(template);
+        const rspec = obj(r.spec);
+        const runKind = str(r.kind) ?? 'run';
+        link(o, 'Pipeline', ns(o), obj(rspec.pipelineRef).name, `creates ${runKind} of`);
+        link(o, 'Task', ns(o), obj(rspec.taskRef).name, `creates ${runKind} of`);
+        link(o, 'ServiceAccount', ns(o), rspec.serviceAccountName ?? obj(rspec.taskRunTemplate).serviceAccountName, 'runs as');
       }
     }
     if (o.kind === 'Pipeline') {
-      for (const t of [...(o.spec?.tasks ?? []), ...(o.spec?.finally ?? [])]) link(o, 'Task', ns(o), t.taskRef?.name, 'runs');
+      for (const t of [...list(spec.tasks), ...list(spec.finally)]) link(o, 'Task', ns(o), obj(obj(t).taskRef).name, 'runs');
     }
   }
 
@@ -135,10 +156,10 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
   // mounts, names the listener's Service host (`el-<name>.<ns>.svc`).
   const listeners = objects.filter((o) => o.kind === 'EventListener');
   for (const w of objects.filter((o) => podSpecOf(o))) {
-    const spec = podSpecOf(w);
-    const mounted = (spec.volumes ?? []).map((v: any) => v.configMap?.name).filter(Boolean);
+    const podSpec = podSpecOf(w);
+    const mounted = list(podSpec.volumes).map((v) => obj(obj(v).configMap).name).filter((name) => typeof name === 'string');
     const text = [
-      ...strings((spec.containers ?? []).map((c: any) => c.env ?? [])),
+      ...strings(list(podSpec.containers).map((c) => obj(c).env ?? [])),
       ...objects.filter((o) => o.kind === 'ConfigMap' && ns(o) === ns(w) && mounted.includes(o.metadata.name)).flatMap((o) => strings(o.data ?? {})),
     ].join('\n');
     for (const el of listeners) {

@@ -5,6 +5,7 @@ import { declareExternalRefs } from '../util/external-refs';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp } from '../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './restricted-defaults';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */
 export interface SecretReference {
@@ -48,6 +49,27 @@ export interface ConfiguredPodProps {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * The container's script: prints the environment, sorted, with the value of
+ * every variable named after a Secret key ($3...) replaced by a note, then
+ * lists the mounted files ($1, $2) and sleeps.
+ */
+/** Variables the pod sets from the downward API; a setting of the same name would be silently overridden. */
+const DOWNWARD_API_NAMES = ['POD_NAME', 'POD_NAMESPACE', 'POD_IP', 'NODE_NAME', 'NODE_INTERNAL_IP'];
+/** The most bytes of data one ConfigMap holds (the API server's limit). */
+const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
+
+const PRINT_ENVIRONMENT = [
+  'config="$1"; secret="$2"; shift 2',
+  'env | sort | while IFS= read -r line; do',
+  '  name="${line%%=*}"',
+  '  for key in "$@"; do [ "$name" = "$key" ] && line="$name=(from the Secret; not printed)"; done',
+  '  printf \'%s\\n\' "$line"',
+  'done',
+  'ls -l "$config" "$secret"',
+  'exec sleep 86400',
+].join('\n');
+
+/**
  * Environment configuration for a container (동일한 컨테이너에서 환경설정),
  * every way Kubernetes offers at once:
  * 1. single variables with `valueFrom` (`configMapKeyRef`, `secretKeyRef`),
@@ -69,6 +91,7 @@ export class ConfiguredPod extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: ConfiguredPodProps) {
     super(scope, id);
+    guardEmittedText(this);
     this.name = checkDnsLabel(this, 'name', props?.name);
     this.labels = { run: this.name };
     this.configMapName = `${this.name}-config`;
@@ -79,7 +102,10 @@ export class ConfiguredPod extends Construct implements IPodTarget {
     if (clash !== undefined) invalidProp(this, 'secret.keys', clash, 'keys that are not also settings keys (both become env variables)');
     const configPath = this.checkPath('configMountPath', props.configMountPath ?? '/etc/config');
     const secretPath = this.checkPath('secretMountPath', props.secretMountPath ?? '/etc/secret');
-    if (configPath === secretPath) invalidProp(this, 'secretMountPath', secretPath, 'a path other than configMountPath');
+    // Two read-only mounts: the same folder, or one inside the other, would hide files of the other.
+    if (configPath === secretPath || secretPath.startsWith(`${configPath}/`) || configPath.startsWith(`${secretPath}/`)) {
+      invalidProp(this, 'secretMountPath', secretPath, `a path other than configMountPath "${configPath}", neither inside it nor containing it`);
+    }
 
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: { name: this.configMapName },
@@ -97,8 +123,9 @@ export class ConfiguredPod extends Construct implements IPodTarget {
         containers: [{
           name: this.name,
           image,
-          // The paths are positional arguments ($1, $2), never spliced into the script.
-          command: ['sh', '-c', 'env | sort; ls -l "$1" "$2"; exec sleep 86400', 'sh', configPath, secretPath],
+          // The paths and the Secret's keys are positional arguments, never spliced into the script.
+          // Variables set from the Secret are listed by name only: `kubectl logs` never shows a secret.
+          command: ['sh', '-c', PRINT_ENVIRONMENT, 'sh', configPath, secretPath, ...secret.keys],
           env: [
             // 1. one key at a time
             ...settingKeys.map((key) => ({ name: key, valueFrom: { configMapKeyRef: { name: this.configMapName, key } } })),
@@ -134,10 +161,16 @@ export class ConfiguredPod extends Construct implements IPodTarget {
     if (typeof settings !== 'object' || settings === null || Object.keys(settings).length === 0) {
       invalidProp(this, 'settings', settings, 'an object with at least one key');
     }
+    let bytes = 0;
     for (const [key, value] of Object.entries(settings)) {
-      if (!ENV_NAME.test(key)) invalidProp(this, 'settings key', key, 'an environment variable name: letters, digits and "_", not starting with a digit');
+      if (!ENV_NAME.test(key) || key.length > 253) {
+        invalidProp(this, 'settings key', key, 'an environment variable name of at most 253 characters (a ConfigMap key): letters, digits and "_", not starting with a digit');
+      }
+      if (DOWNWARD_API_NAMES.includes(key)) invalidProp(this, 'settings key', key, `a name other than the downward-API variables ${DOWNWARD_API_NAMES.join(', ')} (the pod sets them, and a later env entry silently wins)`);
       if (typeof value !== 'string') invalidProp(this, `settings["${key}"]`, value, 'a string');
+      bytes += Buffer.byteLength(value, 'utf8');
     }
+    if (bytes > MAX_CONFIG_MAP_BYTES) invalidProp(this, 'settings', `${bytes} bytes of values`, `at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB) of values, the most a ConfigMap holds`);
     return { ...settings };
   }
 
@@ -146,7 +179,8 @@ export class ConfiguredPod extends Construct implements IPodTarget {
     checkDnsSubdomain(this, 'secret.name', secret.name);
     if (!Array.isArray(secret.keys) || secret.keys.length === 0) invalidProp(this, 'secret.keys', secret.keys, 'at least one key');
     for (const key of secret.keys) {
-      if (typeof key !== 'string' || !ENV_NAME.test(key)) invalidProp(this, 'secret.keys', key, 'environment variable names such as "DB_PASSWORD"');
+      if (typeof key !== 'string' || !ENV_NAME.test(key) || key.length > 253) invalidProp(this, 'secret.keys', key, 'environment variable names of at most 253 characters such as "DB_PASSWORD"');
+      if (DOWNWARD_API_NAMES.includes(key)) invalidProp(this, 'secret.keys', key, `a name other than the downward-API variables ${DOWNWARD_API_NAMES.join(', ')}`);
     }
     const duplicate = secret.keys.find((key, i) => secret.keys.indexOf(key) !== i);
     if (duplicate !== undefined) invalidProp(this, 'secret.keys', duplicate, 'each key once');
@@ -154,7 +188,10 @@ export class ConfiguredPod extends Construct implements IPodTarget {
   }
 
   private checkPath(field: string, path: string): string {
-    if (typeof path !== 'string' || !path.startsWith('/') || path === '/') invalidProp(this, field, path, 'an absolute path below /, e.g. "/etc/config"');
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.slice(1).split('/').some((part) => part === '' || part === '.' || part === '..')
+      || /[\u0000-\u001f\u007f]/.test(path)) {
+      invalidProp(this, field, path, 'an absolute path below / in clean form (no "//", "/.", "..", trailing "/" or control character), e.g. "/etc/config"');
+    }
     return path;
   }
 }

@@ -79,14 +79,17 @@ export function containerResources(size: ContainerSize = SMALL_CONTAINER): k8s.R
 
 /**
  * Why a list of writable paths cannot be mounted, or undefined when it can:
- * each must be absolute, below `/`, without `..`, and the paths must give
- * distinct volume names.
+ * each must be written in clean form (absolute, below `/`, no empty, `.` or
+ * `..` segment, no trailing `/`: `/etc/x/` and `/etc//x` name the same folder
+ * as `/etc/x`, so two spellings of one folder would be two mounts on it),
+ * and the paths must give distinct volume names.
  */
 export function writablePathsProblem(paths: readonly unknown[]): string | undefined {
   const names = new Map<string, string>();
   for (const path of paths) {
-    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.split('/').includes('..')) {
-      return `${JSON.stringify(path)} is not an absolute path below "/" without ".."`;
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.slice(1).split('/').some((part) => part === '' || part === '.' || part === '..')
+      || /[\u0000-\u001f\u007f]/.test(path)) {
+      return `${JSON.stringify(path)} is not an absolute path below "/" without "..", "//", "/.", a trailing "/" or a control character`;
     }
     const name = scratchVolumeName(path);
     const clash = names.get(name);

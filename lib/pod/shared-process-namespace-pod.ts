@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, WEB_PORT, WEB_UID } from '../images';
-import { checkDnsLabel, checkImage, checkLabels, invalidProp } from '../util/props-check';
+import { checkDnsLabel, checkImage, checkLabels, invalidProp, checkPropsObject } from '../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
   containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, writableScratch,
 } from './restricted-defaults';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link SharedProcessNamespacePod}. */
 export interface SharedProcessNamespacePodProps {
@@ -65,6 +66,8 @@ export class SharedProcessNamespacePod extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: SharedProcessNamespacePodProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
+    props = checkPropsObject<SharedProcessNamespacePodProps>(this, props, false);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'nginx');
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { run: this.name }) };
     const webImage = checkImage(this, 'webImage', props.webImage ?? Images.web);

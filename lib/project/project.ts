@@ -8,6 +8,7 @@ import { compareQuantities, parseQuantity } from '../util/exact-quantity';
 import { checkResourceQuantity } from '../util/resource-quantity';
 import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from './pod-security-level';
 import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
+import { guardEmittedText } from '../util/emitted-text';
 
 const PROJECT_SYMBOL = Symbol.for('k8s-practice-constructs.Project');
 
@@ -57,6 +58,9 @@ export const PROJECT_OBJECT_NAMES = {
   allowSameNamespace: 'allow-same-namespace',
 } as const;
 
+/** Namespaces the cluster or every user already depends on. */
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 /**
  * One project per namespace: a chart whose objects all land in its own
  * namespace, which it declares first, with
@@ -92,9 +96,14 @@ export class Project extends Chart {
 
   constructor(scope: Construct, id: string, props: ProjectProps) {
     super(scope, id, { namespace: typeof props?.namespace === 'string' ? props.namespace : undefined });
+    guardEmittedText(this);
     if (typeof props !== 'object' || props === null) invalidProp(this, 'props', props, 'an object with at least { namespace }');
     Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
     this.namespaceName = checkDnsLabel(this, 'namespace', props.namespace);
+    // A project owns its namespace (quota, LimitRange, default-deny): never one the cluster itself depends on.
+    if (RESERVED_NAMESPACES.includes(this.namespaceName)) {
+      invalidProp(this, 'namespace', props.namespace, `a namespace of its own, not one of ${RESERVED_NAMESPACES.map((n) => `"${n}"`).join(', ')} (a default-deny policy and quota there would break the cluster or its users)`);
+    }
     this.podSecurity = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', POD_SECURITY_LEVELS);
     const warn = checkOneOf(this, 'podSecurityWarn', props.podSecurityWarn ?? 'restricted', POD_SECURITY_LEVELS);
     this.quota = this.checkQuota(props.quota ?? SMALL_PROJECT_QUOTA);

@@ -5,7 +5,7 @@ import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
 import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../util/external-refs';
-import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp } from '../util/props-check';
+import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp, checkPropsObject } from '../util/props-check';
 import { checkStorageSize } from '../util/resource-quantity';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { checkSecretKeyReference } from '../util/secret-key-reference';
@@ -18,6 +18,7 @@ import {
   RegistryEndpointConfig, RegistryNotificationEndpoint, effectiveEndpoints, endpointTokenEnv, isHttpHeaderName, isRepositoryName,
   registryConfig, renderRegistryConfig,
 } from './registry-config';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -155,6 +156,8 @@ export class ImageRegistry extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: ImageRegistryProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
+    props = checkPropsObject<ImageRegistryProps>(this, props, false);
     this.name = checkDns1035Label(this, 'serviceName', props.serviceName ?? 'registry');
     const image = checkImage(this, 'image', props.image ?? REGISTRY_IMAGE);
     const storageSize = checkStorageSize(this, 'storageSize', props.storageSize ?? '5Gi');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { RunPod, RunPodProps } from '../pod/run-pod';
 import { ExposeOptions, PodService } from './pod-service';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link ExposedPod}: `kubectl run` flags plus `kubectl expose` flags. */
 export interface ExposedPodProps extends RunPodProps, ExposeOptions {}
@@ -20,6 +21,7 @@ export class ExposedPod extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedPodProps) {
     super(scope, id);
+    guardEmittedText(this);
     this.pod = new RunPod(this, 'Pod', props);
     this.service = new PodService(this, 'Service', { ...props, pod: this.pod });
   }

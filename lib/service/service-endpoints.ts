@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { endpointAddressProblem, ipFamily } from '../util/k8s-syntax';
+import { endpointAddressProblem, ipFamily, ipKey } from '../util/k8s-syntax';
 import { checkDns1035Label, checkDnsLabel, checkOneOf, checkPort, invalidProp } from '../util/props-check';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** One port of a {@link ServiceEndpoints}. */
 export interface EndpointPortProps {
@@ -62,6 +63,7 @@ export class ServiceEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceEndpointsProps) {
     super(scope, id);
+    guardEmittedText(this);
     this.name = checkDns1035Label(this, 'name', props?.name);
     const ports = this.checkPorts(props.ports);
     const addresses = this.checkAddresses(props.addresses);
@@ -132,8 +134,10 @@ export class ServiceEndpoints extends Construct {
       const problem = endpointAddressProblem(ip);
       if (problem) invalidProp(this, `addresses[${i}]`, ip, `an IPv4 or IPv6 address the API server accepts for an endpoint (this one ${problem})`);
     });
-    const duplicate = addresses.find((ip, i) => addresses.indexOf(ip) !== i);
-    if (duplicate !== undefined) invalidProp(this, 'addresses', duplicate, 'each address once');
+    // Compared as Go reads them: `::1` and `0:0:0:0:0:0:0:1` are the same address.
+    const keys = addresses.map(ipKey);
+    const duplicate = addresses.find((_ip, i) => keys.indexOf(keys[i]) !== i);
+    if (duplicate !== undefined) invalidProp(this, 'addresses', duplicate, 'each address once (compared as IP addresses, not as text)');
     return [...addresses];
   }
 }

@@ -6,6 +6,7 @@ import { checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { GitCloneTask } from './git-clone-task';
 import { KanikoTask } from './kaniko-task';
 import { checkTektonName } from './task-steps';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link BuildPipeline}. */
 export interface BuildPipelineProps {
@@ -84,6 +85,7 @@ export class BuildPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: BuildPipelineProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'build-and-push');
     this.runnerServiceAccountName = checkDnsSubdomain(this, 'runnerServiceAccountName', props.runnerServiceAccountName ?? 'build-runner');

@@ -7,6 +7,7 @@ import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { DNS_SUBDOMAIN_RULE } from '../util/k8s-syntax';
 import { checkDnsSubdomain, checkImage, invalidProp } from '../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link DeployImageTask}. */
 export interface DeployImageTaskProps {
@@ -58,6 +59,7 @@ export class DeployImageTask extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployImageTaskProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'deploy-image');
     this.serviceAccountName = this.name;

@@ -4,6 +4,7 @@ import { GIT_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage } from '../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link GitCloneTask}. */
 export interface GitCloneTaskProps {
@@ -133,6 +134,7 @@ export class GitCloneTask extends Construct {
 
   constructor(scope: Construct, id: string, props: GitCloneTaskProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'git-clone');
     const image = checkImage(this, 'image', props.image ?? GIT_IMAGE);

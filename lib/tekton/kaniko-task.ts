@@ -4,6 +4,7 @@ import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
 import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage } from '../util/props-check';
 import { checkTektonName, stepResources } from './task-steps';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -67,6 +68,7 @@ export class KanikoTask extends Construct {
 
   constructor(scope: Construct, id: string, props: KanikoTaskProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'kaniko');
     const builderImage = checkImage(this, 'builderImage', props.builderImage ?? KANIKO_IMAGE);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, invalidProp } from '../util/props-check';
 import { ingressPeer } from '../network/ingress-peer';
 import { WebhookListener } from './webhook-listener';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Pods allowed to reach a listener. */
 export interface ListenerPeer {
@@ -45,6 +46,7 @@ export class ListenerNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ListenerNetworkPolicyProps) {
     super(scope, id);
+    guardEmittedText(this);
     const listener = props?.listener;
     if (!(listener instanceof WebhookListener)) invalidProp(this, 'listener', listener, 'a WebhookListener (e.g. gogsPushTrigger.listener)');
     const from = props.from;

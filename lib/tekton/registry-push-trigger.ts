@@ -10,6 +10,7 @@ import { DeployImageTask } from './deploy-image-task';
 import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** What {@link RegistryPushTrigger.notificationEndpoint} returns: one registry notification endpoint. */
 export interface RegistryEndpointRef {
@@ -120,9 +121,15 @@ export class RegistryPushTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryPushTriggerProps) {
     super(scope, id);
+    guardEmittedText(this);
     const deployTask = props?.deployTask;
     if (!(deployTask instanceof DeployImageTask)) invalidProp(this, 'deployTask', deployTask, 'a DeployImageTask');
     this.deployment = checkDnsSubdomain(this, 'deployment', props.deployment);
+    // The TaskRun's generateName is `<task>-<deployment>-`; the API server refuses one over 253 characters.
+    const generateName = `${deployTask.name}-${this.deployment}-`;
+    if (generateName.length > 253) {
+      invalidProp(this, 'deployment', props.deployment, `a name of at most ${253 - deployTask.name.length - 2} characters, so the TaskRun generateName "${deployTask.name}-<deployment>-" stays within 253`);
+    }
     this.container = checkDnsLabel(this, 'container', props.container ?? this.deployment);
     if (!isRepositoryName(props.repository)) invalidProp(this, 'repository', props.repository, REPOSITORY_NAME_RULE);
     this.repository = props.repository;
@@ -167,7 +174,7 @@ export class RegistryPushTrigger extends Construct {
     });
 
     const taskRun = TaskRunV1.manifest({
-      metadata: { generateName: `${deployTask.name}-${this.deployment}-` },
+      metadata: { generateName },
       spec: {
         taskRef: { name: deployTask.name, kind: 'Task' },
         serviceAccountName: deployTask.serviceAccountName,

@@ -11,6 +11,7 @@
  */
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkPropsObject } from '../util/props-check';
 
 /** The served and stored Triggers API version used for every object here. */
 export const TRIGGERS_API_VERSION = 'triggers.tekton.dev/v1beta1';
@@ -242,7 +243,7 @@ export class EventListener extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'EventListener' };
   public readonly spec: EventListenerSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<EventListenerSpec>) {
-    super(scope, id, { ...EventListener.GVK, ...props });
+    super(scope, id, { ...EventListener.GVK, ...checkPropsObject(scope, props, true) });
     this.spec = props.spec;
   }
 }
@@ -252,7 +253,7 @@ export class Trigger extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'Trigger' };
   public readonly spec: TriggerSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<TriggerSpec>) {
-    super(scope, id, { ...Trigger.GVK, ...props });
+    super(scope, id, { ...Trigger.GVK, ...checkPropsObject(scope, props, true) });
     this.spec = props.spec;
   }
 }
@@ -262,7 +263,7 @@ export class TriggerBinding extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'TriggerBinding' };
   public readonly spec: TriggerBindingSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<TriggerBindingSpec>) {
-    super(scope, id, { ...TriggerBinding.GVK, ...props });
+    super(scope, id, { ...TriggerBinding.GVK, ...checkPropsObject(scope, props, true) });
     this.spec = props.spec;
   }
 }
@@ -272,7 +273,7 @@ export class TriggerTemplate extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'TriggerTemplate' };
   public readonly spec: TriggerTemplateSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<TriggerTemplateSpec>) {
-    super(scope, id, { ...TriggerTemplate.GVK, ...props });
+    super(scope, id, { ...TriggerTemplate.GVK, ...checkPropsObject(scope, props, true) });
     this.spec = props.spec;
   }
 }

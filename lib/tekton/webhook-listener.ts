@@ -6,6 +6,7 @@ import { ExternalRef, declareExternalRefs } from '../util/external-refs';
 import { DNS1035_LABEL_RULE, isDns1035Label } from '../util/k8s-syntax';
 import { checkDnsSubdomain, invalidProp } from '../util/props-check';
 import { EventListener, EventListenerTrigger } from './triggers-types';
+import { guardEmittedText } from '../util/emitted-text';
 
 /**
  * ClusterRole shipped by the Tekton Triggers release (config/200-clusterrole.yaml):
@@ -114,6 +115,7 @@ export class WebhookListener extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookListenerProps) {
     super(scope, id);
+    guardEmittedText(this);
     const name = props?.name;
     if (!isDns1035Label(name) || name.length > 63 - EVENTLISTENER_RESOURCE_PREFIX.length) {
       invalidProp(this, 'name', name, `${DNS1035_LABEL_RULE}, at most ${63 - EVENTLISTENER_RESOURCE_PREFIX.length} characters (the Service is named "el-<name>")`);

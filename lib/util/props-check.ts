@@ -78,3 +78,15 @@ export function checkDns1035Label(scope: IConstruct, field: string, value: unkno
   if (!isDns1035Label(value)) invalidProp(scope, field, value, DNS1035_LABEL_RULE);
   return value;
 }
+
+/**
+ * The props object itself, for JavaScript callers: `null`, a number or a list
+ * is an Error naming the construct, not a TypeError on its first field.
+ */
+export function checkPropsObject<T>(scope: IConstruct, props: T | null | undefined, required: boolean): T {
+  if (props === undefined && !required) return {} as T;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    invalidProp(scope, 'props', props, required ? 'an object of props' : 'an object of props, or nothing for the defaults');
+  }
+  return props;
+}

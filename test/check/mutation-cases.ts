@@ -500,5 +500,24 @@ export const MUTATIONS: readonly Mutation[] = [
     mutate: (o) => { Object.assign(pick(o, 'Service', 'db').spec, { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } }); },
     expected: ['Service/db spec.sessionAffinityConfig.clientIP.timeoutSeconds [invalid-field-value] error'],
   },
-
+  {
+    title: 'cpu request that is not a quantity',
+    mutate: (o) => { webContainer(o).resources.requests.cpu = 'lots'; },
+    expected: [`Deployment/web ${C0}.resources.requests.cpu [invalid-quantity] error`],
+  },
+  {
+    title: 'memory limit with a space before the suffix',
+    mutate: (o) => { webContainer(o).resources.limits.memory = '1 Gi'; },
+    expected: [`Deployment/web ${C0}.resources.limits.memory [invalid-quantity] error`],
+  },
+  {
+    title: 'quota pods written as a word',
+    mutate: (o) => { quota(o).spec.hard.pods = 'ten'; },
+    expected: ['ResourceQuota/quota spec.hard.pods [invalid-quantity] error'],
+  },
+  {
+    title: 'Endpoints address ::1 written in full (0:0:0:0:0:0:0:1)',
+    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '0:0:0:0:0:0:0:1'; },
+    expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
+  },
 ];

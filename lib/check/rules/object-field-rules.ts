@@ -5,8 +5,10 @@
  *
  * - `invalid-data-key` (error): a ConfigMap or Secret key outside `[-._a-zA-Z0-9]+`, longer
  *   than 253 characters, or `.`/`..`-prefixed.
- * - `invalid-endpoint-ip` (error): an Endpoints address that is not an IP, or is unspecified,
- *   loopback, link-local or link-local multicast.
+ * - `invalid-field-value` (error) also: a ConfigMap or Secret over 1 MiB of data.
+ * - `invalid-endpoint-ip` (error): an Endpoints or EndpointSlice address that is not an IP (as
+ *   Go's parser reads it), is unspecified, loopback, link-local or link-local multicast, or is
+ *   not of the slice's addressType.
  * - `invalid-field-value` (error): negative replicas; a rolling update with maxSurge and
  *   maxUnavailable both 0; progressDeadlineSeconds not above minReadySeconds; two Service
  *   ports with the same port and protocol; a ClientIP affinity timeout outside 1..86400.
@@ -34,6 +36,43 @@ function checkDataKeys(ctx: RuleContext, item: ManifestObject): void {
   }
 }
 
+/** The most bytes of data a ConfigMap or Secret may hold (core.MaxSecretSize, used for both). */
+export const MAX_DATA_BYTES = 1024 * 1024;
+
+/** Bytes of a base64 value once decoded (what the API server counts for binaryData and Secret data). */
+function decodedBytes(value: string): number {
+  return Buffer.from(value, 'base64').length;
+}
+
+/**
+ * ConfigMap: the UTF-8 bytes of `data` values plus the decoded bytes of `binaryData`;
+ * Secret: the decoded `data` values with `stringData` merged over them (keys are not counted).
+ */
+function checkDataSize(ctx: RuleContext, item: ManifestObject): void {
+  const sizes = new Map<string, number>();
+  const kind = String(item.object.kind);
+  const add = (field: string, encoded: boolean) => {
+    const data = item.object[field];
+    if (!isObject(data)) return;
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value === 'string') sizes.set(`${kind === 'Secret' ? '' : field}/${key}`, encoded ? decodedBytes(value) : Buffer.byteLength(value, 'utf8'));
+    }
+  };
+  if (kind === 'ConfigMap') {
+    add('data', false);
+    add('binaryData', true);
+  } else {
+    add('data', true);
+    add('stringData', false);
+  }
+  let total = 0;
+  for (const size of sizes.values()) total += size;
+  if (total > MAX_DATA_BYTES) {
+    ctx.report(item, ['data'], 'invalid-field-value', 'error',
+      `${kind} holds ${total} bytes of data; the API server refuses more than ${MAX_DATA_BYTES} (1 MiB) in one ${kind}`);
+  }
+}
+
 function checkEndpoints(ctx: RuleContext, item: ManifestObject): void {
   each(item.object.subsets, (subset, s) => {
     for (const list of ['addresses', 'notReadyAddresses']) {
@@ -42,6 +81,18 @@ function checkEndpoints(ctx: RuleContext, item: ManifestObject): void {
         if (problem) ctx.report(item, ['subsets', s, list, a, 'ip'], 'invalid-endpoint-ip', 'error', `Endpoints address ${describeValue(address.ip)} ${problem}; the API server refuses it`);
       });
     }
+  });
+}
+
+function checkEndpointSlice(ctx: RuleContext, item: ManifestObject): void {
+  const addressType = item.object.addressType;
+  if (addressType !== 'IPv4' && addressType !== 'IPv6') return; // FQDN: not an IP
+  each(item.object.endpoints, (endpoint, e) => {
+    if (!Array.isArray(endpoint.addresses)) return;
+    endpoint.addresses.forEach((address: unknown, a: number) => {
+      const problem = endpointAddressProblem(address, addressType);
+      if (problem) ctx.report(item, ['endpoints', e, 'addresses', a], 'invalid-endpoint-ip', 'error', `EndpointSlice address ${describeValue(address)} ${problem}; the API server refuses it`);
+    });
   });
 }
 
@@ -91,8 +142,12 @@ export function checkObjectFields(ctx: RuleContext): void {
     const group = apiGroup(String(item.object.apiVersion ?? ''));
     const kind = item.object.kind;
     const spec = isObject(item.object.spec) ? item.object.spec : undefined;
-    if (group === '' && (kind === 'ConfigMap' || kind === 'Secret')) checkDataKeys(ctx, item);
+    if (group === '' && (kind === 'ConfigMap' || kind === 'Secret')) {
+      checkDataKeys(ctx, item);
+      checkDataSize(ctx, item);
+    }
     if (group === '' && kind === 'Endpoints') checkEndpoints(ctx, item);
+    if (group === 'discovery.k8s.io' && kind === 'EndpointSlice') checkEndpointSlice(ctx, item);
     if (group === '' && kind === 'Service' && spec) checkService(ctx, item, spec);
     if (group === 'apps' && spec && ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(String(kind))) checkWorkload(ctx, item, spec);
   }

@@ -1,0 +1,114 @@
+/**
+ * Issue 14, "props the API server would refuse": each is an Error naming the construct path,
+ * the field, the value and what is allowed, before any YAML is written.
+ */
+import { Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
+import { ConfiguredPod } from '../../lib/pod/configured-pod';
+import { RunPod } from '../../lib/pod/run-pod';
+import { SharedProcessNamespacePod } from '../../lib/pod/shared-process-namespace-pod';
+import { GogsServer } from '../../lib/gogs/gogs-server';
+import { ImageRegistry } from '../../lib/registry/image-registry';
+import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
+import { RegistryPushTrigger } from '../../lib/tekton/registry-push-trigger';
+import { EventListener, TriggerBinding } from '../../lib/tekton/triggers-types';
+import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../lib/util/git-names';
+import { Project } from '../../lib/project/project';
+import { ServiceEndpoints } from '../../lib/service/service-endpoints';
+import { emptyChart } from '../helpers';
+
+describe('Project', () => {
+  test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease'])('refuses the namespace %s', (namespace) => {
+    expect(() => new Project(Testing.app(), 'p', { namespace })).toThrow(new RegExp(`invalid namespace "${namespace}"; expected a namespace of its own`));
+  });
+});
+
+describe('RunPod writable paths', () => {
+  test.each([['/tmp//x'], ['/tmp/.'], ['/tmp/./x'], ['/tmp/'], ['//tmp'], ['/tmp\n/x']])('%j is refused: it names a folder in an unclean form', (path) => {
+    expect(() => new RunPod(emptyChart(), 'p', { name: 'p', writablePaths: [path] })).toThrow(/invalid writablePaths .*not an absolute path below "\/" without "\.\.", "\/\/", "\/\."/);
+  });
+
+  test('/etc/x and /etc/x/ cannot both be asked for (one folder, two mounts)', () => {
+    expect(() => new RunPod(emptyChart(), 'p', { name: 'p', writablePaths: ['/etc/x', '/etc/x/'] })).toThrow(/invalid writablePaths/);
+  });
+});
+
+describe('ServiceEndpoints addresses, read as Go reads them', () => {
+  const endpoints = (addresses: string[]) => () => new ServiceEndpoints(emptyChart(), 'e', { name: 'db', addresses, ports: [{ port: 5432 }] });
+  test.each(['0:0:0:0:0:0:0:1', '::0001', '::ffff:7f00:1', '::ffff:a9fe:101', 'fe80::1%eth0'])('%s is refused', (ip) => {
+    expect(endpoints([ip])).toThrow(new RegExp(`invalid addresses\\[0\\] "${ip.replace(/[.%]/g, '\\$&')}"; expected an IPv4 or IPv6 address the API server accepts`));
+  });
+  test('fe8::1 is accepted (fe08::1 is not link-local)', () => {
+    expect(endpoints(['fe8::1'])).not.toThrow();
+  });
+  test('2001:db8::1 and 2001:0db8:0:0:0:0:0:1 are one address, so listing both is refused', () => {
+    expect(endpoints(['2001:db8::1', '2001:0db8:0:0:0:0:0:1'])).toThrow(/each address once \(compared as IP addresses/);
+  });
+});
+
+describe('ConfiguredPod', () => {
+  const base = { name: 'env-demo', settings: { APP_MODE: 'practice' }, secret: { name: 'env-demo-secret', keys: ['DB_PASSWORD'] } };
+  const make = (extra: object) => () => new ConfiguredPod(emptyChart(), 'c', { ...base, ...extra } as any);
+
+  test.each(['POD_IP', 'NODE_NAME', 'POD_NAME', 'POD_NAMESPACE', 'NODE_INTERNAL_IP'])('a setting named %s (a downward-API variable that would silently win) is refused', (key) => {
+    expect(make({ settings: { [key]: 'x' } })).toThrow(new RegExp(`invalid settings key "${key}"; expected a name other than the downward-API variables`));
+    expect(make({ secret: { name: 's', keys: [key] } })).toThrow(/invalid secret.keys/);
+  });
+
+  test('a key over 253 characters and values over 1 MiB are refused (the API server refuses such a ConfigMap)', () => {
+    expect(make({ settings: { ['K'.repeat(254)]: 'x' } })).toThrow(/invalid settings key "K+"; expected an environment variable name of at most 253 characters/);
+    expect(make({ settings: { A: 'x'.repeat(600 * 1024), B: 'y'.repeat(600 * 1024) } })).toThrow(/invalid settings "1228800 bytes of values"; expected at most 1048576 bytes/);
+    expect(make({ settings: { ['K'.repeat(253)]: 'x'.repeat(1024 * 1024) } })).not.toThrow();
+  });
+
+  test.each([
+    [{ configMountPath: '/etc/x', secretMountPath: '/etc/x/' }, /invalid secretMountPath "\/etc\/x\/"; expected an absolute path below \/ in clean form/],
+    [{ configMountPath: '/etc//x' }, /invalid configMountPath/],
+    [{ configMountPath: '/etc/./x' }, /invalid configMountPath/],
+    [{ configMountPath: '/etc/x', secretMountPath: '/etc/x/secret' }, /invalid secretMountPath "\/etc\/x\/secret"; expected a path other than configMountPath "\/etc\/x", neither inside it nor containing it/],
+    [{ configMountPath: '/etc/x/config', secretMountPath: '/etc/x' }, /neither inside it nor containing it/],
+  ])('%j: read-only mounts on one folder or nested are refused', (extra, message) => {
+    expect(make(extra)).toThrow(message);
+  });
+});
+
+describe('null or wrongly shaped props are an Error naming the construct, never a TypeError', () => {
+  const cases: [string, (props: any) => unknown][] = [
+    ['GogsServer', (p) => new GogsServer(emptyChart(), 'g', p)],
+    ['ImageRegistry', (p) => new ImageRegistry(emptyChart(), 'r', p)],
+    ['SharedProcessNamespacePod', (p) => new SharedProcessNamespacePod(emptyChart(), 's', p)],
+    ['EventListener', (p) => new EventListener(emptyChart(), 'e', p)],
+    ['TriggerBinding', (p) => new TriggerBinding(emptyChart(), 'b', p)],
+  ];
+  test.each(cases.flatMap(([name, make]) => [null, 5, 'x', []].map((props) => [name, JSON.stringify(props), make, props] as const)))('%s with props %s', (_name, _shown, make, props) => {
+    let error: unknown;
+    try { make(props); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/invalid props .*; expected an object of props/);
+  });
+});
+
+describe('Tekton triggers', () => {
+  const chart = () => new Chart(Testing.app(), 'c');
+  test.each(['a..b', 'x.lock', 'a/x.lock/b', '-x', 'a\u0001b', 'a\u007fb', 'a b', '.hidden', 'a/.b', 'a/', '/a', 'a//b', 'a.', '@', 'a@{b', 'a\\b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', ''])('branch %j, which git refuses, is refused', (branch) => {
+    expect(isGitBranchName(branch)).toBe(false);
+  });
+  test.each(['master', 'feature/x-1', 'release-1.2', 'a.b/c', 'a@b', 'ünïcode'])('branch %j is accepted', (branch) => {
+    expect(isGitBranchName(branch)).toBe(true);
+  });
+  test.each(['gitadmin/demo.git', 'gitadmin/Demo.GIT', 'gitadmin/demo.wiki', 'gitadmin/..', 'gitadmin/.'])('repository %j, which Gogs refuses, is refused', (repository) => {
+    expect(isGogsRepositoryName(repository)).toBe(false);
+  });
+  test('git names: the rule text names what is allowed', () => {
+    expect(BRANCH_NAME_RULE).toMatch(/no "\.\.", "@\{", "\/\/"/);
+    expect(isGogsRepositoryName('gitadmin/demo-app')).toBe(true);
+  });
+  test('a deployment name that makes the TaskRun generateName exceed 253 characters is refused', () => {
+    const c = chart();
+    const deployTask = new DeployImageTask(c, 'd');
+    const deployment = Array(4).fill('a'.repeat(60)).join('.');
+    expect(() => new RegistryPushTrigger(c, 'r', { deployTask, deployment, repository: 'demo-app' } as any))
+      .toThrow(/invalid deployment "a+.*"; expected a name of at most \d+ characters, so the TaskRun generateName/);
+  });
+});
