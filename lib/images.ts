@@ -73,3 +73,12 @@ export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.28.15';
  * workspace volume.
  */
 export const TEKTON_NONROOT_UID = 65532;
+
+/**
+ * Node.js for the Gogs signature interceptor, whose program is mounted from a ConfigMap (only
+ * Node's standard library is used). The image's `node` user is uid 1000.
+ */
+export const NODE_IMAGE = 'docker.io/library/node:20.18.1-alpine3.20';
+
+/** Numeric user of {@link NODE_IMAGE} (`node`). */
+export const NODE_UID = 1000;

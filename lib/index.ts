@@ -54,6 +54,8 @@ export * from './tekton/kaniko-task';
 export * from './tekton/deploy-image-task';
 export * from './tekton/build-pipeline';
 export * from './tekton/gogs-push-trigger';
+export { GogsSignatureInterceptor, SIGNATURE_INTERCEPTOR_PORT } from './tekton/gogs-signature-interceptor';
+export type { GogsSignatureInterceptorProps } from './tekton/gogs-signature-interceptor';
 export * from './tekton/registry-push-trigger';
 export * from './tekton/listener-network-policy';
 export * from './ci/demo-app';

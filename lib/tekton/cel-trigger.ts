@@ -1,4 +1,4 @@
-import { CelOverlay, EventListenerTrigger } from './triggers-types';
+import { CelOverlay, EventListenerTrigger, TriggerInterceptor } from './triggers-types';
 
 /** What {@link celTrigger} needs. */
 export interface CelTriggerOptions {
@@ -14,17 +14,19 @@ export interface CelTriggerOptions {
   readonly bindingRef: string;
   /** TriggerTemplate that creates the run. */
   readonly templateRef: string;
+  /** Interceptors that run before the `cel` one (a delivery must pass them first). */
+  readonly before?: readonly TriggerInterceptor[];
 }
 
 /**
- * An EventListener trigger with one `cel` interceptor (filter + overlays),
+ * An EventListener trigger with a `cel` interceptor (filter + overlays), after any `before` ones,
  * one TriggerBinding and one TriggerTemplate: the shape both webhook
  * triggers of this library use.
  */
 export function celTrigger(options: CelTriggerOptions): EventListenerTrigger {
   return {
     name: options.name,
-    interceptors: [{
+    interceptors: [...(options.before ?? []), {
       name: options.interceptorName,
       ref: { name: 'cel', kind: 'ClusterInterceptor' },
       params: [

@@ -1,13 +1,15 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PipelineRunV1 } from '../../imports/tekton-pipelinerun-tekton.dev';
 import { REGISTRY_PORT, REPOSITORY_NAME_RULE, checkRegistryHost, isRepositoryName } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { checkStorageSize } from '../util/resource-quantity';
-import { checkDnsSubdomain, invalidProp } from '../util/props-check';
+import { checkDnsSubdomain, checkOneOf, invalidProp } from '../util/props-check';
 import { BuildPipeline } from './build-pipeline';
 import { celString, celStringList } from './cel-literal';
 import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
+import { GogsSignatureInterceptor } from './gogs-signature-interceptor';
 import { WebhookListener } from './webhook-listener';
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
@@ -25,7 +27,33 @@ export interface GogsPushTriggerProps {
   readonly name?: string;
 
   /**
-   * The Secret key holding the webhook token. Gogs sends it as the `token`
+   * How the listener knows a delivery comes from our Gogs:
+   * - `'signature'`: Gogs signs each delivery with the webhook's secret (`X-Gogs-Signature`,
+   *   HMAC-SHA256 of the body); a {@link GogsSignatureInterceptor} checks it before the CEL
+   *   filter runs. No secret travels in the URL.
+   * - `'url-token'`: the fallback of earlier versions: a token in the webhook URL's query,
+   *   compared by the CEL filter. Gogs stores and shows that URL to repository admins, and
+   *   access logs record it.
+   * @default 'signature'
+   */
+  readonly authentication?: 'signature' | 'url-token';
+
+  /**
+   * The Secret key holding the webhook secret (authentication `'signature'`): the text entered
+   * in the Gogs webhook's "Secret" field. Created out of band in the listener's namespace.
+   * @default { name: 'gogs-webhook-secret', key: 'secret' }
+   */
+  readonly webhookSecret?: SecretKeyReference;
+
+  /**
+   * Gogs' `EXTERNAL_URL`: the filter accepts only pushes whose `repository.clone_url` starts
+   * with it, so a delivery cannot make the pipeline clone and deploy another server's code.
+   * @default `http://gogs.<namespace>.svc.<clusterDomain>:3000/` (a `GogsServer` named `gogs`)
+   */
+  readonly gogsUrl?: string;
+
+  /**
+   * The Secret key holding the webhook token (authentication `'url-token'` only). Gogs sends it as the `token`
    * query parameter of the webhook URL (`.../?token=<token>`), and the CEL
    * filter compares it with `compareSecret`. The Secret is created out of
    * band, in the listener's namespace:
@@ -113,8 +141,14 @@ export class GogsPushTrigger extends Construct {
   public readonly listener: WebhookListener;
   public readonly binding: TriggerBinding;
   public readonly template: TriggerTemplate;
-  /** The Secret key holding the webhook token (not emitted). */
+  /** How deliveries are authenticated. */
+  public readonly authentication: 'signature' | 'url-token';
+  /** The interceptor that checks Gogs' signature (authentication `'signature'`). */
+  public readonly signatureInterceptor?: GogsSignatureInterceptor;
+  /** The Secret key holding the webhook token (authentication `'url-token'`; not emitted). */
   public readonly tokenSecret: SecretKeyReference;
+  /** Gogs' EXTERNAL_URL, which every accepted `clone_url` starts with. */
+  public readonly gogsUrl: string;
   /** Registry host and port images are pushed to. */
   public readonly registryHost: string;
   /** In-cluster hostname of the listener: `el-<name>.<namespace>.svc.<clusterDomain>`. */
@@ -146,6 +180,13 @@ export class GogsPushTrigger extends Construct {
       invalidProp(this, 'registry', props.registry, 'an object with an address "host:port", such as an ImageRegistry');
     }
 
+    this.authentication = checkOneOf(this, 'authentication', props.authentication ?? 'signature', ['signature', 'url-token'] as const);
+    const namespace = Chart.of(this).namespace ?? 'default';
+    this.gogsUrl = checkGogsUrl(this, props.gogsUrl ?? `http://gogs.${namespace}.svc.${clusterDomain}:3000/`);
+    const tokenClauses = this.authentication === 'url-token' ? [
+      "'token' in requestURL.parseURL().query",
+      `requestURL.parseURL().query['token'].compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
+    ] : [];
     this.filter = [
       "header.match('X-Gogs-Event', 'push')",
       "body.ref.startsWith('refs/heads/')",
@@ -153,27 +194,36 @@ export class GogsPushTrigger extends Construct {
       `body.after != ${celString(ZERO_COMMIT)}`,
       ...(repositories ? [`body.repository.full_name in ${celStringList(repositories)}`] : []),
       ...(branches ? [`body.ref in ${celStringList(branches.map((b) => `refs/heads/${b}`))}`] : []),
-      "'token' in requestURL.parseURL().query",
-      `requestURL.parseURL().query['token'].compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
+      `body.repository.clone_url.startsWith(${celString(this.gogsUrl)})`,
+      ...tokenClauses,
     ].join(' && ');
     this.overlays = [
       { key: 'short_sha', expression: 'body.after.truncate(7)' },
       { key: 'image_repo', expression: 'body.repository.full_name.lowerAscii()' },
     ];
 
+    const signatureName = `${name}-signature`;
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       clusterDomain,
-      externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
+      externalRefs: this.authentication === 'url-token' ? [{ kind: 'Secret', name: this.tokenSecret.name }] : [],
       triggers: [celTrigger({
         name: 'on-push',
-        interceptorName: 'only-branch-pushes-with-token',
+        interceptorName: this.authentication === 'url-token' ? 'only-branch-pushes-with-token' : 'only-branch-pushes-from-our-gogs',
         filter: this.filter,
         overlays: this.overlays,
         bindingRef: `${name}-binding`,
         templateRef: `${name}-template`,
+        before: this.authentication === 'signature'
+          ? [{ name: 'verify-gogs-signature', ref: { name: signatureName, kind: 'NamespacedInterceptor' } }]
+          : [],
       })],
     });
+    if (this.authentication === 'signature') {
+      this.signatureInterceptor = new GogsSignatureInterceptor(this, 'Signature', {
+        listener: this.listener, name: signatureName, secret: props.webhookSecret,
+      });
+    }
     this.listenerHostname = this.listener.hostname;
     this.listenerUrl = this.listener.url;
     this.registryHost = props.registry !== undefined
@@ -238,6 +288,14 @@ export class GogsPushTrigger extends Construct {
   public webhookUrlFor(token: string): string {
     return `${this.listenerUrl}?token=${encodeURIComponent(token)}`;
   }
+}
+
+/** Gogs' EXTERNAL_URL: an http(s) URL ending in "/", as Gogs writes it before `owner/name.git`. */
+function checkGogsUrl(scope: Construct, value: unknown): string {
+  if (typeof value !== 'string' || !/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?\/([A-Za-z0-9._~/-]*\/)?$/.test(value)) {
+    invalidProp(scope, 'gogsUrl', value, 'Gogs\' EXTERNAL_URL: "http://host[:port]/" (an optional path ending in "/"), as clone URLs start');
+  }
+  return value;
 }
 
 /** A Gogs repository `owner/name` (Gogs allows letters, digits, "-", "_" and "." in both). */

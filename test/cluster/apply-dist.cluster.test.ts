@@ -54,7 +54,7 @@ beforeAll(() => {
   for (const args of [
     ['-n', 'env-config', 'create', 'secret', 'generic', 'env-demo-secret', '--from-literal=DB_PASSWORD=test-only'],
     ['-n', 'ci', 'create', 'secret', 'generic', 'gogs-secret-key', '--from-literal=secret-key=test-only'],
-    ['-n', 'ci', 'create', 'secret', 'generic', 'gogs-webhook-token', '--from-literal=token=test-only'],
+    ['-n', 'ci', 'create', 'secret', 'generic', 'gogs-webhook-secret', '--from-literal=secret=test-only'],
     ['-n', 'ci', 'create', 'secret', 'generic', 'registry-webhook-token', '--from-literal=token=test-only'],
   ]) {
     kubectl([args[0]!, args[1]!, 'delete', 'secret', args[5]!, '--ignore-not-found']); // another suite may have made it

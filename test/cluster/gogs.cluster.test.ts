@@ -1,7 +1,8 @@
 /**
  * Gogs for real: Gogs v0.14.3 runs with the app.ini from dist/ (local paths and ports only; the
- * test prints the changes), a `git push` makes Gogs deliver a real webhook to the real sink of
- * the gogs-push EventListener, and a PipelineRun for exactly that commit appears.
+ * test prints the changes), a `git push` makes Gogs deliver a real, signed webhook to the real
+ * sink of the gogs-push EventListener, which has our signature interceptor check it, and a
+ * PipelineRun for exactly that commit appears.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR } from '../../tools/cluster/paths';
 import { gogsCommand, LocalGogs, startGogs } from '../../tools/cluster/gogs-engine';
-import { startCoreInterceptors, startEventListenerSink, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
+import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
 import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
 
 const CI_FILE = distFiles().find((f) => f.endsWith('08-ci-pipeline.k8s.yaml'))!;
@@ -17,7 +18,8 @@ const CI_OBJECTS = objectsOf([CI_FILE]);
 const APP_INI = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-config')!.data as Record<string, string>)['app.ini']);
 const ALLOWLIST = /^LOCAL_NETWORK_ALLOWLIST = (.+)$/m.exec(APP_INI)?.[1]?.trim() ?? '';
 const LISTENER_HOST = 'el-gogs-push.ci.svc.cluster.local';
-const TOKEN = 'test-gogs-webhook-token';
+const WEBHOOK_SECRET = 'test-gogs-webhook-secret';
+const SIGNATURE_PROGRAM = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature')!.data as Record<string, string>)['server.js']);
 const ADMIN = { name: 'gitadmin', password: 'test-only-password', email: 'gitadmin@example.com' };
 
 let gogs: LocalGogs;
@@ -61,11 +63,9 @@ beforeAll(async () => {
     const applied = kubectl(['apply', '--server-side', '-f', file]);
     if (applied.status !== 0) throw new Error(applied.stderr);
   }
-  const tokenFile = join(CLUSTER_DIR, 'gogs-webhook-token.txt');
-  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
-  kubectl(['-n', 'ci', 'delete', 'secret', 'gogs-webhook-token', '--ignore-not-found']);
-  expect(kubectl(['-n', 'ci', 'create', 'secret', 'generic', 'gogs-webhook-token', `--from-file=token=${tokenFile}`]).status).toBe(0);
   await startCoreInterceptors();
+  // The interceptor reads the webhook secret as the pod reads its mounted Secret gogs-webhook-secret.
+  await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, WEBHOOK_SECRET);
   sinkPort = Number(new URL((await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url).port);
   gogs = await startGogs(APP_INI, [LISTENER_HOST]);
   console.log(`Gogs runs the app.ini of dist/ with these local changes:\n${gogs.changes.map((c) => `  [${c.section}] ${c.key} = ${c.value}  (${c.why})`).join('\n')}`);
@@ -93,8 +93,9 @@ test('git push makes Gogs deliver a webhook that the real listener turns into a 
   expect(repo.status).toBe(201);
   const hook = await gogsApi('POST', `/repos/${ADMIN.name}/demo-app/hooks`, {
     type: 'gogs', active: true, events: ['push'],
-    // The listener URL the trigger exposes; only the port is the local sink's.
-    config: { url: `http://${LISTENER_HOST}:${sinkPort}/?token=${TOKEN}`, content_type: 'json' },
+    // The listener URL the trigger exposes (only the port is the local sink's), no token in it:
+    // Gogs signs each delivery with the secret, and the signature interceptor checks it.
+    config: { url: `http://${LISTENER_HOST}:${sinkPort}/`, content_type: 'json', secret: WEBHOOK_SECRET },
   });
   expect(hook.status).toBe(201);
 
@@ -119,11 +120,11 @@ test('git push makes Gogs deliver a webhook that the real listener turns into a 
 // enforced when Gogs delivers.
 test('Gogs does not deliver to a local address its allowlist does not name', async () => {
   const blocked = await gogsApi('POST', `/repos/${ADMIN.name}/demo-app/hooks`, {
-    type: 'gogs', active: true, events: ['push'], config: { url: `http://127.0.0.1:${sinkPort}/?token=${TOKEN}`, content_type: 'json' },
+    type: 'gogs', active: true, events: ['push'], config: { url: `http://127.0.0.1:${sinkPort}/`, content_type: 'json', secret: WEBHOOK_SECRET },
   });
   expect(blocked.status).toBe(201);
   // Both hooks see the next push; the allowlisted one delivers, the other must not (it would
-  // create a second PipelineRun for the same commit: the URL carries the right token).
+  // create a second PipelineRun for the same commit: it is signed with the right secret).
   const commit = pushCommit('second');
   const runsFor = async () => (await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'PipelineRun', 'ci'))
     .filter((r) => r.spec.params?.some((p) => p.name === 'git-revision' && p.value === commit));

@@ -3,12 +3,13 @@
  * EventListener sink (Triggers v0.37.0), which calls the real `cel` interceptor and creates runs
  * with the listener's own ServiceAccount token — so the RBAC in dist/ is what is tested.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
-import { startCoreInterceptors, startEventListenerSink, tektonAdmission, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
-import { api, distFiles, eventually, installTektonCrds, kubectl } from './support';
+import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, tektonAdmission, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
+import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
 
 const CI_FILE = distFiles().find((f) => f.endsWith('08-ci-pipeline.k8s.yaml'))!;
 const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');
@@ -17,8 +18,10 @@ const GOGS_BODY = fixture('gogs-push.json');
 const GOGS_HEADERS = JSON.parse(fixture('gogs-push.headers.json').toString('utf8')) as Record<string, string>;
 const REGISTRY_BODY = fixture('registry-push.json');
 const REGISTRY_HEADERS = JSON.parse(fixture('registry-push.headers.json').toString('utf8')) as Record<string, string>;
-const GOGS_TOKEN = 'test-gogs-webhook-token';
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!; // the fixture carries its token
+const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret'; // the fixture's X-Gogs-Signature is valid for it
+const CI_OBJECTS = objectsOf([CI_FILE]);
+const SIGNATURE_PROGRAM = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature')!.data as Record<string, string>)['server.js']);
 
 describe("Tekton's admission checks (strict decode, defaults, validation), run in process", () => {
   test('accept every Tekton object of dist/', () => {
@@ -109,7 +112,7 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     if (roles.status !== 0) throw new Error(roles.stderr);
     const applied = kubectl(['apply', '--server-side', '-f', CI_FILE]);
     if (applied.status !== 0) throw new Error(applied.stderr);
-    for (const [name, token] of [['gogs-webhook-token', GOGS_TOKEN], ['registry-webhook-token', REGISTRY_TOKEN]] as const) {
+    for (const [name, token] of [['registry-webhook-token', REGISTRY_TOKEN]] as const) {
       kubectl(['-n', 'ci', 'delete', 'secret', name, '--ignore-not-found']);
       const file = join(CLUSTER_DIR, `${name}.txt`);
       writeFileSync(file, token, { mode: 0o600 });
@@ -117,6 +120,7 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
       if (created.status !== 0) throw new Error(created.stderr);
     }
     await startCoreInterceptors();
+    await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, GOGS_WEBHOOK_SECRET);
     gogsSink = (await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url;
     registrySink = (await startEventListenerSink('ci', 'registry-push', 'registry-push-listener')).url;
   }, 240_000);
@@ -135,8 +139,8 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
   const param = (run: Run, name: string) => run.spec.params?.find((p) => p.name === name)?.value;
   const push = JSON.parse(GOGS_BODY.toString('utf8')) as { after: string; repository: { clone_url: string } };
 
-  test('a Gogs push with the right token creates exactly one PipelineRun for that commit', async () => {
-    const { status, runs } = await deliver(`${gogsSink}/?token=${GOGS_TOKEN}`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
+  test('a Gogs push signed with the webhook secret creates exactly one PipelineRun for that commit', async () => {
+    const { status, runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
     expect(status).toBe(202);
     expect(runs).toHaveLength(1);
     const run = runs[0]!;
@@ -145,12 +149,14 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     expect(param(run, 'image')).toBe(`registry.ci.svc.cluster.local:5000/gitadmin/demo-app:${push.after.slice(0, 7)}`);
   });
 
+  const { ['X-Gogs-Signature']: _signature, ...UNSIGNED } = GOGS_HEADERS;
   test.each([
-    ['a wrong token', `/?token=wrong`, GOGS_HEADERS],
-    ['no token', '/', GOGS_HEADERS],
-    ['a create event', `/?token=${GOGS_TOKEN}`, { ...GOGS_HEADERS, 'X-Gogs-Event': 'create', 'X-Github-Event': 'create' }],
-  ])('a Gogs delivery with %s creates nothing', async (_what, path, headers) => {
-    const { status, runs } = await deliver(`${gogsSink}${path}`, GOGS_BODY, headers, 'PipelineRun', 0);
+    ['no signature', GOGS_BODY, UNSIGNED],
+    ['a wrong signature', GOGS_BODY, { ...GOGS_HEADERS, 'X-Gogs-Signature': '0'.repeat(64) }],
+    ['a changed body (replay)', Buffer.from(GOGS_BODY.toString('utf8').replace('"Dockerfile"', '"Dockerfile2"')), GOGS_HEADERS],
+    ['a create event', GOGS_BODY, { ...GOGS_HEADERS, 'X-Gogs-Event': 'create', 'X-Github-Event': 'create' }],
+  ])('a Gogs delivery with %s creates nothing', async (_what, body, headers) => {
+    const { status, runs } = await deliver(`${gogsSink}/`, body, headers, 'PipelineRun', 0);
     expect(status).toBe(202); // the sink answers before its triggers decide
     expect(runs).toEqual([]);
   });
@@ -162,23 +168,24 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     const log = join(CLUSTER_DIR, 'logs', 'el-sink-gogs-push.log');
     const logBefore = readFileSync(log, 'utf8').length;
     try {
-      const { runs } = await deliver(`${gogsSink}/?token=${GOGS_TOKEN}`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 0);
+      const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 0);
       expect(runs).toEqual([]);
       // Refused for the reason under test, not another one.
       expect(readFileSync(log, 'utf8').slice(logBefore)).toContain('"system:serviceaccount:ci:gogs-push-listener" cannot create resource "pipelineruns"');
     } finally {
-      const restored = kubectl(['apply', '--server-side', '-f', CI_FILE]);
-      expect(restored.status).toBe(0);
+      const restored = await api().create(CI_OBJECTS.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'gogs-push-listener')!);
+      expect(restored.status).toBe(201);
     }
     // And with it back, the push works again (the informers still hold the listener's objects).
-    const { runs } = await deliver(`${gogsSink}/?token=${GOGS_TOKEN}`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
+    const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
     expect(runs).toHaveLength(1);
   });
 
-  test('a Gogs push of a tag creates nothing', async () => {
+  test('a correctly signed Gogs push of a tag creates nothing (the filter)', async () => {
     const tag = Buffer.from(GOGS_BODY.toString('utf8').replace('"ref": "refs/heads/master"', '"ref": "refs/tags/v1"'));
     expect(tag.toString('utf8')).toContain('refs/tags/v1');
-    const { runs } = await deliver(`${gogsSink}/?token=${GOGS_TOKEN}`, tag, GOGS_HEADERS, 'PipelineRun', 0);
+    const signature = createHmac('sha256', GOGS_WEBHOOK_SECRET).update(tag).digest('hex');
+    const { runs } = await deliver(`${gogsSink}/`, tag, { ...GOGS_HEADERS, 'X-Gogs-Signature': signature }, 'PipelineRun', 0);
     expect(runs).toEqual([]);
   });
 

@@ -62,13 +62,15 @@ describe('dist/ holds no secrets', () => {
     const sha256 = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
     const find = (kind: string, name: string) => docs.find((d) => d.object.kind === kind && d.object.metadata.name === name)!.object;
     const annotated = docs.filter((d) => d.object.spec?.template?.metadata?.annotations?.[CONFIG_CHECKSUM]).map((d) => d.object);
-    expect(annotated.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/registry', 'StatefulSet/gogs']);
+    expect(annotated.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/gogs-push-signature', 'Deployment/registry', 'StatefulSet/gogs']);
     const checksum = (o: any) => o.spec.template.metadata.annotations[CONFIG_CHECKSUM];
     // Gogs: its app.ini. Registry: its config.yml and the endpoint list it gets through the environment.
     expect(checksum(find('StatefulSet', 'gogs'))).toBe(sha256(find('ConfigMap', 'gogs-config').data['app.ini']));
     const registry = find('Deployment', 'registry');
     const endpoints = registry.spec.template.spec.containers[0].env.find((e: any) => e.name === 'REGISTRY_NOTIFICATIONS_ENDPOINTS').value;
     expect(checksum(registry)).toBe(sha256(find('ConfigMap', 'registry-config').data['config.yml'], endpoints));
+    // The signature interceptor: its program.
+    expect(checksum(find('Deployment', 'gogs-push-signature'))).toBe(sha256(find('ConfigMap', 'gogs-push-signature').data['server.js']));
   });
 
   test('the scanner itself catches planted secrets', () => {

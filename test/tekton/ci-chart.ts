@@ -8,7 +8,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { BuildPipeline } from '../../lib/tekton/build-pipeline';
 import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { GogsPushTrigger } from '../../lib/tekton/gogs-push-trigger';
+import { GogsPushTrigger, GogsPushTriggerProps } from '../../lib/tekton/gogs-push-trigger';
 import { ListenerNetworkPolicy } from '../../lib/tekton/listener-network-policy';
 import { RegistryPushTrigger } from '../../lib/tekton/registry-push-trigger';
 import { KubeObject } from '../helpers';
@@ -25,10 +25,10 @@ export interface CiWiring {
   readonly objects: KubeObject[];
 }
 
-export function buildCiWiring(namespace = 'ci'): CiWiring {
+export function buildCiWiring(namespace = 'ci', gogsProps: Partial<GogsPushTriggerProps> = {}): CiWiring {
   const chart = new Chart(Testing.app(), 'ci', { namespace });
   const pipeline = new BuildPipeline(chart, 'build-pipeline');
-  const gogsTrigger = new GogsPushTrigger(chart, 'gogs-push', { pipeline });
+  const gogsTrigger = new GogsPushTrigger(chart, 'gogs-push', { pipeline, ...gogsProps });
   const deployTask = new DeployImageTask(chart, 'deploy-image');
   const registryTrigger = new RegistryPushTrigger(chart, 'registry-push', {
     deployTask,

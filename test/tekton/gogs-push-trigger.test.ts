@@ -38,8 +38,9 @@ function tagCreateRequest(): WebhookRequest {
   return request({ headers, body });
 }
 
+// The token-in-URL fallback: its CEL filter compares the token (the default, signature mode, is tested below).
 describe('GogsPushTrigger: CEL filter and overlays against the Gogs fixture', () => {
-  const { objects, gogsTrigger } = buildCiWiring();
+  const { objects, gogsTrigger } = buildCiWiring('ci', { authentication: 'url-token' });
   const eventListener = only(objects, 'EventListener', 'gogs-push');
   const cel = celParams(eventListener);
 
@@ -143,7 +144,7 @@ describe('GogsPushTrigger: binding and template produce the PipelineRun', () => 
 describe('GogsPushTrigger: options', () => {
   function filterOf(props: Partial<GogsPushTriggerProps>, namespace = 'ci') {
     const chart = new Chart(Testing.app(), 'c', { namespace });
-    const trigger = new GogsPushTrigger(chart, 't', { pipeline: new BuildPipeline(chart, 'p'), ...props });
+    const trigger = new GogsPushTrigger(chart, 't', { pipeline: new BuildPipeline(chart, 'p'), authentication: 'url-token', ...props });
     return { trigger, cel: celParams(only(Testing.synth(chart) as any, 'EventListener')) };
   }
 
@@ -161,7 +162,7 @@ describe('GogsPushTrigger: options', () => {
     expect(runCelInterceptor(cel, request(), SECRETS).accepted).toBe(false);
     expect(runCelInterceptor(cel, request(), { 'hook-secret': { value: TOKEN } }).accepted).toBe(true);
     const objects = synthWith((chart) => new GogsPushTrigger(chart, 't', {
-      pipeline: new BuildPipeline(chart, 'p'), tokenSecret: { name: 'hook-secret', key: 'value' },
+      pipeline: new BuildPipeline(chart, 'p'), authentication: 'url-token', tokenSecret: { name: 'hook-secret', key: 'value' },
     }));
     expect(only(objects, 'EventListener').metadata).toMatchObject({ annotations: { [EXTERNAL_REFS_ANNOTATION]: 'Secret/hook-secret' } });
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);

@@ -86,3 +86,25 @@ export async function startEventListenerSink(namespace: string, name: string, se
   }, 90_000);
   return { url, process: proc };
 }
+
+/**
+ * Runs the Gogs signature interceptor's program (the `server.js` of its ConfigMap in dist/, byte
+ * for byte) as a local Node process reading `secret` from a file, as the pod reads its mounted
+ * Secret, and points the Interceptor object at it (its Service is not routable without
+ * kube-proxy: the one change a local run needs).
+ */
+export async function startSignatureInterceptor(namespace: string, name: string, program: string, secret: string): Promise<{ readonly url: string; readonly process: StartedProcess }> {
+  const programFile = join(CLUSTER_DIR, `${name}-server.js`);
+  const secretFile = join(CLUSTER_DIR, `${name}-secret`);
+  writeFileSync(programFile, program);
+  writeFileSync(secretFile, secret, { mode: 0o600 });
+  const port = await freePort();
+  const proc = startClusterProcess(name, process.execPath, [programFile], { PORT: String(port), HOST: '127.0.0.1', SECRET_FILE: secretFile });
+  const url = `http://127.0.0.1:${port}/`;
+  await waitFor(`the ${name} interceptor`, async () => {
+    if (!isOurProcessAlive(proc)) throw new Error(`${name} exited`);
+    return (await httpGet(`${url}ready`)).status === 200;
+  }, 30_000);
+  kubectl(['-n', namespace, 'patch', 'interceptors.triggers.tekton.dev', name, '--type=merge', '-p', JSON.stringify({ spec: { clientConfig: { service: null, url } } })]);
+  return { url, process: proc };
+}
