@@ -9,6 +9,7 @@ import {
   ContainerSize, SMALL_CONTAINER, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext,
   writablePathsProblem, writableScratch,
 } from './restricted-defaults';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** `--image-pull-policy` values. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -156,6 +157,7 @@ export class RunPod extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: RunPodProps) {
     super(scope, id);
+    guardEmittedText(this);
     this.name = checkDnsLabel(this, 'name', props?.name);
     const image = checkImage(this, 'image', props.image ?? Images.web);
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { run: this.name }) };
@@ -179,8 +181,9 @@ export class RunPod extends Construct implements IPodTarget {
       }
     }
     const size = checkContainerSize(this, 'size', props.size ?? SMALL_CONTAINER);
-    if (props.runAsUser !== undefined && (!Number.isInteger(props.runAsUser) || props.runAsUser < 1)) {
-      invalidProp(this, 'runAsUser', props.runAsUser, 'a positive integer (a non-root uid)');
+    // The API server keeps user ids in an int32: 2^31 and above are refused.
+    if (props.runAsUser !== undefined && (!Number.isInteger(props.runAsUser) || props.runAsUser < 1 || props.runAsUser > 2147483647)) {
+      invalidProp(this, 'runAsUser', props.runAsUser, 'a positive integer up to 2147483647 (a non-root uid)');
     }
     const scratch = writableScratch(writablePaths);
 

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
-import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
+import { ContainerSize, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../util/external-refs';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp, checkPropsObject } from '../util/props-check';
 import { checkStorageSize } from '../util/resource-quantity';
@@ -249,7 +249,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
               // `/` answers 200, or 503 once the storage driver health check fails.
               readinessProbe: { httpGet: probe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               livenessProbe: { httpGet: probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
-              resources: containerResources(props.size ?? REGISTRY_CONTAINER_SIZE),
+              resources: containerResources(checkContainerSize(this, 'size', props.size ?? REGISTRY_CONTAINER_SIZE)),
               // Read-only root filesystem: the registry writes only below its storage root.
               securityContext: { ...restrictedContainerSecurityContext(REGISTRY_UID), runAsGroup: REGISTRY_UID },
               volumeMounts: [

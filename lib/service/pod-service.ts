@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
 import { checkDns1035Label, checkLabels, checkNodePort, checkOneOf, checkPort, checkPortName, invalidProp } from '../util/props-check';
 import { EXPOSE_TYPES, ExposeType } from './expose-type';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** `--session-affinity` values. */
 export type SessionAffinity = 'None' | 'ClientIP';
@@ -135,6 +136,7 @@ export class PodService extends Construct {
 
   constructor(scope: Construct, id: string, props: PodServiceProps) {
     super(scope, id);
+    guardEmittedText(this);
     const pod = props?.pod;
     if (!pod || typeof pod.name !== 'string' || !Array.isArray(pod.ports)) {
       invalidProp(this, 'pod', pod, 'a pod construct such as RunPod');

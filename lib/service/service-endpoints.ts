@@ -107,8 +107,10 @@ export class ServiceEndpoints extends Construct {
   private checkPorts(ports: EndpointPortProps[] | undefined) {
     if (!Array.isArray(ports) || ports.length === 0) invalidProp(this, 'ports', ports, 'a list of at least one port');
     const seen = new Set<string>();
+    const servicePorts = new Map<string, number>();
     return ports.map((p, i) => {
       const field = `ports[${i}]`;
+      if (typeof p !== 'object' || p === null || Array.isArray(p)) invalidProp(this, field, p, 'a port object such as { port: 5432 }');
       if (ports.length > 1 && p.name === undefined) {
         invalidProp(this, `${field}.name`, p.name, 'a name on every port, because there is more than one port');
       }
@@ -117,11 +119,17 @@ export class ServiceEndpoints extends Construct {
         if (seen.has(p.name)) invalidProp(this, `${field}.name`, p.name, 'a name no other port uses');
         seen.add(p.name);
       }
+      const port = checkPort(this, `${field}.port`, p.port);
+      const protocol = checkOneOf(this, `${field}.protocol`, p.protocol ?? 'TCP', ['TCP', 'UDP', 'SCTP'] as const);
+      // The API server refuses a Service that lists one port and protocol twice.
+      const first = servicePorts.get(`${port}/${protocol}`);
+      if (first !== undefined) invalidProp(this, `${field}.port`, port, `a port and protocol no other port uses (ports[${first}] is ${port}/${protocol})`);
+      servicePorts.set(`${port}/${protocol}`, i);
       return {
         name: p.name,
-        port: checkPort(this, `${field}.port`, p.port),
+        port,
         endpointPort: checkPort(this, `${field}.endpointPort`, p.endpointPort ?? p.port),
-        protocol: checkOneOf(this, `${field}.protocol`, p.protocol ?? 'TCP', ['TCP', 'UDP', 'SCTP'] as const),
+        protocol,
       };
     });
   }

@@ -11,6 +11,8 @@ import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { GogsSignatureInterceptor } from './gogs-signature-interceptor';
 import { WebhookListener } from './webhook-listener';
+import { guardEmittedText } from '../util/emitted-text';
+import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../util/git-names';
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
 const ZERO_COMMIT = '0'.repeat(40);
@@ -162,6 +164,7 @@ export class GogsPushTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: GogsPushTriggerProps) {
     super(scope, id);
+    guardEmittedText(this);
     const pipeline = props?.pipeline;
     if (!(pipeline instanceof BuildPipeline)) invalidProp(this, 'pipeline', pipeline, 'a BuildPipeline');
     const name = props.name ?? 'gogs-push';
@@ -169,9 +172,9 @@ export class GogsPushTrigger extends Construct {
     const workspaceSize = checkStorageSize(this, 'workspaceSize', props.workspaceSize ?? '1Gi');
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
     const repositories = checkList(this, 'repositories', props.repositories, GOGS_REPOSITORY,
-      `Gogs repository names "owner/name" whose lower-cased form (the image repository) is ${REPOSITORY_NAME_RULE}`,
-      (item) => isRepositoryName(item.toLowerCase()));
-    const branches = checkList(this, 'branches', props.branches, /^(?!refs\/)[^\s~^:?*[\\]+$/, 'branch names such as "master" (without "refs/heads/")');
+      `Gogs repository names "owner/name" whose lower-cased form (the image repository) is ${REPOSITORY_NAME_RULE}, the name not ".", ".." and not ending in ".git" or ".wiki" (Gogs refuses those)`,
+      (item) => isRepositoryName(item.toLowerCase()) && isGogsRepositoryName(item));
+    const branches = checkList(this, 'branches', props.branches, /^(?!refs\/)/, BRANCH_NAME_RULE, isGitBranchName);
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     if (props.registry !== undefined && props.registryHost !== undefined) {
       invalidProp(this, 'registry', props.registry, 'no registry when registryHost is given (give one of the two)');

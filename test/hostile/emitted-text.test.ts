@@ -7,6 +7,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { ConfiguredPod } from '../../lib/pod/configured-pod';
+import { RunPod } from '../../lib/pod/run-pod';
 import { Project } from '../../lib/project/project';
 import { emittedTextProblem } from '../../lib/util/emitted-text';
 
@@ -31,6 +32,12 @@ describe('text kubectl would read differently is refused at synth', () => {
 
   test('an emoji (a valid surrogate pair) and ordinary Unicode pass', () => {
     expect(() => synthWithSettings({ APP_MODE: 'ok 😀 한국어 \u00e9\n' })).not.toThrow();
+  });
+
+  test('RunPod and PodService (ExposedPod) are guarded: a U+2028 in a label value of a pod is refused', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new RunPod(chart, 'pod', { name: 'web', command: ['echo', 'a\u2028b'] });
+    expect(() => Testing.synth(chart)).toThrow(/Pod\/web: invalid spec\.containers\[0\]\.command\[1\]/);
   });
 
   test('objects a user adds to a project are guarded too, keys included', () => {

@@ -11,6 +11,8 @@ import { GogsServer } from '../../lib/gogs/gogs-server';
 import { ImageRegistry } from '../../lib/registry/image-registry';
 import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
 import { RegistryPushTrigger } from '../../lib/tekton/registry-push-trigger';
+import { BuildPipeline } from '../../lib/tekton/build-pipeline';
+import { GogsPushTrigger } from '../../lib/tekton/gogs-push-trigger';
 import { EventListener, TriggerBinding } from '../../lib/tekton/triggers-types';
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../lib/util/git-names';
 import { Project } from '../../lib/project/project';
@@ -20,6 +22,15 @@ import { emptyChart } from '../helpers';
 describe('Project', () => {
   test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease'])('refuses the namespace %s', (namespace) => {
     expect(() => new Project(Testing.app(), 'p', { namespace })).toThrow(new RegExp(`invalid namespace "${namespace}"; expected a namespace of its own`));
+  });
+});
+
+describe('RunPod runAsUser', () => {
+  test.each([2147483648, 2 ** 32, Number.MAX_SAFE_INTEGER])('%d (2^31 or more, beyond the int32 the API server keeps) is refused', (uid) => {
+    expect(() => new RunPod(emptyChart(), 'p', { name: 'p', runAsUser: uid })).toThrow(new RegExp(`invalid runAsUser ${uid}; expected a positive integer up to 2147483647`));
+  });
+  test('2147483647 is accepted', () => {
+    expect(() => new RunPod(emptyChart(), 'p', { name: 'p', runAsUser: 2147483647 })).not.toThrow();
   });
 });
 
@@ -37,6 +48,12 @@ describe('ServiceEndpoints addresses, read as Go reads them', () => {
   const endpoints = (addresses: string[]) => () => new ServiceEndpoints(emptyChart(), 'e', { name: 'db', addresses, ports: [{ port: 5432 }] });
   test.each(['0:0:0:0:0:0:0:1', '::0001', '::ffff:7f00:1', '::ffff:a9fe:101', 'fe80::1%eth0'])('%s is refused', (ip) => {
     expect(endpoints([ip])).toThrow(new RegExp(`invalid addresses\\[0\\] "${ip.replace(/[.%]/g, '\\$&')}"; expected an IPv4 or IPv6 address the API server accepts`));
+  });
+  test('two ports with one port number and protocol are refused (the API server refuses such a Service); a null port is an Error', () => {
+    expect(() => new ServiceEndpoints(emptyChart(), 'e', { name: 'db', addresses: ['192.0.2.1'], ports: [{ name: 'a', port: 9 }, { name: 'b', port: 9 }] }))
+      .toThrow(/invalid ports\[1\]\.port 9; expected a port and protocol no other port uses \(ports\[0\] is 9\/TCP\)/);
+    expect(() => new ServiceEndpoints(emptyChart(), 'e', { name: 'db', addresses: ['192.0.2.1'], ports: [{ name: 'a', port: 9 }, { name: 'b', port: 9, protocol: 'UDP' }] })).not.toThrow();
+    expect(() => new ServiceEndpoints(emptyChart(), 'e', { name: 'db', addresses: ['192.0.2.1'], ports: [null as any] })).toThrow(/invalid ports\[0\] null; expected a port object/);
   });
   test('fe8::1 is accepted (fe08::1 is not link-local)', () => {
     expect(endpoints(['fe8::1'])).not.toThrow();
@@ -89,6 +106,19 @@ describe('null or wrongly shaped props are an Error naming the construct, never 
   });
 });
 
+describe('ImageRegistry sizes go through the one quantity parser', () => {
+  const size = { cpuRequest: '100m', memoryRequest: '64Mi', cpuLimit: '1', memoryLimit: '256Mi' };
+  test.each([
+    ['ImageRegistry', (p: any) => new ImageRegistry(emptyChart(), 'r', p)],
+  ] as const)('%s: "1 Gi", "1Gb", "lots" and a non-object size are errors naming the field', (_name, make) => {
+    expect(() => make({ size: { ...size, memoryLimit: '1 Gi' } })).toThrow(/invalid size\.memoryLimit "1 Gi"; expected a Kubernetes quantity/);
+    expect(() => make({ size: { ...size, memoryRequest: '1Gb' } })).toThrow(/invalid size\.memoryRequest "1Gb"/);
+    expect(() => make({ size: { ...size, cpuRequest: 'lots' } })).toThrow(/invalid size\.cpuRequest "lots"/);
+    expect(() => make({ size: 5 })).toThrow(/invalid size 5; expected a ContainerSize/);
+    expect(() => make({ size })).not.toThrow();
+  });
+});
+
 describe('Tekton triggers', () => {
   const chart = () => new Chart(Testing.app(), 'c');
   test.each(['a..b', 'x.lock', 'a/x.lock/b', '-x', 'a\u0001b', 'a\u007fb', 'a b', '.hidden', 'a/.b', 'a/', '/a', 'a//b', 'a.', '@', 'a@{b', 'a\\b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', ''])('branch %j, which git refuses, is refused', (branch) => {
@@ -99,6 +129,15 @@ describe('Tekton triggers', () => {
   });
   test.each(['gitadmin/demo.git', 'gitadmin/Demo.GIT', 'gitadmin/demo.wiki', 'gitadmin/..', 'gitadmin/.'])('repository %j, which Gogs refuses, is refused', (repository) => {
     expect(isGogsRepositoryName(repository)).toBe(false);
+  });
+  test.each([['branches', 'a..b'], ['branches', 'x.lock'], ['branches', '-x'], ['repositories', 'gitadmin/demo.git']])('GogsPushTrigger refuses %s %j', (field, value) => {
+    const c = chart();
+    expect(() => new GogsPushTrigger(c, 't', { pipeline: new BuildPipeline(c, 'p'), [field]: [value] } as any))
+      .toThrow(new RegExp(`invalid ${field} "${value.replace(/[.]/g, '\\.')}"; expected`));
+  });
+  test('GogsPushTrigger accepts branch feature/x-1 and repository gitadmin/demo-app', () => {
+    const c = chart();
+    expect(() => new GogsPushTrigger(c, 't', { pipeline: new BuildPipeline(c, 'p'), branches: ['feature/x-1'], repositories: ['gitadmin/demo-app'] } as any)).not.toThrow();
   });
   test('git names: the rule text names what is allowed', () => {
     expect(BRANCH_NAME_RULE).toMatch(/no "\.\.", "@\{", "\/\/"/);
