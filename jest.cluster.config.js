@@ -9,5 +9,6 @@ module.exports = {
   testMatch: ['<rootDir>/test/cluster/**/*.cluster.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   maxWorkers: 1,
+  testSequencer: '<rootDir>/test/cluster/suite-order.js',
   testTimeout: 300000,
 };

@@ -139,13 +139,17 @@ const NAME_PART = /^[A-Za-z0-9_.-]+$/;
  *   ConfigMap directly instead of a copy inside the volume.
  *
  * Creating the first admin after the pod is Ready (sign-up is open unless
- * `disableRegistration`; the first account signed up is made admin):
+ * `disableRegistration`; the first account signed up is made admin), with the password read
+ * inside the pod rather than passed on a command line:
  *
  * ```sh
- * kubectl -n ci exec gogs-0 -- /app/gogs/gogs admin create-user \
- *   --name gogs-admin --password 'change-me-now' --email admin@example.com \
- *   --admin --config /etc/gogs/app.ini
+ * read -rs -p 'Gogs admin password: ' GOGS_PASSWORD && echo
+ * printf '%s\n' "$GOGS_PASSWORD" | kubectl -n NAMESPACE exec -i NAME-0 -- sh -c \
+ *   'read -r p && exec /app/gogs/gogs admin create-user --name ADMIN --password "$p" --email ADMIN@example.com --admin --config /etc/gogs/app.ini'
  * ```
+ *
+ * For exercise 8, `ciSetup` (lib/exercises/ci-setup.ts) computes these commands with the
+ * exercise's names, and the README shows them.
  *
  * @example
  * const gogs = new GogsServer(chart, 'gogs', {

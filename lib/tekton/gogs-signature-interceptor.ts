@@ -25,7 +25,7 @@ export interface GogsSignatureInterceptorProps {
   /**
    * The Secret key holding the webhook secret, the same text as the Gogs webhook's "Secret"
    * field. Created out of band in the listener's namespace:
-   * `openssl rand -hex 32 | kubectl -n NS create secret generic gogs-webhook-secret --from-file=secret=/dev/stdin`.
+   * `openssl rand -hex 32 | tr -d '\n' | kubectl -n NS create secret generic gogs-webhook-secret --from-file=secret=/dev/stdin`.
    * @default { name: 'gogs-webhook-secret', key: 'secret' }
    */
   readonly secret?: SecretKeyReference;

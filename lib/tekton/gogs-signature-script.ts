@@ -8,7 +8,7 @@
  * gRPC code). A delivery continues only when `X-Gogs-Signature` is the lower-case hex HMAC-SHA256
  * of the body under the webhook secret, compared in constant time. The secret is read from the
  * file `SECRET_FILE` (a mounted Secret) on every request, so a rotated Secret applies without a
- * restart.
+ * restart; one line break at its end is ignored.
  *
  * The text is kept here, not in a separate .js file, so that what the tests run is byte for byte
  * what the ConfigMap carries.
@@ -42,7 +42,8 @@ function decide(request) {
   if (typeof given !== 'string' || !/^[0-9a-f]{64}$/.test(given)) return [FAILED_PRECONDITION, 'no valid X-Gogs-Signature header (64 lower-case hex digits)'];
   let secret;
   try {
-    secret = readFileSync(SECRET_FILE);
+    // A line break at the end is never part of the secret (Gogs' form cannot hold one); files often end with one.
+    secret = Buffer.from(readFileSync(SECRET_FILE, 'utf8').replace(/\r?\n$/, ''), 'utf8');
   } catch (error) {
     return [INTERNAL, 'cannot read the webhook secret file ' + SECRET_FILE];
   }

@@ -127,10 +127,10 @@ test('the real endpoint controllers select exactly the pods our graph says each 
         slices: slices.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)).sort(),
       };
       return { done: state.endpoints.length === expectedIps.length && state.slices.length === expectedIps.length, state };
-    }, 30_000);
+    }, 90_000);
     expect(live).toEqual({ endpoints: expectedIps, slices: expectedIps });
   }
-}, 120_000);
+}, 600_000);
 
 test('the controllers leave the hand-made SEP endpoints alone and mirror nothing', async () => {
   const sepService = DIST_OBJECTS.find((o) => o.kind === 'Service' && o.metadata.namespace === 'service-endpoints')!;

@@ -4,12 +4,15 @@
  * sink of the gogs-push EventListener, which has our signature interceptor check it, and a
  * PipelineRun for exactly that commit appears.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
-import { CLUSTER_DIR } from '../../tools/cluster/paths';
-import { gogsCommand, LocalGogs, startGogs } from '../../tools/cluster/gogs-engine';
+import { CLUSTER_DIR, ENGINE_BIN_DIR, engineBinary } from '../../tools/cluster/paths';
+import { LocalGogs, startGogs } from '../../tools/cluster/gogs-engine';
+import { App } from 'cdk8s';
+import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
+import { ciSetup, renderCiSetup } from '../../lib/exercises/ci-setup';
 import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
 import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
 
@@ -18,12 +21,15 @@ const CI_OBJECTS = objectsOf([CI_FILE]);
 const APP_INI = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-config')!.data as Record<string, string>)['app.ini']);
 const ALLOWLIST = /^LOCAL_NETWORK_ALLOWLIST = (.+)$/m.exec(APP_INI)?.[1]?.trim() ?? '';
 const LISTENER_HOST = 'el-gogs-push.ci.svc.cluster.local';
-const WEBHOOK_SECRET = 'test-gogs-webhook-secret';
+const SETUP = ciSetup(new CiPipelineExercise(new App(), 'ci'));
 const SIGNATURE_PROGRAM = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature')!.data as Record<string, string>)['server.js']);
-const ADMIN = { name: 'gitadmin', password: 'test-only-password', email: 'gitadmin@example.com' };
+const ADMIN = { ...SETUP.admin, password: 'test-only-password' };
+/** The listener's port in the URL the README's webhook command gives Gogs. */
+const LISTENER_PORT = Number(new URL(SETUP.webhook.url).port);
 
 let gogs: LocalGogs;
 let sinkPort = 0;
+let webhookSecret = '';
 
 // Gogs 0.14 takes a password (basic auth) only to create an access token; every other API call
 // needs the token (found here: basic auth on other calls answers 401).
@@ -63,16 +69,18 @@ beforeAll(async () => {
     const applied = kubectl(['apply', '--server-side', '-f', file]);
     if (applied.status !== 0) throw new Error(applied.stderr);
   }
+  // The README's commands create these Secrets: start from a namespace without them, as a learner does.
+  for (const { secret } of SETUP.secrets) kubectl(['-n', 'ci', 'delete', 'secret', secret.name, '--ignore-not-found']);
   await startCoreInterceptors();
-  // The interceptor reads the webhook secret as the pod reads its mounted Secret gogs-webhook-secret.
-  await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, WEBHOOK_SECRET);
-  sinkPort = Number(new URL((await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url).port);
+  // The sink listens on the port of the listener URL, so the README's webhook URL works unchanged.
+  sinkPort = Number(new URL((await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener', LISTENER_PORT)).url).port);
   gogs = await startGogs(APP_INI, [LISTENER_HOST]);
   console.log(`Gogs runs the app.ini of dist/ with these local changes:\n${gogs.changes.map((c) => `  [${c.section}] ${c.key} = ${c.value}  (${c.why})`).join('\n')}`);
 }, 240_000);
 
 test('the synthesized app.ini allows exactly the listener host Gogs delivers to', () => {
   expect(ALLOWLIST).toBe(LISTENER_HOST);
+  expect(SETUP.webhook.url).toBe(`http://${LISTENER_HOST}:${LISTENER_PORT}/`);
 });
 
 test('Gogs starts unattended: no install page, the API answers', async () => {
@@ -82,22 +90,42 @@ test('Gogs starts unattended: no install page, the API answers', async () => {
   expect(install.status).not.toBe(200);
 });
 
-test('git push makes Gogs deliver a webhook that the real listener turns into a PipelineRun for that commit', async () => {
-  // The admin user, as the docs create it (gogs admin create-user, against the running instance).
-  gogsCommand(gogs, ['admin', 'create-user', '--name', ADMIN.name, '--password', ADMIN.password, '--email', ADMIN.email, '--admin']);
-  const token = await gogsApi('POST', `/users/${ADMIN.name}/tokens`, { name: 'test' });
-  expect(token.status).toBe(201);
-  tokenAuth = `token ${(token.json as { sha1: string }).sha1}`;
-  // A public repository (the clone step reads it without credentials) and its push webhook.
-  const repo = await gogsApi('POST', `/admin/users/${ADMIN.name}/repos`, { name: 'demo-app', private: false });
-  expect(repo.status).toBe(201);
-  const hook = await gogsApi('POST', `/repos/${ADMIN.name}/demo-app/hooks`, {
-    type: 'gogs', active: true, events: ['push'],
-    // The listener URL the trigger exposes (only the port is the local sink's), no token in it:
-    // Gogs signs each delivery with the secret, and the signature interceptor checks it.
-    config: { url: `http://${LISTENER_HOST}:${sinkPort}/`, content_type: 'json', secret: WEBHOOK_SECRET },
+/**
+ * The README's exercise 8 commands, made runnable here: every substitution is a `kubectl`
+ * step this cluster cannot do (no pod to exec into, no port-forward) or an interactive prompt,
+ * and each must match exactly once, so a change to the commands is noticed.
+ */
+function localSetupScript(): string {
+  const body = renderCiSetup(SETUP).split('\n').slice(1, -1).join('\n');
+  const substitutions: ReadonlyArray<[string | RegExp, string, string]> = [
+    [/^kubectl -n ci wait .*$/m, ': Gogs already runs', 'no pod to wait for'],
+    [/^read -rs -p .*$/m, `GOGS_PASSWORD=${ADMIN.password}`, 'no terminal to type at'],
+    ['kubectl -n ci exec -i gogs-0 -- sh -c', 'sh -c', 'Gogs runs as a local process, not in a pod'],
+    ['exec /app/gogs/gogs ', `exec ${engineBinary('gogs')} `, 'the local Gogs binary'],
+    ['--config /etc/gogs/app.ini', `--config ${gogs.config}`, 'the local copy of the app.ini'],
+    [/^kubectl -n ci port-forward svc\/gogs 3000 & GOGS=.*$/m, `GOGS=${gogs.url}/api/v1`, 'Gogs listens on 127.0.0.1 already'],
+  ];
+  let script = body;
+  for (const [from, to, why] of substitutions) {
+    const count = typeof from === 'string' ? script.split(from).length - 1 : (script.match(new RegExp(from.source, 'gm')) ?? []).length;
+    expect({ from: String(from), why, count }).toEqual({ from: String(from), why, count: 1 });
+    script = script.replace(from, to);
+  }
+  return script;
+}
+
+test("the README's exercise 8 commands, run against real Gogs: a git push then makes Gogs deliver a signed webhook that the real listener turns into a PipelineRun for that commit", async () => {
+  // Secrets (kubectl against the cluster), admin (gogs admin create-user), token, repository and
+  // signed webhook (Gogs' API), exactly as the README gives them.
+  const setup = spawnSync('bash', ['-euo', 'pipefail', '-c', localSetupScript()], {
+    encoding: 'utf8', env: { ...gogs.env, PATH: `${ENGINE_BIN_DIR}:${process.env.PATH}`, KUBECONFIG: process.env.KUBECONFIG },
   });
-  expect(hook.status).toBe(201);
+  expect({ status: setup.status, stderr: setup.stderr }).toEqual({ status: 0, stderr: '' });
+  // The interceptor reads the webhook secret the commands created, as the pod mounts it.
+  const secret = Buffer.from(JSON.parse(kubectl(['-n', 'ci', 'get', 'secret', SETUP.webhook.secret.name, '-o', 'json']).stdout).data[SETUP.webhook.secret.key], 'base64').toString('utf8');
+  expect(secret).toMatch(/^[0-9a-f]{64}$/);
+  await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, secret);
+  webhookSecret = secret;
 
   const commit = pushCommit('first');
 
@@ -110,17 +138,16 @@ test('git push makes Gogs deliver a webhook that the real listener turns into a 
   const param = (name: string) => run[0]!.spec.params?.find((p) => p.name === name)?.value;
   expect(param('git-url')).toBe(`http://gogs.ci.svc.cluster.local:3000/${ADMIN.name}/demo-app.git`); // EXTERNAL_URL of dist's app.ini
   expect(param('image')).toBe(`registry.ci.svc.cluster.local:5000/${ADMIN.name}/demo-app:${commit.slice(0, 7)}`);
-
-  // Gogs recorded the delivery as successful (HTTP 202 from the sink).
-  const deliveries = await gogsApi('GET', `/repos/${ADMIN.name}/demo-app/hooks`);
-  expect(deliveries.status).toBe(200);
 }, 120_000);
 
 // Found here: Gogs' API (unlike its web form) stores a webhook to any URL; the allowlist is
 // enforced when Gogs delivers.
 test('Gogs does not deliver to a local address its allowlist does not name', async () => {
+  const token = await gogsApi('POST', `/users/${ADMIN.name}/tokens`, { name: 'blocked-hook-test' });
+  expect(token.status).toBe(201);
+  tokenAuth = `token ${(token.json as { sha1: string }).sha1}`;
   const blocked = await gogsApi('POST', `/repos/${ADMIN.name}/demo-app/hooks`, {
-    type: 'gogs', active: true, events: ['push'], config: { url: `http://127.0.0.1:${sinkPort}/`, content_type: 'json', secret: WEBHOOK_SECRET },
+    type: 'gogs', active: true, events: ['push'], config: { url: `http://127.0.0.1:${sinkPort}/`, content_type: 'json', secret: webhookSecret },
   });
   expect(blocked.status).toBe(201);
   // Both hooks see the next push; the allowlisted one delivers, the other must not (it would

@@ -102,6 +102,15 @@ describe('the interceptor program, as a process', () => {
     }), { numRuns: 200 });
   });
 
+  test('a line break at the end of the secret file is not part of the secret', async () => {
+    writeFileSync(secretFile, `${SECRET}\n`);
+    try {
+      expect((await intercept(BODY, HEADERS)).continue).toBe(true);
+    } finally {
+      writeFileSync(secretFile, SECRET);
+    }
+  });
+
   test('a rotated secret applies at once; an unreadable one stops every delivery', async () => {
     writeFileSync(secretFile, 'rotated');
     try {

@@ -186,6 +186,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       // Quota usage is recomputed on this period; the default 5 min is too slow for tests.
       '--resource-quota-sync-period=10s',
+      // The default client rate (20 requests/s) lets a burst of namespace deletions (the
+      // validator suite makes hundreds) delay the endpoint controllers by minutes.
+      '--kube-api-qps=200',
+      '--kube-api-burst=400',
     ], ok(`https://127.0.0.1:${controllerManager}/healthz`));
 
     await start('kube-scheduler', engineBinary('kube-scheduler'), [...clientFlags, `--secure-port=${scheduler}`], ok(`https://127.0.0.1:${scheduler}/healthz`));

@@ -65,7 +65,7 @@ export async function startCoreInterceptors(): Promise<{ readonly url: string; r
  * Starts the sink of one EventListener, authenticated as the listener's ServiceAccount with a
  * token from `kubectl create token`: what our RBAC grants that account is all it can do.
  */
-export async function startEventListenerSink(namespace: string, name: string, serviceAccount: string): Promise<{ readonly url: string; readonly process: StartedProcess }> {
+export async function startEventListenerSink(namespace: string, name: string, serviceAccount: string, port?: number): Promise<{ readonly url: string; readonly process: StartedProcess }> {
   const state = readClusterState();
   if (!state) throw new Error('no cluster is running');
   const token = kubectl(['-n', namespace, 'create', 'token', serviceAccount, '--duration=1h']).trim();
@@ -77,7 +77,7 @@ export async function startEventListenerSink(namespace: string, name: string, se
     'contexts:', '- name: sink', `  context: {cluster: local, user: ${serviceAccount}, namespace: ${namespace}}`,
     'current-context: sink', '',
   ].join('\n'), { mode: 0o600 });
-  const port = await freePort();
+  port ??= await freePort();
   const proc = startClusterProcess(`el-sink-${name}`, engineBinary('el-sink'), [`--kubeconfig=${kubeconfig}`, `--el-name=${name}`, `--el-namespace=${namespace}`, `--port=${port}`]);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`the sink of EventListener ${namespace}/${name}`, async () => {

@@ -1,0 +1,58 @@
+/**
+ * The commands that finish exercise 8 have one source (lib/exercises/ci-setup.ts): the README
+ * shows them as generated, no other doc repeats them with other names, and their names are the
+ * names in dist/. (The real-Gogs test runs them; see test/cluster/gogs.cluster.test.ts.)
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Testing } from 'cdk8s';
+import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
+import { adminCreateUserArgs, ciSetup, renderCiSetup, webhookRequest } from '../../lib/exercises/ci-setup';
+import { ciSetupSection } from '../../scripts/readme-ci-setup';
+
+const ROOT = join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const exercise = new CiPipelineExercise(new App(), 'ci');
+const setup = ciSetup(exercise);
+const objects = Testing.synth(exercise) as any[];
+
+test('README.md holds the generated commands (run `npm run docs` when this fails)', () => {
+  const readme = read('README.md');
+  const section = readme.slice(readme.indexOf('<!-- ci-setup:start -->'), readme.indexOf('<!-- ci-setup:end -->'));
+  expect(section).toContain(ciSetupSection());
+});
+
+test('no other doc gives its own admin, Secret or webhook commands for exercise 8', () => {
+  for (const file of ['docs/ci-servers.md', 'docs/tekton.md']) {
+    const text = read(file);
+    expect({ file, adminCommands: text.match(/admin create-user --name/g) ?? [] }).toEqual({ file, adminCommands: [] });
+    expect({ file, secretCommands: text.match(/create secret generic (gogs|registry)-/g) ?? [] }).toEqual({ file, secretCommands: [] });
+    expect({ file, tokensInUrls: text.match(/\?token=/g) ?? [] }).toEqual({ file, tokensInUrls: [] });
+  }
+  const readme = read('README.md');
+  const outside = readme.slice(0, readme.indexOf('<!-- ci-setup:start -->')) + readme.slice(readme.indexOf('<!-- ci-setup:end -->'));
+  expect(outside.match(/admin create-user --name/g) ?? []).toEqual([]);
+});
+
+test('the commands use the names the synthesized objects use', () => {
+  // The admin owns the one repository the gogs-push listener accepts.
+  const listener = objects.find((o) => o.kind === 'EventListener' && o.metadata.name === 'gogs-push');
+  const filter: string = listener.spec.triggers[0].interceptors.find((i: any) => i.ref.name === 'cel').params.find((p: any) => p.name === 'filter').value;
+  expect(filter).toContain(`body.repository.full_name in ['${setup.admin.name}/${setup.repository.name}']`);
+  // Every Secret the commands create is one a synthesized object references, and the other way round.
+  const referenced = new Set(JSON.stringify(objects).match(/"(secretName|name)":"(gogs-secret-key|gogs-webhook-secret|registry-webhook-token)"/g)?.map((m) => m.split(':')[1]!.replace(/"/g, '')));
+  expect(setup.secrets.map((s) => s.secret.name).sort()).toEqual([...referenced].sort());
+  // The webhook goes to the listener host Gogs' allowlist names; the clone URL the filter pins is Gogs' EXTERNAL_URL.
+  const appIni: string = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-config').data['app.ini'];
+  expect(appIni).toContain(`LOCAL_NETWORK_ALLOWLIST = ${new URL(setup.webhook.url).hostname}`);
+  expect(exercise.gogsPush.gogsUrl).toBe(exercise.gogs.externalUrl);
+  expect(setup.gogs.pod).toBe(`${objects.find((o) => o.kind === 'StatefulSet').metadata.name}-0`);
+});
+
+test('the request bodies and argv are what the README renders', () => {
+  const rendered = renderCiSetup(setup);
+  expect(rendered).toContain(adminCreateUserArgs(setup, '"$p"').join(' '));
+  const hook = JSON.stringify(webhookRequest(setup, 'X').body).replace('"X"', `"'"$WEBHOOK_SECRET"'"`);
+  expect(rendered).toContain(hook);
+  expect(rendered).not.toMatch(/--from-literal|\?token=/);
+});
