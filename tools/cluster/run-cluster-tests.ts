@@ -19,6 +19,9 @@ function requireTools(): void {
   if (!existsSync('/usr/bin/etcd')) {
     problems.push('etcd is not installed: apt-get update && apt-get install -y etcd-server (Debian/Ubuntu; etcd 3.4/3.5 works with Kubernetes 1.28).');
   }
+  for (const [command, pkg, why] of [['docker-registry', 'docker-registry', 'the real registry'], ['skopeo', 'skopeo', 'pushing an image'], ['unshare', 'util-linux', "Gogs' own /etc/hosts"], ['git', 'git', 'pushing to Gogs'], ['openssl', 'openssl', "the README's setup commands"], ['curl', 'curl', "the README's setup commands"]]) {
+    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) problems.push(`${command} is not installed (${why}): apt-get install -y ${pkg}`);
+  }
   if (problems.length > 0) {
     console.error(`test:cluster cannot run:\n  - ${problems.join('\n  - ')}\n(npm test needs neither.)`);
     process.exit(3);
