@@ -4,26 +4,38 @@
  */
 import { join } from 'node:path';
 import { CommandIO, oneOf, parseArgs } from './command-io';
-import { formatFinding, formatSummary } from './finding';
+import { formatFinding, formatSummary, sortFindings } from './finding';
 import { CRD_DIR, packageRoot } from './package-root';
+import { tektonAdmissionFindings } from './tekton-admission';
 import { validatePaths } from './validate';
 
 export const VALIDATE_USAGE = [
-  'usage: k8s-practice validate [files or folders...] [--format text|json] [--crds <folder>]... [--timings]',
+  'usage: k8s-practice validate [files or folders...] [--format text|json] [--crds <folder>]... [--timings] [--with-engines]',
   '  Validates Kubernetes 1.28 manifests offline (default folder: dist).',
   '  --format json   machine-readable output: {"findings": [...], "summary": {...}}',
   '  --crds <folder> also load CustomResourceDefinitions from this folder (repeatable)',
   '  --timings       print schema load/compile and validation times to stderr',
+  "  --with-engines  also run Tekton's own admission checks on Tekton objects (needs the engines built: npm run engines:build)",
   '  Exit code: 0 when there is no error (warnings allowed), 1 on any error, 2 on a usage error.',
 ];
 
 /** Runs the command; returns the exit code. */
 export function runValidate(args: readonly string[], io: CommandIO): number {
-  const { positional, options, flags } = parseArgs(args, ['format', 'crds'], ['timings']);
+  const { positional, options, flags } = parseArgs(args, ['format', 'crds'], ['timings', 'with-engines']);
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   const paths = positional.length > 0 ? positional : ['dist'];
   const crdDirs = [join(packageRoot(), CRD_DIR), ...(options.crds ?? [])];
-  const result = validatePaths(paths, { crdDirs });
+  const validated = validatePaths(paths, { crdDirs });
+  let result = validated;
+  if (flags.has('with-engines')) {
+    const tekton = tektonAdmissionFindings(validated.files);
+    if ('unavailable' in tekton) {
+      io.err(tekton.unavailable);
+      return 2;
+    }
+    const findings = sortFindings([...validated.findings, ...tekton.findings]);
+    result = { ...validated, findings, errors: validated.errors + tekton.findings.length };
+  }
   const summary = formatSummary(result.findings, result.files.length, result.objects);
   if (format === 'json') {
     io.out(JSON.stringify({

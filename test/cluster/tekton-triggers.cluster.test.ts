@@ -3,6 +3,7 @@
  * EventListener sink (Triggers v0.37.0), which calls the real `cel` interceptor and creates runs
  * with the listener's own ServiceAccount token — so the RBAC in dist/ is what is tested.
  */
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -208,5 +209,22 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     expect(() => JSON.parse(body.toString('utf8'))).not.toThrow();
     const { runs } = await deliver(registrySink, body, headers, 'TaskRun', 0);
     expect(runs).toEqual([]);
+  });
+});
+
+describe('k8s-practice validate --with-engines (the real tekton-admission program)', () => {
+  const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', 'validate', '--with-engines', ...args], { cwd: REPO_DIR, encoding: 'utf8' });
+
+  test('dist/ passes', () => {
+    const run = cli('dist');
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test("a Task that uses an undeclared param fails with Tekton's own message", () => {
+    const file = join(CLUSTER_DIR, 'with-engines-case.yaml');
+    writeFileSync(file, 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: docker.io/library/busybox:1.36, script: "echo $(params.nope)"}]\n');
+    const run = cli(file);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/Task\/t \(object\) \[tekton-admission\] error: Tekton's admission refuses it: non-existent variable .*params\.nope/);
   });
 });
