@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { GOGS_IMAGE, GOGS_UID } from '../images';
-import { ContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
+import { ContainerSize, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../util/config-hash';
 import { declareExternalRefs } from '../util/external-refs';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp, checkPropsObject } from '../util/props-check';
@@ -291,7 +291,7 @@ export class GogsServer extends Construct implements IPodTarget {
               startupProbe: { httpGet: healthcheck, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 3 },
               readinessProbe: { httpGet: healthcheck, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               livenessProbe: { httpGet: healthcheck, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
-              resources: containerResources(props.size ?? GOGS_CONTAINER_SIZE),
+              resources: containerResources(checkContainerSize(this, 'size', props.size ?? GOGS_CONTAINER_SIZE)),
               // Read-only root filesystem: app.ini points every path Gogs writes (data, logs, uploads,
               // LFS, SSH host keys) at /data, HOME is /data/git, and temporary files go to the /tmp emptyDir.
               securityContext: { ...restrictedContainerSecurityContext(GOGS_UID), runAsGroup: GOGS_UID },

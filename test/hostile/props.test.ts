@@ -106,9 +106,10 @@ describe('null or wrongly shaped props are an Error naming the construct, never 
   });
 });
 
-describe('ImageRegistry sizes go through the one quantity parser', () => {
+describe('GogsServer and ImageRegistry sizes go through the one quantity parser', () => {
   const size = { cpuRequest: '100m', memoryRequest: '64Mi', cpuLimit: '1', memoryLimit: '256Mi' };
   test.each([
+    ['GogsServer', (p: any) => new GogsServer(emptyChart(), 'g', p)],
     ['ImageRegistry', (p: any) => new ImageRegistry(emptyChart(), 'r', p)],
   ] as const)('%s: "1 Gi", "1Gb", "lots" and a non-object size are errors naming the field', (_name, make) => {
     expect(() => make({ size: { ...size, memoryLimit: '1 Gi' } })).toThrow(/invalid size\.memoryLimit "1 Gi"; expected a Kubernetes quantity/);
