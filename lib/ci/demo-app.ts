@@ -4,6 +4,7 @@ import { Images, WEB_PORT } from '../images';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, writableScratch } from '../pod/restricted-defaults';
 import { checkDns1035Label, checkImage } from '../util/props-check';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link DemoApp}. */
 export interface DemoAppProps {
@@ -37,6 +38,7 @@ export class DemoApp extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: DemoAppProps = {}) {
     super(scope, id);
+    guardEmittedText(this);
     this.name = checkDns1035Label(this, 'name', props.name ?? 'demo-app');
     this.containerName = this.name;
     const image = checkImage(this, 'initialImage', props.initialImage ?? Images.web);

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
 import { ingressPeer } from './ingress-peer';
 import { checkDnsLabel, checkLabels, checkPort, checkPortName, invalidProp } from '../util/props-check';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Where allowed traffic may come from. */
 export interface IngressSource {
@@ -58,6 +59,7 @@ export class AllowIngressPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: AllowIngressPolicyProps) {
     super(scope, id);
+    guardEmittedText(this);
     this.name = checkDnsLabel(this, 'name', props?.name);
     const target = props.to;
     if (!target || !Array.isArray(target.ports) || typeof target.labels !== 'object') {

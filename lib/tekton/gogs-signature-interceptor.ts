@@ -9,6 +9,7 @@ import { checkDnsLabel } from '../util/props-check';
 import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { GOGS_SIGNATURE_SCRIPT } from './gogs-signature-script';
 import { WebhookListener } from './webhook-listener';
+import { guardEmittedText } from '../util/emitted-text';
 
 /** Port the interceptor serves on. */
 export const SIGNATURE_INTERCEPTOR_PORT = 8080;
@@ -58,6 +59,7 @@ export class GogsSignatureInterceptor extends Construct {
 
   constructor(scope: Construct, id: string, props: GogsSignatureInterceptorProps) {
     super(scope, id);
+    guardEmittedText(this);
     const listener = props.listener;
     this.name = checkDnsLabel(this, 'name', props.name ?? `${listener.name}-signature`);
     this.secret = checkSecretKeyReference(this, 'secret', props.secret ?? { name: 'gogs-webhook-secret', key: 'secret' });

@@ -6,6 +6,8 @@
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+import { DemoApp } from '../../lib/ci/demo-app';
+import { AllowIngressPolicy } from '../../lib/network/allow-ingress-policy';
 import { ConfiguredPod } from '../../lib/pod/configured-pod';
 import { RunPod } from '../../lib/pod/run-pod';
 import { Project } from '../../lib/project/project';
@@ -38,6 +40,16 @@ describe('text kubectl would read differently is refused at synth', () => {
     const chart = new Chart(Testing.app(), 'c');
     new RunPod(chart, 'pod', { name: 'web', command: ['echo', 'a\u2028b'] });
     expect(() => Testing.synth(chart)).toThrow(/Pod\/web: invalid spec\.containers\[0\]\.command\[1\]/);
+  });
+
+  test.each([
+    ['AllowIngressPolicy', (chart: Chart) => new AllowIngressPolicy(chart, 'policy', { name: 'allow-web', to: new RunPod(chart, 'pod', { name: 'web' }), fromAnywhere: true })],
+    ['DemoApp', (chart: Chart) => new DemoApp(chart, 'app')],
+  ])('a chart holding only a %s is guarded as well', (_name, build) => {
+    const chart = new Chart(Testing.app(), 'c');
+    build(chart);
+    new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raw' }, data: { k: 'a\u2029b' } });
+    expect(() => Testing.synth(chart)).toThrow(/ConfigMap\/raw: invalid data\.k [\s\S]*U\+2029/);
   });
 
   test('objects a user adds to a project are guarded too, keys included', () => {
