@@ -520,4 +520,21 @@ export const MUTATIONS: readonly Mutation[] = [
     mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '0:0:0:0:0:0:0:1'; },
     expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
   },
+  // Issue "hostile input, round two": statements that the API server refuses, checked against it.
+  {
+    title: 'ConfigMap key of 254 characters',
+    mutate: (o) => { pick(o, 'ConfigMap', 'web-config').data['k'.repeat(254)] = 'x'; },
+    expected: [`ConfigMap/web-config data.${'k'.repeat(254)} [invalid-data-key] error`],
+  },
+  {
+    title: 'ConfigMap larger than 1 MiB',
+    mutate: (o) => { pick(o, 'ConfigMap', 'web-config').data.BIG = 'x'.repeat(1024 * 1024 + 1); },
+    expected: ['ConfigMap/web-config data [invalid-field-value] error'],
+  },
+  {
+    title: 'two volumeMounts at the same path',
+    mutate: (o) => { webContainer(o).volumeMounts.push({ name: 'tmp', mountPath: '/tmp' }); },
+    expected: [`Deployment/web ${C0}.volumeMounts[1].mountPath [invalid-field-value] error`],
+  },
+
 ];

@@ -6,7 +6,7 @@
  * - `undeclared-volume` (error): a volumeMount names no volume of the pod ("Not found").
  * - `invalid-env-name` (error): an env var name that is not `[-._a-zA-Z][-._a-zA-Z0-9]*`.
  * - `invalid-field-value` (error): a missing image, a probe or hook with more than one
- *   handler, a user or group id outside 0..2147483647, a workload template whose
+ *   handler, two volumeMounts at one mountPath, a user or group id outside 0..2147483647, a workload template whose
  *   restartPolicy its controller does not allow.
  */
 import { describeValue } from '../../util/props-check';
@@ -53,6 +53,17 @@ function checkContainer(ctx: RuleContext, item: ManifestObject, container: KubeO
     if (typeof env.name === 'string' && (!ENV_NAME.test(env.name) || env.name === '.' || env.name === '..' || env.name.startsWith('..'))) {
       ctx.report(item, [...at, 'env', index, 'name'], 'invalid-env-name', 'error',
         `invalid environment variable name ${describeValue(env.name)}; expected letters, digits, "_", "-" or ".", not starting with a digit (and not "." or "..")`);
+    }
+  });
+  const mountPaths = new Map<string, number>();
+  each(container.volumeMounts, (mount, index) => {
+    if (typeof mount.mountPath !== 'string') return;
+    const first = mountPaths.get(mount.mountPath);
+    if (first !== undefined) {
+      ctx.report(item, [...at, 'volumeMounts', index, 'mountPath'], 'invalid-field-value', 'error',
+        `mountPath ${describeValue(mount.mountPath)} is already used by volumeMounts[${first}]; a container's mount paths must be unique`);
+    } else {
+      mountPaths.set(mount.mountPath, index);
     }
   });
   for (const list of ['volumeMounts', 'volumeDevices']) {
