@@ -1,7 +1,8 @@
 /**
  * Tekton for real: Tekton's own admission checks over dist/, and webhooks posted to the real
- * EventListener sink (Triggers v0.37.0), which calls the real `cel` interceptor and creates runs
- * with the listener's own ServiceAccount token — so the RBAC in dist/ is what is tested.
+ * EventListener sink (Triggers v0.37.0), which calls our Gogs signature interceptor (the program
+ * from dist/) and the real `cel` interceptor, and creates runs with the listener's own
+ * ServiceAccount token — so the RBAC in dist/ is what is tested.
  */
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';

@@ -134,11 +134,12 @@ export class ApiClient {
     return response.body as T;
   }
 
+  /** Lists a kind in one namespace, or in all of them when `namespace` is undefined. */
   async list<T = ApiObject>(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<T[]> {
     const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
-    const path = namespace === undefined && (await this.resourceOf(apiVersion, kind)).namespaced
-      ? `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}/${(await this.resourceOf(apiVersion, kind)).plural}`
-      : await this.collectionPath(apiVersion, kind, namespace);
+    const { plural, namespaced } = await this.resourceOf(apiVersion, kind);
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const path = namespaced && namespace !== undefined ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
     const response = await this.send('GET', path, undefined, query);
     if (response.status !== 200) throw new Error(`LIST ${kind}: HTTP ${response.status} ${statusMessage(response)}`);
     return (response.body as { items: T[] }).items;
