@@ -14,7 +14,7 @@
 export * from './images';
 
 // Projects (one per namespace)
-export * from './project/pod-security-level';
+export * from './util/pod-security-level';
 export * from './project/project-quota';
 export * from './project/project';
 

@@ -1,5 +1,5 @@
 import { podTemplateOf } from '../check/pod-templates';
-import { selectorMatches } from '../check/rules/service-rules';
+import { selectorMatches } from '../check/label-selector';
 
 /**
  * The relations between synthesized Kubernetes objects, computed from the

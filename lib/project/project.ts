@@ -6,7 +6,7 @@ import { markClusterScoped } from '../util/cluster-scoped';
 import { checkDnsLabel, checkOneOf, invalidProp } from '../util/props-check';
 import { compareQuantities, parseQuantity } from '../util/exact-quantity';
 import { checkResourceQuantity } from '../util/resource-quantity';
-import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from './pod-security-level';
+import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from '../util/pod-security-level';
 import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
 import { guardEmittedText } from '../util/emitted-text';
 

@@ -7,7 +7,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validateObjects } from '../../lib/check/validate';
-import { PodSecurityLevel } from '../../lib/project/pod-security-level';
+import { PodSecurityLevel } from '../../lib/util/pod-security-level';
 import { Project } from '../../lib/project/project';
 import { ProjectQuota } from '../../lib/project/project-quota';
 

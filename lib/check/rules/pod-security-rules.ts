@@ -9,7 +9,7 @@
  * namespace land) has an unknown level and is skipped. Every container list
  * is checked: containers, initContainers and ephemeralContainers.
  */
-import { POD_SECURITY_LEVELS, PodSecurityLevel, PSA_ENFORCE_LABEL } from '../../project/pod-security-level';
+import { POD_SECURITY_LEVELS, PodSecurityLevel, PSA_ENFORCE_LABEL } from '../../util/pod-security-level';
 import { describeValue } from '../../util/props-check';
 import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';

@@ -7,6 +7,7 @@
  *   numeric one no container declares (warning: a container may listen on an undeclared port).
  */
 import { describeValue } from '../../util/props-check';
+import { selectorMatches } from '../label-selector';
 import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
@@ -15,12 +16,6 @@ import { describeObject, PodTemplateAt, RuleContext } from '../rule-context';
 
 /** The label EndpointSlices use to name their Service. */
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-
-/** Whether a Service selector (a plain map) selects these labels. */
-export function selectorMatches(selector: Record<string, unknown>, labels: unknown): boolean {
-  if (!isObject(labels)) return false;
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
-}
 
 export function checkServices(ctx: RuleContext): void {
   for (const item of ctx.ofKind('', 'Service')) {
