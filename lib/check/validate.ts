@@ -11,6 +11,7 @@ import { checkLimitRanges } from './rules/limit-range-rules';
 import { checkNegativeQuantities } from './rules/negative-quantity-rules';
 import { checkObjectIdentity } from './rules/object-identity-rules';
 import { checkPodSecurity } from './rules/pod-security-rules';
+import { checkNodePortReachability } from './rules/node-port-reachability-rules';
 import { checkNodePortConflicts } from './rules/node-port-rules';
 import { checkObjectFields } from './rules/object-field-rules';
 import { checkPodSpecs } from './rules/pod-spec-rules';
@@ -31,7 +32,7 @@ export type Rule = (ctx: RuleContext) => void;
 
 /** Every rule, in the order findings are produced. */
 export const RULES: readonly Rule[] = [
-  checkSchemas, checkNames, checkPorts, checkNodePortConflicts, checkObjectIdentity, checkPodSpecs, checkObjectFields, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
+  checkSchemas, checkNames, checkPorts, checkNodePortConflicts, checkNodePortReachability, checkObjectIdentity, checkPodSpecs, checkObjectFields, checkWorkloadSelectors, checkServices, checkReferences, checkPodSecurity, checkTektonSecurity,
   checkContainerResources, checkLimitRanges, checkNegativeQuantities, checkQuotas,
 ];
 

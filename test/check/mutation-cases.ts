@@ -537,4 +537,17 @@ export const MUTATIONS: readonly Mutation[] = [
     expected: [`Deployment/web ${C0}.volumeMounts[1].mountPath [invalid-field-value] error`],
   },
 
+  {
+    title: 'NodePort Service whose pods a default-deny policy isolates, with nothing admitted from outside',
+    mutate: (o) => {
+      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'same-namespace', namespace: 'shop' }, spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] } });
+    },
+    expected: ['Service/web spec.type [node-port-unreachable] error'],
+    fix: (o) => {
+      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web-from-anywhere', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 'http' }] }] } });
+    },
+    apiServerAccepts: 'the API server stores NetworkPolicies and Services without relating them; on a cluster that enforces NetworkPolicy, node-port clients time out',
+  },
+
 ];
