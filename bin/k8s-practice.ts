@@ -6,6 +6,7 @@
  *   k8s-practice compare <a.yaml> <b.yaml>
  *   k8s-practice graph [files or folders...]      (default: dist)
  *   k8s-practice explain RESOURCE[.field.path]
+ *   k8s-practice simulate <manifest.yaml> --listener NAME --body FILE [--header K=V]...
  *
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
@@ -15,6 +16,7 @@ import { COMPARE_USAGE, runCompare } from '../lib/check/compare-command';
 import { runValidate, VALIDATE_USAGE } from '../lib/check/validate-command';
 import { EXPLAIN_USAGE, runExplain } from '../lib/explain/explain-command';
 import { GRAPH_USAGE, runGraph } from '../lib/graph/graph-command';
+import { runSimulate, SIMULATE_USAGE } from '../lib/simulate/simulate-command';
 
 /** A subcommand: one line of help, its usage text, and what it does (returns the exit code). */
 export interface Command {
@@ -43,6 +45,11 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'kubectl explain offline: Kubernetes 1.28 and Tekton fields, and where this project uses them',
     usage: EXPLAIN_USAGE,
     run: runExplain,
+  },
+  simulate: {
+    summary: 'what an EventListener does with one webhook delivery, offline: accept or refuse, and what it creates',
+    usage: SIMULATE_USAGE,
+    run: runSimulate,
   },
 };
 
