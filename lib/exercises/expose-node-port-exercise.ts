@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { Project } from '../project/project';
 import { ExposedPod } from '../service/exposed-pod';
 import { ExerciseProps } from './exercise-options';
@@ -33,7 +32,7 @@ export class ExposeNodePortExercise extends Project {
       targetPort: 8080,
       nodePort: props.nodePort ?? EXERCISE_NODE_PORT,
     });
-    // The project denies ingress by default; NodePort clients come from outside the namespace.
-    new AllowIngressPolicy(this, 'allow-nodeport', { name: 'nginx-from-anywhere', to: this.web.pod, fromAnywhere: true });
+    // The project denies ingress by default; NodePort clients come from outside the namespace, so
+    // ExposedPod adds `nginx-from-anywhere` (its allowFromOutside default inside a Project).
   }
 }

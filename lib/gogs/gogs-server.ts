@@ -16,6 +16,7 @@ import {
 import { SecretKeyReference, checkSecretKeyReference } from '../util/secret-key-reference';
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../util/webhook-hosts';
 import { guardEmittedText } from '../util/emitted-text';
+import { nodePortAccessPolicy } from '../network/outside-access-policy';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -180,6 +181,8 @@ export class GogsServer extends Construct implements IPodTarget {
   public readonly secretKey: SecretKeyReference;
   /** Labels of the pod, also the Service's selector. */
   public readonly labels: { readonly [key: string]: string };
+  /** The NetworkPolicy admitting node-port clients (a NodePort Service inside a Project only). */
+  public readonly fromOutside?: k8s.KubeNetworkPolicy;
   /** The pod's ports: `http` 3000 and `ssh` 2222. */
   public readonly ports: readonly PodPort[] = [
     { containerPort: GOGS_HTTP_PORT, name: 'http', protocol: 'TCP' },
@@ -248,6 +251,8 @@ export class GogsServer extends Construct implements IPodTarget {
         ],
       },
     });
+    // Node-port clients come from outside the namespace: let them past a project's default-deny-ingress.
+    this.fromOutside = nodePortAccessPolicy(this, { name: this.name, serviceType, podLabels: this.labels, ports: ['http', 'ssh'] });
 
     const healthcheck: k8s.HttpGetAction = { path: '/healthcheck', port: k8s.IntOrString.fromString('http') };
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {

@@ -5,6 +5,7 @@ import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-
 import { ingressPeer } from './ingress-peer';
 import { checkDnsLabel, checkLabels, checkPort, checkPortName, invalidProp } from '../util/props-check';
 import { guardEmittedText } from '../util/emitted-text';
+import { ANY_ADDRESS_PEERS } from './outside-access-policy';
 
 /** Where allowed traffic may come from. */
 export interface IngressSource {
@@ -84,7 +85,7 @@ export class AllowIngressPolicy extends Construct {
     if (fromAnywhere && sources.length > 0) invalidProp(this, 'from', props.from, 'no sources together with fromAnywhere: true');
 
     const peers: k8s.NetworkPolicyPeer[] = fromAnywhere
-      ? [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }]
+      ? [...ANY_ADDRESS_PEERS]
       : sources.map((source, i) => this.peer(source, i));
 
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {

@@ -19,6 +19,7 @@ import {
   registryConfig, renderRegistryConfig,
 } from './registry-config';
 import { guardEmittedText } from '../util/emitted-text';
+import { nodePortAccessPolicy } from '../network/outside-access-policy';
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -149,6 +150,8 @@ export class ImageRegistry extends Construct implements IPodTarget {
   public readonly nodePort?: number;
   /** Labels of the pod, also the Service's selector. */
   public readonly labels: { readonly [key: string]: string };
+  /** The NetworkPolicy admitting node-port clients (a NodePort Service inside a Project only). */
+  public readonly fromOutside?: k8s.KubeNetworkPolicy;
   /** The pod's port: `http` 5000. */
   public readonly ports: readonly PodPort[] = [{ containerPort: REGISTRY_PORT, name: 'http', protocol: 'TCP' }];
 
@@ -206,6 +209,8 @@ export class ImageRegistry extends Construct implements IPodTarget {
         ports: [{ name: 'http', port: REGISTRY_PORT, protocol: 'TCP', targetPort: k8s.IntOrString.fromString('http'), nodePort: this.nodePort }],
       },
     });
+    // Node-port clients come from outside the namespace: let them past a project's default-deny-ingress.
+    this.fromOutside = nodePortAccessPolicy(this, { name: this.name, serviceType, podLabels: this.labels, ports: ['http'] });
 
     // Token variables first: the kubelet expands $(NAME) only from variables defined earlier in the list.
     const env: k8s.EnvVar[] = this.endpoints.length === 0 ? [] : [

@@ -71,7 +71,7 @@ describe('the packed library in a fresh consumer project', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/consumer-demo', 'ResourceQuota/project-quota', 'LimitRange/container-defaults',
       'NetworkPolicy/default-deny-ingress', 'NetworkPolicy/allow-same-namespace',
-      'Pod/web', 'Service/web', 'Pod/client', 'Service/db', 'Endpoints/db', 'EndpointSlice/db-ipv4',
+      'Pod/web', 'Service/web', 'NetworkPolicy/web-from-anywhere', 'Pod/client', 'Service/db', 'Endpoints/db', 'EndpointSlice/db-ipv4',
     ]);
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web');
     expect(service.spec).toMatchObject({ type: 'NodePort', selector: { run: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30090 }] });
@@ -80,7 +80,7 @@ describe('the packed library in a fresh consumer project', () => {
 
   test('the installed k8s-practice CLI validates the consumer output with its packaged schemas and CRDs', () => {
     const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
-    expect(run(bin, ['validate', 'dist'], work)).toMatch(/^0 errors, 0 warnings in 11 objects from 1 file$/m);
+    expect(run(bin, ['validate', 'dist'], work)).toMatch(/^0 errors, 0 warnings in 12 objects from 1 file$/m);
     writeFileSync(join(work, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n  - port: 70000\n');
     let output = '';
     try {
@@ -122,7 +122,7 @@ describe('the packed library in a fresh consumer project', () => {
       const { validatePaths, formatSummary } = require('k8s-practice-constructs/check');
       const r = validatePaths(['dist']);
       console.log(formatSummary(r.findings, r.files.length, r.objects));`], work);
-    expect(summary.trim()).toBe('0 errors, 0 warnings in 11 objects from 1 file');
+    expect(summary.trim()).toBe('0 errors, 0 warnings in 12 objects from 1 file');
   });
 
   test('a type error in the consumer is caught by the published declarations', () => {

@@ -7,13 +7,14 @@
  *
  * A policy admits from outside when one of its ingress rules has no `from` (every source), or a
  * `from` peer with an `ipBlock` or a `namespaceSelector`, and no `ports` or a port matching the
- * Service's target port. Only `matchLabels`-style pod selectors are evaluated; a policy with
+ * Service's target port (by number or by the name the pod declares for it). Only `matchLabels`-style pod selectors are evaluated; a policy with
  * `matchExpressions` is treated as selecting (so it can only lead to a finding, never hide one,
  * when it isolates, and it counts as admitting when it admits).
  */
 import { describeValue } from '../../util/props-check';
 import { each, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
+import { containersOf, PodTemplate } from '../pod-templates';
 import { selectorMatches } from '../label-selector';
 import { RuleContext } from '../rule-context';
 
@@ -45,16 +46,33 @@ function admitsFromOutside(policy: KubeObject, targetPorts: ReadonlySet<unknown>
   });
 }
 
+/**
+ * The Service's target ports on one pod, by number and by name: a policy may name a port the
+ * Service gives by number, or the other way round (the pod's declared ports relate the two).
+ */
+function targetPortsOf(servicePorts: unknown, template: PodTemplate): Set<unknown> {
+  const declared = containersOf(template).flatMap(({ container }) => (Array.isArray(container.ports) ? container.ports : []).filter(isObject));
+  const targets = new Set<unknown>();
+  each(servicePorts, (port) => {
+    const target = port.targetPort ?? port.port;
+    targets.add(target);
+    for (const p of declared) {
+      if (typeof target === 'string' && p.name === target) targets.add(p.containerPort);
+      if (typeof target === 'number' && p.containerPort === target && typeof p.name === 'string') targets.add(p.name);
+    }
+  });
+  return targets;
+}
+
 export function checkNodePortReachability(ctx: RuleContext): void {
   for (const service of ctx.ofKind('', 'Service')) {
     const spec = isObject(service.object.spec) ? service.object.spec : {};
     if ((spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') || !isObject(spec.selector) || Object.keys(spec.selector).length === 0) continue;
     const namespace = ctx.namespaceOf(service);
     const policies = ctx.ofKind('networking.k8s.io', 'NetworkPolicy').filter((p) => ctx.namespaceOf(p) === namespace);
-    const targetPorts = new Set<unknown>();
-    each(spec.ports, (port) => targetPorts.add(port.targetPort ?? port.port));
     const pods = ctx.podTemplates().filter(({ item, template }) => ctx.namespaceOf(item) === namespace && selectorMatches(spec.selector, template.metadata.labels));
     for (const { item, template } of pods) {
+      const targetPorts = targetPortsOf(spec.ports, template);
       const selecting = policies.filter((p: ManifestObject) => policySelects(p.object, template.metadata.labels));
       const isolating = selecting.filter((p) => isolatesIngress(p.object));
       if (isolating.length === 0 || selecting.some((p) => admitsFromOutside(p.object, targetPorts))) continue;
