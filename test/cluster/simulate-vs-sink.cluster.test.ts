@@ -55,15 +55,17 @@ const FIXTURE_CASES: Case[] = [
 ];
 
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+/** Mostly `good` (5 in 6), else one of `bad`: about half of the deliveries pass every check, the rest fail one or more. */
+const mostly = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 5 }, { arbitrary: bad, weight: 1 });
 
 /** Gogs deliveries: the fixture with its decisive fields varied, signed in several ways. */
 const gogsCase: fc.Arbitrary<Case> = fc.record({
-  ref: fc.oneof(fc.constant('refs/heads/master'), fc.constantFrom('refs/heads/feature/x', 'refs/tags/v1', 'refs/heads/', 'master', 'refs/heads/ünï')),
-  after: fc.oneof(hex(40), fc.constant('0'.repeat(40)), hex(39), fc.constant('9B1E7C3D2A4F6E8B0C1D3E5F7A9B2C4D6E8F0A1B')),
-  fullName: fc.constantFrom('gitadmin/demo-app', 'gitadmin/demo-app', 'GitAdmin/Demo-App', 'gitadmin/other', 'mallory/demo-app'),
-  cloneHost: fc.constantFrom('http://gogs.ci.svc.cluster.local:3000/', 'http://gogs.ci.svc.cluster.local:3000/', 'https://gogs.ci.svc.cluster.local:3000/', 'http://evil.example/'),
-  event: fc.constantFrom('push', 'push', 'push', 'create', 'PUSH'),
-  signing: fc.constantFrom('valid', 'valid', 'valid', 'none', 'other-secret', 'upper-case', 'stale'),
+  ref: mostly(fc.constantFrom('refs/heads/master', 'refs/heads/feature/x', 'refs/heads/ünï'), fc.constantFrom('refs/tags/v1', 'master', 'refs/heads')),
+  after: mostly(hex(40), fc.oneof(fc.constant('0'.repeat(40)), hex(39), fc.constant('9B1E7C3D2A4F6E8B0C1D3E5F7A9B2C4D6E8F0A1B'))),
+  fullName: mostly(fc.constant('gitadmin/demo-app'), fc.constantFrom('GitAdmin/Demo-App', 'gitadmin/other', 'mallory/demo-app')),
+  cloneHost: mostly(fc.constant('http://gogs.ci.svc.cluster.local:3000/'), fc.constantFrom('https://gogs.ci.svc.cluster.local:3000/', 'http://evil.example/')),
+  event: mostly(fc.constant('push'), fc.constantFrom('create', 'PUSH', '')),
+  signing: mostly(fc.constant('valid'), fc.constantFrom('none', 'other-secret', 'upper-case', 'stale')),
   message: fc.string({ unit: 'grapheme', maxLength: 40 }),
 }).map(({ ref, after, fullName, cloneHost, event, signing, message }) => {
   const push = JSON.parse(GOGS_BODY);
@@ -83,15 +85,15 @@ const gogsCase: fc.Arbitrary<Case> = fc.record({
 
 /** Registry notifications: one to three events, pushes and pulls, tagged or not, any repository, with or without the token. */
 const registryEvent = fc.record({
-  action: fc.constantFrom('push', 'push', 'pull', 'mount'),
-  repository: fc.constantFrom('gitadmin/demo-app', 'gitadmin/demo-app', 'gitadmin/other', 'library/busybox'),
-  tag: fc.option(fc.constantFrom('latest', 'v1', '9b1e7c3'), { nil: undefined }),
+  action: mostly(fc.constant('push'), fc.constantFrom('pull', 'mount')),
+  repository: mostly(fc.constant('gitadmin/demo-app'), fc.constantFrom('gitadmin/other', 'library/busybox')),
+  tag: fc.option(fc.constantFrom('latest', 'v1', '9b1e7c3'), { nil: undefined, freq: 5 }),
   digest: hex(64).map((h) => `sha256:${h}`),
   host: fc.constantFrom('registry.ci.svc.cluster.local:5000', 'localhost:5000'),
 });
 const registryCase: fc.Arbitrary<Case> = fc.record({
   events: fc.array(registryEvent, { minLength: 1, maxLength: 3 }),
-  token: fc.constantFrom(REGISTRY_TOKEN, REGISTRY_TOKEN, REGISTRY_TOKEN, 'wrong', '', undefined),
+  token: mostly(fc.constant<string | undefined>(REGISTRY_TOKEN), fc.constantFrom<string | undefined>('wrong', '', undefined)),
 }).map(({ events, token }) => {
   const template = JSON.parse(REGISTRY_BODY).events[0];
   const notification = {
@@ -111,8 +113,8 @@ const registryCase: fc.Arbitrary<Case> = fc.record({
 
 const SEED = 20261129;
 const GENERATED: Case[] = [
-  ...fc.sample(gogsCase, { seed: SEED, numRuns: 40 }),
-  ...fc.sample(registryCase, { seed: SEED + 1, numRuns: 30 }),
+  ...fc.sample(gogsCase, { seed: SEED, numRuns: 50 }),
+  ...fc.sample(registryCase, { seed: SEED + 1, numRuns: 40 }),
 ];
 
 /** A created resource without what differs by design: the generated name, the event id, server fields. */
@@ -202,10 +204,11 @@ describe('k8s-practice simulate agrees with the real EventListener sink', () => 
   test(`on ${GENERATED.length} generated Gogs and registry deliveries (fast-check, seed ${SEED})`, async () => {
     const created = await runOnSink(GENERATED);
     agree(GENERATED, created);
-    // Both answers occur on both listeners, or the generated set proves little.
+    // Both answers are frequent on both listeners, or the generated set proves little.
     for (const listener of ['gogs-push', 'registry-push'] as const) {
       const counts = GENERATED.map((c, i) => [c.listener, created[i]!.length] as const).filter(([l]) => l === listener).map(([, n]) => n);
-      expect(counts.some((n) => n > 0) && counts.some((n) => n === 0)).toBe(true);
+      expect({ listener, accepted: counts.filter((n) => n > 0).length >= 10, refused: counts.filter((n) => n === 0).length >= 10 })
+        .toEqual({ listener, accepted: true, refused: true });
     }
   });
 });

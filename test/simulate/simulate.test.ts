@@ -145,6 +145,10 @@ describe('simulate: errors and helpers', () => {
     expect(() => simulate([el], 'gh', { body: '{}', headers: {} })).toThrow(/interceptor github \(ClusterInterceptor github\) of trigger t cannot be simulated/);
   });
 
+  test('a form-encoded body, which the sink rewrites before the interceptors, is an error', () => {
+    expect(() => simulate(OBJECTS, 'gogs-push', { body: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).toThrow(/form-encoded body .* is not simulated/);
+  });
+
   test('topLevelConjuncts splits at && outside parentheses, brackets and strings', () => {
     expect(topLevelConjuncts("a && (b && c) && 'x && y'.size() > 0 && [d && e][0]")).toEqual(['a', '(b && c)', "'x && y'.size() > 0", '[d && e][0]']);
     expect(topLevelConjuncts('single')).toEqual(['single']);
