@@ -8,14 +8,19 @@
  * - the `cel` ClusterInterceptor (filter, then overlays; lib/simulate/triggers-cel.ts);
  * - a namespaced Interceptor served by a workload of the same manifests that runs a Node program
  *   from a ConfigMap (our Gogs signature interceptor): the program text from the manifests is
- *   run in a sandbox, its `decide()` called with the InterceptorRequest, and its Secret file read
- *   from the `--secret` values. Nothing of the program is re-implemented here.
+ *   run, its `decide()` called with the InterceptorRequest, and its Secret file read from the
+ *   `--secret` values. Nothing of the program is re-implemented here. Only a program this library
+ *   ships is run (checked by hash): a manifest is input, and node:vm is no security boundary.
  * Any other interceptor is reported as not simulated (an error, never a guess).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
+import { GOGS_SIGNATURE_SCRIPT } from '../tekton/gogs-signature-script';
 import { evaluateCel, headerMap, SecretStore, WebhookRequest } from './triggers-cel';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
+
+/** SHA-256 of the interceptor programs this library ships: the only ones simulate runs. */
+const SHIPPED_PROGRAMS: ReadonlySet<string> = new Set([createHash('sha256').update(GOGS_SIGNATURE_SCRIPT).digest('hex')]);
 
 /** One delivery, as it reaches the listener. */
 export interface Delivery {
@@ -217,6 +222,11 @@ function namespacedInterceptorStep(name: string, objects: readonly Obj[], interc
     console: { log() { /* quiet */ }, error() { /* quiet */ } },
     Buffer,
   };
+  // A manifest is input, not code to trust: node:vm is no security boundary, so only a program
+  // this library ships (byte for byte) is run; any other text is refused, never executed.
+  if (!SHIPPED_PROGRAMS.has(createHash('sha256').update(program).digest('hex'))) {
+    throw new Error(`the program of Interceptor ${interceptor.metadata.name} is not one this library ships; simulate runs only known programs (a manifest's code is never executed)`);
+  }
   runInNewContext(program, sandbox, { filename: `${interceptor.metadata.name}/server.js`, timeout: 5000 });
   const decide = sandbox.decide;
   if (typeof decide !== 'function') throw new Error(`the program of Interceptor ${interceptor.metadata.name} has no top-level decide(request) function`);

@@ -84,11 +84,16 @@ describe('simulate: the gogs-push listener of dist/', () => {
     expect(gogs(GOGS_BODY, GOGS_HEADERS, { 'gogs-webhook-secret': { secret: 'gogs-webhook-secret\n' } }).accepted).toBe(true);
   });
 
-  test("runs the signature program of the manifests, not a copy: a changed ConfigMap changes the verdict", () => {
+  test("runs the signature program of the manifests, and never a program it does not ship: a changed ConfigMap is refused, not run", () => {
+    let ran = false;
+    (globalThis as any).__simulateRan = () => { ran = true; };
     const changed = OBJECTS.map((o) => (o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature'
-      ? { ...o, data: { ...o.data, 'server.js': o.data['server.js'].replace('function decide(request) {', 'function decide(request) {\n  return [7, "refuse everything"];') } }
+      ? { ...o, data: { ...o.data, 'server.js': o.data['server.js'].replace('function decide(request) {', 'function decide(request) {\n  Buffer.constructor("return globalThis")().__simulateRan();') } }
       : o));
-    expect(refusal(simulate(changed, 'gogs-push', { body: GOGS_BODY, headers: GOGS_HEADERS }, SECRETS))).toEqual(['verify-gogs-signature: PERMISSION_DENIED: refuse everything']);
+    expect(() => simulate(changed, 'gogs-push', { body: GOGS_BODY, headers: GOGS_HEADERS }, SECRETS))
+      .toThrow(/the program of Interceptor gogs-push-signature is not one this library ships; simulate runs only known programs/);
+    expect(ran).toBe(false);
+    delete (globalThis as any).__simulateRan;
   });
 
   test('property: the signature interceptor accepts exactly the bodies signed with the secret', () => {
