@@ -13,16 +13,14 @@ import { LocalGogs, startGogs } from '../../tools/cluster/gogs-engine';
 import { App } from 'cdk8s';
 import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
 import { ciSetup, renderCiSetup } from '../../lib/exercises/ci-setup';
-import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
-import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
+import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor } from '../../tools/cluster/tekton-engines';
+import { api, ciConfigMapValue, eventually, installCiExercise, kubectl } from './support';
 
-const CI_FILE = distFiles().find((f) => f.endsWith('08-ci-pipeline.k8s.yaml'))!;
-const CI_OBJECTS = objectsOf([CI_FILE]);
-const APP_INI = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-config')!.data as Record<string, string>)['app.ini']);
+const APP_INI = ciConfigMapValue('gogs-config', 'app.ini');
 const ALLOWLIST = /^LOCAL_NETWORK_ALLOWLIST = (.+)$/m.exec(APP_INI)?.[1]?.trim() ?? '';
 const LISTENER_HOST = 'el-gogs-push.ci.svc.cluster.local';
 const SETUP = ciSetup(new CiPipelineExercise(new App(), 'ci'));
-const SIGNATURE_PROGRAM = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature')!.data as Record<string, string>)['server.js']);
+const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');
 const ADMIN = { ...SETUP.admin, password: 'test-only-password' };
 /** The listener's port in the URL the README's webhook command gives Gogs. */
 const LISTENER_PORT = Number(new URL(SETUP.webhook.url).port);
@@ -64,11 +62,7 @@ function pushCommit(message: string): string {
 }
 
 beforeAll(async () => {
-  installTektonCrds();
-  for (const file of [join(TRIGGERS_RELEASE_DIR, '200-clusterrole.yaml'), CI_FILE]) {
-    const applied = kubectl(['apply', '--server-side', '-f', file]);
-    if (applied.status !== 0) throw new Error(applied.stderr);
-  }
+  installCiExercise();
   // The README's commands create these Secrets: start from a namespace without them, as a learner does.
   for (const { secret } of SETUP.secrets) kubectl(['-n', 'ci', 'delete', 'secret', secret.name, '--ignore-not-found']);
   await startCoreInterceptors();

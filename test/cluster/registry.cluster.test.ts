@@ -15,14 +15,12 @@ import { startClusterProcess } from '../../tools/cluster/local-cluster';
 import { freePort, httpGet } from '../../tools/cluster/network';
 import { CLUSTER_DIR } from '../../tools/cluster/paths';
 import { isOurProcessAlive, waitFor } from '../../tools/cluster/processes';
-import { startCoreInterceptors, startEventListenerSink, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
+import { startCoreInterceptors, startEventListenerSink } from '../../tools/cluster/tekton-engines';
 import { kubeletEnv } from '../hostile/kubelet-expansion';
-import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
+import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
 
-const CI_FILE = distFiles().find((f) => f.endsWith('08-ci-pipeline.k8s.yaml'))!;
-const CI_OBJECTS = objectsOf([CI_FILE]);
 const REGISTRY = CI_OBJECTS.find((o) => o.kind === 'Deployment' && o.metadata.name === 'registry') as ApiObject & { spec: any };
-const CONFIG_YML = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'registry-config')!.data as Record<string, string>)['config.yml']);
+const CONFIG_YML = ciConfigMapValue('registry-config', 'config.yml');
 const TOKEN = 'test-registry-token';
 const DIR = join(CLUSTER_DIR, 'registry');
 
@@ -60,15 +58,8 @@ function ociLayout(dir: string): void {
 }
 
 beforeAll(async () => {
-  installTektonCrds();
-  for (const file of [join(TRIGGERS_RELEASE_DIR, '200-clusterrole.yaml'), CI_FILE]) {
-    const applied = kubectl(['apply', '--server-side', '-f', file]);
-    if (applied.status !== 0) throw new Error(applied.stderr);
-  }
-  const tokenFile = join(CLUSTER_DIR, 'registry-token.txt');
-  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
-  kubectl(['-n', 'ci', 'delete', 'secret', 'registry-webhook-token', '--ignore-not-found']);
-  expect(kubectl(['-n', 'ci', 'create', 'secret', 'generic', 'registry-webhook-token', `--from-file=token=${tokenFile}`]).status).toBe(0);
+  installCiExercise();
+  replaceSecret('ci', 'registry-webhook-token', 'token', TOKEN);
   await startCoreInterceptors();
   const sink = await startEventListenerSink('ci', 'registry-push', 'registry-push-listener');
 

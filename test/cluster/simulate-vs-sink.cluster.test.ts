@@ -7,17 +7,15 @@
  * on accept/refuse and on the created resources, generated names and the event id aside.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ApiObject } from '../../tools/cluster/api-client';
-import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
-import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
+import { REPO_DIR } from '../../tools/cluster/paths';
+import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor } from '../../tools/cluster/tekton-engines';
 import { simulate } from '../../lib/simulate/simulate';
-import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
+import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
 
-const CI_FILE = distFiles().find((f) => f.endsWith('08-ci-pipeline.k8s.yaml'))!;
-const CI_OBJECTS = objectsOf([CI_FILE]);
 const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const GOGS_BODY = fixture('gogs-push.json');
@@ -27,7 +25,7 @@ const REGISTRY_HEADERS = JSON.parse(fixture('registry-push.headers.json')) as Re
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!;
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret';
 const SECRETS = { 'gogs-webhook-secret': { secret: GOGS_WEBHOOK_SECRET }, 'registry-webhook-token': { token: REGISTRY_TOKEN } };
-const SIGNATURE_PROGRAM = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature')!.data as Record<string, string>)['server.js']);
+const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');
 const sign = (body: string, secret = GOGS_WEBHOOK_SECRET) => createHmac('sha256', secret).update(Buffer.from(body, 'utf8')).digest('hex');
 
 type Listener = 'gogs-push' | 'registry-push';
@@ -132,16 +130,8 @@ describe('k8s-practice simulate agrees with the real EventListener sink', () => 
   const sinks: Partial<Record<Listener, string>> = {};
 
   beforeAll(async () => {
-    installTektonCrds();
-    const roles = kubectl(['apply', '--server-side', '-f', join(TRIGGERS_RELEASE_DIR, '200-clusterrole.yaml')]);
-    if (roles.status !== 0) throw new Error(roles.stderr);
-    const applied = kubectl(['apply', '--server-side', '-f', CI_FILE]);
-    if (applied.status !== 0) throw new Error(applied.stderr);
-    kubectl(['-n', 'ci', 'delete', 'secret', 'registry-webhook-token', '--ignore-not-found']);
-    const file = join(CLUSTER_DIR, 'simulate-registry-webhook-token.txt');
-    writeFileSync(file, REGISTRY_TOKEN, { mode: 0o600 });
-    const created = kubectl(['-n', 'ci', 'create', 'secret', 'generic', 'registry-webhook-token', `--from-file=token=${file}`]);
-    if (created.status !== 0) throw new Error(created.stderr);
+    installCiExercise();
+    replaceSecret('ci', 'registry-webhook-token', 'token', REGISTRY_TOKEN);
     await startCoreInterceptors();
     await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, GOGS_WEBHOOK_SECRET);
     sinks['gogs-push'] = (await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url;

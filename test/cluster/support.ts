@@ -3,10 +3,11 @@
  * starts the local control plane and sets KUBECONFIG to it.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, ApiObject } from '../../tools/cluster/api-client';
-import { engineBinary, REPO_DIR } from '../../tools/cluster/paths';
+import { CLUSTER_DIR, engineBinary, REPO_DIR } from '../../tools/cluster/paths';
+import { TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
 import { parseManifestText } from '../../lib/check/manifest';
 
 export const DIST_DIR = join(REPO_DIR, 'dist');
@@ -55,6 +56,36 @@ export function installTektonCrds(): void {
   if (applied.status !== 0 || applied.stderr !== '') throw new Error(`applying the Tekton CRDs failed:\n${applied.stderr}`);
   const established = kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
   if (established.status !== 0) throw new Error(`the Tekton CRDs did not become Established:\n${established.stderr}`);
+}
+
+/** Exercise 8 (Gogs + registry + Tekton) as synthesized, and its objects. */
+export const CI_FILE = join(DIST_DIR, '08-ci-pipeline.k8s.yaml');
+export const CI_OBJECTS = objectsOf([CI_FILE]);
+
+/** `data[key]` of a ConfigMap of exercise 8 (the app.ini, config.yml, the interceptor's program). */
+export function ciConfigMapValue(name: string, key: string): string {
+  const configMap = CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+  const value = (configMap?.data as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== 'string') throw new Error(`dist/08 has no ConfigMap ${name} with data ${key}`);
+  return value;
+}
+
+/** Applies, server-side, what exercise 8 needs: the Tekton CRDs, the Triggers release's ClusterRoles its listeners are bound to, and dist/08. Idempotent. */
+export function installCiExercise(): void {
+  installTektonCrds();
+  for (const file of [join(TRIGGERS_RELEASE_DIR, '200-clusterrole.yaml'), CI_FILE]) {
+    const applied = kubectl(['apply', '--server-side', '-f', file]);
+    if (applied.status !== 0) throw new Error(`kubectl apply -f ${file} failed:\n${applied.stderr}`);
+  }
+}
+
+/** Creates a one-key Secret, replacing one of that name; the value goes through a file, never a command line. */
+export function replaceSecret(namespace: string, name: string, key: string, value: string): void {
+  kubectl(['-n', namespace, 'delete', 'secret', name, '--ignore-not-found']);
+  const file = join(CLUSTER_DIR, `secret-${namespace}-${name}`);
+  writeFileSync(file, value, { mode: 0o600 });
+  const created = kubectl(['-n', namespace, 'create', 'secret', 'generic', name, `--from-file=${key}=${file}`]);
+  if (created.status !== 0) throw new Error(`creating Secret ${namespace}/${name} failed:\n${created.stderr}`);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

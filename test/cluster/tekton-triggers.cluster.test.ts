@@ -10,10 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
-import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, tektonAdmission, TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
-import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
+import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, tektonAdmission } from '../../tools/cluster/tekton-engines';
+import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, replaceSecret } from './support';
 
-const CI_FILE = distFiles().find((f) => f.endsWith('08-ci-pipeline.k8s.yaml'))!;
 const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 const GOGS_BODY = fixture('gogs-push.json');
@@ -22,8 +21,7 @@ const REGISTRY_BODY = fixture('registry-push.json');
 const REGISTRY_HEADERS = JSON.parse(fixture('registry-push.headers.json').toString('utf8')) as Record<string, string>;
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!; // the fixture carries its token
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret'; // the fixture's X-Gogs-Signature is valid for it
-const CI_OBJECTS = objectsOf([CI_FILE]);
-const SIGNATURE_PROGRAM = String((CI_OBJECTS.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature')!.data as Record<string, string>)['server.js']);
+const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');
 
 describe("Tekton's admission checks (strict decode, defaults, validation), run in process", () => {
   test('accept every Tekton object of dist/', () => {
@@ -108,19 +106,8 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
   let registrySink = '';
 
   beforeAll(async () => {
-    installTektonCrds();
-    // The ClusterRoles our listeners are bound to ship with the Triggers release.
-    const roles = kubectl(['apply', '--server-side', '-f', join(TRIGGERS_RELEASE_DIR, '200-clusterrole.yaml')]);
-    if (roles.status !== 0) throw new Error(roles.stderr);
-    const applied = kubectl(['apply', '--server-side', '-f', CI_FILE]);
-    if (applied.status !== 0) throw new Error(applied.stderr);
-    for (const [name, token] of [['registry-webhook-token', REGISTRY_TOKEN]] as const) {
-      kubectl(['-n', 'ci', 'delete', 'secret', name, '--ignore-not-found']);
-      const file = join(CLUSTER_DIR, `${name}.txt`);
-      writeFileSync(file, token, { mode: 0o600 });
-      const created = kubectl(['-n', 'ci', 'create', 'secret', 'generic', name, `--from-file=token=${file}`]);
-      if (created.status !== 0) throw new Error(created.stderr);
-    }
+    installCiExercise();
+    replaceSecret('ci', 'registry-webhook-token', 'token', REGISTRY_TOKEN);
     await startCoreInterceptors();
     await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, GOGS_WEBHOOK_SECRET);
     gogsSink = (await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url;

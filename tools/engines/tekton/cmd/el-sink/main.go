@@ -128,6 +128,18 @@ func main() {
 	}
 }
 
+// trust adds the caBundle of one interceptor to pool when it is served over https. It reports
+// whether it is an https one, and whether its caBundle is published yet.
+func trust(pool *x509.CertPool, labels map[string]string, caBundle []byte) (https, published bool) {
+	if labels["server/type"] != "https" {
+		return false, true
+	}
+	if len(bytes.TrimSpace(caBundle)) == 0 {
+		return true, false
+	}
+	return pool.AppendCertsFromPEM(caBundle), true
+}
+
 // interceptorClient trusts the caBundle of every https ClusterInterceptor and namespaced
 // Interceptor, as the sink does, once they are published (waits up to a minute).
 func interceptorClient(ctx context.Context, namespace string) (*http.Client, error) {
@@ -139,23 +151,19 @@ func interceptorClient(ctx context.Context, namespace string) (*http.Client, err
 			return false, err
 		}
 		for _, ci := range cis {
-			if ci.Labels["server/type"] == "https" {
-				if len(bytes.TrimSpace(ci.Spec.ClientConfig.CaBundle)) == 0 {
-					return false, nil
-				}
-				found = pool.AppendCertsFromPEM(ci.Spec.ClientConfig.CaBundle) || found
+			https, published := trust(pool, ci.Labels, ci.Spec.ClientConfig.CaBundle)
+			if !published {
+				return false, nil
 			}
+			found = found || https
 		}
 		nis, err := interceptorsinformer.Get(ctx).Lister().Interceptors(namespace).List(labels.Everything())
 		if err != nil {
 			return false, err
 		}
 		for _, ni := range nis {
-			if ni.Labels["server/type"] == "https" {
-				if len(bytes.TrimSpace(ni.Spec.ClientConfig.CaBundle)) == 0 {
-					return false, nil
-				}
-				pool.AppendCertsFromPEM(ni.Spec.ClientConfig.CaBundle)
+			if _, published := trust(pool, ni.Labels, ni.Spec.ClientConfig.CaBundle); !published {
+				return false, nil
 			}
 		}
 		return found, nil
