@@ -4,12 +4,11 @@
  * `c12-shop`, ClusterRole `pod-reader` becomes `c12-pod-reader`, and every reference to them
  * (a subject's namespace, a binding's roleRef) is renamed the same way.
  */
+import { isBuiltinClusterScoped } from '../../lib/check/cluster-scoped-kinds';
 import { ApiObject } from './api-client';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'CustomResourceDefinition', 'ClusterInterceptor', 'ClusterTriggerBinding']);
-
-/** Whether a kind is cluster-scoped (the kinds the comparison cases use). */
-export const isClusterScopedKind = (kind: string) => CLUSTER_SCOPED.has(kind);
+/** Whether an object's kind is cluster-scoped: the validator's list of built-in kinds (the cases use no cluster-scoped custom kind). */
+const isClusterScoped = (o: ApiObject) => isBuiltinClusterScoped(String(o.apiVersion ?? ''), String(o.kind ?? ''));
 
 /** The names in a set of objects that must be made unique per case. */
 function renamable(objects: readonly ApiObject[]): { namespaces: Set<string>; clusterNames: Set<string> } {
@@ -17,7 +16,7 @@ function renamable(objects: readonly ApiObject[]): { namespaces: Set<string>; cl
   const clusterNames = new Set<string>();
   for (const o of objects) {
     if (o.kind === 'Namespace' && typeof o.metadata?.name === 'string') namespaces.add(o.metadata.name);
-    else if (isClusterScopedKind(o.kind) && typeof o.metadata?.name === 'string') clusterNames.add(o.metadata.name);
+    else if (isClusterScoped(o) && typeof o.metadata?.name === 'string') clusterNames.add(o.metadata.name);
     if (typeof o.metadata?.namespace === 'string') namespaces.add(o.metadata.namespace);
   }
   return { namespaces, clusterNames };
@@ -31,7 +30,7 @@ export function isolateCase(objects: readonly ApiObject[], prefix: string): ApiO
     const o = structuredClone(original);
     if (!o.metadata || typeof o.metadata !== 'object') return o;
     if (o.kind === 'Namespace') o.metadata.name = ns(o.metadata.name) as string;
-    else if (isClusterScopedKind(o.kind) && typeof o.metadata.name === 'string') o.metadata.name = `${prefix}-${o.metadata.name}`;
+    else if (isClusterScoped(o) && typeof o.metadata.name === 'string') o.metadata.name = `${prefix}-${o.metadata.name}`;
     if (o.metadata.namespace !== undefined) o.metadata.namespace = ns(o.metadata.namespace) as string;
     // References to a namespace or a cluster-scoped object elsewhere in the object.
     const subjects = (o as { subjects?: unknown }).subjects;
