@@ -43,6 +43,31 @@ const STATE_FILE = join(CLUSTER_DIR, 'state.json');
 const LOG_DIR = join(CLUSTER_DIR, 'logs');
 export const KUBECONFIG = join(CLUSTER_DIR, 'kubeconfig');
 
+/** The API server's serving certificate (with its CA), written by the API server on start. */
+export const SERVING_CERT = join(CLUSTER_DIR, 'pki', 'apiserver.crt');
+
+/** Writes a kubeconfig (mode 0600) for one token-authenticated user of the local cluster. */
+export function writeKubeconfig(path: string, options: { server: string; certificateAuthority: string; user: string; token: string; namespace?: string }): void {
+  writeFileSync(path, [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: local',
+    '  cluster:',
+    `    server: ${options.server}`,
+    `    certificate-authority: ${options.certificateAuthority}`,
+    'users:',
+    `- name: ${options.user}`,
+    '  user:',
+    `    token: ${options.token}`,
+    'contexts:',
+    '- name: local',
+    `  context: {cluster: local, user: ${options.user}${options.namespace ? `, namespace: ${options.namespace}` : ''}}`,
+    'current-context: local',
+    '',
+  ].join('\n'), { mode: 0o600 });
+}
+
 /** Reads the state of the cluster started last, if its state file exists. */
 export function readClusterState(): ClusterState | undefined {
   if (!existsSync(STATE_FILE)) return undefined;
@@ -105,30 +130,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // One static admin identity in system:masters: enough for the tests and the learner.
   writeFileSync(join(pki, 'tokens.csv'), `${token},admin,admin,"system:masters"\n`, { mode: 0o600 });
   // The API server writes its self-signed serving certificate (and CA) here on start.
-  const servingCert = join(pki, 'apiserver.crt');
+  const servingCert = SERVING_CERT;
 
-  writeFileSync(
-    KUBECONFIG,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: local',
-      '  cluster:',
-      `    server: ${apiServerUrl}`,
-      `    certificate-authority: ${servingCert}`,
-      'users:',
-      '- name: admin',
-      '  user:',
-      `    token: ${token}`,
-      'contexts:',
-      '- name: local',
-      '  context: {cluster: local, user: admin}',
-      'current-context: local',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
+  writeKubeconfig(KUBECONFIG, { server: apiServerUrl, certificateAuthority: servingCert, user: 'admin', token });
 
   const start = async (name: string, executable: string, args: string[], healthy: () => Promise<boolean>, timeoutMs = 60_000) => {
     const began = Date.now();

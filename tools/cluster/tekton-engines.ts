@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLUSTER_DIR, REPO_DIR, engineBinary } from './paths';
-import { KUBECONFIG, readClusterState, startClusterProcess } from './local-cluster';
+import { KUBECONFIG, readClusterState, SERVING_CERT, startClusterProcess, writeKubeconfig } from './local-cluster';
 import { freePort, httpGet } from './network';
 import { StartedProcess, isOurProcessAlive, waitFor } from './processes';
 
@@ -70,13 +70,7 @@ export async function startEventListenerSink(namespace: string, name: string, se
   if (!state) throw new Error('no cluster is running');
   const token = kubectl(['-n', namespace, 'create', 'token', serviceAccount, '--duration=1h']).trim();
   const kubeconfig = join(CLUSTER_DIR, `sink-${namespace}-${name}.kubeconfig`);
-  writeFileSync(kubeconfig, [
-    'apiVersion: v1', 'kind: Config',
-    'clusters:', '- name: local', '  cluster:', `    server: ${state.apiServerUrl}`, `    certificate-authority: ${join(CLUSTER_DIR, 'pki', 'apiserver.crt')}`,
-    'users:', `- name: ${serviceAccount}`, '  user:', `    token: ${token}`,
-    'contexts:', '- name: sink', `  context: {cluster: local, user: ${serviceAccount}, namespace: ${namespace}}`,
-    'current-context: sink', '',
-  ].join('\n'), { mode: 0o600 });
+  writeKubeconfig(kubeconfig, { server: state.apiServerUrl, certificateAuthority: SERVING_CERT, user: serviceAccount, token, namespace });
   port ??= await freePort();
   const proc = startClusterProcess(`el-sink-${name}`, engineBinary('el-sink'), [`--kubeconfig=${kubeconfig}`, `--el-name=${name}`, `--el-namespace=${namespace}`, `--port=${port}`]);
   const url = `http://127.0.0.1:${port}`;
