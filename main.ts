@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { synthesizeWithSwap, SynthAbortedError } from './lib/app/atomic-swap';
-import { cdk8sOutdir } from './lib/app/cdk8s-outdir';
+import { synthesizeWithSwap, SynthAbortedError } from './lib/exercises/app/atomic-swap';
+import { cdk8sOutdir } from './lib/exercises/app/cdk8s-outdir';
 import { addExercises } from './lib/exercises/catalog';
 import { ExerciseOptions } from './lib/exercises/exercise-options';
 import { parseSynthArgs } from './lib/exercises/synth-options';

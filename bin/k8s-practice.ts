@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `k8s-practice`: the command line over lib/check.
+ * `k8s-practice`: the command line over lib/tooling (the commands are in lib/tooling/cli).
  *
  *   k8s-practice validate [files or folders...]   (default: dist)
  *   k8s-practice compare <a.yaml> <b.yaml>
@@ -11,12 +11,12 @@
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
  */
-import { CommandIO, PROCESS_IO, UsageError } from '../lib/check/command-io';
-import { COMPARE_USAGE, runCompare } from '../lib/check/compare-command';
-import { runValidate, VALIDATE_USAGE } from '../lib/check/validate-command';
-import { EXPLAIN_USAGE, runExplain } from '../lib/explain/explain-command';
-import { GRAPH_USAGE, runGraph } from '../lib/graph/graph-command';
-import { runSimulate, SIMULATE_USAGE } from '../lib/simulate/simulate-command';
+import { CommandIO, PROCESS_IO, UsageError } from '../lib/tooling/cli/command-io';
+import { COMPARE_USAGE, runCompare } from '../lib/tooling/cli/compare-command';
+import { runValidate, VALIDATE_USAGE } from '../lib/tooling/cli/validate-command';
+import { EXPLAIN_USAGE, runExplain } from '../lib/tooling/cli/explain-command';
+import { GRAPH_USAGE, runGraph } from '../lib/tooling/cli/graph-command';
+import { runSimulate, SIMULATE_USAGE } from '../lib/tooling/cli/simulate-command';
 
 /** A subcommand: one line of help, its usage text, and what it does (returns the exit code). */
 export interface Command {

@@ -11,13 +11,13 @@
  * const result = validatePaths(['dist']);
  * for (const finding of result.findings) console.log(formatFinding(finding));
  */
-export { validatePaths, validateYaml, validateObjects, RULES } from './check/validate';
-export type { ValidationResult, ValidateOptions, Rule } from './check/validate';
-export { formatFinding, formatSummary } from './check/finding';
-export type { Finding, Severity } from './check/finding';
-export { compareFiles, compareYaml, compareObjects, formatComparison } from './check/compare';
-export type { CompareOptions, CompareResult, ObjectComparison, FieldDifference } from './check/compare';
-export { SchemaValidator } from './check/schema-validator';
-export { buildObjectGraph } from './graph/object-graph';
-export type { SynthesizedObject, ObjectGraph, GraphEdge } from './graph/object-graph';
-export { toMermaid } from './graph/mermaid';
+export { validatePaths, validateYaml, validateObjects, RULES } from './tooling/check/validate';
+export type { ValidationResult, ValidateOptions, Rule } from './tooling/check/validate';
+export { formatFinding, formatSummary } from './tooling/check/finding';
+export type { Finding, Severity } from './tooling/check/finding';
+export { compareFiles, compareYaml, compareObjects, formatComparison } from './tooling/compare/compare';
+export type { CompareOptions, CompareResult, ObjectComparison, FieldDifference } from './tooling/compare/compare';
+export { SchemaValidator } from './tooling/check/schema-validator';
+export { buildObjectGraph } from './tooling/graph/object-graph';
+export type { SynthesizedObject, ObjectGraph, GraphEdge } from './tooling/graph/object-graph';
+export { toMermaid } from './tooling/graph/mermaid';

@@ -5,66 +5,66 @@
  * needs to write them (images, ports, levels, quotas). The offline validator,
  * compare and the object graph are in the `k8s-practice-constructs/check`
  * subpath (`lib/check-api.ts`), so importing the constructs does not load the
- * JSON-schema machinery. Helpers under `lib/util/`, `lib/app/` and the
+ * JSON-schema machinery. Helpers under `lib/util/`, `lib/exercises/app/` and the
  * config-file writers are internal. `api/` holds the API report a test
  * compares with this surface: review every change to it.
  */
 
 // Images and the users and ports they run with
-export * from './images';
+export * from './constructs/images';
 
 // Projects (one per namespace)
 export * from './util/pod-security-level';
-export * from './project/project-quota';
-export * from './project/project';
+export * from './constructs/project/project-quota';
+export * from './constructs/project/project';
 
 // Pods
-export type { PodPort, IPodTarget } from './pod/pod-target';
-export { SMALL_CONTAINER } from './pod/restricted-defaults';
-export type { ContainerSize } from './pod/restricted-defaults';
-export * from './pod/run-pod';
-export type { PodProbe } from './pod/pod-probe';
-export * from './pod/shared-process-namespace-pod';
-export * from './pod/configured-pod';
+export type { PodPort, IPodTarget } from './constructs/pod/pod-target';
+export { SMALL_CONTAINER } from './constructs/pod/restricted-defaults';
+export type { ContainerSize } from './constructs/pod/restricted-defaults';
+export * from './constructs/pod/run-pod';
+export type { PodProbe } from './constructs/pod/pod-probe';
+export * from './constructs/pod/shared-process-namespace-pod';
+export * from './constructs/pod/configured-pod';
 export { EXTERNAL_REFS_ANNOTATION } from './util/external-refs';
 export type { ExternalRef } from './util/external-refs';
 export type { SecretKeyReference } from './util/secret-key-reference';
 
 // Services
-export * from './service/expose-type';
-export * from './service/pod-service';
-export * from './service/exposed-pod';
-export * from './service/service-endpoints';
+export * from './constructs/service/expose-type';
+export * from './constructs/service/pod-service';
+export * from './constructs/service/exposed-pod';
+export * from './constructs/service/service-endpoints';
 
 // NetworkPolicy
-export * from './network/allow-ingress-policy';
+export * from './constructs/network/allow-ingress-policy';
 
 // Gogs, the registry, Tekton and the app the pipeline delivers
-export { GogsServer, GOGS_HTTP_PORT, GOGS_SSH_PORT, DEFAULT_GOGS_SECRET_KEY } from './gogs/gogs-server';
-export type { GogsServerProps } from './gogs/gogs-server';
-export * from './registry/node-service-type';
-export { ImageRegistry } from './registry/image-registry';
-export type { ImageRegistryProps } from './registry/image-registry';
-export { REGISTRY_PORT } from './registry/registry-config';
-export type { RegistryNotificationEndpoint } from './registry/registry-config';
-export * from './tekton/triggers-types';
-export * from './tekton/webhook-listener';
-export * from './tekton/git-clone-task';
-export * from './tekton/kaniko-task';
-export * from './tekton/deploy-image-task';
-export * from './tekton/build-pipeline';
-export * from './tekton/gogs-push-trigger';
-export { GogsSignatureInterceptor, SIGNATURE_INTERCEPTOR_PORT } from './tekton/gogs-signature-interceptor';
-export type { GogsSignatureInterceptorProps } from './tekton/gogs-signature-interceptor';
-export * from './tekton/registry-push-trigger';
-export * from './tekton/listener-network-policy';
-export * from './ci/demo-app';
+export { GogsServer, GOGS_HTTP_PORT, GOGS_SSH_PORT, DEFAULT_GOGS_SECRET_KEY } from './constructs/gogs/gogs-server';
+export type { GogsServerProps } from './constructs/gogs/gogs-server';
+export * from './constructs/registry/node-service-type';
+export { ImageRegistry } from './constructs/registry/image-registry';
+export type { ImageRegistryProps } from './constructs/registry/image-registry';
+export { REGISTRY_PORT } from './constructs/registry/registry-config';
+export type { RegistryNotificationEndpoint } from './constructs/registry/registry-config';
+export * from './constructs/tekton/triggers-types';
+export * from './constructs/tekton/webhook-listener';
+export * from './constructs/tekton/git-clone-task';
+export * from './constructs/tekton/kaniko-task';
+export * from './constructs/tekton/deploy-image-task';
+export * from './constructs/tekton/build-pipeline';
+export * from './constructs/tekton/gogs-push-trigger';
+export { GogsSignatureInterceptor, SIGNATURE_INTERCEPTOR_PORT } from './constructs/tekton/gogs-signature-interceptor';
+export type { GogsSignatureInterceptorProps } from './constructs/tekton/gogs-signature-interceptor';
+export * from './constructs/tekton/registry-push-trigger';
+export * from './constructs/tekton/listener-network-policy';
+export * from './exercises/demo-app';
 
 // kubectl parity: every `kubectl run` / `kubectl expose` 1.28 flag and its prop
-export * from './kubectl-parity';
+export * from './constructs/kubectl-parity';
 
 // Images from a mirror
-export * from './image-mirror';
+export * from './exercises/image-mirror';
 
 // The exercises
 export * from './exercises/exercise-options';

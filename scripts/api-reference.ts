@@ -14,7 +14,10 @@ const INDEX = join(LIB, 'index.ts');
 export const API_MD = join(ROOT, 'docs', 'API.md');
 
 /** Folders of `lib/` in the order the reference presents them; any other folder follows, sorted. */
-const FOLDER_ORDER = ['project', 'pod', 'service', 'network', 'gogs', 'registry', 'tekton', 'ci', 'check', 'graph', 'util', 'exercises'];
+const FOLDER_ORDER = [
+  'constructs/project', 'constructs/pod', 'constructs/service', 'constructs/network', 'constructs/gogs',
+  'constructs/registry', 'constructs/tekton', 'constructs', 'exercises', 'util',
+];
 /** Name of the pseudo-folder for files directly in `lib/`. */
 const ROOT_FOLDER = '.';
 
@@ -289,10 +292,12 @@ function fileOf(node: ts.Node): string {
   return relative(ROOT, node.getSourceFile().fileName).split(sep).join('/');
 }
 
-/** `lib/pod/run-pod.ts` -> `pod`; `lib/images.ts` -> `.` */
+/** `lib/constructs/pod/run-pod.ts` -> `constructs/pod`; `lib/exercises/app/x.ts` -> `exercises`; `lib/index.ts` -> `.` */
 function folderOf(file: string): string {
   const dir = dirname(relative('lib', file)).split(sep).join('/');
-  return dir === '.' ? ROOT_FOLDER : dir.split('/')[0];
+  if (dir === '.') return ROOT_FOLDER;
+  const [top, sub] = dir.split('/');
+  return top === 'constructs' && sub ? `${top}/${sub}` : top!;
 }
 
 function compareFolders(a: string, b: string): number {

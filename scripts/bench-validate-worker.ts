@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { validatePaths } from '../lib/check/validate';
-import { Project } from '../lib/project/project';
-import { ExposedPod } from '../lib/service/exposed-pod';
+import { validatePaths } from '../lib/tooling/check/validate';
+import { Project } from '../lib/constructs/project/project';
+import { ExposedPod } from '../lib/constructs/service/exposed-pod';
 
 const count = Number(process.argv[2] ?? 1000);
 const crdDirs = [join(__dirname, '..', 'crds')];

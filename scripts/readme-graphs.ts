@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { EXERCISES } from '../lib/exercises/catalog';
-import { buildObjectGraph, SynthesizedObject } from '../lib/graph/object-graph';
-import { toMermaid } from '../lib/graph/mermaid';
+import { buildObjectGraph, SynthesizedObject } from '../lib/tooling/graph/object-graph';
+import { toMermaid } from '../lib/tooling/graph/mermaid';
 import { replaceSection } from './readme-section';
 
 export const README = join(__dirname, '..', 'README.md');

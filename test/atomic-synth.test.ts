@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { RunPod } from '../lib';
-import { synthesizeAtomically } from '../lib/app/atomic-synth';
+import { synthesizeAtomically } from '../lib/exercises/app/atomic-synth';
 
 describe('synthesizeAtomically', () => {
   let root: string;

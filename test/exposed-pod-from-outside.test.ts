@@ -4,9 +4,9 @@
  * by default (and the validator's node-port-unreachable rule agrees with the result).
  */
 import { Chart, Testing } from 'cdk8s';
-import { validateObjects } from '../lib/check/validate';
-import { Project } from '../lib/project/project';
-import { ExposedPod, ExposedPodProps } from '../lib/service/exposed-pod';
+import { validateObjects } from '../lib/tooling/check/validate';
+import { Project } from '../lib/constructs/project/project';
+import { ExposedPod, ExposedPodProps } from '../lib/constructs/service/exposed-pod';
 
 function synth(props: Partial<ExposedPodProps>, inProject = true) {
   const chart = inProject ? new Project(Testing.app(), 'p', { namespace: 'web' }) : new Chart(Testing.app(), 'c', { namespace: 'web' });
@@ -44,8 +44,8 @@ test('allowFromOutside must be a boolean', () => {
 });
 
 test('GogsServer and ImageRegistry on node ports inside a Project admit outside clients on their ports too', async () => {
-  const { GogsServer } = await import('../lib/gogs/gogs-server');
-  const { ImageRegistry } = await import('../lib/registry/image-registry');
+  const { GogsServer } = await import('../lib/constructs/gogs/gogs-server');
+  const { ImageRegistry } = await import('../lib/constructs/registry/image-registry');
   const project = new Project(Testing.app(), 'p', { namespace: 'ci' });
   const gogs = new GogsServer(project, 'gogs', { serviceType: 'NodePort' });
   const registry = new ImageRegistry(project, 'registry', { serviceType: 'NodePort' });

@@ -1,6 +1,6 @@
 /**
  * kubectl parity: every flag of `kubectl run` / `kubectl expose` 1.28 has a
- * prop or a documented reason (lib/kubectl-parity.ts), and each prop sets the
+ * prop or a documented reason (lib/constructs/kubectl-parity.ts), and each prop sets the
  * same field to the same value as kubectl 1.28 did for its flag
  * (test/fixtures/kubectl-1.28/kubectl-*.yaml, made by generate.sh there).
  * Objects are compared with the library's `compare`; our hardening
@@ -13,7 +13,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { ExposedPod, ExposedPodProps, PodService, RunPod, RunPodProps } from '../lib';
 import { compareObjects } from '../lib/check-api';
-import { KUBECTL_FLAGS, kubectlParityMarkdown } from '../lib/kubectl-parity';
+import { KUBECTL_FLAGS, kubectlParityMarkdown } from '../lib/constructs/kubectl-parity';
 import { KubeObject, only, synthWith } from './helpers';
 
 const FIXTURES = join(__dirname, 'fixtures', 'kubectl-1.28');

@@ -1,6 +1,6 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
-import { applyImageMirror } from '../image-mirror';
-import { Project } from '../project/project';
+import { applyImageMirror } from './image-mirror';
+import { Project } from '../constructs/project/project';
 import { CiPipelineExercise } from './ci-pipeline-exercise';
 import { EnvironmentExercise } from './environment-exercise';
 import { ExerciseOptions, checkExerciseOptions, exerciseNamespace } from './exercise-options';

@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
-import { DemoApp } from '../ci/demo-app';
-import { GogsServer } from '../gogs/gogs-server';
-import { Project } from '../project/project';
-import { BUILD_PROJECT_QUOTA } from '../project/project-quota';
-import { AllowIngressPolicy } from '../network/allow-ingress-policy';
-import { ImageRegistry } from '../registry/image-registry';
-import { BuildPipeline } from '../tekton/build-pipeline';
-import { DeployImageTask } from '../tekton/deploy-image-task';
-import { GogsPushTrigger } from '../tekton/gogs-push-trigger';
-import { ListenerNetworkPolicy } from '../tekton/listener-network-policy';
-import { RegistryPushTrigger } from '../tekton/registry-push-trigger';
+import { DemoApp } from './demo-app';
+import { GogsServer } from '../constructs/gogs/gogs-server';
+import { Project } from '../constructs/project/project';
+import { BUILD_PROJECT_QUOTA } from '../constructs/project/project-quota';
+import { AllowIngressPolicy } from '../constructs/network/allow-ingress-policy';
+import { ImageRegistry } from '../constructs/registry/image-registry';
+import { BuildPipeline } from '../constructs/tekton/build-pipeline';
+import { DeployImageTask } from '../constructs/tekton/deploy-image-task';
+import { GogsPushTrigger } from '../constructs/tekton/gogs-push-trigger';
+import { ListenerNetworkPolicy } from '../constructs/tekton/listener-network-policy';
+import { RegistryPushTrigger } from '../constructs/tekton/registry-push-trigger';
 import { ExerciseProps } from './exercise-options';
 
 /** The Gogs repository the exercise builds and deploys. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ConfiguredPod } from '../pod/configured-pod';
-import { Project } from '../project/project';
+import { ConfiguredPod } from '../constructs/pod/configured-pod';
+import { Project } from '../constructs/project/project';
 
 /** The Secret the environment exercise reads; create it before (or after) applying. */
 export const ENV_EXERCISE_SECRET = 'env-demo-secret';

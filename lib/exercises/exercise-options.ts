@@ -1,4 +1,4 @@
-import { ImageMirror, checkImageMirror } from '../image-mirror';
+import { ImageMirror, checkImageMirror } from './image-mirror';
 import { DNS_LABEL_RULE, NODE_PORT_RULE, isDnsLabel, isNodePort } from '../util/k8s-syntax';
 
 /**

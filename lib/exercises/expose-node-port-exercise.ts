@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Project } from '../project/project';
-import { ExposedPod } from '../service/exposed-pod';
+import { Project } from '../constructs/project/project';
+import { ExposedPod } from '../constructs/service/exposed-pod';
 import { ExerciseProps } from './exercise-options';
 
 /** The node port the NodePort exercise pins, so the learner knows where to point a browser. */

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { Images, NOBODY_UID } from '../images';
-import { AllowIngressPolicy } from '../network/allow-ingress-policy';
-import { RunPod } from '../pod/run-pod';
-import { Project } from '../project/project';
-import { ExposedPod } from '../service/exposed-pod';
+import { Images, NOBODY_UID } from '../constructs/images';
+import { AllowIngressPolicy } from '../constructs/network/allow-ingress-policy';
+import { RunPod } from '../constructs/pod/run-pod';
+import { Project } from '../constructs/project/project';
+import { ExposedPod } from '../constructs/service/exposed-pod';
 import { ExerciseProps } from './exercise-options';
 
 /** The label a client needs to reach the web pod in the NetworkPolicy exercise. */

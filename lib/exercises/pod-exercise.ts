@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { RunPod } from '../pod/run-pod';
-import { Project } from '../project/project';
+import { RunPod } from '../constructs/pod/run-pod';
+import { Project } from '../constructs/project/project';
 import { ExerciseProps } from './exercise-options';
 
 /** Exercise: a single pod, as `kubectl run nginx --image=... --port=8080` makes it, in namespace `pod-basics`. */

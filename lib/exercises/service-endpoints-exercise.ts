@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Project } from '../project/project';
-import { ServiceEndpoints } from '../service/service-endpoints';
+import { Project } from '../constructs/project/project';
+import { ServiceEndpoints } from '../constructs/service/service-endpoints';
 import { ExerciseProps } from './exercise-options';
 
 /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { SharedProcessNamespacePod } from '../pod/shared-process-namespace-pod';
-import { Project } from '../project/project';
+import { SharedProcessNamespacePod } from '../constructs/pod/shared-process-namespace-pod';
+import { Project } from '../constructs/project/project';
 import { ExerciseProps } from './exercise-options';
 
 /**

@@ -1,4 +1,4 @@
-import { ImageMirror } from '../image-mirror';
+import { ImageMirror } from './image-mirror';
 import { ExerciseOptions } from './exercise-options';
 
 /** What `npm run synth -- [EXERCISE...] [--option=value...]` asks for. */

@@ -4,7 +4,7 @@
  * so the value never appears in the synthesized YAML.
  */
 import { IConstruct } from 'constructs';
-import { checkDnsSubdomain, invalidProp } from '../util/props-check';
+import { checkDnsSubdomain, invalidProp } from './props-check';
 
 /** A key of a Secret in the same namespace, e.g. `{ name: 'gogs-secret-key', key: 'secret-key' }`. */
 export interface SecretKeyReference {

@@ -9,7 +9,7 @@
  * suffixes, no IP ranges. So the allowlist is derived from the very URLs the
  * hooks will use.
  */
-import { isDnsSubdomain } from '../util/k8s-syntax';
+import { isDnsSubdomain } from './k8s-syntax';
 
 const SCHEME_AND_AUTHORITY = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -1,15 +1,27 @@
 /**
- * The import boundaries of lib/, checked on every `npm test` (the project has no linter yet):
- * - the validator (lib/check) never reaches into the constructs: it judges YAML from anywhere;
- * - rule files are reached only through the rule list (lib/check/validate.ts): what other code
- *   needs from a rule belongs in a module of its own (as selector matching does).
+ * The import boundaries of lib/, checked on every `npm test`. lib/ holds three products:
+ * - lib/constructs: the construct library;
+ * - lib/exercises: the exercise app, built from the constructs;
+ * - lib/tooling: validate/compare/graph/explain/simulate, which judge YAML from anywhere and so
+ *   never reach into the constructs or the exercises;
+ * and lib/util, leaf helpers all three share. Inside the tooling, rule files are reached only
+ * through the rule list (lib/tooling/check/validate.ts): what other code needs from a rule belongs
+ * in a module of its own (as selector matching does).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const LIB = resolve(__dirname, '..', '..', 'lib');
-/** The construct library's folders. */
-const CONSTRUCT_FOLDERS = ['app', 'ci', 'exercises', 'gogs', 'network', 'pod', 'project', 'registry', 'service', 'tekton'];
+const RULE_LIST = 'tooling/check/validate.ts';
+const RULES_FOLDER = 'tooling/check/rules/';
+
+/** Top-level folders of lib/ each product may import from (besides itself). */
+const ALLOWED: Record<string, readonly string[]> = {
+  constructs: ['constructs', 'util'],
+  exercises: ['exercises', 'constructs', 'util'],
+  tooling: ['tooling', 'util'],
+  util: ['util'],
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -18,7 +30,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** `from` → each relative import, as a path under lib/ (e.g. `check/rules/service-rules`). */
+/** `from` → each relative import, as a path under lib/ (e.g. `tooling/check/rules/service-rules`). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   return [...text.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+'(\.[^']+)'/gm)].map((m) => relative(LIB, resolve(dirname(file), m[1]!)));
@@ -28,17 +40,32 @@ const FILES = sourceFiles(LIB).map((file) => ({ file: relative(LIB, file), impor
 
 test('the boundary check sees the imports (it is not vacuous)', () => {
   expect(FILES.length).toBeGreaterThan(80);
-  expect(FILES.find((f) => f.file === 'check/validate.ts')!.imports).toContain('check/rules/service-rules');
+  expect(FILES.find((f) => f.file === RULE_LIST)!.imports).toContain(`${RULES_FOLDER}service-rules`);
+  expect(FILES.find((f) => f.file === 'exercises/pod-exercise.ts')!.imports.some((i) => i.startsWith('constructs/'))).toBe(true);
 });
 
-test('lib/check imports nothing from the constructs', () => {
-  const crossing = FILES.filter((f) => f.file.startsWith('check/'))
-    .flatMap((f) => f.imports.filter((i) => CONSTRUCT_FOLDERS.includes(i.split('/')[0]!)).map((i) => `${f.file} -> ${i}`));
+test('lib/ has the three products and the shared helpers at the top, nothing else', () => {
+  const folders = readdirSync(LIB).filter((name) => statSync(join(LIB, name)).isDirectory());
+  expect(folders.sort()).toEqual(Object.keys(ALLOWED).sort());
+});
+
+test('each product imports only what it may (the tooling never reaches into the constructs)', () => {
+  const crossing = FILES.filter((f) => f.file.includes('/')).flatMap((f) => {
+    const allowed = ALLOWED[f.file.split('/')[0]!]!;
+    // `../../imports` (the generated Tekton classes) sits outside lib/ and is for constructs only
+    return f.imports
+      .filter((i) => {
+        const top = i.split('/')[0]!;
+        if (top === '..') return !(f.file.startsWith('constructs/') && i.startsWith('../imports/'));
+        return !allowed.includes(top);
+      })
+      .map((i) => `${f.file} -> ${i}`);
+  });
   expect(crossing).toEqual([]);
 });
 
 test('rule files are imported only by the rule list', () => {
-  const crossing = FILES.filter((f) => f.file !== 'check/validate.ts' && !f.file.startsWith('check/rules/'))
-    .flatMap((f) => f.imports.filter((i) => i.startsWith('check/rules/')).map((i) => `${f.file} -> ${i}`));
+  const crossing = FILES.filter((f) => f.file !== RULE_LIST && !f.file.startsWith(RULES_FOLDER))
+    .flatMap((f) => f.imports.filter((i) => i.startsWith(RULES_FOLDER)).map((i) => `${f.file} -> ${i}`));
   expect(crossing).toEqual([]);
 });

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { COMMANDS, main } from '../../bin/k8s-practice';
-import { CommandIO } from '../../lib/check/command-io';
+import { CommandIO } from '../../lib/tooling/cli/command-io';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join('test', 'check', 'fixtures');

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
-import { compareFiles, compareObjects, compareYaml, FieldDifference, formatComparison, MERGE_KEYS, normalizeObject, parseObjects } from '../../lib/check/compare';
-import { KubeObject } from '../../lib/check/manifest';
+import { compareFiles, compareObjects, compareYaml, FieldDifference, formatComparison, MERGE_KEYS, normalizeObject, parseObjects } from '../../lib/tooling/compare/compare';
+import { KubeObject } from '../../lib/tooling/check/manifest';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const KUBECTL = join(FIXTURES, 'kubectl-1.28');

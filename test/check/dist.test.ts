@@ -4,9 +4,9 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatFinding } from '../../lib/check/finding';
-import { SchemaValidator } from '../../lib/check/schema-validator';
-import { validatePaths } from '../../lib/check/validate';
+import { formatFinding } from '../../lib/tooling/check/finding';
+import { SchemaValidator } from '../../lib/tooling/check/schema-validator';
+import { validatePaths } from '../../lib/tooling/check/validate';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Finding } from '../../lib/check/finding';
-import { KubeObject, ManifestObject, parseManifestText } from '../../lib/check/manifest';
-import { validateObjects } from '../../lib/check/validate';
+import { Finding } from '../../lib/tooling/check/finding';
+import { KubeObject, ManifestObject, parseManifestText } from '../../lib/tooling/check/manifest';
+import { validateObjects } from '../../lib/tooling/check/validate';
 export const FILE = join(__dirname, 'fixtures', 'good-app.yaml');
 const GOOD = parseManifestText(readFileSync(FILE, 'utf8'), 'good-app.yaml').objects;
 

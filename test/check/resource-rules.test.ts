@@ -5,9 +5,9 @@
  */
 import { stringify } from 'yaml';
 import { compareQuantities, parseQuantity } from '../../lib/util/exact-quantity';
-import { Finding } from '../../lib/check/finding';
-import { KubeObject } from '../../lib/check/manifest';
-import { validateYaml } from '../../lib/check/validate';
+import { Finding } from '../../lib/tooling/check/finding';
+import { KubeObject } from '../../lib/tooling/check/manifest';
+import { validateYaml } from '../../lib/tooling/check/validate';
 
 /** Findings of the resource rules only, as `Kind/name path [rule]`. */
 function check(...objects: KubeObject[]): string[] {

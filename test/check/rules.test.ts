@@ -2,12 +2,12 @@
  * Rule-level tests: every Pod Security control, every reference source, and
  * the port and name checks the mutation suite does not reach.
  */
-import { podTemplateOf } from '../../lib/check/pod-templates';
-import { podSecurityViolations, PodSecurityLevel } from '../../lib/check/rules/pod-security-rules';
-import { referencesOf } from '../../lib/check/rules/reference-rules';
-import { taskSecurityViolations } from '../../lib/check/rules/tekton-security-rules';
-import { validateYaml } from '../../lib/check/validate';
-import { KubeObject } from '../../lib/check/manifest';
+import { podTemplateOf } from '../../lib/tooling/check/pod-templates';
+import { podSecurityViolations, PodSecurityLevel } from '../../lib/tooling/check/rules/pod-security-rules';
+import { referencesOf } from '../../lib/tooling/check/rules/reference-rules';
+import { taskSecurityViolations } from '../../lib/tooling/check/rules/tekton-security-rules';
+import { validateYaml } from '../../lib/tooling/check/validate';
+import { KubeObject } from '../../lib/tooling/check/manifest';
 
 /** A pod that passes `restricted`. */
 function restrictedPod(): KubeObject {

@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractEnumTable } from '../../lib/check/extract-enums';
-import { packageRoot } from '../../lib/check/package-root';
-import { SchemaValidator } from '../../lib/check/schema-validator';
-import { dropNulls, makeStrict } from '../../lib/check/strict-schema';
-import { validateYaml } from '../../lib/check/validate';
+import { extractEnumTable } from '../../scripts/extract-enums';
+import { packageRoot } from '../../lib/tooling/check/package-root';
+import { SchemaValidator } from '../../lib/tooling/check/schema-validator';
+import { dropNulls, makeStrict } from '../../lib/tooling/check/strict-schema';
+import { validateYaml } from '../../lib/tooling/check/validate';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const pod = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec });

@@ -6,8 +6,8 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandIO } from '../../lib/check/command-io';
-import { runValidate } from '../../lib/check/validate-command';
+import { CommandIO } from '../../lib/tooling/cli/command-io';
+import { runValidate } from '../../lib/tooling/cli/validate-command';
 
 const GOOD = join(__dirname, 'fixtures', 'good-app.yaml');
 

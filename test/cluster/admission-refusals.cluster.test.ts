@@ -4,8 +4,8 @@
  * stored. Each refusal is also asserted of the offline validator, on the same objects.
  */
 import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
-import { ManifestObject } from '../../lib/check/manifest';
-import { validateObjects } from '../../lib/check/validate';
+import { ManifestObject } from '../../lib/tooling/check/manifest';
+import { validateObjects } from '../../lib/tooling/check/validate';
 import { api, distFiles, eventually, kubectl, objectsOf } from './support';
 
 const FILE = distFiles().find((f) => f.endsWith('01-pod.k8s.yaml'))!;

@@ -5,11 +5,11 @@
  * defaults LimitRanger wrote into containers — each compared with what our own model predicts.
  */
 import { ApiObject } from '../../tools/cluster/api-client';
-import { ManifestObject } from '../../lib/check/manifest';
-import { COMPUTE_RESOURCES, effectiveLimit, effectiveRequest, limitsFor, podShapes } from '../../lib/check/resource-containers';
-import { RuleContext } from '../../lib/check/rule-context';
-import { SchemaValidator } from '../../lib/check/schema-validator';
-import { buildObjectGraph, SynthesizedObject } from '../../lib/graph/object-graph';
+import { ManifestObject } from '../../lib/tooling/check/manifest';
+import { COMPUTE_RESOURCES, effectiveLimit, effectiveRequest, limitsFor, podShapes } from '../../lib/tooling/check/resource-containers';
+import { RuleContext } from '../../lib/tooling/check/rule-context';
+import { SchemaValidator } from '../../lib/tooling/check/schema-validator';
+import { buildObjectGraph, SynthesizedObject } from '../../lib/tooling/graph/object-graph';
 import { compareQuantities, parseQuantity } from '../../lib/util/exact-quantity';
 import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } from './support';
 

@@ -4,7 +4,7 @@
  * Outputs must be equal, or differ only in the ways listed in KNOWN_DIFFERENCES (each with the
  * reason); every path is counted, and the counts are printed.
  */
-import { explain, ExplainJson } from '../../lib/explain/explain';
+import { explain, ExplainJson } from '../../lib/tooling/explain/explain';
 import { installTektonCrds, kubectl } from './support';
 
 /** Resources whose fields are walked (kubectl names: plural or short name). */

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor } from '../../tools/cluster/tekton-engines';
-import { simulate } from '../../lib/simulate/simulate';
+import { simulate } from '../../lib/tooling/simulate/simulate';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
 
 const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
 import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { REPO_DIR } from '../../tools/cluster/paths';
-import { KubeObject } from '../../lib/check/manifest';
+import { KubeObject } from '../../lib/tooling/check/manifest';
 import { goodObjects, Mutation, MUTATIONS, run } from '../check/mutation-cases';
 import { api, eventually, installTektonCrds } from './support';
 

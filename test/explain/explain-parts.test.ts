@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../bin/k8s-practice';
-import { CommandIO } from '../../lib/check/command-io';
-import { listManifestFiles } from '../../lib/check/manifest';
-import { BUILTIN_RESOURCES } from '../../lib/explain/builtin-resources';
-import { indexCrds, namesFromObject, scanCrdDocument } from '../../lib/explain/crd-index';
-import { explain } from '../../lib/explain/explain';
-import { compareKubeVersions, ExplainSchemas, toV3Shape } from '../../lib/explain/explain-schemas';
-import { constructSections, findConstructUsage, valuesAt } from '../../lib/explain/project-usage';
-import { resolveRequest } from '../../lib/explain/resource-mapper';
-import { wrapWords } from '../../lib/explain/word-wrap';
+import { CommandIO } from '../../lib/tooling/cli/command-io';
+import { listManifestFiles } from '../../lib/tooling/check/manifest';
+import { BUILTIN_RESOURCES } from '../../lib/tooling/explain/builtin-resources';
+import { indexCrds, namesFromObject, scanCrdDocument } from '../../lib/tooling/explain/crd-index';
+import { explain } from '../../lib/tooling/explain/explain';
+import { compareKubeVersions, ExplainSchemas, toV3Shape } from '../../lib/tooling/explain/explain-schemas';
+import { constructSections, findConstructUsage, valuesAt } from '../../lib/tooling/explain/project-usage';
+import { resolveRequest } from '../../lib/tooling/explain/resource-mapper';
+import { wrapWords } from '../../lib/tooling/explain/word-wrap';
 
 const ROOT = join(__dirname, '..', '..');
 const schemas = ExplainSchemas.shared();
@@ -114,7 +114,7 @@ describe('where a field is used in this project (computed)', () => {
     const section = result.stdout.slice(result.stdout.indexOf('USED IN THIS PROJECT:'));
     expect(section).toContain('exercise 05 (dist/05-shared-process-namespace.k8s.yaml):');
     expect(section).toContain('v1 Pod shared-pid/nginx: spec.shareProcessNamespace = true');
-    expect(section).toMatch(/SharedProcessNamespacePod \(docs, lib\/pod\/shared-process-namespace-pod\.ts\)/);
+    expect(section).toMatch(/SharedProcessNamespacePod \(docs, lib\/constructs\/pod\/shared-process-namespace-pod\.ts\)/);
   });
   test('comes from the manifests and the API reference it is given, not from a list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'explain-usage-'));

@@ -7,8 +7,8 @@
  *   `the server doesn't have a resource type "x"` (exit 1, nothing on stdout).
  */
 import * as fc from 'fast-check';
-import { explain } from '../../lib/explain/explain';
-import { ExplainSchemas } from '../../lib/explain/explain-schemas';
+import { explain } from '../../lib/tooling/explain/explain';
+import { ExplainSchemas } from '../../lib/tooling/explain/explain-schemas';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const schemas = ExplainSchemas.shared();

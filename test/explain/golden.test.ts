@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explain } from '../../lib/explain/explain';
+import { explain } from '../../lib/tooling/explain/explain';
 import { GOLDEN_CASES, GoldenCase } from './golden-cases';
 
 const DIR = join(__dirname, 'golden');

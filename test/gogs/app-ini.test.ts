@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { parse } from 'ini';
-import { IniDocument, iniValueProblem, renderIni } from '../../lib/gogs/app-ini';
+import { IniDocument, iniValueProblem, renderIni } from '../../lib/constructs/gogs/app-ini';
 
 describe('renderIni', () => {
   const doc: IniDocument = {

@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'ini';
-import { GOGS_IMAGE } from '../../lib/images';
-import { GogsServer, GogsServerProps } from '../../lib/gogs/gogs-server';
-import { GOGS_SECRET_KEY_ENV } from '../../lib/gogs/gogs-app-ini';
+import { GOGS_IMAGE } from '../../lib/constructs/images';
+import { GogsServer, GogsServerProps } from '../../lib/constructs/gogs/gogs-server';
+import { GOGS_SECRET_KEY_ENV } from '../../lib/constructs/gogs/gogs-app-ini';
 import { EXTERNAL_REFS_ANNOTATION, parseExternalRefs } from '../../lib/util/external-refs';
 import { isStorageSize } from '../../lib/util/resource-quantity';
 import { KubeObject, emptyChart, only, selects } from '../helpers';

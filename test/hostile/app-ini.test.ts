@@ -5,7 +5,7 @@
  * go-ini's own output (test/gogs/go-ini-vectors.json).
  */
 import * as fc from 'fast-check';
-import { IniDocument, renderIni } from '../../lib/gogs/app-ini';
+import { IniDocument, renderIni } from '../../lib/constructs/gogs/app-ini';
 import { goExpandEnvChanges, readGoIniValue } from '../gogs/go-ini-model';
 import vectors from '../gogs/go-ini-vectors.json';
 

@@ -8,8 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
-import { synthesizeAtomically } from '../../lib/app/atomic-synth';
-import { exchangeFolders, SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/app/atomic-swap';
+import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
+import { exchangeFolders, SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CHILD = join(__dirname, 'fixtures', 'synth-child.ts');

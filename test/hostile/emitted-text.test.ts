@@ -6,11 +6,11 @@
  */
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { DemoApp } from '../../lib/ci/demo-app';
-import { AllowIngressPolicy } from '../../lib/network/allow-ingress-policy';
-import { ConfiguredPod } from '../../lib/pod/configured-pod';
-import { RunPod } from '../../lib/pod/run-pod';
-import { Project } from '../../lib/project/project';
+import { DemoApp } from '../../lib/exercises/demo-app';
+import { AllowIngressPolicy } from '../../lib/constructs/network/allow-ingress-policy';
+import { ConfiguredPod } from '../../lib/constructs/pod/configured-pod';
+import { RunPod } from '../../lib/constructs/pod/run-pod';
+import { Project } from '../../lib/constructs/project/project';
 import { emittedTextProblem } from '../../lib/util/emitted-text';
 
 const props = { name: 'env-demo', secret: { name: 'env-demo-secret', keys: ['DB_PASSWORD'] } };

@@ -4,19 +4,19 @@
  */
 import { Testing } from 'cdk8s';
 import { Chart } from 'cdk8s';
-import { ConfiguredPod } from '../../lib/pod/configured-pod';
-import { RunPod } from '../../lib/pod/run-pod';
-import { SharedProcessNamespacePod } from '../../lib/pod/shared-process-namespace-pod';
-import { GogsServer } from '../../lib/gogs/gogs-server';
-import { ImageRegistry } from '../../lib/registry/image-registry';
-import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { RegistryPushTrigger } from '../../lib/tekton/registry-push-trigger';
-import { BuildPipeline } from '../../lib/tekton/build-pipeline';
-import { GogsPushTrigger } from '../../lib/tekton/gogs-push-trigger';
-import { EventListener, TriggerBinding } from '../../lib/tekton/triggers-types';
+import { ConfiguredPod } from '../../lib/constructs/pod/configured-pod';
+import { RunPod } from '../../lib/constructs/pod/run-pod';
+import { SharedProcessNamespacePod } from '../../lib/constructs/pod/shared-process-namespace-pod';
+import { GogsServer } from '../../lib/constructs/gogs/gogs-server';
+import { ImageRegistry } from '../../lib/constructs/registry/image-registry';
+import { DeployImageTask } from '../../lib/constructs/tekton/deploy-image-task';
+import { RegistryPushTrigger } from '../../lib/constructs/tekton/registry-push-trigger';
+import { BuildPipeline } from '../../lib/constructs/tekton/build-pipeline';
+import { GogsPushTrigger } from '../../lib/constructs/tekton/gogs-push-trigger';
+import { EventListener, TriggerBinding } from '../../lib/constructs/tekton/triggers-types';
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../lib/util/git-names';
-import { Project } from '../../lib/project/project';
-import { ServiceEndpoints } from '../../lib/service/service-endpoints';
+import { Project } from '../../lib/constructs/project/project';
+import { ServiceEndpoints } from '../../lib/constructs/service/service-endpoints';
 import { emptyChart } from '../helpers';
 
 describe('Project', () => {

@@ -5,11 +5,11 @@
  */
 import * as fc from 'fast-check';
 import { Document } from 'yaml';
-import { compareYaml } from '../../lib/check/compare';
-import { parseManifestText } from '../../lib/check/manifest';
-import { validateYaml } from '../../lib/check/validate';
-import { buildObjectGraph, SynthesizedObject } from '../../lib/graph/object-graph';
-import { toMermaid } from '../../lib/graph/mermaid';
+import { compareYaml } from '../../lib/tooling/compare/compare';
+import { parseManifestText } from '../../lib/tooling/check/manifest';
+import { validateYaml } from '../../lib/tooling/check/validate';
+import { buildObjectGraph, SynthesizedObject } from '../../lib/tooling/graph/object-graph';
+import { toMermaid } from '../../lib/tooling/graph/mermaid';
 import { compareQuantities, ExactQuantity, parseQuantityText, readQuantity } from '../../lib/util/exact-quantity';
 import { endpointAddressProblem, ipFamily, parseIp } from '../../lib/util/k8s-syntax';
 

@@ -6,10 +6,10 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { validateObjects } from '../../lib/check/validate';
+import { validateObjects } from '../../lib/tooling/check/validate';
 import { PodSecurityLevel } from '../../lib/util/pod-security-level';
-import { Project } from '../../lib/project/project';
-import { ProjectQuota } from '../../lib/project/project-quota';
+import { Project } from '../../lib/constructs/project/project';
+import { ProjectQuota } from '../../lib/constructs/project/project-quota';
 
 /** Tally of what the generated cases did, printed in the closing summary. */
 export const tally: Record<string, { accepted: number; rejected: number }> = {};

@@ -7,7 +7,7 @@ import {
   BuildPipeline, DemoApp, DeployImageTask, GitCloneTask, GogsPushTrigger, KanikoTask, ListenerNetworkPolicy, RegistryPushTrigger,
 } from '../../lib';
 import * as arb from './arbitraries';
-import { BUILD_PROJECT_QUOTA } from '../../lib/project/project-quota';
+import { BUILD_PROJECT_QUOTA } from '../../lib/constructs/project/project-quota';
 import { synthOrFieldError, tally } from './synth-or-field-error';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);

@@ -1,4 +1,4 @@
-import { goDurationNanos, isPositiveGoDuration } from '../../lib/registry/go-duration';
+import { goDurationNanos, isPositiveGoDuration } from '../../lib/constructs/registry/go-duration';
 
 describe('Go durations', () => {
   test.each([

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
-import { REGISTRY_IMAGE } from '../../lib/images';
-import { ImageRegistry, ImageRegistryProps } from '../../lib/registry/image-registry';
-import { RegistryNotificationEndpoint } from '../../lib/registry/registry-config';
+import { REGISTRY_IMAGE } from '../../lib/constructs/images';
+import { ImageRegistry, ImageRegistryProps } from '../../lib/constructs/registry/image-registry';
+import { RegistryNotificationEndpoint } from '../../lib/constructs/registry/registry-config';
 import { EXTERNAL_REFS_ANNOTATION, parseExternalRefs } from '../../lib/util/external-refs';
 import { KubeObject, emptyChart, only, selects } from '../helpers';
 import { resolvePort, restrictedViolations } from '../gogs/restricted-pod';

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_TOKEN_HEADER, REGISTRY_LOG_LEVEL, REGISTRY_PORT, checkRegistryHost, isHttpHeaderName, isRegistryHost, isRepositoryName,
   registryConfig, renderRegistryConfig,
-} from '../../lib/registry/registry-config';
+} from '../../lib/constructs/registry/registry-config';
 
 describe('config.yml log level', () => {
   // distribution logs "configuring endpoint <name> (<url>), timeout=..., headers=map[X-Registry-Token:[<token>]]"

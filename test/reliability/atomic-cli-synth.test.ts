@@ -26,7 +26,7 @@ describe('cdk8s synth with this project\'s cdk8s.yaml', () => {
     import { App, Chart } from 'cdk8s';
     import { join } from 'node:path';
     import { RunPod } from ${JSON.stringify(join(ROOT, 'lib'))};
-    import { synthesizeAtomically } from ${JSON.stringify(join(ROOT, 'lib', 'app', 'atomic-synth'))};
+    import { synthesizeAtomically } from ${JSON.stringify(join(ROOT, 'lib', 'exercises', 'app', 'atomic-synth'))};
     synthesizeAtomically(join(__dirname, 'dist'), (staging) => {
       const app = new App({ outdir: staging });
       new RunPod(new Chart(app, 'fresh'), 'pod', { name: ${JSON.stringify(fail ? 'Broken Name' : 'ok')} });

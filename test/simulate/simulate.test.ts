@@ -6,8 +6,8 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseManifestText } from '../../lib/check/manifest';
-import { simulate, topLevelConjuncts } from '../../lib/simulate/simulate';
+import { parseManifestText } from '../../lib/tooling/check/manifest';
+import { simulate, topLevelConjuncts } from '../../lib/tooling/simulate/simulate';
 import { main } from '../../bin/k8s-practice';
 
 const ROOT = join(__dirname, '..', '..');

@@ -6,11 +6,11 @@
  * sample app; only their pod labels matter here.)
  */
 import { Chart, Testing } from 'cdk8s';
-import { BuildPipeline } from '../../lib/tekton/build-pipeline';
-import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { GogsPushTrigger, GogsPushTriggerProps } from '../../lib/tekton/gogs-push-trigger';
-import { ListenerNetworkPolicy } from '../../lib/tekton/listener-network-policy';
-import { RegistryPushTrigger } from '../../lib/tekton/registry-push-trigger';
+import { BuildPipeline } from '../../lib/constructs/tekton/build-pipeline';
+import { DeployImageTask } from '../../lib/constructs/tekton/deploy-image-task';
+import { GogsPushTrigger, GogsPushTriggerProps } from '../../lib/constructs/tekton/gogs-push-trigger';
+import { ListenerNetworkPolicy } from '../../lib/constructs/tekton/listener-network-policy';
+import { RegistryPushTrigger } from '../../lib/constructs/tekton/registry-push-trigger';
 import { KubeObject } from '../helpers';
 
 export const GOGS_POD_LABELS = { app: 'gogs' };

@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { GogsServer } from '../../lib/gogs/gogs-server';
+import { GogsServer } from '../../lib/constructs/gogs/gogs-server';
 import { webhookHost } from '../../lib/util/webhook-hosts';
-import { ImageRegistry } from '../../lib/registry/image-registry';
-import { BuildPipeline } from '../../lib/tekton/build-pipeline';
-import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { GogsPushTrigger } from '../../lib/tekton/gogs-push-trigger';
-import { ListenerNetworkPolicy } from '../../lib/tekton/listener-network-policy';
-import { RegistryPushTrigger } from '../../lib/tekton/registry-push-trigger';
+import { ImageRegistry } from '../../lib/constructs/registry/image-registry';
+import { BuildPipeline } from '../../lib/constructs/tekton/build-pipeline';
+import { DeployImageTask } from '../../lib/constructs/tekton/deploy-image-task';
+import { GogsPushTrigger } from '../../lib/constructs/tekton/gogs-push-trigger';
+import { ListenerNetworkPolicy } from '../../lib/constructs/tekton/listener-network-policy';
+import { RegistryPushTrigger } from '../../lib/constructs/tekton/registry-push-trigger';
 import { KubeObject, only, selects } from '../helpers';
 
 const pushBody = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'gogs-push.json'), 'utf8'));

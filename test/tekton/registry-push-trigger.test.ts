@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { ImageRegistry } from '../../lib/registry/image-registry';
-import { DEFAULT_TOKEN_HEADER } from '../../lib/registry/registry-config';
-import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { RegistryPushTrigger, RegistryPushTriggerProps } from '../../lib/tekton/registry-push-trigger';
+import { ImageRegistry } from '../../lib/constructs/registry/image-registry';
+import { DEFAULT_TOKEN_HEADER } from '../../lib/constructs/registry/registry-config';
+import { DeployImageTask } from '../../lib/constructs/tekton/deploy-image-task';
+import { RegistryPushTrigger, RegistryPushTriggerProps } from '../../lib/constructs/tekton/registry-push-trigger';
 import { KubeObject, only, synthWith } from '../helpers';
 import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';

@@ -4,11 +4,11 @@
  * the Pod Security level the docs ask for, listeners reachable only by their senders.
  */
 import { Chart, Testing } from 'cdk8s';
-import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { ListenerNetworkPolicy } from '../../lib/tekton/listener-network-policy';
+import { DeployImageTask } from '../../lib/constructs/tekton/deploy-image-task';
+import { ListenerNetworkPolicy } from '../../lib/constructs/tekton/listener-network-policy';
 import {
   EVENTLISTENER_CLUSTERROLES_CLUSTERROLE, EVENTLISTENER_ROLES_CLUSTERROLE, WebhookListener, eventListenerPodLabels,
-} from '../../lib/tekton/webhook-listener';
+} from '../../lib/constructs/tekton/webhook-listener';
 import { KubeObject, only, synthWith } from '../helpers';
 import { GOGS_POD_LABELS, REGISTRY_POD_LABELS, buildCiWiring } from './ci-chart';
 

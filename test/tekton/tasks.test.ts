@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
-import { GIT_IMAGE, KANIKO_IMAGE, KUBECTL_IMAGE } from '../../lib/images';
-import { BuildPipeline } from '../../lib/tekton/build-pipeline';
-import { DeployImageTask } from '../../lib/tekton/deploy-image-task';
-import { GitCloneTask } from '../../lib/tekton/git-clone-task';
-import { KanikoTask } from '../../lib/tekton/kaniko-task';
-import { STEP_SCRATCH_VOLUME, scratchHome } from '../../lib/tekton/task-steps';
+import { GIT_IMAGE, KANIKO_IMAGE, KUBECTL_IMAGE } from '../../lib/constructs/images';
+import { BuildPipeline } from '../../lib/constructs/tekton/build-pipeline';
+import { DeployImageTask } from '../../lib/constructs/tekton/deploy-image-task';
+import { GitCloneTask } from '../../lib/constructs/tekton/git-clone-task';
+import { KanikoTask } from '../../lib/constructs/tekton/kaniko-task';
+import { STEP_SCRATCH_VOLUME, scratchHome } from '../../lib/constructs/tekton/task-steps';
 import { quantityToNumber } from '../../lib/util/resource-quantity';
 import { KubeObject, only, synthWith } from '../helpers';
 

@@ -1,2 +1,2 @@
-/** Binding resolution and template instantiation live in lib/simulate (one implementation, used by `k8s-practice simulate`). */
-export * from '../../lib/simulate/trigger-resolution';
+/** Binding resolution and template instantiation live in lib/tooling/simulate (one implementation, used by `k8s-practice simulate`). */
+export * from '../../lib/tooling/simulate/trigger-resolution';

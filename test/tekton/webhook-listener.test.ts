@@ -3,8 +3,8 @@ import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import {
   EventListener, TRIGGERS_API_VERSION, Trigger, TriggerBinding, TriggerTemplate,
-} from '../../lib/tekton/triggers-types';
-import { WebhookListener, eventListenerPodLabels } from '../../lib/tekton/webhook-listener';
+} from '../../lib/constructs/tekton/triggers-types';
+import { WebhookListener, eventListenerPodLabels } from '../../lib/constructs/tekton/webhook-listener';
 import { EXTERNAL_REFS_ANNOTATION } from '../../lib/util/external-refs';
 import { KubeObject, only, synthWith } from '../helpers';
 

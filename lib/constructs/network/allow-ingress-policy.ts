@@ -1,0 +1,106 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
+import { ingressPeer } from './ingress-peer';
+import { checkDnsLabel, checkLabels, checkPort, checkPortName, invalidProp } from '../../util/props-check';
+import { guardEmittedText } from '../../util/emitted-text';
+import { ANY_ADDRESS_PEERS } from './outside-access-policy';
+
+/** Where allowed traffic may come from. */
+export interface IngressSource {
+  /**
+   * Labels the client pods must carry.
+   * @default any pod (of the chosen namespace)
+   */
+  readonly podLabels?: { readonly [key: string]: string };
+  /**
+   * Namespace of the client pods, matched by its `kubernetes.io/metadata.name` label.
+   * @default the policy's own namespace
+   */
+  readonly namespace?: string;
+}
+
+/** Props of {@link AllowIngressPolicy}. */
+export interface AllowIngressPolicyProps {
+  /** Name of the NetworkPolicy. */
+  readonly name: string;
+  /** The pods the policy protects (selected by their labels). */
+  readonly to: IPodTarget;
+  /**
+   * Ports (numbers or names) the traffic may reach; each must be one the pods declare.
+   * @default every port the pods declare
+   */
+  readonly ports?: (number | string)[];
+  /**
+   * Allowed clients. Give `fromAnywhere` instead to allow every source,
+   * e.g. behind a NodePort.
+   * @default no pod source
+   */
+  readonly from?: IngressSource[];
+  /**
+   * Allow any source address (IPv4 and IPv6), e.g. for NodePort traffic from outside the cluster.
+   * @default false
+   */
+  readonly fromAnywhere?: boolean;
+}
+
+/**
+ * A NetworkPolicy allowing ingress to a pod's ports only from pods with given
+ * labels (optionally in another namespace), or from anywhere.
+ *
+ * NetworkPolicies add up: once any policy selects a pod, only traffic some
+ * policy allows gets in. They are enforced by the CNI plugin (Calico, Cilium,
+ * ...), not by kube-proxy; on a CNI without NetworkPolicy support (e.g.
+ * plain flannel) they are accepted and silently ignored.
+ */
+export class AllowIngressPolicy extends Construct {
+  public readonly apiObject: k8s.KubeNetworkPolicy;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AllowIngressPolicyProps) {
+    super(scope, id);
+    guardEmittedText(this);
+    this.name = checkDnsLabel(this, 'name', props?.name);
+    const target = props.to;
+    if (!target || !Array.isArray(target.ports) || typeof target.labels !== 'object') {
+      invalidProp(this, 'to', target, 'a pod construct such as RunPod');
+    }
+    if (Object.keys(target.labels).length === 0) invalidProp(this, 'to.labels', target.labels, 'at least one label to select the pods by');
+
+    const ports = (props.ports ?? target.ports.map((p) => p.name ?? p.containerPort)).map((port, i) => {
+      if (typeof port === 'number') checkPort(this, `ports[${i}]`, port);
+      else checkPortName(this, `ports[${i}]`, port);
+      const declared = findDeclaredPort(target, port);
+      if (!declared) {
+        invalidProp(this, `ports[${i}]`, port, `a port the pod "${target.name}" declares: ${describeDeclaredPorts(target)}`);
+      }
+      return { port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), protocol: declared.protocol };
+    });
+    if (ports.length === 0) invalidProp(this, 'ports', props.ports, `at least one port; the pod "${target.name}" declares none`);
+
+    const fromAnywhere = props.fromAnywhere ?? false;
+    const sources = props.from ?? [];
+    if (!fromAnywhere && sources.length === 0) invalidProp(this, 'from', props.from, 'at least one source, or fromAnywhere: true');
+    if (fromAnywhere && sources.length > 0) invalidProp(this, 'from', props.from, 'no sources together with fromAnywhere: true');
+
+    const peers: k8s.NetworkPolicyPeer[] = fromAnywhere
+      ? [...ANY_ADDRESS_PEERS]
+      : sources.map((source, i) => this.peer(source, i));
+
+    this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        podSelector: { matchLabels: { ...target.labels } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: peers, ports }],
+      },
+    });
+  }
+
+  private peer(source: IngressSource, i: number): k8s.NetworkPolicyPeer {
+    const podLabels = source.podLabels === undefined ? undefined : checkLabels(this, `from[${i}].podLabels`, source.podLabels);
+    const namespace = source.namespace === undefined ? undefined : checkDnsLabel(this, `from[${i}].namespace`, source.namespace);
+    return ingressPeer(podLabels, namespace, Chart.of(this).namespace);
+  }
+}

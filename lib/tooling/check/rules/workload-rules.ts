@@ -1,0 +1,56 @@
+/**
+ * Rule `selector-template-mismatch`: a Deployment, ReplicaSet, StatefulSet,
+ * DaemonSet or ReplicationController whose selector does not select its own
+ * pod template. The API server refuses it ("selector does not match template
+ * labels"); the schemas cannot see it.
+ */
+import { describeValue } from '../../../util/props-check';
+import { apiGroup } from '../cluster-scoped-kinds';
+import { isObject } from '../json-value';
+import { KubeObject } from '../manifest';
+import { podTemplateOf } from '../pod-templates';
+import { RuleContext } from '../rule-context';
+
+const APPS_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+
+/** Whether a LabelSelector (`matchLabels` + `matchExpressions`) selects these labels. */
+export function labelSelectorMatches(selector: KubeObject, labels: Record<string, unknown>): boolean {
+  const matchLabels = isObject(selector.matchLabels) ? selector.matchLabels : {};
+  if (!Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) return false;
+  const expressions: unknown[] = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  return expressions.every((expression) => {
+    if (!isObject(expression)) return false;
+    const present = Object.prototype.hasOwnProperty.call(labels, expression.key);
+    const values: unknown[] = Array.isArray(expression.values) ? expression.values : [];
+    switch (expression.operator) {
+      case 'In': return present && values.includes(labels[expression.key]);
+      case 'NotIn': return !present || !values.includes(labels[expression.key]);
+      case 'Exists': return present;
+      case 'DoesNotExist': return !present;
+      default: return false;
+    }
+  });
+}
+
+export function checkWorkloadSelectors(ctx: RuleContext): void {
+  for (const item of ctx.objects) {
+    const { apiVersion, kind } = item.object;
+    const group = apiGroup(String(apiVersion ?? ''));
+    const isApps = group === 'apps' && APPS_KINDS.has(String(kind));
+    const isRc = group === '' && kind === 'ReplicationController';
+    if (!isApps && !isRc) continue;
+    const template = podTemplateOf(item.object);
+    const selector = item.object.spec?.selector;
+    if (!template || !isObject(selector)) continue; // missing pieces: the schema rule reports them
+    const labels = isObject(template.metadata.labels) ? template.metadata.labels : {};
+    const empty = isRc ? Object.keys(selector).length === 0
+      : Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+    const matches = isRc ? Object.entries(selector).every(([k, v]) => labels[k] === v) : labelSelectorMatches(selector, labels);
+    if (empty) {
+      ctx.report(item, ['spec', 'selector'], 'selector-template-mismatch', 'error', `${String(kind)} needs a non-empty selector`);
+    } else if (!matches) {
+      ctx.report(item, ['spec', 'selector'], 'selector-template-mismatch', 'error',
+        `selector ${describeValue(selector)} does not select the pod template's labels ${describeValue(labels)}; the API server refuses this`);
+    }
+  }
+}

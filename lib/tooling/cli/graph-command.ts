@@ -1,0 +1,78 @@
+/**
+ * `k8s-practice graph [files or folders...]`: a Mermaid diagram per YAML file
+ * (one file = one chart in dist/), edges computed from the objects.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { CommandIO, parseArgs } from './command-io';
+import { loadManifests } from '../check/manifest';
+import { toMermaid } from '../graph/mermaid';
+import { buildObjectGraph, SynthesizedObject } from '../graph/object-graph';
+
+export const GRAPH_USAGE = [
+  'usage: k8s-practice graph [files or folders...] [--out <folder>]',
+  '  Prints a Mermaid flowchart per YAML file (default folder: dist) as Markdown.',
+  '  --out <folder>  write <file>.mmd per YAML file instead of printing; two inputs with the same',
+  '                  name, or an existing .mmd file that is not a flowchart, are refused (never overwritten)',
+  '  Objects without a string kind and metadata.name are skipped with a message.',
+  '  Exit code: 0, or 1 when a file cannot be read or parsed, an object is skipped or an output is refused.',
+];
+
+/** Whether a parsed document has the shape the graph reads: a string kind and metadata.name. */
+function graphable(o: unknown): o is SynthesizedObject {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  const { kind, metadata } = o as { kind?: unknown; metadata?: unknown };
+  if (typeof kind !== 'string' || !metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
+  const { name, namespace } = metadata as { name?: unknown; namespace?: unknown };
+  return typeof name === 'string' && (namespace === undefined || typeof namespace === 'string');
+}
+
+/** Runs the command; returns the exit code. */
+export function runGraph(args: readonly string[], io: CommandIO): number {
+  const { positional, options } = parseArgs(args, ['out']);
+  const loaded = loadManifests(positional.length > 0 ? positional : ['dist']);
+  let failed = loaded.findings.length > 0;
+  for (const finding of loaded.findings) io.err(`${finding.file}: ${finding.message}`);
+  const outDir = options.out?.[0];
+  if (outDir) mkdirSync(outDir, { recursive: true });
+  const written = new Map<string, string>();
+  for (const file of loaded.files) {
+    const objects: SynthesizedObject[] = [];
+    for (const o of loaded.objects.filter((m) => m.file === file)) {
+      if (graphable(o.object)) objects.push(o.object);
+      else {
+        io.err(`${file}: document ${o.document + 1}: skipped, not an object with a string kind and metadata.name`);
+        failed = true;
+      }
+    }
+    let mermaid: string;
+    try {
+      mermaid = toMermaid(buildObjectGraph(objects));
+    } catch (error) {
+      // A shape the graph does not understand (a field of an unexpected type): report it, go on with the other files.
+      io.err(`${file}: cannot draw: ${error instanceof Error ? error.message : String(error)}`);
+      failed = true;
+      continue;
+    }
+    if (outDir) {
+      const target = join(outDir, `${basename(file).replace(/\.ya?ml$/i, '')}.mmd`);
+      const earlier = written.get(target);
+      if (earlier !== undefined) {
+        io.err(`${file}: not written: ${target} already holds the graph of ${earlier} (same file name)`);
+        failed = true;
+        continue;
+      }
+      if (existsSync(target) && !readFileSync(target, 'utf8').startsWith('flowchart ')) {
+        io.err(`${file}: not written: ${target} exists and is not a Mermaid flowchart this command wrote`);
+        failed = true;
+        continue;
+      }
+      writeFileSync(target, `${mermaid}\n`);
+      written.set(target, file);
+      io.out(`wrote ${target}`);
+    } else {
+      io.out(`### ${file}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\`\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}

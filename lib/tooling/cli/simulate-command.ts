@@ -1,0 +1,89 @@
+/**
+ * `k8s-practice simulate`: what an EventListener would do with one delivery, offline.
+ */
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
+import { parseManifestText } from '../check/manifest';
+import { SimulationResult, simulate } from '../simulate/simulate';
+import { SecretStore } from '../simulate/triggers-cel';
+
+export const SIMULATE_USAGE: readonly string[] = [
+  'usage: k8s-practice simulate <manifest.yaml> --listener NAME --body FILE [--header K=V]... [--url PATH?QUERY] [--secret NAME/KEY=VALUE]... [--format text|json]',
+  '  Runs the EventListener NAME (or NAMESPACE/NAME) of the manifest on one delivery, offline, as',
+  '  Tekton Triggers v0.37.0 would: its interceptors (the cel ClusterInterceptor; Node interceptors',
+  '  whose program is in the same manifest), bindings and template. Prints whether the listener',
+  '  accepts the event, which interceptor or CEL clause refused it, and the resources it would create.',
+  '  --body FILE          the request body, byte for byte (- reads stdin)',
+  '  --header K=V         a request header (repeat; the same name twice gives two values)',
+  '  --url PATH?QUERY     the request URI (default /)',
+  '  --secret N/K=VALUE   the value of key K of Secret N, for compareSecret and interceptor programs',
+  '  --format json        the whole result as JSON',
+  '  Exit code: 0 accepted, 1 refused, 2 usage or manifest error.',
+];
+
+function keyValue(option: string, text: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--${option} ${JSON.stringify(text)} must look like NAME=VALUE`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/** The report, one line per string (YAML documents of the created resources last). */
+export function formatSimulation(result: SimulationResult): string[] {
+  const lines: string[] = [];
+  lines.push(`EventListener ${result.namespace}/${result.listener}: ${result.accepted ? 'accepts' : 'refuses'} the event`);
+  for (const trigger of result.triggers) {
+    lines.push(`trigger ${trigger.trigger}: ${trigger.accepted ? 'accepted' : 'refused'}`);
+    for (const step of trigger.interceptors) {
+      const what = step.continue ? 'continue' : `stop: ${step.reason}`;
+      lines.push(`  interceptor ${step.name} (${step.ref}): ${what}`);
+      for (const [key, value] of Object.entries(step.extensions ?? {})) lines.push(`    extensions.${key} = ${JSON.stringify(value)}`);
+    }
+    if (trigger.error) lines.push(`  error: ${trigger.error}`);
+    for (const [name, value] of Object.entries(trigger.params ?? {})) lines.push(`  param ${name} = ${JSON.stringify(value)}`);
+  }
+  const resources = result.triggers.flatMap((t) => t.resources);
+  if (resources.length === 0) {
+    lines.push('creates nothing');
+    return lines;
+  }
+  lines.push(`creates ${resources.length} resource${resources.length === 1 ? '' : 's'} (the sink sets the triggers-eventid label to a fresh UUID):`);
+  for (const resource of resources) {
+    lines.push('---');
+    lines.push(...stringify(resource, { lineWidth: 0 }).replace(/\n$/, '').split('\n'));
+  }
+  return lines;
+}
+
+export function runSimulate(args: readonly string[], io: CommandIO): number {
+  const { positional, options } = parseArgs(args, ['listener', 'body', 'header', 'url', 'secret', 'format']);
+  if (positional.length !== 1) throw new UsageError('expected exactly one manifest file');
+  const listener = options.listener?.at(-1);
+  if (!listener) throw new UsageError('--listener NAME is required');
+  const bodyFile = options.body?.at(-1);
+  if (!bodyFile) throw new UsageError('--body FILE is required');
+  const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
+  const headers: { [name: string]: string[] } = {};
+  for (const text of options.header ?? []) {
+    const [name, value] = keyValue('header', text);
+    (headers[name] ??= []).push(value);
+  }
+  const secrets: { [name: string]: { [key: string]: string } } = {};
+  for (const text of options.secret ?? []) {
+    const [ref, value] = keyValue('secret', text);
+    const slash = ref.indexOf('/');
+    if (slash <= 0 || slash === ref.length - 1) throw new UsageError(`--secret ${JSON.stringify(ref)} must look like NAME/KEY=VALUE`);
+    (secrets[ref.slice(0, slash)] ??= {})[ref.slice(slash + 1)] = value;
+  }
+  const url = options.url?.at(-1) ?? '/';
+  if (!url.startsWith('/')) throw new UsageError(`--url ${JSON.stringify(url)} must start with / (a request URI)`);
+  const file = positional[0]!;
+  const parsed = parseManifestText(readFileSync(file, 'utf8'), file);
+  const broken = parsed.findings.filter((f) => f.severity === 'error');
+  if (broken.length > 0) throw new Error(`${file}: ${broken.map((f) => f.message).join('; ')}`);
+  const body = readFileSync(bodyFile === '-' ? 0 : bodyFile, 'utf8');
+  const result = simulate(parsed.objects.map((o) => o.object), listener, { body, headers, url }, secrets as SecretStore);
+  if (format === 'json') io.out(JSON.stringify(result, null, 2));
+  else for (const line of formatSimulation(result)) io.out(line);
+  return result.accepted ? 0 : 1;
+}
