@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import { selectorMatches } from '../lib/tooling/check/label-selector';
 
 /** A Kubernetes object as synthesized (plain JSON). */
 export type KubeObject = {
@@ -30,6 +31,6 @@ export function only(objects: KubeObject[], kind: string, name?: string): KubeOb
 
 /** Whether a Service-style selector selects an object with these labels. */
 export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  // a Service with an empty selector selects nothing (it gets no Endpoints)
+  return !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels ?? {});
 }

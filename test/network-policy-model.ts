@@ -3,10 +3,10 @@
  * object of a namespace, may a client pod reach a server pod's port?
  * (Policies are additive; a pod selected by no Ingress policy is open.)
  */
+import { labelSelectorMatches } from '../lib/tooling/check/label-selector';
 import { KubeObject } from './helpers';
 
-const matchLabels = (selector: any, labels: Record<string, string> = {}) =>
-  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) && !(selector?.matchExpressions?.length);
+const matchLabels = (selector: unknown, labels: Record<string, string> = {}) => labelSelectorMatches(selector, labels);
 
 /** Whether a peer (`from` entry) admits the client. */
 function peerAdmits(peer: any, client: KubeObject, policyNamespace: string, namespaceLabels: (ns: string) => Record<string, string>): boolean {

@@ -2,7 +2,7 @@
  * Every flag of `kubectl run` and `kubectl expose` (kubectl 1.28): the prop
  * of RunPod / ExposedPod that does the same, or why there is none. Flags
  * that only steer kubectl itself (output, dry run, field manager, ...) are
- * listed with the reason "kubectl only". `test/kubectl-parity.test.ts` checks
+ * listed with the reason "kubectl only". `test/constructs/kubectl-parity.test.ts` checks
  * that the table names every flag of the 1.28 help text and compares each
  * prop with what kubectl 1.28 generated for its flag
  * (test/fixtures/kubectl-1.28/).

@@ -16,7 +16,7 @@ import { startCoreInterceptors, startEventListenerSink, startSignatureIntercepto
 import { simulate } from '../../lib/tooling/simulate/simulate';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
 
-const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');
+const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const GOGS_BODY = fixture('gogs-push.json');
 const GOGS_HEADERS = JSON.parse(fixture('gogs-push.headers.json')) as Record<string, string>;

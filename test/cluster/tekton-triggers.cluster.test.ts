@@ -13,7 +13,7 @@ import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
 import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, tektonAdmission } from '../../tools/cluster/tekton-engines';
 import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, replaceSecret } from './support';
 
-const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');
+const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 const GOGS_BODY = fixture('gogs-push.json');
 const GOGS_HEADERS = JSON.parse(fixture('gogs-push.headers.json').toString('utf8')) as Record<string, string>;

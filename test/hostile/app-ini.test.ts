@@ -2,12 +2,12 @@
  * Issue 14, injection into app.ini: every value renderIni writes is read back
  * by go-ini exactly as given, or refused with an Error naming the key and value.
  * Checked against a model of go-ini's reader that is itself checked against
- * go-ini's own output (test/gogs/go-ini-vectors.json).
+ * go-ini's own output (test/constructs/gogs/go-ini-vectors.json).
  */
 import * as fc from 'fast-check';
 import { IniDocument, renderIni } from '../../lib/constructs/gogs/app-ini';
-import { goExpandEnvChanges, readGoIniValue } from '../gogs/go-ini-model';
-import vectors from '../gogs/go-ini-vectors.json';
+import { goExpandEnvChanges, readGoIniValue } from '../constructs/gogs/go-ini-model';
+import vectors from '../constructs/gogs/go-ini-vectors.json';
 
 interface Vector { raw: string; default: string | null; ignoreInlineComment: string | null; nextKept: boolean }
 

@@ -1,7 +1,7 @@
 /**
  * Issue 14, secrets in the docs: no command shown puts a secret on a command
  * line (shell history, `ps`, the API server's audit log of exec URLs).
- * README.md included. The environment exercise never prints a Secret value (test/configured-pod.test.ts).
+ * README.md included. The environment exercise never prints a Secret value (test/constructs/pod/configured-pod.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
  * first, then one `[section]` block per section, each in the order given.
  *
  * How go-ini reads a value (checked with go-ini v1.67.0, see
- * test/gogs/go-ini-model.ts): it trims Unicode spaces (Go's unicode.IsSpace,
+ * test/constructs/gogs/go-ini-model.ts): it trims Unicode spaces (Go's unicode.IsSpace,
  * which includes U+0085 and U+00A0) at both ends, a trailing `\` joins the
  * next line, `#` or `;` anywhere start a comment (unless Gogs sets
  * IgnoreInlineComment), and surrounding quotes are removed. A value written as

@@ -74,31 +74,31 @@ function runRules(ctx: RuleContext): void {
   }
 }
 
-/** Validates objects that were already parsed (every object sees all the others for the cross-object rules). */
-export function validateObjects(objects: readonly ManifestObject[], options: ValidateOptions = {}): ValidationResult {
-  const started = performance.now();
+/** What every entry point does once its input is read: run the rules over all objects together. */
+function validateLoaded(
+  files: readonly string[], objects: readonly ManifestObject[], readFindings: readonly Finding[], options: ValidateOptions, started: number,
+): ValidationResult {
   const schemas = SchemaValidator.shared(options);
   const ctx = new RuleContext(objects, schemas);
   runRules(ctx);
-  return result([...new Set(objects.map((o) => o.file))], objects.length, ctx.findings, started, schemas);
+  return result(files, objects.length, [...readFindings, ...ctx.findings], started, schemas);
+}
+
+/** Validates objects that were already parsed (every object sees all the others for the cross-object rules). */
+export function validateObjects(objects: readonly ManifestObject[], options: ValidateOptions = {}): ValidationResult {
+  return validateLoaded([...new Set(objects.map((o) => o.file))], objects, [], options, performance.now());
 }
 
 /** Validates YAML text (one or more documents), reported as coming from `file`. */
 export function validateYaml(text: string, file = '<input>', options: ValidateOptions = {}): ValidationResult {
   const started = performance.now();
   const parsed = parseManifestText(text, file);
-  const schemas = SchemaValidator.shared(options);
-  const ctx = new RuleContext(parsed.objects, schemas);
-  runRules(ctx);
-  return result([file], parsed.objects.length, [...parsed.findings, ...ctx.findings], started, schemas);
+  return validateLoaded([file], parsed.objects, parsed.findings, options, started);
 }
 
 /** Validates files and folders (folders: every `.yaml`/`.yml` file in them, recursively). */
 export function validatePaths(paths: readonly string[], options: ValidateOptions = {}): ValidationResult {
   const started = performance.now();
   const loaded = loadManifests(paths);
-  const schemas = SchemaValidator.shared(options);
-  const ctx = new RuleContext(loaded.objects, schemas);
-  runRules(ctx);
-  return result(loaded.files, loaded.objects.length, [...loaded.findings, ...ctx.findings], started, schemas);
+  return validateLoaded(loaded.files, loaded.objects, loaded.findings, options, started);
 }

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { CommandIO, parseArgs } from './command-io';
 import { loadManifests } from '../check/manifest';
 import { toMermaid } from '../graph/mermaid';
-import { buildObjectGraph, SynthesizedObject } from '../graph/object-graph';
+import { buildObjectGraph, isGraphable, SynthesizedObject } from '../graph/object-graph';
 
 export const GRAPH_USAGE = [
   'usage: k8s-practice graph [files or folders...] [--out <folder>]',
@@ -17,15 +17,6 @@ export const GRAPH_USAGE = [
   '  Objects without a string kind and metadata.name are skipped with a message.',
   '  Exit code: 0, or 1 when a file cannot be read or parsed, an object is skipped or an output is refused.',
 ];
-
-/** Whether a parsed document has the shape the graph reads: a string kind and metadata.name. */
-function graphable(o: unknown): o is SynthesizedObject {
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
-  const { kind, metadata } = o as { kind?: unknown; metadata?: unknown };
-  if (typeof kind !== 'string' || !metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
-  const { name, namespace } = metadata as { name?: unknown; namespace?: unknown };
-  return typeof name === 'string' && (namespace === undefined || typeof namespace === 'string');
-}
 
 /** Runs the command; returns the exit code. */
 export function runGraph(args: readonly string[], io: CommandIO): number {
@@ -39,7 +30,7 @@ export function runGraph(args: readonly string[], io: CommandIO): number {
   for (const file of loaded.files) {
     const objects: SynthesizedObject[] = [];
     for (const o of loaded.objects.filter((m) => m.file === file)) {
-      if (graphable(o.object)) objects.push(o.object);
+      if (isGraphable(o.object)) objects.push(o.object);
       else {
         io.err(`${file}: document ${o.document + 1}: skipped, not an object with a string kind and metadata.name`);
         failed = true;

@@ -14,7 +14,7 @@ import diff, { Difference } from 'microdiff';
 import { isBuiltinClusterScoped } from '../check/cluster-scoped-kinds';
 import { fieldPath } from '../check/field-path';
 import { dropNulls } from '../check/strict-schema';
-import { documentValue, KubeObject, MAX_DOCUMENTS, readManifestFile, yamlDocuments } from '../check/manifest';
+import { KubeObject, parseManifestText, readManifestFile } from '../check/manifest';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */
 class KeyedList {
@@ -282,33 +282,15 @@ export function compareObjects(aObjects: readonly KubeObject[], bObjects: readon
 
 /**
  * Parses YAML text (several documents allowed, read as YAML 1.1 like kubectl)
- * into objects; throws an Error naming the source on a syntax error, an
- * alias bomb, a document that is not a mapping or more than MAX_DOCUMENTS documents.
+ * into objects, with the validator's reader (`v1 List`s expanded); throws an
+ * Error naming the source and the first problem that reader finds (a syntax
+ * error, an alias bomb, a document that is not a mapping, too many documents).
  */
 export function parseObjects(text: string, source: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  const { documents, more } = yamlDocuments(text);
-  if (more) throw new Error(`${source}: more than ${MAX_DOCUMENTS} documents, the most read from one file`);
-  documents.forEach((doc, index) => {
-    if (doc.errors.length > 0) throw new Error(`${source}: document ${index + 1}: ${doc.errors[0].message.split('\n')[0]}`);
-    let value: unknown;
-    try {
-      value = documentValue(doc);
-    } catch (error) {
-      throw new Error(`${source}: document ${index + 1}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    }
-    if (value === null || value === undefined) return;
-    if (!isPlainObject(value)) throw new Error(`${source}: document ${index + 1} is not a mapping`);
-    if (value.apiVersion === 'v1' && value.kind === 'List' && Array.isArray(value.items)) {
-      value.items.forEach((item: unknown, i: number) => {
-        if (!isPlainObject(item)) throw new Error(`${source}: document ${index + 1}: items[${i}] is not a mapping`);
-        objects.push(item as KubeObject);
-      });
-    } else {
-      objects.push(value as KubeObject);
-    }
-  });
-  return objects;
+  const { objects, findings } = parseManifestText(text, source);
+  const [problem] = findings;
+  if (problem) throw new Error(`${source}: ${problem.message}`);
+  return objects.map((item) => item.object);
 }
 
 /** Reads a YAML file the way the validator does (regular files only, size limit, UTF-8); throws an Error naming the file. */

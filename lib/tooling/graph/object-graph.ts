@@ -1,5 +1,5 @@
 import { podTemplateOf } from '../check/pod-templates';
-import { selectorMatches } from '../check/label-selector';
+import { labelSelectorMatches, selectorMatches } from '../check/label-selector';
 
 /**
  * The relations between synthesized Kubernetes objects, computed from the
@@ -57,8 +57,24 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** Builds the graph of a set of objects (one chart or a whole dist/). */
+/** Whether a parsed document has the shape the graph reads: a string kind and metadata.name. */
+export function isGraphable(o: unknown): o is SynthesizedObject {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  const { kind, metadata } = o as { kind?: unknown; metadata?: unknown };
+  if (typeof kind !== 'string' || !metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
+  const { name, namespace } = metadata as { name?: unknown; namespace?: unknown };
+  return typeof name === 'string' && (namespace === undefined || typeof namespace === 'string');
+}
+
+/**
+ * Builds the graph of a set of objects (one chart or a whole dist/). Throws an
+ * Error naming the first object without a string kind and metadata.name.
+ */
 export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectGraph {
+  const bad = objects.findIndex((o) => !isGraphable(o));
+  if (bad >= 0) {
+    throw new Error(`object ${bad} (kind ${JSON.stringify((objects[bad] as { kind?: unknown } | null)?.kind)}) has no string kind and metadata.name; the graph needs both`);
+  }
   const nodes = new Map(objects.map((o) => [objectKey(o), o]));
   const edges: GraphEdge[] = [];
   const ns = (o: SynthesizedObject) => str(o.metadata.namespace) ?? '';
@@ -83,10 +99,12 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
     // Endpoints / EndpointSlice -> their Service
     if (o.kind === 'Endpoints') link(o, 'Service', ns(o), o.metadata.name, 'endpoints of');
     if (o.kind === 'EndpointSlice') link(o, 'Service', ns(o), obj(o.metadata.labels)['kubernetes.io/service-name'], 'endpoints of');
-    // NetworkPolicy -> the pods it protects
-    if (o.kind === 'NetworkPolicy' && selector(obj(spec.podSelector).matchLabels)) {
+    // NetworkPolicy -> the pods it protects (an empty podSelector, a namespace-wide default, draws no edges)
+    const podSelector = obj(spec.podSelector);
+    const namesPods = Object.keys(obj(podSelector.matchLabels)).length > 0 || list(podSelector.matchExpressions).length > 0;
+    if (o.kind === 'NetworkPolicy' && namesPods) {
       for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && selects(selector(obj(spec.podSelector).matchLabels), podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'guards');
+        if (podSpecOf(w) && ns(w) === ns(o) && labelSelectorMatches(spec.podSelector, podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'guards');
       }
     }
     // workload -> ConfigMaps, Secrets, PVCs, ServiceAccount it uses

@@ -35,7 +35,10 @@ function nameRuleFor(object: KubeObject): { test: (v: string) => boolean; rule: 
 export function checkNames(ctx: RuleContext): void {
   for (const item of ctx.objects) {
     const metadata = item.object.metadata;
-    if (!isObject(metadata)) continue; // the schema rule reports a missing metadata
+    if (!isObject(metadata)) {
+      ctx.report(item, ['metadata'], 'invalid-name', 'error', 'missing metadata; every object needs metadata.name');
+      continue;
+    }
     const { name, generateName, namespace } = metadata;
     if (typeof name === 'string') {
       const { test, rule } = nameRuleFor(item.object);

@@ -15,14 +15,12 @@ import { describeValue } from '../../../util/props-check';
 import { each, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, PodTemplate } from '../pod-templates';
-import { selectorMatches } from '../label-selector';
+import { labelSelectorMatches, selectorMatches } from '../label-selector';
 import { RuleContext } from '../rule-context';
 
 /** Whether a NetworkPolicy's podSelector selects pods with these labels. */
 function policySelects(policy: KubeObject, labels: unknown): boolean {
-  const selector = isObject(policy.spec?.podSelector) ? policy.spec.podSelector : {};
-  const matchLabels = isObject(selector.matchLabels) ? selector.matchLabels : {};
-  return selectorMatches(matchLabels, labels);
+  return labelSelectorMatches(policy.spec?.podSelector, labels);
 }
 
 /** Whether a policy isolates the pods it selects for ingress (explicit type, or an `ingress` section with no types). */

@@ -6,7 +6,7 @@
  * The ServiceAccount `default` exists in every namespace. References marked
  * `optional: true` may be missing.
  */
-import { EXTERNAL_REFS_ANNOTATION } from '../../../util/external-refs';
+import { declaredRefKeys, EXTERNAL_REFS_ANNOTATION } from '../../../util/external-refs';
 import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
 import { each, isObject } from '../json-value';
@@ -25,18 +25,6 @@ export interface ObjectReference {
   readonly path: readonly PathSegment[];
   /** Extra annotation maps that may declare it external (e.g. the pod template's). */
   readonly annotationSources: readonly unknown[];
-}
-
-/** Parses the annotation: `Kind/name` (same namespace) or `Kind/namespace/name`. */
-export function parseDeclaredRefs(value: unknown, namespace: string): Set<string> {
-  const out = new Set<string>();
-  if (typeof value !== 'string') return out;
-  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const parts = item.split('/');
-    if (parts.length === 2) out.add(`${parts[0]}/${namespace}/${parts[1]}`);
-    else if (parts.length === 3) out.add(item);
-  }
-  return out;
 }
 
 class ReferenceCollector {
@@ -150,13 +138,13 @@ export function checkReferences(ctx: RuleContext): void {
     const namespace = ctx.namespaceOf(item) || 'default';
     const refs = referencesOf(item.object, namespace);
     if (refs.length === 0) continue;
-    const ownDeclared = parseDeclaredRefs(item.object.metadata?.annotations?.[EXTERNAL_REFS_ANNOTATION], namespace);
+    const ownDeclared = declaredRefKeys(item.object.metadata?.annotations?.[EXTERNAL_REFS_ANNOTATION], namespace);
     for (const ref of refs) {
       if (ref.kind === 'ServiceAccount' && ref.name === 'default') continue;
       if (ctx.find('', ref.kind, ref.namespace, ref.name).length > 0) continue;
       const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
       if (ownDeclared.has(key)) continue;
-      if (ref.annotationSources.some((annotations) => isObject(annotations) && parseDeclaredRefs(annotations[EXTERNAL_REFS_ANNOTATION], namespace).has(key))) continue;
+      if (ref.annotationSources.some((annotations) => isObject(annotations) && declaredRefKeys(annotations[EXTERNAL_REFS_ANNOTATION], namespace).has(key))) continue;
       const where = ref.namespace === namespace ? '' : ` in namespace "${ref.namespace}"`;
       const declare = ref.namespace === namespace ? `${ref.kind}/${ref.name}` : `${ref.kind}/${ref.namespace}/${ref.name}`;
       ctx.report(item, ref.path, 'missing-reference', 'error',

@@ -7,30 +7,11 @@
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
 import { isObject } from '../json-value';
-import { KubeObject } from '../manifest';
+import { labelSelectorMatches, selectorMatches } from '../label-selector';
 import { podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
 
 const APPS_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
-
-/** Whether a LabelSelector (`matchLabels` + `matchExpressions`) selects these labels. */
-export function labelSelectorMatches(selector: KubeObject, labels: Record<string, unknown>): boolean {
-  const matchLabels = isObject(selector.matchLabels) ? selector.matchLabels : {};
-  if (!Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) return false;
-  const expressions: unknown[] = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  return expressions.every((expression) => {
-    if (!isObject(expression)) return false;
-    const present = Object.prototype.hasOwnProperty.call(labels, expression.key);
-    const values: unknown[] = Array.isArray(expression.values) ? expression.values : [];
-    switch (expression.operator) {
-      case 'In': return present && values.includes(labels[expression.key]);
-      case 'NotIn': return !present || !values.includes(labels[expression.key]);
-      case 'Exists': return present;
-      case 'DoesNotExist': return !present;
-      default: return false;
-    }
-  });
-}
 
 export function checkWorkloadSelectors(ctx: RuleContext): void {
   for (const item of ctx.objects) {
@@ -45,7 +26,7 @@ export function checkWorkloadSelectors(ctx: RuleContext): void {
     const labels = isObject(template.metadata.labels) ? template.metadata.labels : {};
     const empty = isRc ? Object.keys(selector).length === 0
       : Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
-    const matches = isRc ? Object.entries(selector).every(([k, v]) => labels[k] === v) : labelSelectorMatches(selector, labels);
+    const matches = isRc ? selectorMatches(selector, labels) : labelSelectorMatches(selector, labels);
     if (empty) {
       ctx.report(item, ['spec', 'selector'], 'selector-template-mismatch', 'error', `${String(kind)} needs a non-empty selector`);
     } else if (!matches) {

@@ -1,0 +1,112 @@
+/** The typed Triggers wrappers and the WebhookListener construct. */
+import { Chart, Testing } from 'cdk8s';
+import fc from 'fast-check';
+import {
+  EventListener, TRIGGERS_API_VERSION, Trigger, TriggerBinding, TriggerTemplate,
+} from '../../../lib/constructs/tekton/triggers-types';
+import { WebhookListener, eventListenerPodLabels } from '../../../lib/constructs/tekton/webhook-listener';
+import { EXTERNAL_REFS_ANNOTATION } from '../../../lib/util/external-refs';
+import { KubeObject, only, synthWith } from '../../helpers';
+
+describe('Triggers wrappers', () => {
+  test('emit triggers.tekton.dev/v1beta1 objects with the spec as given', () => {
+    const objects = synthWith((chart) => {
+      new TriggerBinding(chart, 'b', { metadata: { name: 'b' }, spec: { params: [{ name: 'rev', value: '$(body.after)' }] } });
+      new TriggerTemplate(chart, 't', { metadata: { name: 't' }, spec: { params: [{ name: 'rev', default: 'main' }], resourcetemplates: [] } });
+      new Trigger(chart, 'tr', { metadata: { name: 'tr' }, spec: { bindings: [{ ref: 'b' }], template: { ref: 't' } } });
+      new EventListener(chart, 'el', { metadata: { name: 'el' }, spec: { triggers: [{ triggerRef: 'tr' }] } });
+    });
+    expect(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name])).toEqual([
+      [TRIGGERS_API_VERSION, 'TriggerBinding', 'b'],
+      [TRIGGERS_API_VERSION, 'TriggerTemplate', 't'],
+      [TRIGGERS_API_VERSION, 'Trigger', 'tr'],
+      [TRIGGERS_API_VERSION, 'EventListener', 'el'],
+    ]);
+    expect(TRIGGERS_API_VERSION).toBe('triggers.tekton.dev/v1beta1');
+    expect(only(objects, 'TriggerBinding').spec).toEqual({ params: [{ name: 'rev', value: '$(body.after)' }] });
+    expect(only(objects, 'Trigger').spec).toEqual({ bindings: [{ ref: 'b' }], template: { ref: 't' } });
+  });
+
+  test('the spec stays readable on the wrapper', () => {
+    const el = new EventListener(Testing.chart(), 'el', { spec: { serviceAccountName: 'sa' } });
+    expect(el.spec.serviceAccountName).toBe('sa');
+    expect(EventListener.GVK).toEqual({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' });
+  });
+});
+
+describe('WebhookListener', () => {
+  function build(namespace?: string, props: object = {}): { listener: WebhookListener; objects: KubeObject[] } {
+    const chart = new Chart(Testing.app(), 'c', { namespace });
+    const listener = new WebhookListener(chart, 'l', { name: 'hooks', triggers: [{ triggerRef: 'x' }], ...props });
+    return { listener, objects: Testing.synth(chart) as KubeObject[] };
+  }
+
+  test('address: el-<name>.<namespace>.svc.cluster.local:8080', () => {
+    const { listener } = build('ci');
+    expect(listener.serviceName).toBe('el-hooks');
+    expect(listener.hostname).toBe('el-hooks.ci.svc.cluster.local');
+    expect(listener.port).toBe(8080);
+    expect(listener.url).toBe('http://el-hooks.ci.svc.cluster.local:8080/');
+    expect(new URL(listener.url).hostname).toBe(listener.hostname);
+    expect(build(undefined).listener.hostname).toBe('el-hooks.default.svc.cluster.local');
+  });
+
+  test('pod labels are the ones the Triggers controller sets', () => {
+    expect(build('ci').listener.podLabels).toEqual({
+      'app.kubernetes.io/managed-by': 'EventListener', 'app.kubernetes.io/part-of': 'Triggers', eventlistener: 'hooks',
+    });
+    expect(eventListenerPodLabels('x').eventlistener).toBe('x');
+  });
+
+  test('objects: ServiceAccount, RoleBinding, ClusterRoleBinding (no namespace), EventListener using the SA', () => {
+    const { objects } = build('ci', { serviceAccountName: 'hooks-sa', externalRefs: [{ kind: 'Secret', name: 'tok' }] });
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}@${o.metadata.namespace ?? '-'}`)).toEqual([
+      'ServiceAccount/hooks-sa@ci', 'RoleBinding/hooks-sa@ci', 'ClusterRoleBinding/ci.hooks-sa@-', 'EventListener/hooks@ci',
+    ]);
+    const el = only(objects, 'EventListener');
+    expect(el.spec).toEqual({ serviceAccountName: 'hooks-sa', triggers: [{ triggerRef: 'x' }] });
+    expect((el.metadata as any).annotations[EXTERNAL_REFS_ANNOTATION]).toBe('Secret/tok');
+  });
+
+  test('ClusterRoleBinding names cannot collide across namespaces: a-b + c and a + b-c differ', () => {
+    const bindingName = (namespace: string, serviceAccountName: string) =>
+      only(build(namespace, { serviceAccountName }).objects, 'ClusterRoleBinding').metadata.name;
+    expect(bindingName('a-b', 'c')).toBe('a-b.c');
+    expect(bindingName('a', 'b-c')).toBe('a.b-c');
+    expect(bindingName('a-b', 'c')).not.toBe(bindingName('a', 'b-c'));
+    // the ServiceAccount may itself contain dots; the first dot still ends the namespace
+    expect(bindingName('a', 'b.c')).toBe('a.b.c');
+    expect(bindingName('a', 'b.c')).not.toBe(bindingName('a-b', 'c'));
+  });
+
+  test('every (namespace, ServiceAccount) pair gets its own binding name, and the namespace can be read back (property)', () => {
+    const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,6}[a-z0-9])?$/);
+    const subdomain = fc.array(label, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.'));
+    fc.assert(fc.property(label, subdomain, (namespace, sa) => {
+      const name = only(build(namespace, { serviceAccountName: sa }).objects, 'ClusterRoleBinding').metadata.name;
+      const dot = name.indexOf('.');
+      return name.slice(0, dot) === namespace && name.slice(dot + 1) === sa;
+    }), { numRuns: 50 });
+  });
+
+  test('clusterDomain changes the address', () => {
+    const { listener } = build('ci', { clusterDomain: 'k8s.internal' });
+    expect(listener.hostname).toBe('el-hooks.ci.svc.k8s.internal');
+    expect(listener.url).toBe('http://el-hooks.ci.svc.k8s.internal:8080/');
+  });
+
+  test.each([
+    [{ clusterDomain: 'Cluster.Local' }, /l: invalid clusterDomain "Cluster.Local"; expected a DNS-1123 subdomain/],
+    [{ clusterDomain: '' }, /l: invalid clusterDomain ""/],
+    [{ name: '1hooks' }, /l: invalid name "1hooks"; expected a DNS-1035 label/],
+    [{ name: 'a'.repeat(61) }, /at most 60 characters \(the Service is named "el-<name>"\)/],
+    [{ triggers: [] }, /l: invalid triggers \[\]; expected at least one trigger/],
+    [{ serviceAccountName: 'Bad SA' }, /l: invalid serviceAccountName "Bad SA"/],
+  ])('rejects %j', (props, message) => {
+    expect(() => build('ci', props)).toThrow(message);
+  });
+
+  test('a 60-character name is the longest accepted', () => {
+    expect(build('ci', { name: 'a'.repeat(60) }).listener.serviceName).toHaveLength(63);
+  });
+});

@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Chart } from 'cdk8s';
+import { RunPod } from '../../lib';
+import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
+
+describe('synthesizeAtomically', () => {
+  let root: string;
+  let dist: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'atomic-synth-'));
+    dist = join(root, 'dist');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const synthCharts = (...ids: string[]) => (staging: string) => {
+    const app = new App({ outdir: staging });
+    for (const id of ids) new RunPod(new Chart(app, id), 'pod', { name: id });
+    app.synth();
+  };
+
+  test('a failing app leaves the previous dist byte-identical and no staging folder behind', () => {
+    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    const before = Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
+    expect(() => synthesizeAtomically(dist, (staging) => {
+      const app = new App({ outdir: staging });
+      new RunPod(new Chart(app, 'a'), 'pod', { name: 'a' });
+      new RunPod(new Chart(app, 'c'), 'pod', { name: 'Not Valid' });
+      app.synth();
+    })).toThrow(/invalid name "Not Valid"/);
+    const after = Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
+    expect(after).toEqual(before);
+    expect(readdirSync(root)).toEqual(['dist']);
+  });
+
+  test('a successful synth replaces dist whole: files of removed charts disappear', () => {
+    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    writeFileSync(join(dist, 'stale.k8s.yaml'), 'kind: Stale\n');
+    expect(synthesizeAtomically(dist, synthCharts('a'))).toEqual(['a.k8s.yaml']);
+    expect(readdirSync(dist)).toEqual(['a.k8s.yaml']);
+  });
+
+  test('an app that writes nothing fails and keeps dist', () => {
+    synthesizeAtomically(dist, synthCharts('a'));
+    expect(() => synthesizeAtomically(dist, () => undefined)).toThrow(/wrote no files/);
+    expect(readdirSync(dist)).toEqual(['a.k8s.yaml']);
+  });
+
+  test('copies the result to the folder cdk8s synth lists, deleting nothing there (issue 14)', () => {
+    const cliOut = join(root, 'cli-out');
+    mkdirSync(cliOut);
+    writeFileSync(join(cliOut, 'old.yaml'), 'x');
+    synthesizeAtomically(dist, synthCharts('a'), { alsoCopyTo: cliOut });
+    expect(readdirSync(cliOut).sort()).toEqual(['a.k8s.yaml', 'old.yaml']);
+    expect(readFileSync(join(cliOut, 'old.yaml'), 'utf8')).toBe('x');
+    expect(existsSync(join(dist, 'a.k8s.yaml'))).toBe(true);
+  });
+});

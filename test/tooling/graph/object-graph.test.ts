@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { Testing } from 'cdk8s';
+import { ConfiguredPod, ExposedPod, ServiceEndpoints } from '../../../lib';
+import { buildObjectGraph, SynthesizedObject, toMermaid } from '../../../lib/check-api';
+import { README, renderExerciseGraphs, withFreshGraphs } from '../../../scripts/readme-graphs';
+
+const graphOf = (build: (chart: any) => void) => {
+  const chart = Testing.chart();
+  build(chart);
+  return buildObjectGraph(Testing.synth(chart) as SynthesizedObject[]);
+};
+const edgeList = (g: ReturnType<typeof buildObjectGraph>) => g.edges.map((e) => `${e.from} -${e.label}-> ${e.to}`);
+
+describe('object graph', () => {
+  test('Service -> Pod by selector; Endpoints and EndpointSlice -> Service', () => {
+    const g = graphOf((chart) => {
+      new ExposedPod(chart, 'web', { name: 'web' });
+      new ServiceEndpoints(chart, 'db', { name: 'db', addresses: ['192.0.2.1'], ports: [{ port: 5432 }] });
+    });
+    expect(edgeList(g)).toEqual([
+      'Service//web -selects-> Pod//web',
+      'Endpoints//db -endpoints of-> Service//db',
+      'EndpointSlice//db-ipv4 -endpoints of-> Service//db',
+    ]);
+  });
+
+  test('workload -> ConfigMap it reads and mounts; an out-of-band Secret has no node, so no edge', () => {
+    const g = graphOf((chart) => new ConfiguredPod(chart, 'c', { name: 'app', settings: { A: '1' }, secret: { name: 's', keys: ['B'] } }));
+    expect(edgeList(g)).toEqual(['Pod//app -mounts-> ConfigMap//app-config', 'Pod//app -reads-> ConfigMap//app-config']);
+  });
+
+  test('RoleBinding, EventListener, TriggerTemplate, Pipeline and webhook edges come from the objects', () => {
+    const API_VERSIONS: Record<string, string> = {
+      StatefulSet: 'apps/v1', Deployment: 'apps/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
+      EventListener: 'triggers.tekton.dev/v1beta1', TriggerBinding: 'triggers.tekton.dev/v1beta1', TriggerTemplate: 'triggers.tekton.dev/v1beta1',
+      Pipeline: 'tekton.dev/v1', Task: 'tekton.dev/v1',
+    };
+    const o = (kind: string, name: string, rest: object = {}): SynthesizedObject => ({ apiVersion: API_VERSIONS[kind] ?? 'v1', kind, metadata: { name, namespace: 'ci' }, ...rest });
+    const g = buildObjectGraph([
+      o('ServiceAccount', 'el'),
+      o('RoleBinding', 'el', { subjects: [{ kind: 'ServiceAccount', name: 'el', namespace: 'ci' }], roleRef: { kind: 'ClusterRole', name: 'x' } }),
+      o('EventListener', 'push', { spec: { serviceAccountName: 'el', triggers: [{ bindings: [{ ref: 'b' }], template: { ref: 't' } }] } }),
+      o('TriggerBinding', 'b'),
+      o('TriggerTemplate', 't', { spec: { resourcetemplates: [{ kind: 'PipelineRun', spec: { pipelineRef: { name: 'p' } } }] } }),
+      o('Pipeline', 'p', { spec: { tasks: [{ name: 'one', taskRef: { name: 'clone' } }] } }),
+      o('Task', 'clone'),
+      o('ConfigMap', 'gogs', { data: { 'app.ini': 'LOCAL_NETWORK_ALLOWLIST = el-push.ci.svc.cluster.local' } }),
+      o('StatefulSet', 'gogs', { spec: { template: { spec: { containers: [], volumes: [{ name: 'c', configMap: { name: 'gogs' } }] } } } }),
+      o('Deployment', 'registry', { spec: { template: { spec: { containers: [{ env: [{ name: 'E', value: '[{"url":"http://el-push.ci.svc.cluster.local:8080"}]' }] }] } } } }),
+    ]);
+    expect(edgeList(g)).toEqual([
+      'RoleBinding/ci/el -binds-> ServiceAccount/ci/el',
+      'EventListener/ci/push -runs as-> ServiceAccount/ci/el',
+      'EventListener/ci/push -binds-> TriggerBinding/ci/b',
+      'EventListener/ci/push -creates from-> TriggerTemplate/ci/t',
+      'TriggerTemplate/ci/t -creates PipelineRun of-> Pipeline/ci/p',
+      'Pipeline/ci/p -runs-> Task/ci/clone',
+      'StatefulSet/ci/gogs -mounts-> ConfigMap/ci/gogs',
+      'StatefulSet/ci/gogs -webhook-> EventListener/ci/push',
+      'Deployment/ci/registry -webhook-> EventListener/ci/push',
+    ]);
+  });
+
+  test('Mermaid output names every node and edge', () => {
+    const text = toMermaid(graphOf((chart) => new ExposedPod(chart, 'web', { name: 'web' })));
+    expect(text.split('\n')).toEqual([
+      'flowchart LR',
+      '  Pod__web["Pod: web"]',
+      '  Service__web["Service: web"]',
+      '  Service__web -->|selects| Pod__web',
+    ]);
+  });
+
+  test('the README diagrams are current (run `npm run docs` when this fails)', () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(readme).toContain(renderExerciseGraphs());
+    expect(withFreshGraphs(readme)).toBe(readme);
+  });
+});
+
+describe('k8s-practice graph', () => {
+  test('prints one Mermaid block per file, computed from its objects', async () => {
+    const { main } = await import('../../../bin/k8s-practice');
+    const lines: string[] = [];
+    const code = await main(['graph', 'dist/02-expose-clusterip.k8s.yaml'], { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) });
+    expect(code).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toContain('### dist/02-expose-clusterip.k8s.yaml');
+    expect(text).toContain('Service_expose_clusterip_nginx -->|selects| Pod_expose_clusterip_nginx');
+  });
+});
+
+describe('objects the graph cannot read', () => {
+  test('an object without metadata is refused with a clear error, not a TypeError', () => {
+    const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok' } }, { apiVersion: 'v1', kind: 'ConfigMap' }];
+    expect(() => buildObjectGraph(objects as SynthesizedObject[]))
+      .toThrow('object 1 (kind "ConfigMap") has no string kind and metadata.name; the graph needs both');
+  });
+
+  test('a NetworkPolicy selecting by matchExpressions guards the pods it selects, and only those', () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { tier: 'web' } }, spec: { containers: [] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', labels: { tier: 'db' } }, spec: { containers: [] } },
+      {
+        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+        spec: { podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] } },
+      },
+    ];
+    expect(edgeList(buildObjectGraph(objects))).toEqual(['NetworkPolicy//np -guards-> Pod//a']);
+  });
+});
