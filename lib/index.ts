@@ -10,6 +10,9 @@
  * compares with this surface: review every change to it.
  */
 
+// The error every bad prop or option throws
+export { PropError } from './util/props-check';
+
 // Images and the users and ports they run with
 export * from './constructs/images';
 

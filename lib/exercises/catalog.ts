@@ -1,6 +1,7 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { applyImageMirror } from './image-mirror';
 import { Project } from '../constructs/project/project';
+import { PropError } from '../util/props-check';
 import { CiPipelineExercise } from './ci-pipeline-exercise';
 import { EnvironmentExercise } from './environment-exercise';
 import { ExerciseOptions, checkExerciseOptions, exerciseNamespace } from './exercise-options';
@@ -119,13 +120,13 @@ function inNamespace(project: Project, namespace: string | undefined): Project {
 export function selectExercises(only?: readonly string[]): Exercise[] {
   if (only === undefined) return [...EXERCISES];
   if (!Array.isArray(only) || only.length === 0) {
-    throw new Error(`exercise options: invalid only ${JSON.stringify(only)}; expected a non-empty list of exercise numbers or ids`);
+    throw new PropError('exercise options', 'only', only, 'a non-empty list of exercise numbers or ids');
   }
   const picked = new Set<Exercise>();
   for (const wanted of only) {
     const found = EXERCISES.find((e) => e.id === wanted || (typeof wanted === 'string' && /^\d{1,2}$/.test(wanted) && Number(e.id.slice(0, 2)) === Number(wanted)));
     if (!found) {
-      throw new Error(`exercise options: invalid only ${JSON.stringify(wanted)}; expected one of ${EXERCISES.map((e) => `${e.id.slice(0, 2)} (${e.id})`).join(', ')}`);
+      throw new PropError('exercise options', 'only', wanted, `one of ${EXERCISES.map((e) => `${e.id.slice(0, 2)} (${e.id})`).join(', ')}`);
     }
     picked.add(found);
   }

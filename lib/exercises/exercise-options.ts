@@ -1,5 +1,6 @@
 import { ImageMirror, checkImageMirror } from './image-mirror';
 import { DNS_LABEL_RULE, NODE_PORT_RULE, isDnsLabel, isNodePort } from '../util/k8s-syntax';
+import { PropError } from '../util/props-check';
 
 /**
  * What a class, a private mirror or an air-gapped cluster changes in the
@@ -53,7 +54,7 @@ export function exerciseNamespace(namespace: string, options: ExerciseOptions = 
   const prefix = options.namespacePrefix ?? '';
   const suffix = options.namespaceSuffix ?? '';
   for (const [field, value] of [['namespacePrefix', prefix], ['namespaceSuffix', suffix]] as const) {
-    if (typeof value !== 'string') throw new Error(`exercise options: invalid ${field} ${JSON.stringify(value)}; expected a string`);
+    if (typeof value !== 'string') throw new PropError('exercise options', field, value, 'a string');
   }
   const result = `${prefix}${namespace}${suffix}`;
   if (!isDnsLabel(result)) {
@@ -66,7 +67,7 @@ export function exerciseNamespace(namespace: string, options: ExerciseOptions = 
 /** Checks the options that are not checked where they are used; throws one Error naming the option. */
 export function checkExerciseOptions(options: ExerciseOptions): void {
   if (options.nodePort !== undefined && !isNodePort(options.nodePort)) {
-    throw new Error(`exercise options: invalid nodePort ${JSON.stringify(options.nodePort)}; expected ${NODE_PORT_RULE}`);
+    throw new PropError('exercise options', 'nodePort', options.nodePort, NODE_PORT_RULE);
   }
   if (options.imageMirror !== undefined) checkImageMirror('exercise options', options.imageMirror);
 }

@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { PropError } from '../util/props-check';
 
 /**
  * Where to pull the images from instead of their public registries: a private
@@ -55,10 +56,10 @@ export function isPinnedImage(image: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) && tag !== 'latest';
 }
 
-/** Checks a mirror; throws one Error naming the field, the value and what is allowed. */
+/** Checks a mirror; throws one PropError naming the field, the value and what is allowed. */
 export function checkImageMirror(where: string, mirror: ImageMirror): void {
   const fail = (field: string, value: unknown, allowed: string): never => {
-    throw new Error(`${where}: invalid ${field} ${JSON.stringify(value)}; expected ${allowed}`);
+    throw new PropError(where, field, value, allowed);
   };
   if (mirror.registry !== undefined) {
     const r = mirror.registry;

@@ -1,7 +1,7 @@
 /**
- * Prop checks for constructs. Each throws one Error naming the construct path,
- * the field, the rejected value and what is allowed, so a bad prop stops the
- * synth before any YAML is written.
+ * Prop checks for constructs. Each throws one PropError naming the construct
+ * path, the field, the rejected value and what is allowed, so a bad prop stops
+ * the synth before any YAML is written.
  */
 import { IConstruct } from 'constructs';
 import {
@@ -19,9 +19,30 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/**
+ * The library's error for a bad prop or option, so callers and tests can check
+ * `instanceof PropError` and read the parts instead of matching message text.
+ * The message is `<where>: invalid <field> <value>; expected <allowed>`.
+ */
+export class PropError extends Error {
+  constructor(
+    /** The construct path (`chart/pod`), or the option set (`exercise options`) the value came from. */
+    public readonly constructPath: string,
+    /** The prop or option, e.g. `nodePort` or `labels["app"]`. */
+    public readonly field: string,
+    /** The rejected value, as given. */
+    public readonly value: unknown,
+    /** What is allowed, in words. */
+    public readonly expected: string,
+  ) {
+    super(`${constructPath}: invalid ${field} ${describeValue(value)}; expected ${expected}`);
+    this.name = 'PropError';
+  }
+}
+
 /** Throws the library's standard "invalid prop" error. */
 export function invalidProp(scope: IConstruct, field: string, value: unknown, allowed: string): never {
-  throw new Error(`${scope.node.path}: invalid ${field} ${describeValue(value)}; expected ${allowed}`);
+  throw new PropError(scope.node.path, field, value, allowed);
 }
 
 export function checkDnsLabel(scope: IConstruct, field: string, value: unknown): string {
