@@ -12,7 +12,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
-import { REPO_DIR } from '../../tools/cluster/paths';
+import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
 import { StartedProcess, stopProcess } from '../../tools/cluster/processes';
 import { PIPELINES_IMAGES, startCoreInterceptors, startEventListenerSink, startPipelinesController, startSignatureInterceptor } from '../../tools/cluster/tekton-engines';
 import { listeningSockets } from './listening-sockets';
@@ -118,7 +118,7 @@ describe('the real Tekton Pipelines controller runs the PipelineRun a Gogs push 
       spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: '/tmp/k8s-practice-pipeline-run-pv' } },
     })).status).toBe(0);
 
-    controllerLog = join(REPO_DIR, '.cluster', 'logs', 'pipelines-controller.log');
+    controllerLog = join(CLUSTER_DIR, 'logs', 'pipelines-controller.log');
     try {
       controllerLogStart = statSync(controllerLog).size;
     } catch {
