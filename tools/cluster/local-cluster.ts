@@ -4,7 +4,8 @@
  * The components start in the order a cluster's control plane comes up: etcd (the store),
  * kube-apiserver (the only client of etcd), kube-controller-manager and kube-scheduler (clients
  * of the API server), and kwok, which plays the kubelet of a few fake nodes: it marks them
- * Ready, gives each scheduled pod an IP and reports its containers running. No container runs.
+ * Ready, gives each scheduled pod an IP and reports its containers running, and completes
+ * Tekton's TaskRun pods with their step results (tools/cluster/kwok-stages/). No container runs.
  *
  * State lives in CLUSTER_DIR: `kubeconfig`, `state.json` (PIDs and ports), `logs/`.
  */
@@ -13,7 +14,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts, httpGet } from './network';
-import { CLUSTER_DIR, KWOK_STAGES_DIR, engineBinary } from './paths';
+import { CLUSTER_DIR, KWOK_STAGES_DIR, OWN_KWOK_STAGES_DIR, engineBinary } from './paths';
 import { StartedProcess, isOurProcessAlive, startProcess, stopProcess, waitFor } from './processes';
 
 /** What a running cluster recorded about itself. */
@@ -204,6 +205,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       '--manage-all-nodes=true',
       `--cidr=${POD_CIDR}`,
       ...KWOK_STAGES.flatMap((stage) => ['--config', join(KWOK_STAGES_DIR, stage)]),
+      ...readdirSync(OWN_KWOK_STAGES_DIR).filter((f) => f.endsWith('.yaml')).sort().flatMap((stage) => ['--config', join(OWN_KWOK_STAGES_DIR, stage)]),
     ], nodesReady, 60_000);
     save();
     return state;

@@ -6,6 +6,8 @@ export const REPO_DIR = resolve(__dirname, '..', '..');
 export const ENGINE_BIN_DIR = join(REPO_DIR, '.engines', 'bin');
 /** kwok's stock Stage configurations, copied from its module by the build. */
 export const KWOK_STAGES_DIR = join(REPO_DIR, '.engines', 'kwok-stages');
+/** Our own kwok Stages (the kubelet's part for Tekton's pods), versioned with the tests. */
+export const OWN_KWOK_STAGES_DIR = join(REPO_DIR, 'tools', 'cluster', 'kwok-stages');
 /** The running cluster: kubeconfig, state file, logs, etcd data, keys (ignored by git). */
 export const CLUSTER_DIR = process.env.K8S_PRACTICE_CLUSTER_DIR ?? join(REPO_DIR, '.cluster');
 

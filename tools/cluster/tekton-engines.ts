@@ -1,7 +1,7 @@
 /**
  * The real Tekton engines around the local cluster: Tekton's admission checks (in process), the
  * Triggers core interceptors and an EventListener sink acting with the listener's own
- * ServiceAccount token. Built by `tools/engines/build.sh tekton`.
+ * ServiceAccount token, and the Pipelines controller. Built by `tools/engines/build.sh tekton`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -101,4 +101,61 @@ export async function startSignatureInterceptor(namespace: string, name: string,
   }, 30_000);
   kubectl(['-n', namespace, 'patch', 'interceptors.triggers.tekton.dev', name, '--type=merge', '-p', JSON.stringify({ spec: { clientConfig: { service: null, url } } })]);
   return { url, process: proc };
+}
+
+/** The Pipelines release's namespace and config-* ConfigMaps, copied from its module by the build. */
+export const PIPELINES_CONFIG_DIR = join(TRIGGERS_RELEASE_DIR, 'pipeline-config');
+
+/**
+ * The images the controller puts into the pods it makes (its six required flags). Nothing pulls
+ * them here; the names follow the release's (the shell image is the one its Deployment pins).
+ */
+export const PIPELINES_IMAGES = {
+  entrypoint: 'ghcr.io/tektoncd/pipeline/entrypoint:v1.15.0',
+  nop: 'ghcr.io/tektoncd/pipeline/nop:v1.15.0',
+  sidecarlogresults: 'ghcr.io/tektoncd/pipeline/sidecarlogresults:v1.15.0',
+  workingdirinit: 'ghcr.io/tektoncd/pipeline/workingdirinit:v1.15.0',
+  shell: 'cgr.dev/chainguard/busybox@sha256:19f02276bf8dbdd62f069b922f10c65262cc34b710eea26ff928129a736be791',
+  shellWin: 'mcr.microsoft.com/powershell:nanoserver@sha256:b6d5ff841b78bdf2dfed7550000fd4f3437385b8fa686ec0f010be24777654d6',
+} as const;
+
+/**
+ * Starts Tekton Pipelines' controller (tools/engines/tekton/cmd/pipelines-controller: Tekton's
+ * reconcilers, only a loopback probe server) as the cluster admin, after applying the release's
+ * `tekton-pipelines` namespace and config-* ConfigMaps with `featureFlags` set in its
+ * feature-flags ConfigMap. Resolves once its informers have synced.
+ */
+export async function startPipelinesController(featureFlags: Record<string, string> = {}): Promise<{ readonly process: StartedProcess; readonly logFile: string }> {
+  kubectl(['apply', '--server-side', '--force-conflicts', '-f', PIPELINES_CONFIG_DIR]);
+  if (Object.keys(featureFlags).length > 0) {
+    kubectl(['-n', 'tekton-pipelines', 'patch', 'configmap', 'feature-flags', '--type=merge', '-p', JSON.stringify({ data: featureFlags })]);
+  }
+  const port = await freePort();
+  // What the release's Deployment sets (config/controller.yaml), the namespace as the pod's.
+  const env = {
+    SYSTEM_NAMESPACE: 'tekton-pipelines',
+    KUBERNETES_MIN_VERSION: 'v1.28.0',
+    CONFIG_DEFAULTS_NAME: 'config-defaults',
+    CONFIG_LOGGING_NAME: 'config-logging',
+    CONFIG_OBSERVABILITY_NAME: 'config-observability',
+    CONFIG_FEATURE_FLAGS_NAME: 'feature-flags',
+    CONFIG_LEADERELECTION_NAME: 'config-leader-election-controller',
+    CONFIG_SPIRE: 'config-spire',
+    METRICS_DOMAIN: 'tekton.dev/pipeline',
+  };
+  const proc = startClusterProcess('pipelines-controller', engineBinary('pipelines-controller'), [
+    `--kubeconfig=${KUBECONFIG}`,
+    `--probes-address=127.0.0.1:${port}`,
+    `-entrypoint-image=${PIPELINES_IMAGES.entrypoint}`,
+    `-nop-image=${PIPELINES_IMAGES.nop}`,
+    `-sidecarlogresults-image=${PIPELINES_IMAGES.sidecarlogresults}`,
+    `-workingdirinit-image=${PIPELINES_IMAGES.workingdirinit}`,
+    `-shell-image=${PIPELINES_IMAGES.shell}`,
+    `-shell-image-win=${PIPELINES_IMAGES.shellWin}`,
+  ], env);
+  await waitFor('the Tekton Pipelines controller', async () => {
+    if (!isOurProcessAlive(proc)) throw new Error('pipelines-controller exited');
+    return (await httpGet(`http://127.0.0.1:${port}/readiness`)).status === 200;
+  }, 60_000);
+  return { process: proc, logFile: join(CLUSTER_DIR, 'logs', 'pipelines-controller.log') };
 }

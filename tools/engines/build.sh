@@ -77,14 +77,19 @@ for group in "${groups[@]}"; do
         "$REPO_DIR/.engines/kwok-stages/"
       ;;
     tekton)
-      # Tekton's controller, plus our loopback wrappers of Triggers' sink and core interceptors
-      # and the in-process admission check (tools/engines/tekton/cmd/*).
-      build_group tekton tekton "-s -w" github.com/tektoncd/pipeline/cmd/controller \
+      # Our loopback wrappers of Tekton's Pipelines controller and of Triggers' sink and core
+      # interceptors, and the in-process admission check (tools/engines/tekton/cmd/*).
+      build_group tekton tekton "-s -w" ./cmd/pipelines-controller \
         ./cmd/el-sink ./cmd/core-interceptors ./cmd/tekton-admission
       # The Triggers release's ClusterRoles and core ClusterInterceptors, from its module.
       triggers_dir="$(cd "$ENGINES_DIR/tekton" && go list -m -f '{{.Dir}}' github.com/tektoncd/triggers)"
       mkdir -p "$REPO_DIR/.engines/tekton-release"
       install -m 0644 "$triggers_dir"/config/200-clusterrole.yaml "$REPO_DIR/.engines/tekton-release/"
+      # The Pipelines release's namespace and config-* ConfigMaps, which its controller reads.
+      pipeline_dir="$(cd "$ENGINES_DIR/tekton" && go list -m -f '{{.Dir}}' github.com/tektoncd/pipeline)"
+      mkdir -p "$REPO_DIR/.engines/tekton-release/pipeline-config"
+      install -m 0644 "$pipeline_dir"/config/100-namespace/100-namespace.yaml "$pipeline_dir"/config/config-*.yaml \
+        "$REPO_DIR/.engines/tekton-release/pipeline-config/"
       ;;
     gogs)
       build_group gogs gogs "-s -w" gogs.io/gogs
