@@ -19,7 +19,7 @@ import { listeningSockets } from './listening-sockets';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, kubectl } from './support';
 import { expectedStep, placedScripts, StepSpec, TaskSpec } from './tekton-substitution';
 
-const FIXTURES = join(REPO_DIR, 'test', 'tekton', 'fixtures');
+const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
 const GOGS_BODY = readFileSync(join(FIXTURES, 'gogs-push.json'));
 const GOGS_HEADERS = JSON.parse(readFileSync(join(FIXTURES, 'gogs-push.headers.json'), 'utf8')) as Record<string, string>;
 const PUSH = JSON.parse(GOGS_BODY.toString('utf8')) as { after: string; repository: { clone_url: string } };
