@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
 import { ingressPeer } from './ingress-peer';
-import { checkDnsLabel, checkLabels, checkPort, checkPortName, invalidProp } from '../../util/props-check';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, invalidProp } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
 import { ANY_ADDRESS_PEERS } from './outside-access-policy';
 
@@ -61,7 +61,7 @@ export class AllowIngressPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AllowIngressPolicyProps) {
     super(scope, id);
     guardEmittedText(this);
-    this.name = checkDnsLabel(this, 'name', props?.name);
+    this.name = checkDnsSubdomain(this, 'name', props?.name);
     const target = props.to;
     if (!target || !Array.isArray(target.ports) || typeof target.labels !== 'object') {
       invalidProp(this, 'to', target, 'a pod construct such as RunPod');

@@ -5,6 +5,7 @@ import { markClusterScoped } from '../../util/cluster-scoped';
 import { ExternalRef, declareExternalRefs } from '../../util/external-refs';
 import { DNS1035_LABEL_RULE, isDns1035Label } from '../../util/k8s-syntax';
 import { checkDnsSubdomain, invalidProp } from '../../util/props-check';
+import { IPodTarget, PodPort } from '../pod/pod-target';
 import { EventListener, EventListenerTrigger } from './triggers-types';
 import { guardEmittedText } from '../../util/emitted-text';
 
@@ -92,7 +93,7 @@ export interface WebhookListenerProps {
  * {@link url} give that address so webhook senders and allowlists can be
  * derived from one value.
  */
-export class WebhookListener extends Construct {
+export class WebhookListener extends Construct implements IPodTarget {
   /** The EventListener object. */
   public readonly eventListener: EventListener;
   public readonly serviceAccount: k8s.KubeServiceAccount;
@@ -112,6 +113,13 @@ export class WebhookListener extends Construct {
   public readonly url: string;
   /** Labels of the listener pods, for NetworkPolicies. */
   public readonly podLabels: { readonly [key: string]: string };
+  /**
+   * The labels that select this listener's pods and no other pod: the listener's
+   * name and the controller's marker (as an {@link IPodTarget}, so policies can point at it).
+   */
+  public readonly labels: { readonly [key: string]: string };
+  /** The port the listener pods serve webhooks on (as an {@link IPodTarget}); the metrics port is left out on purpose. */
+  public readonly ports: readonly PodPort[];
 
   constructor(scope: Construct, id: string, props: WebhookListenerProps) {
     super(scope, id);
@@ -133,6 +141,8 @@ export class WebhookListener extends Construct {
     this.port = EVENTLISTENER_PORT;
     this.url = `http://${this.hostname}:${this.port}/`;
     this.podLabels = eventListenerPodLabels(name);
+    this.labels = { eventlistener: name, 'app.kubernetes.io/managed-by': this.podLabels['app.kubernetes.io/managed-by']! };
+    this.ports = [{ containerPort: EVENTLISTENER_PORT, protocol: 'TCP' }];
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName },
