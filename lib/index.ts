@@ -12,6 +12,7 @@
 
 // Images and the users and ports they run with
 export * from './images';
+export * from './image-catalog';
 
 // Projects (one per namespace)
 export * from './util/pod-security-level';
@@ -22,6 +23,8 @@ export * from './project/project';
 export type { PodPort, IPodTarget } from './pod/pod-target';
 export { SMALL_CONTAINER } from './pod/restricted-defaults';
 export type { ContainerSize } from './pod/restricted-defaults';
+export { IMAGE_PULL_POLICIES, POD_HARDENINGS } from './pod/run-container';
+export type { ImagePullPolicy, PodHardening, RunContainerProps } from './pod/run-container';
 export * from './pod/run-pod';
 export type { PodProbe } from './pod/pod-probe';
 export * from './pod/shared-process-namespace-pod';
