@@ -21,3 +21,5 @@ export { SchemaValidator } from './check/schema-validator';
 export { buildObjectGraph } from './graph/object-graph';
 export type { SynthesizedObject, ObjectGraph, GraphEdge } from './graph/object-graph';
 export { toMermaid } from './graph/mermaid';
+export { KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from './check/kubernetes-versions';
+export type { KubernetesVersion } from './check/kubernetes-versions';

@@ -26,6 +26,8 @@ export type { ContainerSize } from './pod/restricted-defaults';
 export { IMAGE_PULL_POLICIES, POD_HARDENINGS } from './pod/run-container';
 export type { ImagePullPolicy, PodHardening, RunContainerProps } from './pod/run-container';
 export * from './pod/run-pod';
+export * from './pod/run-deployment';
+export { podTargetOf } from './pod/plus-pod-target';
 export type { PodProbe } from './pod/pod-probe';
 export * from './pod/shared-process-namespace-pod';
 export * from './pod/configured-pod';
