@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import {
   GIT_IMAGE, GOGS_IMAGE, Images, KANIKO_IMAGE, KNOWN_IMAGES, KUBECTL_IMAGE, lookupImage, NODE_IMAGE, NOBODY_UID, Project, PodSecurityLevel,
   REGISTRY_IMAGE, RunPod, RunPodProps, SharedProcessNamespacePod,
@@ -35,6 +35,18 @@ describe('the catalog', () => {
     [`nginx@sha256:${'a'.repeat(64)}`, 0], ['busybox', 0], ['docker.io/nginxinc/nginx-unprivileged:1.25', 101], ['gogs/gogs:next-0.14.3', 1000],
   ] as const)('knows %s (any tag or digest) runs as uid %d', (image, user) => {
     expect(lookupImage(image)?.user).toBe(user);
+  });
+
+  test('the README shows the error RunPod really gives for the stock nginx', () => {
+    const chart = new Chart(Testing.app(), 'my-app');
+    let message = '';
+    try {
+      new RunPod(chart, 'web', { name: 'web', image: 'nginx' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^my-app\/web: invalid image "nginx"/);
+    expect(readFileSync(join(__dirname, '..', 'README.md'), 'utf8')).toContain(`\n${message}\n`);
   });
 
   test('the README shows the table as generated', () => {

@@ -19,6 +19,6 @@ export function checkImageRunsAsNonRoot(scope: IConstruct, field: string, image:
   const known = lookupImage(image);
   if (!known || known.user !== 0) return;
   invalidProp(scope, field, image,
-    `an image that runs as a non-root user, because the restricted hardening sets runAsNonRoot and the kubelet would refuse to start `
-    + `"${image}", which runs as root (uid 0; ${known.note}); ${wayOut}`);
+    `an image that runs as a non-root user: the restricted hardening sets runAsNonRoot, and the kubelet refuses to start `
+    + `"${image}", which runs as root (uid 0, see KNOWN_IMAGES); ${wayOut}`);
 }
