@@ -21,3 +21,5 @@ export { SchemaValidator } from './tooling/check/schema-validator';
 export { buildObjectGraph } from './tooling/graph/object-graph';
 export type { SynthesizedObject, ObjectGraph, GraphEdge } from './tooling/graph/object-graph';
 export { toMermaid } from './tooling/graph/mermaid';
+export { KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from './tooling/check/kubernetes-versions';
+export type { KubernetesVersion } from './tooling/check/kubernetes-versions';

@@ -15,6 +15,7 @@ export { PropError } from './util/props-check';
 
 // Images and the users and ports they run with
 export * from './constructs/images';
+export * from './constructs/image-catalog';
 
 // Projects (one per namespace)
 export * from './util/pod-security-level';
@@ -25,7 +26,11 @@ export * from './constructs/project/project';
 export type { PodPort, IPodTarget } from './constructs/pod/pod-target';
 export { SMALL_CONTAINER } from './constructs/pod/restricted-defaults';
 export type { ContainerSize } from './constructs/pod/restricted-defaults';
+export { IMAGE_PULL_POLICIES, POD_HARDENINGS } from './constructs/pod/run-container';
+export type { ImagePullPolicy, PodHardening, RunContainerProps } from './constructs/pod/run-container';
 export * from './constructs/pod/run-pod';
+export * from './constructs/pod/run-deployment';
+export { podTargetOf } from './constructs/pod/plus-pod-target';
 export type { PodProbe } from './constructs/pod/pod-probe';
 export * from './constructs/pod/shared-process-namespace-pod';
 export * from './constructs/pod/configured-pod';

@@ -17,7 +17,7 @@ const portSemantics = (p: any) => ({ port: p.port, protocol: p.protocol ?? 'TCP'
 describe('equivalence with kubectl 1.28 output', () => {
   test('RunPod equals `kubectl run nginx --image=nginx --port=80` on name, labels, container, policies', () => {
     const theirs = fixture('pod-run.yaml');
-    const ours = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx', image: 'nginx', port: 80 })), 'Pod');
+    const ours = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline' })), 'Pod');
     expect(ours.metadata.name).toBe(theirs.metadata.name);
     expect(ours.metadata.labels).toEqual(theirs.metadata.labels);
     const [c1] = ours.spec.containers;
@@ -35,7 +35,7 @@ describe('equivalence with kubectl 1.28 output', () => {
   ] as [ExposeType, string][])('%s Service equals %s on type, ports and selector', (type, file) => {
     const theirs = fixture(file);
     const objects = synthWith((chart) => new ExposedPod(chart, 'web', {
-      name: 'nginx', image: 'nginx', port: 80, labels: { app: 'nginx' }, type, servicePort: 80, targetPort: 80,
+      name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline', labels: { app: 'nginx' }, type, servicePort: 80, targetPort: 80,
     }));
     const ours = only(objects, 'Service');
     const pod = only(objects, 'Pod');
@@ -51,7 +51,7 @@ describe('equivalence with kubectl 1.28 output', () => {
   test('the Service has the shape of `kubectl expose`: unnamed TCP port, labels copied from the pod', () => {
     const theirs = fixture('service-expose-deployment.yaml');
     const ours = only(synthWith((chart) => new ExposedPod(chart, 'web', {
-      name: 'nginx', image: 'nginx', port: 80, labels: { app: 'nginx' }, servicePort: 80,
+      name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline', labels: { app: 'nginx' }, servicePort: 80,
     })), 'Service');
     expect(ours.spec.ports).toEqual(theirs.spec.ports);
     expect(ours.metadata.labels).toEqual(theirs.metadata.labels);

@@ -7,6 +7,8 @@ import {
   containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, writableScratch,
 } from './restricted-defaults';
 import { guardEmittedText } from '../../util/emitted-text';
+import { requireProjectAdmits } from '../project/project-pod-security';
+import { checkImageRunsAsNonRoot } from './image-user';
 
 /** Props of {@link SharedProcessNamespacePod}. */
 export interface SharedProcessNamespacePodProps {
@@ -16,7 +18,9 @@ export interface SharedProcessNamespacePodProps {
    */
   readonly name?: string;
   /**
-   * Image of the web server container (named `nginx`); it must listen on 8080.
+   * Image of the web server container (named `nginx`); it must listen on 8080
+   * and run as a non-root user of its own (an image known to run as root,
+   * such as the stock `nginx`, is a synth-time error).
    * @default Images.web
    */
   readonly webImage?: string;
@@ -38,7 +42,8 @@ export interface SharedProcessNamespacePodProps {
    *
    * `SYS_PTRACE` is allowed by neither the `restricted` nor the `baseline`
    * Pod Security Standard: the pod is then admitted only into a namespace
-   * that enforces `privileged`.
+   * that enforces `privileged`. Inside a Project that enforces anything
+   * stricter it is a synth-time error.
    * @default false
    */
   readonly shellPtraceCapability?: boolean;
@@ -71,10 +76,16 @@ export class SharedProcessNamespacePod extends Construct implements IPodTarget {
     this.name = checkDnsLabel(this, 'name', props.name ?? 'nginx');
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { run: this.name }) };
     const webImage = checkImage(this, 'webImage', props.webImage ?? Images.web);
+    // The web container gets no runAsUser: its image must bring a non-root user.
+    checkImageRunsAsNonRoot(this, 'webImage', webImage, undefined, `use Images.web ("${Images.web}", uid ${WEB_UID}, port ${WEB_PORT})`);
     const shellImage = checkImage(this, 'shellImage', props.shellImage ?? Images.shell);
     const ptrace = props.shellPtraceCapability ?? false;
     if (typeof ptrace !== 'boolean') invalidProp(this, 'shellPtraceCapability', ptrace, 'true or false');
     this.shellPtraceCapability = ptrace;
+    if (ptrace) {
+      requireProjectAdmits(this, 'privileged', 'a container that adds the SYS_PTRACE capability',
+        { field: 'shellPtraceCapability', value: ptrace, instead: 'false (ps and kill still work without it)' });
+    }
     this.ports = [{ containerPort: WEB_PORT, name: 'http', protocol: 'TCP' }];
 
     const webScratch = writableScratch(['/tmp']);

@@ -5,6 +5,8 @@ import { TEKTON_NONROOT_UID } from '../images';
 import { checkDnsSubdomain, invalidProp } from '../../util/props-check';
 import { GitCloneTask } from './git-clone-task';
 import { KanikoTask } from './kaniko-task';
+import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
+import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkTektonName } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 
@@ -63,6 +65,10 @@ export interface BuildPipelineProps {
  * (the reference to push). Workspace: `source`, shared by both Tasks; give
  * it a volume writable by uid 65532 (`fsGroup: 65532`, see
  * {@link BuildPipeline.fsGroup}). Results: `commit`, `IMAGE_DIGEST`, `IMAGE_URL`.
+ *
+ * kaniko runs as root, so the runs need a namespace that enforces Pod
+ * Security `baseline` (or `privileged`): inside a Project that enforces
+ * `restricted` the constructor throws.
  */
 export class BuildPipeline extends Construct {
   /** fsGroup a PipelineRun's pod template needs so the clone step (uid 65532) can write the workspace. */
@@ -100,6 +106,8 @@ export class BuildPipeline extends Construct {
       invalidProp(this, 'buildTask', props.buildTask, 'a KanikoTask');
     }
 
+    // The PipelineRuns run in this namespace, kaniko's step included.
+    requireProjectAdmits(this, 'baseline', `a BuildPipeline: ${KANIKO_NEEDS_ROOT}`);
     this.cloneTask = props.cloneTask ?? new GitCloneTask(this, 'GitClone');
     this.buildTask = props.buildTask ?? new KanikoTask(this, 'Kaniko');
 

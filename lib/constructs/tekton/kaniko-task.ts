@@ -5,6 +5,8 @@ import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restri
 import { checkImage } from '../../util/props-check';
 import { checkTektonName, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
+import { requireProjectAdmits } from '../project/project-pod-security';
+import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -57,7 +59,8 @@ printf '%s' "$PARAM_IMAGE" > "$RESULT_IMAGE_URL_PATH"
  * root (uid 0) with the default capabilities. That is allowed by the
  * `baseline` Pod Security Standard (no privileged mode, no added
  * capabilities, no host namespaces) but not by `restricted`: the namespace
- * that runs this Task must enforce `baseline`. The second step, which only
+ * that runs this Task must enforce `baseline` (checked at synth time when
+ * the Task is in a Project). The second step, which only
  * writes a result, is restricted-compliant.
  */
 export class KanikoTask extends Construct {
@@ -71,6 +74,8 @@ export class KanikoTask extends Construct {
     guardEmittedText(this);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'kaniko');
+    // TaskRuns run in the Task's namespace, so a Project stricter than baseline could never run it.
+    requireProjectAdmits(this, 'baseline', KANIKO_NEEDS_ROOT);
     const builderImage = checkImage(this, 'builderImage', props.builderImage ?? KANIKO_IMAGE);
 
     this.apiObject = new TaskV1(this, 'Resource', {

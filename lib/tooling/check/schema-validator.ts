@@ -15,7 +15,8 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { isBuiltinClusterScoped } from './cluster-scoped-kinds';
 import { loadCrdSchemas } from './crd-schemas';
 import { pointerSegments, fieldPath, PathSegment } from './field-path';
-import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from './package-root';
+import { CRD_DIR, packageRoot } from './package-root';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, schemaDirOf } from './kubernetes-versions';
 import { readQuantity, QUANTITY_SYNTAX } from '../../util/exact-quantity';
 import { dropNulls, JsonSchema, makeStrict, mergeEnums, QUANTITY_KEYWORD } from './strict-schema';
 
@@ -53,7 +54,12 @@ export interface SchemaProblem {
 }
 
 export interface SchemaValidatorOptions {
-  /** Folder with `_definitions.json` and `enums.json`. @default `<package root>/schemas/k8s-1.28` */
+  /**
+   * Kubernetes release whose vendored schemas judge built-in kinds.
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+  /** Folder with `_definitions.json` and `enums.json`; wins over `kubernetesVersion`. @default `<package root>/schemas/k8s-<kubernetesVersion>` */
   readonly schemaDir?: string;
   /** Folders searched (recursively) for CRD YAML. @default `[<package root>/crds]` */
   readonly crdDirs?: readonly string[];
@@ -90,7 +96,7 @@ const shared = new Map<string, SchemaValidator>();
 export class SchemaValidator {
   /** The process-wide validator for these options (created, and its schemas loaded, on first call). */
   public static shared(options: SchemaValidatorOptions = {}): SchemaValidator {
-    const schemaDir = resolve(options.schemaDir ?? join(packageRoot(), K8S_SCHEMA_DIR));
+    const schemaDir = resolve(options.schemaDir ?? join(packageRoot(), schemaDirOf(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION)));
     const crdDirs = (options.crdDirs ?? [join(packageRoot(), CRD_DIR)]).map((dir) => resolve(dir));
     const key = JSON.stringify([schemaDir, crdDirs]);
     let validator = shared.get(key);

@@ -6,14 +6,16 @@ import { join } from 'node:path';
 import { CommandIO, oneOf, parseArgs } from './command-io';
 import { formatFinding, formatSummary, sortFindings } from '../check/finding';
 import { CRD_DIR, packageRoot } from '../check/package-root';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../check/kubernetes-versions';
 import { tektonAdmissionFindings } from '../check/tekton-admission';
 import { validatePaths } from '../check/validate';
 
 export const VALIDATE_USAGE = [
-  'usage: k8s-practice validate [files or folders...] [--format text|json] [--crds <folder>]... [--timings] [--with-engines]',
-  '  Validates Kubernetes 1.28 manifests offline (default folder: dist).',
+  'usage: k8s-practice validate [files or folders...] [--format text|json] [--crds <folder>]... [--timings] [--with-engines] [--kubernetes-version 1.28|1.37]',
+  '  Validates Kubernetes manifests offline (default folder: dist).',
   '  --format json   machine-readable output: {"findings": [...], "summary": {...}}',
   '  --crds <folder> also load CustomResourceDefinitions from this folder (repeatable)',
+  '  --kubernetes-version <v>  judge built-in kinds by the vendored schemas of Kubernetes 1.28 (default) or 1.37',
   '  --timings       print schema load/compile and validation times to stderr',
   "  --with-engines  also run Tekton's own admission checks on Tekton objects (needs the engines built: npm run engines:build)",
   '  Exit code: 0 when there is no error (warnings allowed), 1 on any error, 2 on a usage error.',
@@ -21,11 +23,12 @@ export const VALIDATE_USAGE = [
 
 /** Runs the command; returns the exit code. */
 export function runValidate(args: readonly string[], io: CommandIO): number {
-  const { positional, options, flags } = parseArgs(args, ['format', 'crds'], ['timings', 'with-engines']);
+  const { positional, options, flags } = parseArgs(args, ['format', 'crds', 'kubernetes-version'], ['timings', 'with-engines']);
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   const paths = positional.length > 0 ? positional : ['dist'];
   const crdDirs = [join(packageRoot(), CRD_DIR), ...(options.crds ?? [])];
-  const validated = validatePaths(paths, { crdDirs });
+  const kubernetesVersion = oneOf(options, 'kubernetes-version', KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
+  const validated = validatePaths(paths, { crdDirs, kubernetesVersion });
   let result = validated;
   if (flags.has('with-engines')) {
     const tekton = tektonAdmissionFindings(validated.files);

@@ -8,12 +8,15 @@
  * `metadata.creationTimestamp`. Lists with a merge key (containers by name,
  * ports by port and protocol, env by name, volumes by name, volumeMounts by
  * mountPath, ...) are compared by key, not by position. The diff itself is
- * microdiff's.
+ * microdiff's. Image references are compared in their fully written form
+ * (`nginx` = `docker.io/library/nginx:latest`; a digest is kept); the report
+ * shows each side as written, in full.
  */
 import diff, { Difference } from 'microdiff';
 import { isBuiltinClusterScoped } from '../check/cluster-scoped-kinds';
 import { fieldPath } from '../check/field-path';
 import { dropNulls } from '../check/strict-schema';
+import { canonicalImageReference } from '../../util/image-reference';
 import { KubeObject, parseManifestText, readManifestFile } from '../check/manifest';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */
@@ -101,6 +104,8 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
     }
     return Object.keys(out).length === 0 ? undefined : out;
   }
+  // Container, init container and Tekton step images: one image, however it is written.
+  if (field === 'image' && typeof value === 'string' && value !== '') return canonicalImageReference(value);
   return value;
 }
 
@@ -310,9 +315,9 @@ export function compareFiles(aPath: string, bPath: string, options: CompareOptio
   return compareObjects(readObjects(aPath), readObjects(bPath), options);
 }
 
+/** A value as JSON, never shortened: the report is the only place a user sees it. */
 function showValue(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  return JSON.stringify(value);
 }
 
 const DIFFERENCE_LABEL: Record<DifferenceKind, string> = { 'changed': 'changed  ', 'only-in-a': 'only in a', 'only-in-b': 'only in b' };

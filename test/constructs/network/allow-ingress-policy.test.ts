@@ -1,4 +1,4 @@
-import { AllowIngressPolicy, Images, RunPod } from '../../../lib';
+import { AllowIngressPolicy, Images, NOBODY_UID, RunPod } from '../../../lib';
 import { emptyChart, only, synthWith } from '../../helpers';
 
 describe('AllowIngressPolicy', () => {
@@ -42,7 +42,7 @@ describe('AllowIngressPolicy', () => {
 
   test('a pod without ports cannot be the target without ports', () => {
     const chart = emptyChart();
-    const box = new RunPod(chart, 'box', { name: 'box', image: Images.shell });
+    const box = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
     expect(() => new AllowIngressPolicy(chart, 'p', { name: 'p', to: box, fromAnywhere: true })).toThrow(/invalid ports undefined; expected at least one port; the pod "box" declares none/);
   });
 });

@@ -1,4 +1,4 @@
-import { AllowIngressPolicy, EXPOSE_TYPES, ExposedPod, Images, PodService, RunPod, SharedProcessNamespacePod } from '../../../lib';
+import { AllowIngressPolicy, EXPOSE_TYPES, ExposedPod, Images, NOBODY_UID, PodService, RunPod, SharedProcessNamespacePod } from '../../../lib';
 import { emptyChart, only, selects, synthWith } from '../../helpers';
 
 describe('ExposedPod / PodService', () => {
@@ -62,7 +62,7 @@ describe('ExposedPod / PodService', () => {
 
   test('a pod that declares no port cannot be exposed', () => {
     const chart = emptyChart();
-    const pod = new RunPod(chart, 'box', { name: 'box', image: Images.shell });
+    const pod = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
     expect(() => new PodService(chart, 'svc', { pod })).toThrow(/invalid targetPort undefined; expected a port the pod "box" declares; it declares none/);
     expect(() => new PodService(chart, 'svc2', { pod, servicePort: 80, targetPort: 80 })).toThrow(/expected a port the pod "box" declares: none/);
   });

@@ -179,7 +179,44 @@ describe('compare: changed copies report the exact differing paths', () => {
     expect(normalized.status).toBeUndefined();
     expect(normalized.metadata).toEqual({ name: 'nginx' });
     expect(normalized.spec.jobTemplate.spec.template.metadata).toBeUndefined();
-    expect(normalized.spec.jobTemplate.spec.template.spec.containers['name=nginx']).toEqual({ image: 'nginx', name: 'nginx' });
+    // The image is compared in its fully written form.
+    expect(normalized.spec.jobTemplate.spec.template.spec.containers['name=nginx']).toEqual({ image: 'docker.io/library/nginx:latest', name: 'nginx' });
+  });
+
+  test.each([
+    ['nginx', 'docker.io/library/nginx:latest'],
+    ['nginx', 'library/nginx:latest'],
+    ['nginx:1.27', 'docker.io/nginx:1.27'],
+    ['nginx:1.27', 'index.docker.io/library/nginx:1.27'],
+    ['nginxinc/nginx-unprivileged:1.27-alpine', 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine'],
+    [`busybox@sha256:${'a'.repeat(64)}`, `docker.io/library/busybox@sha256:${'a'.repeat(64)}`],
+    ['localhost:5000/app', 'localhost:5000/app:latest'],
+  ])('image %s equals %s', (a, b) => {
+    const [pod] = kubectl('pod-run.yaml');
+    const withImage = (image: string) => ({ ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0], image }] } });
+    expect(compareObjects([withImage(a)], [withImage(b)]).equal).toBe(true);
+  });
+
+  test.each([
+    ['nginx', 'nginx:1.27'],
+    ['nginx:1.27', 'nginxinc/nginx:1.27'],
+    [`busybox@sha256:${'a'.repeat(64)}`, 'busybox'],
+    [`busybox:1.36@sha256:${'a'.repeat(64)}`, `busybox@sha256:${'a'.repeat(64)}`],
+    ['registry.local/nginx:1.27', 'nginx:1.27'],
+  ])('image %s differs from %s, and the report shows both as written', (a, b) => {
+    const [pod] = kubectl('pod-run.yaml');
+    const withImage = (image: string) => ({ ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0], image }] } });
+    const result = compareObjects([withImage(a)], [withImage(b)]);
+    expect(result.objects[0].differences).toEqual([{ path: 'spec.containers[name=nginx].image', kind: 'changed', a, b }]);
+  });
+
+  test('the text report never shortens a value', () => {
+    const [pod] = kubectl('pod-run.yaml');
+    const long = Array.from({ length: 40 }, (_, i) => `--flag-${i}=value-${i}`);
+    const other = { ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0], args: long }] } };
+    const lines = formatComparison(compareObjects([pod], [other]));
+    expect(lines).toContain(`    only in b  spec.containers[name=nginx].args: ${JSON.stringify(long)}`);
+    expect(lines.join('\n')).not.toContain('...');
   });
 
   test('the text report has one line per object, the differences, and a summary', () => {

@@ -1,0 +1,59 @@
+/**
+ * The README's `validate` and `compare` examples run as written: every file they name is in the
+ * repository, and each shows the output the command prints today, line for line.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../bin/k8s-practice';
+import { CommandIO } from '../../lib/tooling/cli/command-io';
+
+const ROOT = join(__dirname, '..', '..');
+const PROMPT = '$ npx tsx bin/k8s-practice.ts ';
+
+interface Example { readonly command: string; readonly shown: string[] }
+
+/** Each `$ npx tsx bin/k8s-practice.ts validate|compare ...` line of a console block, with the lines under it. */
+function readmeExamples(): Example[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const examples: Example[] = [];
+  for (const block of readme.matchAll(/^```console\n([\s\S]*?)^```$/gm)) {
+    let current: { command: string; shown: string[] } | undefined;
+    for (const line of block[1].split('\n')) {
+      if (line.startsWith('$ ')) {
+        current = line.startsWith(PROMPT) && /^(validate|compare)\b/.test(line.slice(PROMPT.length))
+          ? { command: line.slice(PROMPT.length), shown: [] } : undefined;
+        if (current) examples.push(current);
+      } else if (current) {
+        current.shown.push(line);
+      }
+    }
+  }
+  // A blank line separates examples in a block; it is not output.
+  return examples.map((e) => ({ ...e, shown: e.shown.join('\n').trimEnd().split('\n') }));
+}
+
+const EXAMPLES = readmeExamples();
+jest.setTimeout(60_000);
+
+test('the README has the validate and compare examples this test runs', () => {
+  expect(EXAMPLES.map((e) => e.command.split(' ')[0])).toEqual(['validate', 'validate', 'compare', 'compare', 'compare', 'compare']);
+});
+
+test.each(EXAMPLES.map((e) => [e.command, e]))('%s', async (_command, example) => {
+  const args = example.command.split(' ');
+  // Plain words only: the test runs the arguments exactly as a shell would pass them.
+  expect(args.every((a) => /^[\w./:=-]+$/.test(a))).toBe(true);
+  for (const arg of args.slice(1).filter((a) => /\.(ya?ml|json)$/.test(a))) expect(existsSync(join(ROOT, arg))).toBe(true);
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const io: CommandIO = { out: (l) => lines.push(...l.split('\n')), err: (l) => errors.push(l) };
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    await main(args, io);
+  } finally {
+    process.chdir(cwd);
+  }
+  expect(errors).toEqual([]);
+  expect(lines).toEqual(example.shown);
+});
