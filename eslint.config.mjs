@@ -24,6 +24,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Rejecting control characters in emitted text is the point of those patterns.
+      'no-control-regex': 'off',
     },
   },
   {
@@ -36,23 +38,36 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
+      // `value!` on indexed reads is kept on purpose: it states what noUncheckedIndexedAccess would demand.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   {
-    // Tests read synthesized JSON by path; `any` there is the point, not an accident.
-    files: ['test/**/*.ts', 'main.test.ts'],
+    // The tooling reads arbitrary YAML as `any`-typed JSON today (see above); the constructs,
+    // the exercises and the shared helpers have no `any`.
+    files: ['lib/tooling/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-redundant-type-constituents': 'off' },
+  },
+  {
+    // Tests read synthesized JSON by path, scripts walk raw swagger: `any` there is the point.
+    files: ['test/**/*.ts', 'main.test.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  // The validator judges YAML from anywhere: it never reaches into the constructs or the exercise app.
-  { files: ['lib/tooling/**/*.ts'], rules: forbid(['constructs', 'exercises'], 'lib/tooling must not import the constructs or the exercises (see test/architecture).') },
+  // Import boundaries. One entry per file set: a later `no-restricted-imports` replaces an earlier one.
+  // The validator judges YAML from anywhere: it never reaches into the constructs or the exercise app,
+  // and rule files are reached only through the rule list (lib/tooling/check/validate.ts).
+  {
+    files: ['lib/tooling/**/*.ts'],
+    ignores: ['lib/tooling/check/validate.ts', 'lib/tooling/check/rules/**'],
+    rules: forbid(['constructs', 'exercises', 'rules'],
+      'lib/tooling must not import the constructs or the exercises, and only the rule list imports rule files (see test/architecture).'),
+  },
+  {
+    files: ['lib/tooling/check/validate.ts', 'lib/tooling/check/rules/**/*.ts'],
+    rules: forbid(['constructs', 'exercises'], 'lib/tooling must not import the constructs or the exercises (see test/architecture).'),
+  },
   // The construct library does not depend on the app built from it, nor on the tooling.
   { files: ['lib/constructs/**/*.ts'], rules: forbid(['exercises', 'tooling'], 'lib/constructs must not import the exercises or the tooling.') },
   { files: ['lib/exercises/**/*.ts'], rules: forbid(['tooling'], 'lib/exercises must not import the tooling.') },
   { files: ['lib/util/**/*.ts'], rules: forbid(['constructs', 'exercises', 'tooling'], 'lib/util is a leaf: it imports no product.') },
-  // Rule files are reached only through the rule list (lib/tooling/check/validate.ts).
-  {
-    files: ['lib/**/*.ts'],
-    ignores: ['lib/tooling/check/validate.ts', 'lib/tooling/check/rules/**', 'lib/util/**', 'lib/constructs/**', 'lib/exercises/**'],
-    rules: forbid(['rules'], 'import what a rule file exports from a module of its own; rule files are reached only through the rule list.'),
-  },
 );

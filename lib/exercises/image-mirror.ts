@@ -97,8 +97,8 @@ function collectImages(value: unknown, path: string, found: { path: string; imag
       child.forEach((container, i) => {
         if (container && typeof container.image === 'string') found.push({ path: `${childPath}/${i}/image`, image: container.image });
       });
-    } else if (CONTAINER_FIELDS.has(key) && child && typeof (child as any).image === 'string') {
-      found.push({ path: `${childPath}/image`, image: (child as any).image });
+    } else if (CONTAINER_FIELDS.has(key) && child && typeof (child as { image?: unknown }).image === 'string') {
+      found.push({ path: `${childPath}/image`, image: (child as { image: string }).image });
     }
     collectImages(child, childPath, found);
   }

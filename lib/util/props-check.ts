@@ -13,9 +13,10 @@ import {
 export function describeValue(value: unknown): string {
   if (typeof value === 'number' || value === undefined || typeof value === 'bigint') return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    // JSON.stringify gives undefined for functions and symbols: say what they are
+    return JSON.stringify(value) ?? typeof value;
   } catch {
-    return String(value);
+    return 'a value that cannot be written as JSON (a cycle)';
   }
 }
 

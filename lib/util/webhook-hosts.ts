@@ -66,7 +66,7 @@ export function webhookHost(url: unknown): { host: string } | { problem: string 
   if (rawHost.startsWith('[')) return { problem: 'has an IPv6 literal host' };
   if (rawHost !== parsed.hostname) return { problem: `has host "${rawHost}", which is not in canonical lower-case form "${parsed.hostname}"` };
   const host = parsed.hostname;
-  if (!IPV4.test(host) && !isDnsSubdomain(host)) return { problem: `has host "${host}", which is not a DNS name or IPv4 address` };
+  if (!IPV4.test(host) && !isDnsSubdomain(host)) return { problem: `has host "${parsed.hostname}", which is not a DNS name or IPv4 address` };
   return { host };
 }
 

@@ -49,7 +49,7 @@ export function synthChartOrFieldError(construct: string, fields: readonly strin
     if (!(error instanceof Error) || error instanceof TypeError || error instanceof RangeError) throw error;
     const match = /^props(\/[^:]*)?: invalid ([A-Za-z]+)[^ ]* /.exec(error.message);
     if (!match || !fields.includes(match[2])) {
-      throw new Error(`${construct}: the error does not name one of the fields ${fields.join(', ')}: ${error.message}`);
+      throw new Error(`${construct}: the error does not name one of the fields ${fields.join(', ')}: ${error.message}`, { cause: error });
     }
     return;
   }

@@ -77,7 +77,7 @@ export class Project extends Chart {
   /** The project that contains `construct`, or undefined when it is in none. */
   public static find(construct: IConstruct): Project | undefined {
     const scopes: IConstruct[] = construct.node.scopes;
-    return scopes.reverse().find(Project.isProject);
+    return scopes.reverse().find((scope) => Project.isProject(scope));
   }
 
   /**

@@ -81,7 +81,7 @@ function walk(dir: string, names: RegExp, files: string[], findings: Finding[], 
   }
   for (const entry of entries) {
     const full = join(dir, entry);
-    let isDir = false;
+    let isDir: boolean;
     try {
       isDir = statSync(full).isDirectory();
     } catch (error) {

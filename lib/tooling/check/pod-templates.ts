@@ -23,7 +23,7 @@ const TEMPLATE_KINDS: Record<string, string> = {
 };
 
 function groupOf(apiVersion: unknown): string {
-  const text = String(apiVersion ?? '');
+  const text = typeof apiVersion === 'string' ? apiVersion : '';
   return text.includes('/') ? text.slice(0, text.indexOf('/')) : '';
 }
 

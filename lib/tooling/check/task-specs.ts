@@ -39,5 +39,5 @@ export function taskSpecsOf(object: KubeObject): TaskSpecAt[] {
  * requirements: `computeResources` in `tekton.dev/v1`, `resources` in `v1beta1`.
  */
 export function stepResourcesField(apiVersion: unknown): 'computeResources' | 'resources' {
-  return String(apiVersion ?? '') === 'tekton.dev/v1beta1' ? 'resources' : 'computeResources';
+  return apiVersion === 'tekton.dev/v1beta1' ? 'resources' : 'computeResources';
 }

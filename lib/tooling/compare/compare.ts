@@ -206,7 +206,7 @@ function identityOf(object: KubeObject): ObjectIdentity {
     apiVersion: String(object.apiVersion ?? ''),
     kind: String(object.kind ?? ''),
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
-    name: typeof metadata.name === 'string' ? metadata.name : String(metadata.generateName ?? ''),
+    name: typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? metadata.generateName : '',
   };
 }
 

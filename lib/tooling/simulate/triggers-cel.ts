@@ -66,7 +66,10 @@ export function headerMap(headers: WebhookRequest['headers']): Map<string, strin
 function headerGet(header: CelMap, name: string): string {
   const values = header.get(canonicalHeaderKey(name));
   if (values === undefined) return '';
+  // header values are CEL strings; String() is how CEL's own string() reads any other value
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (isCelList(values)) return values.size > 0 ? String(values.get(0)) : '';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(values);
 }
 
@@ -121,6 +124,8 @@ export function triggersFunctions(secrets: SecretStore): CelFunc[] {
 export function toPlain(value: CelValue | unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (isCelList(value)) return [...value].map(toPlain);
+  // CEL map keys are strings, ints, uints or bools: String() writes each as JSON would
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (isCelMap(value)) return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), toPlain(v)]));
   if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), toPlain(v)]));
   if (Array.isArray(value)) return value.map(toPlain);
