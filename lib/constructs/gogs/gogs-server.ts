@@ -1,14 +1,12 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { GOGS_IMAGE, GOGS_UID } from '../images';
-import { ContainerSize, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
+import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp, checkPropsObject } from '../../util/props-check';
-import { checkStorageSize } from '../../util/resource-quantity';
-import { NODE_SERVICE_TYPES, NodeServiceType } from '../registry/node-service-type';
+import { checkNodePort, invalidProp, checkPropsObject } from '../../util/props-check';
+import { NodeServiceType } from '../registry/node-service-type';
 import { renderIni } from './app-ini';
 import {
   GOGS_CONFIG_DIR, GOGS_CONFIG_PATH, GOGS_CUSTOM_DIR, GOGS_DATA_DIR, GOGS_HOME_DIR, GOGS_RUN_USER, GOGS_SECRET_KEY_ENV, gogsAppIni,
@@ -16,7 +14,7 @@ import {
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../../util/webhook-hosts';
 import { guardEmittedText } from '../../util/emitted-text';
-import { nodePortAccessPolicy } from '../network/outside-access-policy';
+import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -193,13 +191,10 @@ export class GogsServer extends Construct implements IPodTarget {
     super(scope, id);
     guardEmittedText(this);
     props = checkPropsObject<GogsServerProps>(this, props, false);
-    this.name = checkDns1035Label(this, 'serviceName', props.serviceName ?? 'gogs');
-    const image = checkImage(this, 'image', props.image ?? GOGS_IMAGE);
-    const storageSize = checkStorageSize(this, 'storageSize', props.storageSize ?? '2Gi');
-    if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
-    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    const server = checkInClusterServer(this, props, { serviceName: 'gogs', image: GOGS_IMAGE, storageSize: '2Gi' });
+    this.name = server.name;
     this.secretKey = checkSecretKeyReference(this, 'secretKey', props.secretKey ?? DEFAULT_GOGS_SECRET_KEY);
-    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', NODE_SERVICE_TYPES);
+    const serviceType = server.serviceType;
     const nodePorts = { httpNodePort: props.httpNodePort, sshNodePort: props.sshNodePort };
     for (const [field, value] of Object.entries(nodePorts)) {
       if (value === undefined) continue;
@@ -221,10 +216,10 @@ export class GogsServer extends Construct implements IPodTarget {
     });
     this.allowlistedHosts = allowlistFor(webhookUrls);
 
-    this.namespace = Chart.of(this).namespace ?? 'default';
-    this.host = `${this.name}.${this.namespace}.svc.${clusterDomain}`;
+    this.namespace = server.namespace;
+    this.host = server.host;
     this.externalUrl = `http://${this.host}:${GOGS_HTTP_PORT}/`;
-    this.labels = { app: this.name };
+    this.labels = server.labels;
 
     this.appIni = renderIni(gogsAppIni({
       domain: this.host,
@@ -240,19 +235,10 @@ export class GogsServer extends Construct implements IPodTarget {
       data: { 'app.ini': this.appIni },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, labels: { ...this.labels } },
-      spec: {
-        type: serviceType,
-        selector: { ...this.labels },
-        ports: [
-          { name: 'http', port: GOGS_HTTP_PORT, protocol: 'TCP', targetPort: k8s.IntOrString.fromString('http'), nodePort: nodePorts.httpNodePort },
-          { name: 'ssh', port: GOGS_SSH_PORT, protocol: 'TCP', targetPort: k8s.IntOrString.fromString('ssh'), nodePort: nodePorts.sshNodePort },
-        ],
-      },
-    });
-    // Node-port clients come from outside the namespace: let them past a project's default-deny-ingress.
-    this.fromOutside = nodePortAccessPolicy(this, { name: this.name, serviceType, podLabels: this.labels, ports: ['http', 'ssh'] });
+    ({ service: this.service, fromOutside: this.fromOutside } = serverService(this, server, [
+      { name: 'http', port: GOGS_HTTP_PORT, nodePort: nodePorts.httpNodePort },
+      { name: 'ssh', port: GOGS_SSH_PORT, nodePort: nodePorts.sshNodePort },
+    ]));
 
     const healthcheck: k8s.HttpGetAction = { path: '/healthcheck', port: k8s.IntOrString.fromString('http') };
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
@@ -266,21 +252,11 @@ export class GogsServer extends Construct implements IPodTarget {
             labels: { ...this.labels },
             annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.appIni) },
           },
-          spec: {
-            automountServiceAccountToken: false,
-            // Service links would add GOGS_* variables for every Service named gogs-something.
-            enableServiceLinks: false,
-            securityContext: {
-              ...restrictedPodSecurityContext(),
-              runAsUser: GOGS_UID,
-              runAsGroup: GOGS_UID,
-              // Makes the volume writable by the git user on drivers that support fsGroup.
-              fsGroup: GOGS_UID,
-              fsGroupChangePolicy: 'OnRootMismatch',
-            },
-            containers: [{
+          spec: serverPodSpec({
+            uid: GOGS_UID,
+            container: {
               name: 'gogs',
-              image,
+              image: server.image,
               // The image's entrypoint (start.sh) only creates /data/gogs and /data/git and runs its
               // arguments; doing the same here keeps the start independent of that script and adds --config.
               command: ['/bin/sh', '-c', `mkdir -p ${GOGS_CUSTOM_DIR} ${GOGS_HOME_DIR} && exec /app/gogs/gogs web --config ${GOGS_CONFIG_PATH}`],
@@ -291,33 +267,28 @@ export class GogsServer extends Construct implements IPodTarget {
                 { name: 'HOME', value: GOGS_HOME_DIR },
                 { name: GOGS_SECRET_KEY_ENV, valueFrom: { secretKeyRef: { name: this.secretKey.name, key: this.secretKey.key } } },
               ],
-              ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
               // The first start creates the database and the SSH host key; give it up to 2.5 minutes.
               startupProbe: { httpGet: healthcheck, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 3 },
               readinessProbe: { httpGet: healthcheck, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               livenessProbe: { httpGet: healthcheck, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
               resources: containerResources(checkContainerSize(this, 'size', props.size ?? GOGS_CONTAINER_SIZE)),
-              // Read-only root filesystem: app.ini points every path Gogs writes (data, logs, uploads,
-              // LFS, SSH host keys) at /data, HOME is /data/git, and temporary files go to the /tmp emptyDir.
-              securityContext: { ...restrictedContainerSecurityContext(GOGS_UID), runAsGroup: GOGS_UID },
-              volumeMounts: [
-                { name: 'data', mountPath: GOGS_DATA_DIR },
-                { name: 'config', mountPath: GOGS_CONFIG_DIR, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.configMap.name } },
-              { name: 'tmp', emptyDir: {} },
+            },
+            ports: this.ports,
+            // app.ini points every path Gogs writes (data, logs, uploads, LFS, SSH host keys) at /data,
+            // HOME is /data/git, and temporary files go to /tmp.
+            volumeMounts: [
+              { name: 'data', mountPath: GOGS_DATA_DIR },
+              { name: 'config', mountPath: GOGS_CONFIG_DIR, readOnly: true },
             ],
-          },
+            volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
+          }),
         },
         volumeClaimTemplates: [{
           metadata: { name: 'data', labels: { ...this.labels } },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+            storageClassName: server.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(server.storageSize) } },
           },
         }],
       },

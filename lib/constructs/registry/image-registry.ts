@@ -1,25 +1,23 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
-import { ContainerSize, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
+import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkDns1035Label, checkDnsSubdomain, checkImage, checkNodePort, checkOneOf, invalidProp, checkPropsObject } from '../../util/props-check';
-import { checkStorageSize } from '../../util/resource-quantity';
+import { checkNodePort, invalidProp, checkPropsObject } from '../../util/props-check';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { checkSecretKeyReference } from '../../util/secret-key-reference';
 import { kubeletLiteral, tomlBasicString } from '../../util/text-formats';
 import { WEBHOOK_URL_RULE, webhookHost } from '../../util/webhook-hosts';
 import { GO_DURATION_RULE, isPositiveGoDuration } from './go-duration';
-import { NODE_SERVICE_TYPES, NodeServiceType } from './node-service-type';
+import { NodeServiceType } from './node-service-type';
 import {
   HTTP_HEADER_NAME_RULE, REGISTRY_CONFIG_PATH, REGISTRY_DATA_DIR, REGISTRY_ENDPOINTS_ENV, REGISTRY_PORT, REPOSITORY_NAME_RULE,
   RegistryEndpointConfig, RegistryNotificationEndpoint, effectiveEndpoints, endpointTokenEnv, isHttpHeaderName, isRepositoryName,
   registryConfig, renderRegistryConfig,
 } from './registry-config';
 import { guardEmittedText } from '../../util/emitted-text';
-import { nodePortAccessPolicy } from '../network/outside-access-policy';
+import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -161,12 +159,9 @@ export class ImageRegistry extends Construct implements IPodTarget {
     super(scope, id);
     guardEmittedText(this);
     props = checkPropsObject<ImageRegistryProps>(this, props, false);
-    this.name = checkDns1035Label(this, 'serviceName', props.serviceName ?? 'registry');
-    const image = checkImage(this, 'image', props.image ?? REGISTRY_IMAGE);
-    const storageSize = checkStorageSize(this, 'storageSize', props.storageSize ?? '5Gi');
-    if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
-    const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    const serviceType = checkOneOf(this, 'serviceType', props.serviceType ?? 'ClusterIP', NODE_SERVICE_TYPES);
+    const server = checkInClusterServer(this, props, { serviceName: 'registry', image: REGISTRY_IMAGE, storageSize: '5Gi' });
+    this.name = server.name;
+    const serviceType = server.serviceType;
     if (props.nodePort !== undefined) {
       if (serviceType !== 'NodePort') invalidProp(this, 'nodePort', props.nodePort, 'no nodePort unless serviceType is "NodePort"');
       this.nodePort = checkNodePort(this, 'nodePort', props.nodePort);
@@ -176,10 +171,10 @@ export class ImageRegistry extends Construct implements IPodTarget {
     }
     this.endpoints = this.checkEndpoints(props.notificationEndpoints ?? []);
 
-    this.namespace = Chart.of(this).namespace ?? 'default';
-    this.host = `${this.name}.${this.namespace}.svc.${clusterDomain}`;
+    this.namespace = server.namespace;
+    this.host = server.host;
     this.address = `${this.host}:${REGISTRY_PORT}`;
-    this.labels = { app: this.name };
+    this.labels = server.labels;
 
     this.configYaml = renderRegistryConfig(registryConfig({
       deleteEnabled: props.deleteEnabled ?? false,
@@ -196,21 +191,14 @@ export class ImageRegistry extends Construct implements IPodTarget {
       metadata: { name: `${this.name}-data`, labels: { ...this.labels } },
       spec: {
         accessModes: ['ReadWriteOnce'],
-        storageClassName: props.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+        storageClassName: server.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(server.storageSize) } },
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, labels: { ...this.labels } },
-      spec: {
-        type: serviceType,
-        selector: { ...this.labels },
-        ports: [{ name: 'http', port: REGISTRY_PORT, protocol: 'TCP', targetPort: k8s.IntOrString.fromString('http'), nodePort: this.nodePort }],
-      },
-    });
-    // Node-port clients come from outside the namespace: let them past a project's default-deny-ingress.
-    this.fromOutside = nodePortAccessPolicy(this, { name: this.name, serviceType, podLabels: this.labels, ports: ['http'] });
+    ({ service: this.service, fromOutside: this.fromOutside } = serverService(this, server, [
+      { name: 'http', port: REGISTRY_PORT, nodePort: this.nodePort },
+    ]));
 
     // Token variables first: the kubelet expands $(NAME) only from variables defined earlier in the list.
     const env: k8s.EnvVar[] = this.endpoints.length === 0 ? [] : [
@@ -232,43 +220,31 @@ export class ImageRegistry extends Construct implements IPodTarget {
         selector: { matchLabels: { ...this.labels } },
         template: {
           metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: configChecksum } },
-          spec: {
-            automountServiceAccountToken: false,
-            // A Service named "registry" would add REGISTRY_PORT, REGISTRY_SERVICE_HOST, ...: the registry
-            // reads every REGISTRY_* variable as a config override and logs a warning for each unknown one.
-            enableServiceLinks: false,
-            securityContext: {
-              ...restrictedPodSecurityContext(),
-              runAsUser: REGISTRY_UID,
-              runAsGroup: REGISTRY_UID,
-              // The image runs as root by default; fsGroup makes the volume writable for the non-root user.
-              fsGroup: REGISTRY_UID,
-              fsGroupChangePolicy: 'OnRootMismatch',
-            },
-            containers: [{
+          // A Service named "registry" would add REGISTRY_PORT, REGISTRY_SERVICE_HOST, ...: the registry reads
+          // every REGISTRY_* variable as a config override (serverPodSpec turns Service links off).
+          spec: serverPodSpec({
+            uid: REGISTRY_UID,
+            container: {
               name: 'registry',
-              image,
+              image: server.image,
               // The image's entrypoint runs `registry serve /etc/docker/registry/config.yml`.
               env: env.length ? env : undefined,
-              ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
               // `/` answers 200, or 503 once the storage driver health check fails.
               readinessProbe: { httpGet: probe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
               livenessProbe: { httpGet: probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
               resources: containerResources(checkContainerSize(this, 'size', props.size ?? REGISTRY_CONTAINER_SIZE)),
-              // Read-only root filesystem: the registry writes only below its storage root.
-              securityContext: { ...restrictedContainerSecurityContext(REGISTRY_UID), runAsGroup: REGISTRY_UID },
-              volumeMounts: [
-                { name: 'data', mountPath: REGISTRY_DATA_DIR },
-                { name: 'config', mountPath: REGISTRY_CONFIG_PATH.replace(/\/[^/]+$/, ''), readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
+            },
+            ports: this.ports,
+            // The registry writes only below its storage root (and /tmp).
+            volumeMounts: [
+              { name: 'data', mountPath: REGISTRY_DATA_DIR },
+              { name: 'config', mountPath: REGISTRY_CONFIG_PATH.replace(/\/[^/]+$/, ''), readOnly: true },
+            ],
             volumes: [
               { name: 'data', persistentVolumeClaim: { claimName: this.persistentVolumeClaim.name } },
               { name: 'config', configMap: { name: this.configMap.name } },
-              { name: 'tmp', emptyDir: {} },
             ],
-          },
+          }),
         },
       },
     });
