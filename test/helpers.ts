@@ -1,14 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { selectorMatches } from '../lib/tooling/check/label-selector';
+import { SynthesizedObject } from '../lib/tooling/graph/object-graph';
 
-/** A Kubernetes object as synthesized (plain JSON). */
-export type KubeObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [key: string]: any;
-};
+/** A Kubernetes object as synthesized (plain JSON): the graph's type, one definition for lib and tests. */
+export type KubeObject = SynthesizedObject;
 
 /** Builds constructs in a fresh chart and returns the synthesized objects. */
 export function synthWith(build: (chart: Chart) => void): KubeObject[] {

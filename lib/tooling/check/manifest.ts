@@ -14,7 +14,11 @@ import { join } from 'node:path';
 import { Composer, Document, Parser } from 'yaml';
 import { Finding } from './finding';
 
-/** A Kubernetes object as parsed from YAML. */
+/**
+ * A Kubernetes object as parsed from YAML: any mapping, fields unchecked (the rules check them).
+ * Its narrowed form, with a string kind and metadata.name, is the graph's `SynthesizedObject`
+ * (guard: `isGraphable`), which the tests use for synthesized output too.
+ */
 export type KubeObject = Record<string, any>;
 
 /** An object and where it came from. */
