@@ -59,7 +59,9 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     } else if (!match) {
       throw new Error(`synth: unknown argument ${JSON.stringify(arg)}; expected exercise numbers and --option=value\n${SYNTH_USAGE}`);
     } else {
-      const [, name, value] = match;
+      // Neither group is optional: both exist after a match.
+      const name = match[1]!;
+      const value = match[2]!;
       if (name === 'namespace-prefix') namespacePrefix = value;
       else if (name === 'namespace-suffix') namespaceSuffix = value;
       else if (name === 'image-registry') registry = value;

@@ -75,11 +75,15 @@ export function parseQuantityText(text: string): QuantityReading {
   if (text.length > MAX_QUANTITY_LENGTH) return { problem: `is longer than ${MAX_QUANTITY_LENGTH} characters, the most this validator reads` };
   const shape = SHAPE.exec(text);
   if (!shape) return { problem: 'is not a quantity' };
-  const [, sign, whole, fraction = '', suffix] = shape;
+  // Only the fraction group is optional; the others always match (maybe empty).
+  const sign = shape[1]!;
+  const whole = shape[2]!;
+  const fraction = shape[3] ?? '';
+  const suffix = shape[4]!;
   let exponent10 = -fraction.length;
   let binary = 0;
-  if (suffix in DECIMAL_EXPONENT) exponent10 += DECIMAL_EXPONENT[suffix];
-  else if (suffix in BINARY_POWER) binary = BINARY_POWER[suffix];
+  if (suffix in DECIMAL_EXPONENT) exponent10 += DECIMAL_EXPONENT[suffix]!;
+  else if (suffix in BINARY_POWER) binary = BINARY_POWER[suffix]!;
   else if (/^[eE][+-]?\d+$/.test(suffix)) {
     const digits = suffix.slice(1).replace(/^([+-]?)0+(?=\d)/, '$1');
     // strconv.ParseInt(_, 10, 64) refuses what does not fit 64 bits; more than 10 digits is out of our bound anyway.

@@ -85,7 +85,7 @@ const GO_BIG = 0xffffff;
 function dtoi(s: string): [number, number] | undefined {
   let n = 0;
   let i = 0;
-  for (; i < s.length && s[i] >= '0' && s[i] <= '9'; i++) {
+  for (; i < s.length && s[i]! >= '0' && s[i]! <= '9'; i++) {
     n = n * 10 + (s.charCodeAt(i) - 48);
     if (n >= GO_BIG) return undefined;
   }
@@ -97,8 +97,8 @@ function xtoi(s: string): [number, number] | undefined {
   let n = 0;
   let i = 0;
   for (; i < s.length; i++) {
-    const digit = parseInt(s[i], 16);
-    if (!/[0-9a-fA-F]/.test(s[i])) break;
+    const digit = parseInt(s[i]!, 16);
+    if (!/[0-9a-fA-F]/.test(s[i]!)) break;
     n = n * 16 + digit;
     if (n >= GO_BIG) return undefined;
   }
@@ -217,8 +217,9 @@ export function endpointAddressProblem(value: unknown, addressType?: 'IPv4' | 'I
   }
   if (ip.every((b) => b === 0)) return 'is the unspecified address';
   if (ip.subarray(0, 15).every((b) => b === 0) && ip[15] === 1) return 'is the loopback address ::1';
-  if (ip[0] === 0xfe && (ip[1] & 0xc0) === 0x80) return 'is in the link-local range fe80::/10';
-  if (ip[0] === 0xff && (ip[1] & 0x0f) === 0x02) return 'is in the link-local multicast range (ff02::/16 and the other link-local scopes)';
+  // parseIp returns 16 bytes.
+  if (ip[0] === 0xfe && (ip[1]! & 0xc0) === 0x80) return 'is in the link-local range fe80::/10';
+  if (ip[0] === 0xff && (ip[1]! & 0x0f) === 0x02) return 'is in the link-local multicast range (ff02::/16 and the other link-local scopes)';
   return undefined;
 }
 

@@ -31,7 +31,7 @@ const URL_CHARACTER = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]$/;
  */
 export function urlCharacterProblem(url: string): string | undefined {
   for (let i = 0; i < url.length; i++) {
-    const c = url[i];
+    const c = url[i]!;
     if (!URL_CHARACTER.test(c)) {
       return `contains ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at offset ${i}, which is not a URL character`;
     }
@@ -61,7 +61,7 @@ export function webhookHost(url: unknown): { host: string } | { problem: string 
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: `has scheme "${parsed.protocol.replace(/:$/, '')}"` };
   if (parsed.username || parsed.password) return { problem: 'carries credentials (user:password@)' };
   const raw = SCHEME_AND_AUTHORITY.exec(url);
-  const rawHost = raw ? raw[2].replace(/:\d*$/, '') : '';
+  const rawHost = raw ? raw[2]!.replace(/:\d*$/, '') : '';
   if (!rawHost) return { problem: 'has no hostname' };
   if (rawHost.startsWith('[')) return { problem: 'has an IPv6 literal host' };
   if (rawHost !== parsed.hostname) return { problem: `has host "${rawHost}", which is not in canonical lower-case form "${parsed.hostname}"` };

@@ -70,7 +70,8 @@ export function iniValueProblem(text: string): string | undefined {
 /** Whether go-ini reads `text`, written without quotes, back as `text`. */
 function readsBackPlain(text: string): boolean {
   if (text === '') return true;
-  if (GO_SPACE.test(text[0]) || GO_SPACE.test(text[text.length - 1])) return false; // trimmed
+  // text is non-empty here, so both ends exist.
+  if (GO_SPACE.test(text[0]!) || GO_SPACE.test(text[text.length - 1]!)) return false; // trimmed
   if (text.endsWith('\\')) return false; // line continuation
   if (/[#;]/.test(text)) return false; // inline comment
   if (/^["'`]/.test(text) || /["']$/.test(text)) return false; // quote handling

@@ -45,7 +45,7 @@ export interface RunDeploymentProps extends RunContainerProps {
 /** kubectl's container name for an image, without its random suffix. */
 function containerNameOf(image: string): string {
   let name = image.split('/').pop()!;
-  name = name.split(':')[0].split('@')[0];
+  name = name.split(':')[0]!.split('@')[0]!; // split always yields one element
   return name.replace(/[_.]/g, '-');
 }
 

@@ -47,7 +47,7 @@ export function goDurationNanosExact(value: unknown): bigint | undefined {
   if (typeof value !== 'string' || !DURATION.test(value)) return undefined;
   let total = 0n;
   for (const [, whole, fraction, unitName] of value.matchAll(PART)) {
-    const unit = UNIT_NS[unitName];
+    const unit = UNIT_NS[unitName!]!; // PART only matches UNIT_NS's keys
     let v = BigInt(whole || '0');
     if (v > TWO_63) return undefined; // leadingInt overflow
     if (v > TWO_63 / unit) return undefined;

@@ -145,9 +145,10 @@ export class PodService extends Construct {
     this.type = checkOneOf(this, 'type', props.type ?? 'ClusterIP', EXPOSE_TYPES);
 
     const ports = props.ports === undefined ? [this.singlePort(props, pod)] : this.severalPorts(props, pod);
-    this.port = ports[0].port;
-    this.targetPort = ports[0].targetPort.value;
-    this.nodePort = ports[0].nodePort;
+    const first = ports[0]!; // severalPorts refuses an empty list
+    this.port = first.port;
+    this.targetPort = first.targetPort.value;
+    this.nodePort = first.nodePort;
     this.ports = ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort.value, nodePort: p.nodePort, protocol: p.protocol }));
 
     const sessionAffinity = props.sessionAffinity === undefined ? undefined : checkOneOf(this, 'sessionAffinity', props.sessionAffinity, SESSION_AFFINITIES);
@@ -192,8 +193,9 @@ export class PodService extends Construct {
     if (!firstPort && (props.servicePort === undefined || props.targetPort === undefined)) {
       invalidProp(this, 'targetPort', props.targetPort, `a port the pod "${pod.name}" declares; it declares none, so give the pod a port`);
     }
-    const port = checkPort(this, 'servicePort', props.servicePort ?? firstPort.containerPort);
-    const { declared, target } = this.checkTarget('targetPort', props.targetPort ?? firstPort.containerPort, pod);
+    // firstPort is read only when the pod declares one (checked above).
+    const port = checkPort(this, 'servicePort', props.servicePort ?? firstPort!.containerPort);
+    const { declared, target } = this.checkTarget('targetPort', props.targetPort ?? firstPort!.containerPort, pod);
     return { port, targetPort: target, nodePort: this.checkNodePortFor('nodePort', props.nodePort), protocol: declared.protocol };
   }
 

@@ -154,7 +154,7 @@ export function parseManifestText(text: string, file: string): { objects: Manife
   try {
     parsed = yamlDocuments(text);
   } catch (error) {
-    return { objects, findings: [fileFinding(file, 'yaml-parse', errorText(error).split('\n')[0])] };
+    return { objects, findings: [fileFinding(file, 'yaml-parse', errorText(error).split('\n')[0]!)] };
   }
   if (parsed.more) {
     findings.push(fileFinding(file, 'too-many-documents', `has more than ${MAX_DOCUMENTS} documents, the most read from one file; split it (no document of it was checked)`));
@@ -162,7 +162,7 @@ export function parseManifestText(text: string, file: string): { objects: Manife
   }
   parsed.documents.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${doc.errors[0].message.split('\n')[0]}`));
+      findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${doc.errors[0]!.message.split('\n')[0]}`));
       return;
     }
     let value: unknown;
@@ -223,8 +223,8 @@ export function readManifestFile(file: string): { text: string; problem?: undefi
     try {
       return { text: UTF8.decode(buffer.subarray(0, read)) };
     } catch {
-      const at = firstInvalidUtf8(buffer.subarray(0, read));
-      return { problem: fileFinding(file, 'not-utf8', `${file} is not UTF-8 text (invalid byte 0x${buffer[at].toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`) };
+      const at = firstInvalidUtf8(buffer.subarray(0, read)); // < read: decoding failed on some byte
+      return { problem: fileFinding(file, 'not-utf8', `${file} is not UTF-8 text (invalid byte 0x${buffer[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`) };
     }
   } finally {
     closeSync(fd);

@@ -47,16 +47,16 @@ const SHALLOW_LINE = new RegExp(`^( {0,${MAX_INDENT}})([^ #\\r\\n][^\\r\\n]*)$`,
 /** The document's lines indented by at most MAX_INDENT spaces, without blank lines and comments. */
 function significantLines(doc: string): Line[] {
   const lines: Line[] = [];
-  for (const match of doc.matchAll(SHALLOW_LINE)) lines.push({ indent: match[1].length, text: match[2].trimEnd() });
+  for (const match of doc.matchAll(SHALLOW_LINE)) lines.push({ indent: match[1]!.length, text: match[2]!.trimEnd() });
   return lines;
 }
 
 /** The lines nested under the key at `lines[at]` (more indented, or list items at the same indent). */
 function block(lines: readonly Line[], at: number): Line[] {
-  const keyIndent = lines[at].indent;
+  const keyIndent = lines[at]!.indent; // callers pass a key's own index
   const out: Line[] = [];
   for (let i = at + 1; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i]!;
     if (line.indent < keyIndent || (line.indent === keyIndent && !line.text.startsWith('- '))) break;
     out.push(line);
   }
@@ -71,7 +71,7 @@ function scalars(lines: readonly Line[]): Map<string, { value: string; index: nu
   lines.forEach((line, index) => {
     if (line.indent !== indent) return;
     const match = /^([A-Za-z][\w-]*):(?:\s+(.*))?$/.exec(line.text);
-    if (match) out.set(match[1], { value: match[2] ?? '', index });
+    if (match) out.set(match[1]!, { value: match[2] ?? '', index });
   });
   return out;
 }
@@ -106,8 +106,9 @@ export function scanCrdDocument(doc: string, file: string): CrdNames | undefined
   if (!shortNames) return undefined;
 
   const versionLines = block(spec, versionsAt.index);
-  if (versionLines.length === 0 || !versionLines[0].text.startsWith('- ')) return undefined;
-  const itemIndent = versionLines[0].indent;
+  const firstVersionLine = versionLines[0];
+  if (firstVersionLine === undefined || !firstVersionLine.text.startsWith('- ')) return undefined;
+  const itemIndent = firstVersionLine.indent;
   const versions: string[] = [];
   let item: Line[] = [];
   const finishItem = (): boolean => {

@@ -291,7 +291,7 @@ export class ExplainSchemas {
     }
     const crds: any[] = [];
     for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) throw new Error(`${file}: cannot parse CRD YAML: ${doc.errors[0].message}`);
+      if (doc.errors.length > 0) throw new Error(`${file}: cannot parse CRD YAML: ${doc.errors[0]!.message}`);
       const crd = doc.toJS() as any;
       if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec?.group || !crd.spec?.names?.kind) continue;
       crds.push({

@@ -113,8 +113,9 @@ export class PlaintextRenderer {
     }
     if (ref && history.has(ref)) return '';
     const properties = resolved.properties as Record<string, unknown> | undefined;
-    if (truthy(properties) && truthy(properties![fieldPath[0]])) {
-      const sub = properties![fieldPath[0]];
+    const name = fieldPath[0]!; // fieldPath is not empty here
+    if (truthy(properties) && truthy(properties![name])) {
+      const sub = properties![name];
       let out = '';
       if (fieldPath.length === 1) out += `FIELD: ${fieldPath[0]} <${this.typeGuess(sub)}>\n\n`;
       return out + this.output(sub, fieldPath.slice(1), recursive, new Set());

@@ -57,9 +57,10 @@ export function fieldSteps(doc: SchemaDocument, root: JsonSchema, fieldPath: rea
     const next = new Set(history).add(ref);
     const resolved = doc.resolveRef(ref) ?? s;
     const properties = resolved.properties as Record<string, unknown> | undefined;
-    if (truthy(properties) && truthy(properties![path[0]])) {
-      const rest = walk(properties![path[0]], path.slice(1), new Set());
-      return rest && [{ property: path[0] }, ...rest];
+    const name = path[0]!; // path is not empty here
+    if (truthy(properties) && truthy(properties![name])) {
+      const rest = walk(properties![name], path.slice(1), new Set());
+      return rest && [{ property: name }, ...rest];
     }
     if (truthy(resolved.items)) {
       const rest = walk(resolved.items, path, next);
@@ -165,7 +166,7 @@ export function constructSections(markdown: string): ReferenceSection[] {
     if (!inConstructs) continue;
     const heading = /^#### (\w+)\s*$/.exec(line);
     if (heading) {
-      current = { construct: heading[1], lines: [] };
+      current = { construct: heading[1]!, lines: [] };
       sections.push(current);
       continue;
     }
@@ -191,7 +192,7 @@ export function findConstructUsage(field: string, markdown: string): ConstructUs
     for (const line of section.lines) {
       const row = /^\| `(\w+)\??`(?: <sub>readonly<\/sub>)? \|(.*)\|\s*$/.exec(line);
       if (row && line.includes('<code>')) {
-        const cells = row[2].split(' | ');
+        const cells = row[2]!.split(' | ');
         const description = (cells[cells.length - 1] ?? '').replace(/<sub>.*?<\/sub>/g, '').trim();
         const isProp = cells.length >= 3; // props rows have type, default, description; property rows type, description
         if (isProp && row[1] === field) {
@@ -201,7 +202,7 @@ export function findConstructUsage(field: string, markdown: string): ConstructUs
           continue;
         }
       }
-      const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
       if (!row && spans.some((code) => codeNamesField(code, field)) && !seen.has('docs')) {
         seen.add('docs');
         out.push({ construct: section.construct, source: section.source, where: 'docs', text: shorten(line.replace(/^[-*]\s+/, '').trim(), 110) });
@@ -231,7 +232,7 @@ export function renderUsage(usage: ProjectUsage, query: UsageQuery, maxPerFile =
     const byFile = new Map<string, ObjectUsage[]>();
     for (const u of usage.objects) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u]);
     for (const [file, uses] of byFile) {
-      out += `    exercise ${uses[0].exercise} (${file}):\n`;
+      out += `    exercise ${uses[0]!.exercise} (${file}):\n`; // each file has a use
       for (const u of uses.slice(0, maxPerFile)) {
         out += query.fieldPath.length > 0 ? `      ${u.object}: ${u.path} = ${u.value}\n` : `      ${u.object}\n`;
       }

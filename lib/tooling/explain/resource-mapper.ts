@@ -81,10 +81,11 @@ export function resourcesFor(name: string, resources: readonly ApiResource[]): A
 /** Resolves kubectl explain's argument (and `--api-version`, when given). */
 export function resolveRequest(argument: string, resources: readonly ApiResource[], apiVersion?: string): ResourceRequest {
   const names = splitFieldNames(argument);
-  const candidates = resourcesFor(names[0], resources);
+  const candidates = resourcesFor(names[0]!, resources); // split always yields one element
+  const best = candidates[0]!; // resourcesFor throws when nothing matches
   if (apiVersion !== undefined && apiVersion !== '') {
     const [group, version] = parseGroupVersion(apiVersion);
-    return { group, version, resource: candidates[0].plural, fieldPath: names.slice(1) };
+    return { group, version, resource: best.plural, fieldPath: names.slice(1) };
   }
   for (const candidate of candidates) {
     const groupResource = candidate.group ? `${candidate.plural}.${candidate.group}` : candidate.plural;
@@ -98,14 +99,14 @@ export function resolveRequest(argument: string, resources: readonly ApiResource
     }
     return { group: candidate.group, version: candidate.version, resource: candidate.plural, fieldPath };
   }
-  return { group: candidates[0].group, version: candidates[0].version, resource: candidates[0].plural, fieldPath: names.slice(1) };
+  return { group: best.group, version: best.version, resource: best.plural, fieldPath: names.slice(1) };
 }
 
 /** Go's `schema.ParseGroupVersion`. */
 export function parseGroupVersion(text: string): [group: string, version: string] {
   if (text === '' || text === '/') return ['', ''];
   const parts = text.split('/');
-  if (parts.length === 1) return ['', parts[0]];
-  if (parts.length === 2) return [parts[0], parts[1]];
+  if (parts.length === 1) return ['', parts[0]!];
+  if (parts.length === 2) return [parts[0]!, parts[1]!];
   throw new ExplainError(`unexpected GroupVersion string: ${text}`);
 }
