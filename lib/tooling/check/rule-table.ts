@@ -24,14 +24,13 @@ export function formatRuleList(rules: readonly RuleDefinition[]): string[] {
   ];
 }
 
-/** The README's table: one row per rule, its codes with their severity, and what it catches. */
+/** The README's table: one row per rule, what it checks, and each code with what it catches. */
 export function ruleTableMarkdown(rules: readonly RuleDefinition[]): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const lines = ['| rule | codes | what it catches |', '| --- | --- | --- |'];
+  const text = (value: string) => value.replace(/[|*_]/g, (c) => `\\${c}`);
+  const lines = ['| rule | what it checks | codes (errors unless marked) |', '| --- | --- | --- |'];
   for (const rule of rules) {
-    const codes = rule.codes.map((c) => `\`${c.code}\`${c.severity === 'error' ? '' : ` (${c.severity})`}`).join(', ');
-    const catches = rule.codes.map((c) => `${c.code.startsWith('psa-') ? `${c.code.slice(4)}: ` : ''}${c.summary}`).join('; ');
-    lines.push(`| \`${rule.id}\` | ${codes} | ${cell(`${rule.summary}: ${catches}`)} |`);
+    const codes = rule.codes.map((c) => `\`${c.code}\`${c.severity === 'error' ? '' : ` (${c.severity})`}: ${text(c.summary)}`);
+    lines.push(`| \`${rule.id}\` | ${text(rule.summary)} | ${codes.join('<br>')} |`);
   }
   return lines.join('\n');
 }
