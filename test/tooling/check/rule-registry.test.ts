@@ -14,6 +14,8 @@ import { Severity } from '../../../lib/tooling/check/finding';
 import { KubeObject, loadManifests, ManifestObject, parseManifestText } from '../../../lib/tooling/check/manifest';
 import { POD_SECURITY_CONTROLS } from '../../../lib/tooling/check/pod-security-controls';
 import { RuleContext } from '../../../lib/tooling/check/rule-context';
+import { ALWAYS_ON_CODES } from '../../../lib/tooling/check/rule-table';
+import { TEKTON_ADMISSION_RULE } from '../../../lib/tooling/check/tekton-admission';
 import { codeOf, resolveDisabled, ruleCodes, RULES, UnknownRuleError } from '../../../lib/tooling/check/rule-registry';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
 import { validateYaml } from '../../../lib/tooling/check/validate';
@@ -42,7 +44,7 @@ describe('the registry entries', () => {
 
   test('every rule file defines exactly one registered rule, and the registry holds no other', () => {
     const files = readdirSync(RULE_FILES).filter((f) => f.endsWith('.ts'));
-    const idsInFiles = files.flatMap((f) => [...readFileSync(join(RULE_FILES, f), 'utf8').matchAll(/^ {2}id: '([a-z-]+)',$/gm)].map((m) => m[1]));
+    const idsInFiles = files.flatMap((f) => [...readFileSync(join(RULE_FILES, f), 'utf8').matchAll(/^ {2}id: '([a-z0-9-]+)',$/gm)].map((m) => m[1]));
     expect(idsInFiles.length).toBe(files.length);
     expect([...idsInFiles].sort()).toEqual(RULES.map((r) => r.id).sort());
   });
@@ -50,7 +52,7 @@ describe('the registry entries', () => {
 
 /** The rule defined in a rule file. */
 function ruleOfFile(file: string) {
-  const id = /^ {2}id: '([a-z-]+)',$/m.exec(readFileSync(join(RULE_FILES, file), 'utf8'))![1];
+  const id = /^ {2}id: '([a-z0-9-]+)',$/m.exec(readFileSync(join(RULE_FILES, file), 'utf8'))![1];
   return RULES.find((r) => r.id === id)!;
 }
 
@@ -82,20 +84,20 @@ describe('static scan: the codes written in the rule files are declared', () => 
   test('the Pod Security controls and the Tekton checks use only declared psa codes', () => {
     const controls = readFileSync(join(CHECK, 'pod-security-controls.ts'), 'utf8');
     const podRule = RULES.find((r) => r.id === 'pod-security')!;
-    const used = new Set([...controls.matchAll(/control: '([a-z-]+)'/g)].map((m) => `psa-${m[1]}`));
+    const used = new Set([...controls.matchAll(/control: '([a-z0-9-]+)'/g)].map((m) => `psa-${m[1]}`));
     expect([...used].sort()).toEqual(podRule.codes.map((c) => c.code).sort());
     expect(POD_SECURITY_CONTROLS.map((c) => `psa-${c.code}`).every((code) => used.has(code))).toBe(true);
     const tekton = readFileSync(join(RULE_FILES, 'tekton-security-rules.ts'), 'utf8');
     const tektonRule = RULES.find((r) => r.id === 'tekton-pod-security')!;
     // add(path, 'control', `message`): the control is the literal right before the message.
-    const tektonUsed = new Set([...tekton.matchAll(/, '([a-z-]+)', `/g)].map((m) => `psa-${m[1]}`));
+    const tektonUsed = new Set([...tekton.matchAll(/, '([a-z0-9-]+)', `/g)].map((m) => `psa-${m[1]}`));
     expect([...tektonUsed].sort()).toEqual(tektonRule.codes.map((c) => c.code).sort());
   });
 
   test("the schema validator's codes are declared by the schema rule", () => {
     const text = readFileSync(join(CHECK, 'schema-validator.ts'), 'utf8');
     const schemaRule = RULES.find((r) => r.id === 'schemas')!;
-    const codes = [...text.matchAll(/\brule = '([a-z-]+)'/g)].map((m) => m[1]!);
+    const codes = [...text.matchAll(/\brule = '([a-z0-9-]+)'/g)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(5);
     expect(codes.filter((code) => !codeOf(schemaRule, code))).toEqual([]);
   });
@@ -164,6 +166,15 @@ function corpus(): ManifestObject[][] {
   EXTRA_CASES.forEach((text, i) => runs.push(parseManifestText(text, `extra-${i}.yaml`).objects));
   return runs;
 }
+
+test('the codes outside the rules are exactly the reading, internal and Tekton admission codes', () => {
+  const manifest = readFileSync(join(CHECK, 'manifest.ts'), 'utf8');
+  const reading = new Set([...manifest.matchAll(/fileFinding\([^,]+, '([a-z0-9-]+)'/g)].map((m) => m[1]!));
+  expect(reading.size).toBeGreaterThan(4);
+  expect([...ALWAYS_ON_CODES].sort()).toEqual([...reading, 'internal-error', TEKTON_ADMISSION_RULE].sort());
+  expect(ALWAYS_ON_CODES.filter((code) => ruleCodes().includes(code))).toEqual([]);
+  expect(() => resolveDisabled(['yaml-parse'])).toThrow(UnknownRuleError);
+});
 
 describe('the corpus: every finding is declared, every declaration is reported', () => {
   /** `rule-id code severity` of every finding each rule reports over the corpus. */
