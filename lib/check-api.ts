@@ -14,6 +14,7 @@
 export { validatePaths, validateYaml, validateObjects, RULES } from './tooling/check/validate';
 export type { ValidationResult, ValidateOptions, Rule } from './tooling/check/validate';
 export { UnknownRuleError } from './tooling/check/rule-registry';
+export type { DisabledChecks } from './tooling/check/rule-registry';
 export type { RuleDefinition, RuleCode, CodeSeverity } from './tooling/check/rule-definition';
 export { formatFinding, formatSummary } from './tooling/check/finding';
 export type { Finding, Severity } from './tooling/check/finding';

@@ -46,18 +46,23 @@ export class UnknownRuleError extends Error {
   }
 }
 
+/** What a `disable` list turns off: whole rules (by id) and single codes (in every rule that reports them). */
+export interface DisabledChecks {
+  /** Rule ids, in registry order: none of the rule's findings is reported. */
+  readonly rules: readonly string[];
+  /** Codes, in registry order: no finding with the code is reported, whichever rule reports it. */
+  readonly codes: readonly string[];
+}
+
 /**
- * The codes a `disable` list turns off: each entry is a code or a rule id (all its codes).
+ * Reads a `disable` list: each entry is a rule id or a code. A rule id turns off that rule only
+ * (a code it shares with another rule, such as `psa-privileged`, stays on there).
  * Throws {@link UnknownRuleError} for anything else, so a typo never passes silently.
  */
-export function resolveDisabled(entries: readonly string[], rules: readonly RuleDefinition[] = RULES): string[] {
-  const codes = new Set<string>();
+export function resolveDisabled(entries: readonly string[], rules: readonly RuleDefinition[] = RULES): DisabledChecks {
   const known = ruleCodes(rules);
   for (const entry of entries) {
-    const rule = rules.find((r) => r.id === entry);
-    if (rule) rule.codes.forEach((c) => codes.add(c.code));
-    else if (known.includes(entry)) codes.add(entry);
-    else throw new UnknownRuleError(entry, [...rules.map((r) => r.id), ...known]);
+    if (!rules.some((r) => r.id === entry) && !known.includes(entry)) throw new UnknownRuleError(entry, [...rules.map((r) => r.id), ...known]);
   }
-  return known.filter((code) => codes.has(code));
+  return { rules: rules.map((r) => r.id).filter((id) => entries.includes(id)), codes: known.filter((code) => entries.includes(code)) };
 }

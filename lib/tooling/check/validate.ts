@@ -7,15 +7,15 @@ import { Finding, sortFindings } from './finding';
 import { loadManifests, ManifestObject, parseManifestText } from './manifest';
 import { RuleContext } from './rule-context';
 import { severityAllowed } from './rule-definition';
-import { codeOf, resolveDisabled, RULES } from './rule-registry';
+import { codeOf, DisabledChecks, resolveDisabled, RULES } from './rule-registry';
 import { SchemaTimings, SchemaValidator, SchemaValidatorOptions } from './schema-validator';
 
 export { RULES };
 
 export interface ValidateOptions extends SchemaValidatorOptions {
   /**
-   * Finding codes (e.g. `port-range`) or rule ids (e.g. `ports`: all its codes) not to report.
-   * The result says which codes were off and how many findings they hid.
+   * Rule ids (e.g. `ports`: every finding of that rule) or finding codes (e.g. `port-range`, from
+   * whichever rule reports it) not to report. The result says what was off and how many findings it hid.
    * An entry that is neither throws an `UnknownRuleError` naming the allowed values.
    * @default none
    */
@@ -34,20 +34,20 @@ export interface ValidationResult {
   readonly warnings: number;
   /** Time spent in this call (ms) and the schema load/compile totals of the process so far. */
   readonly timings: { readonly validateMs: number; readonly schema: Readonly<SchemaTimings> };
-  /** The codes `disable` turned off (none when nothing was disabled) and how many findings they hid. */
-  readonly disabled: { readonly codes: readonly string[]; readonly hidden: number };
+  /** The rules and codes `disable` turned off (none when nothing was disabled) and how many findings they hid. */
+  readonly disabled: DisabledChecks & { readonly hidden: number };
 }
 
 function result(
-  files: readonly string[], objects: number, all: Finding[], disabledCodes: readonly string[], started: number, schemas: SchemaValidator,
+  files: readonly string[], objects: number, all: Finding[], disabled: DisabledChecks & { readonly hidden: number }, started: number, schemas: SchemaValidator,
 ): ValidationResult {
-  const off = new Set(disabledCodes);
+  const off = new Set(disabled.codes);
   const sorted = sortFindings(all.filter((f) => !off.has(f.rule)));
   const errors = sorted.filter((f) => f.severity === 'error').length;
   return {
     files, objects, findings: sorted, errors, warnings: sorted.length - errors,
     timings: { validateMs: performance.now() - started, schema: { ...schemas.timings } },
-    disabled: { codes: disabledCodes, hidden: all.length - sorted.length },
+    disabled: { ...disabled, hidden: disabled.hidden + all.length - sorted.length },
   };
 }
 
@@ -56,8 +56,10 @@ function result(
  * `internal-error` finding naming the rule; the other rules still run. So does a
  * finding whose code or severity the rule does not declare in the registry (the
  * finding is kept): `--list-rules` and `--disable` rely on the declarations.
+ * The findings of a disabled rule are dropped (its internal errors are not); returns how many.
  */
-function runRules(ctx: RuleContext): void {
+function runRules(ctx: RuleContext, disabledRules: readonly string[]): number {
+  let hidden = 0;
   for (const rule of RULES) {
     const from = ctx.findings.length;
     const internalError = (message: string) => ({
@@ -74,7 +76,13 @@ function runRules(ctx: RuleContext): void {
     };
     const undeclared = new Set(ctx.findings.slice(from).filter((f) => !declared(f)).map((f) => `${f.rule} (${f.severity})`));
     for (const code of undeclared) ctx.findings.push(internalError(`rule ${rule.id} reported ${code}, which its registry entry does not declare; please report it`));
+    if (disabledRules.includes(rule.id)) {
+      const kept = ctx.findings.slice(from).filter((f) => f.rule === 'internal-error');
+      hidden += ctx.findings.length - from - kept.length;
+      ctx.findings.splice(from, Infinity, ...kept);
+    }
   }
+  return hidden;
 }
 
 /** What every entry point does once its input is read: run the rules over all objects together. */
@@ -84,8 +92,8 @@ function validateLoaded(
   const disabled = resolveDisabled(options.disable ?? []);
   const schemas = SchemaValidator.shared(options);
   const ctx = new RuleContext(objects, schemas);
-  runRules(ctx);
-  return result(files, objects.length, [...readFindings, ...ctx.findings], disabled, started, schemas);
+  const hidden = runRules(ctx, disabled.rules);
+  return result(files, objects.length, [...readFindings, ...ctx.findings], { ...disabled, hidden }, started, schemas);
 }
 
 /** Validates objects that were already parsed (every object sees all the others for the cross-object rules). */

@@ -17,7 +17,7 @@ export const VALIDATE_USAGE = [
   '  Validates Kubernetes 1.28 manifests offline (default folder: dist).',
   '  --format json   machine-readable output: {"findings": [...], "summary": {...}}',
   '  --crds <folder> also load CustomResourceDefinitions from this folder (repeatable)',
-  '  --disable CODE  do not report this code, or every code of this rule id (repeatable); the summary says what was off',
+  '  --disable CODE  do not report this code, or any finding of this rule id (repeatable); the summary says what was off',
   '  --list-rules    print every rule with its codes, severity and summary, and exit',
   '  --timings       print schema load/compile and validation times to stderr',
   "  --with-engines  also run Tekton's own admission checks on Tekton objects (needs the engines built: npm run engines:build)",
@@ -62,7 +62,8 @@ export function runValidate(args: readonly string[], io: CommandIO): number {
   }
   const summary = formatSummary(result.findings, result.files.length, result.objects, result.disabled);
   if (format === 'json') {
-    const disabled = result.disabled.codes.length > 0 ? { disabled: result.disabled } : {};
+    const off = result.disabled;
+    const disabled = off.rules.length + off.codes.length > 0 ? { disabled: off } : {};
     io.out(JSON.stringify({
       findings: result.findings,
       summary: { errors: result.errors, warnings: result.warnings, objects: result.objects, files: result.files.length, ...disabled, text: summary },

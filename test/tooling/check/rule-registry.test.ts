@@ -220,10 +220,9 @@ describe('the corpus: every finding is declared, every declaration is reported',
 });
 
 describe('disable', () => {
-  test('takes codes and rule ids; anything else is refused with the allowed values', () => {
-    expect(resolveDisabled([])).toEqual([]);
-    expect(resolveDisabled(['port-name', 'ports'])).toEqual(['port-range', 'node-port-range', 'port-name']);
-    expect(resolveDisabled(['psa-privileged'])).toEqual(['psa-privileged']);
+  test('takes rule ids and codes; anything else is refused with the allowed values', () => {
+    expect(resolveDisabled([])).toEqual({ rules: [], codes: [] });
+    expect(resolveDisabled(['port-name', 'ports', 'schemas', 'port-name'])).toEqual({ rules: ['schemas', 'ports'], codes: ['port-name'] });
     expect(() => resolveDisabled(['port-rnage'])).toThrow(UnknownRuleError);
     expect(() => resolveDisabled(['port-rnage'])).toThrow(/^unknown rule or code "port-rnage"; expected one of schemas, names, .*, port-range, /);
   });
@@ -232,13 +231,24 @@ describe('disable', () => {
     const text = readFileSync(join(__dirname, 'fixtures', 'broken-pod.yaml'), 'utf8');
     const all = validateYaml(text, 'broken-pod.yaml');
     expect(all.findings.map((f) => f.rule)).toEqual(['schema-unknown-field', 'port-range']);
-    expect(all.disabled).toEqual({ codes: [], hidden: 0 });
+    expect(all.disabled).toEqual({ rules: [], codes: [], hidden: 0 });
     const some = validateYaml(text, 'broken-pod.yaml', { disable: ['ports'] });
     expect(some.findings.map((f) => f.rule)).toEqual(['schema-unknown-field']);
-    expect(some).toMatchObject({ errors: 1, warnings: 0, disabled: { codes: ['port-range', 'node-port-range', 'port-name'], hidden: 1 } });
+    expect(some).toMatchObject({ errors: 1, warnings: 0, disabled: { rules: ['ports'], codes: [], hidden: 1 } });
     const none = validateYaml(text, 'broken-pod.yaml', { disable: ['schema-unknown-field', 'port-range'] });
-    expect(none).toMatchObject({ findings: [], errors: 0, disabled: { codes: ['schema-unknown-field', 'port-range'], hidden: 2 } });
+    expect(none).toMatchObject({ findings: [], errors: 0, disabled: { rules: [], codes: ['schema-unknown-field', 'port-range'], hidden: 2 } });
     expect(() => validateYaml(text, 'broken-pod.yaml', { disable: ['nope'] })).toThrow(/unknown rule or code "nope"/);
+  });
+
+  test('a rule id turns off that rule only; a code it shares with another rule is still reported there', () => {
+    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ci\n  labels: {pod-security.kubernetes.io/enforce: baseline}\n---
+apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ci}\nspec:\n  containers: [{name: c, image: busybox, securityContext: {privileged: true}}]\n---
+apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: busybox, securityContext: {privileged: true}}]\n`;
+    const kinds = (disable: string[]) => validateYaml(text, 'ci.yaml', { disable }).findings.map((f) => `${f.kind} ${f.rule}`);
+    expect(kinds([])).toEqual(['Pod psa-privileged', 'Task psa-privileged']);
+    expect(kinds(['tekton-pod-security'])).toEqual(['Pod psa-privileged']);
+    expect(kinds(['pod-security'])).toEqual(['Task psa-privileged']);
+    expect(kinds(['psa-privileged'])).toEqual([]);
   });
 });
 

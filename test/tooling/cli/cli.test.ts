@@ -60,7 +60,7 @@ describe('k8s-practice (child process)', () => {
     const file = join(FIXTURES, 'broken-pod.yaml');
     const run = cli('validate', '--disable', 'port-range', '--disable=schema-unknown-field', file);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: schema-unknown-field, port-range (2 findings not shown)\n');
+    expect(run.stdout).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code port-range (2 findings not shown)\n');
     expect(run.status).toBe(0);
   });
 
@@ -117,14 +117,14 @@ describe('k8s-practice (in process)', () => {
     expect(await main(['validate', '--disable', 'ports', file], some)).toBe(1);
     expect(some.lines).toEqual([
       `${file}: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error: unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?`,
-      '1 error, 0 warnings in 1 object from 1 file; disabled: port-range, node-port-range, port-name (1 finding not shown)',
+      '1 error, 0 warnings in 1 object from 1 file; disabled: rule ports (1 finding not shown)',
     ]);
     const json = collect();
     expect(await main(['validate', '--format', 'json', '--disable', 'schemas', '--disable', 'port-range', file], json)).toBe(0);
     const report = JSON.parse(json.lines.join('\n'));
     expect(report.findings).toEqual([]);
-    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, disabled: { hidden: 2 } });
-    expect(report.summary.disabled.codes).toEqual([...RULES.find((r) => r.id === 'schemas')!.codes.map((c) => c.code), 'port-range']);
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, disabled: { rules: ['schemas'], codes: ['port-range'], hidden: 2 } });
+    expect(report.summary.text).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: rule schemas, code port-range (2 findings not shown)');
     const nothingOff = collect();
     expect(await main(['validate', '--format', 'json', file], nothingOff)).toBe(1);
     expect(JSON.parse(nothingOff.lines.join('\n')).summary).not.toHaveProperty('disabled');
