@@ -2,7 +2,8 @@
 /**
  * `k8s-practice`: the command line over lib/tooling (the commands are in lib/tooling/cli).
  *
- *   k8s-practice validate [files or folders...]   (default: dist)
+ *   k8s-practice validate [files or folders...]   (default: dist; --disable CODE|RULE)
+ *   k8s-practice validate --list-rules            (every rule, its codes and severity)
  *   k8s-practice compare <a.yaml> <b.yaml>
  *   k8s-practice graph [files or folders...]      (default: dist)
  *   k8s-practice explain RESOURCE[.field.path]

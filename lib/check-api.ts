@@ -13,6 +13,9 @@
  */
 export { validatePaths, validateYaml, validateObjects, RULES } from './tooling/check/validate';
 export type { ValidationResult, ValidateOptions, Rule } from './tooling/check/validate';
+export { UnknownRuleError } from './tooling/check/rule-registry';
+export type { DisabledChecks } from './tooling/check/rule-registry';
+export type { RuleDefinition, RuleCode, CodeSeverity } from './tooling/check/rule-definition';
 export { formatFinding, formatSummary } from './tooling/check/finding';
 export type { Finding, Severity } from './tooling/check/finding';
 export { compareFiles, compareYaml, compareObjects, formatComparison } from './tooling/compare/compare';

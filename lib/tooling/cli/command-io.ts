@@ -1,3 +1,5 @@
+import { parseArgs as nodeParseArgs } from 'node:util';
+
 /** Where a command writes: the CLI passes the process streams, tests collect lines. */
 export interface CommandIO {
   /** Writes one line of normal output. */
@@ -15,34 +17,37 @@ export const PROCESS_IO: CommandIO = {
 /** Thrown for a bad command line; the CLI prints the message and the usage, exit code 2. */
 export class UsageError extends Error {}
 
-/** Splits arguments into positionals and `--flag value` / `--flag=value` options; `booleans` take no value. */
+/**
+ * Splits arguments into positionals and `--flag value` / `--flag=value` options; `booleans` take no value.
+ * Tokenizing is `node:util`'s parseArgs; it runs non-strict so that this layer gives the usage
+ * errors in our words, and so that a single-dash argument (`-`, `-x`) stays a positional.
+ */
 export function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[] = []): {
   positional: string[]; options: Record<string, string[]>; flags: Set<string>;
 } {
+  const config: Record<string, { type: 'string' | 'boolean'; multiple: boolean }> = {};
+  for (const name of valued) config[name] = { type: 'string', multiple: true };
+  for (const name of booleans) config[name] = { type: 'boolean', multiple: true };
+  const { tokens } = nodeParseArgs({ args: [...args], options: config, strict: false, allowPositionals: true, tokens: true });
   const positional: string[] = [];
   const options: Record<string, string[]> = {};
   const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      for (const rest of args.slice(i + 1)) positional.push(rest);
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (booleans.includes(name)) {
-      if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
-      flags.add(name);
-    } else if (valued.includes(name)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-      (options[name] ??= []).push(value);
+  let lastShort = -1;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positional.push(token.value);
+    if (token.kind !== 'option') continue;
+    if (!token.rawName.startsWith('--')) {
+      // `-ab` yields one token per letter, all with the index of the one argument.
+      if (token.index !== lastShort) positional.push(args[token.index]!);
+      lastShort = token.index;
+    } else if (booleans.includes(token.name)) {
+      if (token.inlineValue) throw new UsageError(`option --${token.name} takes no value`);
+      flags.add(token.name);
+    } else if (valued.includes(token.name)) {
+      if (token.value === undefined) throw new UsageError(`option --${token.name} needs a value`);
+      (options[token.name] ??= []).push(token.value);
     } else {
-      throw new UsageError(`unknown option --${name}`);
+      throw new UsageError(`unknown option --${token.name}`);
     }
   }
   return { positional, options, flags };

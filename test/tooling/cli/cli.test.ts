@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { COMMANDS, main } from '../../../bin/k8s-practice';
+import { RULES } from '../../../lib/tooling/check/rule-registry';
 import { CommandIO } from '../../../lib/tooling/cli/command-io';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
 
@@ -55,6 +56,14 @@ describe('k8s-practice (child process)', () => {
     });
   });
 
+  test('validate exits 0 when the only errors are disabled, and says what it did not show', () => {
+    const file = join(FIXTURES, 'broken-pod.yaml');
+    const run = cli('validate', '--disable', 'port-range', '--disable=schema-unknown-field', file);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code port-range (2 findings not shown)\n');
+    expect(run.status).toBe(0);
+  });
+
   test('compare exits 0 for equal files and 1 for different ones', () => {
     const original = join(KUBECTL_FIXTURES, 'deployment-port80-replicas3.yaml');
     const equal = cli('compare', original, join(FIXTURES, 'reformatted', 'deployment-port80-replicas3.json'));
@@ -80,6 +89,50 @@ describe('k8s-practice (in process)', () => {
     expect(badOption.errors[0]).toBe('k8s-practice validate: invalid --format "xml"; expected one of text, json');
     const oneFile = collect();
     expect(await main(['compare', 'a.yaml'], oneFile)).toBe(2);
+  });
+
+  test('validate --list-rules prints every rule and code of the registry, as text or JSON', async () => {
+    const io = collect();
+    expect(await main(['validate', '--list-rules'], io)).toBe(0);
+    expect(io.errors).toEqual([]);
+    expect(io.lines[0]).toMatch(/^RULE \/ CODE +SEVERITY +SUMMARY$/);
+    expect(io.lines).toContain(`ports${' '.repeat(io.lines[0]!.indexOf('SUMMARY') - 5)}port numbers and names, which the schemas type only as int32 or int-or-string`);
+    expect(io.lines.find((l) => l.startsWith('  target-port-not-declared '))).toMatch(/ error or warning +a named targetPort /);
+    for (const rule of RULES) {
+      expect(io.lines.filter((l) => l.startsWith(`${rule.id} `))).toHaveLength(1);
+      for (const code of rule.codes) expect(io.lines.some((l) => l.startsWith(`  ${code.code} `) && l.includes(code.summary))).toBe(true);
+    }
+    expect(io.lines.at(-1)).toMatch(/^Always reported, not part of a rule: unreadable, .*tekton-admission\.$/);
+    const json = collect();
+    expect(await main(['validate', '--list-rules', '--format', 'json'], json)).toBe(0);
+    expect(JSON.parse(json.lines.join('\n'))).toEqual(RULES.map(({ id, summary, codes }) => ({ id, summary, codes })));
+    const withFiles = collect();
+    expect(await main(['validate', '--list-rules', 'dist'], withFiles)).toBe(2);
+    expect(withFiles.errors[0]).toBe('k8s-practice validate: --list-rules takes no files, got dist');
+  });
+
+  test('validate --disable takes codes and rule ids; an unknown one is a usage error listing the allowed values', async () => {
+    const file = join(ROOT, FIXTURES, 'broken-pod.yaml');
+    const some = collect();
+    expect(await main(['validate', '--disable', 'ports', file], some)).toBe(1);
+    expect(some.lines).toEqual([
+      `${file}: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error: unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?`,
+      '1 error, 0 warnings in 1 object from 1 file; disabled: rule ports (1 finding not shown)',
+    ]);
+    const json = collect();
+    expect(await main(['validate', '--format', 'json', '--disable', 'schemas', '--disable', 'port-range', file], json)).toBe(0);
+    const report = JSON.parse(json.lines.join('\n'));
+    expect(report.findings).toEqual([]);
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, disabled: { rules: ['schemas'], codes: ['port-range'], hidden: 2 } });
+    expect(report.summary.text).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: rule schemas, code port-range (2 findings not shown)');
+    const nothingOff = collect();
+    expect(await main(['validate', '--format', 'json', file], nothingOff)).toBe(1);
+    expect(JSON.parse(nothingOff.lines.join('\n')).summary).not.toHaveProperty('disabled');
+    const typo = collect();
+    expect(await main(['validate', '--disable', 'port-rnage', file], typo)).toBe(2);
+    expect(typo.lines).toEqual([]);
+    expect(typo.errors[0]).toMatch(/^k8s-practice validate: invalid --disable "port-rnage"; expected a code or rule id: schemas, names, ports, .*, port-range, .*, psa-privileged, /);
+    expect(typo.errors[1]).toMatch(/^usage: k8s-practice validate /);
   });
 
   test('validate of a folder without YAML fails instead of passing vacuously', async () => {

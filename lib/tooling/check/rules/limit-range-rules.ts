@@ -12,6 +12,7 @@
 import { compareQuantities, ExactQuantity } from '../../../util/exact-quantity';
 import { LimitField, LimitRangeItem, limitRangeItemsOf, LimitValue } from '../limit-ranges';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 /** `a` must not be greater than `b`; the finding goes to the value of `at`. */
 const ORDER: ReadonlyArray<readonly [LimitField, LimitField, 'first' | 'second']> = [
@@ -69,3 +70,12 @@ export function checkLimitRanges(ctx: RuleContext): void {
     for (const item of limitRangeItemsOf(limitRange)) checkItem(ctx, item);
   }
 }
+
+export const limitRangeRule: RuleDefinition = {
+  id: 'limit-ranges',
+  summary: 'LimitRange bounds are in order',
+  codes: [
+    { code: 'limit-range-inconsistent', severity: 'error', summary: 'a LimitRange whose min / defaultRequest / default / max / maxLimitRequestRatio are out of order' },
+  ],
+  check: checkLimitRanges,
+};

@@ -16,6 +16,7 @@ import { isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 const PATH_SEGMENT_RULE = 'a path segment name: not "." or "..", without "/" or "%"';
 
@@ -147,3 +148,15 @@ function checkPodNames(ctx: RuleContext, item: ManifestObject): void {
     seenVolumes.add(volume.name);
   });
 }
+
+export const nameRule: RuleDefinition = {
+  id: 'names',
+  summary: 'names, namespaces, labels and annotations in the syntax the API server enforces',
+  codes: [
+    { code: 'invalid-name', severity: 'error', summary: 'a name, namespace, container or volume name that is not DNS-1123 (DNS-1035 for Services), or a duplicate container or volume name' },
+    { code: 'invalid-label', severity: 'error', summary: 'a bad label or selector key or value' },
+    { code: 'invalid-annotation', severity: 'error', summary: 'a bad annotation key, or annotations over 256 KiB in total' },
+    { code: 'generate-name', severity: 'error', summary: 'an object with only generateName, which kubectl apply cannot create' },
+  ],
+  check: checkNames,
+};

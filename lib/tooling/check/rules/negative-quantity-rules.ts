@@ -14,6 +14,7 @@ import { LIMIT_FIELDS, LimitField } from '../limit-ranges';
 import { ManifestObject } from '../manifest';
 import { podShapes, podsOf } from '../resource-containers';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 const LIMIT_RANGE_EFFECT: Record<LimitField, string> = {
   default: 'containers without their own limit get it as their limit, and the API server refuses their pods',
@@ -79,3 +80,12 @@ export function checkNegativeQuantities(ctx: RuleContext): void {
   for (const item of ctx.ofKind('', 'LimitRange')) checkLimitRange(ctx, item);
   checkContainers(ctx);
 }
+
+export const negativeQuantityRule: RuleDefinition = {
+  id: 'negative-quantities',
+  summary: 'no negative quantity where the schema accepts one',
+  codes: [
+    { code: 'negative-quantity', severity: 'error', summary: 'a negative quantity in a ResourceQuota, a LimitRange or container resources' },
+  ],
+  check: checkNegativeQuantities,
+};

@@ -17,6 +17,7 @@ import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { labelSelectorMatches, selectorMatches } from '../label-selector';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 /** Whether a NetworkPolicy's podSelector selects pods with these labels. */
 function policySelects(policy: KubeObject, labels: unknown): boolean {
@@ -82,3 +83,12 @@ export function checkNodePortReachability(ctx: RuleContext): void {
     }
   }
 }
+
+export const nodePortReachabilityRule: RuleDefinition = {
+  id: 'node-port-reachability',
+  summary: 'traffic from outside can reach the pods of a NodePort or LoadBalancer Service through their NetworkPolicies',
+  codes: [
+    { code: 'node-port-unreachable', severity: 'error', summary: 'a NodePort/LoadBalancer Service whose pods a NetworkPolicy isolates while none admits traffic from outside the namespace on the target port' },
+  ],
+  check: checkNodePortReachability,
+};

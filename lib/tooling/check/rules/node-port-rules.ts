@@ -8,6 +8,7 @@ import { fieldPath } from '../field-path';
 import { each, isObject } from '../json-value';
 import { ManifestObject } from '../manifest';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 interface Holder {
   readonly item: ManifestObject;
@@ -35,3 +36,12 @@ export function checkNodePortConflicts(ctx: RuleContext): void {
     });
   }
 }
+
+export const nodePortConflictRule: RuleDefinition = {
+  id: 'node-port-conflicts',
+  summary: 'node ports are allocated cluster-wide: no two Services may hold the same one',
+  codes: [
+    { code: 'node-port-conflict', severity: 'error', summary: 'a node port held by two Services (in any namespaces)' },
+  ],
+  check: checkNodePortConflicts,
+};

@@ -19,6 +19,7 @@ import { apiGroup } from '../cluster-scoped-kinds';
 import { each, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 const MAX_AFFINITY_SECONDS = 86400;
@@ -152,3 +153,14 @@ export function checkObjectFields(ctx: RuleContext): void {
     if (group === 'apps' && spec && ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(String(kind))) checkWorkload(ctx, item, spec);
   }
 }
+
+export const objectFieldRule: RuleDefinition = {
+  id: 'object-fields',
+  summary: "Service, workload, ConfigMap, Secret and Endpoints checks the API server's own validation makes and no schema says",
+  codes: [
+    { code: 'invalid-data-key', severity: 'error', summary: 'a ConfigMap or Secret key outside [-._a-zA-Z0-9]' },
+    { code: 'invalid-endpoint-ip', severity: 'error', summary: 'a loopback, link-local, multicast or non-IP Endpoints/EndpointSlice address' },
+    { code: 'invalid-field-value', severity: 'error', summary: 'negative replicas, maxSurge and maxUnavailable both 0, duplicate Service ports, a ConfigMap or Secret over 1 MiB, ...' },
+  ],
+  check: checkObjectFields,
+};

@@ -7,6 +7,7 @@
  */
 import { apiGroup } from '../cluster-scoped-kinds';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 export function checkObjectIdentity(ctx: RuleContext): void {
   const firstSeen = new Map<string, { file: string; document: number }>();
@@ -30,3 +31,13 @@ export function checkObjectIdentity(ctx: RuleContext): void {
     }
   }
 }
+
+export const objectIdentityRule: RuleDefinition = {
+  id: 'object-identity',
+  summary: 'each object is unique and namespaced only when its kind is',
+  codes: [
+    { code: 'duplicate-object', severity: 'error', summary: 'the same API group, kind, namespace and name twice' },
+    { code: 'cluster-scoped-namespace', severity: 'error', summary: 'a namespace on a cluster-scoped object' },
+  ],
+  check: checkObjectIdentity,
+};

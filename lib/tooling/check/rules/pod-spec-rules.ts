@@ -16,6 +16,7 @@ import { each, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const MAX_ID = 2147483647;
@@ -99,3 +100,14 @@ export function checkPodSpecs(ctx: RuleContext): void {
     }
   }
 }
+
+export const podSpecRule: RuleDefinition = {
+  id: 'pod-specs',
+  summary: "pod spec checks the API server's own validation makes and no schema says",
+  codes: [
+    { code: 'undeclared-volume', severity: 'error', summary: 'a volumeMount of a volume the pod does not declare' },
+    { code: 'invalid-env-name', severity: 'error', summary: 'an env var name that is not [-._a-zA-Z][-._a-zA-Z0-9]*' },
+    { code: 'invalid-field-value', severity: 'error', summary: 'a missing image, a probe or hook with two handlers, two mounts at one path, an id above 2147483647, a restartPolicy the controller refuses' },
+  ],
+  check: checkPodSpecs,
+};

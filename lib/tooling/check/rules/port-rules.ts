@@ -10,6 +10,7 @@ import { each, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 class PortChecker {
   constructor(private readonly ctx: RuleContext, private readonly item: ManifestObject) {}
@@ -128,3 +129,14 @@ function checkServicePorts(ctx: RuleContext, item: ManifestObject, spec: KubeObj
     }
   });
 }
+
+export const portRule: RuleDefinition = {
+  id: 'ports',
+  summary: 'port numbers and names, which the schemas type only as int32 or int-or-string',
+  codes: [
+    { code: 'port-range', severity: 'error', summary: 'a port outside 1-65535' },
+    { code: 'node-port-range', severity: 'error', summary: 'a node port outside 30000-32767, or one on a ClusterIP Service' },
+    { code: 'port-name', severity: 'error', summary: 'a bad or duplicate port name' },
+  ],
+  check: checkPorts,
+};

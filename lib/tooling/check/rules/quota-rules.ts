@@ -24,6 +24,7 @@ import { ManifestObject } from '../manifest';
 import { LimitRangeItem } from '../limit-ranges';
 import { effectiveLimit, effectiveRequest, limitsFor, PodShape, podShapes, podsOf, ResourceContainer, shapeName } from '../resource-containers';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 type Side = 'request' | 'limit';
 
@@ -168,3 +169,13 @@ export function checkQuotas(ctx: RuleContext): void {
   }
   for (const quota of quotas) checkQuota(ctx, quota, byNamespace.get(ctx.namespaceOf(quota)) ?? []);
 }
+
+export const quotaRule: RuleDefinition = {
+  id: 'quotas',
+  summary: "a namespace's pods fit its ResourceQuotas",
+  codes: [
+    { code: 'quota-missing-resource', severity: 'error', summary: 'a container left without the cpu/memory request or limit a ResourceQuota tracks, even after LimitRange defaults' },
+    { code: 'quota-exceeded', severity: 'error', summary: "a namespace's pods (replicas counted, defaults applied, plus its largest Tekton Task pod) adding up to more than the quota's hard values" },
+  ],
+  check: checkQuotas,
+};

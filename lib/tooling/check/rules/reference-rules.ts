@@ -13,6 +13,7 @@ import { each, isObject } from '../json-value';
 import { KubeObject } from '../manifest';
 import { containersOf, podTemplateOf, PodTemplate } from '../pod-templates';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 type RefKind = 'ConfigMap' | 'Secret' | 'ServiceAccount';
 
@@ -152,3 +153,12 @@ export function checkReferences(ctx: RuleContext): void {
     }
   }
 }
+
+export const referenceRule: RuleDefinition = {
+  id: 'references',
+  summary: 'every ConfigMap, Secret and ServiceAccount referenced is in the output or declared external',
+  codes: [
+    { code: 'missing-reference', severity: 'error', summary: 'a ConfigMap, Secret or ServiceAccount referenced but neither in the output nor in the k8s-practice.dev/external-refs annotation (Kind/name or Kind/namespace/name)' },
+  ],
+  check: checkReferences,
+};

@@ -23,6 +23,7 @@ import { PathSegment } from '../field-path';
 import { describeLimit } from '../limit-ranges';
 import { COMPUTE_RESOURCES, limitsFor, PodShape, podShapes, podsOf, ResourceContainer, StatedValue, tektonStepRequest } from '../resource-containers';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 /** ` (from stepTemplate)` when a step inherits the value. */
 function origin(value: StatedValue): string {
@@ -85,3 +86,13 @@ export function checkContainerResources(ctx: RuleContext): void {
     for (const container of shape.containers) checkContainer(ctx, shape, container, seen);
   }
 }
+
+export const containerResourceRule: RuleDefinition = {
+  id: 'container-resources',
+  summary: 'no container, Tekton step or sidecar requests more than its limit, before or after LimitRange defaults',
+  codes: [
+    { code: 'resources-request-over-limit', severity: 'error', summary: 'a container, Tekton step or sidecar that requests more than its own limit' },
+    { code: 'limit-range-default-below-request', severity: 'error', summary: "a container the namespace's LimitRange defaults leave with a request above its limit" },
+  ],
+  check: checkContainerResources,
+};

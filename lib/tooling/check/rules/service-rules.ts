@@ -13,6 +13,7 @@ import { isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf } from '../pod-templates';
 import { describeObject, PodTemplateAt, RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 /** The label EndpointSlices use to name their Service. */
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -90,3 +91,15 @@ function checkManualEndpoints(ctx: RuleContext, item: ManifestObject, spec: Kube
     });
   }
 }
+
+export const serviceRule: RuleDefinition = {
+  id: 'services',
+  summary: 'a Service reaches pods or Endpoints, on ports they declare',
+  codes: [
+    { code: 'service-selector-no-match', severity: 'error', summary: 'a Service selecting no pod template in its namespace' },
+    { code: 'service-no-endpoints', severity: 'error', summary: 'a selector-less Service with no Endpoints or EndpointSlice' },
+    { code: 'endpoints-port-mismatch', severity: 'error', summary: 'a Service port name its Endpoints/EndpointSlice do not carry' },
+    { code: 'target-port-not-declared', severity: 'error or warning', summary: 'a named targetPort the selected pods do not declare (error); a numeric one no container declares (warning)' },
+  ],
+  check: checkServices,
+};

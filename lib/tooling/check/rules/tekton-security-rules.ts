@@ -9,24 +9,23 @@
  * capabilities other than NET_BIND_SERVICE, non-core volume types (restricted).
  * A step inherits `stepTemplate.securityContext` fields it does not set.
  */
+import { PodSecurityLevel } from '../../../util/pod-security-level';
 import { describeValue } from '../../../util/props-check';
 import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';
 import { KubeObject } from '../manifest';
+import {
+  capabilityAllowed, disallowedVolumeSources, isDefaultProcMount, isUnconfinedSeccomp, PodSecurityViolation, seLinuxTypeAllowed,
+} from '../pod-security-controls';
+import { namespaceLevels } from '../pod-security-namespaces';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 import { taskSpecsOf } from '../task-specs';
-import { BASELINE_CAPABILITIES, namespaceLevels, PodSecurityLevel, RESTRICTED_VOLUME_SOURCES, SELINUX_TYPES } from './pod-security-rules';
-
-interface Violation {
-  readonly path: readonly PathSegment[];
-  readonly control: string;
-  readonly message: string;
-}
 
 /** Violations of one Task spec at a level (baseline or restricted). */
-export function taskSecurityViolations(task: KubeObject, at: readonly PathSegment[], level: PodSecurityLevel): Violation[] {
+export function taskSecurityViolations(task: KubeObject, at: readonly PathSegment[], level: PodSecurityLevel): PodSecurityViolation[] {
   if (level === 'privileged') return [];
-  const out: Violation[] = [];
+  const out: PodSecurityViolation[] = [];
   const seen = new Set<string>();
   const add = (path: readonly PathSegment[], control: string, message: string) => {
     const key = `${path.join('.')}|${control}`;
@@ -36,7 +35,8 @@ export function taskSecurityViolations(task: KubeObject, at: readonly PathSegmen
   };
   const template = isObject(task.stepTemplate) && isObject(task.stepTemplate.securityContext) ? task.stepTemplate.securityContext : {};
   const templateAt: PathSegment[] = [...at, 'stepTemplate', 'securityContext'];
-  const restricted = level === 'restricted';
+  const enforced: Exclude<PodSecurityLevel, 'privileged'> = level;
+  const restricted = enforced === 'restricted';
   for (const list of ['steps', 'sidecars']) {
     if (!Array.isArray(task[list])) continue;
     task[list].forEach((container: unknown, index: number) => {
@@ -54,18 +54,16 @@ export function taskSecurityViolations(task: KubeObject, at: readonly PathSegmen
       const capabilities = field('capabilities');
       const added = isObject(capabilities.value) && Array.isArray(capabilities.value.add) ? capabilities.value.add : [];
       added.forEach((capability: unknown, i: number) => {
-        const allowed = restricted ? capability === 'NET_BIND_SERVICE' : BASELINE_CAPABILITIES.has(String(capability));
-        if (!allowed) add([...capabilities.path, 'add', i], 'capabilities', `${who} adds capability ${describeValue(capability)}, which ${level} does not allow`);
+        if (!capabilityAllowed(capability, enforced)) add([...capabilities.path, 'add', i], 'capabilities', `${who} adds capability ${describeValue(capability)}, which ${level} does not allow`);
       });
       const procMount = field('procMount');
-      if (procMount.value !== undefined && procMount.value !== 'Default') add(procMount.path, 'proc-mount', `${who} must use the Default /proc mount`);
+      if (!isDefaultProcMount(procMount.value)) add(procMount.path, 'proc-mount', `${who} must use the Default /proc mount`);
       const seLinux = field('seLinuxOptions');
-      if (isObject(seLinux.value) && ((seLinux.value.type !== undefined && !SELINUX_TYPES.has(String(seLinux.value.type)))
-        || seLinux.value.user || seLinux.value.role)) {
+      if (isObject(seLinux.value) && (!seLinuxTypeAllowed(seLinux.value.type) || seLinux.value.user || seLinux.value.role)) {
         add(seLinux.path, 'selinux', `${who} sets custom SELinux options`);
       }
       const seccomp = field('seccompProfile');
-      if (isObject(seccomp.value) && seccomp.value.type === 'Unconfined') add([...seccomp.path, 'type'], 'seccomp', `${who} seccomp profile must not be Unconfined`);
+      if (isUnconfinedSeccomp(seccomp.value)) add([...seccomp.path, 'type'], 'seccomp', `${who} seccomp profile must not be Unconfined`);
       if (!restricted) return;
       const runAsUser = field('runAsUser');
       if (runAsUser.value === 0) add(runAsUser.path, 'run-as-user', `${who} runs as user 0 (root), which restricted refuses; run the task in a namespace that enforces baseline`);
@@ -80,8 +78,7 @@ export function taskSecurityViolations(task: KubeObject, at: readonly PathSegmen
       if (!isObject(volume)) return;
       if (isObject(volume.hostPath)) add([...at, 'volumes', i, 'hostPath'], 'host-path', `volume "${String(volume.name)}" must not be a hostPath volume`);
       if (!restricted) return;
-      for (const source of Object.keys(volume)) {
-        if (source === 'name' || source === 'hostPath' || RESTRICTED_VOLUME_SOURCES.has(source)) continue;
+      for (const source of disallowedVolumeSources(volume)) {
         add([...at, 'volumes', i, source], 'volume-types', `volume "${String(volume.name)}" uses ${source}, which restricted does not allow`);
       }
     });
@@ -105,3 +102,24 @@ export function checkTektonSecurity(ctx: RuleContext): void {
     }
   }
 }
+
+/** The controls a step can break by what it states itself (see the file comment). */
+const TASK_CONTROLS: ReadonlyArray<[string, string]> = [
+  ['privileged', 'a privileged step or sidecar'],
+  ['capabilities', 'a capability the level does not let a step or sidecar add'],
+  ['proc-mount', 'a step or sidecar without the Default /proc mount'],
+  ['selinux', 'a step or sidecar with custom SELinux options'],
+  ['seccomp', 'a step or sidecar with an Unconfined seccomp profile'],
+  ['host-path', 'a hostPath volume in a Task'],
+  ['run-as-user', 'a step or sidecar that runs as user 0 (restricted)'],
+  ['run-as-non-root', 'a step or sidecar with runAsNonRoot: false (restricted)'],
+  ['privilege-escalation', 'a step or sidecar with allowPrivilegeEscalation: true (restricted)'],
+  ['volume-types', 'a Task volume type restricted does not allow'],
+];
+
+export const tektonPodSecurityRule: RuleDefinition = {
+  id: 'tekton-pod-security',
+  summary: "Tekton steps and sidecars meet the Pod Security Standard of the namespace their TaskRun pods run in",
+  codes: TASK_CONTROLS.map(([control, summary]) => ({ code: `psa-${control}`, severity: 'error', summary })),
+  check: checkTektonSecurity,
+};

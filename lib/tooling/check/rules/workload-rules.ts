@@ -10,6 +10,7 @@ import { isObject } from '../json-value';
 import { labelSelectorMatches, selectorMatches } from '../label-selector';
 import { podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
+import { RuleDefinition } from '../rule-definition';
 
 const APPS_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
@@ -35,3 +36,12 @@ export function checkWorkloadSelectors(ctx: RuleContext): void {
     }
   }
 }
+
+export const workloadSelectorRule: RuleDefinition = {
+  id: 'workload-selectors',
+  summary: 'a workload selects its own pod template',
+  codes: [
+    { code: 'selector-template-mismatch', severity: 'error', summary: 'a workload whose selector does not select its own pod template' },
+  ],
+  check: checkWorkloadSelectors,
+};

@@ -1,0 +1,36 @@
+/**
+ * What a validator rule declares about itself: an id, the finding codes it can
+ * report (with their severity) and a one-line summary. The registry
+ * (rule-registry.ts) lists every definition; `validate --list-rules`, `--disable`
+ * and the README's rule table are built from it.
+ */
+import { Severity } from './finding';
+import { RuleContext } from './rule-context';
+
+/** The severity a code is reported with; `error or warning` when it depends on the case. */
+export type CodeSeverity = Severity | 'error or warning';
+
+/** One finding code a rule can report. */
+export interface RuleCode {
+  /** The code, as in `Finding.rule` (e.g. `port-range`). */
+  readonly code: string;
+  readonly severity: CodeSeverity;
+  /** What a finding with this code means, in one line. */
+  readonly summary: string;
+}
+
+export interface RuleDefinition {
+  /** Stable id, kebab-case, distinct from every code (e.g. `ports`). */
+  readonly id: string;
+  /** What the rule checks, in one line. */
+  readonly summary: string;
+  /** Every code the rule reports; reporting any other is a bug (an `internal-error` finding). */
+  readonly codes: readonly RuleCode[];
+  /** Looks at every object of the run and reports through the context. */
+  check(ctx: RuleContext): void;
+}
+
+/** Whether a finding's severity is one the code declares. */
+export function severityAllowed(declared: CodeSeverity, actual: Severity): boolean {
+  return declared === 'error or warning' || declared === actual;
+}

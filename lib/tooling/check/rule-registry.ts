@@ -1,0 +1,68 @@
+/**
+ * The rule registry: every validator rule with its id, codes and summary, in the
+ * order findings are produced. The only module that imports rule files.
+ */
+import { RuleCode, RuleDefinition } from './rule-definition';
+import { containerResourceRule } from './rules/resource-rules';
+import { limitRangeRule } from './rules/limit-range-rules';
+import { nameRule } from './rules/name-rules';
+import { negativeQuantityRule } from './rules/negative-quantity-rules';
+import { nodePortConflictRule } from './rules/node-port-rules';
+import { nodePortReachabilityRule } from './rules/node-port-reachability-rules';
+import { objectFieldRule } from './rules/object-field-rules';
+import { objectIdentityRule } from './rules/object-identity-rules';
+import { podSecurityRule } from './rules/pod-security-rules';
+import { podSpecRule } from './rules/pod-spec-rules';
+import { portRule } from './rules/port-rules';
+import { quotaRule } from './rules/quota-rules';
+import { referenceRule } from './rules/reference-rules';
+import { schemaRule } from './rules/schema-rule';
+import { serviceRule } from './rules/service-rules';
+import { tektonPodSecurityRule } from './rules/tekton-security-rules';
+import { workloadSelectorRule } from './rules/workload-rules';
+
+/** Every rule, in the order findings are produced. */
+export const RULES: readonly RuleDefinition[] = [
+  schemaRule, nameRule, portRule, nodePortConflictRule, nodePortReachabilityRule, objectIdentityRule, podSpecRule, objectFieldRule,
+  workloadSelectorRule, serviceRule, referenceRule, podSecurityRule, tektonPodSecurityRule,
+  containerResourceRule, limitRangeRule, negativeQuantityRule, quotaRule,
+];
+
+/** Every code any rule reports, once, in registry order. */
+export function ruleCodes(rules: readonly RuleDefinition[] = RULES): string[] {
+  return [...new Set(rules.flatMap((rule) => rule.codes.map((c) => c.code)))];
+}
+
+/** The declaration of a code in a rule, if the rule declares it. */
+export function codeOf(rule: RuleDefinition, code: string): RuleCode | undefined {
+  return rule.codes.find((c) => c.code === code);
+}
+
+/** Thrown for a `disable` entry that is neither a code nor a rule id. */
+export class UnknownRuleError extends Error {
+  constructor(public readonly value: string, public readonly allowed: readonly string[]) {
+    super(`unknown rule or code ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
+    this.name = 'UnknownRuleError';
+  }
+}
+
+/** What a `disable` list turns off: whole rules (by id) and single codes (in every rule that reports them). */
+export interface DisabledChecks {
+  /** Rule ids, in registry order: none of the rule's findings is reported. */
+  readonly rules: readonly string[];
+  /** Codes, in registry order: no finding with the code is reported, whichever rule reports it. */
+  readonly codes: readonly string[];
+}
+
+/**
+ * Reads a `disable` list: each entry is a rule id or a code. A rule id turns off that rule only
+ * (a code it shares with another rule, such as `psa-privileged`, stays on there).
+ * Throws {@link UnknownRuleError} for anything else, so a typo never passes silently.
+ */
+export function resolveDisabled(entries: readonly string[], rules: readonly RuleDefinition[] = RULES): DisabledChecks {
+  const known = ruleCodes(rules);
+  for (const entry of entries) {
+    if (!rules.some((r) => r.id === entry) && !known.includes(entry)) throw new UnknownRuleError(entry, [...rules.map((r) => r.id), ...known]);
+  }
+  return { rules: rules.map((r) => r.id).filter((id) => entries.includes(id)), codes: known.filter((code) => entries.includes(code)) };
+}
