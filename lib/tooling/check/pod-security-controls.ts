@@ -89,7 +89,7 @@ export function isDefaultProcMount(value: unknown): boolean {
 
 /** Whether an SELinux type is one baseline allows (unset counts as allowed). */
 export function seLinuxTypeAllowed(type: unknown): boolean {
-  return type === undefined || SELINUX_TYPES.has(String(type));
+  return type === undefined || (typeof type === 'string' && SELINUX_TYPES.has(type));
 }
 
 /** Whether a seccompProfile is explicitly Unconfined. */
