@@ -54,7 +54,8 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
     const ka = key(a);
     const kb = key(b);
     for (let i = 0; i < ka.length; i++) {
-      if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+      // both keys have the same length
+      if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
     }
     return 0;
   });

@@ -24,7 +24,7 @@ export function runCompare(args: readonly string[], io: CommandIO): number {
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   const ignoreOnlyIn = oneOf(options, 'ignore-only-in', ['a', 'b', 'both'] as const);
   const defaultNamespace = options.namespace?.[options.namespace.length - 1];
-  const [a, b] = positional;
+  const [a, b] = positional as [string, string]; // checked above: exactly two
   const result = compareFiles(a, b, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') });
   if (format === 'json') io.out(JSON.stringify({ a, b, ...result }, null, 2));
   else {

@@ -118,7 +118,8 @@ function checkMissing(ctx: RuleContext, quota: ManifestObject, required: readonl
     for (const container of shape.containers) {
       if (container.role === 'ephemeral container') continue;
       const missing = required.filter((key) => {
-        const { resource, side } = TRACKED[key];
+        // `required` keeps only REQUIRED_OF_EVERY_CONTAINER keys, all of them tracked
+        const { resource, side } = TRACKED[key]!;
         // A stated but negative or unparsable value is another rule's finding, not a missing one.
         const stated = container.limits.has(resource) || (side === 'request' && container.requests.has(resource));
         return !stated && effective(container, resource, side, limits, shape.steps) === undefined;
@@ -126,7 +127,7 @@ function checkMissing(ctx: RuleContext, quota: ManifestObject, required: readonl
       const key = container.resourcesPath.join('\u0000');
       if (missing.length === 0 || seen.has(key)) continue;
       seen.add(key);
-      const what = [...new Set(missing.map((k) => `${TRACKED[k].resource} ${TRACKED[k].side}`))].join(', ');
+      const what = [...new Set(missing.map((k) => `${TRACKED[k]!.resource} ${TRACKED[k]!.side}`))].join(', ');
       ctx.report(shape.item, container.resourcesPath, 'quota-missing-resource', 'error',
         `${container.label} has no ${what} (none of its own, and no LimitRange default in namespace "${ctx.namespaceOf(shape.item)}"), `
         + `but ResourceQuota "${name}" tracks ${missing.join(', ')}; the API server refuses ${podsOf(shape)} ("must specify ${missing.join(',')}")`);
@@ -148,9 +149,10 @@ function checkQuota(ctx: RuleContext, quota: ManifestObject, shapes: readonly Po
     if (!(key in TRACKED) && key !== 'pods') continue;
     const { sum, parts } = total(ctx, shapes, key);
     if (compareQuantities(sum, quantity) <= 0) continue;
-    const resource = TRACKED[key]?.resource;
+    const tracked = TRACKED[key];
+    const resource = tracked?.resource;
     const text = canonical(sum, resource ?? 'pods').text;
-    const what = resource ? `${TRACKED[key].side === 'request' ? 'request' : 'have limits of'} ${text} ${resource} in total` : `run ${text} pods at once`;
+    const what = tracked ? `${tracked.side === 'request' ? 'request' : 'have limits of'} ${text} ${resource} in total` : `run ${text} pods at once`;
     ctx.report(quota, ['spec', 'hard', key], 'quota-exceeded', 'error',
       `the pods of namespace "${namespace}" in the output ${what} (${describeParts(parts, resource)}), more than ResourceQuota "${name}" hard ${key} ${quantity.text}; `
       + 'the API server refuses the pods that do not fit ("exceeded quota")');
