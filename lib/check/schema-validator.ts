@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { isBuiltinClusterScoped } from './cluster-scoped-kinds';
-import { loadCrdSchemas } from './crd-schemas';
+import { CRD_BUNDLE, readCrdBundle } from './crd-bundle';
+import { CrdVersionSchema, loadCrdSchemas } from './crd-schemas';
 import { pointerSegments, fieldPath, PathSegment } from './field-path';
 import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from './package-root';
 import { readQuantity, QUANTITY_SYNTAX } from '../util/exact-quantity';
@@ -178,7 +179,7 @@ export class SchemaValidator {
     if (this.crdsLoaded) return;
     this.crdsLoaded = true;
     const started = performance.now();
-    for (const crd of loadCrdSchemas(this.crdDirs)) {
+    for (const crd of this.crdDirs.flatMap(readCrdDir)) {
       const key = `${crd.apiVersion}|${crd.kind}`;
       if (this.kinds.has(key)) continue; // built-in kinds win; of two CRD files defining a kind, the first (sorted) wins
       const schema = makeStrict(crd.schema);
@@ -215,6 +216,12 @@ export class SchemaValidator {
     }
     return validate;
   }
+}
+
+/** The CRDs of one folder: the package's own from its JSON bundle when the bundle matches the YAML, else parsed from YAML. */
+function readCrdDir(dir: string): CrdVersionSchema[] {
+  const packaged = dir === resolve(packageRoot(), CRD_DIR) ? readCrdBundle(dir, join(packageRoot(), CRD_BUNDLE)) : undefined;
+  return packaged ?? loadCrdSchemas([dir]);
 }
 
 function collectFormats(schema: unknown, into = new Set<string>()): Set<string> {
