@@ -3,27 +3,30 @@
 // matches and rebuilds otherwise: a stale build is never packed, and a fresh
 // one is not compiled twice.
 //
-// The stamp is a SHA-256 over what tsc -p tsconfig.build.json reads: the
-// TypeScript files under its `include` folders, both tsconfig files, the
-// lockfile (the compiler and @types versions) and this file.
+// The stamp is a SHA-256 over what the build reads: the TypeScript files under
+// tsconfig.build.json's `include` folders, both tsconfig files, the lockfile
+// (the compiler and @types versions), this file, and the schemas and CRDs the
+// precompiled validators are compiled from (dist/ only picks which kinds are
+// precompiled, never what they check, so it is left out).
 'use strict';
 const { createHash } = require('node:crypto');
 const { existsSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const SOURCE_DIRS = ['lib', 'bin', 'imports'];
+const DATA_DIRS = ['schemas', 'crds'];
 const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build-stamp.js'];
 const STAMP = join('build', '.sources.sha256');
 
-/** Every .ts file under `dir`, sorted, as paths relative to `root`. */
-function tsFiles(root, dir) {
+/** Every file under `dir` whose name ends with `suffix`, sorted, as paths relative to `root`. */
+function filesUnder(root, dir, suffix) {
   const out = [];
   const walk = (abs) => {
     if (!existsSync(abs)) return;
     for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(abs, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) out.push(relative(root, path));
+      else if (entry.name.endsWith(suffix)) out.push(relative(root, path));
     }
   };
   walk(join(root, dir));
@@ -33,7 +36,8 @@ function tsFiles(root, dir) {
 /** The digest of the build's inputs under `root`. */
 function sourcesDigest(root) {
   const hash = createHash('sha256');
-  for (const file of [...SOURCE_DIRS.flatMap((dir) => tsFiles(root, dir)), ...FILES]) {
+  const files = [...SOURCE_DIRS.flatMap((dir) => filesUnder(root, dir, '.ts')), ...DATA_DIRS.flatMap((dir) => filesUnder(root, dir, '')), ...FILES];
+  for (const file of files) {
     hash.update(`${file}\0`);
     hash.update(existsSync(join(root, file)) ? readFileSync(join(root, file)) : '(missing)');
     hash.update('\0');

@@ -32,6 +32,9 @@ if (skip) {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     require('node:fs').rmSync(join(root, 'build'), { recursive: true, force: true });
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    // Ajv standalone code for the kinds in dist/, so `k8s-practice validate` does not compile them on every run.
+    const generated = require(join(root, 'build', 'lib', 'check', 'precompile-validators.js')).writeGeneratedValidators();
+    console.log(`prepare: wrote ${require('node:path').relative(root, generated)}`);
     writeStamp(root, digest);
   }
 }
