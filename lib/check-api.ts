@@ -11,6 +11,12 @@
  * const result = validatePaths(['dist']);
  * for (const finding of result.findings) console.log(formatFinding(finding));
  */
+// This entry point loads Ajv up front, as it always has: the api-report and
+// consumer tests use it to show that their "the package root loads no Ajv"
+// checks can fail. The CLI does not come through here; its validate command
+// loads Ajv only for kinds the build did not precompile.
+import 'ajv';
+
 export { validatePaths, validateYaml, validateObjects, RULES } from './check/validate';
 export type { ValidationResult, ValidateOptions, Rule } from './check/validate';
 export { formatFinding, formatSummary } from './check/finding';
