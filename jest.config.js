@@ -12,4 +12,7 @@ module.exports = {
   // jest's default (cores - 1) is one in-band worker on a 2-core machine; the
   // slow suites mostly wait on child processes, so two workers fill both cores.
   maxWorkers: Math.max(2, availableParallelism()),
+  // With both cores busy, a property test that talks to a child process can pass jest's
+  // 5 s default (seen once, on a shared machine); a hang still fails, after 30 s.
+  testTimeout: 30_000,
 };
