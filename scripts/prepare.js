@@ -25,7 +25,8 @@ if (skip) {
   const { sourcesDigest, buildIsFresh, writeStamp } = require('./build-stamp');
   const root = join(__dirname, '..');
   if (!force && buildIsFresh(root)) {
-    console.log('prepare: build/ is up to date with the sources (build/.sources.sha256), not rebuilt');
+    // stderr: `npm pack --json` passes prepare's stdout through into its JSON.
+    console.error('prepare: build/ is up to date with the sources (build/.sources.sha256), not rebuilt');
   } else {
     // The digest is taken before compiling: a source edited during the build leaves a stamp that no longer matches.
     const digest = sourcesDigest(root);
@@ -34,7 +35,7 @@ if (skip) {
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     // Ajv standalone code for the kinds in dist/, so `k8s-practice validate` does not compile them on every run.
     const generated = require(join(root, 'build', 'lib', 'check', 'precompile-validators.js')).writeGeneratedValidators();
-    console.log(`prepare: wrote ${require('node:path').relative(root, generated)}`);
+    console.error(`prepare: wrote ${require('node:path').relative(root, generated)}`);
     writeStamp(root, digest);
   }
 }
