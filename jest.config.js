@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -7,4 +9,10 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/'],
+  // jest's default (cores - 1) is one in-band worker on a 2-core machine; the
+  // slow suites mostly wait on child processes, so two workers fill both cores.
+  maxWorkers: Math.max(2, availableParallelism()),
+  // With both cores busy, a property test that talks to a child process can pass jest's
+  // 5 s default (seen once, on a shared machine); a hang still fails, after 30 s.
+  testTimeout: 30_000,
 };

@@ -22,7 +22,8 @@ export function buildApp(outdir: string, options: ExerciseOptions = {}): App {
   return app;
 }
 
-if (require.main === module) {
+/** What running this file does: `npm run synth -- [args]`, or `cdk8s synth`. Sets the exit code. */
+export function synthMain(args: readonly string[] = process.argv.slice(2)): void {
   // `cdk8s synth` empties its output folder first and lists what the app
   // leaves there; cdk8s.yaml points it at a scratch folder and we copy there,
   // but only when CDK8S_OUTDIR is that folder (it may be left exported from
@@ -31,7 +32,7 @@ if (require.main === module) {
   if (copy.ignored) console.error(`warning: ${copy.ignored}`);
   try {
     // `npm run synth -- 03 05 --namespace-suffix=-kim ...` (see SYNTH_USAGE); errors here leave dist/ untouched too.
-    const request = parseSynthArgs(process.argv.slice(2), process.env);
+    const request = parseSynthArgs(args, process.env);
     if (request.customized) console.error(`note: customized synth ${JSON.stringify(request.options)}; \`npm run synth\` alone restores the committed dist/`);
     const result = synthesizeWithSwap(DIST_DIR, (staging) => buildApp(staging, request.options).synth(), {
       alsoCopyTo: copy.outdir,
@@ -47,3 +48,5 @@ if (require.main === module) {
     process.exitCode = 1;
   }
 }
+
+if (require.main === module) synthMain();

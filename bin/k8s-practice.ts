@@ -13,11 +13,14 @@
  * To add a command, add an entry to COMMANDS.
  */
 import { CommandIO, PROCESS_IO, UsageError } from '../lib/tooling/cli/command-io';
-import { COMPARE_USAGE, runCompare } from '../lib/tooling/cli/compare-command';
-import { runValidate, VALIDATE_USAGE } from '../lib/tooling/cli/validate-command';
-import { EXPLAIN_USAGE, runExplain } from '../lib/tooling/cli/explain-command';
-import { GRAPH_USAGE, runGraph } from '../lib/tooling/cli/graph-command';
-import { runSimulate, SIMULATE_USAGE } from '../lib/tooling/cli/simulate-command';
+
+// Each command's module is loaded when the command runs (or shows its usage):
+// `validate` does not pay for simulate's CEL interpreter or explain's schemas.
+const validateCommand = () => require('../lib/tooling/cli/validate-command') as typeof import('../lib/tooling/cli/validate-command');
+const compareCommand = () => require('../lib/tooling/cli/compare-command') as typeof import('../lib/tooling/cli/compare-command');
+const graphCommand = () => require('../lib/tooling/cli/graph-command') as typeof import('../lib/tooling/cli/graph-command');
+const explainCommand = () => require('../lib/tooling/cli/explain-command') as typeof import('../lib/tooling/cli/explain-command');
+const simulateCommand = () => require('../lib/tooling/cli/simulate-command') as typeof import('../lib/tooling/cli/simulate-command');
 
 /** A subcommand: one line of help, its usage text, and what it does (returns the exit code). */
 export interface Command {
@@ -29,28 +32,28 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   validate: {
     summary: 'validate manifests offline: strict Kubernetes 1.28 + CRD schemas and cross-object rules',
-    usage: VALIDATE_USAGE,
-    run: runValidate,
+    get usage() { return validateCommand().VALIDATE_USAGE; },
+    run: (args, io) => validateCommand().runValidate(args, io),
   },
   compare: {
     summary: 'compare two YAML files semantically (objects matched by apiVersion/kind/namespace/name)',
-    usage: COMPARE_USAGE,
-    run: runCompare,
+    get usage() { return compareCommand().COMPARE_USAGE; },
+    run: (args, io) => compareCommand().runCompare(args, io),
   },
   graph: {
     summary: 'draw each YAML file as a Mermaid diagram: objects and how they refer to each other',
-    usage: GRAPH_USAGE,
-    run: runGraph,
+    get usage() { return graphCommand().GRAPH_USAGE; },
+    run: (args, io) => graphCommand().runGraph(args, io),
   },
   explain: {
     summary: 'kubectl explain offline: Kubernetes 1.28 and Tekton fields, and where this project uses them',
-    usage: EXPLAIN_USAGE,
-    run: runExplain,
+    get usage() { return explainCommand().EXPLAIN_USAGE; },
+    run: (args, io) => explainCommand().runExplain(args, io),
   },
   simulate: {
     summary: 'what an EventListener does with one webhook delivery, offline: accept or refuse, and what it creates',
-    usage: SIMULATE_USAGE,
-    run: runSimulate,
+    get usage() { return simulateCommand().SIMULATE_USAGE; },
+    run: (args, io) => simulateCommand().runSimulate(args, io),
   },
 };
 

@@ -1,108 +1,233 @@
 /**
- * `npm run bench`: performance figures, measured side by side in one run
- * (medians of several repetitions, interleaved so machine noise hits every
- * variant alike). Prints ratios, the only figures worth comparing across runs
- * on a shared machine. BENCH_REPS sets the repetitions (default 5).
+ * `npm run bench [section...]`: performance figures, measured side by side in
+ * one run. Each figure is the median of BENCH_REPS repetitions (default 5)
+ * with their min and max; the variants of a section are interleaved, so noise
+ * on a shared machine hits them alike, and every ratio compares medians of
+ * the same run. Sections: synth, import, validate, scale, explain, tests
+ * (`tests` only when named: it runs the whole suite twice per repetition).
+ *
+ * The figures go to docs/bench.json (the sections run replace theirs) and the
+ * README's performance section is rendered from that file
+ * (scripts/bench-report.ts; test/docs/bench-report.test.ts keeps them equal).
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { BenchResults, BenchRow, BenchSection, README_SECTION, renderBenchReport } from './bench-report';
+import { buildYardsticks } from './bench-yardstick';
+import { replaceSection } from './readme-section';
 
 const ROOT = join(__dirname, '..');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const BIN = join(ROOT, 'node_modules', '.bin');
 const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
+const RESULTS = join(ROOT, 'docs', 'bench.json');
+const CLI = join(ROOT, 'build', 'bin', 'k8s-practice.js');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+interface Stats { min: number; median: number; max: number }
+const stats = (xs: number[]): Stats => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+};
+const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(0)} ms`);
+const msStats = (s: Stats) => `${ms(s.median)} (min ${ms(s.min)}, max ${ms(s.max)})`;
+const ratio = (a: number, b: number) => `x${(a / b).toFixed(2)}`;
+const target = (value: number, limit: number) => `<= x${limit.toFixed(2)}: ${value <= limit ? 'met' : 'not met'}`;
 
-/** Runs a command and returns its wall time; throws with its output when it fails. */
-function timed(command: string, args: string[]): { ms: number; stdout: string } {
+type Command = [string, string[], SpawnSyncOptions?];
+
+/** Runs a command; returns its wall time. Throws with its output when it fails. */
+function timed([command, args, options]: Command): number {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: ROOT, env: ENV, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  return { ms, stdout: result.stdout };
+  const result = spawnSync(command, args, { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return elapsed;
 }
 
-/** Medians of interleaved repetitions of several commands. */
-function compare(variants: Record<string, [string, string[]]>, reps = REPS): Record<string, number> {
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  for (let i = 0; i < reps; i++) {
-    for (const [name, [command, args]] of Object.entries(variants)) samples[name].push(timed(command, args).ms);
+/** Interleaved repetitions of several commands (one warm-up run each first); their time statistics. */
+function compare<K extends string>(variants: Record<K, Command>, reps = REPS, warmUp = true): Record<K, Stats> {
+  const names = Object.keys(variants) as K[];
+  if (warmUp) for (const name of names) timed(variants[name]);
+  const samples = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < reps; i++) for (const name of names) samples[name].push(timed(variants[name]));
+  return Object.fromEntries(names.map((k) => [k, stats(samples[k])])) as Record<K, Stats>;
+}
+
+/** The build must be of the current sources: prepare rebuilds it when its stamp does not match. */
+function ensureBuild(): void {
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'prepare.js')], { cwd: ROOT, stdio: 'inherit', env: { ...ENV, npm_command: 'run-script' } });
+}
+
+const objectsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
+  .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()).filter((o) => o));
+
+function synthSection(): BenchSection {
+  const base = mkdtempSync(join(tmpdir(), 'bench-yardstick-'));
+  try {
+    const y = buildYardsticks(ROOT, base);
+    const plainOut = join(base, 'plain-out');
+    timed([process.execPath, [y.plainMain, plainOut]]);
+    const same = isDeepStrictEqual(objectsIn(plainOut), objectsIn(join(ROOT, 'dist')));
+    const cdk8s = join(BIN, 'cdk8s');
+    const r = compare({
+      stock: [cdk8s, ['synth'], { cwd: y.stock }],
+      ours: [cdk8s, ['synth']],
+      nothing: [cdk8s, ['synth'], { cwd: y.nothing }],
+      npmSynth: [process.execPath, [join('scripts', 'synth.js')]],
+      tsxSynth: [process.execPath, ['--import', 'tsx', 'main.ts']],
+      plain: [process.execPath, [y.plainMain, plainOut]],
+      floor: [process.execPath, ['-e', "require('cdk8s-plus-28')"]],
+    });
+    const rows: BenchRow[] = [
+      { figure: 'stock `cdk8s init typescript-app` app: `cdk8s synth` (app: `npx ts-node main.ts`, one empty chart)', value: msStats(r.stock), ratio: 'the yardstick' },
+      { figure: 'this project: `cdk8s synth` (app: `node --import tsx main.ts`, every exercise)', value: msStats(r.ours), ratio: `${ratio(r.ours.median, r.stock.median)} of the stock app` },
+      { figure: 'the cdk8s CLI with an app that only creates its output folder (`app: mkdir -p dist`)', value: msStats(r.nothing), ratio: `${ratio(r.ours.median, r.nothing.median)}: our \`cdk8s synth\` / the CLI alone`, target: target(r.ours.median / r.nothing.median, 1.25) },
+      { figure: '`npm run synth` (`node scripts/synth.js`: main.ts bundled by esbuild, rebuilt when stale)', value: msStats(r.npmSynth), ratio: `${ratio(r.npmSynth.median, r.floor.median)} of the floor; ${ratio(r.npmSynth.median, r.stock.median)} of the stock app; ${ratio(r.npmSynth.median, r.tsxSynth.median)} of \`node --import tsx main.ts\``, target: target(r.npmSynth.median / r.floor.median, 2) },
+      { figure: '`node --import tsx main.ts` (the same app through the tsx loader)', value: msStats(r.tsxSynth), ratio: `${ratio(r.tsxSynth.median, r.floor.median)} of the floor` },
+      { figure: `the same objects as plain cdk8s \`ApiObject\`s, compiled JavaScript (same output as dist/: ${same ? 'yes' : 'NO'})`, value: msStats(r.plain), ratio: `${ratio(r.plain.median, r.floor.median)} of the floor; ours (\`npm run synth\`) is ${ratio(r.npmSynth.median, r.plain.median)} of it` },
+      { figure: 'the floor: `node -e "require(\'cdk8s-plus-28\')"`', value: msStats(r.floor), ratio: '' },
+    ];
+    return { title: 'Synth', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs after one warm-up, wall time of the whole process`, rows };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
-function synthBench(): void {
-  console.log(`\n## Synth (median of ${REPS}, wall time)`);
+function importSection(): BenchSection {
+  ensureBuild();
   const r = compare({
-    'cdk8s synth (as configured: tsx)': [join(BIN, 'cdk8s'), ['synth']],
-    'npm run synth (tsx main.ts)': [join(BIN, 'tsx'), ['main.ts']],
-    'npx ts-node main.ts (stock cdk8s init)': ['npx', ['ts-node', 'main.ts']],
-    'floor: node -e require(cdk8s-plus-28)': [process.execPath, ['-e', "require('cdk8s-plus-28')"]],
+    floor: [process.execPath, ['-e', "require('cdk8s-plus-28')"]],
+    root: [process.execPath, ['-e', "require('./build/lib/index.js')"]],
+    check: [process.execPath, ['-e', "require('./build/lib/check-api.js')"]],
   });
-  const stock = r['npx ts-node main.ts (stock cdk8s init)'];
-  const floor = r['floor: node -e require(cdk8s-plus-28)'];
-  for (const [name, ms] of Object.entries(r)) {
-    console.log(`${name.padEnd(42)} ${fmt(ms).padStart(9)}   x${(ms / stock).toFixed(2)} of ts-node   x${(ms / floor).toFixed(2)} of floor`);
+  const rows: BenchRow[] = [
+    { figure: '`require(\'cdk8s-plus-28\')` alone', value: msStats(r.floor), ratio: 'the yardstick' },
+    { figure: '`require(\'k8s-practice-constructs\')` (the package root: constructs only)', value: msStats(r.root), ratio: ratio(r.root.median, r.floor.median), target: target(r.root.median / r.floor.median, 1.1) },
+    { figure: '`require(\'k8s-practice-constructs/check\')` (the validator\'s own subpath)', value: msStats(r.check), ratio: ratio(r.check.median, r.floor.median) },
+  ];
+  return { title: 'Import cost (compiled build/)', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs after one warm-up, wall time of \`node -e\``, rows };
+}
+
+/** Peak RSS (bytes) of the CLI validating `paths`, in a process of its own. */
+function peakRss(paths: string[]): number {
+  const script = `require(${JSON.stringify(CLI)}).main(${JSON.stringify(['validate', ...paths])}, { out() {}, err() {} })`
+    + '.then((code) => { console.log(JSON.stringify({ code, rss: process.resourceUsage().maxRSS * 1024 })); })';
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const { code, rss } = JSON.parse(run.stdout);
+  if (code !== 0) throw new Error(`validate ${paths.join(' ')} exited ${code}`);
+  return rss;
+}
+
+function validateSection(): BenchSection {
+  ensureBuild();
+  const work = mkdtempSync(join(tmpdir(), 'bench-validate-'));
+  try {
+    const pods = 4995; // ~10,000 objects in one file: the validator reads at most 10,000 documents per file
+    timed([process.execPath, ['--import', 'tsx', join('scripts', 'bench-objects-worker.ts'), work, String(pods)]]);
+    const objects = objectsIn(work).length;
+    const inputBytes = readdirSync(work).reduce((sum, f) => sum + statSync(join(work, f)).size, 0);
+    const distBytes = readdirSync(join(ROOT, 'dist')).reduce((sum, f) => sum + statSync(join(ROOT, 'dist', f)).size, 0);
+    const r = compare({
+      compiled: [process.execPath, [CLI, 'validate', 'dist']],
+      source: [process.execPath, ['--import', 'tsx', join('bin', 'k8s-practice.ts'), 'validate', 'dist']],
+      floor: [process.execPath, ['-e', '0']],
+    });
+    const big = compare({ compiled: [process.execPath, [CLI, 'validate', work]] }, Math.min(REPS, 3));
+    const rssDist = peakRss(['dist']);
+    const rssBig = peakRss([work]);
+    const perSecond = objects / (big.compiled.median / 1000);
+    const rows: BenchRow[] = [
+      { figure: '`k8s-practice validate dist` (compiled package: precompiled validators)', value: msStats(r.compiled), ratio: `${ratio(r.compiled.median, r.source.median)} of the same from the TypeScript sources`, target: `<= 400 ms: ${r.compiled.median <= 400 ? 'met' : 'not met'}` },
+      { figure: '`tsx bin/k8s-practice.ts validate dist` (sources: every kind compiled at run time)', value: msStats(r.source), ratio: '' },
+      { figure: 'an empty node process (`node -e 0`)', value: msStats(r.floor), ratio: `the compiled validate is ${ratio(r.compiled.median, r.floor.median)} of it` },
+      { figure: `throughput: ${objects} objects (${(inputBytes / 1e6).toFixed(1)} MB of YAML), whole process`, value: msStats(big.compiled), ratio: `${Math.round(perSecond)} objects/s` },
+      { figure: 'peak RSS per byte of input', value: `${(rssBig / 2 ** 20).toFixed(0)} MiB for ${objects} objects; ${(rssDist / 2 ** 20).toFixed(0)} MiB for dist/ (${(distBytes / 1000).toFixed(0)} kB)`, ratio: `${(rssBig / inputBytes).toFixed(1)} bytes of RSS per byte of input (10,000 objects)`, target: `<= 10: ${rssBig / inputBytes <= 10 ? 'met' : 'not met'}` },
+    ];
+    return { title: 'Validate', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs after one warm-up (throughput: ${Math.min(REPS, 3)}), wall time of the whole process`, rows };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
-function scaleBench(): void {
-  console.log(`\n## Scaling: N exposed pods (pod + Service) in one chart (median of ${REPS}, in-process time)`);
-  const sample = (n: number, variant: string) => JSON.parse(timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-scale-worker.ts'), String(n), variant]).stdout);
-  const perObject: Record<string, number> = {};
-  console.log('variant      N      wall      per object   peak RSS');
-  for (const n of [10, 100, 1000]) {
-    for (const variant of ['ours', 'cdk8s-plus']) {
-      const runs = Array.from({ length: REPS }, () => sample(n, variant));
-      const ms = median(runs.map((x) => x.ms));
-      const rss = median(runs.map((x) => x.maxRssMiB));
-      perObject[`${variant}@${n}`] = ms / (2 * n);
-      console.log(`${variant.padEnd(11)} ${String(n).padStart(5)} ${fmt(ms).padStart(9)}  ${(1000 * ms / (2 * n)).toFixed(1).padStart(8)} us  ${rss.toFixed(0).padStart(5)} MiB`);
+function scaleSection(): BenchSection {
+  const sample = (n: number, variant: string) => JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-scale-worker.ts'), String(n), variant], { cwd: ROOT, encoding: 'utf8' }).stdout);
+  const perObject: Record<string, Stats> = {};
+  const rss: Record<string, number> = {};
+  for (const n of [100, 1000]) {
+    const runs: Record<string, { ms: number; maxRssMiB: number }[]> = { ours: [], 'cdk8s-plus': [] };
+    for (let i = 0; i < REPS; i++) for (const variant of Object.keys(runs)) runs[variant].push(sample(n, variant));
+    for (const [variant, list] of Object.entries(runs)) {
+      perObject[`${variant}@${n}`] = stats(list.map((x) => (1000 * x.ms) / (2 * n)));
+      rss[`${variant}@${n}`] = stats(list.map((x) => x.maxRssMiB)).median;
     }
   }
-  console.log(`per-object cost N=1000 / N=100 (ours): x${(perObject['ours@1000'] / perObject['ours@100']).toFixed(2)} (target <= 1.2)`);
-  console.log(`ours / cdk8s-plus at N=1000:           x${(perObject['ours@1000'] / perObject['cdk8s-plus@1000']).toFixed(2)} (target <= 1.2)`);
+  const us = (s: Stats) => `${s.median.toFixed(0)} us (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})`;
+  const rows: BenchRow[] = [
+    { figure: 'per object, N=100 exposed pods (pod + Service) in one chart', value: us(perObject['ours@100']), ratio: '' },
+    { figure: 'per object, N=1000', value: us(perObject['ours@1000']), ratio: `${ratio(perObject['ours@1000'].median, perObject['ours@100'].median)} of N=100`, target: target(perObject['ours@1000'].median / perObject['ours@100'].median, 1.2) },
+    { figure: 'the same objects written with cdk8s-plus-28 directly, N=1000', value: us(perObject['cdk8s-plus@1000']), ratio: `ours is ${ratio(perObject['ours@1000'].median, perObject['cdk8s-plus@1000'].median)}; peak RSS ${rss['ours@1000'].toFixed(0)} vs ${rss['cdk8s-plus@1000'].toFixed(0)} MiB`, target: target(perObject['ours@1000'].median / perObject['cdk8s-plus@1000'].median, 1.2) },
+  ];
+  return { title: 'Synth scaling', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs, time inside the process`, rows };
 }
 
-function validateBench(): void {
-  console.log(`\n## Validation (median of ${REPS}, in-process time, fresh process each)`);
-  const runs = Array.from({ length: REPS }, () => JSON.parse(timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-validate-worker.ts'), '1000']).stdout));
-  const m = (key: string) => median(runs.map((r) => r[key]));
-  const schemaMs = m('schemaLoadMs') + m('crdLoadMs') + m('compileMs');
-  console.log(`schema: load k8s definitions ${fmt(m('schemaLoadMs'))}, load Tekton CRDs ${fmt(m('crdLoadMs'))}, compile ${fmt(m('compileMs'))} (${runs[0].compiledKinds} kinds) = ${fmt(schemaMs)} once per process`);
-  console.log(`dist/: ${runs[0].distObjects} objects, ${runs[0].distErrors} errors: ${fmt(m('distFirstMs'))} including the schema work, ${fmt(m('distFirstMs') - schemaMs)} without`);
-  console.log(`N=1000 exposed pods: ${runs[0].scaledObjects} objects, ${runs[0].scaledErrors} errors: ${fmt(m('scaledMs'))} (${(1000 * m('scaledMs') / runs[0].scaledObjects).toFixed(0)} us per object)`);
+function explainSection(): BenchSection {
+  const run = (mode: string) => JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts'), mode], { cwd: ROOT, encoding: 'utf8' }).stdout);
+  run('warm'); // fills the CRD cache
+  const warm = Array.from({ length: REPS }, () => run('warm'));
+  const cold = Array.from({ length: REPS }, () => run('cold'));
+  const s = (list: Record<string, number>[], key: string) => stats(list.map((x) => x[key]));
+  const rows: BenchRow[] = [
+    { figure: '`explain`: loading its schemas (k8s definitions + CRD name index), once per process', value: msStats(s(warm, 'loadMs')), ratio: '', target: `< 300 ms: ${s(warm, 'loadMs').median < 300 ? 'met' : 'not met'}` },
+    { figure: 'a Tekton field, CRD cache filled / empty (parses the largest CRD)', value: `${ms(s(warm, 'crdMs').median)} / ${ms(s(cold, 'crdMs').median)}`, ratio: ratio(s(warm, 'crdMs').median, s(cold, 'crdMs').median) },
+  ];
+  return { title: 'explain', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} runs each, time inside the process`, rows };
 }
 
-function testBench(): void {
-  const reps = Math.min(REPS, 3);
-  console.log(`\n## Tests (median of ${reps}, interleaved, wall time, no jest cache; the consumer test is left out of both jest runs)`);
-  const jest = join(BIN, 'jest');
-  const common = ['--silent', '--no-cache', '--testPathIgnorePatterns', '/node_modules/', '/test/consumer/'];
+function testsSection(): BenchSection {
+  const reps = Math.min(REPS, 2);
+  const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = compare({
-    tsc: [join(BIN, 'tsc'), ['--noEmit']],
-    transpileOnly: [jest, common],
-    typeChecking: [jest, [...common, '--config', join('scripts', 'jest.typecheck.config.js')]],
-  }, reps);
-  const after = r.tsc + r.transpileOnly;
-  console.log(`after:  tsc --noEmit once (${fmt(r.tsc)}) + jest with ts-jest transpile-only (${fmt(r.transpileOnly)}) = ${fmt(after)}`);
-  console.log(`before: jest with ts-jest type-checking every file: ${fmt(r.typeChecking)} (x${(r.typeChecking / after).toFixed(2)} of after)`);
+    now: [process.execPath, [join(ROOT, 'scripts', 'test.js'), '--silent']],
+    sequential: ['sh', ['-c', `"${process.execPath}" "${tsc}" --noEmit && "${process.execPath}" "${jest}" --silent --maxWorkers=1`]],
+  }, reps, false);
+  const rows: BenchRow[] = [
+    { figure: '`npm test` (scripts/test.js: tsc alongside jest, two workers)', value: msStats(r.now), ratio: `${ratio(r.now.median, r.sequential.median)} of the old command`, target: target(r.now.median / r.sequential.median, 0.5) },
+    { figure: 'the old command: `tsc --noEmit && jest`, one worker, same test files', value: msStats(r.sequential), ratio: '' },
+  ];
+  return { title: 'Tests', ranAt: new Date().toISOString().slice(0, 10), how: `${reps} interleaved runs, no warm-up, wall time`, rows };
 }
 
-function explainBench(): void {
-  console.log(`\n## explain (median of ${REPS}, in-process time, fresh process each)`);
-  for (const mode of ['warm', 'cold'] as const) {
-    if (mode === 'warm') timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts')]); // fills the CRD cache
-    const runs = Array.from({ length: REPS }, () => JSON.parse(timed(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts'), mode]).stdout));
-    const m = (key: string) => median(runs.map((r) => r[key]));
-    console.log(`${mode === 'warm' ? 'CRD cache filled' : 'empty CRD cache '}: schema load ${fmt(m('loadMs'))} (k8s definitions ${fmt(m('k8sMs'))}, CRD name index ${fmt(m('crdIndexMs'))}; target < 300 ms)`
-      + `, + largest Tekton CRD ${fmt(m('crdParseMs'))} = ${fmt(m('loadMs') + m('crdParseMs'))}`);
-    console.log(`                  first built-in field ${fmt(m('builtinMs'))}, first Tekton field ${fmt(m('crdMs'))}, a field with usage from dist/ and docs ${fmt(m('usageMs'))}`);
+const SECTIONS: Record<string, () => BenchSection> = {
+  synth: synthSection, import: importSection, validate: validateSection, scale: scaleSection, explain: explainSection, tests: testsSection,
+};
+
+function main(): void {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in SECTIONS));
+  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS).filter((s) => s !== 'tests');
+  const previous: BenchResults = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { machine: '', sections: {} };
+  const sections = { ...previous.sections };
+  for (const name of names) {
+    const section = SECTIONS[name]();
+    sections[name] = section;
+    console.log(`\n## ${section.title} (${section.how})`);
+    for (const row of section.rows) console.log(`${row.figure}\n    ${row.value}${row.ratio ? `   ${row.ratio}` : ''}${row.target ? `   [target ${row.target}]` : ''}`);
+    write({ machine: `${availableParallelism()} cores, Node ${process.version}, ${process.platform}`, sections }); // after each section: a failure later keeps it
   }
+  console.log(`\nwrote ${RESULTS} and the README's performance section`);
 }
 
-const sections: Record<string, () => void> = { synth: synthBench, scale: scaleBench, validate: validateBench, tests: testBench, explain: explainBench };
-const wanted = process.argv.slice(2);
-for (const [name, run] of Object.entries(sections)) if (wanted.length === 0 || wanted.includes(name)) run();
+/** Writes the results file and renders the README section from it. */
+function write(results: BenchResults): void {
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const readme = join(ROOT, 'README.md');
+  writeFileSync(readme, replaceSection(readFileSync(readme, 'utf8'), README_SECTION, renderBenchReport(results), 'generated by `npm run bench` from docs/bench.json; do not edit by hand'));
+}
+
+main();

@@ -8,17 +8,34 @@
 // fast and offline. npm prepares a git dependency by running `npm install` in
 // its clone (npm_command=install), so that path always builds.
 // K8S_PRACTICE_BUILD=1 forces the build, K8S_PRACTICE_BUILD=0 skips it.
+//
+// A build/ whose stamp (scripts/build-stamp.js) matches the sources is kept:
+// `npm run build` (which always compiles: --force) then `npm pack`, or the
+// consumer test's pack, compile once.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
 const forced = process.env.K8S_PRACTICE_BUILD;
-const skip = forced === '0' || (forced !== '1' && process.env.npm_command === 'ci');
+const force = process.argv.includes('--force'); // `npm run build`
+const skip = !force && (forced === '0' || (forced !== '1' && process.env.npm_command === 'ci'));
 if (skip) {
   console.log('prepare: build/ not built (npm ci; run `npm run build` or `npm pack` when you need it)');
 } else {
-  const tsc = join(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  const { sourcesDigest, buildIsFresh, writeStamp } = require('./build-stamp');
   const root = join(__dirname, '..');
-  require('node:fs').rmSync(join(root, 'build'), { recursive: true, force: true });
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (!force && buildIsFresh(root)) {
+    // stderr: `npm pack --json` passes prepare's stdout through into its JSON.
+    console.error('prepare: build/ is up to date with the sources (build/.sources.sha256), not rebuilt');
+  } else {
+    // The digest is taken before compiling: a source edited during the build leaves a stamp that no longer matches.
+    const digest = sourcesDigest(root);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    require('node:fs').rmSync(join(root, 'build'), { recursive: true, force: true });
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    // Ajv standalone code for the kinds in dist/, so `k8s-practice validate` does not compile them on every run.
+    const generated = require(join(root, 'build', 'lib', 'tooling', 'check', 'precompile-validators.js')).writeGeneratedValidators();
+    console.error(`prepare: wrote ${require('node:path').relative(root, generated)}`);
+    writeStamp(root, digest);
+  }
 }

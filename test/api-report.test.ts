@@ -61,8 +61,9 @@ describe('the public API', () => {
     expect(files.filter((f) => f.includes('/node_modules/ajv/') || f.includes('/lib/tooling/check/'))).toEqual([]);
   }, 60_000);
 
-  test('importing k8s-practice-constructs/check does load ajv (the check above can fail)', () => {
+  test('importing k8s-practice-constructs/check does load the validator (the check above can fail)', () => {
+    // Ajv itself is loaded only when a kind without precompiled code is validated (schema-validator.ts).
     const files = loaded('./lib/check-api.ts');
-    expect(files.some((f) => f.includes('/node_modules/ajv/'))).toBe(true);
+    expect(files.some((f) => f.includes('/lib/tooling/check/'))).toBe(true);
   }, 60_000);
 });

@@ -10,9 +10,12 @@ import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
 import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
 import { exchangeFolders, SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+import { transpiledCopy } from '../transpiled-copy';
 
 const ROOT = resolve(__dirname, '..', '..');
-const CHILD = join(__dirname, 'fixtures', 'synth-child.ts');
+// The child as plain JavaScript: ~35 child processes, each without tsx's start-up.
+const CHILD = transpiledCopy(join(__dirname, 'fixtures', 'synth-child.ts'));
+afterAll(() => rmSync(CHILD.dir, { recursive: true, force: true }));
 const OLD = { 'a.k8s.yaml': 'old a\n', 'b.k8s.yaml': 'old b\n' };
 const NEW = { 'a.k8s.yaml': 'new a.k8s.yaml\n', 'c.k8s.yaml': 'new c.k8s.yaml\n' };
 
@@ -29,7 +32,7 @@ function writeTree(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 }
 
-const runChild = (dist: string, swap: SwapMode, killAt: string) => spawnSync(process.execPath, ['--import', 'tsx', CHILD, dist, swap, killAt], {
+const runChild = (dist: string, swap: SwapMode, killAt: string) => spawnSync(process.execPath, [CHILD.file, dist, swap, killAt], {
   cwd: ROOT, encoding: 'utf8',
 });
 
@@ -91,7 +94,7 @@ describe('a synth killed (SIGKILL) at every step', () => {
 
   test('two synths at once: both finish, one after the other, and dist/ is one whole tree', async () => {
     const run = () => new Promise<{ code: number | null; out: string }>((done) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dist, 'rename-pair', 'none'], { cwd: ROOT });
+      const child = spawn(process.execPath, [CHILD.file, dist, 'rename-pair', 'none'], { cwd: ROOT });
       let out = '';
       child.stdout.on('data', (d) => { out += d; });
       child.stderr.on('data', (d) => { out += d; });

@@ -6,6 +6,8 @@ import { apiGroup, isBuiltinClusterScoped } from './cluster-scoped-kinds';
 import { fieldPath, PathSegment } from './field-path';
 import { Finding, Severity } from './finding';
 import { KubeObject, ManifestObject } from './manifest';
+import { isObject } from './json-value';
+import { selectorMatches } from './label-selector';
 import { podTemplateOf, PodTemplate } from './pod-templates';
 import { SchemaValidator } from './schema-validator';
 
@@ -22,6 +24,8 @@ export class RuleContext {
   public readonly findings: Finding[] = [];
   private readonly index = new Map<string, ManifestObject[]>();
   private podTemplateCache?: PodTemplateAt[];
+  /** Pod templates by `namespace\0` and by `namespace\0label\0value`, in document order. */
+  private templatesByLabel?: Map<string, PodTemplateAt[]>;
   private readonly namespaces = new Map<ManifestObject, string>();
 
   constructor(public readonly objects: readonly ManifestObject[], public readonly schemas: SchemaValidator) {
@@ -88,6 +92,33 @@ export class RuleContext {
       return template ? [{ item, template }] : [];
     });
     return this.podTemplateCache;
+  }
+
+  /**
+   * The pod templates in `namespace` that `selector` matches (selectorMatches), in document
+   * order. Looked up by one of the selector's labels, not by scanning every template: with
+   * thousands of Services and pods a scan per Service made validation quadratic.
+   */
+  public podTemplatesSelectedBy(namespace: string, selector: Record<string, unknown>): PodTemplateAt[] {
+    if (!this.templatesByLabel) {
+      const index = new Map<string, PodTemplateAt[]>();
+      const add = (key: string, at: PodTemplateAt) => {
+        const list = index.get(key);
+        if (list) list.push(at);
+        else index.set(key, [at]);
+      };
+      for (const at of this.podTemplates()) {
+        const ns = this.namespaceOf(at.item);
+        add(`${ns}\0`, at);
+        const labels = at.template.metadata.labels;
+        if (isObject(labels)) for (const [key, value] of Object.entries(labels)) if (typeof value === 'string') add(`${ns}\0${key}\0${value}`, at);
+      }
+      this.templatesByLabel = index;
+    }
+    // Only string label values are indexed; a selector value of another type is matched by the filter below.
+    const first = Object.entries(selector).find(([, value]) => typeof value === 'string');
+    const candidates = this.templatesByLabel.get(first ? `${namespace}\0${first[0]}\0${String(first[1])}` : `${namespace}\0`) ?? [];
+    return candidates.filter(({ template }) => selectorMatches(selector, template.metadata.labels));
   }
 
   private key(group: string, kind: string, namespace: string, name: string): string {

@@ -3,48 +3,28 @@
  * the vendored Kubernetes 1.28 definitions, custom resources against the
  * `openAPIV3Schema` of the vendored CRDs.
  *
- * Loading is lazy and happens once per process: the definitions are read,
- * made strict and given their enums on first use, and each kind's validator is
- * compiled the first time an object of that kind is validated. All kinds share
- * one Ajv instance, so `$ref`s into the definitions compile once.
+ * The kinds the library emits have validators compiled ahead of time by the
+ * build (precompiled.ts): a validator of a built package checks them without
+ * loading Ajv or the definitions. Every other kind, and every kind when run
+ * from the TypeScript sources, is compiled the first time an object of that
+ * kind is validated, in one Ajv instance (schema-compiler.ts) created on
+ * first need, so `$ref`s into the definitions compile once.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isBuiltinClusterScoped } from './cluster-scoped-kinds';
-import { loadCrdSchemas } from './crd-schemas';
+import { join, resolve, sep } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { CRD_BUNDLE, crdFilesDigest, readCrdBundle } from './crd-bundle';
+import { CrdVersionSchema, loadCrdSchemas } from './crd-schemas';
 import { pointerSegments, fieldPath, PathSegment } from './field-path';
 import { CRD_DIR, packageRoot } from './package-root';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, schemaDirOf } from './kubernetes-versions';
-import { readQuantity, QUANTITY_SYNTAX } from '../../util/exact-quantity';
-import { dropNulls, JsonSchema, makeStrict, mergeEnums, QUANTITY_KEYWORD } from './strict-schema';
+import { loadPrecompiled, Precompiled } from './precompiled';
+import { crdKind, KindSchema } from './kind-schema';
+import type { SchemaCompiler } from './schema-compiler';
+import { QUANTITY_SYNTAX } from '../../util/exact-quantity';
+import { dropNulls, JsonSchema, QUANTITY_KEYWORD } from './strict-schema';
 
-const K8S_SCHEMA_ID = 'https://k8s-practice.dev/schemas/k8s-1.28.json';
-const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
-const QUANTITY_DEFINITION = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
-
-/** The Ajv keyword function of {@link QUANTITY_KEYWORD}: the one quantity parser; other types are the type check's business. */
-const checkQuantity = Object.assign((_schema: unknown, data: unknown): boolean => {
-  if (typeof data !== 'string' && typeof data !== 'number') return true;
-  const { problem } = readQuantity(data);
-  if (!problem) return true;
-  checkQuantity.errors = [{ keyword: QUANTITY_KEYWORD, message: problem, params: {} }];
-  return false;
-}, { errors: [] as Partial<ErrorObject>[] });
-
-/** Where a kind's schema comes from. */
-export interface KindSchema {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly source: 'kubernetes' | 'crd';
-  /** Whether objects of this kind live outside namespaces. */
-  readonly clusterScoped: boolean;
-  /** Ajv schema reference. */
-  readonly ref: string;
-  /** For custom resources: the CRD file. */
-  readonly file?: string;
-}
+export type { KindSchema } from './kind-schema';
 
 /** A schema violation, before it is tied to a file and object. */
 export interface SchemaProblem {
@@ -79,17 +59,6 @@ export interface SchemaTimings {
   compiledKinds: number;
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-const KNOWN_FORMATS: Record<string, Parameters<Ajv['addFormat']>[1]> = {
-  'int32': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX },
-  'int64': { type: 'number', validate: (n: number) => Number.isInteger(n) },
-  'double': { type: 'number', validate: () => true },
-  'float': { type: 'number', validate: () => true },
-  'byte': { type: 'string', validate: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/ },
-  'date-time': { type: 'string', validate: /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/ },
-};
-
 const shared = new Map<string, SchemaValidator>();
 
 /** Validates objects against the Kubernetes and CRD schemas. Get one with {@link SchemaValidator.shared}. */
@@ -108,36 +77,21 @@ export class SchemaValidator {
   }
 
   public readonly timings: SchemaTimings = { loadMs: 0, crdLoadMs: 0, crdKinds: 0, compileMs: 0, compiledKinds: 0 };
-  private readonly ajv: Ajv;
   private readonly kinds = new Map<string, KindSchema>();
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly precompiled: Precompiled | undefined;
+  /** The package's CRD folder when its precompiled CRD validators match its CRD files. */
+  private precompiledCrdDir: string | undefined;
+  /** The CRD versions found so far, in folder order (added to the compiler when it is created). */
+  private readonly crds: CrdVersionSchema[] = [];
   private crdsLoaded = false;
+  private schemaCompiler: SchemaCompiler | undefined;
 
-  private constructor(schemaDir: string, private readonly crdDirs: readonly string[]) {
+  private constructor(private readonly schemaDir: string, private readonly crdDirs: readonly string[]) {
     const started = performance.now();
-    this.ajv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false });
-    for (const [name, format] of Object.entries(KNOWN_FORMATS)) this.ajv.addFormat(name, format);
-    this.ajv.addKeyword({ keyword: QUANTITY_KEYWORD, errors: true, validate: checkQuantity });
-
-    const document = JSON.parse(readFileSync(join(schemaDir, '_definitions.json'), 'utf8')) as { definitions: Record<string, JsonSchema> };
-    const enums = JSON.parse(readFileSync(join(schemaDir, 'enums.json'), 'utf8')) as Record<string, Record<string, string[]>>;
-    for (const definition of Object.values(document.definitions)) makeStrict(definition);
-    document.definitions[QUANTITY_DEFINITION][QUANTITY_KEYWORD] = true;
-    mergeEnums(document.definitions, enums);
-    this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: document.definitions });
-
-    for (const [name, definition] of Object.entries(document.definitions)) {
-      const gvks = definition['x-kubernetes-group-version-kind'];
-      if (!Array.isArray(gvks) || gvks.length !== 1) continue; // DeleteOptions, WatchEvent: not objects one applies
-      const { group, version, kind } = gvks[0] as { group: string; version: string; kind: string };
-      const apiVersion = group ? `${group}/${version}` : version;
-      this.kinds.set(`${apiVersion}|${kind}`, {
-        apiVersion, kind, source: 'kubernetes',
-        clusterScoped: isBuiltinClusterScoped(apiVersion, kind),
-        ref: `${K8S_SCHEMA_ID}#/definitions/${name}`,
-      });
-    }
-
+    this.precompiled = loadPrecompiled(schemaDir);
+    const builtin = this.precompiled?.meta.builtinKinds ?? this.compiler().builtinKinds.values();
+    for (const kind of builtin) this.kinds.set(`${kind.apiVersion}|${kind.kind}`, kind);
     this.timings.loadMs = performance.now() - started;
   }
 
@@ -179,59 +133,75 @@ export class SchemaValidator {
     return toProblems(validate.errors ?? [], data);
   }
 
-  /** Reads the CRDs and adds their schemas, the first time a kind is not a built-in one. */
+  /**
+   * Finds the CRDs' kinds, the first time a kind is not a built-in one. The
+   * package's own CRDs come from the precompiled list or the JSON bundle,
+   * other folders' from their YAML. Built-in kinds win; of two CRD files
+   * defining a kind, the first (sorted, folders in order) wins.
+   */
   private loadCrds(): void {
     if (this.crdsLoaded) return;
     this.crdsLoaded = true;
     const started = performance.now();
-    for (const crd of loadCrdSchemas(this.crdDirs)) {
-      const key = `${crd.apiVersion}|${crd.kind}`;
-      if (this.kinds.has(key)) continue; // built-in kinds win; of two CRD files defining a kind, the first (sorted) wins
-      const schema = makeStrict(crd.schema);
-      const properties = (schema.properties ??= {}) as Record<string, JsonSchema>;
-      properties.apiVersion = { type: 'string', enum: [crd.apiVersion] };
-      properties.kind = { type: 'string', enum: [crd.kind] };
-      properties.metadata = { $ref: `${K8S_SCHEMA_ID}#/definitions/${OBJECT_META}` };
-      if (!('additionalProperties' in schema) && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
-        schema.additionalProperties = false;
+    const packaged = resolve(packageRoot(), CRD_DIR);
+    for (const dir of this.crdDirs) {
+      const meta = this.precompiled?.meta;
+      if (dir === packaged && meta && meta.crdSha256 === crdFilesDigest(dir)) {
+        // Their schemas are read only if a kind without precompiled code needs the compiler.
+        this.precompiledCrdDir = dir;
+        for (const kind of meta.crdKinds) this.addKind({ ...kind, file: join(dir, kind.file ?? '') });
+        continue;
       }
-      const id = `https://k8s-practice.dev/schemas/crd/${crd.apiVersion}/${crd.kind}.json`;
-      for (const format of collectFormats(schema)) {
-        if (!(format in KNOWN_FORMATS)) this.ajv.addFormat(format, true);
+      const crds = dir === packaged ? readCrdBundle(dir, join(packageRoot(), CRD_BUNDLE)) ?? loadCrdSchemas([dir]) : loadCrdSchemas([dir]);
+      for (const crd of crds) {
+        this.crds.push(crd);
+        this.schemaCompiler?.addCrd(crd);
+        this.addKind(crdKind(crd));
       }
-      this.ajv.addSchema({ ...schema, $id: id });
-      this.kinds.set(key, {
-        apiVersion: crd.apiVersion, kind: crd.kind, source: 'crd',
-        clusterScoped: crd.scope === 'Cluster', ref: id, file: crd.file,
-      });
     }
     this.timings.crdLoadMs = performance.now() - started;
     this.timings.crdKinds = [...this.kinds.values()].filter((k) => k.source === 'crd').length;
+  }
+
+  private addKind(kind: KindSchema): void {
+    const key = `${kind.apiVersion}|${kind.kind}`;
+    if (!this.kinds.has(key)) this.kinds.set(key, kind);
+  }
+
+  /** The Ajv compiler, created (and given the definitions and the CRDs found so far) on first need. */
+  private compiler(): SchemaCompiler {
+    if (!this.schemaCompiler) {
+      // Loaded here, not at the top: a validator that only runs precompiled code never loads Ajv.
+      const { SchemaCompiler: Compiler } = require('./schema-compiler') as typeof import('./schema-compiler');
+      const compiler = new Compiler(this.schemaDir);
+      if (this.precompiledCrdDir) {
+        const dir = this.precompiledCrdDir;
+        for (const crd of readCrdBundle(dir, join(packageRoot(), CRD_BUNDLE)) ?? loadCrdSchemas([dir])) compiler.addCrd(crd);
+      }
+      for (const crd of this.crds) compiler.addCrd(crd);
+      this.schemaCompiler = compiler;
+    }
+    return this.schemaCompiler;
   }
 
   private validatorFor(entry: KindSchema): ValidateFunction {
     let validate = this.compiled.get(entry.ref);
     if (!validate) {
       const started = performance.now();
-      validate = this.ajv.getSchema(entry.ref);
-      if (!validate) throw new Error(`schema ${entry.ref} for ${entry.apiVersion} ${entry.kind} did not compile`);
+      validate = this.precompiledValidator(entry) ?? this.compiler().compile(entry.ref);
       this.timings.compileMs += performance.now() - started;
       this.timings.compiledKinds++;
       this.compiled.set(entry.ref, validate);
     }
     return validate;
   }
-}
 
-function collectFormats(schema: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(schema)) for (const item of schema) collectFormats(item, into);
-  else if (schema !== null && typeof schema === 'object') {
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === 'format' && typeof value === 'string') into.add(value);
-      else collectFormats(value, into);
-    }
+  /** The build's validator of this kind, when there is one compiled from the schema this validator uses. */
+  private precompiledValidator(entry: KindSchema): ValidateFunction | undefined {
+    if (!this.precompiled) return undefined;
+    if (entry.source === 'crd' && !(this.precompiledCrdDir && entry.file?.startsWith(`${this.precompiledCrdDir}${sep}`))) return undefined;
+    return this.precompiled.validators[entry.ref];
   }
-  return into;
 }
 
 /** Renders a value for a message. */

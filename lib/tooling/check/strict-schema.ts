@@ -41,6 +41,8 @@ function walk(schema: JsonSchema): void {
     if (!schema.anyOf && !schema.oneOf) schema.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
   if ('nullable' in schema) delete schema.nullable;
+  // Never shown by the validator; the compiled (and precompiled) code embeds the schemas it reports from.
+  if (typeof schema.description === 'string') delete schema.description;
   // The quantity pattern of controller-gen CRDs: checked by the one quantity parser instead (exact-quantity.ts).
   if (typeof schema.pattern === 'string' && schema.pattern.includes('numkMGTPE')) {
     delete schema.pattern;

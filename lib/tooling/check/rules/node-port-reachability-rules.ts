@@ -15,7 +15,7 @@ import { describeValue } from '../../../util/props-check';
 import { each, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, PodTemplate } from '../pod-templates';
-import { labelSelectorMatches, selectorMatches } from '../label-selector';
+import { labelSelectorMatches } from '../label-selector';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 
@@ -69,7 +69,7 @@ export function checkNodePortReachability(ctx: RuleContext): void {
     if ((spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') || !isObject(spec.selector) || Object.keys(spec.selector).length === 0) continue;
     const namespace = ctx.namespaceOf(service);
     const policies = ctx.ofKind('networking.k8s.io', 'NetworkPolicy').filter((p) => ctx.namespaceOf(p) === namespace);
-    const pods = ctx.podTemplates().filter(({ item, template }) => ctx.namespaceOf(item) === namespace && selectorMatches(spec.selector, template.metadata.labels));
+    const pods = ctx.podTemplatesSelectedBy(namespace, spec.selector);
     for (const { item, template } of pods) {
       const targetPorts = targetPortsOf(spec.ports, template);
       const selecting = policies.filter((p: ManifestObject) => policySelects(p.object, template.metadata.labels));

@@ -7,7 +7,6 @@
  *   numeric one no container declares (warning: a container may listen on an undeclared port).
  */
 import { describeValue } from '../../../util/props-check';
-import { selectorMatches } from '../label-selector';
 import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
@@ -25,8 +24,7 @@ export function checkServices(ctx: RuleContext): void {
     const namespace = ctx.namespaceOf(item);
     const selector = isObject(spec.selector) ? spec.selector : {};
     if (Object.keys(selector).length > 0) {
-      const selected = ctx.podTemplates().filter(({ item: owner, template }) => ctx.namespaceOf(owner) === namespace
-        && selectorMatches(selector, template.metadata.labels));
+      const selected = ctx.podTemplatesSelectedBy(namespace, selector);
       if (selected.length === 0) {
         ctx.report(item, ['spec', 'selector'], 'service-selector-no-match', 'error',
           `selector ${describeValue(selector)} matches no pod template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) in namespace "${namespace}"`);
