@@ -1,7 +1,9 @@
-// `npm test`: the type-check (`tsc --noEmit`), the linter (`eslint .`) and jest,
-// run at the same time instead of one after the other. jest strips types
-// without checking them, so the type-check is what catches type errors; the
-// linter holds the import boundaries. The command fails when any one fails.
+// `npm test`: the type-checks, the linter (`eslint .`) and jest, run at the same
+// time instead of one after the other. jest strips types without checking them,
+// so the type-checks are what catch type errors: `tsc --noEmit` for the whole
+// repository, and `tsc -p tsconfig.build.json --noEmit` for the shipped code,
+// which is also held to noUncheckedIndexedAccess. The linter holds the import
+// boundaries. The command fails when any one fails.
 // Arguments go to jest (`npm test -- test/tooling`).
 //
 // tsc's and eslint's output is held back and printed after jest's, so they do
@@ -30,15 +32,22 @@ async function main() {
   const started = Date.now();
   const timed = (promise) => promise.then((r) => ({ ...r, ms: Date.now() - started }));
   const typecheck = timed(run(bin('typescript', 'tsc'), ['--noEmit'], { quiet: true }));
+  const typecheckShipped = timed(run(bin('typescript', 'tsc'), ['-p', 'tsconfig.build.json', '--noEmit'], { quiet: true }));
   const linting = timed(run(join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), ['.'], { quiet: true }));
   const jest = await run(bin('jest', 'jest.js'), process.argv.slice(2), { quiet: false });
   const tsc = await typecheck;
+  const tscShipped = await typecheckShipped;
   const lint = await linting;
-  for (const [name, result, ok] of [['tsc --noEmit', tsc, 'no type errors'], ['eslint .', lint, 'no lint errors']]) {
+  const checks = [
+    ['tsc --noEmit', tsc, 'no type errors'],
+    ['tsc -p tsconfig.build.json --noEmit', tscShipped, 'no type errors in the shipped code'],
+    ['eslint .', lint, 'no lint errors'],
+  ];
+  for (const [name, result, ok] of checks) {
     if (result.output) process.stdout.write(result.output);
     console.log(`${name}: ${result.code === 0 ? ok : `FAILED (exit ${result.code})`} (${(result.ms / 1000).toFixed(1)} s, alongside jest)`);
   }
-  process.exitCode = tsc.code || lint.code || jest.code;
+  process.exitCode = tsc.code || tscShipped.code || lint.code || jest.code;
 }
 
 main();

@@ -27,7 +27,7 @@ export function loadCrdSchemas(dirs: readonly string[]): CrdVersionSchema[] {
 export function crdSchemasFromYaml(file: string, text: string): CrdVersionSchema[] {
   const out: CrdVersionSchema[] = [];
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`${file}: cannot parse CRD YAML: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0) throw new Error(`${file}: cannot parse CRD YAML: ${doc.errors[0]!.message}`);
     const crd = doc.toJSON() as any;
     if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec?.group || !crd.spec?.names?.kind) continue;
     const scope = crd.spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced';

@@ -30,7 +30,8 @@ export class SchemaCompiler {
     const document = JSON.parse(readFileSync(join(schemaDir, '_definitions.json'), 'utf8')) as { definitions: Record<string, JsonSchema> };
     const enums = JSON.parse(readFileSync(join(schemaDir, 'enums.json'), 'utf8')) as Record<string, Record<string, string[]>>;
     for (const definition of Object.values(document.definitions)) makeStrict(definition);
-    document.definitions[QUANTITY_DEFINITION][QUANTITY_KEYWORD] = true;
+    // the Quantity definition is part of every vendored _definitions.json
+    document.definitions[QUANTITY_DEFINITION]![QUANTITY_KEYWORD] = true;
     mergeEnums(document.definitions, enums);
     this.ajv.addSchema({ $id: K8S_SCHEMA_ID, definitions: document.definitions });
 
