@@ -96,7 +96,7 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
     return items;
   }
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = Object.create(null); // a `__proto__` key stays a field
+    const out = Object.create(null) as Record<string, unknown>; // a `__proto__` key stays a field
 
     for (const key of Object.keys(value).sort()) {
       if (field === 'metadata' && key === 'creationTimestamp') continue;

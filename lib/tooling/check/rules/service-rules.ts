@@ -8,7 +8,7 @@
  */
 import { describeValue } from '../../../util/props-check';
 import { PathSegment } from '../field-path';
-import { field, isObject } from '../json-value';
+import { asList, field, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf } from '../pod-templates';
 import { describeObject, PodTemplateAt, RuleContext } from '../rule-context';
@@ -72,9 +72,9 @@ function checkManualEndpoints(ctx: RuleContext, item: ManifestObject, spec: Kube
   }
   if (!Array.isArray(spec.ports)) return;
   const endpointPortNames = (object: KubeObject): Set<string> => {
-    const ports: unknown[] = object.kind === 'Endpoints'
-      ? (Array.isArray(object.subsets) ? object.subsets.flatMap((s: KubeObject) => (Array.isArray(s?.ports) ? s.ports : [])) : [])
-      : (Array.isArray(object.ports) ? object.ports : []);
+    const ports: readonly unknown[] = object.kind === 'Endpoints'
+      ? asList(object.subsets).flatMap((s) => asList(field(s, 'ports')))
+      : asList(object.ports);
     return new Set(ports.map((p) => (isObject(p) && typeof p.name === 'string' ? p.name : '')));
   };
   for (const source of [...endpoints, ...slices]) {
