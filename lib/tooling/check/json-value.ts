@@ -66,3 +66,16 @@ export function lengthOf(value: unknown): unknown {
 export function textOf(value: unknown): string {
   return String(value);
 }
+
+/**
+ * `value.key` as JavaScript reads it, for a value not yet checked: null and undefined throw the
+ * TypeError the unchecked read they replace threw; a string or list gives its own property.
+ */
+export function member(value: unknown, key: string): unknown {
+  return (value as { readonly [key: string]: unknown })[key];
+}
+
+/** `value ?? []` as a for-of loop reads it: a missing list is empty; anything else is iterated as written (a mapping throws). */
+export function iterableOrEmpty(value: unknown): Iterable<unknown> {
+  return (value ?? []) as Iterable<unknown>;
+}
