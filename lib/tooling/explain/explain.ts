@@ -16,7 +16,7 @@ import { ExplainSchemas, ExplainSchemasOptions } from './explain-schemas';
 import { header, PlaintextRenderer, TemplateError, truthy } from './plaintext';
 import { fieldSteps, ObjectUsage, projectUsage, renderUsage, ConstructUsage, UsageOptions } from './project-usage';
 import { ExplainError, gvrString, resolveRequest } from './resource-mapper';
-import { isList } from '../check/json-value';
+import { isList, member } from '../check/json-value';
 
 export type ExplainOutput = 'plaintext' | 'json';
 
@@ -113,8 +113,6 @@ interface Target {
   fieldPath: readonly string[];
 }
 
-/** `value.key` as JavaScript reads it on a schema value not yet checked (null and undefined throw, as before). */
-const prop = (value: unknown, key: string): unknown => (value as Record<string, unknown>)[key];
 /** `value?.[key]` as JavaScript reads it on a schema value not yet checked. */
 const optionalProp = (value: unknown, key: string): unknown => (value as Record<string, unknown> | null | undefined)?.[key];
 
@@ -126,18 +124,18 @@ function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPat
     let s: unknown = schema ?? {};
     // Step through refs and single allOf wrappers to the schema holding the next property or items.
     for (let guard = 0; guard < 20; guard++) {
-      const resolved = schemas.resolveRef(prop(s, '$ref'));
+      const resolved = schemas.resolveRef(member(s, '$ref'));
       if (resolved) { s = resolved; continue; }
-      if ('property' in step && truthy(prop(s, 'properties')) && prop(prop(s, 'properties'), step.property)) break;
-      if ('items' in step && truthy(prop(s, 'items'))) break;
-      if ('values' in step && truthy(prop(s, 'additionalProperties'))) break;
-      const allOf = prop(s, 'allOf');
+      if ('property' in step && truthy(member(s, 'properties')) && member(member(s, 'properties'), step.property)) break;
+      if ('items' in step && truthy(member(s, 'items'))) break;
+      if ('values' in step && truthy(member(s, 'additionalProperties'))) break;
+      const allOf = member(s, 'allOf');
       if (isList(allOf) && allOf.length > 0) { s = allOf[0]; continue; }
       break;
     }
-    if ('property' in step) schema = optionalProp(prop(s, 'properties'), step.property);
-    else if ('items' in step) schema = prop(s, 'items');
-    else schema = prop(s, 'additionalProperties');
+    if ('property' in step) schema = optionalProp(member(s, 'properties'), step.property);
+    else if ('items' in step) schema = member(s, 'items');
+    else schema = member(s, 'additionalProperties');
   }
   return { schema };
 }
@@ -145,21 +143,21 @@ function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPat
 function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root: Record<string, unknown>, target: Target, recursive: boolean): ExplainJson {
   const { schema } = locate(schemas, root, target.fieldPath);
   const s: unknown = schema ?? {};
-  const resolved = schemas.resolveRef(prop(s, '$ref')) ?? s;
+  const resolved = schemas.resolveRef(member(s, '$ref')) ?? s;
   const fields: Array<{ name: string; type: string; required: boolean; description?: string; enum?: readonly unknown[] }> = [];
   const collect = (node: unknown, prefix: string, seen: ReadonlySet<string>): void => {
     const n: unknown = node ?? {};
-    const $ref = prop(n, '$ref');
+    const $ref = member(n, '$ref');
     const ref = typeof $ref === 'string' ? $ref : '';
     if (ref && seen.has(ref)) return;
     const next = new Set(seen).add(ref);
     const r = schemas.resolveRef(ref) ?? n;
-    const properties = prop(r, 'properties');
+    const properties = member(r, 'properties');
     for (const name of Object.keys((properties ?? {}) as object).sort()) {
-      const field = prop(properties, name);
-      const description = prop(field, 'description');
-      const fieldEnum = prop(field, 'enum');
-      const required = prop(r, 'required');
+      const field = member(properties, name);
+      const description = member(field, 'description');
+      const fieldEnum = member(field, 'enum');
+      const required = member(r, 'required');
       fields.push({
         name: prefix + name, type: renderer.typeGuess(field),
         required: isList(required) && required.includes(name),
@@ -168,10 +166,10 @@ function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root:
       });
       if (recursive) collect(field, `${prefix}${name}.`, next);
     }
-    const allOf = prop(r, 'allOf');
+    const allOf = member(r, 'allOf');
     for (const branch of isList(allOf) ? allOf : []) collect(branch, prefix, next);
-    if (truthy(prop(r, 'items'))) collect(prop(r, 'items'), prefix, next);
-    if (truthy(prop(r, 'additionalProperties'))) collect(prop(r, 'additionalProperties'), prefix, next);
+    if (truthy(member(r, 'items'))) collect(member(r, 'items'), prefix, next);
+    if (truthy(member(r, 'additionalProperties'))) collect(member(r, 'additionalProperties'), prefix, next);
   };
   collect(resolved, '', new Set());
   const description = renderer.description(resolved).replace(/\n$/, '');
@@ -179,7 +177,7 @@ function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root:
     group: target.group, version: target.version, kind: target.kind, resource: target.resource, fieldPath: target.fieldPath,
     ...(target.fieldPath.length > 0 ? { type: renderer.typeGuess(schema) } : {}),
     description,
-    ...(isList(prop(s, 'enum')) ? { enum: prop(s, 'enum') as readonly unknown[] } : {}),
+    ...(isList(member(s, 'enum')) ? { enum: member(s, 'enum') as readonly unknown[] } : {}),
     fields,
   };
 }
