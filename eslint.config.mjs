@@ -33,22 +33,9 @@ export default tseslint.config(
   {
     files: ['lib/**/*.ts', 'bin/**/*.ts'],
     rules: {
-      // The validator still reads YAML through `KubeObject = Record<string, any>` (lib/tooling/check/manifest.ts):
-      // until that is a JSON type narrowed by guards, every access to it is "unsafe". Tracked in issue 13.
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
       // `value!` on indexed reads is kept on purpose: it states what noUncheckedIndexedAccess would demand.
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
-  },
-  {
-    // The tooling reads arbitrary YAML as `any`-typed JSON today (see above); the constructs,
-    // the exercises and the shared helpers have no `any`.
-    files: ['lib/tooling/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-redundant-type-constituents': 'off' },
   },
   {
     // Tests read synthesized JSON by path, scripts walk raw swagger: `any` there is the point.

@@ -3,8 +3,11 @@ import { Construct } from 'constructs';
 import { selectorMatches } from '../lib/tooling/check/label-selector';
 import { SynthesizedObject } from '../lib/tooling/graph/object-graph';
 
-/** A Kubernetes object as synthesized (plain JSON): the graph's type, one definition for lib and tests. */
-export type KubeObject = SynthesizedObject;
+/**
+ * A Kubernetes object as synthesized (plain JSON): the graph's type, whose other fields the tests
+ * read by path without narrowing (lib's `SynthesizedObject` has them `unknown`).
+ */
+export type KubeObject = SynthesizedObject & { readonly [field: string]: any };
 
 /** Builds constructs in a fresh chart and returns the synthesized objects. */
 export function synthWith(build: (chart: Chart) => void): KubeObject[] {

@@ -94,8 +94,9 @@ function collectImages(value: unknown, path: string, found: { path: string; imag
   for (const [key, child] of Object.entries(value)) {
     const childPath = `${path}/${pointer(key)}`;
     if (CONTAINER_LISTS.has(key) && Array.isArray(child)) {
-      child.forEach((container, i) => {
-        if (container && typeof container.image === 'string') found.push({ path: `${childPath}/${i}/image`, image: container.image });
+      (child as unknown[]).forEach((container, i) => {
+        const image = container && typeof container === 'object' ? (container as { image?: unknown }).image : undefined;
+        if (typeof image === 'string') found.push({ path: `${childPath}/${i}/image`, image });
       });
     } else if (CONTAINER_FIELDS.has(key) && child && typeof (child as { image?: unknown }).image === 'string') {
       found.push({ path: `${childPath}/image`, image: (child as { image: string }).image });

@@ -67,7 +67,9 @@ export function declaredRefKeys(value: unknown, namespace: string): Set<string> 
  * written (including another namespace, or a shape this library does not read).
  */
 export function declareExternalRefs(apiObject: ApiObject, refs: readonly ExternalRef[]): void {
-  const existing = itemsOf(apiObject.metadata.toJson().annotations?.[EXTERNAL_REFS_ANNOTATION]);
+  // cdk8s types toJson() as any; it returns the ApiObjectMetadata, annotations included.
+  const metadata: unknown = apiObject.metadata.toJson();
+  const existing = itemsOf((metadata as { annotations?: { [key: string]: unknown } }).annotations?.[EXTERNAL_REFS_ANNOTATION]);
   const items = [...new Set([...existing, ...refs.map(formatRef)])].sort();
   apiObject.metadata.addAnnotation(EXTERNAL_REFS_ANNOTATION, items.join(','));
 }

@@ -167,7 +167,7 @@ describe('hostile YAML shapes (generated)', () => {
   test('the graph draws every object validate reads that has a kind and a name, and compare never throws', () => {
     check(fc.property(hostileYaml, (yaml) => {
       const objects = parseManifestText(yaml, 'gen.yaml').objects.map((o) => o.object)
-        .filter((o): o is SynthesizedObject => typeof o.kind === 'string' && typeof o.metadata?.name === 'string');
+        .filter((o): o is SynthesizedObject => typeof o.kind === 'string' && typeof (o.metadata as SynthesizedObject['metadata'] | undefined)?.name === 'string');
       expect(() => toMermaid(buildObjectGraph(objects))).not.toThrow();
       expect(() => { try { compareYaml(yaml, yaml); } catch (error) { if (!(error instanceof Error) || error instanceof TypeError) throw error; } }).not.toThrow();
     }));

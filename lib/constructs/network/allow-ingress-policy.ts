@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
+import { IPodTarget, PodPort, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
 import { ingressPeer } from './ingress-peer';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, invalidProp } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
@@ -68,7 +68,7 @@ export class AllowIngressPolicy extends Construct {
     }
     if (Object.keys(target.labels).length === 0) invalidProp(this, 'to.labels', target.labels, 'at least one label to select the pods by');
 
-    const ports = (props.ports ?? target.ports.map((p) => p.name ?? p.containerPort)).map((port, i) => {
+    const ports = (props.ports ?? (target.ports as readonly PodPort[]).map((p) => p.name ?? p.containerPort)).map((port, i) => {
       if (typeof port === 'number') checkPort(this, `ports[${i}]`, port);
       else checkPortName(this, `ports[${i}]`, port);
       const declared = findDeclaredPort(target, port);

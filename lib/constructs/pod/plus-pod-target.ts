@@ -40,7 +40,9 @@ export function podTargetOf(workload: plus.AbstractPod): IPodTarget {
         if (Object.keys(labels).length === 0) invalidProp(scope, 'matchLabels', labels, 'at least one label (the workload was made with `select: false` and never given one)');
         return labels;
       }
-      return { ...(workload.podMetadata.toJson().labels ?? {}) };
+      // cdk8s types toJson() as any; it returns the ApiObjectMetadata it was given.
+      const metadata: unknown = workload.podMetadata.toJson();
+      return { ...((metadata as { labels?: { [key: string]: string } }).labels ?? {}) };
     },
     get ports() {
       return workload.containers.flatMap((container) => container.ports.map((port): PodPort => {

@@ -269,7 +269,7 @@ export class GogsPushTrigger extends Construct {
           },
         }],
       },
-    });
+    }) as Record<string, unknown>; // the import types manifest() as any
     this.template = new TriggerTemplate(this, 'Template', {
       metadata: { name: `${name}-template` },
       spec: {
@@ -313,5 +313,5 @@ function checkList(
   for (const item of value) {
     if (typeof item !== 'string' || !pattern.test(item) || !accept(item)) invalidProp(scope, field, item, rule);
   }
-  return [...value].sort();
+  return [...(value as string[])].sort();
 }

@@ -184,7 +184,7 @@ export class RegistryPushTrigger extends Construct {
           { name: 'image', value: '$(tt.params.image)' },
         ],
       },
-    });
+    }) as Record<string, unknown>; // the import types manifest() as any
     this.template = new TriggerTemplate(this, 'Template', {
       metadata: { name: `${name}-template` },
       spec: {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { listManifestFiles } from './manifest';
 import { JsonSchema } from './strict-schema';
+import { field, textOf } from './json-value';
 
 export interface CrdVersionSchema {
   /** `tekton.dev/v1` */
@@ -28,16 +29,20 @@ export function crdSchemasFromYaml(file: string, text: string): CrdVersionSchema
   const out: CrdVersionSchema[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) throw new Error(`${file}: cannot parse CRD YAML: ${doc.errors[0]!.message}`);
-    const crd = doc.toJSON() as any;
-    if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec?.group || !crd.spec?.names?.kind) continue;
-    const scope = crd.spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
-    for (const version of crd.spec.versions ?? []) {
-      if (version?.served === false || !version?.schema?.openAPIV3Schema) continue;
+    const crd: unknown = doc.toJSON();
+    const group = field(crd, 'spec', 'group');
+    const kind = field(crd, 'spec', 'names', 'kind');
+    if (field(crd, 'kind') !== 'CustomResourceDefinition' || !group || !kind) continue;
+    const scope = field(crd, 'spec', 'scope') === 'Cluster' ? 'Cluster' : 'Namespaced';
+    // Iterated as written: a `versions` that is not a list fails here as it always has.
+    for (const version of (field(crd, 'spec', 'versions') ?? []) as Iterable<unknown>) {
+      const schema = field(version, 'schema', 'openAPIV3Schema');
+      if (field(version, 'served') === false || !schema) continue;
       out.push({
-        apiVersion: `${crd.spec.group}/${version.name}`,
-        kind: crd.spec.names.kind,
+        apiVersion: `${textOf(group)}/${textOf(field(version, 'name'))}`,
+        kind: kind as string,
         scope,
-        schema: version.schema.openAPIV3Schema,
+        schema: schema as JsonSchema,
         file,
       });
     }

@@ -9,7 +9,7 @@
  */
 import { ExactQuantity, isNegative, parseQuantity } from '../../util/exact-quantity';
 import { PathSegment } from './field-path';
-import { isObject } from './json-value';
+import { field, isObject, textOf } from './json-value';
 import { ManifestObject } from './manifest';
 import { nameOf, RuleContext } from './rule-context';
 
@@ -39,7 +39,7 @@ export interface LimitRangeItem {
 
 /** Items of one LimitRange object, with `type: Container` items defaulted. */
 export function limitRangeItemsOf(limitRange: ManifestObject): LimitRangeItem[] {
-  const limits = limitRange.object.spec?.limits;
+  const limits = field(limitRange.object.spec, 'limits');
   if (!Array.isArray(limits)) return [];
   const out: LimitRangeItem[] = [];
   limits.forEach((limit: unknown, index: number) => {
@@ -66,7 +66,7 @@ export function limitRangeItemsOf(limitRange: ManifestObject): LimitRangeItem[] 
       inherit('defaultRequest', 'default');
       inherit('defaultRequest', 'min');
     }
-    out.push({ limitRange, name: nameOf(limitRange.object), index, type: String(limit.type ?? ''), values });
+    out.push({ limitRange, name: nameOf(limitRange.object), index, type: textOf(limit.type ?? ''), values });
   });
   return out;
 }

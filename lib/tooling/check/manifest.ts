@@ -13,13 +13,14 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realp
 import { join } from 'node:path';
 import { Composer, Document, Parser } from 'yaml';
 import { Finding } from './finding';
+import { JsonObject } from './json-value';
 
 /**
  * A Kubernetes object as parsed from YAML: any mapping, fields unchecked (the rules check them).
  * Its narrowed form, with a string kind and metadata.name, is the graph's `SynthesizedObject`
  * (guard: `isGraphable`), which the tests use for synthesized output too.
  */
-export type KubeObject = Record<string, any>;
+export type KubeObject = JsonObject;
 
 /** An object and where it came from. */
 export interface ManifestObject {

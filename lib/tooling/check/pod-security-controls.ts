@@ -10,7 +10,7 @@
 import { PodSecurityLevel } from '../../util/pod-security-level';
 import { describeValue } from '../../util/props-check';
 import { PathSegment } from './field-path';
-import { isObject } from './json-value';
+import { asList, field, isObject } from './json-value';
 import { KubeObject } from './manifest';
 import { ContainerAt, containersOf, PodTemplate } from './pod-templates';
 
@@ -105,12 +105,12 @@ export function disallowedVolumeSources(volume: KubeObject): string[] {
 // ---- baseline ----
 
 function hostProcess(pod: PodUnderCheck): PodSecurityViolation[] {
-  return pod.context.windowsOptions?.hostProcess === true
+  return field(pod.context.windowsOptions, 'hostProcess') === true
     ? [{ path: [...pod.contextAt, 'windowsOptions', 'hostProcess'], control: 'host-process', message: 'hostProcess must not be true' }] : [];
 }
 
 function containerHostProcess(c: ContainerUnderCheck): PodSecurityViolation[] {
-  return c.context.windowsOptions?.hostProcess === true
+  return field(c.context.windowsOptions, 'hostProcess') === true
     ? [{ path: [...c.contextAt, 'windowsOptions', 'hostProcess'], control: 'host-process', message: `${c.label} must not set hostProcess: true` }] : [];
 }
 
@@ -124,7 +124,7 @@ function privileged(c: ContainerUnderCheck): PodSecurityViolation[] {
 }
 
 function addedCapabilities(c: ContainerUnderCheck): unknown[] {
-  return Array.isArray(c.context.capabilities?.add) ? c.context.capabilities.add : [];
+  return [...asList(field(c.context.capabilities, 'add'))];
 }
 
 function baselineCapabilities(c: ContainerUnderCheck): PodSecurityViolation[] {
@@ -135,15 +135,16 @@ function baselineCapabilities(c: ContainerUnderCheck): PodSecurityViolation[] {
 }
 
 function hostPathVolumes(pod: PodUnderCheck): PodSecurityViolation[] {
-  if (!Array.isArray(pod.spec.volumes)) return [];
-  return pod.spec.volumes.flatMap((volume: KubeObject, i: number) => (isObject(volume?.hostPath)
-    ? [{ path: [...pod.at, 'volumes', i, 'hostPath'], control: 'host-path', message: `volume "${String(volume.name)}" must not be a hostPath volume` }] : []));
+  return asList(pod.spec.volumes).flatMap((volume, i) => (isObject(field(volume, 'hostPath'))
+    ? [{ path: [...pod.at, 'volumes', i, 'hostPath'], control: 'host-path', message: `volume "${String(field(volume, 'name'))}" must not be a hostPath volume` }] : []));
 }
 
 function hostPorts(c: ContainerUnderCheck): PodSecurityViolation[] {
-  if (!Array.isArray(c.at.container.ports)) return [];
-  return c.at.container.ports.flatMap((port: KubeObject, i: number) => (typeof port?.hostPort === 'number' && port.hostPort !== 0
-    ? [{ path: [...c.at.path, 'ports', i, 'hostPort'], control: 'host-ports', message: `${c.label} must not use hostPort ${port.hostPort}` }] : []));
+  return asList(c.at.container.ports).flatMap((port, i) => {
+    const hostPort = field(port, 'hostPort');
+    return typeof hostPort === 'number' && hostPort !== 0
+      ? [{ path: [...c.at.path, 'ports', i, 'hostPort'], control: 'host-ports', message: `${c.label} must not use hostPort ${hostPort}` }] : [];
+  });
 }
 
 /** The pod template's annotations with their paths. */
@@ -199,18 +200,16 @@ function containerUnconfinedSeccomp(c: ContainerUnderCheck): PodSecurityViolatio
 }
 
 function sysctls(pod: PodUnderCheck): PodSecurityViolation[] {
-  if (!Array.isArray(pod.context.sysctls)) return [];
-  return pod.context.sysctls.flatMap((sysctl: KubeObject, i: number) => (SAFE_SYSCTLS.has(String(sysctl?.name)) ? [] : [{
+  return asList(pod.context.sysctls).flatMap((sysctl, i) => (SAFE_SYSCTLS.has(String(field(sysctl, 'name'))) ? [] : [{
     path: [...pod.contextAt, 'sysctls', i, 'name'], control: 'sysctls',
-    message: `sysctl ${describeValue(sysctl?.name)} is not in the safe set (${[...SAFE_SYSCTLS].join(', ')})`,
+    message: `sysctl ${describeValue(field(sysctl, 'name'))} is not in the safe set (${[...SAFE_SYSCTLS].join(', ')})`,
   }]));
 }
 
 // ---- restricted ----
 
 function volumeTypes(pod: PodUnderCheck): PodSecurityViolation[] {
-  if (!Array.isArray(pod.spec.volumes)) return [];
-  return pod.spec.volumes.flatMap((volume: unknown, i: number) => (isObject(volume) ? disallowedVolumeSources(volume).map((source) => ({
+  return asList(pod.spec.volumes).flatMap((volume, i) => (isObject(volume) ? disallowedVolumeSources(volume).map((source) => ({
     path: [...pod.at, 'volumes', i, source], control: 'volume-types',
     message: `volume "${String(volume.name)}" uses ${source}; restricted allows only ${[...RESTRICTED_VOLUME_SOURCES].join(', ')}`,
   })) : []));
@@ -248,9 +247,9 @@ function privilegeEscalation(c: ContainerUnderCheck): PodSecurityViolation[] {
 
 function restrictedSeccomp(c: ContainerUnderCheck, pod: PodUnderCheck): PodSecurityViolation[] {
   const allowed = (type: unknown) => type === 'RuntimeDefault' || type === 'Localhost';
-  const type = c.context.seccompProfile?.type;
+  const type = field(c.context.seccompProfile, 'type');
   // An Unconfined container profile is reported by the baseline entry.
-  const bad = type === undefined ? !allowed(pod.context.seccompProfile?.type) : !allowed(type) && type !== 'Unconfined';
+  const bad = type === undefined ? !allowed(field(pod.context.seccompProfile, 'type')) : !allowed(type) && type !== 'Unconfined';
   return bad ? [{
     path: [...c.contextAt, 'seccompProfile', 'type'], control: 'seccomp',
     message: `${c.label} needs seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)`,
@@ -259,7 +258,7 @@ function restrictedSeccomp(c: ContainerUnderCheck, pod: PodUnderCheck): PodSecur
 
 function restrictedCapabilities(c: ContainerUnderCheck): PodSecurityViolation[] {
   const out: PodSecurityViolation[] = [];
-  const drop = Array.isArray(c.context.capabilities?.drop) ? c.context.capabilities.drop : [];
+  const drop = asList(field(c.context.capabilities, 'drop'));
   if (!drop.includes('ALL')) out.push({ path: [...c.contextAt, 'capabilities', 'drop'], control: 'capabilities', message: `${c.label} must drop ALL capabilities` });
   addedCapabilities(c).forEach((capability, i) => {
     // Capabilities outside the baseline set are reported by the baseline entry.
@@ -310,7 +309,7 @@ export function podSecurityViolations(template: PodTemplate, level: PodSecurityL
   const containers: ContainerUnderCheck[] = containersOf(template).map((at) => ({
     at, context: isObject(at.container.securityContext) ? at.container.securityContext : {}, contextAt: [...at.path, 'securityContext'], label: labelOf(at),
   }));
-  const windows = template.spec.os?.name === 'windows';
+  const windows = field(template.spec.os, 'name') === 'windows';
   const out: PodSecurityViolation[] = [];
   for (const checked of level === 'restricted' ? ['baseline', 'restricted'] : ['baseline']) {
     const controls = POD_SECURITY_CONTROLS.filter((control) => control.level === checked && !(control.linuxOnly && windows));

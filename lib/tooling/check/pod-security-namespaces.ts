@@ -5,10 +5,11 @@
 import { POD_SECURITY_LEVELS, PodSecurityLevel, PSA_ENFORCE_LABEL } from '../../util/pod-security-level';
 import { KubeObject } from './manifest';
 import { RuleContext } from './rule-context';
+import { field } from './json-value';
 
 /** The level a Namespace object enforces, or undefined when it sets none (or an unknown value). */
 export function enforcedLevel(namespace: KubeObject | undefined): PodSecurityLevel | undefined {
-  const value = namespace?.metadata?.labels?.[PSA_ENFORCE_LABEL];
+  const value = field(namespace, 'metadata', 'labels', PSA_ENFORCE_LABEL);
   return POD_SECURITY_LEVELS.find((level) => level === value);
 }
 
@@ -16,7 +17,7 @@ export function enforcedLevel(namespace: KubeObject | undefined): PodSecurityLev
 export function namespaceLevels(ctx: RuleContext): Map<string, PodSecurityLevel | undefined> {
   const levels = new Map<string, PodSecurityLevel | undefined>();
   for (const item of ctx.ofKind('', 'Namespace')) {
-    const name = item.object.metadata?.name;
+    const name = field(item.object.metadata, 'name');
     if (typeof name === 'string') levels.set(name, enforcedLevel(item.object));
   }
   return levels;

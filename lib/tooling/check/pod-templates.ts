@@ -32,11 +32,11 @@ export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
   const kind = object?.kind;
   const group = groupOf(object?.apiVersion);
   if (kind === 'Pod' && group === '') {
-    return isObject(object.spec) ? { specPath: ['spec'], spec: object.spec, metadata: object.metadata ?? {}, metadataPath: ['metadata'] } : undefined;
+    return isObject(object.spec) ? { specPath: ['spec'], spec: object.spec, metadata: isObject(object.metadata) ? object.metadata : {}, metadataPath: ['metadata'] } : undefined;
   }
   let templatePath: PathSegment[] | undefined;
   if (kind === 'PodTemplate' && group === '') templatePath = ['template'];
-  else if (kind in TEMPLATE_KINDS && TEMPLATE_KINDS[kind] === group) templatePath = ['spec', 'template'];
+  else if (typeof kind === 'string' && kind in TEMPLATE_KINDS && TEMPLATE_KINDS[kind] === group) templatePath = ['spec', 'template'];
   else if (kind === 'CronJob' && group === 'batch') templatePath = ['spec', 'jobTemplate', 'spec', 'template'];
   if (!templatePath) return undefined;
   let template: unknown = object;

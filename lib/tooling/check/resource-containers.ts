@@ -10,7 +10,7 @@
 import { apiGroup } from './cluster-scoped-kinds';
 import { ceilToUnits, ExactQuantity, fromUnits, isNegative, maxQuantity, parseQuantity } from '../../util/exact-quantity';
 import { PathSegment } from './field-path';
-import { isObject } from './json-value';
+import { field, isObject, objectField, textOf } from './json-value';
 import { KubeObject, ManifestObject } from './manifest';
 import { containerLimits, LimitRangeItem, LimitValue } from './limit-ranges';
 import { CONTAINER_LISTS, containersOf } from './pod-templates';
@@ -74,14 +74,14 @@ function count(value: unknown, fallback: number): number {
 
 /** How many pods of an object's template run at once. */
 function replicasOf(object: KubeObject): number {
-  const group = apiGroup(String(object.apiVersion ?? ''));
-  const kind = String(object.kind ?? '');
+  const group = apiGroup(textOf(object.apiVersion ?? ''));
+  const kind = textOf(object.kind ?? '');
   const spec = isObject(object.spec) ? object.spec : {};
   const jobPods = (job: KubeObject) => Math.min(count(job.parallelism, 1), count(job.completions, Infinity));
   if (group === '' && kind === 'PodTemplate') return 0;
   if ((group === 'apps' && kind !== 'DaemonSet') || (group === '' && kind === 'ReplicationController')) return count(spec.replicas, 1);
   if (group === 'batch' && kind === 'Job') return jobPods(spec);
-  if (group === 'batch' && kind === 'CronJob') return jobPods(isObject(spec.jobTemplate?.spec) ? spec.jobTemplate.spec : {});
+  if (group === 'batch' && kind === 'CronJob') return jobPods(objectField(spec.jobTemplate, 'spec') ?? {});
   return 1; // a Pod; a DaemonSet's pod on at least one node
 }
 
@@ -230,6 +230,6 @@ export function podsOf(shape: PodShape): string {
 
 /** `Deployment/web`, `Task/kaniko`: the object holding the shape, for messages. */
 export function shapeName(shape: PodShape): string {
-  const name = shape.item.object.metadata?.name ?? shape.item.object.metadata?.generateName ?? '';
-  return `${String(shape.item.object.kind)}/${String(name)}`;
+  const name = field(shape.item.object.metadata, 'name') ?? field(shape.item.object.metadata, 'generateName') ?? '';
+  return `${textOf(shape.item.object.kind)}/${textOf(name)}`;
 }

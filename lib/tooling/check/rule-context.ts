@@ -6,7 +6,7 @@ import { apiGroup, isBuiltinClusterScoped } from './cluster-scoped-kinds';
 import { fieldPath, PathSegment } from './field-path';
 import { Finding, Severity } from './finding';
 import { KubeObject, ManifestObject } from './manifest';
-import { isObject } from './json-value';
+import { field, isObject, objectField, textOf } from './json-value';
 import { selectorMatches } from './label-selector';
 import { podTemplateOf, PodTemplate } from './pod-templates';
 import { SchemaValidator } from './schema-validator';
@@ -30,7 +30,7 @@ export class RuleContext {
 
   constructor(public readonly objects: readonly ManifestObject[], public readonly schemas: SchemaValidator) {
     for (const item of objects) {
-      const key = this.key(apiGroup(String(item.object.apiVersion ?? '')), String(item.object.kind ?? ''), this.namespaceOf(item), nameOf(item.object));
+      const key = this.key(apiGroup(textOf(item.object.apiVersion ?? '')), textOf(item.object.kind ?? ''), this.namespaceOf(item), nameOf(item.object));
       const list = this.index.get(key) ?? [];
       list.push(item);
       this.index.set(key, list);
@@ -44,10 +44,10 @@ export class RuleContext {
 
   /** Records a finding whose field path is already rendered. */
   public reportAt(item: ManifestObject, path: string, rule: string, severity: Severity, message: string): void {
-    const metadata = item.object.metadata ?? {};
+    const metadata = objectField(item.object, 'metadata') ?? {};
     this.findings.push({
       file: item.file,
-      kind: String(item.object.kind ?? ''),
+      kind: textOf(item.object.kind ?? ''),
       name: nameOf(item.object),
       namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
       path,
@@ -59,8 +59,8 @@ export class RuleContext {
 
   /** Whether the object's kind is cluster-scoped (built-in list or the CRD's scope). Unknown kinds count as namespaced. */
   public isClusterScoped(object: KubeObject): boolean {
-    const apiVersion = String(object.apiVersion ?? '');
-    const kind = String(object.kind ?? '');
+    const apiVersion = textOf(object.apiVersion ?? '');
+    const kind = textOf(object.kind ?? '');
     return this.schemas.isClusterScoped(apiVersion, kind) ?? isBuiltinClusterScoped(apiVersion, kind);
   }
 
@@ -68,7 +68,7 @@ export class RuleContext {
   public namespaceOf(item: ManifestObject): string {
     let namespace = this.namespaces.get(item);
     if (namespace === undefined) {
-      const own = item.object.metadata?.namespace;
+      const own = field(item.object.metadata, 'namespace');
       namespace = this.isClusterScoped(item.object) ? '' : typeof own === 'string' && own !== '' ? own : DEFAULT_NAMESPACE;
       this.namespaces.set(item, namespace);
     }
@@ -82,7 +82,7 @@ export class RuleContext {
 
   /** Objects of one API group and kind, in any namespace. */
   public ofKind(group: string, kind: string): ManifestObject[] {
-    return this.objects.filter((item) => item.object.kind === kind && apiGroup(String(item.object.apiVersion ?? '')) === group);
+    return this.objects.filter((item) => item.object.kind === kind && apiGroup(textOf(item.object.apiVersion ?? '')) === group);
   }
 
   /** Every pod template in the run (Pods, workloads, CronJobs). */
@@ -128,7 +128,7 @@ export class RuleContext {
 
 /** The object's name, or its `generateName`, or `''`. */
 export function nameOf(object: KubeObject): string {
-  const metadata = object?.metadata ?? {};
+  const metadata = objectField(object, 'metadata') ?? {};
   if (typeof metadata.name === 'string') return metadata.name;
   if (typeof metadata.generateName === 'string') return metadata.generateName;
   return '';

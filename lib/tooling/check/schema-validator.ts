@@ -23,6 +23,7 @@ import { crdKind, KindSchema } from './kind-schema';
 import type { SchemaCompiler } from './schema-compiler';
 import { QUANTITY_SYNTAX } from '../../util/exact-quantity';
 import { dropNulls, JsonSchema, QUANTITY_KEYWORD } from './strict-schema';
+import { isList } from './json-value';
 
 export type { KindSchema } from './kind-schema';
 
@@ -213,7 +214,7 @@ function show(value: unknown): string {
 
 /** The type names a `oneOf`/`anyOf` of plain `{type}` branches accepts, e.g. `["string", "integer"]`. */
 function branchTypes(schema: unknown): string[] | undefined {
-  if (!Array.isArray(schema)) return undefined;
+  if (!isList(schema)) return undefined;
   const types = schema.map((branch) => (branch && typeof branch === 'object' && Object.keys(branch).length === 1 ? (branch as JsonSchema).type : undefined));
   return types.every((t) => typeof t === 'string') ? (types as string[]) : undefined;
 }

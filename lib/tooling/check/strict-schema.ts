@@ -96,9 +96,9 @@ export function mergeEnums(definitions: Record<string, JsonSchema>, table: Recor
  * `__proto__` stays an ordinary field instead of replacing the prototype.
  */
 export function dropNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item) => dropNulls(item)) as unknown as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => dropNulls(item)) as unknown as T;
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = Object.create(null);
+    const out = Object.create(null) as Record<string, unknown>;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       if (child !== null) out[key] = dropNulls(child);
     }

@@ -5,7 +5,7 @@
  */
 import { apiGroup } from './cluster-scoped-kinds';
 import { PathSegment } from './field-path';
-import { isObject } from './json-value';
+import { isObject, textOf } from './json-value';
 import { KubeObject } from './manifest';
 
 /** A Task spec found in an object. */
@@ -16,7 +16,7 @@ export interface TaskSpecAt {
 
 /** The Task specs an object carries, with their paths (none for kinds that carry none). */
 export function taskSpecsOf(object: KubeObject): TaskSpecAt[] {
-  if (apiGroup(String(object.apiVersion ?? '')) !== 'tekton.dev') return [];
+  if (apiGroup(textOf(object.apiVersion ?? '')) !== 'tekton.dev') return [];
   const spec = isObject(object.spec) ? object.spec : undefined;
   if (!spec) return [];
   if (object.kind === 'Task') return [{ spec, path: ['spec'] }];

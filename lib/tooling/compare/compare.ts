@@ -18,6 +18,7 @@ import { fieldPath } from '../check/field-path';
 import { dropNulls } from '../check/strict-schema';
 import { canonicalImageReference } from '../../util/image-reference';
 import { KubeObject, parseManifestText, readManifestFile } from '../check/manifest';
+import { textOf } from '../check/json-value';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */
 class KeyedList {
@@ -26,14 +27,14 @@ class KeyedList {
 
 type KeyFn = (item: KubeObject) => string | undefined;
 
-const byField = (field: string): KeyFn => (item) => (item[field] === undefined ? undefined : `${field}=${String(item[field])}`);
+const byField = (field: string): KeyFn => (item) => (item[field] === undefined ? undefined : `${field}=${textOf(item[field])}`);
 
 /** Protocol defaults to TCP wherever Kubernetes keys a port by port and protocol. */
 const byPort: KeyFn = (item) => {
   const protocol = item.protocol ?? 'TCP';
-  if (item.containerPort !== undefined) return `containerPort=${String(item.containerPort)},protocol=${String(protocol)}`;
-  if (item.port !== undefined) return `port=${String(item.port)},protocol=${String(protocol)}`;
-  return item.name === undefined ? undefined : `name=${String(item.name)}`;
+  if (item.containerPort !== undefined) return `containerPort=${textOf(item.containerPort)},protocol=${textOf(protocol)}`;
+  if (item.port !== undefined) return `port=${textOf(item.port)},protocol=${textOf(protocol)}`;
+  return item.name === undefined ? undefined : `name=${textOf(item.name)}`;
 };
 
 /**
@@ -52,9 +53,9 @@ export const MERGE_KEYS: Readonly<Record<string, KeyFn>> = {
   volumeDevices: byField('devicePath'),
   hostAliases: byField('ip'),
   ports: byPort,
-  subjects: (item) => (item.name === undefined ? undefined : `kind=${String(item.kind)},namespace=${String(item.namespace ?? '')},name=${String(item.name)}`),
+  subjects: (item) => (item.name === undefined ? undefined : `kind=${textOf(item.kind)},namespace=${textOf(item.namespace ?? '')},name=${textOf(item.name)}`),
   topologySpreadConstraints: (item) => (item.topologyKey === undefined ? undefined
-    : `topologyKey=${String(item.topologyKey)},whenUnsatisfiable=${String(item.whenUnsatisfiable)}`),
+    : `topologyKey=${textOf(item.topologyKey)},whenUnsatisfiable=${textOf(item.whenUnsatisfiable)}`),
   // Tekton Pipelines / Triggers
   steps: byField('name'),
   sidecars: byField('name'),
@@ -95,7 +96,7 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
     return items;
   }
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = Object.create(null); // a `__proto__` key stays a field
+    const out = Object.create(null) as Record<string, unknown>; // a `__proto__` key stays a field
 
     for (const key of Object.keys(value).sort()) {
       if (field === 'metadata' && key === 'creationTimestamp') continue;
@@ -190,7 +191,7 @@ export interface CompareOptions {
 /** Sets `metadata.namespace` on a namespaced object that has none. */
 function withNamespace(object: KubeObject, namespace: string | undefined): KubeObject {
   if (!namespace || !isPlainObject(object.metadata) || typeof object.metadata.namespace === 'string'
-    || isBuiltinClusterScoped(String(object.apiVersion ?? ''), String(object.kind ?? ''))) return object;
+    || isBuiltinClusterScoped(textOf(object.apiVersion ?? ''), textOf(object.kind ?? ''))) return object;
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
@@ -203,8 +204,8 @@ export interface CompareResult {
 function identityOf(object: KubeObject): ObjectIdentity {
   const metadata = isPlainObject(object.metadata) ? object.metadata : {};
   return {
-    apiVersion: String(object.apiVersion ?? ''),
-    kind: String(object.kind ?? ''),
+    apiVersion: textOf(object.apiVersion ?? ''),
+    kind: textOf(object.kind ?? ''),
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
     name: typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? metadata.generateName : '',
   };

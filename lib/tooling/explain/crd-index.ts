@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { listManifestFiles } from '../check/manifest';
+import { asList, field, objectField, textOf } from '../check/json-value';
 
 export interface CrdNames {
   readonly group: string;
@@ -143,16 +144,19 @@ export function scanCrdDocument(doc: string, file: string): CrdNames | undefined
 }
 
 /** Reads the names from a parsed CRD object. */
-export function namesFromObject(crd: any, file: string): CrdNames | undefined {
-  if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec?.group || !crd.spec?.names?.kind || !crd.spec?.names?.plural) return undefined;
-  const names = crd.spec.names;
+export function namesFromObject(crd: unknown, file: string): CrdNames | undefined {
+  const group = field(crd, 'spec', 'group');
+  const names = objectField(crd, 'spec', 'names');
+  if (field(crd, 'kind') !== 'CustomResourceDefinition' || !group || !names?.kind || !names.plural) return undefined;
+  // `versions` is filtered as written: one that is not a list fails here as it always has.
+  const versions = (field(crd, 'spec', 'versions') ?? []) as { filter(keep: (v: unknown) => boolean): unknown[] };
   return {
-    group: String(crd.spec.group),
-    kind: String(names.kind),
-    plural: String(names.plural),
-    singular: names.singular ? String(names.singular) : String(names.kind).toLowerCase(),
-    shortNames: Array.isArray(names.shortNames) ? names.shortNames.map(String) : [],
-    versions: (crd.spec.versions ?? []).filter((v: any) => v?.served !== false && v?.name).map((v: any) => String(v.name)),
+    group: textOf(group),
+    kind: textOf(names.kind),
+    plural: textOf(names.plural),
+    singular: names.singular ? textOf(names.singular) : textOf(names.kind).toLowerCase(),
+    shortNames: asList(names.shortNames).map(textOf),
+    versions: versions.filter((v) => field(v, 'served') !== false && !!field(v, 'name')).map((v) => textOf(field(v, 'name'))),
     file,
   };
 }

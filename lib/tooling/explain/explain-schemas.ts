@@ -28,6 +28,7 @@ import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from '../check/package-root';
 import { JsonSchema } from '../check/strict-schema';
 import { BUILTIN_RESOURCES } from './builtin-resources';
 import { CrdNames, indexCrds } from './crd-index';
+import { field, objectField, textOf } from '../check/json-value';
 
 /** A REST resource `explain` can resolve, in discovery order. */
 export interface ApiResource {
@@ -86,6 +87,12 @@ const EMBEDDED_API_VERSION_DESCRIPTION = 'apiVersion defines the versioned schem
 const EMBEDDED_KIND_DESCRIPTION = 'kind is a string value representing the type of this object. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
+
+/** The parts of a CRD explain reads, as cached per file. */
+interface CachedCrd {
+  readonly kind: 'CustomResourceDefinition';
+  readonly spec: { readonly group: unknown; readonly names: unknown; readonly versions?: unknown };
+}
 
 function isSchema(value: unknown): value is JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -262,12 +269,17 @@ export class ExplainSchemas {
     this.parsedFiles.add(file);
     const started = performance.now();
     for (const crd of this.readCrdFile(file)) {
-      for (const version of crd.spec.versions ?? []) {
-        if (version?.served === false || !isSchema(version?.schema?.openAPIV3Schema)) continue;
-        const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
+      const { group } = crd.spec;
+      const kind = field(crd.spec.names, 'kind');
+      // Iterated as written: a `versions` that is not a list fails here as it always has.
+      for (const version of (crd.spec.versions ?? []) as Iterable<unknown>) {
+        const schema = field(version, 'schema', 'openAPIV3Schema');
+        if (field(version, 'served') === false || !isSchema(schema)) continue;
+        const versionName = field(version, 'name');
+        const key = `${textOf(group)}/${textOf(versionName)}/${textOf(kind)}`;
         if (this.byGvk.has(key)) continue;
-        const name = `${String(crd.spec.group).split('.').reverse().join('.')}.${version.name}.${crd.spec.names.kind}`;
-        this.components[name] = this.publishCrdSchema(version.schema.openAPIV3Schema, crd.spec.group, version.name, crd.spec.names.kind);
+        const name = `${textOf(group).split('.').reverse().join('.')}.${textOf(versionName)}.${textOf(kind)}`;
+        this.components[name] = this.publishCrdSchema(schema, group, versionName, kind);
         this.byGvk.set(key, name);
       }
     }
@@ -276,30 +288,33 @@ export class ExplainSchemas {
   }
 
   /** The CRDs of one file (only the parts explain reads), from the cache when the file's content is known. */
-  private readCrdFile(file: string): any[] {
+  private readCrdFile(file: string): CachedCrd[] {
     const text = readFileSync(file, 'utf8');
     const cacheFile = this.cacheDir
       ? join(this.cacheDir, `${CACHE_FORMAT}-${createHash('sha256').update(text).digest('hex')}.json`) : undefined;
     if (cacheFile && existsSync(cacheFile)) {
       try {
-        const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
+        const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedCrd[]; // written below
         this.timings.crdCacheHits++;
         return cached;
       } catch {
         // unreadable cache entry: parse the file again
       }
     }
-    const crds: any[] = [];
+    const crds: CachedCrd[] = [];
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) throw new Error(`${file}: cannot parse CRD YAML: ${doc.errors[0]!.message}`);
-      const crd = doc.toJS() as any;
-      if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec?.group || !crd.spec?.names?.kind) continue;
+      const crd: unknown = doc.toJS();
+      const spec = objectField(crd, 'spec');
+      if (field(crd, 'kind') !== 'CustomResourceDefinition' || !spec?.group || !field(spec.names, 'kind')) continue;
+      // Mapped as written: a `versions` that is not a list fails here as it always has.
+      const versions = (spec.versions ?? []) as { map(to: (v: unknown) => unknown): unknown[] };
       crds.push({
-        kind: crd.kind,
+        kind: 'CustomResourceDefinition',
         spec: {
-          group: crd.spec.group,
-          names: crd.spec.names,
-          versions: (crd.spec.versions ?? []).map((v: any) => ({ name: v?.name, served: v?.served, schema: v?.schema })),
+          group: spec.group,
+          names: spec.names,
+          versions: versions.map((v) => ({ name: field(v, 'name'), served: field(v, 'served'), schema: field(v, 'schema') })),
         },
       });
     }
@@ -317,7 +332,7 @@ export class ExplainSchemas {
   }
 
   /** What the API server publishes for a CRD version: its schema plus apiVersion, kind, metadata and the GVK. */
-  private publishCrdSchema(schema: JsonSchema, group: string, version: string, kind: string): JsonSchema {
+  private publishCrdSchema(schema: JsonSchema, group: unknown, version: unknown, kind: unknown): JsonSchema {
     const root: JsonSchema = { ...schema };
     const properties = { ...(isSchema(root.properties) ? root.properties : {}) } as Record<string, JsonSchema>;
     properties.metadata = { description: CRD_METADATA_DESCRIPTION, $ref: SCHEMA_REF_PREFIX + OBJECT_META };

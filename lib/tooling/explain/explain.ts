@@ -16,6 +16,7 @@ import { ExplainSchemas, ExplainSchemasOptions } from './explain-schemas';
 import { header, PlaintextRenderer, TemplateError, truthy } from './plaintext';
 import { fieldSteps, ObjectUsage, projectUsage, renderUsage, ConstructUsage, UsageOptions } from './project-usage';
 import { ExplainError, gvrString, resolveRequest } from './resource-mapper';
+import { isList, member } from '../check/json-value';
 
 export type ExplainOutput = 'plaintext' | 'json';
 
@@ -112,53 +113,63 @@ interface Target {
   fieldPath: readonly string[];
 }
 
+/** `value?.[key]` as JavaScript reads it on a schema value not yet checked. */
+const optionalProp = (value: unknown, key: string): unknown => (value as Record<string, unknown> | null | undefined)?.[key];
+
 /** Follows the path like the renderer and returns the explained schema. */
 function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPath: readonly string[]): { schema: unknown } {
   let schema: unknown = root;
   const steps = fieldSteps(schemas, root as never, fieldPath) ?? [];
   for (const step of steps) {
-    let s = (schema ?? {}) as Record<string, any>;
+    let s: unknown = schema ?? {};
     // Step through refs and single allOf wrappers to the schema holding the next property or items.
     for (let guard = 0; guard < 20; guard++) {
-      const resolved = schemas.resolveRef(s.$ref);
+      const resolved = schemas.resolveRef(member(s, '$ref'));
       if (resolved) { s = resolved; continue; }
-      if ('property' in step && truthy(s.properties) && s.properties[step.property]) break;
-      if ('items' in step && truthy(s.items)) break;
-      if ('values' in step && truthy(s.additionalProperties)) break;
-      if (Array.isArray(s.allOf) && s.allOf.length > 0) { s = s.allOf[0]; continue; }
+      if ('property' in step && truthy(member(s, 'properties')) && member(member(s, 'properties'), step.property)) break;
+      if ('items' in step && truthy(member(s, 'items'))) break;
+      if ('values' in step && truthy(member(s, 'additionalProperties'))) break;
+      const allOf = member(s, 'allOf');
+      if (isList(allOf) && allOf.length > 0) { s = allOf[0]; continue; }
       break;
     }
-    if ('property' in step) schema = s.properties?.[step.property];
-    else if ('items' in step) schema = s.items;
-    else schema = s.additionalProperties;
+    if ('property' in step) schema = optionalProp(member(s, 'properties'), step.property);
+    else if ('items' in step) schema = member(s, 'items');
+    else schema = member(s, 'additionalProperties');
   }
   return { schema };
 }
 
 function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root: Record<string, unknown>, target: Target, recursive: boolean): ExplainJson {
   const { schema } = locate(schemas, root, target.fieldPath);
-  const s = (schema ?? {}) as Record<string, any>;
-  const resolved = schemas.resolveRef(s.$ref) ?? s;
+  const s: unknown = schema ?? {};
+  const resolved = schemas.resolveRef(member(s, '$ref')) ?? s;
   const fields: Array<{ name: string; type: string; required: boolean; description?: string; enum?: readonly unknown[] }> = [];
   const collect = (node: unknown, prefix: string, seen: ReadonlySet<string>): void => {
-    const n = (node ?? {}) as Record<string, any>;
-    const ref = typeof n.$ref === 'string' ? n.$ref : '';
+    const n: unknown = node ?? {};
+    const $ref = member(n, '$ref');
+    const ref = typeof $ref === 'string' ? $ref : '';
     if (ref && seen.has(ref)) return;
     const next = new Set(seen).add(ref);
     const r = schemas.resolveRef(ref) ?? n;
-    for (const name of Object.keys(r.properties ?? {}).sort()) {
-      const field = r.properties[name];
+    const properties = member(r, 'properties');
+    for (const name of Object.keys((properties ?? {}) as object).sort()) {
+      const field = member(properties, name);
+      const description = member(field, 'description');
+      const fieldEnum = member(field, 'enum');
+      const required = member(r, 'required');
       fields.push({
         name: prefix + name, type: renderer.typeGuess(field),
-        required: Array.isArray(r.required) && r.required.includes(name),
-        ...(recursive ? {} : { description: typeof field.description === 'string' ? field.description : '' }),
-        ...(Array.isArray(field.enum) ? { enum: field.enum } : {}),
+        required: isList(required) && required.includes(name),
+        ...(recursive ? {} : { description: typeof description === 'string' ? description : '' }),
+        ...(isList(fieldEnum) ? { enum: fieldEnum } : {}),
       });
       if (recursive) collect(field, `${prefix}${name}.`, next);
     }
-    for (const branch of Array.isArray(r.allOf) ? r.allOf : []) collect(branch, prefix, next);
-    if (truthy(r.items)) collect(r.items, prefix, next);
-    if (truthy(r.additionalProperties)) collect(r.additionalProperties, prefix, next);
+    const allOf = member(r, 'allOf');
+    for (const branch of isList(allOf) ? allOf : []) collect(branch, prefix, next);
+    if (truthy(member(r, 'items'))) collect(member(r, 'items'), prefix, next);
+    if (truthy(member(r, 'additionalProperties'))) collect(member(r, 'additionalProperties'), prefix, next);
   };
   collect(resolved, '', new Set());
   const description = renderer.description(resolved).replace(/\n$/, '');
@@ -166,7 +177,7 @@ function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root:
     group: target.group, version: target.version, kind: target.kind, resource: target.resource, fieldPath: target.fieldPath,
     ...(target.fieldPath.length > 0 ? { type: renderer.typeGuess(schema) } : {}),
     description,
-    ...(Array.isArray(s.enum) ? { enum: s.enum } : {}),
+    ...(isList(member(s, 'enum')) ? { enum: member(s, 'enum') as readonly unknown[] } : {}),
     fields,
   };
 }

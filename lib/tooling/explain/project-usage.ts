@@ -15,6 +15,7 @@ import { expandPaths, loadManifests } from '../check/manifest';
 import { packageRoot } from '../check/package-root';
 import { JsonSchema } from '../check/strict-schema';
 import { SchemaDocument, truthy } from './plaintext';
+import { field, textOf } from '../check/json-value';
 
 /** How the schema walk got from one schema to the next. */
 export type FieldStep = { readonly property: string } | { readonly items: true } | { readonly values: true };
@@ -129,10 +130,11 @@ export function findObjectUsage(query: UsageQuery, manifests: readonly string[])
   const { objects } = loadManifests(expandPaths(manifests));
   const out: ObjectUsage[] = [];
   for (const { file, object } of objects) {
-    const apiVersion = String(object.apiVersion ?? '');
+    const apiVersion = textOf(object.apiVersion ?? '');
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     if (group !== query.group || object.kind !== query.kind) continue;
-    const name = object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata?.name}` : String(object.metadata?.name ?? '');
+    const namespace = field(object.metadata, 'namespace');
+    const name = namespace ? `${textOf(namespace)}/${textOf(field(object.metadata, 'name'))}` : textOf(field(object.metadata, 'name') ?? '');
     const shownFile = file.startsWith(root) ? relative(root, file) : file;
     const base = basename(file);
     const exercise = /^(\d+)-/.exec(base)?.[1] ?? base.replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');

@@ -1,4 +1,5 @@
 import { podTemplateOf } from '../check/pod-templates';
+import { asList, isObject, JsonObject } from '../check/json-value';
 import { labelSelectorMatches, selectorMatches } from '../check/label-selector';
 
 /**
@@ -13,7 +14,7 @@ export interface SynthesizedObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
-  readonly [field: string]: any;
+  readonly [field: string]: unknown;
 }
 
 /** One edge: `from` relates to `to` (`label` says how). */
@@ -35,7 +36,7 @@ export function objectKey(o: { kind: string; metadata: { name: string; namespace
 }
 
 /** The pod spec of a Pod or workload (the validator's reading of pod templates). */
-const podSpecOf = (o: SynthesizedObject): any => podTemplateOf(o)?.spec;
+const podSpecOf = (o: SynthesizedObject): JsonObject | undefined => podTemplateOf(o)?.spec;
 const podTemplateLabels = (o: SynthesizedObject): unknown => podTemplateOf(o)?.metadata.labels;
 
 /** A selector selects when it is non-empty and every pair matches (an empty one would select everything). */
@@ -43,9 +44,9 @@ const selects = (selector: Record<string, string> | undefined, labels: unknown) 
   !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels);
 
 /** A list field, or none when the field is absent or not a list (hostile input: `volumes: 5`). */
-const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+const list = asList;
 /** A mapping field, or an empty one when the field is absent or not a mapping. */
-const obj = (value: unknown): Record<string, any> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {});
+const obj = (value: unknown): JsonObject => (isObject(value) ? value : {});
 /** A string field, or undefined. */
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -174,7 +175,7 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
   // mounts, names the listener's Service host (`el-<name>.<ns>.svc`).
   const listeners = objects.filter((o) => o.kind === 'EventListener');
   for (const w of objects.filter((o) => podSpecOf(o))) {
-    const podSpec = podSpecOf(w);
+    const podSpec = podSpecOf(w) ?? {};
     const mounted = list(podSpec.volumes).map((v) => obj(obj(v).configMap).name).filter((name) => typeof name === 'string');
     const text = [
       ...strings(list(podSpec.containers).map((c) => obj(c).env ?? [])),

@@ -18,6 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
 import { evaluateCel, headerMap, SecretStore, WebhookRequest } from './triggers-cel';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
+import { field, iterableOrEmpty, JsonObject, lengthOf, member, textOf } from '../check/json-value';
 
 /** SHA-256 of the interceptor programs this library ships: the only ones simulate runs. */
 const SHIPPED_PROGRAMS: ReadonlySet<string> = new Set([createHash('sha256').update(GOGS_SIGNATURE_SCRIPT).digest('hex')]);
@@ -55,7 +56,7 @@ export interface TriggerResult {
   /** The binding params (name -> value), when the interceptors let it through. */
   readonly params?: { readonly [name: string]: string };
   /** The objects it would create, labelled and namespaced as the sink creates them. */
-  readonly resources: readonly any[];
+  readonly resources: readonly JsonObject[];
 }
 
 export interface SimulationResult {
@@ -74,11 +75,11 @@ const GRPC_CODES: { [code: number]: string } = {
   9: 'FAILED_PRECONDITION', 13: 'INTERNAL', 16: 'UNAUTHENTICATED',
 };
 
-type Obj = any;
-
-function find(objects: readonly Obj[], kind: string, namespace: string | undefined, name: string): Obj | undefined {
-  return objects.find((o) => o?.kind === kind && o.metadata?.name === name && (namespace === undefined || (o.metadata?.namespace ?? 'default') === namespace));
+function find(objects: readonly unknown[], kind: string, namespace: string | undefined, name: string): JsonObject | undefined {
+  const found = objects.find((o) => field(o, 'kind') === kind && field(o, 'metadata', 'name') === name && (namespace === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === namespace));
+  return found as JsonObject | undefined; // it has a kind, so it is a mapping
 }
+
 
 /** Splits a CEL expression at its top-level `&&` (outside parentheses, brackets and strings). */
 export function topLevelConjuncts(expression: string): string[] {
@@ -106,10 +107,11 @@ export function topLevelConjuncts(expression: string): string[] {
   return parts.filter((p) => p !== '');
 }
 
-function celStep(name: string, ref: string, interceptor: Obj, request: WebhookRequest, secrets: SecretStore, extensions: { [key: string]: unknown }): InterceptorStep {
-  const param = (n: string) => (interceptor.params ?? []).find((p: Obj) => p.name === n)?.value;
-  const filter: string | undefined = param('filter');
-  const overlays: { key: string; expression: string }[] = param('overlays') ?? [];
+function celStep(name: string, ref: string, interceptor: JsonObject, request: WebhookRequest, secrets: SecretStore, extensions: { [key: string]: unknown }): InterceptorStep {
+  const param = (n: string) => ((interceptor.params ?? []) as unknown[]).find((p) => member(p, 'name') === n) as JsonObject | undefined;
+  // Param values are taken as the cel interceptor reads them: a filter string, a list of overlays.
+  const filter = param('filter')?.value as string | undefined;
+  const overlays = (param('overlays')?.value ?? []) as { key: string; expression: string }[];
   if (request.body === undefined) return { name, ref, continue: false, reason: 'the body is not JSON: the cel interceptor cannot parse it' };
   if (filter) {
     let out: unknown;
@@ -146,55 +148,67 @@ function celStep(name: string, ref: string, interceptor: Obj, request: WebhookRe
 }
 
 /** The program, environment and Secret files of the workload behind a namespaced Interceptor's Service. */
-function interceptorProgram(objects: readonly Obj[], interceptor: Obj): { program: string; env: { [name: string]: string }; secretFiles: Map<string, { secret: string; key: string }> } {
-  const namespace = interceptor.metadata.namespace ?? 'default';
-  const serviceRef = interceptor.spec?.clientConfig?.service;
-  if (!serviceRef) throw new Error(`Interceptor ${namespace}/${interceptor.metadata.name} has no clientConfig.service in the manifests; only an interceptor served by a workload of the same file can be simulated`);
-  const service = find(objects, 'Service', serviceRef.namespace ?? namespace, serviceRef.name);
-  if (!service) throw new Error(`Service ${serviceRef.namespace ?? namespace}/${serviceRef.name} of Interceptor ${interceptor.metadata.name} is not in the manifests`);
-  const selector: { [k: string]: string } = service.spec?.selector ?? {};
-  const workload = objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(o?.kind) && (o.metadata?.namespace ?? 'default') === (service.metadata.namespace ?? 'default')
-    && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => o.spec?.template?.metadata?.labels?.[k] === v));
-  if (!workload) throw new Error(`no workload in the manifests is selected by Service ${service.metadata.name}`);
-  const pod = workload.spec.template.spec;
-  const container = pod.containers[0];
-  const command: string[] = [...(container.command ?? []), ...(container.args ?? [])];
-  if (command[0] !== 'node' || command.length !== 2) throw new Error(`${workload.kind} ${workload.metadata.name} does not run \`node <program>\`; only such interceptors can be simulated`);
-  const volumes = new Map<string, Obj>((pod.volumes ?? []).map((v: Obj) => [v.name, v]));
+function interceptorProgram(objects: readonly unknown[], interceptor: JsonObject): { program: string; env: { [name: string]: string }; secretFiles: Map<string, { secret: string; key: string }> } {
+  const interceptorName = textOf(member(interceptor.metadata, 'name'));
+  // Namespaces and names are used as written (the schema rule reports ones that are not strings).
+  const namespace = (member(interceptor.metadata, 'namespace') ?? 'default') as string;
+  const serviceRef = field(interceptor.spec, 'clientConfig', 'service');
+  if (!serviceRef) throw new Error(`Interceptor ${namespace}/${interceptorName} has no clientConfig.service in the manifests; only an interceptor served by a workload of the same file can be simulated`);
+  const serviceNamespace = (member(serviceRef, 'namespace') ?? namespace) as string;
+  const service = find(objects, 'Service', serviceNamespace, member(serviceRef, 'name') as string);
+  if (!service) throw new Error(`Service ${serviceNamespace}/${textOf(member(serviceRef, 'name'))} of Interceptor ${interceptorName} is not in the manifests`);
+  const selector = (field(service.spec, 'selector') ?? {}) as { [k: string]: unknown };
+  const workload = objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(field(o, 'kind') as string) && (field(o, 'metadata', 'namespace') ?? 'default') === (member(service.metadata, 'namespace') ?? 'default')
+    && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => field(o, 'spec', 'template', 'metadata', 'labels', k) === v)) as JsonObject | undefined;
+  if (!workload) throw new Error(`no workload in the manifests is selected by Service ${textOf(member(service.metadata, 'name'))}`);
+  const workloadName = () => `${textOf(workload.kind)} ${textOf(member(workload.metadata, 'name'))}`;
+  const pod = member(member(workload.spec, 'template'), 'spec');
+  const container = member(member(pod, 'containers'), '0');
+  const command = [...iterableOrEmpty(member(container, 'command')), ...iterableOrEmpty(member(container, 'args'))];
+  if (command[0] !== 'node' || command.length !== 2) throw new Error(`${workloadName()} does not run \`node <program>\`; only such interceptors can be simulated`);
+  const volumes = new Map<unknown, unknown>(((member(pod, 'volumes') ?? []) as unknown[]).map((v) => [member(v, 'name'), v]));
   // A file path -> the volume source and key it comes from.
-  const fileSource = (path: string): { volume: Obj; key: string } | undefined => {
-    for (const mount of container.volumeMounts ?? []) {
-      const dir = String(mount.mountPath).replace(/\/$/, '');
+  const fileSource = (path: string): { volume: unknown; key: unknown } | undefined => {
+    for (const mount of iterableOrEmpty(member(container, 'volumeMounts'))) {
+      const dir = textOf(member(mount, 'mountPath')).replace(/\/$/, '');
       if (!path.startsWith(`${dir}/`)) continue;
-      const volume = volumes.get(mount.name);
+      const volume = volumes.get(member(mount, 'name'));
       const file = path.slice(dir.length + 1);
-      const source = volume?.configMap ?? volume?.secret;
+      const source = field(volume, 'configMap') ?? field(volume, 'secret');
       if (!source) continue;
-      const item = (source.items ?? []).find((i: Obj) => i.path === file);
-      if (source.items && !item) continue;
-      return { volume, key: item ? item.key : file };
+      const item = ((member(source, 'items') ?? []) as unknown[]).find((i) => member(i, 'path') === file);
+      if (member(source, 'items') && !item) continue;
+      return { volume, key: item ? member(item, 'key') : file };
     }
     return undefined;
   };
-  const programSource = fileSource(command[1]!);
-  if (!programSource?.volume.configMap) throw new Error(`the program ${command[1]} of ${workload.kind} ${workload.metadata.name} is not mounted from a ConfigMap`);
-  const configMap = find(objects, 'ConfigMap', workload.metadata.namespace ?? 'default', programSource.volume.configMap.name);
-  const program = configMap?.data?.[programSource.key];
-  if (typeof program !== 'string') throw new Error(`ConfigMap ${programSource.volume.configMap.name} has no key ${programSource.key}`);
+  const programFile = command[1] as string; // as written: a non-string fails in fileSource, as it did
+  const programSource = fileSource(programFile);
+  const programConfigMap = field(programSource?.volume, 'configMap');
+  if (!programSource || !programConfigMap) throw new Error(`the program ${textOf(programFile)} of ${workloadName()} is not mounted from a ConfigMap`);
+  const configMap = find(objects, 'ConfigMap', (member(workload.metadata, 'namespace') ?? 'default') as string, member(programConfigMap, 'name') as string);
+  const program = field(configMap, 'data', programSource.key as string);
+  if (typeof program !== 'string') throw new Error(`ConfigMap ${textOf(member(programConfigMap, 'name'))} has no key ${textOf(programSource.key)}`);
   const env: { [name: string]: string } = {};
-  for (const e of container.env ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
+  for (const e of iterableOrEmpty(member(container, 'env'))) {
+    const value = member(e, 'value');
+    if (typeof value === 'string') env[member(e, 'name') as string] = value;
+  }
   const secretFiles = new Map<string, { secret: string; key: string }>();
-  for (const mount of container.volumeMounts ?? []) {
-    const volume = volumes.get(mount.name);
-    if (!volume?.secret) continue;
-    const dir = String(mount.mountPath).replace(/\/$/, '');
-    for (const item of volume.secret.items ?? []) secretFiles.set(`${dir}/${item.path}`, { secret: volume.secret.secretName, key: item.key });
+  for (const mount of iterableOrEmpty(member(container, 'volumeMounts'))) {
+    const secret = field(volumes.get(member(mount, 'name')), 'secret');
+    if (!secret) continue;
+    const dir = textOf(member(mount, 'mountPath')).replace(/\/$/, '');
+    for (const item of iterableOrEmpty(member(secret, 'items'))) {
+      secretFiles.set(`${dir}/${textOf(member(item, 'path'))}`, { secret: member(secret, 'secretName') as string, key: member(item, 'key') as string });
+    }
   }
   return { program, env, secretFiles };
 }
 
-function namespacedInterceptorStep(name: string, objects: readonly Obj[], interceptor: Obj, delivery: Delivery, secrets: SecretStore): InterceptorStep {
-  const ref = `Interceptor/${interceptor.metadata.namespace ?? 'default'}/${interceptor.metadata.name}`;
+function namespacedInterceptorStep(name: string, objects: readonly unknown[], interceptor: JsonObject, delivery: Delivery, secrets: SecretStore): InterceptorStep {
+  const interceptorName = textOf(member(interceptor.metadata, 'name'));
+  const ref = `Interceptor/${textOf(member(interceptor.metadata, 'namespace') ?? 'default')}/${interceptorName}`;
   const { program, env, secretFiles } = interceptorProgram(objects, interceptor);
   const missing: string[] = [];
   const fs = {
@@ -225,14 +239,14 @@ function namespacedInterceptorStep(name: string, objects: readonly Obj[], interc
   // A manifest is input, not code to trust: node:vm is no security boundary, so only a program
   // this library ships (byte for byte) is run; any other text is refused, never executed.
   if (!SHIPPED_PROGRAMS.has(createHash('sha256').update(program).digest('hex'))) {
-    throw new Error(`the program of Interceptor ${interceptor.metadata.name} is not one this library ships; simulate runs only known programs (a manifest's code is never executed)`);
+    throw new Error(`the program of Interceptor ${interceptorName} is not one this library ships; simulate runs only known programs (a manifest's code is never executed)`);
   }
-  runInNewContext(program, sandbox, { filename: `${interceptor.metadata.name}/server.js`, timeout: 5000 });
+  runInNewContext(program, sandbox, { filename: `${interceptorName}/server.js`, timeout: 5000 });
   const decide = sandbox.decide;
-  if (typeof decide !== 'function') throw new Error(`the program of Interceptor ${interceptor.metadata.name} has no top-level decide(request) function`);
+  if (typeof decide !== 'function') throw new Error(`the program of Interceptor ${interceptorName} has no top-level decide(request) function`);
   const header: { [name: string]: string[] } = {};
   for (const [k, v] of headerMap(delivery.headers)) header[k] = v;
-  const [code, message] = decide({ body: delivery.body, header, extensions: {}, interceptor_params: {}, context: { event_url: delivery.url ?? '/', event_id: SIMULATED_EVENT_ID } }) as [number, string];
+  const [code, message] = (decide as (request: unknown) => unknown)({ body: delivery.body, header, extensions: {}, interceptor_params: {}, context: { event_url: delivery.url ?? '/', event_id: SIMULATED_EVENT_ID } }) as [number, string];
   if (code === 0) return { name, ref, continue: true };
   const hint = missing.length > 0 ? ` (give the Secret's value with --secret ${missing[0]}=VALUE)` : '';
   return { name, ref, continue: false, reason: `${GRPC_CODES[code] ?? `code ${code}`}: ${message}${hint}` };
@@ -248,17 +262,19 @@ function parseBody(body: string): unknown {
 }
 
 /** Simulates one delivery to the EventListener `listener` of `objects` (the manifests). */
-export function simulate(objects: readonly Obj[], listener: string, delivery: Delivery, secrets: SecretStore = {}, eventId = SIMULATED_EVENT_ID): SimulationResult {
+export function simulate(objects: readonly unknown[], listener: string, delivery: Delivery, secrets: SecretStore = {}, eventId = SIMULATED_EVENT_ID): SimulationResult {
   const [nsPart, namePart] = listener.includes('/') ? listener.split('/', 2) : [undefined, listener];
-  const matches = objects.filter((o) => o?.kind === 'EventListener' && o.metadata?.name === namePart && (nsPart === undefined || (o.metadata?.namespace ?? 'default') === nsPart));
+  const matches = objects.filter((o) => field(o, 'kind') === 'EventListener' && field(o, 'metadata', 'name') === namePart && (nsPart === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === nsPart));
   if (matches.length === 0) {
-    const known = objects.filter((o) => o?.kind === 'EventListener').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    const known = objects.filter((o) => field(o, 'kind') === 'EventListener')
+      .map((o) => `${textOf(member(member(o, 'metadata'), 'namespace') ?? 'default')}/${textOf(member(member(o, 'metadata'), 'name'))}`);
     throw new Error(`no EventListener ${listener} in the manifests${known.length ? `; they have ${known.join(', ')}` : ''}`);
   }
   if (matches.length > 1) throw new Error(`EventListener ${listener} is in several namespaces; name it as NAMESPACE/NAME`);
-  const el = matches[0];
-  const namespace: string = el.metadata.namespace ?? 'default';
-  if (el.spec?.triggerGroups?.length || el.spec?.labelSelector || el.spec?.namespaceSelector) {
+  const el = matches[0] as JsonObject; // it has a kind, so it is a mapping
+  // Names are used as written (the sink reads them as strings; the schema rule reports other types).
+  const namespace = (member(el.metadata, 'namespace') ?? 'default') as string;
+  if (lengthOf(field(el.spec, 'triggerGroups')) || field(el.spec, 'labelSelector') || field(el.spec, 'namespaceSelector')) {
     throw new Error(`EventListener ${listener} selects triggers by label or uses triggerGroups; only inline triggers can be simulated`);
   }
   const contentType = headerMap(delivery.headers).get('Content-Type')?.[0];
@@ -269,25 +285,25 @@ export function simulate(objects: readonly Obj[], listener: string, delivery: De
   const url = delivery.url ?? '/';
   const request: WebhookRequest = { requestURL: url, headers: delivery.headers, body: parseBody(delivery.body) };
   const triggers: TriggerResult[] = [];
-  for (const [index, trigger] of (el.spec?.triggers ?? []).entries()) {
-    const triggerName: string = trigger.name ?? trigger.triggerRef ?? String(index);
-    if (trigger.triggerRef) throw new Error(`trigger ${triggerName} refers to a Trigger object; only inline triggers can be simulated`);
+  for (const [index, trigger] of ((field(el.spec, 'triggers') ?? []) as unknown[]).entries()) {
+    const triggerName = (member(trigger, 'name') ?? member(trigger, 'triggerRef') ?? String(index)) as string;
+    if (member(trigger, 'triggerRef')) throw new Error(`trigger ${triggerName} refers to a Trigger object; only inline triggers can be simulated`);
     const steps: InterceptorStep[] = [];
     let extensions: { [key: string]: unknown } = {};
     let stopped = false;
-    for (const interceptor of trigger.interceptors ?? []) {
-      const kind = interceptor.ref?.kind ?? 'ClusterInterceptor';
-      const refName = interceptor.ref?.name;
-      const name = interceptor.name ?? refName ?? 'webhook';
+    for (const interceptor of iterableOrEmpty(member(trigger, 'interceptors'))) {
+      const kind = field(member(interceptor, 'ref'), 'kind') ?? 'ClusterInterceptor';
+      const refName = field(member(interceptor, 'ref'), 'name');
+      const name = (member(interceptor, 'name') ?? refName ?? 'webhook') as string;
       let step: InterceptorStep;
       if (kind === 'ClusterInterceptor' && refName === 'cel') {
-        step = celStep(name, 'ClusterInterceptor/cel', interceptor, request, secrets, extensions);
+        step = celStep(name, 'ClusterInterceptor/cel', interceptor as JsonObject, request, secrets, extensions);
       } else if (kind === 'NamespacedInterceptor' && refName) {
-        const object = find(objects, 'Interceptor', namespace, refName);
-        if (!object) throw new Error(`Interceptor ${namespace}/${refName} (trigger ${triggerName}) is not in the manifests`);
+        const object = find(objects, 'Interceptor', namespace, refName as string);
+        if (!object) throw new Error(`Interceptor ${namespace}/${textOf(refName)} (trigger ${triggerName}) is not in the manifests`);
         step = namespacedInterceptorStep(name, objects, object, { ...delivery, url }, secrets);
       } else {
-        throw new Error(`interceptor ${name} (${kind} ${refName ?? 'webhook'}) of trigger ${triggerName} cannot be simulated; simulated are the cel ClusterInterceptor and Node interceptors served from the same manifests`);
+        throw new Error(`interceptor ${name} (${textOf(kind)} ${textOf(refName ?? 'webhook')}) of trigger ${triggerName} cannot be simulated; simulated are the cel ClusterInterceptor and Node interceptors served from the same manifests`);
       }
       steps.push(step);
       if (!step.continue) {
@@ -302,34 +318,38 @@ export function simulate(objects: readonly Obj[], listener: string, delivery: De
     }
     try {
       const params: { [name: string]: string } = {};
-      for (const ref of trigger.bindings ?? []) {
+      for (const ref of iterableOrEmpty(member(trigger, 'bindings'))) {
         let resolved: { [name: string]: string };
-        if (ref.ref) {
-          const bindingKind = ref.kind ?? 'TriggerBinding';
-          const binding = bindingKind === 'ClusterTriggerBinding' ? find(objects, 'ClusterTriggerBinding', undefined, ref.ref) : find(objects, 'TriggerBinding', namespace, ref.ref);
-          if (!binding) throw new Error(`${bindingKind} ${ref.ref} is not in the manifests`);
+        const refRef = member(ref, 'ref');
+        if (refRef) {
+          const bindingKind = textOf(member(ref, 'kind') ?? 'TriggerBinding');
+          const binding = bindingKind === 'ClusterTriggerBinding' ? find(objects, 'ClusterTriggerBinding', undefined, refRef as string) : find(objects, 'TriggerBinding', namespace, refRef as string);
+          if (!binding) throw new Error(`${bindingKind} ${textOf(refRef)} is not in the manifests`);
           resolved = resolveBinding(binding, request, extensions);
         } else {
-          resolved = resolveBinding({ spec: { params: [{ name: ref.name, value: ref.value }] } }, request, extensions);
+          resolved = resolveBinding({ spec: { params: [{ name: member(ref, 'name'), value: member(ref, 'value') }] } }, request, extensions);
         }
         for (const [k, v] of Object.entries(resolved)) {
           if (k in params) throw new Error(`duplicate binding param ${k}`);
           params[k] = v;
         }
       }
-      const templateRef = trigger.template?.ref ?? trigger.template?.name;
-      const template = trigger.template?.spec ? { metadata: { name: triggerName }, spec: trigger.template.spec } : find(objects, 'TriggerTemplate', namespace, templateRef);
-      if (!template) throw new Error(`TriggerTemplate ${templateRef} is not in the manifests`);
-      const resources = instantiateTemplate(template, params).map((resource: Obj) => {
-        const uidFree = JSON.parse(JSON.stringify(resource));
+      const triggerTemplate = member(trigger, 'template');
+      const templateRef = field(triggerTemplate, 'ref') ?? field(triggerTemplate, 'name');
+      const inlineSpec = field(triggerTemplate, 'spec');
+      const template = inlineSpec ? { metadata: { name: triggerName }, spec: inlineSpec } : find(objects, 'TriggerTemplate', namespace, templateRef as string);
+      if (!template) throw new Error(`TriggerTemplate ${textOf(templateRef)} is not in the manifests`);
+      const resources = instantiateTemplate(template, params).map((resource): JsonObject => {
+        // As the sink copies it; a template that is not a mapping is spread as written, as it was.
+        const uidFree = JSON.parse(JSON.stringify(resource)) as JsonObject;
         return {
           ...uidFree,
           metadata: {
-            ...uidFree.metadata,
-            namespace: uidFree.metadata?.namespace || namespace,
+            ...(uidFree.metadata as object | undefined),
+            namespace: field(uidFree.metadata, 'namespace') || namespace,
             labels: {
-              ...(uidFree.metadata?.labels ?? {}),
-              'triggers.tekton.dev/eventlistener': el.metadata.name,
+              ...((field(uidFree.metadata, 'labels') ?? {}) as object),
+              'triggers.tekton.dev/eventlistener': member(el.metadata, 'name'),
               'triggers.tekton.dev/trigger': triggerName,
               'triggers.tekton.dev/triggers-eventid': eventId,
             },
@@ -341,5 +361,5 @@ export function simulate(objects: readonly Obj[], listener: string, delivery: De
       triggers.push({ trigger: triggerName, accepted: false, interceptors: steps, error: (error as Error).message, resources: [] });
     }
   }
-  return { listener: el.metadata.name, namespace, accepted: triggers.some((t) => t.resources.length > 0), triggers };
+  return { listener: member(el.metadata, 'name') as string, namespace, accepted: triggers.some((t) => t.resources.length > 0), triggers };
 }

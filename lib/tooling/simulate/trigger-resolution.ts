@@ -9,6 +9,7 @@
  * only (the bindings here need no JSONPath brackets). A path that does not
  * exist is an error, as Triggers reports it ("failed to find field").
  */
+import { iterableOrEmpty, member, textOf } from '../check/json-value';
 import { canonicalHeaderKey, headerMap, WebhookRequest } from './triggers-cel';
 
 const EXPRESSION = /\$\(([^)]*)\)/g;
@@ -49,11 +50,13 @@ export function resolveBindingValue(value: string, request: WebhookRequest, exte
 }
 
 /** Resolves every param of a TriggerBinding object: name -> value. */
-export function resolveBinding(binding: any, request: WebhookRequest, extensions: object): { [name: string]: string } {
+export function resolveBinding(binding: unknown, request: WebhookRequest, extensions: object): { [name: string]: string } {
   const out: { [name: string]: string } = {};
-  for (const param of binding.spec.params ?? []) {
-    if (param.name in out) throw new Error(`duplicate binding param ${param.name}`);
-    out[param.name] = resolveBindingValue(param.value, request, extensions);
+  for (const param of iterableOrEmpty(member(member(binding, 'spec'), 'params'))) {
+    // Read as written: the binding's schema makes name and value strings.
+    const name = member(param, 'name') as string;
+    if (name in out) throw new Error(`duplicate binding param ${name}`);
+    out[name] = resolveBindingValue(member(param, 'value') as string, request, extensions);
   }
   return out;
 }
@@ -62,23 +65,25 @@ export function resolveBinding(binding: any, request: WebhookRequest, extensions
  * The objects a TriggerTemplate creates for these params: defaults applied,
  * every `$(tt.params.x)` replaced. Unknown or unset params are errors.
  */
-export function instantiateTemplate(template: any, params: { [name: string]: string }): any[] {
+export function instantiateTemplate(template: unknown, params: { [name: string]: string }): unknown[] {
+  const templateName = () => textOf(member(member(template, 'metadata'), 'name'));
   const declared = new Map<string, string | undefined>();
-  for (const p of template.spec.params ?? []) declared.set(p.name, p.default);
+  // Read as written: the template's schema makes a param's name and default strings.
+  for (const p of iterableOrEmpty(member(member(template, 'spec'), 'params'))) declared.set(member(p, 'name') as string, member(p, 'default') as string | undefined);
   for (const name of Object.keys(params)) {
-    if (!declared.has(name)) throw new Error(`param ${name} is not declared by TriggerTemplate ${template.metadata.name}`);
+    if (!declared.has(name)) throw new Error(`param ${name} is not declared by TriggerTemplate ${templateName()}`);
   }
   const values = new Map<string, string>();
   for (const [name, fallback] of declared) {
     const value = params[name] ?? fallback;
-    if (value === undefined) throw new Error(`TriggerTemplate ${template.metadata.name} param ${name} has no value and no default`);
+    if (value === undefined) throw new Error(`TriggerTemplate ${templateName()} param ${name} has no value and no default`);
     values.set(name, value);
   }
   const substitute = (node: unknown): unknown => {
     if (typeof node === 'string') {
       return node.replace(/\$\(tt\.params\.([^)]*)\)/g, (_m, name: string) => {
         const value = values.get(name);
-        if (value === undefined) throw new Error(`$(tt.params.${name}) is not a param of TriggerTemplate ${template.metadata.name}`);
+        if (value === undefined) throw new Error(`$(tt.params.${name}) is not a param of TriggerTemplate ${templateName()}`);
         return value;
       });
     }
@@ -88,5 +93,5 @@ export function instantiateTemplate(template: any, params: { [name: string]: str
     }
     return node;
   };
-  return (template.spec.resourcetemplates ?? []).map(substitute);
+  return ((member(member(template, 'spec'), 'resourcetemplates') ?? []) as unknown[]).map(substitute);
 }

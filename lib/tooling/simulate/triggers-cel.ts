@@ -21,8 +21,9 @@
  * order and their results are added under `extensions.<key>`.
  */
 import { CelScalar, celMethod, isCelError, isCelList, isCelMap, mapType, run } from '@bufbuild/cel';
-import type { CelFunc, CelInput, CelMap, CelValue } from '@bufbuild/cel';
+import type { CelFunc, CelInput, CelMap } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { field, member } from '../check/json-value';
 
 /** An HTTP request as the EventListener sees it. */
 export interface WebhookRequest {
@@ -121,7 +122,7 @@ export function triggersFunctions(secrets: SecretStore): CelFunc[] {
 }
 
 /** Converts a CEL result to plain JSON-like JavaScript (maps to objects, lists to arrays, ints to numbers). */
-export function toPlain(value: CelValue | unknown): unknown {
+export function toPlain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (isCelList(value)) return [...value].map(toPlain);
   // CEL map keys are strings, ints, uints or bools: String() writes each as JSON would
@@ -170,10 +171,12 @@ export function runCelInterceptor(
 }
 
 /** The `filter` and `overlays` params of the (single) cel interceptor of an EventListener's trigger. */
-export function celParams(eventListener: any, triggerIndex = 0): { filter: string; overlays: { key: string; expression: string }[] } {
-  const interceptors: any[] = eventListener.spec.triggers[triggerIndex].interceptors;
-  const cel = interceptors.filter((i) => i.ref?.name === 'cel');
+export function celParams(eventListener: unknown, triggerIndex = 0): { filter: string; overlays: { key: string; expression: string }[] } {
+  const trigger = member(member(member(eventListener, 'spec'), 'triggers'), String(triggerIndex));
+  const interceptors = member(trigger, 'interceptors') as unknown[];
+  const cel = interceptors.filter((i) => field(member(i, 'ref'), 'name') === 'cel');
   if (cel.length !== 1) throw new Error(`expected one cel interceptor, found ${cel.length}`);
-  const param = (name: string) => cel[0].params.find((p: any) => p.name === name)?.value;
-  return { filter: param('filter'), overlays: param('overlays') ?? [] };
+  const param = (name: string) => field((member(cel[0], 'params') as unknown[]).find((p) => member(p, 'name') === name), 'value');
+  // The cel interceptor's params as it reads them: a filter string and a list of overlays.
+  return { filter: param('filter') as string, overlays: (param('overlays') ?? []) as { key: string; expression: string }[] };
 }

@@ -104,7 +104,7 @@ describe('GogsPushTrigger: binding and template produce the PipelineRun', () => 
   const template = only(objects, 'TriggerTemplate', trigger.template.ref);
   const { extensions } = runCelInterceptor(celParams(eventListener), request(), SECRETS);
   const params = resolveBinding(binding, request(), extensions);
-  const [pipelineRun, ...more] = instantiateTemplate(template, params);
+  const [pipelineRun, ...more]: any[] = instantiateTemplate(template, params);
   const param = (name: string) => pipelineRun.spec.params.find((p: any) => p.name === name)?.value;
 
   test('the binding reads clone_url, after and the overlays', () => {

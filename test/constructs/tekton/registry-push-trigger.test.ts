@@ -97,7 +97,7 @@ describe('RegistryPushTrigger: binding and template produce the deploy TaskRun',
   const binding = only(objects, 'TriggerBinding', trigger.bindings[0].ref);
   const template = only(objects, 'TriggerTemplate', trigger.template.ref);
   const { extensions } = runCelInterceptor(celParams(eventListener), request(), SECRETS);
-  const [taskRun, ...more] = instantiateTemplate(template, resolveBinding(binding, request(), extensions));
+  const [taskRun, ...more]: any[] = instantiateTemplate(template, resolveBinding(binding, request(), extensions));
 
   test('one TaskRun of deploy-image for demo-app with the pushed digest, run as the deploy ServiceAccount', () => {
     expect(more).toHaveLength(0);

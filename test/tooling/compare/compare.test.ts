@@ -4,13 +4,15 @@ import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
 import { compareFiles, compareObjects, compareYaml, FieldDifference, formatComparison, MERGE_KEYS, normalizeObject, parseObjects } from '../../../lib/tooling/compare/compare';
-import { KubeObject } from '../../../lib/tooling/check/manifest';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
+
+/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
+type KubeObject = Record<string, any>;
 
 const FIXTURES = join(__dirname, '..', 'check', 'fixtures');
 const KUBECTL = KUBECTL_FIXTURES;
 const read = (path: string) => readFileSync(path, 'utf8');
-const kubectl = (file: string) => parseObjects(read(join(KUBECTL, file)), file);
+const kubectl = (file: string): KubeObject[] => parseObjects(read(join(KUBECTL, file)), file);
 
 /** `kind path` of each difference, for exact comparisons. */
 function paths(differences: readonly FieldDifference[]): string[] {

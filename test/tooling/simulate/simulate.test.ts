@@ -31,7 +31,7 @@ describe('simulate: the gogs-push listener of dist/', () => {
   test('accepts the signed fixture push and creates one PipelineRun for that commit, as the sink labels it', () => {
     const result = gogs(GOGS_BODY, GOGS_HEADERS);
     expect(result.accepted).toBe(true);
-    const resources = result.triggers.flatMap((t) => t.resources);
+    const resources: any[] = result.triggers.flatMap((t) => t.resources);
     expect(resources).toHaveLength(1);
     const run = resources[0];
     expect(run.kind).toBe('PipelineRun');
@@ -110,7 +110,7 @@ describe('simulate: the registry-push listener of dist/', () => {
   test('accepts the fixture push with the right token: one TaskRun deploying that digest', () => {
     const result = registry(REGISTRY_BODY, REGISTRY_HEADERS);
     const event = JSON.parse(REGISTRY_BODY).events[0];
-    const resources = result.triggers.flatMap((t) => t.resources);
+    const resources: any[] = result.triggers.flatMap((t) => t.resources);
     expect(resources).toHaveLength(1);
     expect(resources[0].kind).toBe('TaskRun');
     expect(resources[0].metadata.generateName).toBe('deploy-image-demo-app-');

@@ -12,7 +12,7 @@ import {
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
-import { isObject } from '../json-value';
+import { isObject, textOf } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
@@ -26,7 +26,7 @@ function isPathSegmentName(value: string): boolean {
 
 /** The name rule the API server applies to `metadata.name` of this kind. */
 function nameRuleFor(object: KubeObject): { test: (v: string) => boolean; rule: string } {
-  const group = apiGroup(String(object.apiVersion ?? ''));
+  const group = apiGroup(textOf(object.apiVersion ?? ''));
   if (group === '' && object.kind === 'Service') return { test: isDns1035Label, rule: DNS1035_LABEL_RULE };
   if (group === '' && object.kind === 'Namespace') return { test: isDnsLabel, rule: DNS_LABEL_RULE };
   if (group === 'rbac.authorization.k8s.io') return { test: isPathSegmentName, rule: PATH_SEGMENT_RULE };

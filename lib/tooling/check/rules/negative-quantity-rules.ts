@@ -9,7 +9,7 @@
  */
 import { isNegative, parseQuantity } from '../../../util/exact-quantity';
 import { PathSegment } from '../field-path';
-import { isObject } from '../json-value';
+import { field, isObject } from '../json-value';
 import { LIMIT_FIELDS, LimitField } from '../limit-ranges';
 import { ManifestObject } from '../manifest';
 import { podShapes, podsOf } from '../resource-containers';
@@ -30,7 +30,7 @@ function negative(raw: unknown): boolean {
 }
 
 function checkQuota(ctx: RuleContext, item: ManifestObject): void {
-  const hard = item.object.spec?.hard;
+  const hard = field(item.object.spec, 'hard');
   if (!isObject(hard)) return;
   for (const [resource, raw] of Object.entries(hard)) {
     if (!negative(raw)) continue;
@@ -40,7 +40,7 @@ function checkQuota(ctx: RuleContext, item: ManifestObject): void {
 }
 
 function checkLimitRange(ctx: RuleContext, item: ManifestObject): void {
-  const limits = item.object.spec?.limits;
+  const limits = field(item.object.spec, 'limits');
   if (!Array.isArray(limits)) return;
   limits.forEach((limit: unknown, index: number) => {
     if (!isObject(limit)) return;

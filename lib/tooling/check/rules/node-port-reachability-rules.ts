@@ -12,7 +12,7 @@
  * when it isolates, and it counts as admitting when it admits).
  */
 import { describeValue } from '../../../util/props-check';
-import { each, isObject } from '../json-value';
+import { asList, each, field, isObject, textOf } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { labelSelectorMatches } from '../label-selector';
@@ -21,12 +21,12 @@ import { RuleDefinition } from '../rule-definition';
 
 /** Whether a NetworkPolicy's podSelector selects pods with these labels. */
 function policySelects(policy: KubeObject, labels: unknown): boolean {
-  return labelSelectorMatches(policy.spec?.podSelector, labels);
+  return labelSelectorMatches(field(policy.spec, 'podSelector'), labels);
 }
 
 /** Whether a policy isolates the pods it selects for ingress (explicit type, or an `ingress` section with no types). */
 function isolatesIngress(policy: KubeObject): boolean {
-  const types = policy.spec?.policyTypes;
+  const types = field(policy.spec, 'policyTypes');
   return Array.isArray(types) ? types.includes('Ingress') : true;
 }
 
@@ -37,7 +37,7 @@ function portMatches(rulePorts: unknown, targetPorts: ReadonlySet<unknown>): boo
 
 /** Whether one of the policy's ingress rules admits sources outside the namespace on a target port. */
 function admitsFromOutside(policy: KubeObject, targetPorts: ReadonlySet<unknown>): boolean {
-  const rules = Array.isArray(policy.spec?.ingress) ? policy.spec.ingress : [];
+  const rules = asList(field(policy.spec, 'ingress'));
   return rules.some((rule: unknown) => {
     if (!isObject(rule) || !portMatches(rule.ports, targetPorts)) return false;
     if (!Array.isArray(rule.from) || rule.from.length === 0) return true;
@@ -76,7 +76,7 @@ export function checkNodePortReachability(ctx: RuleContext): void {
       const isolating = selecting.filter((p) => isolatesIngress(p.object));
       if (isolating.length === 0 || selecting.some((p) => admitsFromOutside(p.object, targetPorts))) continue;
       ctx.report(service, ['spec', 'type'], 'node-port-unreachable', 'error',
-        `${String(spec.type)} Service selects ${String(item.object.kind)}/${String(item.object.metadata?.name ?? '')}, which NetworkPolicy ${describeValue(String(isolating[0]!.object.metadata?.name ?? ''))} `
+        `${textOf(spec.type)} Service selects ${textOf(item.object.kind)}/${textOf(field(item.object.metadata, 'name') ?? '')}, which NetworkPolicy ${describeValue(textOf(field(isolating[0]!.object.metadata, 'name') ?? ''))} `
         + `isolates for ingress, and no NetworkPolicy of namespace "${namespace}" admits traffic from outside it (a rule without "from", or with an ipBlock or namespaceSelector) on the target port; `
         + 'node-port and load-balancer clients would time out');
       break; // one finding per Service

@@ -5,7 +5,7 @@
  */
 import { isNodePort } from '../../../util/k8s-syntax';
 import { fieldPath } from '../field-path';
-import { each, isObject } from '../json-value';
+import { each, field, isObject, textOf } from '../json-value';
 import { ManifestObject } from '../manifest';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
@@ -29,7 +29,7 @@ export function checkNodePortConflicts(ctx: RuleContext): void {
       if (!first) {
         holders.set(port.nodePort, { item, path, protocol });
       } else if (first.item !== item || first.protocol === protocol) {
-        const where = first.item === item ? 'this Service' : `Service "${ctx.namespaceOf(first.item)}/${String(first.item.object.metadata?.name ?? '')}"`;
+        const where = first.item === item ? 'this Service' : `Service "${ctx.namespaceOf(first.item)}/${textOf(field(first.item.object.metadata, 'name') ?? '')}"`;
         ctx.reportAt(item, path, 'node-port-conflict', 'error',
           `nodePort ${port.nodePort} is already used by ${where} (${first.path}); node ports are allocated cluster-wide, so the API server refuses this one ("provided port is already allocated")`);
       }

@@ -16,7 +16,7 @@
 import { endpointAddressProblem } from '../../../util/k8s-syntax';
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
-import { each, isObject } from '../json-value';
+import { each, isObject, textOf } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
@@ -140,7 +140,7 @@ function checkService(ctx: RuleContext, item: ManifestObject, spec: KubeObject):
 
 export function checkObjectFields(ctx: RuleContext): void {
   for (const item of ctx.objects) {
-    const group = apiGroup(String(item.object.apiVersion ?? ''));
+    const group = apiGroup(textOf(item.object.apiVersion ?? ''));
     const kind = item.object.kind;
     const spec = isObject(item.object.spec) ? item.object.spec : undefined;
     if (group === '' && (kind === 'ConfigMap' || kind === 'Secret')) {

@@ -8,17 +8,18 @@
 import { apiGroup } from '../cluster-scoped-kinds';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
+import { field } from '../json-value';
 
 export function checkObjectIdentity(ctx: RuleContext): void {
   const firstSeen = new Map<string, { file: string; document: number }>();
   for (const item of ctx.objects) {
     const { apiVersion, kind, metadata } = item.object;
     if (typeof kind !== 'string' || typeof apiVersion !== 'string') continue;
-    if (ctx.isClusterScoped(item.object) && typeof metadata?.namespace === 'string' && metadata.namespace !== '') {
+    if (ctx.isClusterScoped(item.object) && typeof field(metadata, 'namespace') === 'string' && field(metadata, 'namespace') !== '') {
       ctx.report(item, ['metadata', 'namespace'], 'cluster-scoped-namespace', 'error',
-        `${kind} is cluster-scoped and must not set metadata.namespace (found "${metadata.namespace}")`);
+        `${kind} is cluster-scoped and must not set metadata.namespace (found "${String(field(metadata, 'namespace'))}")`);
     }
-    const name = metadata?.name;
+    const name = field(metadata, 'name');
     if (typeof name !== 'string') continue; // generateName objects are never duplicates
     const namespace = ctx.namespaceOf(item);
     const key = JSON.stringify([apiGroup(apiVersion), kind, namespace, name]);

@@ -12,7 +12,7 @@
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
-import { each, isObject } from '../json-value';
+import { each, field, isObject, textOf } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
@@ -86,11 +86,11 @@ export function checkPodSpecs(ctx: RuleContext): void {
     const volumes = new Set<string>();
     each(spec.volumes, (volume) => { if (typeof volume.name === 'string') volumes.add(volume.name); });
     // A StatefulSet's volumeClaimTemplates become volumes of its pods.
-    if (item.object.kind === 'StatefulSet') each(item.object.spec?.volumeClaimTemplates, (claim) => { if (typeof claim.metadata?.name === 'string') volumes.add(claim.metadata.name); });
+    if (item.object.kind === 'StatefulSet') each(field(item.object.spec, 'volumeClaimTemplates'), (claim) => { const name = field(claim.metadata, 'name'); if (typeof name === 'string') volumes.add(name); });
     for (const { container, path, list } of containersOf(template)) checkContainer(ctx, item, container, path, volumes, list === 'ephemeralContainers');
     checkIds(ctx, item, spec.securityContext, [...template.specPath, 'securityContext']);
 
-    const owner = `${apiGroup(String(item.object.apiVersion ?? ''))}/${String(item.object.kind ?? '')}`;
+    const owner = `${apiGroup(textOf(item.object.apiVersion ?? ''))}/${textOf(item.object.kind ?? '')}`;
     const allowed = TEMPLATE_RESTART_POLICIES[owner];
     // Unset means Always (pod defaulting), which a Job refuses.
     const restartPolicy = spec.restartPolicy ?? 'Always';

@@ -6,7 +6,7 @@ import { DNS_LABEL_RULE, NODE_PORT_RULE, PORT_NAME_RULE, PORT_RULE, isDnsLabel, 
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
-import { each, isObject } from '../json-value';
+import { each, field, isObject, textOf } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf, podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
@@ -47,7 +47,7 @@ export function checkPorts(ctx: RuleContext): void {
   for (const item of ctx.objects) {
     const object = item.object;
     const ports = new PortChecker(ctx, item);
-    const group = apiGroup(String(object.apiVersion ?? ''));
+    const group = apiGroup(textOf(object.apiVersion ?? ''));
     const template = podTemplateOf(object);
     if (template) {
       for (const { container, path } of containersOf(template)) {
@@ -98,7 +98,7 @@ export function checkPorts(ctx: RuleContext): void {
         }
       };
       backendPort(spec.defaultBackend, ['spec', 'defaultBackend']);
-      each(spec.rules, (rule, r) => each(rule.http?.paths, (entry, p) => backendPort(entry.backend, ['spec', 'rules', r, 'http', 'paths', p, 'backend'])));
+      each(spec.rules, (rule, r) => each(field(rule.http, 'paths'), (entry, p) => backendPort(entry.backend, ['spec', 'rules', r, 'http', 'paths', p, 'backend'])));
     }
   }
 }
@@ -113,7 +113,7 @@ function checkServicePorts(ctx: RuleContext, item: ManifestObject, spec: KubeObj
     ports.numberOrName(port.targetPort, [...at, 'targetPort'], 'targetPort');
     if (port.nodePort !== undefined && port.nodePort !== 0 && typeof port.nodePort === 'number') {
       if (type !== 'NodePort' && type !== 'LoadBalancer') {
-        ctx.report(item, [...at, 'nodePort'], 'node-port-range', 'error', `nodePort ${port.nodePort} is not allowed for a Service of type ${type}; only NodePort and LoadBalancer Services have node ports`);
+        ctx.report(item, [...at, 'nodePort'], 'node-port-range', 'error', `nodePort ${port.nodePort} is not allowed for a Service of type ${textOf(type)}; only NodePort and LoadBalancer Services have node ports`);
       } else if (!isNodePort(port.nodePort)) {
         ctx.report(item, [...at, 'nodePort'], 'node-port-range', 'error', `invalid nodePort ${describeValue(port.nodePort)}; expected ${NODE_PORT_RULE}`);
       }

@@ -19,7 +19,7 @@
  *   not counted.
  */
 import { addQuantities, canonical, compareQuantities, ExactQuantity, isNegative, maxQuantity, parseQuantity, scaleQuantity, ZERO } from '../../../util/exact-quantity';
-import { isObject } from '../json-value';
+import { field, isObject, textOf } from '../json-value';
 import { ManifestObject } from '../manifest';
 import { LimitRangeItem } from '../limit-ranges';
 import { effectiveLimit, effectiveRequest, limitsFor, PodShape, podShapes, podsOf, ResourceContainer, shapeName } from '../resource-containers';
@@ -111,7 +111,7 @@ function describeParts(parts: readonly Contribution[], resource: string | undefi
 }
 
 function checkMissing(ctx: RuleContext, quota: ManifestObject, required: readonly string[], shapes: readonly PodShape[]): void {
-  const name = String(quota.object.metadata?.name ?? '');
+  const name = textOf(field(quota.object.metadata, 'name') ?? '');
   for (const shape of shapes) {
     const limits = limitsFor(ctx, shape);
     const seen = new Set<string>();
@@ -144,7 +144,7 @@ function checkQuota(ctx: RuleContext, quota: ManifestObject, shapes: readonly Po
   const required = hard.map((h) => h.key).filter((key) => REQUIRED_OF_EVERY_CONTAINER.has(key));
   if (required.length > 0) checkMissing(ctx, quota, required, shapes);
   const namespace = ctx.namespaceOf(quota);
-  const name = String(quota.object.metadata?.name ?? '');
+  const name = textOf(field(quota.object.metadata, 'name') ?? '');
   for (const { key, quantity } of hard) {
     if (!(key in TRACKED) && key !== 'pods') continue;
     const { sum, parts } = total(ctx, shapes, key);

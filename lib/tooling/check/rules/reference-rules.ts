@@ -9,7 +9,7 @@
 import { declaredRefKeys, EXTERNAL_REFS_ANNOTATION } from '../../../util/external-refs';
 import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
-import { each, isObject } from '../json-value';
+import { each, field, isObject, textOf } from '../json-value';
 import { KubeObject } from '../manifest';
 import { containersOf, podTemplateOf, PodTemplate } from '../pod-templates';
 import { RuleContext } from '../rule-context';
@@ -83,7 +83,7 @@ class ReferenceCollector {
 
   /** Everything an object refers to; `prefix` places a nested object (a TriggerTemplate resource template). */
   object(object: KubeObject, prefix: PathSegment[] = []): void {
-    const group = apiGroup(String(object.apiVersion ?? ''));
+    const group = apiGroup(textOf(object.apiVersion ?? ''));
     const kind = object.kind;
     const spec = isObject(object.spec) ? object.spec : {};
     const template = podTemplateOf(object);
@@ -139,7 +139,7 @@ export function checkReferences(ctx: RuleContext): void {
     const namespace = ctx.namespaceOf(item) || 'default';
     const refs = referencesOf(item.object, namespace);
     if (refs.length === 0) continue;
-    const ownDeclared = declaredRefKeys(item.object.metadata?.annotations?.[EXTERNAL_REFS_ANNOTATION], namespace);
+    const ownDeclared = declaredRefKeys(field(item.object.metadata, 'annotations', EXTERNAL_REFS_ANNOTATION), namespace);
     for (const ref of refs) {
       if (ref.kind === 'ServiceAccount' && ref.name === 'default') continue;
       if (ctx.find('', ref.kind, ref.namespace, ref.name).length > 0) continue;

@@ -8,7 +8,7 @@
  */
 import { describeValue } from '../../../util/props-check';
 import { PathSegment } from '../field-path';
-import { isObject } from '../json-value';
+import { asList, field, isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
 import { containersOf } from '../pod-templates';
 import { describeObject, PodTemplateAt, RuleContext } from '../rule-context';
@@ -60,11 +60,11 @@ function checkTargetPorts(ctx: RuleContext, item: ManifestObject, spec: KubeObje
 }
 
 function checkManualEndpoints(ctx: RuleContext, item: ManifestObject, spec: KubeObject, namespace: string): void {
-  const name = item.object.metadata?.name;
+  const name = field(item.object.metadata, 'name');
   if (typeof name !== 'string') return;
   const endpoints = ctx.find('', 'Endpoints', namespace, name);
   const slices = ctx.ofKind('discovery.k8s.io', 'EndpointSlice')
-    .filter((slice) => ctx.namespaceOf(slice) === namespace && slice.object.metadata?.labels?.[SERVICE_NAME_LABEL] === name);
+    .filter((slice) => ctx.namespaceOf(slice) === namespace && field(slice.object.metadata, 'labels', SERVICE_NAME_LABEL) === name);
   if (endpoints.length === 0 && slices.length === 0) {
     ctx.report(item, ['spec', 'selector'], 'service-no-endpoints', 'error',
       `Service has no selector and there is no Endpoints "${name}" or EndpointSlice labelled ${SERVICE_NAME_LABEL}=${name} in namespace "${namespace}"; it would route nowhere`);
@@ -72,9 +72,9 @@ function checkManualEndpoints(ctx: RuleContext, item: ManifestObject, spec: Kube
   }
   if (!Array.isArray(spec.ports)) return;
   const endpointPortNames = (object: KubeObject): Set<string> => {
-    const ports: unknown[] = object.kind === 'Endpoints'
-      ? (Array.isArray(object.subsets) ? object.subsets.flatMap((s: KubeObject) => (Array.isArray(s?.ports) ? s.ports : [])) : [])
-      : (Array.isArray(object.ports) ? object.ports : []);
+    const ports: readonly unknown[] = object.kind === 'Endpoints'
+      ? asList(object.subsets).flatMap((s) => asList(field(s, 'ports')))
+      : asList(object.ports);
     return new Set(ports.map((p) => (isObject(p) && typeof p.name === 'string' ? p.name : '')));
   };
   for (const source of [...endpoints, ...slices]) {

@@ -6,7 +6,7 @@
  */
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
-import { isObject } from '../json-value';
+import { field, isObject, lengthOf, textOf } from '../json-value';
 import { labelSelectorMatches, selectorMatches } from '../label-selector';
 import { podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
@@ -17,16 +17,16 @@ const APPS_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSe
 export function checkWorkloadSelectors(ctx: RuleContext): void {
   for (const item of ctx.objects) {
     const { apiVersion, kind } = item.object;
-    const group = apiGroup(String(apiVersion ?? ''));
+    const group = apiGroup(textOf(apiVersion ?? ''));
     const isApps = group === 'apps' && APPS_KINDS.has(String(kind));
     const isRc = group === '' && kind === 'ReplicationController';
     if (!isApps && !isRc) continue;
     const template = podTemplateOf(item.object);
-    const selector = item.object.spec?.selector;
+    const selector = field(item.object.spec, 'selector');
     if (!template || !isObject(selector)) continue; // missing pieces: the schema rule reports them
     const labels = isObject(template.metadata.labels) ? template.metadata.labels : {};
     const empty = isRc ? Object.keys(selector).length === 0
-      : Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+      : Object.keys(selector.matchLabels ?? {}).length === 0 && lengthOf(selector.matchExpressions ?? []) === 0;
     const matches = isRc ? selectorMatches(selector, labels) : labelSelectorMatches(selector, labels);
     if (empty) {
       ctx.report(item, ['spec', 'selector'], 'selector-template-mismatch', 'error', `${String(kind)} needs a non-empty selector`);
