@@ -25,7 +25,8 @@ const quantityParts = fc.record({
   whole: digits(12),
   fraction: fc.option(digits(9), { nil: undefined }),
   suffix: fc.oneof(fc.constantFrom(...SUFFIXES), fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.integer({ min: 0, max: 40 })).map(([e, s, n]) => `${e}${s}${n}`)),
-});
+  // Go's grammar needs at least one digit or "." before the suffix ("", "+" and "k" are refused)
+}).filter((p) => p.whole !== '' || p.fraction !== undefined);
 const text = (p: { sign: string; whole: string; fraction?: string; suffix: string }) => `${p.sign}${p.whole}${p.fraction === undefined ? '' : `.${p.fraction}`}${p.suffix}`;
 const value = (t: string): ExactQuantity => {
   const reading = parseQuantityText(t);
