@@ -1,11 +1,22 @@
-// `npm run synth [-- args]`: runs main.ts compiled (scripts/synth-bundle.js:
-// bundled by esbuild and rebuilt whenever a file it was built from changed),
-// in this one node process: no tsx loader and no TypeScript on the way.
+// `npm run synth [-- args]` and `cdk8s synth` (cdk8s.yaml's `app`): runs the
+// current folder's main.ts compiled (scripts/synth-bundle.js: bundled by
+// esbuild into .synth/ beside it and rebuilt whenever a file it was built from
+// changed), in this one node process: no tsx loader and no TypeScript on the
+// way. Both commands run in the project folder; a test runs a stand-in
+// main.ts of another folder the same way.
 'use strict';
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { ensureBundle } = require('./synth-bundle');
 
-const root = join(__dirname, '..');
-const bundle = join(root, '.synth', 'main.js');
-ensureBundle(join(root, 'main.ts'), bundle);
-require(bundle).synthMain(process.argv.slice(2));
+const dir = process.cwd();
+const entry = join(dir, 'main.ts');
+if (!existsSync(entry)) {
+  console.error(`synth: no main.ts in ${dir} (run it from the project folder)`);
+  process.exit(2);
+}
+const bundle = join(dir, '.synth', 'main.js');
+ensureBundle(entry, bundle);
+// The project's main.ts exports synthMain (and runs it only as the main module); a stand-in may just run on load.
+const app = require(bundle);
+if (typeof app.synthMain === 'function') app.synthMain(process.argv.slice(2));

@@ -70,3 +70,31 @@ test('rule files are imported only by the rule list (not by each other)', () => 
     .flatMap((f) => f.imports.filter((i) => i.startsWith(RULES_FOLDER)).map((i) => `${f.file} -> ${i}`));
   expect(crossing).toEqual([]);
 });
+
+/** The modules `file` loads when it is loaded: its imports but not `import type` / `export type` (erased by the compiler). */
+function valueImportsOf(file: string): { relative: string[]; packages: string[] } {
+  const text = readFileSync(join(LIB, file), 'utf8');
+  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map((m) => (m[1] ?? m[2])!);
+  return {
+    relative: specifiers.filter((s) => s.startsWith('.')).map((s) => relative(LIB, resolve(dirname(join(LIB, file)), s))),
+    packages: specifiers.filter((s) => !s.startsWith('.')),
+  };
+}
+
+test('the package root loads neither the generated Tekton classes nor a YAML library (they load on first use)', () => {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (module: string) => {
+    if (seen.has(module)) return;
+    seen.add(module);
+    if (module.startsWith('../')) return;
+    const file = statSync(join(LIB, `${module}.ts`), { throwIfNoEntry: false }) ? `${module}.ts` : `${module}/index.ts`;
+    const { relative: modules, packages: names } = valueImportsOf(file);
+    for (const name of names) packages.add(name);
+    modules.forEach(visit);
+  };
+  visit('index');
+  expect(seen.has('constructs/tekton/kaniko-task')).toBe(true); // not vacuous
+  expect([...seen].filter((m) => m.startsWith('../imports/'))).toEqual([]);
+  expect([...packages].filter((p) => p === 'yaml' || p.startsWith('ajv'))).toEqual([]);
+});

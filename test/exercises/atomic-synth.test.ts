@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { RunPod } from '../../lib';
 import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
+import { synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+
+// the module object itself (an `import * as` namespace cannot be spied on)
+const childProcess = require('node:child_process') as typeof import('node:child_process');
 
 describe('synthesizeAtomically', () => {
   let root: string;
@@ -55,5 +59,23 @@ describe('synthesizeAtomically', () => {
     expect(readdirSync(cliOut).sort()).toEqual(['a.k8s.yaml', 'old.yaml']);
     expect(readFileSync(join(cliOut, 'old.yaml'), 'utf8')).toBe('x');
     expect(existsSync(join(dist, 'a.k8s.yaml'))).toBe(true);
+  });
+
+  test('auto tries the exchange directly and, where it cannot run (no python3), swaps with the rename pair', () => {
+    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    // as where python3 is missing: the exchange cannot run
+    const spawn = jest.spyOn(childProcess, 'spawnSync').mockReturnValue({ error: new Error('spawnSync python3 ENOENT') } as never);
+    try {
+      const first = synthesizeWithSwap(dist, synthCharts('a'));
+      expect(first.swap).toBe('rename-pair');
+      expect(first.files).toEqual(['a.k8s.yaml']);
+      // remembered for this folder: the next synth goes straight to the rename pair
+      expect(synthesizeWithSwap(dist, synthCharts('c')).swap).toBe('rename-pair');
+      expect(spawn).toHaveBeenCalledTimes(1);
+    } finally {
+      spawn.mockRestore();
+    }
+    expect(readdirSync(dist)).toEqual(['c.k8s.yaml']);
+    expect(readdirSync(root)).toEqual(['dist']);
   });
 });

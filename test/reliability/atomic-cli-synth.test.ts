@@ -4,18 +4,22 @@
  * dist/ exactly as it was, through the real CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
+const APP_LINE = /^app: node scripts\/synth\.js$/m;
 
 describe('cdk8s synth with this project\'s cdk8s.yaml', () => {
   let work: string;
   beforeEach(() => {
-    // inside the project, so the app resolves tsx and cdk8s from its node_modules
+    // inside the project, so the app resolves esbuild and cdk8s from its node_modules
     work = mkdtempSync(join(ROOT, '.cli-synth-test-'));
-    cpSync(join(ROOT, 'cdk8s.yaml'), join(work, 'cdk8s.yaml'));
+    // the project's cdk8s.yaml, its app run with this project's runner (which bundles the main.ts of the folder it runs in)
+    const config = readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8');
+    expect(config).toMatch(APP_LINE);
+    writeFileSync(join(work, 'cdk8s.yaml'), config.replace(APP_LINE, `app: node ${JSON.stringify(join(ROOT, 'scripts', 'synth.js'))}`));
     mkdirSync(join(work, 'dist'));
     writeFileSync(join(work, 'dist', 'previous.k8s.yaml'), 'kind: Previous\n');
   });

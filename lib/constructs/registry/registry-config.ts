@@ -19,7 +19,6 @@
  * `REGISTRY_`, which the registry would try to read as config overrides.
  */
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import { isDnsSubdomain, isPortNumber } from '../../util/k8s-syntax';
 import { invalidProp } from '../../util/props-check';
 import { SecretKeyReference } from '../../util/secret-key-reference';
@@ -155,6 +154,8 @@ export function registryConfig(options: RegistryConfigOptions): RegistryConfigFi
 
 /** config.yml text; the same document always gives the same text. */
 export function renderRegistryConfig(config: RegistryConfigFile): string {
+  // Loaded here, not at the top: importing the package root does not load a YAML library (a registry is rarely built).
+  const { stringify } = require('yaml') as typeof import('yaml');
   return stringify(config, { lineWidth: 0 });
 }
 

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PipelineV1 } from '../../../imports/tekton-pipeline-tekton.dev';
+import type { PipelineV1 } from '../../../imports/tekton-pipeline-tekton.dev';
 import { TEKTON_NONROOT_UID } from '../images';
 import { checkDnsSubdomain, invalidProp } from '../../util/props-check';
 import { GitCloneTask } from './git-clone-task';
@@ -9,6 +9,7 @@ import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkTektonName } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
+import { tektonPipeline } from './tekton-imports';
 
 /** Props of {@link BuildPipeline}. */
 export interface BuildPipelineProps {
@@ -116,7 +117,7 @@ export class BuildPipeline extends Construct {
       automountServiceAccountToken: false,
     });
 
-    this.apiObject = new PipelineV1(this, 'Resource', {
+    this.apiObject = new (tektonPipeline().PipelineV1)(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         description: 'Clones a git repository, builds its Dockerfile with kaniko and pushes the image.',

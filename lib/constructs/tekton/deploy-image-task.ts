@@ -1,13 +1,14 @@
 import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
+import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { KUBECTL_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { DNS_SUBDOMAIN_RULE } from '../../util/k8s-syntax';
 import { checkDnsSubdomain, checkImage, invalidProp } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
+import { tektonTask } from './tekton-imports';
 
 /** Props of {@link DeployImageTask}. */
 export interface DeployImageTaskProps {
@@ -89,7 +90,7 @@ export class DeployImageTask extends Construct {
 
     // kubectl keeps its discovery cache under HOME; the root filesystem is read-only.
     const home = scratchHome('/tmp');
-    this.apiObject = new TaskV1(this, 'Resource', {
+    this.apiObject = new (tektonTask().TaskV1)(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         description: 'Sets the image of one container of a Deployment, which rolls the Deployment out.',

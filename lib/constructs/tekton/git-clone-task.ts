@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
+import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { GIT_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
+import { tektonTask } from './tekton-imports';
 import { guardEmittedText } from '../../util/emitted-text';
 
 /** Props of {@link GitCloneTask}. */
@@ -141,7 +142,7 @@ export class GitCloneTask extends Construct {
     // The root filesystem is read-only: git writes its global config under HOME.
     const home = scratchHome('/home/git');
 
-    this.apiObject = new TaskV1(this, 'Resource', {
+    this.apiObject = new (tektonTask().TaskV1)(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         description: 'Clones a git repository into the output workspace and reports the commit it checked out.',

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PipelineRunV1 } from '../../../imports/tekton-pipelinerun-tekton.dev';
 import { REGISTRY_PORT, REPOSITORY_NAME_RULE, checkRegistryHost, isRepositoryName } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { checkStorageSize } from '../../util/resource-quantity';
@@ -13,6 +12,7 @@ import { GogsSignatureInterceptor } from './gogs-signature-interceptor';
 import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../util/git-names';
+import { tektonPipelineRun } from './tekton-imports';
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
 const ZERO_COMMIT = '0'.repeat(40);
@@ -245,7 +245,7 @@ export class GogsPushTrigger extends Construct {
       },
     });
 
-    const pipelineRun = PipelineRunV1.manifest({
+    const pipelineRun = tektonPipelineRun().PipelineRunV1.manifest({
       metadata: { generateName: `${pipeline.name}-` },
       spec: {
         pipelineRef: { name: pipeline.name },

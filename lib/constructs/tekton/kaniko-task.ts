@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
+import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
 import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage } from '../../util/props-check';
@@ -7,6 +7,7 @@ import { checkTektonName, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
+import { tektonTask } from './tekton-imports';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -78,7 +79,7 @@ export class KanikoTask extends Construct {
     requireProjectAdmits(this, 'baseline', KANIKO_NEEDS_ROOT);
     const builderImage = checkImage(this, 'builderImage', props.builderImage ?? KANIKO_IMAGE);
 
-    this.apiObject = new TaskV1(this, 'Resource', {
+    this.apiObject = new (tektonTask().TaskV1)(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         description: 'Builds the Dockerfile in the source workspace with kaniko and pushes the image.',

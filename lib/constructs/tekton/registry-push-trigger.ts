@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { TaskRunV1 } from '../../../imports/tekton-taskrun-tekton.dev';
 import {
   DEFAULT_TOKEN_HEADER, HTTP_HEADER_NAME_RULE, REPOSITORY_NAME_RULE, checkRegistryHost, isHttpHeaderName, isRepositoryName,
 } from '../registry/registry-config';
@@ -11,6 +10,7 @@ import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
+import { tektonTaskRun } from './tekton-imports';
 
 /** What {@link RegistryPushTrigger.notificationEndpoint} returns: one registry notification endpoint. */
 export interface RegistryEndpointRef {
@@ -173,7 +173,7 @@ export class RegistryPushTrigger extends Construct {
       spec: { params: [{ name: 'image', value: '$(extensions.image)' }] },
     });
 
-    const taskRun = TaskRunV1.manifest({
+    const taskRun = tektonTaskRun().TaskRunV1.manifest({
       metadata: { generateName },
       spec: {
         taskRef: { name: deployTask.name, kind: 'Task' },

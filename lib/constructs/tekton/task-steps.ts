@@ -5,12 +5,11 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import {
-  TaskV1SpecSteps, TaskV1SpecStepsComputeResourcesLimits, TaskV1SpecStepsComputeResourcesRequests, TaskV1SpecStepsVolumeMounts,
-} from '../../../imports/tekton-task-tekton.dev';
+import type { TaskV1SpecSteps, TaskV1SpecStepsVolumeMounts } from '../../../imports/tekton-task-tekton.dev';
 import { ContainerSize, SMALL_CONTAINER } from '../pod/restricted-defaults';
 import { DNS_LABEL_RULE, isDnsLabel } from '../../util/k8s-syntax';
 import { invalidProp } from '../../util/props-check';
+import { tektonTask } from './tekton-imports';
 
 /**
  * Checks the name of a Task or Pipeline. Tekton copies it into the
@@ -24,6 +23,7 @@ export function checkTektonName(scope: IConstruct, field: string, value: unknown
 
 /** computeResources of a step from a {@link ContainerSize}. */
 export function stepResources(size: ContainerSize = SMALL_CONTAINER): TaskV1SpecSteps['computeResources'] {
+  const { TaskV1SpecStepsComputeResourcesLimits, TaskV1SpecStepsComputeResourcesRequests } = tektonTask();
   return {
     requests: {
       cpu: TaskV1SpecStepsComputeResourcesRequests.fromString(size.cpuRequest),

@@ -129,15 +129,16 @@ export function synthesizeWithSwap(
     const files = readdirSync(staging).sort();
     if (files.length === 0) throw new SynthAbortedError(`synthesis wrote no files; ${target} was left as it was`, target);
 
-    const mode = chooseSwap(options.swap ?? 'auto', staging, target);
+    const wanted = options.swap ?? 'auto';
+    let mode = chooseSwap(wanted, target);
     step('swap');
     if (!existsSync(target)) {
       renameSync(staging, target);
       staging = undefined;
-    } else if (mode === 'exchange') {
-      const exchanged = exchangeFolders(staging, target);
-      if (exchanged !== true) throw new SynthAbortedError(`could not exchange ${staging} with ${target}: ${exchanged}`, target);
+    } else if (mode === 'exchange' && trySwapExchange(wanted, staging, target)) {
+      // exchanged: staging now holds the previous tree
     } else {
+      mode = 'rename-pair';
       // outdir -> <staging>.previous, staging -> outdir. Killed in between, the
       // next run finds no outdir and renames <staging>.previous back.
       const previous = `${staging}.previous`;
@@ -307,27 +308,30 @@ function folderMode(target: string): number {
   return 0o777 & ~process.umask();
 }
 
+/** Per parent folder, whether an exchange worked there (unknown until the first one is tried). */
 const exchangeSupport = new Map<string, boolean>();
 
-function chooseSwap(wanted: SwapMode | 'auto', staging: string, target: string): SwapMode {
+/**
+ * `auto` tries the atomic exchange first (no separate probe: a failed
+ * renameat2 / renamex_np changes nothing, and each attempt costs a python3
+ * start), and falls back to the rename pair where it failed before.
+ */
+function chooseSwap(wanted: SwapMode | 'auto', target: string): SwapMode {
   if (wanted !== 'auto') return wanted;
-  const parent = dirname(target);
-  let supported = exchangeSupport.get(parent);
-  if (supported === undefined) {
-    // Probe with two empty folders of our own beside the staging folder.
-    const a = `${staging}.probe-a`;
-    const b = `${staging}.probe-b`;
-    mkdirSync(a);
-    mkdirSync(b);
-    try {
-      supported = exchangeFolders(a, b) === true;
-    } finally {
-      rmSync(a, { recursive: true, force: true });
-      rmSync(b, { recursive: true, force: true });
-    }
-    exchangeSupport.set(parent, supported);
-  }
-  return supported ? 'exchange' : 'rename-pair';
+  return exchangeSupport.get(dirname(target)) === false ? 'rename-pair' : 'exchange';
+}
+
+/**
+ * Exchanges `staging` and `target`; whether it did. With `auto`, a failure
+ * (no renameat2, no python3) is remembered and answered by the rename pair;
+ * with `exchange` asked for explicitly, it abandons the synth.
+ */
+function trySwapExchange(wanted: SwapMode | 'auto', staging: string, target: string): boolean {
+  const exchanged = exchangeFolders(staging, target);
+  if (wanted === 'auto') exchangeSupport.set(dirname(target), exchanged === true);
+  if (exchanged === true) return true;
+  if (wanted === 'auto') return false;
+  throw new SynthAbortedError(`could not exchange ${staging} with ${target}: ${exchanged}`, target);
 }
 
 // Node has no binding for renameat2(2) / renamex_np(2); python3's ctypes calls them.
