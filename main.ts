@@ -33,7 +33,8 @@ export function synthMain(args: readonly string[] = process.argv.slice(2)): void
   try {
     // `npm run synth -- 03 05 --namespace-suffix=-kim ...` (see SYNTH_USAGE); errors here leave dist/ untouched too.
     const request = parseSynthArgs(args, process.env);
-    if (request.customized) console.error(`note: customized synth ${JSON.stringify(request.options)}; \`npm run synth\` alone restores the committed dist/`);
+    if (request.customized)
+      console.error(`note: customized synth ${JSON.stringify(request.options)}; \`npm run synth\` alone restores the committed dist/`);
     const result = synthesizeWithSwap(DIST_DIR, (staging) => buildApp(staging, request.options).synth(), {
       alsoCopyTo: copy.outdir,
     });
@@ -42,9 +43,7 @@ export function synthMain(args: readonly string[] = process.argv.slice(2)): void
   } catch (error) {
     // Every error synthesizeAtomically throws is raised before dist/ is touched.
     const message = error instanceof Error ? error.message : String(error);
-    console.error(error instanceof SynthAbortedError
-      ? `synth failed, dist/ left unchanged: ${message}`
-      : `synth failed: ${message}`);
+    console.error(error instanceof SynthAbortedError ? `synth failed, dist/ left unchanged: ${message}` : `synth failed: ${message}`);
     process.exitCode = 1;
   }
 }

@@ -32,27 +32,37 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   validate: {
     summary: 'validate manifests offline: strict Kubernetes 1.28 + CRD schemas and cross-object rules',
-    get usage() { return validateCommand().VALIDATE_USAGE; },
+    get usage() {
+      return validateCommand().VALIDATE_USAGE;
+    },
     run: (args, io) => validateCommand().runValidate(args, io),
   },
   compare: {
     summary: 'compare two YAML files semantically (objects matched by apiVersion/kind/namespace/name)',
-    get usage() { return compareCommand().COMPARE_USAGE; },
+    get usage() {
+      return compareCommand().COMPARE_USAGE;
+    },
     run: (args, io) => compareCommand().runCompare(args, io),
   },
   graph: {
     summary: 'draw each YAML file as a Mermaid diagram: objects and how they refer to each other',
-    get usage() { return graphCommand().GRAPH_USAGE; },
+    get usage() {
+      return graphCommand().GRAPH_USAGE;
+    },
     run: (args, io) => graphCommand().runGraph(args, io),
   },
   explain: {
     summary: 'kubectl explain offline: Kubernetes 1.28 and Tekton fields, and where this project uses them',
-    get usage() { return explainCommand().EXPLAIN_USAGE; },
+    get usage() {
+      return explainCommand().EXPLAIN_USAGE;
+    },
     run: (args, io) => explainCommand().runExplain(args, io),
   },
   simulate: {
     summary: 'what an EventListener does with one webhook delivery, offline: accept or refuse, and what it creates',
-    get usage() { return simulateCommand().SIMULATE_USAGE; },
+    get usage() {
+      return simulateCommand().SIMULATE_USAGE;
+    },
     run: (args, io) => simulateCommand().runSimulate(args, io),
   },
 };
@@ -95,10 +105,13 @@ export async function main(argv: readonly string[], io: CommandIO = PROCESS_IO):
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  }, (error: unknown) => {
-    console.error(error);
-    process.exitCode = 2;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 2;
+    },
+  );
 }

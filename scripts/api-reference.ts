@@ -15,8 +15,16 @@ export const API_MD = join(ROOT, 'docs', 'API.md');
 
 /** Folders of `lib/` in the order the reference presents them; any other folder follows, sorted. */
 const FOLDER_ORDER = [
-  'constructs/project', 'constructs/pod', 'constructs/service', 'constructs/network', 'constructs/gogs',
-  'constructs/registry', 'constructs/tekton', 'constructs', 'exercises', 'util',
+  'constructs/project',
+  'constructs/pod',
+  'constructs/service',
+  'constructs/network',
+  'constructs/gogs',
+  'constructs/registry',
+  'constructs/tekton',
+  'constructs',
+  'exercises',
+  'util',
 ];
 /** Name of the pseudo-folder for files directly in `lib/`. */
 const ROOT_FOLDER = '.';
@@ -108,17 +116,37 @@ export function loadApi(): ApiModel {
         if (!exportedInterfaces.includes(exported.name)) exportedInterfaces.push(exported.name);
         pending.push(decl);
       } else if (ts.isTypeAliasDeclaration(decl)) {
-        others.push({ kind: 'type', name: exported.name, file: fileOf(decl), doc: docOf(decl), signatures: [`type ${exported.name} = ${textOf(decl.type)}`] });
+        others.push({
+          kind: 'type',
+          name: exported.name,
+          file: fileOf(decl),
+          doc: docOf(decl),
+          signatures: [`type ${exported.name} = ${textOf(decl.type)}`],
+        });
       } else if (ts.isFunctionDeclaration(decl)) {
         const existing = others.find((o) => o.kind === 'function' && o.name === exported.name);
         const signature = functionSignature(checker, exported.name, decl);
         if (existing) existing.signatures.push(signature);
         else others.push({ kind: 'function', name: exported.name, file: fileOf(decl), doc: docOf(decl), signatures: [signature] });
       } else if (ts.isVariableDeclaration(decl)) {
-        const type = decl.type ? textOf(decl.type) : checker.typeToString(checker.getTypeAtLocation(decl), undefined, ts.TypeFormatFlags.NoTruncation);
-        others.push({ kind: 'constant', name: exported.name, file: fileOf(decl), doc: docOf(decl), signatures: [`const ${exported.name}: ${type}`] });
+        const type = decl.type
+          ? textOf(decl.type)
+          : checker.typeToString(checker.getTypeAtLocation(decl), undefined, ts.TypeFormatFlags.NoTruncation);
+        others.push({
+          kind: 'constant',
+          name: exported.name,
+          file: fileOf(decl),
+          doc: docOf(decl),
+          signatures: [`const ${exported.name}: ${type}`],
+        });
       } else if (ts.isEnumDeclaration(decl)) {
-        others.push({ kind: 'enum', name: exported.name, file: fileOf(decl), doc: docOf(decl), signatures: [`enum ${exported.name} { ${decl.members.map((m) => m.name.getText()).join(', ')} }`] });
+        others.push({
+          kind: 'enum',
+          name: exported.name,
+          file: fileOf(decl),
+          doc: docOf(decl),
+          signatures: [`enum ${exported.name} { ${decl.members.map((m) => m.name.getText()).join(', ')} }`],
+        });
       }
     }
   }
@@ -132,7 +160,9 @@ export function loadApi(): ApiModel {
     interfaces.set(name, model);
   }
 
-  classes.sort((a, b) => compareFolders(a.folder, b.folder) || Number(b.isConstruct) - Number(a.isConstruct) || a.name.localeCompare(b.name, 'en'));
+  classes.sort(
+    (a, b) => compareFolders(a.folder, b.folder) || Number(b.isConstruct) - Number(a.isConstruct) || a.name.localeCompare(b.name, 'en'),
+  );
   exportedInterfaces.sort((a, b) => a.localeCompare(b, 'en'));
   others.sort((a, b) => a.kind.localeCompare(b.kind, 'en') || a.name.localeCompare(b.name, 'en'));
   return { classes, interfaces, exportedInterfaces, others };
@@ -199,7 +229,9 @@ function readClass(checker: ts.TypeChecker, decl: ts.ClassDeclaration, name: str
 
 /** True when the method has overload signatures (declarations without a body). */
 function hasOverloads(decl: ts.ClassDeclaration, member: ts.MethodDeclaration): boolean {
-  return decl.members.some((m) => m !== member && ts.isMethodDeclaration(m) && m.name.getText() === member.name.getText() && m.body === undefined);
+  return decl.members.some(
+    (m) => m !== member && ts.isMethodDeclaration(m) && m.name.getText() === member.name.getText() && m.body === undefined,
+  );
 }
 
 function readInterface(checker: ts.TypeChecker, decl: ts.InterfaceDeclaration, pending: ts.InterfaceDeclaration[]): InterfaceModel {
@@ -224,7 +256,8 @@ function readInterface(checker: ts.TypeChecker, decl: ts.InterfaceDeclaration, p
   const fields: FieldModel[] = [];
   const type = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(decl.name)!);
   for (const property of checker.getPropertiesOfType(type)) {
-    const member = property.declarations?.find((d) => ts.isPropertySignature(d) || ts.isMethodSignature(d)) as ts.PropertySignature | ts.MethodSignature | undefined;
+    const member = property.declarations?.find((d) => ts.isPropertySignature(d) || ts.isMethodSignature(d)) as
+      ts.PropertySignature | ts.MethodSignature | undefined;
     if (!member) continue;
     const owner = member.parent;
     if (member.type) follow(member.type);
@@ -232,7 +265,9 @@ function readInterface(checker: ts.TypeChecker, decl: ts.InterfaceDeclaration, p
       name: property.name,
       type: ts.isMethodSignature(member)
         ? `(${member.parameters.map(textOf).join(', ')}) => ${member.type ? textOf(member.type) : 'void'}`
-        : member.type ? textOf(member.type) : 'unknown',
+        : member.type
+          ? textOf(member.type)
+          : 'unknown',
       optional: !!member.questionToken,
       readonly: hasModifier(member, ts.SyntaxKind.ReadonlyKeyword),
       isStatic: false,
@@ -389,7 +424,12 @@ export function renderApiReference(api: ApiModel = loadApi()): string {
     if (model.fields.length > 0) out.push('', ...fieldTable(model.fields));
   }
 
-  for (const [kind, title] of [['type', 'Types'], ['function', 'Functions'], ['constant', 'Constants'], ['enum', 'Enums']] as const) {
+  for (const [kind, title] of [
+    ['type', 'Types'],
+    ['function', 'Functions'],
+    ['constant', 'Constants'],
+    ['enum', 'Enums'],
+  ] as const) {
     const list = api.others.filter((o) => o.kind === kind);
     if (list.length === 0) continue;
     out.push('');
@@ -423,7 +463,9 @@ function renderClass(c: ClassModel, api: ApiModel): string[] {
     out.push('', '**Properties**', '', '| Property | Type | Description |', '| --- | --- | --- |');
     for (const p of c.properties) {
       const modifiers = [p.isStatic ? 'static' : '', p.readonly ? 'readonly' : ''].filter(Boolean).join(' ');
-      out.push(`| \`${p.name}${p.optional ? '?' : ''}\`${modifiers ? ` <sub>${modifiers}</sub>` : ''} | ${code(p.type)} | ${cell(p.doc.text)} |`);
+      out.push(
+        `| \`${p.name}${p.optional ? '?' : ''}\`${modifiers ? ` <sub>${modifiers}</sub>` : ''} | ${code(p.type)} | ${cell(p.doc.text)} |`,
+      );
     }
   }
 
@@ -530,14 +572,18 @@ export interface DocGaps {
 
 /** Finds the missing doc comments and `@default` tags. Inherited fields are reported once, on the interface that declares them. */
 export function findDocGaps(api: ApiModel): DocGaps {
-  const undocumentedClasses = api.classes.filter((c) => !c.doc.text).map((c) => c.name).sort();
+  const undocumentedClasses = api.classes
+    .filter((c) => !c.doc.text)
+    .map((c) => c.name)
+    .sort();
   const undocumentedFields = new Set<string>();
   const optionalWithoutDefault = new Set<string>();
   for (const name of documentedInterfaces(api)) {
     for (const field of api.interfaces.get(name)?.fields ?? []) {
       const key = `${field.inheritedFrom ?? name}.${field.name}`;
       if (!field.doc.text) undocumentedFields.add(key);
-      if (field.optional && isPropsOrOptions(field.inheritedFrom ?? name) && !field.doc.tags.has('default')) optionalWithoutDefault.add(key);
+      if (field.optional && isPropsOrOptions(field.inheritedFrom ?? name) && !field.doc.tags.has('default'))
+        optionalWithoutDefault.add(key);
     }
   }
   return {

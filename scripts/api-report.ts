@@ -19,15 +19,15 @@ export const ENTRY_POINTS: readonly { readonly specifier: string; readonly file:
   { specifier: 'k8s-practice-constructs/check', file: join(ROOT, 'lib', 'check-api.ts') },
 ];
 
-const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType
-  | ts.TypeFormatFlags.WriteArrowStyleSignature | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+const FORMAT =
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType |
+  ts.TypeFormatFlags.WriteArrowStyleSignature |
+  ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
 
 function modifiers(declaration: ts.Declaration): string {
   const flags = ts.getCombinedModifierFlags(declaration);
-  return [
-    flags & ts.ModifierFlags.Static ? 'static ' : '',
-    flags & ts.ModifierFlags.Readonly ? 'readonly ' : '',
-  ].join('');
+  return [flags & ts.ModifierFlags.Static ? 'static ' : '', flags & ts.ModifierFlags.Readonly ? 'readonly ' : ''].join('');
 }
 
 function isPublic(declaration: ts.Declaration): boolean {
@@ -67,7 +67,9 @@ function describe(checker: ts.TypeChecker, name: string, symbol: ts.Symbol): str
     for (const signature of classType.getConstructSignatures()) {
       lines.push(`  constructor${checker.signatureToString(signature, declaration, FORMAT)}`);
     }
-    const statics = checker.getPropertiesOfType(classType).filter((p) => p.name !== 'prototype' && p.declarations?.some((d) => d.parent === declaration));
+    const statics = checker
+      .getPropertiesOfType(classType)
+      .filter((p) => p.name !== 'prototype' && p.declarations?.some((d) => d.parent === declaration));
     lines.push(...memberLines(checker, target, declaration, statics));
     const instance = checker.getDeclaredTypeOfSymbol(target);
     const own = checker.getPropertiesOfType(instance).filter((p) => p.declarations?.some((d) => d.parent === declaration));
@@ -76,7 +78,8 @@ function describe(checker: ts.TypeChecker, name: string, symbol: ts.Symbol): str
   }
   if (ts.isInterfaceDeclaration(declaration)) {
     const heritage = declaration.heritageClauses?.map((clause) => clause.getText()).join(' ');
-    const own = checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target))
+    const own = checker
+      .getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target))
       .filter((p) => p.declarations?.some((d) => d.parent === declaration));
     return [`interface ${name}${heritage ? ` ${heritage}` : ''}`, ...memberLines(checker, target, declaration, own)];
   }
@@ -96,9 +99,17 @@ function describe(checker: ts.TypeChecker, name: string, symbol: ts.Symbol): str
 
 /** Renders the report for the entry points, from the sources as they are now. */
 export function renderApiReport(): string {
-  const program = ts.createProgram(ENTRY_POINTS.map((e) => e.file), {
-    strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, noEmit: true, types: [],
-  });
+  const program = ts.createProgram(
+    ENTRY_POINTS.map((e) => e.file),
+    {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      skipLibCheck: true,
+      noEmit: true,
+      types: [],
+    },
+  );
   const checker = program.getTypeChecker();
   const out = [
     '# API report of k8s-practice-constructs',

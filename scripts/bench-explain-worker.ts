@@ -33,4 +33,15 @@ if (explain('svc.spec.ports.nodePort', { ...options, usage: true }).exitCode !==
 const usageMs = performance.now() - started;
 
 if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
-console.log(JSON.stringify({ cacheHits: schemas.timings.crdCacheHits, loadMs, k8sMs: schemas.timings.k8sMs, crdIndexMs: schemas.timings.crdIndexMs, builtinMs, crdMs, crdParseMs: schemas.timings.crdParseMs, usageMs }));
+console.log(
+  JSON.stringify({
+    cacheHits: schemas.timings.crdCacheHits,
+    loadMs,
+    k8sMs: schemas.timings.k8sMs,
+    crdIndexMs: schemas.timings.crdIndexMs,
+    builtinMs,
+    crdMs,
+    crdParseMs: schemas.timings.crdParseMs,
+    usageMs,
+  }),
+);

@@ -40,14 +40,21 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 /** The README's performance figures, as markdown. */
 export function renderBenchReport(results: BenchResults): string {
   const lines: string[] = [
-    `Figures of the last \`npm run bench\` (${results.machine}); every time is the median of the repetitions`
-      + ' with their min and max, and every ratio compares medians measured side by side in the same run.',
+    `Figures of the last \`npm run bench\` (${results.machine}); every time is the median of the repetitions` +
+      ' with their min and max, and every ratio compares medians measured side by side in the same run.',
   ];
   for (const name of SECTION_ORDER) {
     const section = results.sections[name];
     if (!section) continue;
-    lines.push('', `**${section.title}** (${section.how}; run ${section.ranAt})`, '', '| figure | value | ratio | target |', '| --- | --- | --- | --- |');
-    for (const row of section.rows) lines.push(`| ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.ratio)} | ${cell(row.target ?? '')} |`);
+    lines.push(
+      '',
+      `**${section.title}** (${section.how}; run ${section.ranAt})`,
+      '',
+      '| figure | value | ratio | target |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const row of section.rows)
+      lines.push(`| ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.ratio)} | ${cell(row.target ?? '')} |`);
   }
   return lines.join('\n');
 }

@@ -21,7 +21,10 @@ for (let i = 0; i < count; i++) {
   if (variant === 'ours') {
     new ExposedPod(chart, name, { name, servicePort: 80 });
   } else {
-    const pod = new kplus.Pod(chart, name, { metadata: { name, labels: { run: name } }, containers: [{ image: 'nginx', portNumber: 8080 }] });
+    const pod = new kplus.Pod(chart, name, {
+      metadata: { name, labels: { run: name } },
+      containers: [{ image: 'nginx', portNumber: 8080 }],
+    });
     const service = new kplus.Service(chart, `${name}-svc`, { metadata: { name }, ports: [{ port: 80, targetPort: 8080 }] });
     service.selectLabel('run', name);
     void pod;

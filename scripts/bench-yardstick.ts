@@ -42,23 +42,31 @@ export function buildYardsticks(root: string, base: string): Yardsticks {
   mkdirSync(plain);
   symlinkSync(join(root, 'node_modules'), join(plain, 'node_modules'));
   const dist = join(root, 'dist');
-  const charts = readdirSync(dist).filter((f) => f.endsWith('.k8s.yaml')).sort().map((file) => ({
-    id: file.replace(/\.k8s\.yaml$/, ''),
-    objects: parseAllDocuments(readFileSync(join(dist, file), 'utf8')).map((d) => d.toJS()).filter((o) => o),
-  }));
+  const charts = readdirSync(dist)
+    .filter((f) => f.endsWith('.k8s.yaml'))
+    .sort()
+    .map((file) => ({
+      id: file.replace(/\.k8s\.yaml$/, ''),
+      objects: parseAllDocuments(readFileSync(join(dist, file), 'utf8'))
+        .map((d) => d.toJS())
+        .filter((o) => o),
+    }));
   const plainMain = join(plain, 'main.js');
-  writeFileSync(plainMain, [
-    "'use strict';",
-    "const { App, Chart, ApiObject } = require('cdk8s');",
-    `const CHARTS = ${JSON.stringify(charts)};`,
-    'const app = new App({ outdir: process.argv[2] });',
-    'for (const { id, objects } of CHARTS) {',
-    '  const chart = new Chart(app, id, { disableResourceNameHashes: true });',
-    '  objects.forEach((object, i) => new ApiObject(chart, `o${i}`, object));',
-    '}',
-    'app.synth();',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    plainMain,
+    [
+      "'use strict';",
+      "const { App, Chart, ApiObject } = require('cdk8s');",
+      `const CHARTS = ${JSON.stringify(charts)};`,
+      'const app = new App({ outdir: process.argv[2] });',
+      'for (const { id, objects } of CHARTS) {',
+      '  const chart = new Chart(app, id, { disableResourceNameHashes: true });',
+      '  objects.forEach((object, i) => new ApiObject(chart, `o${i}`, object));',
+      '}',
+      'app.synth();',
+      '',
+    ].join('\n'),
+  );
 
   const nothing = join(base, 'nothing');
   mkdirSync(nothing);

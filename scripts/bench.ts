@@ -27,7 +27,11 @@ const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
 const RESULTS = join(ROOT, 'docs', 'bench.json');
 const CLI = join(ROOT, 'build', 'bin', 'k8s-practice.js');
 
-interface Stats { min: number; median: number; max: number }
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
 const stats = (xs: number[]): Stats => {
   const s = [...xs].sort((a, b) => a - b);
   return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
@@ -59,11 +63,22 @@ function compare<K extends string>(variants: Record<K, Command>, reps = REPS, wa
 
 /** The build must be of the current sources: prepare rebuilds it when its stamp does not match. */
 function ensureBuild(): void {
-  spawnSync(process.execPath, [join(ROOT, 'scripts', 'prepare.js')], { cwd: ROOT, stdio: 'inherit', env: { ...ENV, npm_command: 'run-script' } });
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'prepare.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...ENV, npm_command: 'run-script' },
+  });
 }
 
-const objectsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
-  .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()).filter((o) => o));
+const objectsIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) =>
+      parseAllDocuments(readFileSync(join(dir, f), 'utf8'))
+        .map((d) => d.toJS())
+        .filter((o) => o),
+    );
 
 function synthSection(): BenchSection {
   const base = mkdtempSync(join(tmpdir(), 'bench-yardstick-'));
@@ -84,16 +99,51 @@ function synthSection(): BenchSection {
       floor: [process.execPath, ['-e', "require('cdk8s-plus-28')"]],
     });
     const rows: BenchRow[] = [
-      { figure: 'stock `cdk8s init typescript-app` app: `cdk8s synth` (app: `npx ts-node main.ts`, one empty chart)', value: msStats(r.stock), ratio: 'the yardstick' },
-      { figure: 'this project: `cdk8s synth` (app: `node scripts/synth.js`, the esbuild bundle, every exercise)', value: msStats(r.ours), ratio: `${ratio(r.ours.median, r.stock.median)} of the stock app` },
-      { figure: 'this project: `cdk8s synth --app "node --import tsx main.ts"` (the app through the tsx loader, as before the bundle)', value: msStats(r.oursTsx), ratio: `${ratio(r.oursTsx.median, r.nothing.median)} of the CLI alone; the bundle is ${ratio(r.ours.median, r.oursTsx.median)} of it` },
-      { figure: 'the cdk8s CLI with an app that only creates its output folder (`app: mkdir -p dist`)', value: msStats(r.nothing), ratio: `${ratio(r.ours.median, r.nothing.median)}: our \`cdk8s synth\` / the CLI alone`, target: target(r.ours.median / r.nothing.median, 1.25) },
-      { figure: '`npm run synth` (`node scripts/synth.js`: main.ts bundled by esbuild, rebuilt when stale)', value: msStats(r.npmSynth), ratio: `${ratio(r.npmSynth.median, r.floor.median)} of the floor; ${ratio(r.npmSynth.median, r.stock.median)} of the stock app; ${ratio(r.npmSynth.median, r.tsxSynth.median)} of \`node --import tsx main.ts\``, target: target(r.npmSynth.median / r.floor.median, 2) },
-      { figure: '`node --import tsx main.ts` (the same app through the tsx loader)', value: msStats(r.tsxSynth), ratio: `${ratio(r.tsxSynth.median, r.floor.median)} of the floor` },
-      { figure: `the same objects as plain cdk8s \`ApiObject\`s, compiled JavaScript (same output as dist/: ${same ? 'yes' : 'NO'})`, value: msStats(r.plain), ratio: `${ratio(r.plain.median, r.floor.median)} of the floor; ours (\`npm run synth\`) is ${ratio(r.npmSynth.median, r.plain.median)} of it` },
+      {
+        figure: 'stock `cdk8s init typescript-app` app: `cdk8s synth` (app: `npx ts-node main.ts`, one empty chart)',
+        value: msStats(r.stock),
+        ratio: 'the yardstick',
+      },
+      {
+        figure: 'this project: `cdk8s synth` (app: `node scripts/synth.js`, the esbuild bundle, every exercise)',
+        value: msStats(r.ours),
+        ratio: `${ratio(r.ours.median, r.stock.median)} of the stock app`,
+      },
+      {
+        figure: 'this project: `cdk8s synth --app "node --import tsx main.ts"` (the app through the tsx loader, as before the bundle)',
+        value: msStats(r.oursTsx),
+        ratio: `${ratio(r.oursTsx.median, r.nothing.median)} of the CLI alone; the bundle is ${ratio(r.ours.median, r.oursTsx.median)} of it`,
+      },
+      {
+        figure: 'the cdk8s CLI with an app that only creates its output folder (`app: mkdir -p dist`)',
+        value: msStats(r.nothing),
+        ratio: `${ratio(r.ours.median, r.nothing.median)}: our \`cdk8s synth\` / the CLI alone`,
+        target: target(r.ours.median / r.nothing.median, 1.25),
+      },
+      {
+        figure: '`npm run synth` (`node scripts/synth.js`: main.ts bundled by esbuild, rebuilt when stale)',
+        value: msStats(r.npmSynth),
+        ratio: `${ratio(r.npmSynth.median, r.floor.median)} of the floor; ${ratio(r.npmSynth.median, r.stock.median)} of the stock app; ${ratio(r.npmSynth.median, r.tsxSynth.median)} of \`node --import tsx main.ts\``,
+        target: target(r.npmSynth.median / r.floor.median, 2),
+      },
+      {
+        figure: '`node --import tsx main.ts` (the same app through the tsx loader)',
+        value: msStats(r.tsxSynth),
+        ratio: `${ratio(r.tsxSynth.median, r.floor.median)} of the floor`,
+      },
+      {
+        figure: `the same objects as plain cdk8s \`ApiObject\`s, compiled JavaScript (same output as dist/: ${same ? 'yes' : 'NO'})`,
+        value: msStats(r.plain),
+        ratio: `${ratio(r.plain.median, r.floor.median)} of the floor; ours (\`npm run synth\`) is ${ratio(r.npmSynth.median, r.plain.median)} of it`,
+      },
       { figure: 'the floor: `node -e "require(\'cdk8s-plus-28\')"`', value: msStats(r.floor), ratio: '' },
     ];
-    return { title: 'Synth', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs after one warm-up, wall time of the whole process`, rows };
+    return {
+      title: 'Synth',
+      ranAt: new Date().toISOString().slice(0, 10),
+      how: `${REPS} interleaved runs after one warm-up, wall time of the whole process`,
+      rows,
+    };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
@@ -107,17 +157,32 @@ function importSection(): BenchSection {
     check: [process.execPath, ['-e', "require('./build/lib/check-api.js')"]],
   });
   const rows: BenchRow[] = [
-    { figure: '`require(\'cdk8s-plus-28\')` alone', value: msStats(r.floor), ratio: 'the yardstick' },
-    { figure: '`require(\'k8s-practice-constructs\')` (the package root: constructs only)', value: msStats(r.root), ratio: ratio(r.root.median, r.floor.median), target: target(r.root.median / r.floor.median, 1.1) },
-    { figure: '`require(\'k8s-practice-constructs/check\')` (the validator\'s own subpath)', value: msStats(r.check), ratio: ratio(r.check.median, r.floor.median) },
+    { figure: "`require('cdk8s-plus-28')` alone", value: msStats(r.floor), ratio: 'the yardstick' },
+    {
+      figure: "`require('k8s-practice-constructs')` (the package root: constructs only)",
+      value: msStats(r.root),
+      ratio: ratio(r.root.median, r.floor.median),
+      target: target(r.root.median / r.floor.median, 1.1),
+    },
+    {
+      figure: "`require('k8s-practice-constructs/check')` (the validator's own subpath)",
+      value: msStats(r.check),
+      ratio: ratio(r.check.median, r.floor.median),
+    },
   ];
-  return { title: 'Import cost (compiled build/)', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs after one warm-up, wall time of \`node -e\``, rows };
+  return {
+    title: 'Import cost (compiled build/)',
+    ranAt: new Date().toISOString().slice(0, 10),
+    how: `${REPS} interleaved runs after one warm-up, wall time of \`node -e\``,
+    rows,
+  };
 }
 
 /** Peak RSS (bytes) of the CLI validating `paths`, in a process of its own. */
 function peakRss(paths: string[]): number {
-  const script = `require(${JSON.stringify(CLI)}).main(${JSON.stringify(['validate', ...paths])}, { out() {}, err() {} })`
-    + '.then((code) => { console.log(JSON.stringify({ code, rss: process.resourceUsage().maxRSS * 1024 })); })';
+  const script =
+    `require(${JSON.stringify(CLI)}).main(${JSON.stringify(['validate', ...paths])}, { out() {}, err() {} })` +
+    '.then((code) => { console.log(JSON.stringify({ code, rss: process.resourceUsage().maxRSS * 1024 })); })';
   const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
   const { code, rss } = JSON.parse(run.stdout);
   if (code !== 0) throw new Error(`validate ${paths.join(' ')} exited ${code}`);
@@ -143,20 +208,49 @@ function validateSection(): BenchSection {
     const rssBig = peakRss([work]);
     const perSecond = objects / (big.compiled.median / 1000);
     const rows: BenchRow[] = [
-      { figure: '`k8s-practice validate dist` (compiled package: precompiled validators)', value: msStats(r.compiled), ratio: `${ratio(r.compiled.median, r.source.median)} of the same from the TypeScript sources`, target: `<= 400 ms: ${r.compiled.median <= 400 ? 'met' : 'not met'}` },
+      {
+        figure: '`k8s-practice validate dist` (compiled package: precompiled validators)',
+        value: msStats(r.compiled),
+        ratio: `${ratio(r.compiled.median, r.source.median)} of the same from the TypeScript sources`,
+        target: `<= 400 ms: ${r.compiled.median <= 400 ? 'met' : 'not met'}`,
+      },
       { figure: '`tsx bin/k8s-practice.ts validate dist` (sources: every kind compiled at run time)', value: msStats(r.source), ratio: '' },
-      { figure: 'an empty node process (`node -e 0`)', value: msStats(r.floor), ratio: `the compiled validate is ${ratio(r.compiled.median, r.floor.median)} of it` },
-      { figure: `throughput: ${objects} objects (${(inputBytes / 1e6).toFixed(1)} MB of YAML), whole process`, value: msStats(big.compiled), ratio: `${Math.round(perSecond)} objects/s` },
-      { figure: 'peak RSS per byte of input', value: `${(rssBig / 2 ** 20).toFixed(0)} MiB for ${objects} objects; ${(rssDist / 2 ** 20).toFixed(0)} MiB for dist/ (${(distBytes / 1000).toFixed(0)} kB)`, ratio: `${(rssBig / inputBytes).toFixed(1)} bytes of RSS per byte of input (10,000 objects)`, target: `<= 10: ${rssBig / inputBytes <= 10 ? 'met' : 'not met'}` },
+      {
+        figure: 'an empty node process (`node -e 0`)',
+        value: msStats(r.floor),
+        ratio: `the compiled validate is ${ratio(r.compiled.median, r.floor.median)} of it`,
+      },
+      {
+        figure: `throughput: ${objects} objects (${(inputBytes / 1e6).toFixed(1)} MB of YAML), whole process`,
+        value: msStats(big.compiled),
+        ratio: `${Math.round(perSecond)} objects/s`,
+      },
+      {
+        figure: 'peak RSS per byte of input',
+        value: `${(rssBig / 2 ** 20).toFixed(0)} MiB for ${objects} objects; ${(rssDist / 2 ** 20).toFixed(0)} MiB for dist/ (${(distBytes / 1000).toFixed(0)} kB)`,
+        ratio: `${(rssBig / inputBytes).toFixed(1)} bytes of RSS per byte of input (10,000 objects)`,
+        target: `<= 10: ${rssBig / inputBytes <= 10 ? 'met' : 'not met'}`,
+      },
     ];
-    return { title: 'Validate', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs after one warm-up (throughput: ${Math.min(REPS, 3)}), wall time of the whole process`, rows };
+    return {
+      title: 'Validate',
+      ranAt: new Date().toISOString().slice(0, 10),
+      how: `${REPS} interleaved runs after one warm-up (throughput: ${Math.min(REPS, 3)}), wall time of the whole process`,
+      rows,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 function scaleSection(): BenchSection {
-  const sample = (n: number, variant: string) => JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-scale-worker.ts'), String(n), variant], { cwd: ROOT, encoding: 'utf8' }).stdout);
+  const sample = (n: number, variant: string) =>
+    JSON.parse(
+      spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-scale-worker.ts'), String(n), variant], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).stdout,
+    );
   const perObject: Record<string, Stats> = {};
   const rss: Record<string, number> = {};
   for (const n of [100, 1000]) {
@@ -170,21 +264,49 @@ function scaleSection(): BenchSection {
   const us = (s: Stats) => `${s.median.toFixed(0)} us (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})`;
   const rows: BenchRow[] = [
     { figure: 'per object, N=100 exposed pods (pod + Service) in one chart', value: us(perObject['ours@100']), ratio: '' },
-    { figure: 'per object, N=1000', value: us(perObject['ours@1000']), ratio: `${ratio(perObject['ours@1000'].median, perObject['ours@100'].median)} of N=100`, target: target(perObject['ours@1000'].median / perObject['ours@100'].median, 1.2) },
-    { figure: 'the same objects written with cdk8s-plus-28 directly, N=1000', value: us(perObject['cdk8s-plus@1000']), ratio: `ours is ${ratio(perObject['ours@1000'].median, perObject['cdk8s-plus@1000'].median)}; peak RSS ${rss['ours@1000'].toFixed(0)} vs ${rss['cdk8s-plus@1000'].toFixed(0)} MiB`, target: target(perObject['ours@1000'].median / perObject['cdk8s-plus@1000'].median, 1.2) },
+    {
+      figure: 'per object, N=1000',
+      value: us(perObject['ours@1000']),
+      ratio: `${ratio(perObject['ours@1000'].median, perObject['ours@100'].median)} of N=100`,
+      target: target(perObject['ours@1000'].median / perObject['ours@100'].median, 1.2),
+    },
+    {
+      figure: 'the same objects written with cdk8s-plus-28 directly, N=1000',
+      value: us(perObject['cdk8s-plus@1000']),
+      ratio: `ours is ${ratio(perObject['ours@1000'].median, perObject['cdk8s-plus@1000'].median)}; peak RSS ${rss['ours@1000'].toFixed(0)} vs ${rss['cdk8s-plus@1000'].toFixed(0)} MiB`,
+      target: target(perObject['ours@1000'].median / perObject['cdk8s-plus@1000'].median, 1.2),
+    },
   ];
-  return { title: 'Synth scaling', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} interleaved runs, time inside the process`, rows };
+  return {
+    title: 'Synth scaling',
+    ranAt: new Date().toISOString().slice(0, 10),
+    how: `${REPS} interleaved runs, time inside the process`,
+    rows,
+  };
 }
 
 function explainSection(): BenchSection {
-  const run = (mode: string) => JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts'), mode], { cwd: ROOT, encoding: 'utf8' }).stdout);
+  const run = (mode: string) =>
+    JSON.parse(
+      spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts'), mode], { cwd: ROOT, encoding: 'utf8' })
+        .stdout,
+    );
   run('warm'); // fills the CRD cache
   const warm = Array.from({ length: REPS }, () => run('warm'));
   const cold = Array.from({ length: REPS }, () => run('cold'));
   const s = (list: Record<string, number>[], key: string) => stats(list.map((x) => x[key]));
   const rows: BenchRow[] = [
-    { figure: '`explain`: loading its schemas (k8s definitions + CRD name index), once per process', value: msStats(s(warm, 'loadMs')), ratio: '', target: `< 300 ms: ${s(warm, 'loadMs').median < 300 ? 'met' : 'not met'}` },
-    { figure: 'a Tekton field, CRD cache filled / empty (parses the largest CRD)', value: `${ms(s(warm, 'crdMs').median)} / ${ms(s(cold, 'crdMs').median)}`, ratio: ratio(s(warm, 'crdMs').median, s(cold, 'crdMs').median) },
+    {
+      figure: '`explain`: loading its schemas (k8s definitions + CRD name index), once per process',
+      value: msStats(s(warm, 'loadMs')),
+      ratio: '',
+      target: `< 300 ms: ${s(warm, 'loadMs').median < 300 ? 'met' : 'not met'}`,
+    },
+    {
+      figure: 'a Tekton field, CRD cache filled / empty (parses the largest CRD)',
+      value: `${ms(s(warm, 'crdMs').median)} / ${ms(s(cold, 'crdMs').median)}`,
+      ratio: ratio(s(warm, 'crdMs').median, s(cold, 'crdMs').median),
+    },
   ];
   return { title: 'explain', ranAt: new Date().toISOString().slice(0, 10), how: `${REPS} runs each, time inside the process`, rows };
 }
@@ -193,19 +315,33 @@ function testsSection(): BenchSection {
   const reps = Math.min(REPS, 2);
   const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = compare({
-    now: [process.execPath, [join(ROOT, 'scripts', 'test.js'), '--silent']],
-    sequential: ['sh', ['-c', `"${process.execPath}" "${tsc}" --noEmit && "${process.execPath}" "${jest}" --silent --maxWorkers=1`]],
-  }, reps, false);
+  const r = compare(
+    {
+      now: [process.execPath, [join(ROOT, 'scripts', 'test.js'), '--silent']],
+      sequential: ['sh', ['-c', `"${process.execPath}" "${tsc}" --noEmit && "${process.execPath}" "${jest}" --silent --maxWorkers=1`]],
+    },
+    reps,
+    false,
+  );
   const rows: BenchRow[] = [
-    { figure: '`npm test` (scripts/test.js: tsc alongside jest, two workers)', value: msStats(r.now), ratio: `${ratio(r.now.median, r.sequential.median)} of the old command`, target: target(r.now.median / r.sequential.median, 0.5) },
+    {
+      figure: '`npm test` (scripts/test.js: tsc alongside jest, two workers)',
+      value: msStats(r.now),
+      ratio: `${ratio(r.now.median, r.sequential.median)} of the old command`,
+      target: target(r.now.median / r.sequential.median, 0.5),
+    },
     { figure: 'the old command: `tsc --noEmit && jest`, one worker, same test files', value: msStats(r.sequential), ratio: '' },
   ];
   return { title: 'Tests', ranAt: new Date().toISOString().slice(0, 10), how: `${reps} interleaved runs, no warm-up, wall time`, rows };
 }
 
 const SECTIONS: Record<string, () => BenchSection> = {
-  synth: synthSection, import: importSection, validate: validateSection, scale: scaleSection, explain: explainSection, tests: testsSection,
+  synth: synthSection,
+  import: importSection,
+  validate: validateSection,
+  scale: scaleSection,
+  explain: explainSection,
+  tests: testsSection,
 };
 
 function main(): void {
@@ -219,7 +355,8 @@ function main(): void {
     const section = SECTIONS[name]();
     sections[name] = section;
     console.log(`\n## ${section.title} (${section.how})`);
-    for (const row of section.rows) console.log(`${row.figure}\n    ${row.value}${row.ratio ? `   ${row.ratio}` : ''}${row.target ? `   [target ${row.target}]` : ''}`);
+    for (const row of section.rows)
+      console.log(`${row.figure}\n    ${row.value}${row.ratio ? `   ${row.ratio}` : ''}${row.target ? `   [target ${row.target}]` : ''}`);
     write({ machine: `${availableParallelism()} cores, Node ${process.version}, ${process.platform}`, sections }); // after each section: a failure later keeps it
   }
   console.log(`\nwrote ${RESULTS} and the README's performance section`);
@@ -229,7 +366,15 @@ function main(): void {
 function write(results: BenchResults): void {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const readme = join(ROOT, 'README.md');
-  writeFileSync(readme, replaceSection(readFileSync(readme, 'utf8'), README_SECTION, renderBenchReport(results), 'generated by `npm run bench` from docs/bench.json; do not edit by hand'));
+  writeFileSync(
+    readme,
+    replaceSection(
+      readFileSync(readme, 'utf8'),
+      README_SECTION,
+      renderBenchReport(results),
+      'generated by `npm run bench` from docs/bench.json; do not edit by hand',
+    ),
+  );
 }
 
 main();

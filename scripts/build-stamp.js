@@ -36,7 +36,11 @@ function filesUnder(root, dir, suffix) {
 /** The digest of the build's inputs under `root`. */
 function sourcesDigest(root) {
   const hash = createHash('sha256');
-  const files = [...SOURCE_DIRS.flatMap((dir) => filesUnder(root, dir, '.ts')), ...DATA_DIRS.flatMap((dir) => filesUnder(root, dir, '')), ...FILES];
+  const files = [
+    ...SOURCE_DIRS.flatMap((dir) => filesUnder(root, dir, '.ts')),
+    ...DATA_DIRS.flatMap((dir) => filesUnder(root, dir, '')),
+    ...FILES,
+  ];
   for (const file of files) {
     hash.update(`${file}\0`);
     hash.update(existsSync(join(root, file)) ? readFileSync(join(root, file)) : '(missing)');

@@ -27,22 +27,40 @@ const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 export function cdk8sDefinitions(swagger: { definitions: Record<string, Schema> }): string {
   const out: Record<string, Schema> = {};
   for (const [name, definition] of Object.entries(swagger.definitions)) {
-    if (name === INT_OR_STRING) { out[name] = { oneOf: [{ type: 'string' }, { type: 'integer' }] }; continue; }
-    if (name === QUANTITY) { out[name] = { oneOf: [{ type: 'string' }, { type: 'number' }] }; continue; }
+    if (name === INT_OR_STRING) {
+      out[name] = { oneOf: [{ type: 'string' }, { type: 'integer' }] };
+      continue;
+    }
+    if (name === QUANTITY) {
+      out[name] = { oneOf: [{ type: 'string' }, { type: 'number' }] };
+      continue;
+    }
     const gvks = definition['x-kubernetes-group-version-kind'];
     if (Array.isArray(gvks) && definition.properties?.kind && new Set(gvks.map((g) => g.kind)).size === 1) {
-      const properties = Object.fromEntries(Object.entries(definition.properties as Schema)
-        .map(([key, value]) => [key, key === 'kind' ? { ...value, enum: [gvks[0].kind] } : value]));
+      const properties = Object.fromEntries(
+        Object.entries(definition.properties as Schema).map(([key, value]) => [
+          key,
+          key === 'kind' ? { ...value, enum: [gvks[0].kind] } : value,
+        ]),
+      );
       out[name] = { ...definition, properties };
     } else {
       out[name] = definition;
     }
   }
   // cdk8s writes non-ASCII characters as \u escapes.
-  return JSON.stringify({ definitions: out }, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify({ definitions: out }, null, 2).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
-interface Field { readonly json: string; readonly pkg: string; readonly type: string; readonly inline: boolean }
+interface Field {
+  readonly json: string;
+  readonly pkg: string;
+  readonly type: string;
+  readonly inline: boolean;
+}
 type ConstRef = string | { readonly pkg: string; readonly name: string };
 interface GoPackage {
   readonly enumTypes: Map<string, Set<string>>;
@@ -53,8 +71,9 @@ interface GoPackage {
 const goString = (quoted: string): string => JSON.parse(`"${quoted}"`);
 
 function typeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory()
-    ? typeFiles(join(dir, entry.name)) : /^types(_.*)?\.go$/.test(entry.name) ? [join(dir, entry.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? typeFiles(join(dir, entry.name)) : /^types(_.*)?\.go$/.test(entry.name) ? [join(dir, entry.name)] : [],
+  );
 }
 
 /** Reads the gofmt'ed `types*.go` files of a module; packages are keyed `<module>/<dir>`. */
@@ -65,7 +84,8 @@ function readGoPackages(moduleDir: string, module: string, pkgs: Map<string, GoP
     pkgs.set(pkg, p);
     const text = readFileSync(file, 'utf8');
     const imports: Record<string, string> = {};
-    for (const m of text.matchAll(/^\s*(\w+)?\s*"(k8s\.io\/(?:api|apiextensions-apiserver)\/[^"]+)"$/gm)) imports[m[1] ?? m[2].split('/').pop()!] = m[2];
+    for (const m of text.matchAll(/^\s*(\w+)?\s*"(k8s\.io\/(?:api|apiextensions-apiserver)\/[^"]+)"$/gm))
+      imports[m[1] ?? m[2].split('/').pop()!] = m[2];
     const lines = text.split('\n');
     let inConst = false;
     let struct: { name: string; fields: Field[] } | undefined;
@@ -76,20 +96,39 @@ function readGoPackages(moduleDir: string, module: string, pkgs: Map<string, GoP
         for (let j = i - 1; j >= 0 && /^\s*\/\//.test(lines[j]); j--) if (/^\s*\/\/\s*\+enum\s*$/.test(lines[j])) enumType = true;
         if (enumType) p.enumTypes.set(m[1], new Set());
       }
-      if (line === 'const (') { inConst = true; return; }
-      if (inConst && line === ')') { inConst = false; return; }
+      if (line === 'const (') {
+        inConst = true;
+        return;
+      }
+      if (inConst && line === ')') {
+        inConst = false;
+        return;
+      }
       m = inConst ? line.match(/^\t(\w+)\s+(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"/) : line.match(/^const (\w+)\s+(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"/);
       if (m) p.consts.push({ name: m[1], type: m[2], value: goString(m[3]) });
       // `PathTypeExact = PathType("Exact")`, `AddressTypeIPv4 = AddressType(v1.IPv4Protocol)`
       m = line.match(/^(?:\t|const )(\w+)\s*=\s*(\w+)\((?:"((?:[^"\\]|\\.)*)"|(?:(\w+)\.)?(\w+))\)\s*$/);
-      if (m) p.consts.push({ name: m[1], type: m[2], value: m[3] !== undefined ? goString(m[3]) : { pkg: m[4] ? imports[m[4]] : pkg, name: m[5] } });
+      if (m)
+        p.consts.push({
+          name: m[1],
+          type: m[2],
+          value: m[3] !== undefined ? goString(m[3]) : { pkg: m[4] ? imports[m[4]] : pkg, name: m[5] },
+        });
       m = line.match(/^type (\w+) struct \{$/);
-      if (m) { struct = { name: m[1], fields: [] }; return; }
-      if (struct && line === '}') { p.structs.set(struct.name, struct.fields); struct = undefined; return; }
+      if (m) {
+        struct = { name: m[1], fields: [] };
+        return;
+      }
+      if (struct && line === '}') {
+        p.structs.set(struct.name, struct.fields);
+        struct = undefined;
+        return;
+      }
       if (!struct) return;
       m = line.match(/^\t(\w+)\s+\*?(?:(\w+)\.)?(\w+)\s+`json:"([^,"]*)(,inline)?/);
       if (m) struct.fields.push({ json: m[4], pkg: m[2] ? imports[m[2]] : pkg, type: m[3], inline: !!m[5] });
-      else if ((m = line.match(/^\t\*?(?:(\w+)\.)?(\w+)\s+`json:",inline"/))) struct.fields.push({ json: '', pkg: m[1] ? imports[m[1]] : pkg, type: m[2], inline: true });
+      else if ((m = line.match(/^\t\*?(?:(\w+)\.)?(\w+)\s+`json:",inline"/)))
+        struct.fields.push({ json: '', pkg: m[1] ? imports[m[1]] : pkg, type: m[2], inline: true });
     });
   }
 }
@@ -101,7 +140,11 @@ function definitionPrefix(pkg: string): string {
 }
 
 /** `{ definition: { property: [values] } }` for every enum-typed string property the swagger has. */
-export function goEnums(swagger: { definitions: Record<string, Schema> }, apiDir: string, apiextensionsDir: string): Record<string, Record<string, string[]>> {
+export function goEnums(
+  swagger: { definitions: Record<string, Schema> },
+  apiDir: string,
+  apiextensionsDir: string,
+): Record<string, Record<string, string[]>> {
   const pkgs = new Map<string, GoPackage>();
   readGoPackages(apiDir, 'k8s.io/api', pkgs);
   readGoPackages(apiextensionsDir, 'k8s.io/apiextensions-apiserver', pkgs);
@@ -116,8 +159,8 @@ export function goEnums(swagger: { definitions: Record<string, Schema> }, apiDir
     }
     void pkg;
   }
-  const fieldsOf = (pkg: string, name: string): Field[] => (pkgs.get(pkg)?.structs.get(name) ?? [])
-    .flatMap((f) => (f.inline ? fieldsOf(f.pkg, f.type) : [f]));
+  const fieldsOf = (pkg: string, name: string): Field[] =>
+    (pkgs.get(pkg)?.structs.get(name) ?? []).flatMap((f) => (f.inline ? fieldsOf(f.pkg, f.type) : [f]));
   const enums: Record<string, Record<string, string[]>> = {};
   for (const [pkg, p] of pkgs) {
     for (const name of p.structs.keys()) {
@@ -132,14 +175,25 @@ export function goEnums(swagger: { definitions: Record<string, Schema> }, apiDir
       }
     }
   }
-  const sortKeys = <T>(o: Record<string, T>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  return Object.fromEntries(Object.keys(enums).sort().map((k) => [k, sortKeys(enums[k])]));
+  const sortKeys = <T>(o: Record<string, T>) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
+  return Object.fromEntries(
+    Object.keys(enums)
+      .sort()
+      .map((k) => [k, sortKeys(enums[k])]),
+  );
 }
 
 if (require.main === module) {
   const [swaggerPath, apiDir, apiextensionsDir, outDir] = process.argv.slice(2);
   if (!outDir) {
-    process.stderr.write('usage: npx tsx scripts/k8s-schemas.ts <swagger.json> <k8s.io/api dir> <k8s.io/apiextensions-apiserver dir> <out dir>\n');
+    process.stderr.write(
+      'usage: npx tsx scripts/k8s-schemas.ts <swagger.json> <k8s.io/api dir> <k8s.io/apiextensions-apiserver dir> <out dir>\n',
+    );
     process.exit(2);
   }
   const swagger = JSON.parse(readFileSync(swaggerPath, 'utf8'));

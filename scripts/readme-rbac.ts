@@ -32,7 +32,10 @@ const code = (items: string[] | undefined) => (items ?? []).map((i) => `\`${i ==
 export function renderRbacTable(objects: RbacObject[] = rbacObjects()): string {
   const rows = objects.map((o) => {
     if (o.rules) {
-      const rules = o.rules.map((r) => `${code(r.verbs)} on ${code(r.resources)} (group ${code(r.apiGroups)}${r.resourceNames ? `; only ${code(r.resourceNames)}` : ''})`);
+      const rules = o.rules.map(
+        (r) =>
+          `${code(r.verbs)} on ${code(r.resources)} (group ${code(r.apiGroups)}${r.resourceNames ? `; only ${code(r.resourceNames)}` : ''})`,
+      );
       return `| ${o.kind} | \`${where(o)}\` | ${rules.join('<br>')} |`;
     }
     const subjects = (o.subjects ?? []).map((s) => `${s.kind} \`${s.namespace ? `${s.namespace}/` : ''}${s.name}\``).join(', ');

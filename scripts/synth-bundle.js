@@ -18,7 +18,9 @@ function bundleIsFresh(bundle) {
   if (!existsSync(bundle) || !existsSync(inputsFile(bundle))) return false;
   try {
     const { esbuild, inputs } = JSON.parse(readFileSync(inputsFile(bundle), 'utf8'));
-    return esbuild === require('esbuild/package.json').version && inputs.every(([file, digest]) => existsSync(file) && sha256(file) === digest);
+    return (
+      esbuild === require('esbuild/package.json').version && inputs.every(([file, digest]) => existsSync(file) && sha256(file) === digest)
+    );
   } catch {
     return false;
   }
@@ -33,11 +35,23 @@ function ensureBundle(entry, bundle) {
   const esbuild = require('esbuild');
   const cwd = dirname(resolve(entry));
   const result = esbuild.buildSync({
-    entryPoints: [resolve(entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    packages: 'external', metafile: true, write: false, outfile: bundle, absWorkingDir: cwd, logLevel: 'error',
+    entryPoints: [resolve(entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    metafile: true,
+    write: false,
+    outfile: bundle,
+    absWorkingDir: cwd,
+    logLevel: 'error',
     define: { __dirname: JSON.stringify(cwd) },
   });
-  const inputs = Object.keys(result.metafile.inputs).map((file) => resolve(cwd, file)).sort().map((file) => [file, sha256(file)]);
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((file) => resolve(cwd, file))
+    .sort()
+    .map((file) => [file, sha256(file)]);
   mkdirSync(dirname(bundle), { recursive: true });
   // Written under temporary names and renamed: a synth running at the same time reads one whole bundle or the other.
   const code = result.outputFiles.find((f) => f.path.endsWith('.js'));

@@ -3,7 +3,7 @@
 // so the type-checks are what catch type errors: `tsc --noEmit` for the whole
 // repository, and `tsc -p tsconfig.build.json --noEmit` for the shipped code,
 // which is also held to noUncheckedIndexedAccess. The linter holds the import
-// boundaries. The command fails when any one fails.
+// boundaries; prettier checks the formatting. The command fails when any one fails.
 // Arguments go to jest (`npm test -- test/tooling`).
 //
 // tsc's and eslint's output is held back and printed after jest's, so they do
@@ -21,8 +21,12 @@ function run(script, args, { quiet }) {
     const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     let output = '';
     if (quiet) {
-      child.stdout.on('data', (d) => { output += d; });
-      child.stderr.on('data', (d) => { output += d; });
+      child.stdout.on('data', (d) => {
+        output += d;
+      });
+      child.stderr.on('data', (d) => {
+        output += d;
+      });
     }
     child.on('close', (code) => done({ code: code ?? 1, output }));
   });
@@ -34,20 +38,23 @@ async function main() {
   const typecheck = timed(run(bin('typescript', 'tsc'), ['--noEmit'], { quiet: true }));
   const typecheckShipped = timed(run(bin('typescript', 'tsc'), ['-p', 'tsconfig.build.json', '--noEmit'], { quiet: true }));
   const linting = timed(run(join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), ['.'], { quiet: true }));
+  const formatting = timed(run(join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), ['--check', '.'], { quiet: true }));
   const jest = await run(bin('jest', 'jest.js'), process.argv.slice(2), { quiet: false });
   const tsc = await typecheck;
   const tscShipped = await typecheckShipped;
   const lint = await linting;
+  const format = await formatting;
   const checks = [
     ['tsc --noEmit', tsc, 'no type errors'],
     ['tsc -p tsconfig.build.json --noEmit', tscShipped, 'no type errors in the shipped code'],
     ['eslint .', lint, 'no lint errors'],
+    ['prettier --check .', format, 'formatted (npm run format)'],
   ];
   for (const [name, result, ok] of checks) {
     if (result.output) process.stdout.write(result.output);
     console.log(`${name}: ${result.code === 0 ? ok : `FAILED (exit ${result.code})`} (${(result.ms / 1000).toFixed(1)} s, alongside jest)`);
   }
-  process.exitCode = tsc.code || tscShipped.code || lint.code || jest.code;
+  process.exitCode = tsc.code || tscShipped.code || lint.code || format.code || jest.code;
 }
 
 main();

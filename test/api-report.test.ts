@@ -28,17 +28,45 @@ describe('the public API', () => {
 
   test('the root exports constructs and props, not internals', () => {
     const root = fresh.slice(0, fresh.indexOf('## k8s-practice-constructs/check'));
-    for (const name of ['RunPod', 'RunPodProps', 'ExposedPod', 'ExposedPodProps', 'Project', 'ProjectProps', 'GogsServer', 'BuildPipeline', 'EXERCISES']) {
+    for (const name of [
+      'RunPod',
+      'RunPodProps',
+      'ExposedPod',
+      'ExposedPodProps',
+      'Project',
+      'ProjectProps',
+      'GogsServer',
+      'BuildPipeline',
+      'EXERCISES',
+    ]) {
       expect(root).toMatch(new RegExp(`^(class|interface|const) ${name}\\b`, 'm'));
     }
-    for (const internal of ['GOGS_HOME_DIR', 'REGISTRY_LOG_LEVEL', 'synthesizeAtomically', 'renderIni', 'SchemaValidator', 'validateObjects', 'isDnsLabel', 'celString']) {
+    for (const internal of [
+      'GOGS_HOME_DIR',
+      'REGISTRY_LOG_LEVEL',
+      'synthesizeAtomically',
+      'renderIni',
+      'SchemaValidator',
+      'validateObjects',
+      'isDnsLabel',
+      'celString',
+    ]) {
       expect(root).not.toMatch(new RegExp(`^(class|interface|const|function|type) ${internal}\\b`, 'm'));
     }
   });
 
   test('the validator, compare and the graph are in k8s-practice-constructs/check', () => {
     const check = fresh.slice(fresh.indexOf('## k8s-practice-constructs/check'));
-    for (const name of ['validatePaths', 'validateYaml', 'validateObjects', 'compareFiles', 'compareObjects', 'buildObjectGraph', 'toMermaid', 'formatFinding']) {
+    for (const name of [
+      'validatePaths',
+      'validateYaml',
+      'validateObjects',
+      'compareFiles',
+      'compareObjects',
+      'buildObjectGraph',
+      'toMermaid',
+      'formatFinding',
+    ]) {
       expect(check).toMatch(new RegExp(`^function ${name}\\b`, 'm'));
     }
   });
@@ -50,10 +78,22 @@ describe('the public API', () => {
   });
 
   // A fresh Node process, so the jest module registry cannot hide what a real import loads.
-  const loaded = (entry: string): string[] => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', `
+  const loaded = (entry: string): string[] =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `
     require(${JSON.stringify(entry)});
     console.log(JSON.stringify(Object.keys(require.cache).map((f) => f.split(require('path').sep).join('/'))));
-  `], { cwd: ROOT, encoding: 'utf8' }));
+  `,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      ),
+    );
 
   test('importing the package root does not load ajv or the validator', () => {
     const files = loaded('./lib/index.ts');

@@ -13,24 +13,49 @@ import { parseAllDocuments } from 'yaml';
 import { validatePaths } from '../lib/check-api';
 
 const ROOT = join(__dirname, '..');
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts')).sort();
+const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 /** Kind/name of every object each example writes, per file. */
 const EXPECTED: Record<string, Record<string, string[]>> = {
-  'class-namespaces.ts': Object.fromEntries(['kim', 'lee', 'park'].map((who) => [`practice-${who}.k8s.yaml`, [
-    `Namespace/practice-${who}`, 'ResourceQuota/project-quota', 'LimitRange/container-defaults',
-    'NetworkPolicy/default-deny-ingress', 'NetworkPolicy/allow-same-namespace', 'Pod/web', 'Service/web',
-  ]])),
+  'class-namespaces.ts': Object.fromEntries(
+    ['kim', 'lee', 'park'].map((who) => [
+      `practice-${who}.k8s.yaml`,
+      [
+        `Namespace/practice-${who}`,
+        'ResourceQuota/project-quota',
+        'LimitRange/container-defaults',
+        'NetworkPolicy/default-deny-ingress',
+        'NetworkPolicy/allow-same-namespace',
+        'Pod/web',
+        'Service/web',
+      ],
+    ]),
+  ),
   'network-policy.ts': {
     'policy-lab.k8s.yaml': [
-      'Namespace/policy-lab', 'ResourceQuota/project-quota', 'LimitRange/container-defaults', 'NetworkPolicy/default-deny-ingress',
-      'Pod/web', 'Service/web', 'Pod/allowed', 'Pod/denied', 'NetworkPolicy/web-from-access-label',
+      'Namespace/policy-lab',
+      'ResourceQuota/project-quota',
+      'LimitRange/container-defaults',
+      'NetworkPolicy/default-deny-ingress',
+      'Pod/web',
+      'Service/web',
+      'Pod/allowed',
+      'Pod/denied',
+      'NetworkPolicy/web-from-access-label',
     ],
   },
   'web-nodeport.ts': {
     'web-nodeport.k8s.yaml': [
-      'Namespace/my-web', 'ResourceQuota/project-quota', 'LimitRange/container-defaults',
-      'NetworkPolicy/default-deny-ingress', 'NetworkPolicy/allow-same-namespace', 'Pod/web', 'Service/web', 'NetworkPolicy/web-from-anywhere',
+      'Namespace/my-web',
+      'ResourceQuota/project-quota',
+      'LimitRange/container-defaults',
+      'NetworkPolicy/default-deny-ingress',
+      'NetworkPolicy/allow-same-namespace',
+      'Pod/web',
+      'Service/web',
+      'NetworkPolicy/web-from-anywhere',
     ],
   },
 };
@@ -73,17 +98,29 @@ describe('examples/', () => {
     expect(EXAMPLES).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  test.each(EXAMPLES)('%s synthesizes the expected objects, and they validate clean', (example) => {
-    const dir = join(out, example);
-    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', example)], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: dir, TSX_TSCONFIG_PATH: join(ROOT, 'test', 'examples', 'tsconfig.json') },
-    });
-    const files = readdirSync(dir).sort();
-    const objects = Object.fromEntries(files.map((file) => [file, parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
-      .map((d) => d.toJS()).map((o) => `${o.kind}/${o.metadata.name}`)]));
-    expect(objects).toEqual(EXPECTED[example]);
-    const result = validatePaths([dir]);
-    expect(result.findings).toEqual([]);
-    expect(result.objects).toBeGreaterThan(0);
-  }, 60_000);
+  test.each(EXAMPLES)(
+    '%s synthesizes the expected objects, and they validate clean',
+    (example) => {
+      const dir = join(out, example);
+      execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', example)], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CDK8S_OUTDIR: dir, TSX_TSCONFIG_PATH: join(ROOT, 'test', 'examples', 'tsconfig.json') },
+      });
+      const files = readdirSync(dir).sort();
+      const objects = Object.fromEntries(
+        files.map((file) => [
+          file,
+          parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
+            .map((d) => d.toJS())
+            .map((o) => `${o.kind}/${o.metadata.name}`),
+        ]),
+      );
+      expect(objects).toEqual(EXPECTED[example]);
+      const result = validatePaths([dir]);
+      expect(result.findings).toEqual([]);
+      expect(result.objects).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

@@ -27,7 +27,8 @@ export function transpiledCopy(entry: string): { file: string; dir: string } {
     const source = readFileSync(file, 'utf8');
     for (const { fileName: specifier } of ts.preProcessFile(source, true, true).importedFiles) {
       if (specifier.startsWith('.')) pending.push(resolveTs(resolve(dirname(file), specifier)));
-      else if (!specifier.startsWith('node:')) throw new Error(`${file}: transpiledCopy supports only relative and node: imports, not "${specifier}"`);
+      else if (!specifier.startsWith('node:'))
+        throw new Error(`${file}: transpiledCopy supports only relative and node: imports, not "${specifier}"`);
     }
     const { outputText } = ts.transpileModule(source, {
       fileName: file,

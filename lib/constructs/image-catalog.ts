@@ -6,7 +6,16 @@
  * are not checked: see "Images" in the README.
  */
 import {
-  GIT_IMAGE, GOGS_IMAGE, GOGS_UID, Images, KANIKO_IMAGE, KUBECTL_IMAGE, NODE_IMAGE, REGISTRY_IMAGE, WEB_PORT, WEB_UID,
+  GIT_IMAGE,
+  GOGS_IMAGE,
+  GOGS_UID,
+  Images,
+  KANIKO_IMAGE,
+  KUBECTL_IMAGE,
+  NODE_IMAGE,
+  REGISTRY_IMAGE,
+  WEB_PORT,
+  WEB_UID,
 } from './images';
 import { imageRepository } from '../util/image-reference';
 
@@ -33,44 +42,85 @@ export interface KnownImage {
  */
 export const KNOWN_IMAGES: readonly KnownImage[] = [
   {
-    reference: Images.web, user: WEB_UID, ports: [WEB_PORT], writablePaths: ['/tmp'], shipped: true,
+    reference: Images.web,
+    user: WEB_UID,
+    ports: [WEB_PORT],
+    writablePaths: ['/tmp'],
+    shipped: true,
     note: 'non-root nginx: fits the restricted profile as is',
   },
   {
-    reference: Images.shell, user: 0, ports: [], writablePaths: [], shipped: true,
+    reference: Images.shell,
+    user: 0,
+    ports: [],
+    writablePaths: [],
+    shipped: true,
     note: 'runs as root by default, but its tools work as any user: set runAsUser (e.g. 65534, nobody)',
   },
   {
-    reference: GOGS_IMAGE, user: GOGS_UID, ports: [3000, 2222], writablePaths: ['/data', '/tmp'], shipped: true,
+    reference: GOGS_IMAGE,
+    user: GOGS_UID,
+    ports: [3000, 2222],
+    writablePaths: ['/data', '/tmp'],
+    shipped: true,
     note: 'runs `gogs web` as git (uid 1000)',
   },
   {
-    reference: REGISTRY_IMAGE, user: 0, ports: [5000], writablePaths: ['/var/lib/registry', '/tmp'], shipped: true,
+    reference: REGISTRY_IMAGE,
+    user: 0,
+    ports: [5000],
+    writablePaths: ['/var/lib/registry', '/tmp'],
+    shipped: true,
     note: 'runs as root by default; nothing in it needs root: set runAsUser (ImageRegistry uses 1000)',
   },
   {
-    reference: GIT_IMAGE, user: 0, ports: [], writablePaths: [], shipped: true,
+    reference: GIT_IMAGE,
+    user: 0,
+    ports: [],
+    writablePaths: [],
+    shipped: true,
     note: 'runs as root by default; git works as any user: set runAsUser (the clone Task uses 65532)',
   },
   {
-    reference: KANIKO_IMAGE, user: 0, ports: [], writablePaths: ['/kaniko', '/workspace'], shipped: true,
+    reference: KANIKO_IMAGE,
+    user: 0,
+    ports: [],
+    writablePaths: ['/kaniko', '/workspace'],
+    shipped: true,
     note: 'must run as root (it unpacks base images into its own root filesystem): Pod Security "baseline" at least',
   },
   {
-    reference: NODE_IMAGE, user: 0, ports: [], writablePaths: [], shipped: true,
+    reference: NODE_IMAGE,
+    user: 0,
+    ports: [],
+    writablePaths: [],
+    shipped: true,
     note: 'runs as root by default; its `node` user is uid 1000: set runAsUser 1000',
   },
   {
-    reference: KUBECTL_IMAGE, user: 0, ports: [], writablePaths: [], shipped: true,
+    reference: KUBECTL_IMAGE,
+    user: 0,
+    ports: [],
+    writablePaths: [],
+    shipped: true,
     note: 'its Dockerfile (kubernetes build/server-image) sets no USER, so it is taken as root; kubectl works as any user (the deploy Task uses 65532)',
   },
   {
-    reference: 'docker.io/library/nginx:1.27-alpine', user: 0, ports: [80], writablePaths: ['/var/cache/nginx', '/var/run'], shipped: false,
-    note: 'the stock nginx: its master process starts as root, binds port 80 and chowns /var/cache/nginx; '
-      + 'use Images.web (nginx-unprivileged, uid 101, port 8080) under restricted, or podSecurity "baseline"',
+    reference: 'docker.io/library/nginx:1.27-alpine',
+    user: 0,
+    ports: [80],
+    writablePaths: ['/var/cache/nginx', '/var/run'],
+    shipped: false,
+    note:
+      'the stock nginx: its master process starts as root, binds port 80 and chowns /var/cache/nginx; ' +
+      'use Images.web (nginx-unprivileged, uid 101, port 8080) under restricted, or podSecurity "baseline"',
   },
   {
-    reference: 'docker.io/library/alpine:3.20', user: 0, ports: [], writablePaths: [], shipped: false,
+    reference: 'docker.io/library/alpine:3.20',
+    user: 0,
+    ports: [],
+    writablePaths: [],
+    shipped: false,
     note: 'runs as root by default; a shell works as any user: set runAsUser (e.g. 65534)',
   },
 ];
@@ -84,7 +134,14 @@ export function lookupImage(image: string): KnownImage | undefined {
 
 /** The table as Markdown, for the README (a test checks the README shows it as generated). */
 export function knownImagesMarkdown(): string {
-  const rows = KNOWN_IMAGES.map((i) => `| \`${i.reference}\` | ${i.user === 0 ? 'root (0)' : i.user} | ${i.ports.join(', ') || '-'} `
-    + `| ${i.writablePaths.map((p) => `\`${p}\``).join(', ') || '-'} | ${i.shipped ? 'yes' : 'no'} | ${i.note} |`);
-  return ['| image (any tag or digest of it) | user | ports | writes | shipped | note |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = KNOWN_IMAGES.map(
+    (i) =>
+      `| \`${i.reference}\` | ${i.user === 0 ? 'root (0)' : i.user} | ${i.ports.join(', ') || '-'} ` +
+      `| ${i.writablePaths.map((p) => `\`${p}\``).join(', ') || '-'} | ${i.shipped ? 'yes' : 'no'} | ${i.note} |`,
+  );
+  return [
+    '| image (any tag or digest of it) | user | ports | writes | shipped | note |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

@@ -41,7 +41,9 @@ export interface InClusterServer {
 
 /** Checks the shared props (each error names the prop) and derives the server's names. */
 export function checkInClusterServer(
-  scope: Construct, props: InClusterServerProps, defaults: { readonly serviceName: string; readonly image: string; readonly storageSize: string },
+  scope: Construct,
+  props: InClusterServerProps,
+  defaults: { readonly serviceName: string; readonly image: string; readonly storageSize: string },
 ): InClusterServer {
   const name = checkDns1035Label(scope, 'serviceName', props.serviceName ?? defaults.serviceName);
   const image = checkImage(scope, 'image', props.image ?? defaults.image);
@@ -51,7 +53,12 @@ export function checkInClusterServer(
   const serviceType = checkOneOf(scope, 'serviceType', props.serviceType ?? 'ClusterIP', NODE_SERVICE_TYPES);
   const namespace = Chart.of(scope).namespace ?? 'default';
   return {
-    name, image, storageSize, storageClassName: props.storageClassName, serviceType, namespace,
+    name,
+    image,
+    storageSize,
+    storageClassName: props.storageClassName,
+    serviceType,
+    namespace,
     host: `${name}.${namespace}.svc.${clusterDomain}`,
     labels: { app: name },
   };
@@ -69,18 +76,34 @@ export interface ServerServicePort {
  * Service inside a Project the NetworkPolicy that lets node-port clients, who come
  * from outside the namespace, past the project's default-deny-ingress.
  */
-export function serverService(scope: Construct, server: InClusterServer, ports: readonly ServerServicePort[]): {
-  readonly service: k8s.KubeService; readonly fromOutside?: k8s.KubeNetworkPolicy;
+export function serverService(
+  scope: Construct,
+  server: InClusterServer,
+  ports: readonly ServerServicePort[],
+): {
+  readonly service: k8s.KubeService;
+  readonly fromOutside?: k8s.KubeNetworkPolicy;
 } {
   const service = new k8s.KubeService(scope, 'Service', {
     metadata: { name: server.name, labels: { ...server.labels } },
     spec: {
       type: server.serviceType,
       selector: { ...server.labels },
-      ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: k8s.IntOrString.fromString(p.name), nodePort: p.nodePort })),
+      ports: ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        protocol: 'TCP',
+        targetPort: k8s.IntOrString.fromString(p.name),
+        nodePort: p.nodePort,
+      })),
     },
   });
-  const fromOutside = nodePortAccessPolicy(scope, { name: server.name, serviceType: server.serviceType, podLabels: server.labels, ports: ports.map((p) => p.name) });
+  const fromOutside = nodePortAccessPolicy(scope, {
+    name: server.name,
+    serviceType: server.serviceType,
+    podLabels: server.labels,
+    ports: ports.map((p) => p.name),
+  });
   return { service, fromOutside };
 }
 
@@ -110,13 +133,15 @@ export function serverPodSpec(options: {
       fsGroup: uid,
       fsGroupChangePolicy: 'OnRootMismatch',
     },
-    containers: [{
-      ...options.container,
-      ports: options.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
-      // Read-only root filesystem: each server writes only below its volume and /tmp.
-      securityContext: { ...restrictedContainerSecurityContext(uid), runAsGroup: uid },
-      volumeMounts: [...options.volumeMounts, { name: 'tmp', mountPath: '/tmp' }],
-    }],
+    containers: [
+      {
+        ...options.container,
+        ports: options.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })),
+        // Read-only root filesystem: each server writes only below its volume and /tmp.
+        securityContext: { ...restrictedContainerSecurityContext(uid), runAsGroup: uid },
+        volumeMounts: [...options.volumeMounts, { name: 'tmp', mountPath: '/tmp' }],
+      },
+    ],
     volumes: [...options.volumes, { name: 'tmp', emptyDir: {} }],
   };
 }

@@ -62,7 +62,8 @@ export const EXERCISES: readonly Exercise[] = [
     id: '04-service-endpoints',
     title: 'A Service with hand-made Endpoints (SEP)',
     notes: 'SEP(Service End Point)',
-    kubectl: 'kubectl create service clusterip external-db --tcp=5432:5432 (then remove the selector) + an Endpoints/EndpointSlice manifest',
+    kubectl:
+      'kubectl create service clusterip external-db --tcp=5432:5432 (then remove the selector) + an Endpoints/EndpointSlice manifest',
     namespace: 'service-endpoints',
     build: (app, id, namespace) => new ServiceEndpointsExercise(app, id, { namespace }),
   },
@@ -78,7 +79,8 @@ export const EXERCISES: readonly Exercise[] = [
     id: '06-environment',
     title: 'Environment configuration inside a container',
     notes: '동일한 컨테이너에서 환경설정',
-    kubectl: 'kubectl create configmap env-demo-config --from-literal=APP_COLOR=blue ... && kubectl set env pod/env-demo --from=configmap/env-demo-config',
+    kubectl:
+      'kubectl create configmap env-demo-config --from-literal=APP_COLOR=blue ... && kubectl set env pod/env-demo --from=configmap/env-demo-config',
     namespace: 'env-config',
     build: (app, id, namespace) => inNamespace(new EnvironmentExercise(app, id), namespace),
   },
@@ -124,7 +126,9 @@ export function selectExercises(only?: readonly string[]): Exercise[] {
   }
   const picked = new Set<Exercise>();
   for (const wanted of only) {
-    const found = EXERCISES.find((e) => e.id === wanted || (typeof wanted === 'string' && /^\d{1,2}$/.test(wanted) && Number(e.id.slice(0, 2)) === Number(wanted)));
+    const found = EXERCISES.find(
+      (e) => e.id === wanted || (typeof wanted === 'string' && /^\d{1,2}$/.test(wanted) && Number(e.id.slice(0, 2)) === Number(wanted)),
+    );
     if (!found) {
       throw new PropError('exercise options', 'only', wanted, `one of ${EXERCISES.map((e) => `${e.id.slice(0, 2)} (${e.id})`).join(', ')}`);
     }
@@ -140,7 +144,9 @@ export function selectExercises(only?: readonly string[]): Exercise[] {
  */
 export function addExercises(app: App, options: ExerciseOptions = {}): Project[] {
   checkExerciseOptions(options);
-  const projects = selectExercises(options.only).map((exercise) => exercise.build(app, exercise.id, exerciseNamespace(exercise.namespace, options), options));
+  const projects = selectExercises(options.only).map((exercise) =>
+    exercise.build(app, exercise.id, exerciseNamespace(exercise.namespace, options), options),
+  );
   if (options.imageMirror !== undefined) applyImageMirror(app, options.imageMirror);
   return projects;
 }

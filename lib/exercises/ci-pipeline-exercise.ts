@@ -49,11 +49,16 @@ export class CiPipelineExercise extends Project {
     this.pipeline = new BuildPipeline(this, 'pipeline');
     const deployTask = new DeployImageTask(this, 'deploy-image');
     this.registryPush = new RegistryPushTrigger(this, 'registry-push', {
-      deployTask, deployment: this.app.name, container: this.app.containerName, repository: DEMO_REPOSITORY,
+      deployTask,
+      deployment: this.app.name,
+      container: this.app.containerName,
+      repository: DEMO_REPOSITORY,
     });
     this.registry = new ImageRegistry(this, 'registry', { notificationEndpoints: [this.registryPush.notificationEndpoint()] });
     this.gogsPush = new GogsPushTrigger(this, 'gogs-push', {
-      pipeline: this.pipeline, registryHost: this.registry.address, repositories: [DEMO_REPOSITORY],
+      pipeline: this.pipeline,
+      registryHost: this.registry.address,
+      repositories: [DEMO_REPOSITORY],
     });
     // No self sign-up: the first account would become admin, and every pod in the namespace can reach Gogs.
     this.gogs = new GogsServer(this, 'gogs', { webhookUrls: [this.gogsPush.listenerUrl], disableRegistration: true });
@@ -65,6 +70,9 @@ export class CiPipelineExercise extends Project {
     new AllowIngressPolicy(this, 'app-ingress', { name: 'demo-app-from-namespace', to: this.app, from: sameNamespace });
     // Only Gogs may call the Gogs listener, only the registry the registry listener.
     new ListenerNetworkPolicy(this, 'gogs-push-ingress', { listener: this.gogsPush.listener, from: [{ podLabels: this.gogs.labels }] });
-    new ListenerNetworkPolicy(this, 'registry-push-ingress', { listener: this.registryPush.listener, from: [{ podLabels: this.registry.labels }] });
+    new ListenerNetworkPolicy(this, 'registry-push-ingress', {
+      listener: this.registryPush.listener,
+      from: [{ podLabels: this.registry.labels }],
+    });
   }
 }

@@ -37,24 +37,50 @@ export interface CiSetup {
 export function ciSetup(exercise: CiPipelineExercise): CiSetup {
   const [owner = '', name = ''] = DEMO_REPOSITORY.split('/');
   const webhookSecret = exercise.gogsPush.signatureInterceptor?.secret;
-  if (!webhookSecret) throw new Error('the CI exercise authenticates Gogs deliveries by signature; its trigger has no signature interceptor');
+  if (!webhookSecret)
+    throw new Error('the CI exercise authenticates Gogs deliveries by signature; its trigger has no signature interceptor');
   return {
     namespace: exercise.namespaceName,
     secrets: [
       { secret: exercise.gogs.secretKey, bytes: 32, why: "Gogs' SECRET_KEY (signs cookies and tokens)" },
-      { secret: webhookSecret, bytes: 32, why: 'the Gogs webhook secret: Gogs signs every delivery with it, the signature interceptor checks it' },
-      { secret: exercise.registryPush.tokenSecret, bytes: 20, why: 'the token the registry sends with its notifications, checked by the registry-push listener' },
+      {
+        secret: webhookSecret,
+        bytes: 32,
+        why: 'the Gogs webhook secret: Gogs signs every delivery with it, the signature interceptor checks it',
+      },
+      {
+        secret: exercise.registryPush.tokenSecret,
+        bytes: 20,
+        why: 'the token the registry sends with its notifications, checked by the registry-push listener',
+      },
     ],
     admin: { name: owner, email: `${owner}@example.com` },
     repository: { owner, name },
-    gogs: { pod: `${exercise.gogs.name}-0`, binary: '/app/gogs/gogs', config: '/etc/gogs/app.ini', apiUrl: `${exercise.gogs.externalUrl}api/v1` },
+    gogs: {
+      pod: `${exercise.gogs.name}-0`,
+      binary: '/app/gogs/gogs',
+      config: '/etc/gogs/app.ini',
+      apiUrl: `${exercise.gogs.externalUrl}api/v1`,
+    },
     webhook: { url: exercise.gogsPush.listenerUrl, secret: webhookSecret },
   };
 }
 
 /** `gogs admin create-user ...` arguments (after the binary). */
 export function adminCreateUserArgs(setup: CiSetup, password: string, config = setup.gogs.config): string[] {
-  return ['admin', 'create-user', '--name', setup.admin.name, '--password', password, '--email', setup.admin.email, '--admin', '--config', config];
+  return [
+    'admin',
+    'create-user',
+    '--name',
+    setup.admin.name,
+    '--password',
+    password,
+    '--email',
+    setup.admin.email,
+    '--admin',
+    '--config',
+    config,
+  ];
 }
 
 /** The API request that creates the repository, public: the clone step reads it without credentials. */
@@ -76,8 +102,10 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 /** The commands as a Markdown shell block, for the README. Secret values never appear: they are read or generated. */
 export function renderCiSetup(setup: CiSetup): string {
   const ns = setup.namespace;
-  const secretLines = setup.secrets.map(({ secret, bytes, why }) =>
-    `# ${why}\nopenssl rand -hex ${bytes} | tr -d '\\n' | kubectl -n ${ns} create secret generic ${secret.name} --from-file=${secret.key}=/dev/stdin`);
+  const secretLines = setup.secrets.map(
+    ({ secret, bytes, why }) =>
+      `# ${why}\nopenssl rand -hex ${bytes} | tr -d '\\n' | kubectl -n ${ns} create secret generic ${secret.name} --from-file=${secret.key}=/dev/stdin`,
+  );
   const admin = adminCreateUserArgs(setup, '"$p"').map((a) => (a === '"$p"' ? a : shellQuote(a)).replace(/^'([-A-Za-z0-9_./@:]+)'$/, '$1'));
   // Request bodies go through stdin (printf is a shell builtin): no secret in any process's arguments.
   const api = (request: GogsApiRequest, body: string) =>

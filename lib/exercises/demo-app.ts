@@ -2,7 +2,12 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, WEB_PORT } from '../constructs/images';
 import { IPodTarget, PodPort } from '../constructs/pod/pod-target';
-import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, writableScratch } from '../constructs/pod/restricted-defaults';
+import {
+  containerResources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  writableScratch,
+} from '../constructs/pod/restricted-defaults';
 import { checkDns1035Label, checkImage } from '../util/props-check';
 import { guardEmittedText } from '../util/emitted-text';
 
@@ -55,15 +60,17 @@ export class DemoApp extends Construct implements IPodTarget {
           spec: {
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(),
-            containers: [{
-              name: this.containerName,
-              image,
-              ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort })),
-              readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') } },
-              resources: containerResources(),
-              securityContext: restrictedContainerSecurityContext(),
-              volumeMounts: scratch.mounts,
-            }],
+            containers: [
+              {
+                name: this.containerName,
+                image,
+                ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort })),
+                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') } },
+                resources: containerResources(),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: scratch.mounts,
+              },
+            ],
             volumes: scratch.volumes,
           },
         },

@@ -53,13 +53,18 @@ export interface ExerciseProps {
 export function exerciseNamespace(namespace: string, options: ExerciseOptions = {}): string {
   const prefix = options.namespacePrefix ?? '';
   const suffix = options.namespaceSuffix ?? '';
-  for (const [field, value] of [['namespacePrefix', prefix], ['namespaceSuffix', suffix]] as const) {
+  for (const [field, value] of [
+    ['namespacePrefix', prefix],
+    ['namespaceSuffix', suffix],
+  ] as const) {
     if (typeof value !== 'string') throw new PropError('exercise options', field, value, 'a string');
   }
   const result = `${prefix}${namespace}${suffix}`;
   if (!isDnsLabel(result)) {
-    throw new Error(`exercise options: invalid namespacePrefix ${JSON.stringify(prefix)} / namespaceSuffix ${JSON.stringify(suffix)}: `
-      + `namespace ${JSON.stringify(result)} is not ${DNS_LABEL_RULE}`);
+    throw new Error(
+      `exercise options: invalid namespacePrefix ${JSON.stringify(prefix)} / namespaceSuffix ${JSON.stringify(suffix)}: ` +
+        `namespace ${JSON.stringify(result)} is not ${DNS_LABEL_RULE}`,
+    );
   }
   return result;
 }

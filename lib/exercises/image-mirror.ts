@@ -34,7 +34,8 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
 /** Single containers with an `image` field (Tekton's step template). */
 const CONTAINER_FIELDS = new Set(['stepTemplate']);
 
-const REGISTRY_RULE = 'a registry host with an optional port and path, such as "mirror.example.com:5000" or "harbor.local/dockerhub", without a scheme';
+const REGISTRY_RULE =
+  'a registry host with an optional port and path, such as "mirror.example.com:5000" or "harbor.local/dockerhub", without a scheme';
 
 /** The registry host of a reference, as container runtimes read it; Docker Hub when it has none. */
 export function splitImageReference(image: string): { readonly registry: string; readonly path: string } {
@@ -69,7 +70,11 @@ export function checkImageMirror(where: string, mirror: ImageMirror): void {
   }
   for (const [from, to] of Object.entries(mirror.overrides ?? {})) {
     if (typeof to !== 'string' || to.length === 0 || /\s/.test(to) || !isPinnedImage(to)) {
-      fail(`imageMirror.overrides["${from}"]`, to, 'a pinned image reference: a tag other than "latest" (e.g. "registry.local/busybox:1.36") or a digest (@sha256:...)');
+      fail(
+        `imageMirror.overrides["${from}"]`,
+        to,
+        'a pinned image reference: a tag other than "latest" (e.g. "registry.local/busybox:1.36") or a digest (@sha256:...)',
+      );
     }
   }
 }

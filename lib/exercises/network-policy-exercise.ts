@@ -26,9 +26,15 @@ export class NetworkPolicyExercise extends Project {
     this.web = new ExposedPod(this, 'web', { name: 'web', servicePort: 80, targetPort: 8080 });
     const client = { image: Images.shell, command: ['sleep', '86400'], runAsUser: NOBODY_UID, writablePaths: [] };
     this.allowedClient = new RunPod(this, 'allowed-client', {
-      ...client, name: 'allowed-client', labels: { run: 'allowed-client', ...WEB_ACCESS_LABEL },
+      ...client,
+      name: 'allowed-client',
+      labels: { run: 'allowed-client', ...WEB_ACCESS_LABEL },
     });
     this.deniedClient = new RunPod(this, 'denied-client', { ...client, name: 'denied-client' });
-    this.policy = new AllowIngressPolicy(this, 'allow-web', { name: 'web-allow-access-label', to: this.web.pod, from: [{ podLabels: WEB_ACCESS_LABEL }] });
+    this.policy = new AllowIngressPolicy(this, 'allow-web', {
+      name: 'web-allow-access-label',
+      to: this.web.pod,
+      from: [{ podLabels: WEB_ACCESS_LABEL }],
+    });
   }
 }

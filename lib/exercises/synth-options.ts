@@ -28,9 +28,15 @@ export const SYNTH_USAGE = `usage: npm run synth -- [EXERCISE...] [options]
 
 function parseImagePairs(text: string, where: string): Record<string, string> {
   const pairs: Record<string, string> = {};
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw new Error(`${where}: invalid image override ${JSON.stringify(item)}; expected FROM=TO, e.g. docker.io/library/busybox:1.36=registry.local/busybox:1.36`);
+    if (eq <= 0 || eq === item.length - 1)
+      throw new Error(
+        `${where}: invalid image override ${JSON.stringify(item)}; expected FROM=TO, e.g. docker.io/library/busybox:1.36=registry.local/busybox:1.36`,
+      );
     pairs[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return pairs;
@@ -70,9 +76,10 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       else throw new Error(`synth: unknown option --${name}\n${SYNTH_USAGE}`);
     }
   }
-  const imageMirror: ImageMirror | undefined = registry !== undefined || Object.keys(overrides).length > 0
-    ? { ...(registry !== undefined ? { registry } : {}), ...(Object.keys(overrides).length ? { overrides } : {}) }
-    : undefined;
+  const imageMirror: ImageMirror | undefined =
+    registry !== undefined || Object.keys(overrides).length > 0
+      ? { ...(registry !== undefined ? { registry } : {}), ...(Object.keys(overrides).length ? { overrides } : {}) }
+      : undefined;
   const options: ExerciseOptions = {
     ...(only.length ? { only } : {}),
     ...(namespacePrefix !== undefined ? { namespacePrefix } : {}),

@@ -24,9 +24,11 @@ const YAML11_BREAK = /[\u0085\u2028\u2029]/;
 /** Why kubectl would read this text differently from what we mean, or undefined when it reads it as written. */
 export function emittedTextProblem(text: string): string | undefined {
   const surrogate = LONE_SURROGATE.exec(text);
-  if (surrogate) return `has a lone surrogate U+${surrogate[0].charCodeAt(0).toString(16).toUpperCase()} at index ${surrogate.index} (no UTF-8 form; kubectl refuses the whole file)`;
+  if (surrogate)
+    return `has a lone surrogate U+${surrogate[0].charCodeAt(0).toString(16).toUpperCase()} at index ${surrogate.index} (no UTF-8 form; kubectl refuses the whole file)`;
   const lineBreak = YAML11_BREAK.exec(text);
-  if (lineBreak) return `has U+${lineBreak[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at index ${lineBreak.index}, a line break in YAML 1.1 that kubectl folds into a space`;
+  if (lineBreak)
+    return `has U+${lineBreak[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at index ${lineBreak.index}, a line break in YAML 1.1 that kubectl folds into a space`;
   return undefined;
 }
 

@@ -38,13 +38,15 @@ export const MAX_EXPONENT = 1000;
 /** The longest quantity text this library evaluates. */
 export const MAX_QUANTITY_LENGTH = 1024;
 
-export const QUANTITY_SYNTAX = 'a Kubernetes quantity such as "500m", "128Mi", "1Gi", "2" or "1e3" (binary suffixes Ki, Mi, Gi, Ti, Pi, Ei; decimal n, u, m, k, M, G, T, P, E; no space, no "b"/"B")';
+export const QUANTITY_SYNTAX =
+  'a Kubernetes quantity such as "500m", "128Mi", "1Gi", "2" or "1e3" (binary suffixes Ki, Mi, Gi, Ti, Pi, Ei; decimal n, u, m, k, M, G, T, P, E; no space, no "b"/"B")';
 
 /** Why a text is not a quantity, or the quantity. */
-export type QuantityReading = { readonly quantity: ExactQuantity; readonly problem?: undefined } | { readonly quantity?: undefined; readonly problem: string };
+export type QuantityReading =
+  { readonly quantity: ExactQuantity; readonly problem?: undefined } | { readonly quantity?: undefined; readonly problem: string };
 
 const BINARY_POWER: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
-const DECIMAL_EXPONENT: Record<string, number> = { 'n': -9, 'u': -6, 'm': -3, '': 0, 'k': 3, 'M': 6, 'G': 9, 'T': 12, 'P': 15, 'E': 18 };
+const DECIMAL_EXPONENT: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 /** Go's parseQuantityString: sign, digits, fraction, suffix letters, then an optional signed run of digits to the end. */
 const SHAPE = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*[+-]?\d*)$/;
 const INT64_MAX = (1n << 63n) - 1n;
@@ -63,7 +65,8 @@ function exact(num: bigint, den: bigint, text: string): ExactQuantity {
 }
 
 /** Go's `unicode.IsSpace`, which `strings.TrimSpace` trims (not U+FEFF, which JavaScript's `trim` also removes). */
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g;
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g;
 
 /**
  * Parses quantity text exactly as `resource.ParseQuantity` does, within the
@@ -72,7 +75,8 @@ const GO_SPACE = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F
  */
 export function parseQuantityText(text: string): QuantityReading {
   if (text.length === 0) return { problem: 'is empty' };
-  if (text.length > MAX_QUANTITY_LENGTH) return { problem: `is longer than ${MAX_QUANTITY_LENGTH} characters, the most this validator reads` };
+  if (text.length > MAX_QUANTITY_LENGTH)
+    return { problem: `is longer than ${MAX_QUANTITY_LENGTH} characters, the most this validator reads` };
   const shape = SHAPE.exec(text);
   if (!shape) return { problem: 'is not a quantity' };
   // Only the fraction group is optional; the others always match (maybe empty).
@@ -87,12 +91,20 @@ export function parseQuantityText(text: string): QuantityReading {
   else if (/^[eE][+-]?\d+$/.test(suffix)) {
     const digits = suffix.slice(1).replace(/^([+-]?)0+(?=\d)/, '$1');
     // strconv.ParseInt(_, 10, 64) refuses what does not fit 64 bits; more than 10 digits is out of our bound anyway.
-    if (digits.replace(/^[+-]/, '').length > 10) return { problem: `has the exponent ${suffix.slice(1)}, beyond ±${MAX_EXPONENT} (the API server keeps only the low 32 bits of an exponent)` };
+    if (digits.replace(/^[+-]/, '').length > 10)
+      return {
+        problem: `has the exponent ${suffix.slice(1)}, beyond ±${MAX_EXPONENT} (the API server keeps only the low 32 bits of an exponent)`,
+      };
     const exponent = Number(digits);
-    if (Math.abs(exponent) > MAX_EXPONENT) return { problem: `has the exponent ${exponent}, beyond ±${MAX_EXPONENT} (no resource amount is that large or small; the API server keeps only the low 32 bits of an exponent)` };
+    if (Math.abs(exponent) > MAX_EXPONENT)
+      return {
+        problem: `has the exponent ${exponent}, beyond ±${MAX_EXPONENT} (no resource amount is that large or small; the API server keeps only the low 32 bits of an exponent)`,
+      };
     exponent10 += exponent;
   } else {
-    return { problem: `has the suffix ${JSON.stringify(suffix)}; expected one of Ki, Mi, Gi, Ti, Pi, Ei, n, u, m, k, M, G, T, P, E or an exponent such as e3` };
+    return {
+      problem: `has the suffix ${JSON.stringify(suffix)}; expected one of Ki, Mi, Gi, Ti, Pi, Ei, n, u, m, k, M, G, T, P, E or an exponent such as e3`,
+    };
   }
   let num = BigInt(`${whole}${fraction}` || '0');
   if (num === 0n) return { quantity: { num: 0n, den: 1n, text } };

@@ -35,7 +35,12 @@ function formatRef(ref: ExternalRef): string {
 
 /** The annotation's items, trimmed, empty ones dropped. */
 function itemsOf(value: unknown): string[] {
-  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** Formats refs as the annotation value: sorted, deduplicated items. */

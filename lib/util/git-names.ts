@@ -4,7 +4,8 @@
  */
 
 /** What `git check-ref-format --branch` accepts, for error messages. */
-export const BRANCH_NAME_RULE = 'branch names such as "master" (without "refs/heads/") that git accepts: no "..", "@{", "//", "\\", space, control character or any of ~^:?*[, no component starting with "." or ending in ".lock", not starting with "-" or "/", not ending with "/" or ".", not "@"';
+export const BRANCH_NAME_RULE =
+  'branch names such as "master" (without "refs/heads/") that git accepts: no "..", "@{", "//", "\\", space, control character or any of ~^:?*[, no component starting with "." or ending in ".lock", not starting with "-" or "/", not ending with "/" or ".", not "@"';
 
 /** Whether git accepts `name` as a branch (`git check-ref-format --branch`: the rules of git's refs.c). */
 export function isGitBranchName(name: unknown): name is string {

@@ -16,8 +16,7 @@ export const DNS_LABEL_RULE = 'a DNS-1123 label: at most 63 characters of a-z, 0
 
 /** RFC 1123 subdomain: dot-separated DNS labels, at most 253 characters. */
 export function isDnsSubdomain(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 253
-    && value.split('.').every((part) => DNS_LABEL.test(part));
+  return typeof value === 'string' && value.length > 0 && value.length <= 253 && value.split('.').every((part) => DNS_LABEL.test(part));
 }
 export const DNS_SUBDOMAIN_RULE = 'a DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters';
 
@@ -41,8 +40,7 @@ export const NODE_PORT_RULE = `an integer from ${NODE_PORT_MIN} to ${NODE_PORT_M
  * trailing '-'.
  */
 export function isPortName(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= 15 && IANA_SVC_NAME.test(value)
-    && /[a-z]/.test(value) && !value.includes('--');
+  return typeof value === 'string' && value.length <= 15 && IANA_SVC_NAME.test(value) && /[a-z]/.test(value) && !value.includes('--');
 }
 export const PORT_NAME_RULE = 'an IANA service name: at most 15 characters of a-z, 0-9 and "-", with at least one letter and no "--"';
 
@@ -55,13 +53,15 @@ export function isLabelKey(value: unknown): value is string {
   if (prefix !== undefined && !isDnsSubdomain(prefix)) return false;
   return name.length <= 63 && LABEL_NAME.test(name);
 }
-export const LABEL_KEY_RULE = 'a label key: an optional DNS-1123 subdomain prefix and "/", then at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
+export const LABEL_KEY_RULE =
+  'a label key: an optional DNS-1123 subdomain prefix and "/", then at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
 
 /** Label value: empty, or at most 63 characters of the label-name alphabet. */
 export function isLabelValue(value: unknown): value is string {
   return typeof value === 'string' && (value === '' || (value.length <= 63 && LABEL_NAME.test(value)));
 }
-export const LABEL_VALUE_RULE = 'a label value: empty, or at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
+export const LABEL_VALUE_RULE =
+  'a label value: empty, or at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
 
 /**
  * An IP address as the 16 bytes Go's `net.IP` holds, parsed the way the API
@@ -206,8 +206,8 @@ export function endpointAddressProblem(value: unknown, addressType?: 'IPv4' | 'I
   const ip = parseIp(value);
   if (!ip) return 'is not an IPv4 or IPv6 address (no zone, brackets or prefix length)';
   const v4 = to4(ip);
-  if (addressType === 'IPv4' && !v4) return 'is not an IPv4 address, and the EndpointSlice\'s addressType is IPv4';
-  if (addressType === 'IPv6' && v4) return 'is an IPv4 (or IPv4-mapped) address, and the EndpointSlice\'s addressType is IPv6';
+  if (addressType === 'IPv4' && !v4) return "is not an IPv4 address, and the EndpointSlice's addressType is IPv4";
+  if (addressType === 'IPv6' && v4) return "is an IPv4 (or IPv4-mapped) address, and the EndpointSlice's addressType is IPv6";
   if (v4) {
     if (v4.every((b) => b === 0)) return 'is the unspecified address';
     if (v4[0] === 127) return 'is in the loopback range 127.0.0.0/8';
@@ -229,4 +229,5 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export function isDns1035Label(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && DNS1035_LABEL.test(value);
 }
-export const DNS1035_LABEL_RULE = 'a DNS-1035 label: at most 63 characters of a-z, 0-9 and "-", starting with a letter and ending with a letter or digit';
+export const DNS1035_LABEL_RULE =
+  'a DNS-1035 label: at most 63 characters of a-z, 0-9 and "-", starting with a letter and ending with a letter or digit';

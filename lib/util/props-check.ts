@@ -5,8 +5,22 @@
  */
 import { IConstruct } from 'constructs';
 import {
-  DNS1035_LABEL_RULE, DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE, NODE_PORT_RULE, PORT_NAME_RULE, PORT_RULE,
-  isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, isNodePort, isPortName, isPortNumber,
+  DNS1035_LABEL_RULE,
+  DNS_LABEL_RULE,
+  DNS_SUBDOMAIN_RULE,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  NODE_PORT_RULE,
+  PORT_NAME_RULE,
+  PORT_RULE,
+  isDns1035Label,
+  isDnsLabel,
+  isDnsSubdomain,
+  isLabelKey,
+  isLabelValue,
+  isNodePort,
+  isPortName,
+  isPortNumber,
 } from './k8s-syntax';
 
 /** Renders a rejected value for an error message; NaN and undefined stay readable. */

@@ -15,9 +15,10 @@ const SCHEME_AND_AUTHORITY = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** What a webhook URL must look like, for error messages. */
-export const WEBHOOK_URL_RULE = 'an absolute http:// or https:// URL whose host is a lower-case DNS name or an IPv4 address, '
-  + 'without user:password@, written only in URL characters (RFC 3986: letters, digits, -._~:/?#[]@!$&\'()*+,;= and %XX escapes), '
-  + 'e.g. "http://el-gogs-push.ci.svc.cluster.local:8080/"';
+export const WEBHOOK_URL_RULE =
+  'an absolute http:// or https:// URL whose host is a lower-case DNS name or an IPv4 address, ' +
+  "without user:password@, written only in URL characters (RFC 3986: letters, digits, -._~:/?#[]@!$&'()*+,;= and %XX escapes), " +
+  'e.g. "http://el-gogs-push.ci.svc.cluster.local:8080/"';
 
 // RFC 3986 unreserved, reserved and "%" (checked below to start an escape).
 const URL_CHARACTER = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]$/;
@@ -64,9 +65,11 @@ export function webhookHost(url: unknown): { host: string } | { problem: string 
   const rawHost = raw ? raw[2]!.replace(/:\d*$/, '') : '';
   if (!rawHost) return { problem: 'has no hostname' };
   if (rawHost.startsWith('[')) return { problem: 'has an IPv6 literal host' };
-  if (rawHost !== parsed.hostname) return { problem: `has host "${rawHost}", which is not in canonical lower-case form "${parsed.hostname}"` };
+  if (rawHost !== parsed.hostname)
+    return { problem: `has host "${rawHost}", which is not in canonical lower-case form "${parsed.hostname}"` };
   const host = parsed.hostname;
-  if (!IPV4.test(host) && !isDnsSubdomain(host)) return { problem: `has host "${parsed.hostname}", which is not a DNS name or IPv4 address` };
+  if (!IPV4.test(host) && !isDnsSubdomain(host))
+    return { problem: `has host "${parsed.hostname}", which is not a DNS name or IPv4 address` };
   return { host };
 }
 

@@ -66,15 +66,18 @@ test('each product imports only what it may (the tooling never reaches into the 
 });
 
 test('rule files are imported only by the rule list (not by each other)', () => {
-  const crossing = FILES.filter((f) => f.file !== RULE_LIST)
-    .flatMap((f) => f.imports.filter((i) => i.startsWith(RULES_FOLDER)).map((i) => `${f.file} -> ${i}`));
+  const crossing = FILES.filter((f) => f.file !== RULE_LIST).flatMap((f) =>
+    f.imports.filter((i) => i.startsWith(RULES_FOLDER)).map((i) => `${f.file} -> ${i}`),
+  );
   expect(crossing).toEqual([]);
 });
 
 /** The modules `file` loads when it is loaded: its imports but not `import type` / `export type` (erased by the compiler). */
 function valueImportsOf(file: string): { relative: string[]; packages: string[] } {
   const text = readFileSync(join(LIB, file), 'utf8');
-  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map((m) => (m[1] ?? m[2])!);
+  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map(
+    (m) => (m[1] ?? m[2])!,
+  );
   return {
     relative: specifiers.filter((s) => s.startsWith('.')).map((s) => relative(LIB, resolve(dirname(join(LIB, file)), s))),
     packages: specifiers.filter((s) => !s.startsWith('.')),

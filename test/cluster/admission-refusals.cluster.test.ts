@@ -26,12 +26,15 @@ beforeAll(async () => {
 function validatorErrors(...extra: ApiObject[]): string[] {
   const objects = [...PROJECT, ...extra];
   const items: ManifestObject[] = objects.map((object, document) => ({ file: 'case.yaml', document, object }));
-  return validateObjects(items).findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`);
+  return validateObjects(items)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule}: ${f.message}`);
 }
 
 async function refusal(object: ApiObject, options: { dryRun: boolean } = { dryRun: true }): Promise<string> {
   const response = await api().create(object, options);
-  if (response.status < 400 && !options.dryRun) await api().delete(object.apiVersion, object.kind, object.metadata.name!, object.metadata.namespace);
+  if (response.status < 400 && !options.dryRun)
+    await api().delete(object.apiVersion, object.kind, object.metadata.name!, object.metadata.namespace);
   expect(response.status).toBeGreaterThanOrEqual(400);
   return statusMessage(response);
 }
@@ -58,7 +61,9 @@ test('ResourceQuota refuses a pod that would exceed the namespace quota', async 
   const pod = goodPod();
   pod.metadata.name = 'greedy';
   pod.spec.containers[0].resources = { requests: { cpu: '1500m', memory: '32Mi' }, limits: { cpu: '1500m', memory: '128Mi' } };
-  expect(await refusal(pod)).toMatch(/exceeded quota: project-quota, requested: requests.cpu=1500m, used: requests.cpu=\d+m?, limited: requests.cpu=1/);
+  expect(await refusal(pod)).toMatch(
+    /exceeded quota: project-quota, requested: requests.cpu=1500m, used: requests.cpu=\d+m?, limited: requests.cpu=1/,
+  );
   expect(validatorErrors(pod).join('\n')).toMatch(/quota/);
 });
 
@@ -66,7 +71,9 @@ test('LimitRanger defaults the limit, and validation refuses a request above it'
   const pod = goodPod();
   pod.metadata.name = 'over-default';
   pod.spec.containers[0].resources = { requests: { cpu: '500m', memory: '32Mi' } };
-  expect(await refusal(pod)).toMatch(/spec.containers\[0\].resources.requests: Invalid value: "500m": must be less than or equal to cpu limit/);
+  expect(await refusal(pod)).toMatch(
+    /spec.containers\[0\].resources.requests: Invalid value: "500m": must be less than or equal to cpu limit/,
+  );
   expect(validatorErrors(pod).join('\n')).toMatch(/500m/);
 });
 
@@ -82,7 +89,9 @@ const nodePortService = (name: string, nodePort: number): ApiObject => ({
 test('a nodePort outside 30000-32767 is refused (by a real create; a server dry run accepts it)', async () => {
   const service = nodePortService('low-port', 29999);
   expect((await api().create(service, { dryRun: true })).status).toBe(201);
-  expect(await refusal(service, { dryRun: false })).toMatch(/spec.ports\[0\].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767/);
+  expect(await refusal(service, { dryRun: false })).toMatch(
+    /spec.ports\[0\].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767/,
+  );
   expect(validatorErrors(service).join('\n')).toMatch(/node-port-range/);
 });
 

@@ -15,7 +15,10 @@ import { api, distFiles, eventually, installTektonCrds, kubectl, objectsOf } fro
 
 interface LivePod extends ApiObject {
   metadata: ApiObject['metadata'] & { ownerReferences?: { kind: string; name: string }[] };
-  spec: { containers: { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[]; initContainers?: LivePod['spec']['containers'] };
+  spec: {
+    containers: { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
+    initContainers?: LivePod['spec']['containers'];
+  };
   status?: { podIP?: string; conditions?: { type: string; status: string }[] };
 }
 
@@ -34,7 +37,12 @@ function storageForClaims(): string {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: { name: `local-pv-${i}` },
-    spec: { capacity: { storage: '50Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: `/tmp/k8s-practice-pv-${i}` } },
+    spec: {
+      capacity: { storage: '50Gi' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      hostPath: { path: `/tmp/k8s-practice-pv-${i}` },
+    },
   }));
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: volumes });
 }
@@ -72,7 +80,8 @@ test('kubectl apply accepts every object of dist/, with no unexplained warning',
 test('every object of dist/ exists on the server afterwards', async () => {
   const missing: string[] = [];
   for (const o of DIST_OBJECTS) {
-    if (!(await api().get(o.apiVersion, o.kind, o.metadata.name!, o.metadata.namespace))) missing.push(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    if (!(await api().get(o.apiVersion, o.kind, o.metadata.name!, o.metadata.namespace)))
+      missing.push(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   }
   expect(missing).toEqual([]);
 });
@@ -81,29 +90,42 @@ test('every object of dist/ exists on the server afterwards', async () => {
 async function livePodsOf(workload: { kind: string; namespace: string; name: string }): Promise<LivePod[]> {
   const pods = await api().list<LivePod>('v1', 'Pod', workload.namespace);
   if (workload.kind === 'Pod') return pods.filter((p) => p.metadata.name === workload.name);
-  if (workload.kind === 'StatefulSet') return pods.filter((p) => p.metadata.ownerReferences?.some((r) => r.kind === 'StatefulSet' && r.name === workload.name));
+  if (workload.kind === 'StatefulSet')
+    return pods.filter((p) => p.metadata.ownerReferences?.some((r) => r.kind === 'StatefulSet' && r.name === workload.name));
   if (workload.kind === 'Deployment') {
     const replicaSets = await api().list<LivePod>('apps/v1', 'ReplicaSet', workload.namespace);
-    const ours = new Set(replicaSets.filter((rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.name === workload.name)).map((rs) => rs.metadata.name));
+    const ours = new Set(
+      replicaSets
+        .filter((rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.name === workload.name))
+        .map((rs) => rs.metadata.name),
+    );
     return pods.filter((p) => p.metadata.ownerReferences?.some((r) => r.kind === 'ReplicaSet' && ours.has(r.name)));
   }
   throw new Error(`no live-pod lookup for ${workload.kind}`);
 }
 
 const isReady = (pod: LivePod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const WORKLOADS = DIST_OBJECTS.filter((o) => ['Pod', 'Deployment', 'StatefulSet'].includes(o.kind))
-  .map((o) => ({ kind: o.kind, namespace: o.metadata.namespace!, name: o.metadata.name!, replicas: o.kind === 'Pod' ? 1 : Number((o.spec as { replicas?: number }).replicas ?? 1) }));
+const WORKLOADS = DIST_OBJECTS.filter((o) => ['Pod', 'Deployment', 'StatefulSet'].includes(o.kind)).map((o) => ({
+  kind: o.kind,
+  namespace: o.metadata.namespace!,
+  name: o.metadata.name!,
+  replicas: o.kind === 'Pod' ? 1 : Number((o.spec as { replicas?: number }).replicas ?? 1),
+}));
 
 test('every Pod, Deployment and StatefulSet of dist/ reaches Ready on the fake nodes', async () => {
   expect(WORKLOADS.length).toBeGreaterThan(8);
-  await eventually('every workload Ready', async () => {
-    const notReady: string[] = [];
-    for (const w of WORKLOADS) {
-      const pods = (await livePodsOf(w)).filter(isReady);
-      if (pods.length !== w.replicas) notReady.push(`${w.kind}/${w.namespace}/${w.name}: ${pods.length}/${w.replicas} ready`);
-    }
-    return { done: notReady.length === 0, state: notReady };
-  }, 120_000);
+  await eventually(
+    'every workload Ready',
+    async () => {
+      const notReady: string[] = [];
+      for (const w of WORKLOADS) {
+        const pods = (await livePodsOf(w)).filter(isReady);
+        if (pods.length !== w.replicas) notReady.push(`${w.kind}/${w.namespace}/${w.name}: ${pods.length}/${w.replicas} ready`);
+      }
+      return { done: notReady.length === 0, state: notReady };
+    },
+    120_000,
+  );
 }, 150_000);
 
 test('the real endpoint controllers select exactly the pods our graph says each Service selects', async () => {
@@ -113,21 +135,44 @@ test('the real endpoint controllers select exactly the pods our graph says each 
   for (const service of services) {
     const namespace = service.metadata.namespace!;
     const name = service.metadata.name!;
-    const selected = graph.edges.filter((e) => e.label === 'selects' && e.from === `Service/${namespace}/${name}`).map((e) => {
-      const [kind = '', ns = '', workload = ''] = e.to.split('/');
-      return { kind, namespace: ns, name: workload };
+    const selected = graph.edges
+      .filter((e) => e.label === 'selects' && e.from === `Service/${namespace}/${name}`)
+      .map((e) => {
+        const [kind = '', ns = '', workload = ''] = e.to.split('/');
+        return { kind, namespace: ns, name: workload };
+      });
+    const expectedIps = (await Promise.all(selected.map(livePodsOf)))
+      .flat()
+      .map((p) => p.status?.podIP)
+      .filter((ip): ip is string => !!ip)
+      .sort();
+    expect({ service: `${namespace}/${name}`, selectsSomething: expectedIps.length > 0 }).toEqual({
+      service: `${namespace}/${name}`,
+      selectsSomething: true,
     });
-    const expectedIps = (await Promise.all(selected.map(livePodsOf))).flat().map((p) => p.status?.podIP).filter((ip): ip is string => !!ip).sort();
-    expect({ service: `${namespace}/${name}`, selectsSomething: expectedIps.length > 0 }).toEqual({ service: `${namespace}/${name}`, selectsSomething: true });
-    const live = await eventually(`endpoints of ${namespace}/${name}`, async () => {
-      const endpoints = await api().get<{ subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[] }[] }>('v1', 'Endpoints', name, namespace);
-      const slices = await api().list<{ endpoints?: { addresses: string[] }[] } & ApiObject>('discovery.k8s.io/v1', 'EndpointSlice', namespace, `kubernetes.io/service-name=${name}`);
-      const state = {
-        endpoints: (endpoints?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort(),
-        slices: slices.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)).sort(),
-      };
-      return { done: state.endpoints.length === expectedIps.length && state.slices.length === expectedIps.length, state };
-    }, 90_000);
+    const live = await eventually(
+      `endpoints of ${namespace}/${name}`,
+      async () => {
+        const endpoints = await api().get<{ subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[] }[] }>(
+          'v1',
+          'Endpoints',
+          name,
+          namespace,
+        );
+        const slices = await api().list<{ endpoints?: { addresses: string[] }[] } & ApiObject>(
+          'discovery.k8s.io/v1',
+          'EndpointSlice',
+          namespace,
+          `kubernetes.io/service-name=${name}`,
+        );
+        const state = {
+          endpoints: (endpoints?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort(),
+          slices: slices.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)).sort(),
+        };
+        return { done: state.endpoints.length === expectedIps.length && state.slices.length === expectedIps.length, state };
+      },
+      90_000,
+    );
     expect(live).toEqual({ endpoints: expectedIps, slices: expectedIps });
   }
 }, 600_000);
@@ -135,15 +180,21 @@ test('the real endpoint controllers select exactly the pods our graph says each 
 test('the controllers leave the hand-made SEP endpoints alone and mirror nothing', async () => {
   const sepService = DIST_OBJECTS.find((o) => o.kind === 'Service' && o.metadata.namespace === 'service-endpoints')!;
   const name = sepService.metadata.name!;
-  const ours = DIST_OBJECTS.find((o) => o.kind === 'Endpoints' && o.metadata.namespace === 'service-endpoints' && o.metadata.name === name)!;
+  const ours = DIST_OBJECTS.find(
+    (o) => o.kind === 'Endpoints' && o.metadata.namespace === 'service-endpoints' && o.metadata.name === name,
+  )!;
   // Give the endpoint, endpointslice and mirroring controllers time to act, if they were going to.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const live = await api().get<{ subsets: unknown }>('v1', 'Endpoints', name, 'service-endpoints');
   expect(live?.subsets).toEqual(ours.subsets);
   const slices = await api().list<ApiObject>('discovery.k8s.io/v1', 'EndpointSlice', 'service-endpoints');
-  expect(slices.map((s) => s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'])).not.toContain('endpointslicemirroring-controller.k8s.io');
+  expect(slices.map((s) => s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'])).not.toContain(
+    'endpointslicemirroring-controller.k8s.io',
+  );
   expect(slices.map((s) => s.metadata.name).sort()).toEqual(
-    DIST_OBJECTS.filter((o) => o.kind === 'EndpointSlice' && o.metadata.namespace === 'service-endpoints').map((o) => o.metadata.name).sort(),
+    DIST_OBJECTS.filter((o) => o.kind === 'EndpointSlice' && o.metadata.namespace === 'service-endpoints')
+      .map((o) => o.metadata.name)
+      .sort(),
   );
 });
 
@@ -151,14 +202,28 @@ test('the real quota controller counts each namespace within its hard limits', a
   const quotas = DIST_OBJECTS.filter((o) => o.kind === 'ResourceQuota');
   expect(quotas.map((q) => q.metadata.namespace).sort()).toEqual([...NAMESPACES].sort());
   for (const quota of quotas) {
-    const status = await eventually(`status.used of ${quota.metadata.namespace}/${quota.metadata.name}`, async () => {
-      const live = await api().get<{ status?: { hard?: Record<string, string>; used?: Record<string, string> } }>('v1', 'ResourceQuota', quota.metadata.name!, quota.metadata.namespace);
-      const hard = live?.status?.hard ?? {};
-      const used = live?.status?.used ?? {};
-      return { done: Object.keys(hard).length > 0 && Object.keys(hard).every((k) => k in used), state: { hard, used } };
-    }, 60_000);
-    const over = Object.entries(status.hard).filter(([resource, hard]) => compareQuantities(parseQuantity(status.used[resource])!, parseQuantity(hard)!) > 0);
-    expect({ quota: `${quota.metadata.namespace}/${quota.metadata.name}`, over }).toEqual({ quota: `${quota.metadata.namespace}/${quota.metadata.name}`, over: [] });
+    const status = await eventually(
+      `status.used of ${quota.metadata.namespace}/${quota.metadata.name}`,
+      async () => {
+        const live = await api().get<{ status?: { hard?: Record<string, string>; used?: Record<string, string> } }>(
+          'v1',
+          'ResourceQuota',
+          quota.metadata.name!,
+          quota.metadata.namespace,
+        );
+        const hard = live?.status?.hard ?? {};
+        const used = live?.status?.used ?? {};
+        return { done: Object.keys(hard).length > 0 && Object.keys(hard).every((k) => k in used), state: { hard, used } };
+      },
+      60_000,
+    );
+    const over = Object.entries(status.hard).filter(
+      ([resource, hard]) => compareQuantities(parseQuantity(status.used[resource])!, parseQuantity(hard)!) > 0,
+    );
+    expect({ quota: `${quota.metadata.namespace}/${quota.metadata.name}`, over }).toEqual({
+      quota: `${quota.metadata.namespace}/${quota.metadata.name}`,
+      over: [],
+    });
   }
 }, 120_000);
 
@@ -180,11 +245,20 @@ test('LimitRanger wrote exactly the container requests and limits our validator 
         const name = container.label.replace(/^.*"(.*)"$/, '$1');
         const live = liveContainers.find((c) => c.name === name);
         for (const resource of COMPUTE_RESOURCES) {
-          for (const [field, predicted] of [['requests', effectiveRequest(container, resource, limits, 0)], ['limits', effectiveLimit(container, resource, limits)]] as const) {
+          for (const [field, predicted] of [
+            ['requests', effectiveRequest(container, resource, limits, 0)],
+            ['limits', effectiveLimit(container, resource, limits)],
+          ] as const) {
             const actual = live?.resources?.[field]?.[resource];
             compared++;
-            const same = actual === undefined ? predicted === undefined : predicted !== undefined && compareQuantities(parseQuantity(actual)!, predicted.quantity) === 0;
-            if (!same) differences.push(`${o.kind}/${o.metadata.namespace}/${o.metadata.name} ${container.label} ${field}.${resource}: API server ${actual ?? 'none'}, validator ${predicted?.quantity.text ?? 'none'}`);
+            const same =
+              actual === undefined
+                ? predicted === undefined
+                : predicted !== undefined && compareQuantities(parseQuantity(actual)!, predicted.quantity) === 0;
+            if (!same)
+              differences.push(
+                `${o.kind}/${o.metadata.namespace}/${o.metadata.name} ${container.label} ${field}.${resource}: API server ${actual ?? 'none'}, validator ${predicted?.quantity.text ?? 'none'}`,
+              );
           }
         }
       }

@@ -9,8 +9,28 @@ import { installTektonCrds, kubectl } from './support';
 
 /** Resources whose fields are walked (kubectl names: plural or short name). */
 const RESOURCES = [
-  'pods', 'svc', 'deployments', 'statefulsets', 'ep', 'endpointslices', 'netpol', 'quota', 'limits', 'cm', 'secrets', 'ns',
-  'sa', 'rolebindings', 'pvc', 'pr', 'taskruns', 'tasks', 'pipelines', 'eventlisteners', 'triggerbindings', 'triggertemplates',
+  'pods',
+  'svc',
+  'deployments',
+  'statefulsets',
+  'ep',
+  'endpointslices',
+  'netpol',
+  'quota',
+  'limits',
+  'cm',
+  'secrets',
+  'ns',
+  'sa',
+  'rolebindings',
+  'pvc',
+  'pr',
+  'taskruns',
+  'tasks',
+  'pipelines',
+  'eventlisteners',
+  'triggerbindings',
+  'triggertemplates',
 ];
 const PER_RESOURCE = 14;
 
@@ -25,7 +45,8 @@ function pathsOf(resource: string): string[] {
   for (const f of top) paths.push(`${resource}.${f.name}`);
   for (const f of fieldsOf(`${resource}.spec`)) {
     paths.push(`${resource}.spec.${f.name}`);
-    if (f.type.startsWith('Object') || f.type.startsWith('[]')) for (const g of fieldsOf(`${resource}.spec.${f.name}`).slice(0, 3)) paths.push(`${resource}.spec.${f.name}.${g.name}`);
+    if (f.type.startsWith('Object') || f.type.startsWith('[]'))
+      for (const g of fieldsOf(`${resource}.spec.${f.name}`).slice(0, 3)) paths.push(`${resource}.spec.${f.name}.${g.name}`);
   }
   return [...new Set(paths)].slice(0, PER_RESOURCE);
 }
@@ -78,8 +99,16 @@ function dropTypeDescriptions(text: string): string {
 }
 
 const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
-  { name: 'enum explanations', why: 'the vendored definitions have enum values without their explanations (and list a value once)', normalize: dropEnumExplanations },
-  { name: 'Quantity/IntOrString description', why: 'the API server repeats the Quantity or IntOrString type description in the field; the vendored definitions keep it at the type', normalize: (t) => dropTypeDescriptions(dropEnumExplanations(t)) },
+  {
+    name: 'enum explanations',
+    why: 'the vendored definitions have enum values without their explanations (and list a value once)',
+    normalize: dropEnumExplanations,
+  },
+  {
+    name: 'Quantity/IntOrString description',
+    why: 'the API server repeats the Quantity or IntOrString type description in the field; the vendored definitions keep it at the type',
+    normalize: (t) => dropTypeDescriptions(dropEnumExplanations(t)),
+  },
 ];
 
 type Verdict = { path: string; verdict: 'equal' | 'error text equal' | string };
@@ -95,7 +124,8 @@ beforeAll(() => {
       const real = kubectl(['explain', path]);
       let verdict: string;
       if (ours.exitCode !== real.status) verdict = `exit ${ours.exitCode} vs kubectl ${real.status}: ${real.stderr.trim()}`;
-      else if (ours.stdout === real.stdout && (ours.exitCode === 0 || ours.stderr === real.stderr)) verdict = real.status === 0 ? 'equal' : 'error text equal';
+      else if (ours.stdout === real.stdout && (ours.exitCode === 0 || ours.stderr === real.stderr))
+        verdict = real.status === 0 ? 'equal' : 'error text equal';
       else verdict = KNOWN_DIFFERENCES.find((d) => d.normalize(ours.stdout) === d.normalize(real.stdout))?.name ?? 'DIFFERENT';
       verdicts.push({ path, verdict });
     }
@@ -110,8 +140,10 @@ test('at least 200 paths were compared, across built-in and Tekton resources', (
 
 test('every output equals kubectl explain 1.28, or differs only in a known, explained way', () => {
   const counts = verdicts.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.verdict]: (acc[v.verdict] ?? 0) + 1 }), {});
-  console.log(`explain vs kubectl 1.28 (${verdicts.length} paths): ${JSON.stringify(counts)}\n`
-    + KNOWN_DIFFERENCES.map((d) => `  ${d.name}: ${d.why}`).join('\n'));
+  console.log(
+    `explain vs kubectl 1.28 (${verdicts.length} paths): ${JSON.stringify(counts)}\n` +
+      KNOWN_DIFFERENCES.map((d) => `  ${d.name}: ${d.why}`).join('\n'),
+  );
   expect(verdicts.filter((v) => !['equal', 'error text equal', ...KNOWN_DIFFERENCES.map((d) => d.name)].includes(v.verdict))).toEqual([]);
   // Most paths must match byte for byte: a known difference must not become the rule.
   expect((counts.equal ?? 0) / verdicts.length).toBeGreaterThan(0.6);

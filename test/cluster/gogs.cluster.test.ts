@@ -35,7 +35,9 @@ const basicAuth = `Basic ${Buffer.from(`${ADMIN.name}:${ADMIN.password}`).toStri
 let tokenAuth = '';
 async function gogsApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${gogs.url}/api/v1${path}`, {
-    method, headers: { authorization: tokenAuth || basicAuth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { authorization: tokenAuth || basicAuth, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
@@ -44,7 +46,8 @@ async function gogsApi(method: string, path: string, body?: unknown): Promise<{ 
 /** Commits a change to the work tree and pushes it to Gogs over HTTP; returns the commit id. */
 function pushCommit(message: string): string {
   const work = join(CLUSTER_DIR, 'gogs', 'work');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).trim();
   if (!existsSync(join(work, '.git'))) {
     mkdirSync(work, { recursive: true });
     git('init', '-q', '-b', 'master');
@@ -69,7 +72,9 @@ beforeAll(async () => {
   // The sink listens on the port of the listener URL, so the README's webhook URL works unchanged.
   sinkPort = Number(new URL((await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener', LISTENER_PORT)).url).port);
   gogs = await startGogs(APP_INI, [LISTENER_HOST]);
-  console.log(`Gogs runs the app.ini of dist/ with these local changes:\n${gogs.changes.map((c) => `  [${c.section}] ${c.key} = ${c.value}  (${c.why})`).join('\n')}`);
+  console.log(
+    `Gogs runs the app.ini of dist/ with these local changes:\n${gogs.changes.map((c) => `  [${c.section}] ${c.key} = ${c.value}  (${c.why})`).join('\n')}`,
+  );
 }, 240_000);
 
 test('the synthesized app.ini allows exactly the listener host Gogs delivers to', () => {
@@ -112,22 +117,34 @@ test("the README's exercise 8 commands, run against real Gogs: a git push then m
   // Secrets (kubectl against the cluster), admin (gogs admin create-user), token, repository and
   // signed webhook (Gogs' API), exactly as the README gives them.
   const setup = spawnSync('bash', ['-euo', 'pipefail', '-c', localSetupScript()], {
-    encoding: 'utf8', env: { ...gogs.env, PATH: `${ENGINE_BIN_DIR}:${process.env.PATH}`, KUBECONFIG: process.env.KUBECONFIG },
+    encoding: 'utf8',
+    env: { ...gogs.env, PATH: `${ENGINE_BIN_DIR}:${process.env.PATH}`, KUBECONFIG: process.env.KUBECONFIG },
   });
   expect({ status: setup.status, stderr: setup.stderr }).toEqual({ status: 0, stderr: '' });
   // The interceptor reads the webhook secret the commands created, as the pod mounts it.
-  const secret = Buffer.from(JSON.parse(kubectl(['-n', 'ci', 'get', 'secret', SETUP.webhook.secret.name, '-o', 'json']).stdout).data[SETUP.webhook.secret.key], 'base64').toString('utf8');
+  const secret = Buffer.from(
+    JSON.parse(kubectl(['-n', 'ci', 'get', 'secret', SETUP.webhook.secret.name, '-o', 'json']).stdout).data[SETUP.webhook.secret.key],
+    'base64',
+  ).toString('utf8');
   expect(secret).toMatch(/^[0-9a-f]{64}$/);
   await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, secret);
   webhookSecret = secret;
 
   const commit = pushCommit('first');
 
-  const run = await eventually('a PipelineRun for the pushed commit', async () => {
-    const runs = await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'PipelineRun', 'ci');
-    const mine = runs.filter((r) => r.spec.params?.some((p) => p.name === 'git-revision' && p.value === commit));
-    return { done: mine.length > 0, state: mine };
-  }, 60_000);
+  const run = await eventually(
+    'a PipelineRun for the pushed commit',
+    async () => {
+      const runs = await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>(
+        'tekton.dev/v1',
+        'PipelineRun',
+        'ci',
+      );
+      const mine = runs.filter((r) => r.spec.params?.some((p) => p.name === 'git-revision' && p.value === commit));
+      return { done: mine.length > 0, state: mine };
+    },
+    60_000,
+  );
   expect(run).toHaveLength(1);
   const param = (name: string) => run[0]!.spec.params?.find((p) => p.name === name)?.value;
   expect(param('git-url')).toBe(`http://gogs.ci.svc.cluster.local:3000/${ADMIN.name}/demo-app.git`); // EXTERNAL_URL of dist's app.ini
@@ -141,14 +158,19 @@ test('Gogs does not deliver to a local address its allowlist does not name', asy
   expect(token.status).toBe(201);
   tokenAuth = `token ${(token.json as { sha1: string }).sha1}`;
   const blocked = await gogsApi('POST', `/repos/${ADMIN.name}/demo-app/hooks`, {
-    type: 'gogs', active: true, events: ['push'], config: { url: `http://127.0.0.1:${sinkPort}/`, content_type: 'json', secret: webhookSecret },
+    type: 'gogs',
+    active: true,
+    events: ['push'],
+    config: { url: `http://127.0.0.1:${sinkPort}/`, content_type: 'json', secret: webhookSecret },
   });
   expect(blocked.status).toBe(201);
   // Both hooks see the next push; the allowlisted one delivers, the other must not (it would
   // create a second PipelineRun for the same commit: it is signed with the right secret).
   const commit = pushCommit('second');
-  const runsFor = async () => (await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'PipelineRun', 'ci'))
-    .filter((r) => r.spec.params?.some((p) => p.name === 'git-revision' && p.value === commit));
+  const runsFor = async () =>
+    (await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'PipelineRun', 'ci')).filter(
+      (r) => r.spec.params?.some((p) => p.name === 'git-revision' && p.value === commit),
+    );
   await eventually('the allowlisted delivery', async () => ({ done: (await runsFor()).length > 0, state: [] }), 60_000);
   await new Promise((resolve) => setTimeout(resolve, 5000));
   expect(await runsFor()).toHaveLength(1);

@@ -33,7 +33,10 @@ export function listeningSockets(): ListeningSocket[] {
     if (fields.length < 6) continue;
     const local = fields[4]!;
     const port = Number(local.slice(local.lastIndexOf(':') + 1));
-    const address = local.slice(0, local.lastIndexOf(':')).replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+    const address = local
+      .slice(0, local.lastIndexOf(':'))
+      .replace(/^\[|\]$/g, '')
+      .replace(/%.*$/, '');
     for (const m of line.matchAll(/pid=(\d+)/g)) {
       const pid = Number(m[1]);
       const name = groups.get(processGroup(pid) ?? -1);

@@ -36,7 +36,9 @@ function ociLayout(dir: string): void {
   mkdirSync(content, { recursive: true });
   writeFileSync(join(content, 'hello.txt'), 'hello from the registry test\n');
   const layerFile = join(dir, 'layer.tar');
-  expect(spawnSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', layerFile, '-C', content, 'hello.txt']).status).toBe(0);
+  expect(
+    spawnSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '-cf', layerFile, '-C', content, 'hello.txt']).status,
+  ).toBe(0);
   const layer = readFileSync(layerFile);
   const blob = (data: Buffer | string) => {
     const digest = sha256(data);
@@ -44,17 +46,31 @@ function ociLayout(dir: string): void {
     return { digest: `sha256:${digest}`, size: Buffer.byteLength(data) };
   };
   const layerBlob = blob(layer);
-  const config = blob(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layerBlob.digest] }, config: {} }));
-  const manifest = blob(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layerBlob }],
-  }));
+  const config = blob(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layerBlob.digest] }, config: {} }),
+  );
+  const manifest = blob(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layerBlob }],
+    }),
+  );
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }],
-  }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          ...manifest,
+          annotations: { 'org.opencontainers.image.ref.name': 'v1' },
+        },
+      ],
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -75,15 +91,27 @@ beforeAll(async () => {
   mkdirSync(join(DIR, 'storage'), { recursive: true });
   const config = join(DIR, 'config.yml');
   // Local changes only: where blobs are stored, and a loopback address.
-  writeFileSync(config, CONFIG_YML.replace('rootdirectory: /var/lib/registry', `rootdirectory: ${join(DIR, 'storage')}`).replace('addr: :5000', `addr: 127.0.0.1:${port}`));
+  writeFileSync(
+    config,
+    CONFIG_YML.replace('rootdirectory: /var/lib/registry', `rootdirectory: ${join(DIR, 'storage')}`).replace(
+      'addr: :5000',
+      `addr: 127.0.0.1:${port}`,
+    ),
+  );
   const proc = startClusterProcess('docker-registry', '/usr/bin/docker-registry', ['serve', config], {
-    PATH: process.env.PATH, ...env, REGISTRY_NOTIFICATIONS_ENDPOINTS: JSON.stringify(endpoints),
+    PATH: process.env.PATH,
+    ...env,
+    REGISTRY_NOTIFICATIONS_ENDPOINTS: JSON.stringify(endpoints),
   });
   registry = `127.0.0.1:${port}`;
-  await waitFor('the registry', async () => {
-    if (!isOurProcessAlive(proc)) throw new Error('docker-registry exited');
-    return (await httpGet(`http://${registry}/v2/`)).status === 200;
-  }, 30_000);
+  await waitFor(
+    'the registry',
+    async () => {
+      if (!isOurProcessAlive(proc)) throw new Error('docker-registry exited');
+      return (await httpGet(`http://${registry}/v2/`)).status === 200;
+    },
+    30_000,
+  );
 }, 240_000);
 
 test('the synthesized config.yml was applied with only local changes', () => {
@@ -96,17 +124,37 @@ test('skopeo pushes an image; the real notification creates exactly one TaskRun 
   ociLayout(layout);
   const before = new Set((await api().list('tekton.dev/v1', 'TaskRun', 'ci')).map((r) => r.metadata.name));
   const digestFile = join(DIR, 'digest');
-  const push = spawnSync('skopeo', ['copy', '--insecure-policy', '--dest-tls-verify=false', '--digestfile', digestFile, `oci:${layout}:v1`, `docker://${registry}/gitadmin/demo-app:9b1e7c3`], { encoding: 'utf8' });
+  const push = spawnSync(
+    'skopeo',
+    [
+      'copy',
+      '--insecure-policy',
+      '--dest-tls-verify=false',
+      '--digestfile',
+      digestFile,
+      `oci:${layout}:v1`,
+      `docker://${registry}/gitadmin/demo-app:9b1e7c3`,
+    ],
+    { encoding: 'utf8' },
+  );
   expect({ status: push.status, stderr: push.stderr }).toMatchObject({ status: 0 });
   const digest = readFileSync(digestFile, 'utf8').trim();
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-  const runs = await eventually('a TaskRun for the pushed digest', async () => {
-    const created = (await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'TaskRun', 'ci')).filter((r) => !before.has(r.metadata.name));
-    return { done: created.length > 0, state: created };
-  }, 60_000);
+  const runs = await eventually(
+    'a TaskRun for the pushed digest',
+    async () => {
+      const created = (
+        await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'TaskRun', 'ci')
+      ).filter((r) => !before.has(r.metadata.name));
+      return { done: created.length > 0, state: created };
+    },
+    60_000,
+  );
   await new Promise((resolve) => setTimeout(resolve, 3000)); // blob uploads and retries must not add runs
-  const after = (await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'TaskRun', 'ci')).filter((r) => !before.has(r.metadata.name));
+  const after = (
+    await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'TaskRun', 'ci')
+  ).filter((r) => !before.has(r.metadata.name));
   expect(after).toHaveLength(1);
   expect(runs[0]!.spec.params?.find((p) => p.name === 'image')?.value).toBe(`${registry}/gitadmin/demo-app@${digest}`);
 }, 120_000);

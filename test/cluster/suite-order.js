@@ -6,7 +6,17 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-const ORDER = ['apply-dist', 'admission-refusals', 'tekton-triggers', 'simulate-vs-sink', 'registry', 'pipeline-run', 'gogs', 'explain-vs-kubectl', 'validator-vs-api-server'];
+const ORDER = [
+  'apply-dist',
+  'admission-refusals',
+  'tekton-triggers',
+  'simulate-vs-sink',
+  'registry',
+  'pipeline-run',
+  'gogs',
+  'explain-vs-kubectl',
+  'validator-vs-api-server',
+];
 const rank = (path) => {
   const index = ORDER.findIndex((name) => path.endsWith(`/${name}.cluster.test.ts`));
   return index < 0 ? ORDER.length : index;

@@ -34,13 +34,20 @@ export interface KubectlResult {
 
 /** Runs the cluster's kubectl 1.28 (built with it), as a user would type it. */
 export function kubectl(args: readonly string[], input?: string): KubectlResult {
-  const result = spawnSync(engineBinary('kubectl'), [`--kubeconfig=${kubeconfig()}`, ...args], { input, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(engineBinary('kubectl'), [`--kubeconfig=${kubeconfig()}`, ...args], {
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
 /** The dist/ files in apply order (the order the README gives: file names sort that way). */
 export function distFiles(): string[] {
-  return readdirSync(DIST_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(DIST_DIR, f));
+  return readdirSync(DIST_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(DIST_DIR, f));
 }
 
 /** Every object of the given YAML files, as plain JSON. */
@@ -51,7 +58,11 @@ export function objectsOf(files: readonly string[]): ApiObject[] {
 /** Installs the vendored Tekton CRDs (server-side: they exceed the client-side annotation limit) and waits until they serve. Idempotent. */
 export function installTektonCrds(): void {
   const crdDirs = ['tekton-pipeline', 'tekton-triggers'].map((d) => join(REPO_DIR, 'crds', d));
-  const files = crdDirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+  const files = crdDirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => join(d, f)),
+  );
   const applied = kubectl(['apply', '--server-side', ...files.flatMap((f) => ['-f', f])]);
   if (applied.status !== 0 || applied.stderr !== '') throw new Error(`applying the Tekton CRDs failed:\n${applied.stderr}`);
   const established = kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
@@ -100,7 +111,8 @@ export async function eventually<T>(what: string, probe: () => Promise<{ done: b
   for (;;) {
     last = await probe();
     if (last.done) return last.state;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last state:\n${JSON.stringify(last.state, null, 2)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last state:\n${JSON.stringify(last.state, null, 2)}`);
     await sleep(500);
   }
 }

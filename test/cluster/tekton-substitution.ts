@@ -34,25 +34,32 @@ export interface ExpectedStep {
 const VARIABLE = /\$\(((?:params|workspaces|results|context)\.[^)]+)\)/g;
 
 /** The step with its variables replaced; params not given take the Task's defaults. */
-export function expectedStep(task: TaskSpec, step: StepSpec, params: Record<string, string | string[]>, extra: Record<string, string> = {}): ExpectedStep {
+export function expectedStep(
+  task: TaskSpec,
+  step: StepSpec,
+  params: Record<string, string | string[]>,
+  extra: Record<string, string> = {},
+): ExpectedStep {
   const values: Record<string, string | string[]> = { ...extra };
   for (const p of task.params ?? []) {
     const value = params[p.name] ?? p.default;
     if (value !== undefined) values[`params.${p.name}`] = value;
   }
   for (const w of task.workspaces ?? []) values[`workspaces.${w.name}.path`] = w.mountPath ?? `/workspace/${w.name}`;
-  const substitute = (text: string) => text.replace(VARIABLE, (whole, name: string) => {
-    const value = values[name];
-    if (typeof value === 'string') return value;
-    const result = /^results\.([\w-]+)\.path$/.exec(name);
-    return result ? `/tekton/results/${result[1]}` : whole; // unknown: left as is, so a test shows it
-  });
+  const substitute = (text: string) =>
+    text.replace(VARIABLE, (whole, name: string) => {
+      const value = values[name];
+      if (typeof value === 'string') return value;
+      const result = /^results\.([\w-]+)\.path$/.exec(name);
+      return result ? `/tekton/results/${result[1]}` : whole; // unknown: left as is, so a test shows it
+    });
   // An array param used as a whole argument becomes that many arguments.
-  const expand = (items: readonly string[]) => items.flatMap((item) => {
-    const array = /^\$\(params\.([\w-]+)\[\*\]\)$/.exec(item);
-    const value = array ? values[`params.${array[1]}`] : undefined;
-    return Array.isArray(value) ? value : [substitute(item)];
-  });
+  const expand = (items: readonly string[]) =>
+    items.flatMap((item) => {
+      const array = /^\$\(params\.([\w-]+)\[\*\]\)$/.exec(item);
+      const value = array ? values[`params.${array[1]}`] : undefined;
+      return Array.isArray(value) ? value : [substitute(item)];
+    });
   return {
     ...(step.command ? { command: expand(step.command) } : {}),
     args: expand(step.args ?? []),

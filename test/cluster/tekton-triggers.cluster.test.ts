@@ -10,7 +10,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
-import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor, tektonAdmission } from '../../tools/cluster/tekton-engines';
+import {
+  startCoreInterceptors,
+  startEventListenerSink,
+  startSignatureInterceptor,
+  tektonAdmission,
+} from '../../tools/cluster/tekton-engines';
 import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, replaceSecret } from './support';
 
 const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
@@ -33,11 +38,14 @@ describe("Tekton's admission checks (strict decode, defaults, validation), run i
   const refused = (yaml: string) => {
     const file = join(CLUSTER_DIR, 'admission-case.yaml');
     writeFileSync(file, yaml);
-    return tektonAdmission([file]).flatMap((r) => r.errors).join('\n');
+    return tektonAdmission([file])
+      .flatMap((r) => r.errors)
+      .join('\n');
   };
 
   test('refuse a Pipeline that uses a param it does not declare', () => {
-    expect(refused(`apiVersion: tekton.dev/v1
+    expect(
+      refused(`apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata: {name: p}
 spec:
@@ -45,11 +53,13 @@ spec:
     - name: t
       taskRef: {name: hello}
       params: [{name: x, value: $(params.missing)}]
-`)).toMatch(/non-existent variable .*params\.missing/);
+`),
+    ).toMatch(/non-existent variable .*params\.missing/);
   });
 
   test('refuse a Pipeline task that binds a workspace the Pipeline does not declare', () => {
-    expect(refused(`apiVersion: tekton.dev/v1
+    expect(
+      refused(`apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata: {name: p}
 spec:
@@ -57,13 +67,15 @@ spec:
     - name: t
       taskRef: {name: hello}
       workspaces: [{name: source, workspace: nowhere}]
-`)).toMatch(/pipeline task "t" expects workspace with name "nowhere" but none exists in pipeline spec/);
+`),
+    ).toMatch(/pipeline task "t" expects workspace with name "nowhere" but none exists in pipeline spec/);
   });
 
   // Found here: admission does not look into an embedded task's results; a result that is
   // never declared or written fails only when the PipelineRun runs.
   test('accept a Pipeline result that reads a result no task declares (a run-time failure only)', () => {
-    expect(refused(`apiVersion: tekton.dev/v1
+    expect(
+      refused(`apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata: {name: p}
 spec:
@@ -74,26 +86,31 @@ spec:
   results:
     - name: digest
       value: $(tasks.t.results.digest)
-`)).toBe('');
+`),
+    ).toBe('');
   });
 
   test('refuse a Task step that uses a param the Task does not declare', () => {
-    expect(refused(`apiVersion: tekton.dev/v1
+    expect(
+      refused(`apiVersion: tekton.dev/v1
 kind: Task
 metadata: {name: t}
 spec:
   steps: [{name: s, image: busybox, script: "echo $(params.nope)"}]
-`)).toMatch(/non-existent variable .*params\.nope/);
+`),
+    ).toMatch(/non-existent variable .*params\.nope/);
   });
 
   test('refuse a v1beta1-only field in a v1 Task (strict decode)', () => {
-    expect(refused(`apiVersion: tekton.dev/v1
+    expect(
+      refused(`apiVersion: tekton.dev/v1
 kind: Task
 metadata: {name: t}
 spec:
   resources: {inputs: []}
   steps: [{name: s, image: busybox, script: "true"}]
-`)).toMatch(/unknown field "spec.resources"|unknown field "resources"/);
+`),
+    ).toMatch(/unknown field "spec.resources"|unknown field "resources"/);
   });
 });
 
@@ -120,7 +137,8 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     const response = await fetch(url, { method: 'POST', body, headers });
     const answer = await response.text();
     const created = async () => (await api().list<Run>('tekton.dev/v1', kind, 'ci')).filter((r) => !before.has(r.metadata.name));
-    if (expected > 0) await eventually(`${expected} new ${kind}`, async () => ({ done: (await created()).length >= expected, state: answer }), 30_000);
+    if (expected > 0)
+      await eventually(`${expected} new ${kind}`, async () => ({ done: (await created()).length >= expected, state: answer }), 30_000);
     else await new Promise((resolve) => setTimeout(resolve, 3000)); // give a wrongly accepted event time to show
     return { status: response.status, answer, runs: await created() };
   }
@@ -160,7 +178,9 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
       const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 0);
       expect(runs).toEqual([]);
       // Refused for the reason under test, not another one.
-      expect(readFileSync(log, 'utf8').slice(logBefore)).toContain('"system:serviceaccount:ci:gogs-push-listener" cannot create resource "pipelineruns"');
+      expect(readFileSync(log, 'utf8').slice(logBefore)).toContain(
+        '"system:serviceaccount:ci:gogs-push-listener" cannot create resource "pipelineruns"',
+      );
     } finally {
       const restored = await api().create(CI_OBJECTS.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'gogs-push-listener')!);
       expect(restored.status).toBe(201);
@@ -182,7 +202,11 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     const { status, runs } = await deliver(registrySink, REGISTRY_BODY, REGISTRY_HEADERS, 'TaskRun', 1);
     expect(status).toBe(202);
     expect(runs).toHaveLength(1);
-    const event = (JSON.parse(REGISTRY_BODY.toString('utf8')) as { events: { request: { host: string }; target: { repository: string; digest: string } }[] }).events[0]!;
+    const event = (
+      JSON.parse(REGISTRY_BODY.toString('utf8')) as {
+        events: { request: { host: string }; target: { repository: string; digest: string } }[];
+      }
+    ).events[0]!;
     expect(param(runs[0]!, 'image')).toBe(`${event.request.host}/${event.target.repository}@${event.target.digest}`);
     expect(param(runs[0]!, 'deployment')).toBe('demo-app');
   });
@@ -201,7 +225,8 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
 });
 
 describe('k8s-practice validate --with-engines (the real tekton-admission program)', () => {
-  const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', 'validate', '--with-engines', ...args], { cwd: REPO_DIR, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', 'validate', '--with-engines', ...args], { cwd: REPO_DIR, encoding: 'utf8' });
 
   test('dist/ passes', () => {
     const run = cli('dist');
@@ -210,9 +235,14 @@ describe('k8s-practice validate --with-engines (the real tekton-admission progra
 
   test("a Task that uses an undeclared param fails with Tekton's own message", () => {
     const file = join(CLUSTER_DIR, 'with-engines-case.yaml');
-    writeFileSync(file, 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: docker.io/library/busybox:1.36, script: "echo $(params.nope)"}]\n');
+    writeFileSync(
+      file,
+      'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: docker.io/library/busybox:1.36, script: "echo $(params.nope)"}]\n',
+    );
     const run = cli(file);
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/Task\/t \(object\) \[tekton-admission\] error: Tekton's admission refuses it: non-existent variable .*params\.nope/);
+    expect(run.stdout).toMatch(
+      /Task\/t \(object\) \[tekton-admission\] error: Tekton's admission refuses it: non-existent variable .*params\.nope/,
+    );
   });
 });

@@ -34,10 +34,14 @@ interface Verdict {
 
 /** Waits until the quota controller has filled `status.hard`: before that, the quota admission plugin refuses pods ("status unknown for quota"). */
 async function quotaSettled(namespace: string, name: string): Promise<void> {
-  await eventually(`status.hard of quota ${namespace}/${name}`, async () => {
-    const quota = await api().get<{ status?: { hard?: object } }>('v1', 'ResourceQuota', name, namespace);
-    return { done: !!quota?.status?.hard, state: quota?.status };
-  }, 30_000);
+  await eventually(
+    `status.hard of quota ${namespace}/${name}`,
+    async () => {
+      const quota = await api().get<{ status?: { hard?: object } }>('v1', 'ResourceQuota', name, namespace);
+      return { done: !!quota?.status?.hard, state: quota?.status };
+    },
+    30_000,
+  );
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'Job']);
@@ -51,17 +55,31 @@ async function podRefusal(created: readonly ApiObject[]): Promise<string | undef
   const workloads = created.filter((o) => WORKLOAD_KINDS.has(o.kind));
   if (workloads.length === 0) return undefined;
   const namespaces = [...new Set(created.map((o) => o.metadata.namespace).filter((n): n is string => !!n))];
-  const expected = workloads.reduce((sum, w) => sum + Number((w.spec as { replicas?: number }).replicas ?? 1), 0) + created.filter((o) => o.kind === 'Pod').length;
-  return eventually('the workloads\' pods, or a FailedCreate event', async () => {
-    let pods = 0;
-    const failures: string[] = [];
-    for (const namespace of namespaces) {
-      pods += (await api().list('v1', 'Pod', namespace)).length;
-      const events = await api().list<ApiObject & { reason?: string; message?: string; involvedObject?: { kind: string; name: string } }>('v1', 'Event', namespace);
-      for (const e of events) if (e.reason === 'FailedCreate') failures.push(`${e.involvedObject?.kind ?? ''} pods: ${(e.message ?? '').replace(/pods "[^"]+" is forbidden: /, 'pods are forbidden: ')}`);
-    }
-    return { done: failures.length > 0 || pods >= expected, state: failures[0] };
-  }, 20_000);
+  const expected =
+    workloads.reduce((sum, w) => sum + Number((w.spec as { replicas?: number }).replicas ?? 1), 0) +
+    created.filter((o) => o.kind === 'Pod').length;
+  return eventually(
+    "the workloads' pods, or a FailedCreate event",
+    async () => {
+      let pods = 0;
+      const failures: string[] = [];
+      for (const namespace of namespaces) {
+        pods += (await api().list('v1', 'Pod', namespace)).length;
+        const events = await api().list<ApiObject & { reason?: string; message?: string; involvedObject?: { kind: string; name: string } }>(
+          'v1',
+          'Event',
+          namespace,
+        );
+        for (const e of events)
+          if (e.reason === 'FailedCreate')
+            failures.push(
+              `${e.involvedObject?.kind ?? ''} pods: ${(e.message ?? '').replace(/pods "[^"]+" is forbidden: /, 'pods are forbidden: ')}`,
+            );
+      }
+      return { done: failures.length > 0 || pods >= expected, state: failures[0] };
+    },
+    20_000,
+  );
 }
 
 /** Creates the case's objects in order; returns the first refusal (or undefined) and cleans up. */
@@ -69,9 +87,12 @@ async function judgeOnApiServer(objects: readonly KubeObject[], prefix: string):
   const isolated = isolateCase(objects as ApiObject[], prefix);
   const created: ApiObject[] = [];
   // Names of this run, Go pointer values and generated pod names change between runs.
-  const normalize = (message: string) => message.split(`${prefix}-`).join('')
-    .replace(/\(0x[0-9a-f]+\)/g, '(0x…)')
-    .replace(/"([a-z0-9-]+?)-[a-z0-9]{8,10}-[a-z0-9]{5}"/g, '"$1-…"');
+  const normalize = (message: string) =>
+    message
+      .split(`${prefix}-`)
+      .join('')
+      .replace(/\(0x[0-9a-f]+\)/g, '(0x…)')
+      .replace(/"([a-z0-9-]+?)-[a-z0-9]{8,10}-[a-z0-9]{5}"/g, '"$1-…"');
   let refusal: string | undefined;
   try {
     for (const object of isolated) {
@@ -120,7 +141,13 @@ const verdicts: Verdict[] = [];
 beforeAll(async () => {
   installTektonCrds(); // the good set has a Task and a TaskRun
   for (const [index, c] of CASES.entries()) {
-    const ours = [...new Set(run(c.objects).filter((f) => f.severity === 'error').map((f) => f.rule))].sort();
+    const ours = [
+      ...new Set(
+        run(c.objects)
+          .filter((f) => f.severity === 'error')
+          .map((f) => f.rule),
+      ),
+    ].sort();
     const theirs = await judgeOnApiServer(c.objects, `c${index}-${RUN}`);
     verdicts.push({ title: c.title, ours, theirs, stricterBecause: c.stricterBecause });
   }
@@ -162,7 +189,10 @@ function renderTable(): string {
     '',
     '| case | validator rule | why we are stricter |',
     '| --- | --- | --- |',
-    ...onlyWe.map((v) => `| ${escapeCell(v.title)} | ${v.ours.map((r) => `\`${r}\``).join(', ')} | ${escapeCell(v.stricterBecause ?? '(no reason given)')} |`),
+    ...onlyWe.map(
+      (v) =>
+        `| ${escapeCell(v.title)} | ${v.ours.map((r) => `\`${r}\``).join(', ')} | ${escapeCell(v.stricterBecause ?? '(no reason given)')} |`,
+    ),
     '',
     '## Both accept',
     '',
@@ -187,7 +217,11 @@ test('no case is refused by the API server but passed by the validator', () => {
 test('every case only the validator rejects says why we are stricter, and no other case claims to', () => {
   const onlyWe = verdicts.filter((v) => v.ours.length > 0 && !v.theirs);
   expect(onlyWe.filter((v) => !v.stricterBecause).map((v) => v.title)).toEqual([]);
-  expect(verdicts.filter((v) => v.stricterBecause && !(v.ours.length > 0 && !v.theirs)).map((v) => `${v.title}: API server says ${v.theirs ?? 'nothing'}`)).toEqual([]);
+  expect(
+    verdicts
+      .filter((v) => v.stricterBecause && !(v.ours.length > 0 && !v.theirs))
+      .map((v) => `${v.title}: API server says ${v.theirs ?? 'nothing'}`),
+  ).toEqual([]);
 });
 
 test('docs/validator-vs-api-server.md is the table this run measured', () => {

@@ -12,12 +12,20 @@ import { KUBECTL_FIXTURES } from '../fixture-paths';
 const fixture = (file: string): KubeObject => parse(readFileSync(join(KUBECTL_FIXTURES, file), 'utf8'));
 
 /** A port as kube-proxy sees it: number, protocol (TCP when omitted), target (port when omitted). */
-const portSemantics = (p: any) => ({ port: p.port, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port, nodePort: p.nodePort });
+const portSemantics = (p: any) => ({
+  port: p.port,
+  protocol: p.protocol ?? 'TCP',
+  targetPort: p.targetPort ?? p.port,
+  nodePort: p.nodePort,
+});
 
 describe('equivalence with kubectl 1.28 output', () => {
   test('RunPod equals `kubectl run nginx --image=nginx --port=80` on name, labels, container, policies', () => {
     const theirs = fixture('pod-run.yaml');
-    const ours = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline' })), 'Pod');
+    const ours = only(
+      synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline' })),
+      'Pod',
+    );
     expect(ours.metadata.name).toBe(theirs.metadata.name);
     expect(ours.metadata.labels).toEqual(theirs.metadata.labels);
     const [c1] = ours.spec.containers;
@@ -34,9 +42,19 @@ describe('equivalence with kubectl 1.28 output', () => {
     ['LoadBalancer', 'service-loadbalancer.yaml'],
   ] as [ExposeType, string][])('%s Service equals %s on type, ports and selector', (type, file) => {
     const theirs = fixture(file);
-    const objects = synthWith((chart) => new ExposedPod(chart, 'web', {
-      name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline', labels: { app: 'nginx' }, type, servicePort: 80, targetPort: 80,
-    }));
+    const objects = synthWith(
+      (chart) =>
+        new ExposedPod(chart, 'web', {
+          name: 'nginx',
+          image: 'nginx',
+          port: 80,
+          podSecurity: 'baseline',
+          labels: { app: 'nginx' },
+          type,
+          servicePort: 80,
+          targetPort: 80,
+        }),
+    );
     const ours = only(objects, 'Service');
     const pod = only(objects, 'Pod');
     expect(ours.metadata.name).toBe(theirs.metadata.name);
@@ -50,9 +68,20 @@ describe('equivalence with kubectl 1.28 output', () => {
 
   test('the Service has the shape of `kubectl expose`: unnamed TCP port, labels copied from the pod', () => {
     const theirs = fixture('service-expose-deployment.yaml');
-    const ours = only(synthWith((chart) => new ExposedPod(chart, 'web', {
-      name: 'nginx', image: 'nginx', port: 80, podSecurity: 'baseline', labels: { app: 'nginx' }, servicePort: 80,
-    })), 'Service');
+    const ours = only(
+      synthWith(
+        (chart) =>
+          new ExposedPod(chart, 'web', {
+            name: 'nginx',
+            image: 'nginx',
+            port: 80,
+            podSecurity: 'baseline',
+            labels: { app: 'nginx' },
+            servicePort: 80,
+          }),
+      ),
+      'Service',
+    );
     expect(ours.spec.ports).toEqual(theirs.spec.ports);
     expect(ours.metadata.labels).toEqual(theirs.metadata.labels);
     expect(ours.spec.selector).toEqual(theirs.spec.selector);
@@ -62,9 +91,17 @@ describe('equivalence with kubectl 1.28 output', () => {
 
   test('our NodePort exercise Service matches kubectl on type and selector semantics, plus the pinned nodePort', () => {
     const theirs = fixture('service-nodeport.yaml');
-    const exposed = synthWith((chart) => new ExposedPod(chart, 'web', {
-      name: 'nginx', labels: { app: 'nginx' }, type: 'NodePort', servicePort: 80, targetPort: 8080, nodePort: 30080,
-    }));
+    const exposed = synthWith(
+      (chart) =>
+        new ExposedPod(chart, 'web', {
+          name: 'nginx',
+          labels: { app: 'nginx' },
+          type: 'NodePort',
+          servicePort: 80,
+          targetPort: 8080,
+          nodePort: 30080,
+        }),
+    );
     const ours = only(exposed, 'Service');
     expect(ours.spec.type).toBe(theirs.spec.type);
     expect(ours.spec.selector).toEqual(theirs.spec.selector);

@@ -29,18 +29,30 @@ function helpFlags(file: string): string[] {
 /** Field paths where ours and kubectl's differ, minus what the hardening adds and kubectl's empty fields. */
 function differences(ours: KubeObject, theirs: KubeObject): string[] {
   const result = compareObjects([ours], [theirs]);
-  return result.objects.flatMap((o) => o.differences.map((d) => d.path))
+  return result.objects
+    .flatMap((o) => o.differences.map((d) => d.path))
     .filter((path) => !/securityContext|resources|volumeMounts|volumes|automountServiceAccountToken|creationTimestamp|^status/.test(path));
 }
 
-const pod = (props: RunPodProps) => only(synthWith((chart) => new RunPod(chart, 'p', props)), 'Pod');
-const service = (props: ExposedPodProps) => only(synthWith((chart) => new ExposedPod(chart, 'e', props)), 'Service');
+const pod = (props: RunPodProps) =>
+  only(
+    synthWith((chart) => new RunPod(chart, 'p', props)),
+    'Pod',
+  );
+const service = (props: ExposedPodProps) =>
+  only(
+    synthWith((chart) => new ExposedPod(chart, 'e', props)),
+    'Service',
+  );
 // The stock nginx starts as root, so it needs the baseline hardening (restricted is a synth error for it).
 const base: RunPodProps = { name: 'web', image: 'nginx:1.27', port: 8080, podSecurity: 'baseline' };
 const noPort: RunPodProps = { name: 'web', image: 'nginx:1.27', podSecurity: 'baseline' };
 
 describe('the parity table', () => {
-  test.each([['run', 'kubectl-run-help.txt'], ['expose', 'kubectl-expose-help.txt']] as const)('lists every flag of kubectl %s 1.28, and no other', (command, file) => {
+  test.each([
+    ['run', 'kubectl-run-help.txt'],
+    ['expose', 'kubectl-expose-help.txt'],
+  ] as const)('lists every flag of kubectl %s 1.28, and no other', (command, file) => {
     const flags = helpFlags(file);
     expect(flags.length).toBeGreaterThan(15);
     const listed = KUBECTL_FLAGS.filter((f) => f.command === command && /^--[a-z]/.test(f.flag)).map((f) => f.flag);
@@ -60,7 +72,10 @@ describe('each prop against kubectl 1.28 output for its flag', () => {
   test.each<[string, RunPodProps]>([
     ['kubectl-run-basic.yaml', base],
     ['kubectl-run-env.yaml', { ...noPort, env: { APP_COLOR: 'blue', APP_MODE: 'practice' } }],
-    ['kubectl-run-labels-annotations.yaml', { ...noPort, labels: { app: 'web', tier: 'front' }, annotations: { team: 'blue', owner: 'kim' } }],
+    [
+      'kubectl-run-labels-annotations.yaml',
+      { ...noPort, labels: { app: 'web', tier: 'front' }, annotations: { team: 'blue', owner: 'kim' } },
+    ],
     ['kubectl-run-image-pull-policy.yaml', { ...noPort, imagePullPolicy: 'IfNotPresent' }],
     ['kubectl-run-restart-never.yaml', { ...noPort, restartPolicy: 'Never' }],
     ['kubectl-run-restart-onfailure.yaml', { ...noPort, restartPolicy: 'OnFailure' }],
@@ -80,7 +95,10 @@ describe('each prop against kubectl 1.28 output for its flag', () => {
     ['kubectl-expose-basic.yaml', { ...base, servicePort: 80, targetPort: 8080 }],
     ['kubectl-expose-nodeport.yaml', { ...base, type: 'NodePort', servicePort: 80, targetPort: 8080 }],
     ['kubectl-expose-session-affinity.yaml', { ...base, servicePort: 80, targetPort: 8080, sessionAffinity: 'ClientIP' }],
-    ['kubectl-expose-name-labels.yaml', { ...base, servicePort: 80, targetPort: 8080, serviceName: 'web-svc', serviceLabels: { tier: 'front' } }],
+    [
+      'kubectl-expose-name-labels.yaml',
+      { ...base, servicePort: 80, targetPort: 8080, serviceName: 'web-svc', serviceLabels: { tier: 'front' } },
+    ],
   ])('ExposedPod equals %s', (file, props) => {
     // kubectl expose leaves `type` to the API server's default, ClusterIP
     const theirs = fixture(file);
@@ -88,8 +106,18 @@ describe('each prop against kubectl 1.28 output for its flag', () => {
   });
 
   test('PodService with ports equals `kubectl expose` of a pod with two ports (named port-1, port-2)', () => {
-    const target = { name: 'web', labels: { run: 'web' }, ports: [{ containerPort: 8080, protocol: 'TCP' as const }, { containerPort: 9090, protocol: 'TCP' as const }] };
-    const ours = only(synthWith((chart) => new PodService(chart, 's', { pod: target, ports: [{ port: 8080 }, { port: 9090 }] })), 'Service');
+    const target = {
+      name: 'web',
+      labels: { run: 'web' },
+      ports: [
+        { containerPort: 8080, protocol: 'TCP' as const },
+        { containerPort: 9090, protocol: 'TCP' as const },
+      ],
+    };
+    const ours = only(
+      synthWith((chart) => new PodService(chart, 's', { pod: target, ports: [{ port: 8080 }, { port: 9090 }] })),
+      'Service',
+    );
     const theirs = fixture('kubectl-expose-two-ports.yaml');
     expect(differences(ours, { ...theirs, spec: { type: 'ClusterIP', ...theirs.spec } })).toEqual([]);
   });
@@ -101,9 +129,18 @@ describe('each prop against kubectl 1.28 output for its flag', () => {
     ['kubectl-expose-selector.yaml', 'spec.selector', '--selector'],
     ['kubectl-expose-protocol-udp.yaml', 'spec.ports', '--protocol'],
   ])('%s sets %s, which the table documents as not offered', (file, field, flag) => {
-    const ours = service({ ...base, type: file.includes('loadbalancer') ? 'LoadBalancer' : 'ClusterIP', servicePort: file.includes('udp') ? 53 : 80, targetPort: 8080 });
+    const ours = service({
+      ...base,
+      type: file.includes('loadbalancer') ? 'LoadBalancer' : 'ClusterIP',
+      servicePort: file.includes('udp') ? 53 : 80,
+      targetPort: 8080,
+    });
     const theirs = fixture(file);
-    expect(differences(ours, { ...theirs, spec: { type: 'ClusterIP', ...theirs.spec } }).some((p) => p.startsWith(field.replace('spec.ports', 'spec.ports[')))).toBe(true);
+    expect(
+      differences(ours, { ...theirs, spec: { type: 'ClusterIP', ...theirs.spec } }).some((p) =>
+        p.startsWith(field.replace('spec.ports', 'spec.ports[')),
+      ),
+    ).toBe(true);
     expect(KUBECTL_FLAGS.find((f) => f.command === 'expose' && f.flag === flag)?.note).toMatch(/not offered|taken from the pod/);
   });
 });

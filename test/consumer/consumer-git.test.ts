@@ -27,13 +27,20 @@ describe('the library installed from git (git+file:// of a fresh clone of HEAD)'
     expect(existsSync(join(installed, 'build', 'lib', 'index.js'))).toBe(true);
     expect(existsSync(join(installed, 'build', 'lib', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(installed, 'LICENSE'))).toBe(true);
-    const output = run('node', ['-e', `
+    const output = run(
+      'node',
+      [
+        '-e',
+        `
       const { App } = require('cdk8s');
       const { ExposedPod, Project } = require('k8s-practice-constructs');
       const app = new App({ outdir: 'dist' });
       new ExposedPod(new Project(app, 'git-install', { namespace: 'git-install' }), 'web', { name: 'web', servicePort: 80 });
       app.synth();
-      console.log(require('fs').readdirSync('dist').join(' '));`], join(base, 'app'));
+      console.log(require('fs').readdirSync('dist').join(' '));`,
+      ],
+      join(base, 'app'),
+    );
     expect(output.trim()).toBe('git-install.k8s.yaml');
     const report = run(join(base, 'app', 'node_modules', '.bin', 'k8s-practice'), ['validate', 'dist'], join(base, 'app'));
     expect(report).toMatch(/^0 errors, 0 warnings in 7 objects from 1 file$/m);

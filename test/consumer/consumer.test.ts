@@ -25,8 +25,19 @@ describe('the packed library in a fresh consumer project', () => {
     tarball = join(packDir, packed[0].filename);
     writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     // The peer dependencies at the versions this repository tests with; --prefer-offline uses the npm cache.
-    run('npm', ['install', '--prefer-offline', '--no-save', tarball, ...peers(),
-      `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`], work);
+    run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-save',
+        tarball,
+        ...peers(),
+        `typescript@${pkg.devDependencies.typescript}`,
+        `@types/node@${pkg.devDependencies['@types/node']}`,
+      ],
+      work,
+    );
     copyFileSync(join(__dirname, 'consumer-app.ts.txt'), join(work, 'app.ts'));
     // TypeScript 7 in its own folder, so the consumer keeps 5.9 as its `tsc`.
     mkdirSync(join(work, 'ts7'));
@@ -40,34 +51,78 @@ describe('the packed library in a fresh consumer project', () => {
   });
 
   test('the tarball holds compiled code and declarations, and no sources or tests', () => {
-    const files: string[] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT))[0].files.map((f: any) => f.path);
-    expect(files).toEqual(expect.arrayContaining([
-      'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/check-api.js', 'build/lib/check-api.d.ts',
-      'package.json', 'README.md', 'LICENSE', 'docs/API.md',
-    ]));
+    const files: string[] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT))[0].files.map(
+      (f: any) => f.path,
+    );
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'build/lib/index.js',
+        'build/lib/index.d.ts',
+        'build/lib/check-api.js',
+        'build/lib/check-api.d.ts',
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'docs/API.md',
+      ]),
+    );
     expect(files.filter((f) => /\.test\.|^test\/|^lib\/.*\.ts$|^main\.ts$|^dist\//.test(f))).toEqual([]);
   });
 
   test('a strict TypeScript app compiles against it, runs and synthesizes the expected objects', () => {
-    run('npx', ['tsc', '--strict', '--target', 'ES2022', '--module', 'node16', '--moduleResolution', 'node16', '--types', 'node', '--outDir', 'out', 'app.ts'], work);
+    run(
+      'npx',
+      [
+        'tsc',
+        '--strict',
+        '--target',
+        'ES2022',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--types',
+        'node',
+        '--outDir',
+        'out',
+        'app.ts',
+      ],
+      work,
+    );
     const output = run('node', ['out/app.js', join(work, 'dist')], work);
     expect(output).toContain('service port 80');
     const [file] = readdirSync(join(work, 'dist'));
     const objects = parseAllDocuments(readFileSync(join(work, 'dist', file), 'utf8')).map((d) => d.toJS());
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/consumer-demo', 'ResourceQuota/project-quota', 'LimitRange/container-defaults',
-      'NetworkPolicy/default-deny-ingress', 'NetworkPolicy/allow-same-namespace',
-      'Pod/web', 'Service/web', 'NetworkPolicy/web-from-anywhere', 'Pod/client', 'Service/db', 'Endpoints/db', 'EndpointSlice/db-ipv4',
+      'Namespace/consumer-demo',
+      'ResourceQuota/project-quota',
+      'LimitRange/container-defaults',
+      'NetworkPolicy/default-deny-ingress',
+      'NetworkPolicy/allow-same-namespace',
+      'Pod/web',
+      'Service/web',
+      'NetworkPolicy/web-from-anywhere',
+      'Pod/client',
+      'Service/db',
+      'Endpoints/db',
+      'EndpointSlice/db-ipv4',
     ]);
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web');
-    expect(service.spec).toMatchObject({ type: 'NodePort', selector: { run: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30090 }] });
+    expect(service.spec).toMatchObject({
+      type: 'NodePort',
+      selector: { run: 'web' },
+      ports: [{ port: 80, targetPort: 8080, nodePort: 30090 }],
+    });
     expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'consumer-demo')).toBe(true);
   });
 
   test('the installed k8s-practice CLI validates the consumer output with its packaged schemas and CRDs', () => {
     const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
     expect(run(bin, ['validate', 'dist'], work)).toMatch(/^0 errors, 0 warnings in 12 objects from 1 file$/m);
-    writeFileSync(join(work, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n  - port: 70000\n');
+    writeFileSync(
+      join(work, 'broken.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n  - port: 70000\n',
+    );
     let output = '';
     try {
       run(bin, ['validate', 'broken.yaml'], work);
@@ -105,15 +160,25 @@ describe('the packed library in a fresh consumer project', () => {
     expect(root.filter((f) => f.includes(join('node_modules', 'ajv')) || f.includes(join('build', 'lib', 'tooling', 'check')))).toEqual([]);
     // the same filter finds the validator when /check is imported (Ajv itself loads only for kinds the build did not precompile)
     expect(loadedBy('k8s-practice-constructs/check', work).some((f) => f.includes(join('build', 'lib', 'tooling', 'check')))).toBe(true);
-    const summary = run('node', ['-e', `
+    const summary = run(
+      'node',
+      [
+        '-e',
+        `
       const { validatePaths, formatSummary } = require('k8s-practice-constructs/check');
       const r = validatePaths(['dist']);
-      console.log(formatSummary(r.findings, r.files.length, r.objects));`], work);
+      console.log(formatSummary(r.findings, r.files.length, r.objects));`,
+      ],
+      work,
+    );
     expect(summary.trim()).toBe('0 errors, 0 warnings in 12 objects from 1 file');
   });
 
   test('a type error in the consumer is caught by the published declarations', () => {
-    writeFileSync(join(work, 'bad.ts'), "import { ExposedPod } from 'k8s-practice-constructs';\nimport { Chart, App } from 'cdk8s';\nnew ExposedPod(new Chart(new App(), 'c'), 'x', { name: 'x', type: 'ExternalName' });\n");
+    writeFileSync(
+      join(work, 'bad.ts'),
+      "import { ExposedPod } from 'k8s-practice-constructs';\nimport { Chart, App } from 'cdk8s';\nnew ExposedPod(new Chart(new App(), 'c'), 'x', { name: 'x', type: 'ExternalName' });\n",
+    );
     let compilerOutput = '';
     try {
       run('npx', ['tsc', '--strict', '--noEmit', '--module', 'node16', '--moduleResolution', 'node16', '--types', 'node', 'bad.ts'], work);

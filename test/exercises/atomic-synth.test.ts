@@ -18,21 +18,25 @@ describe('synthesizeAtomically', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const synthCharts = (...ids: string[]) => (staging: string) => {
-    const app = new App({ outdir: staging });
-    for (const id of ids) new RunPod(new Chart(app, id), 'pod', { name: id });
-    app.synth();
-  };
+  const synthCharts =
+    (...ids: string[]) =>
+    (staging: string) => {
+      const app = new App({ outdir: staging });
+      for (const id of ids) new RunPod(new Chart(app, id), 'pod', { name: id });
+      app.synth();
+    };
 
   test('a failing app leaves the previous dist byte-identical and no staging folder behind', () => {
     synthesizeAtomically(dist, synthCharts('a', 'b'));
     const before = Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
-    expect(() => synthesizeAtomically(dist, (staging) => {
-      const app = new App({ outdir: staging });
-      new RunPod(new Chart(app, 'a'), 'pod', { name: 'a' });
-      new RunPod(new Chart(app, 'c'), 'pod', { name: 'Not Valid' });
-      app.synth();
-    })).toThrow(/invalid name "Not Valid"/);
+    expect(() =>
+      synthesizeAtomically(dist, (staging) => {
+        const app = new App({ outdir: staging });
+        new RunPod(new Chart(app, 'a'), 'pod', { name: 'a' });
+        new RunPod(new Chart(app, 'c'), 'pod', { name: 'Not Valid' });
+        app.synth();
+      }),
+    ).toThrow(/invalid name "Not Valid"/);
     const after = Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
     expect(after).toEqual(before);
     expect(readdirSync(root)).toEqual(['dist']);

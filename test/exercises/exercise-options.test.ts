@@ -7,7 +7,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
-import { EXERCISES, GIT_IMAGE, Images, KANIKO_IMAGE, addExercises, applyImageMirror, isPinnedImage, mirroredImage, selectExercises } from '../../lib';
+import {
+  EXERCISES,
+  GIT_IMAGE,
+  Images,
+  KANIKO_IMAGE,
+  addExercises,
+  applyImageMirror,
+  isPinnedImage,
+  mirroredImage,
+  selectExercises,
+} from '../../lib';
 import { validateObjects } from '../../lib/check-api';
 import { parseSynthArgs } from '../../lib/exercises/synth-options';
 import { KubeObject } from '../helpers';
@@ -22,7 +32,9 @@ function synthExercises(options: Parameters<typeof addExercises>[1] = {}): Recor
 }
 
 function expectValid(charts: Record<string, KubeObject[]>): void {
-  const objects = Object.entries(charts).flatMap(([id, list]) => list.map((object, document) => ({ file: `${id}.k8s.yaml`, document, object })));
+  const objects = Object.entries(charts).flatMap(([id, list]) =>
+    list.map((object, document) => ({ file: `${id}.k8s.yaml`, document, object })),
+  );
   const result = validateObjects(objects);
   expect(result.findings.map((f) => `${f.file} ${f.kind}/${f.name} ${f.path}: ${f.message}`)).toEqual([]);
 }
@@ -51,7 +63,10 @@ describe('default output', () => {
     expect(app.charts.map((c) => `${c.node.id}.k8s.yaml`)).toEqual(files);
     for (const chart of app.charts) {
       const written = readFileSync(join(ROOT, 'dist', `${chart.node.id}.k8s.yaml`), 'utf8');
-      const fresh = chart.toJson().map((o: unknown) => stringify(o, { indent: 2 })).join('---\n');
+      const fresh = chart
+        .toJson()
+        .map((o: unknown) => stringify(o, { indent: 2 }))
+        .join('---\n');
       // the same objects in the same order (the byte-level comparison is main.test.ts's dist freshness test)
       expect(fresh.split('\n---\n').length).toBe(written.split('\n---\n').length);
     }
@@ -61,8 +76,14 @@ describe('default output', () => {
 describe('picking exercises', () => {
   test.each([
     [['03'], ['03-expose-nodeport']],
-    [['3', '05'], ['03-expose-nodeport', '05-shared-process-namespace']],
-    [['08-ci-pipeline', '1'], ['01-pod', '08-ci-pipeline']],
+    [
+      ['3', '05'],
+      ['03-expose-nodeport', '05-shared-process-namespace'],
+    ],
+    [
+      ['08-ci-pipeline', '1'],
+      ['01-pod', '08-ci-pipeline'],
+    ],
   ])('%j builds %j, in apply order', (only, ids) => {
     expect(Object.keys(synthExercises({ only }))).toEqual(ids);
     expect(selectExercises(only).map((e) => e.id)).toEqual(ids);
@@ -81,7 +102,9 @@ describe('namespace prefix and suffix', () => {
       const objects = charts[exercise.id];
       const expected = `kim-${exercise.namespace}-a`;
       expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: expected } });
-      expect(objects.slice(1).map((o) => o.metadata.namespace ?? (o.kind.startsWith('Cluster') ? expected : undefined))).toEqual(objects.slice(1).map(() => expected));
+      expect(objects.slice(1).map((o) => o.metadata.namespace ?? (o.kind.startsWith('Cluster') ? expected : undefined))).toEqual(
+        objects.slice(1).map(() => expected),
+      );
     }
     expectValid(charts);
   });
@@ -97,8 +120,11 @@ describe('namespace prefix and suffix', () => {
 
   test('a namespace that would not be a DNS label is refused naming both options', () => {
     expect(() => synthExercises({ namespacePrefix: 'Kim_' })).toThrow(
-      /invalid namespacePrefix "Kim_" \/ namespaceSuffix "": namespace "Kim_pod-basics" is not a DNS-1123 label/);
-    expect(() => synthExercises({ namespaceSuffix: `-${'x'.repeat(60)}` })).toThrow(/namespaceSuffix "-x+": namespace "pod-basics-x+" is not a DNS-1123 label: at most 63/);
+      /invalid namespacePrefix "Kim_" \/ namespaceSuffix "": namespace "Kim_pod-basics" is not a DNS-1123 label/,
+    );
+    expect(() => synthExercises({ namespaceSuffix: `-${'x'.repeat(60)}` })).toThrow(
+      /namespaceSuffix "-x+": namespace "pod-basics-x+" is not a DNS-1123 label: at most 63/,
+    );
   });
 
   test('snapshot: exercise 06 (moved by patching) with a prefix', () => {
@@ -107,7 +133,7 @@ describe('namespace prefix and suffix', () => {
 });
 
 describe('image mirror', () => {
-  test('a registry replaces every image\'s registry host, keeps each tag, and the output validates clean', () => {
+  test("a registry replaces every image's registry host, keeps each tag, and the output validates clean", () => {
     const before = allImages(synthExercises());
     const charts = synthExercises({ imageMirror: { registry: 'mirror.example.com:5000/proxy' } });
     const after = allImages(charts);
@@ -121,7 +147,10 @@ describe('image mirror', () => {
   test('per-image overrides win over the registry; other images keep the registry', () => {
     const charts = synthExercises({
       only: ['07', '08'],
-      imageMirror: { registry: 'mirror.local', overrides: { [Images.shell]: 'tools.local/busybox@sha256:' + 'a'.repeat(64), [KANIKO_IMAGE]: 'tools.local/kaniko:v1.23.2' } },
+      imageMirror: {
+        registry: 'mirror.local',
+        overrides: { [Images.shell]: 'tools.local/busybox@sha256:' + 'a'.repeat(64), [KANIKO_IMAGE]: 'tools.local/kaniko:v1.23.2' },
+      },
     });
     const after = allImages(charts);
     expect(after).toContain('tools.local/busybox@sha256:' + 'a'.repeat(64));
@@ -133,15 +162,25 @@ describe('image mirror', () => {
   });
 
   test('overrides alone leave every other image as it is', () => {
-    const after = allImages(synthExercises({ only: ['01', '07'], imageMirror: { overrides: { [Images.shell]: 'tools.local/busybox:1.36' } } }));
+    const after = allImages(
+      synthExercises({ only: ['01', '07'], imageMirror: { overrides: { [Images.shell]: 'tools.local/busybox:1.36' } } }),
+    );
     expect(after.filter((i) => i === Images.web).length).toBeGreaterThan(0);
     expect(after).toContain('tools.local/busybox:1.36');
   });
 
   test.each([
-    ['an unpinned override', { overrides: { [Images.shell]: 'tools.local/busybox' } }, /invalid imageMirror.overrides\["docker.io\/library\/busybox:1.36"\] "tools.local\/busybox"; expected a pinned image reference/],
+    [
+      'an unpinned override',
+      { overrides: { [Images.shell]: 'tools.local/busybox' } },
+      /invalid imageMirror.overrides\["docker.io\/library\/busybox:1.36"\] "tools.local\/busybox"; expected a pinned image reference/,
+    ],
     ['a "latest" override', { overrides: { [Images.shell]: 'tools.local/busybox:latest' } }, /expected a pinned image reference/],
-    ['a registry with a scheme', { registry: 'https://mirror.local' }, /invalid imageMirror.registry "https:\/\/mirror.local"; expected a registry host/],
+    [
+      'a registry with a scheme',
+      { registry: 'https://mirror.local' },
+      /invalid imageMirror.registry "https:\/\/mirror.local"; expected a registry host/,
+    ],
     ['a registry with a trailing slash', { registry: 'mirror.local/' }, /invalid imageMirror.registry "mirror.local\/"/],
   ])('refuses %s', (_what, imageMirror, message) => {
     expect(() => synthExercises({ only: ['01'], imageMirror })).toThrow(message);
@@ -155,10 +194,12 @@ describe('image mirror', () => {
     expect(mirroredImage('registry.k8s.io/kubectl:v1.28.15', mirror)).toBe('m.local/kubectl:v1.28.15');
   });
 
-  test('applyImageMirror works on a user\'s own app too, and reports each rewrite', () => {
+  test("applyImageMirror works on a user's own app too, and reports each rewrite", () => {
     const app = Testing.app();
     selectExercises(['01'])[0].build(app, 'mine');
-    expect(applyImageMirror(app, { registry: 'm.local' })).toEqual([{ from: Images.web, to: 'm.local/nginxinc/nginx-unprivileged:1.27-alpine' }]);
+    expect(applyImageMirror(app, { registry: 'm.local' })).toEqual([
+      { from: Images.web, to: 'm.local/nginxinc/nginx-unprivileged:1.27-alpine' },
+    ]);
   });
 });
 
@@ -171,7 +212,9 @@ describe('node port', () => {
   });
 
   test.each([[80], [32768], [30000.5]])('refuses %p, naming the option and the range', (nodePort) => {
-    expect(() => synthExercises({ nodePort })).toThrow(new RegExp(`exercise options: invalid nodePort ${nodePort}; expected an integer from 30000 to 32767`));
+    expect(() => synthExercises({ nodePort })).toThrow(
+      new RegExp(`exercise options: invalid nodePort ${nodePort}; expected an integer from 30000 to 32767`),
+    );
   });
 });
 
@@ -181,16 +224,38 @@ describe('npm run synth -- arguments and environment', () => {
   });
 
   test('exercise numbers and options', () => {
-    expect(parseSynthArgs(['03', '05', '--namespace-suffix=-kim', '--image-registry=m.local', '--image=a:1=b:2', '--image=c:1=d:1', '--node-port=30123'])).toEqual({
+    expect(
+      parseSynthArgs([
+        '03',
+        '05',
+        '--namespace-suffix=-kim',
+        '--image-registry=m.local',
+        '--image=a:1=b:2',
+        '--image=c:1=d:1',
+        '--node-port=30123',
+      ]),
+    ).toEqual({
       customized: true,
-      options: { only: ['03', '05'], namespaceSuffix: '-kim', imageMirror: { registry: 'm.local', overrides: { 'a:1': 'b:2', 'c:1': 'd:1' } }, nodePort: 30123 },
+      options: {
+        only: ['03', '05'],
+        namespaceSuffix: '-kim',
+        imageMirror: { registry: 'm.local', overrides: { 'a:1': 'b:2', 'c:1': 'd:1' } },
+        nodePort: 30123,
+      },
     });
   });
 
   test('the environment, with the command line winning', () => {
-    const env = { K8S_PRACTICE_NAMESPACE_PREFIX: 'p-', K8S_PRACTICE_IMAGES: 'a:1=b:2, c:1=d:1', K8S_PRACTICE_NODE_PORT: '30001', K8S_PRACTICE_IMAGE_REGISTRY: 'm.local' };
+    const env = {
+      K8S_PRACTICE_NAMESPACE_PREFIX: 'p-',
+      K8S_PRACTICE_IMAGES: 'a:1=b:2, c:1=d:1',
+      K8S_PRACTICE_NODE_PORT: '30001',
+      K8S_PRACTICE_IMAGE_REGISTRY: 'm.local',
+    };
     expect(parseSynthArgs(['--node-port=30002'], env).options).toEqual({
-      namespacePrefix: 'p-', imageMirror: { registry: 'm.local', overrides: { 'a:1': 'b:2', 'c:1': 'd:1' } }, nodePort: 30002,
+      namespacePrefix: 'p-',
+      imageMirror: { registry: 'm.local', overrides: { 'a:1': 'b:2', 'c:1': 'd:1' } },
+      nodePort: 30002,
     });
   });
 

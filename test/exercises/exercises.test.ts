@@ -9,7 +9,14 @@ import { quantityToNumber } from '../../lib/util/resource-quantity';
 import { KubeObject, only } from '../helpers';
 import { ingressAllowed } from '../network-policy-model';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'CustomResourceDefinition',
+]);
 
 const synthExercise = (id: string): { project: Project; objects: KubeObject[] } => {
   const exercise = EXERCISES.find((e) => e.id === id)!;
@@ -18,11 +25,12 @@ const synthExercise = (id: string): { project: Project; objects: KubeObject[] } 
 };
 
 /** Pod specs with how many pods each stands for (a Deployment's replicas, 1 for a Pod). */
-const podSpecs = (objects: KubeObject[]): { spec: any; count: number }[] => objects.flatMap((o) => {
-  if (o.kind === 'Pod') return [{ spec: o.spec, count: 1 }];
-  if (['Deployment', 'StatefulSet', 'ReplicaSet'].includes(o.kind)) return [{ spec: o.spec.template.spec, count: o.spec.replicas ?? 1 }];
-  return [];
-});
+const podSpecs = (objects: KubeObject[]): { spec: any; count: number }[] =>
+  objects.flatMap((o) => {
+    if (o.kind === 'Pod') return [{ spec: o.spec, count: 1 }];
+    if (['Deployment', 'StatefulSet', 'ReplicaSet'].includes(o.kind)) return [{ spec: o.spec.template.spec, count: o.spec.replicas ?? 1 }];
+    return [];
+  });
 
 describe.each(EXERCISES.map((e) => [e.id]))('exercise %s', (id) => {
   const { project, objects } = synthExercise(id);
@@ -107,7 +115,8 @@ describe('reachability in the other exercises', () => {
 
 describe('dist/ holds no secret values', () => {
   const docs = readdirSync(DIST_DIR).flatMap((file) =>
-    parseAllDocuments(readFileSync(join(DIST_DIR, file), 'utf8')).map((d) => ({ file, object: d.toJS() as KubeObject })));
+    parseAllDocuments(readFileSync(join(DIST_DIR, file), 'utf8')).map((d) => ({ file, object: d.toJS() as KubeObject })),
+  );
 
   test('no Secret object, and no data/stringData carrying a secret', () => {
     expect(docs.length).toBeGreaterThan(0);
@@ -116,7 +125,9 @@ describe('dist/ holds no secret values', () => {
 
   test('the environment exercise references its Secret by name only', () => {
     const pod = docs.find((d) => d.object.kind === 'Pod' && d.object.metadata.name === 'env-demo')!.object;
-    const secretRefs = pod.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name);
+    const secretRefs = pod.spec.containers[0].env
+      .filter((e: any) => e.valueFrom?.secretKeyRef)
+      .map((e: any) => e.valueFrom.secretKeyRef.name);
     expect(secretRefs).toEqual(['env-demo-secret']);
   });
 });
@@ -125,17 +136,29 @@ describe('CI pipeline exercise', () => {
   const { objects } = synthExercise('08-ci-pipeline');
   const workloadPod = (kind: string, name: string): KubeObject => {
     const w = only(objects, kind, name);
-    return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: w.metadata.namespace, labels: w.spec.template.metadata.labels }, spec: w.spec.template.spec };
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: w.metadata.namespace, labels: w.spec.template.metadata.labels },
+      spec: w.spec.template.spec,
+    };
   };
   // EventListener pods are made by the Triggers controller, with these labels (pkg/reconciler/eventlistener).
   const listenerPod = (name: string): KubeObject => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: `el-${name}-x`, namespace: 'ci', labels: { eventlistener: name, 'app.kubernetes.io/managed-by': 'EventListener' } },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `el-${name}-x`, namespace: 'ci', labels: { eventlistener: name, 'app.kubernetes.io/managed-by': 'EventListener' } },
     spec: { containers: [{ name: 'event-listener', ports: [{ containerPort: 8080, name: 'http-listener' }] }] },
   });
   const gogs = workloadPod('StatefulSet', 'gogs');
   const registry = workloadPod('Deployment', 'registry');
   const app = workloadPod('Deployment', 'demo-app');
-  const taskPod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'build-and-push-x-clone-pod', namespace: 'ci', labels: { 'app.kubernetes.io/managed-by': 'tekton-pipelines' } }, spec: { containers: [] } };
+  const taskPod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'build-and-push-x-clone-pod', namespace: 'ci', labels: { 'app.kubernetes.io/managed-by': 'tekton-pipelines' } },
+    spec: { containers: [] },
+  };
 
   test('only Gogs reaches the Gogs listener, only the registry reaches the registry listener', () => {
     expect(ingressAllowed(objects, gogs, listenerPod('gogs-push'), 8080)).toBe(true);

@@ -15,12 +15,16 @@ const { ensureBundle, bundleIsFresh } = require('../../scripts/synth-bundle') as
 describe('the synth bundle', () => {
   let dir: string;
   let bundle: string;
-  const run = () => execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(bundle)}).synthMain())`], { encoding: 'utf8' });
+  const run = () =>
+    execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(bundle)}).synthMain())`], { encoding: 'utf8' });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'synth-bundle-'));
     bundle = join(dir, 'out', 'main.js');
     writeFileSync(join(dir, 'dep.ts'), "export const word: string = 'first';\n");
-    writeFileSync(join(dir, 'main.ts'), "import { join } from 'node:path';\nimport { word } from './dep';\nexport function synthMain(): string { return `${word} ${join(__dirname, 'x')}`; }\n");
+    writeFileSync(
+      join(dir, 'main.ts'),
+      "import { join } from 'node:path';\nimport { word } from './dep';\nexport function synthMain(): string { return `${word} ${join(__dirname, 'x')}`; }\n",
+    );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,7 +9,12 @@ import { IniDocument, renderIni } from '../../lib/constructs/gogs/app-ini';
 import { goExpandEnvChanges, readGoIniValue } from '../constructs/gogs/go-ini-model';
 import vectors from '../constructs/gogs/go-ini-vectors.json';
 
-interface Vector { raw: string; default: string | null; ignoreInlineComment: string | null; nextKept: boolean }
+interface Vector {
+  raw: string;
+  default: string | null;
+  ignoreInlineComment: string | null;
+  nextKept: boolean;
+}
 
 /** The value of KEY in `text` as go-ini reads it (the line after it passed as the continuation line). */
 function readBack(text: string, key: string, ignoreInlineComment: boolean): string | null {
@@ -26,7 +31,7 @@ describe('the go-ini model', () => {
   });
 });
 
-describe('renderIni against go-ini\'s reading rules', () => {
+describe("renderIni against go-ini's reading rules", () => {
   const one = (value: string): IniDocument => ({ root: {}, sections: { server: { KEY: value, NEXT: 'n' } } });
 
   test.each([
@@ -63,36 +68,76 @@ describe('renderIni against go-ini\'s reading rules', () => {
   });
 
   test('plain values stay plain (the file a learner reads is unchanged)', () => {
-    expect(renderIni(one('http://el-gogs-push.ci.svc.cluster.local:8080/'))).toContain('KEY = http://el-gogs-push.ci.svc.cluster.local:8080/\n');
+    expect(renderIni(one('http://el-gogs-push.ci.svc.cluster.local:8080/'))).toContain(
+      'KEY = http://el-gogs-push.ci.svc.cluster.local:8080/\n',
+    );
   });
 
   // Characters that change go-ini's or Gogs' reading, mixed with plain ones.
   const hostileChar = fc.constantFrom(
-    '\\', '#', ';', '"', "'", '`', '$', '{', '}', '%', '(', ')', 's', '=', ':', '[', ']', ' ', '\t', '\n', '\r',
-    '\u0085', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u0000', '\u001b', '\u007f', '\ud800', '\udc00', 'a', 'Z', '0', '/', '.', '-',
+    '\\',
+    '#',
+    ';',
+    '"',
+    "'",
+    '`',
+    '$',
+    '{',
+    '}',
+    '%',
+    '(',
+    ')',
+    's',
+    '=',
+    ':',
+    '[',
+    ']',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\u0085',
+    '\u00a0',
+    '\u2003',
+    '\u3000',
+    '\ufeff',
+    '\u0000',
+    '\u001b',
+    '\u007f',
+    '\ud800',
+    '\udc00',
+    'a',
+    'Z',
+    '0',
+    '/',
+    '.',
+    '-',
   );
   const hostileValue = fc.array(hostileChar, { maxLength: 12 }).map((cs) => cs.join(''));
 
   test('property: any value is read back exactly by go-ini (both comment modes) or refused naming key and value', () => {
     let written = 0;
     let refused = 0;
-    fc.assert(fc.property(hostileValue, hostileValue, (a, b) => {
-      let text: string;
-      try {
-        text = renderIni({ root: { ROOT: a }, sections: { server: { KEY: b, NEXT: 'n' } } });
-      } catch (error) {
-        refused++;
-        expect((error as Error).message).toMatch(/^app\.ini \[(DEFAULT|server)\] (ROOT|KEY): value ".*" .+; allowed: /s);
-        return;
-      }
-      written++;
-      for (const ignoreInlineComment of [false, true]) {
-        expect(readBack(text, 'ROOT', ignoreInlineComment)).toBe(a);
-        expect(readBack(text, 'KEY', ignoreInlineComment)).toBe(b);
-        expect(readBack(text, 'NEXT', ignoreInlineComment)).toBe('n');
-      }
-      expect(goExpandEnvChanges(a) || goExpandEnvChanges(b)).toBe(false);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(hostileValue, hostileValue, (a, b) => {
+        let text: string;
+        try {
+          text = renderIni({ root: { ROOT: a }, sections: { server: { KEY: b, NEXT: 'n' } } });
+        } catch (error) {
+          refused++;
+          expect((error as Error).message).toMatch(/^app\.ini \[(DEFAULT|server)\] (ROOT|KEY): value ".*" .+; allowed: /s);
+          return;
+        }
+        written++;
+        for (const ignoreInlineComment of [false, true]) {
+          expect(readBack(text, 'ROOT', ignoreInlineComment)).toBe(a);
+          expect(readBack(text, 'KEY', ignoreInlineComment)).toBe(b);
+          expect(readBack(text, 'NEXT', ignoreInlineComment)).toBe('n');
+        }
+        expect(goExpandEnvChanges(a) || goExpandEnvChanges(b)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
     expect(written).toBeGreaterThan(20);
     expect(refused).toBeGreaterThan(20);
   });

@@ -21,7 +21,11 @@ const NEW = { 'a.k8s.yaml': 'new a.k8s.yaml\n', 'c.k8s.yaml': 'new c.k8s.yaml\n'
 
 function tree(dir: string): Record<string, string> | undefined {
   try {
-    return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    return Object.fromEntries(
+      readdirSync(dir)
+        .sort()
+        .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+    );
   } catch {
     return undefined;
   }
@@ -32,9 +36,11 @@ function writeTree(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 }
 
-const runChild = (dist: string, swap: SwapMode, killAt: string) => spawnSync(process.execPath, [CHILD.file, dist, swap, killAt], {
-  cwd: ROOT, encoding: 'utf8',
-});
+const runChild = (dist: string, swap: SwapMode, killAt: string) =>
+  spawnSync(process.execPath, [CHILD.file, dist, swap, killAt], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 
 const EXCHANGE_AVAILABLE = (() => {
   const dir = mkdtempSync(join(tmpdir(), 'exchange-probe-'));
@@ -59,9 +65,9 @@ describe('a synth killed (SIGKILL) at every step', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const modes: SwapMode[] = EXCHANGE_AVAILABLE ? ['exchange', 'rename-pair'] : ['rename-pair'];
-  const cases = modes.flatMap((mode) => SYNTH_STEPS
-    .filter((step) => mode === 'rename-pair' || step !== 'swap-second-rename')
-    .map((step) => [mode, step] as const));
+  const cases = modes.flatMap((mode) =>
+    SYNTH_STEPS.filter((step) => mode === 'rename-pair' || step !== 'swap-second-rename').map((step) => [mode, step] as const),
+  );
 
   test.each(cases)('%s swap, killed at %s: dist/ is wholly old or new, the next run recovers', (mode, step) => {
     const killed = runChild(dist, mode, step);
@@ -87,21 +93,33 @@ describe('a synth killed (SIGKILL) at every step', () => {
 
   test('an interrupted fallback swap is restored to the old tree by the next run, even if that run fails', () => {
     runChild(dist, 'rename-pair', 'swap-second-rename');
-    expect(() => synthesizeAtomically(dist, () => { throw new Error('app broke'); })).toThrow(SynthAbortedError);
+    expect(() =>
+      synthesizeAtomically(dist, () => {
+        throw new Error('app broke');
+      }),
+    ).toThrow(SynthAbortedError);
     expect(tree(dist)).toEqual(OLD);
     expect(readdirSync(root)).toEqual(['dist']);
   });
 
   test('two synths at once: both finish, one after the other, and dist/ is one whole tree', async () => {
-    const run = () => new Promise<{ code: number | null; out: string }>((done) => {
-      const child = spawn(process.execPath, [CHILD.file, dist, 'rename-pair', 'none'], { cwd: ROOT });
-      let out = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { out += d; });
-      child.on('close', (code) => done({ code, out }));
-    });
+    const run = () =>
+      new Promise<{ code: number | null; out: string }>((done) => {
+        const child = spawn(process.execPath, [CHILD.file, dist, 'rename-pair', 'none'], { cwd: ROOT });
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+        });
+        child.stderr.on('data', (d) => {
+          out += d;
+        });
+        child.on('close', (code) => done({ code, out }));
+      });
     const results = await Promise.all([run(), run()]);
-    expect(results).toEqual([{ code: 0, out: 'done\n' }, { code: 0, out: 'done\n' }]);
+    expect(results).toEqual([
+      { code: 0, out: 'done\n' },
+      { code: 0, out: 'done\n' },
+    ]);
     expect(tree(dist)).toEqual(NEW);
     expect(readdirSync(root)).toEqual(['dist']);
   }, 30_000);
@@ -109,10 +127,12 @@ describe('a synth killed (SIGKILL) at every step', () => {
 
 describe('dist/ permissions and messages', () => {
   let root: string;
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'synth-perm-')); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'synth-perm-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  test('a new dist/ gets the umask\'s mode, not mkdtemp\'s 0700; an existing one keeps its mode', () => {
+  test("a new dist/ gets the umask's mode, not mkdtemp's 0700; an existing one keeps its mode", () => {
     const dist = join(root, 'dist');
     synthesizeAtomically(dist, (s) => writeFileSync(join(s, 'x.yaml'), 'x'));
     expect(statSync(dist).mode & 0o777).toBe(0o777 & ~process.umask());
@@ -141,35 +161,46 @@ describe('property: random trees, a random kill point, either swap mode', () => 
   test('dist/ is always wholly old or new, and one more run leaves only dist/ = the newest tree', () => {
     const modes: SwapMode[] = EXCHANGE_AVAILABLE ? ['exchange', 'rename-pair'] : ['rename-pair'];
     let runs = 0;
-    fc.assert(fc.property(files, files, fc.constantFrom(...SYNTH_STEPS), fc.constantFrom(...modes), fc.boolean(),
-      (oldTree, newTree, killAt, swap, distExisted) => {
-        runs++;
-        const root = mkdtempSync(join(tmpdir(), 'synth-prop-'));
-        const dist = join(root, 'dist');
-        try {
-          if (distExisted) writeTree(dist, oldTree);
-          const before = distExisted ? oldTree : undefined;
-          let abandoned = false;
+    fc.assert(
+      fc.property(
+        files,
+        files,
+        fc.constantFrom(...SYNTH_STEPS),
+        fc.constantFrom(...modes),
+        fc.boolean(),
+        (oldTree, newTree, killAt, swap, distExisted) => {
+          runs++;
+          const root = mkdtempSync(join(tmpdir(), 'synth-prop-'));
+          const dist = join(root, 'dist');
           try {
-            synthesizeWithSwap(dist, (s) => writeTree(s, newTree), {
-              swap,
-              onStep: (step) => { if (step === killAt) throw new Error('killed'); },
-            });
-          } catch {
-            abandoned = true;
+            if (distExisted) writeTree(dist, oldTree);
+            const before = distExisted ? oldTree : undefined;
+            let abandoned = false;
+            try {
+              synthesizeWithSwap(dist, (s) => writeTree(s, newTree), {
+                swap,
+                onStep: (step) => {
+                  if (step === killAt) throw new Error('killed');
+                },
+              });
+            } catch {
+              abandoned = true;
+            }
+            const now = tree(dist);
+            if (!(swap === 'rename-pair' && killAt === 'swap-second-rename' && distExisted && abandoned)) {
+              expect([before, newTree]).toContainEqual(now);
+            }
+            const result = synthesizeWithSwap(dist, (s) => writeTree(s, newTree), { swap });
+            expect(result.files).toEqual(Object.keys(newTree).sort());
+            expect(tree(dist)).toEqual(newTree);
+            expect(readdirSync(root)).toEqual(['dist']);
+          } finally {
+            rmSync(root, { recursive: true, force: true });
           }
-          const now = tree(dist);
-          if (!(swap === 'rename-pair' && killAt === 'swap-second-rename' && distExisted && abandoned)) {
-            expect([before, newTree]).toContainEqual(now);
-          }
-          const result = synthesizeWithSwap(dist, (s) => writeTree(s, newTree), { swap });
-          expect(result.files).toEqual(Object.keys(newTree).sort());
-          expect(tree(dist)).toEqual(newTree);
-          expect(readdirSync(root)).toEqual(['dist']);
-        } finally {
-          rmSync(root, { recursive: true, force: true });
-        }
-      }), { numRuns: 200 });
+        },
+      ),
+      { numRuns: 200 },
+    );
     expect(runs).toBeGreaterThanOrEqual(200);
   }, 120_000);
 });

@@ -18,9 +18,7 @@ describe('cdk8sOutdir', () => {
   });
   afterEach(() => rmSync(project, { recursive: true, force: true }));
 
-  test.each([
-    ['.cdk8s-out'], ['./.cdk8s-out'], ['.cdk8s-out/'],
-  ])('honours %s, the folder cdk8s.yaml names', (given) => {
+  test.each([['.cdk8s-out'], ['./.cdk8s-out'], ['.cdk8s-out/']])('honours %s, the folder cdk8s.yaml names', (given) => {
     expect(cdk8sOutdir(project, { CDK8S_OUTDIR: given })).toEqual({ outdir: join(project, '.cdk8s-out') });
   });
 
@@ -35,9 +33,7 @@ describe('cdk8sOutdir', () => {
     }
   });
 
-  test.each([
-    ['/tmp/another-project/dist'], ['dist'], ['..'], ['.'], ['.cdk8s-out/..'], ['/'],
-  ])('ignores %s and says why', (given) => {
+  test.each([['/tmp/another-project/dist'], ['dist'], ['..'], ['.'], ['.cdk8s-out/..'], ['/']])('ignores %s and says why', (given) => {
     const decision = cdk8sOutdir(project, { CDK8S_OUTDIR: given });
     expect(decision.outdir).toBeUndefined();
     expect(decision.ignored).toContain(JSON.stringify(given));
@@ -48,7 +44,7 @@ describe('cdk8sOutdir', () => {
     expect(cdk8sOutdir(project, {})).toEqual({});
   });
 
-  test('without an output: line, cdk8s\'s default dist is the folder', () => {
+  test("without an output: line, cdk8s's default dist is the folder", () => {
     writeFileSync(join(project, 'cdk8s.yaml'), 'language: typescript\n');
     expect(cdk8sOutdir(project, { CDK8S_OUTDIR: 'dist' }).outdir).toBe(join(project, 'dist'));
   });
@@ -60,7 +56,10 @@ test('npm run synth with a foreign CDK8S_OUTDIR leaves that folder exactly as it
     writeFileSync(join(foreign, 'their-chart.k8s.yaml'), 'kind: Theirs\n');
     mkdirSync(join(foreign, 'sub'));
     const result = execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: foreign }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_OUTDIR: foreign },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(result).toMatch(/^dist\/: 01-pod\.k8s\.yaml/);
     expect(readdirSync(foreign).sort()).toEqual(['sub', 'their-chart.k8s.yaml']);

@@ -23,7 +23,8 @@ export function codeBlockLines(markdown: string): string[] {
 }
 
 test('the check finds what the old docs had', () => {
-  const old = 'x\n```sh\nkubectl create secret generic a --from-literal=k="$(openssl rand -hex 2)"\ngogs admin create-user --password \'change-me-now\'\n```\n';
+  const old =
+    'x\n```sh\nkubectl create secret generic a --from-literal=k="$(openssl rand -hex 2)"\ngogs admin create-user --password \'change-me-now\'\n```\n';
   const commands = codeBlockLines(old).join('\n');
   expect(commands).toMatch(/--from-literal/);
   expect(commands).toMatch(PASSWORD_FLAG);

@@ -43,7 +43,11 @@ describe('text kubectl would read differently is refused at synth', () => {
   });
 
   test.each([
-    ['AllowIngressPolicy', (chart: Chart) => new AllowIngressPolicy(chart, 'policy', { name: 'allow-web', to: new RunPod(chart, 'pod', { name: 'web' }), fromAnywhere: true })],
+    [
+      'AllowIngressPolicy',
+      (chart: Chart) =>
+        new AllowIngressPolicy(chart, 'policy', { name: 'allow-web', to: new RunPod(chart, 'pod', { name: 'web' }), fromAnywhere: true }),
+    ],
     ['DemoApp', (chart: Chart) => new DemoApp(chart, 'app')],
   ])('a chart holding only a %s is guarded as well', (_name, build) => {
     const chart = new Chart(Testing.app(), 'c');
@@ -76,15 +80,28 @@ describe('generated text (property)', () => {
   const text = fc.array(fc.oneof(risky, fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join(''));
 
   test('the guard refuses exactly the texts with a lone surrogate or a YAML 1.1 line break', () => {
-    fc.assert(fc.property(text, (t) => {
-      expect(emittedTextProblem(t) !== undefined).toBe(independent(t));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(emittedTextProblem(t) !== undefined).toBe(independent(t));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('a synth succeeds exactly when every setting is safe', () => {
-    fc.assert(fc.property(text, (t) => {
-      const refused = (() => { try { synthWithSettings({ APP_MODE: t }); return false; } catch { return true; } })();
-      expect(refused).toBe(independent(t));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(text, (t) => {
+        const refused = (() => {
+          try {
+            synthWithSettings({ APP_MODE: t });
+            return false;
+          } catch {
+            return true;
+          }
+        })();
+        expect(refused).toBe(independent(t));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -18,14 +18,25 @@ const SCRIPT = (() => {
   return (Testing.synth(chart)[0] as any).spec.steps[0].script as string;
 })();
 
-interface Run { status: number | null; stderr: string; gitCalls: string[][]; workspace: string; outside: string }
+interface Run {
+  status: number | null;
+  stderr: string;
+  gitCalls: string[][];
+  workspace: string;
+  outside: string;
+}
 
 let root: string;
-beforeAll(() => { root = mkdtempSync(join(tmpdir(), 'git-clone-script-')); });
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'git-clone-script-'));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 
-function runScript(params: Partial<Record<'URL' | 'REVISION' | 'DEPTH' | 'SUBDIRECTORY' | 'DELETE_EXISTING', string>>, prepare?: (ws: string, outside: string) => void): Run {
+function runScript(
+  params: Partial<Record<'URL' | 'REVISION' | 'DEPTH' | 'SUBDIRECTORY' | 'DELETE_EXISTING', string>>,
+  prepare?: (ws: string, outside: string) => void,
+): Run {
   const dir = join(root, String(counter++));
   const bin = join(dir, 'bin');
   const workspace = join(dir, 'workspace');
@@ -36,28 +47,44 @@ function runScript(params: Partial<Record<'URL' | 'REVISION' | 'DEPTH' | 'SUBDIR
   writeFileSync(join(outside, 'precious'), 'keep me');
   const log = join(dir, 'git.log');
   // The stub records each call (arguments separated by US, calls by RS); rev-parse/log print something plausible.
-  writeFileSync(join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\037' "$a"; done >> "${log}"\nprintf '\\036' >> "${log}"\ncase "$1" in rev-parse) echo 0123456789abcdef0123456789abcdef01234567 ;; log) echo 1700000000 ;; esac\n`);
+  writeFileSync(
+    join(bin, 'git'),
+    `#!/bin/sh\nfor a in "$@"; do printf '%s\\037' "$a"; done >> "${log}"\nprintf '\\036' >> "${log}"\ncase "$1" in rev-parse) echo 0123456789abcdef0123456789abcdef01234567 ;; log) echo 1700000000 ;; esac\n`,
+  );
   chmodSync(join(bin, 'git'), 0o755);
   prepare?.(workspace, outside);
   const result = spawnSync('/bin/sh', ['-c', SCRIPT], {
     encoding: 'utf8',
     env: {
-      PATH: `${bin}:${process.env.PATH}`, HOME: dir,
+      PATH: `${bin}:${process.env.PATH}`,
+      HOME: dir,
       PARAM_URL: params.URL ?? 'http://gogs.ci.svc.cluster.local:3000/gitadmin/demo-app.git',
-      PARAM_REVISION: params.REVISION ?? 'main', PARAM_DEPTH: params.DEPTH ?? '1',
-      PARAM_SUBMODULES: 'false', PARAM_SSL_VERIFY: 'true', PARAM_SUBDIRECTORY: params.SUBDIRECTORY ?? '',
-      PARAM_DELETE_EXISTING: params.DELETE_EXISTING ?? 'true', PARAM_VERBOSE: 'false',
+      PARAM_REVISION: params.REVISION ?? 'main',
+      PARAM_DEPTH: params.DEPTH ?? '1',
+      PARAM_SUBMODULES: 'false',
+      PARAM_SSL_VERIFY: 'true',
+      PARAM_SUBDIRECTORY: params.SUBDIRECTORY ?? '',
+      PARAM_DELETE_EXISTING: params.DELETE_EXISTING ?? 'true',
+      PARAM_VERBOSE: 'false',
       WORKSPACE_OUTPUT_PATH: workspace,
-      RESULT_COMMIT_PATH: join(dir, 'commit'), RESULT_URL_PATH: join(dir, 'url'), RESULT_COMMITTER_DATE_PATH: join(dir, 'date'),
+      RESULT_COMMIT_PATH: join(dir, 'commit'),
+      RESULT_URL_PATH: join(dir, 'url'),
+      RESULT_COMMITTER_DATE_PATH: join(dir, 'date'),
     },
   });
-  const gitCalls = existsSync(log) ? readFileSync(log, 'utf8').split('\u001e').filter(Boolean).map((call) => call.split('\u001f').slice(0, -1)) : [];
+  const gitCalls = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\u001e')
+        .filter(Boolean)
+        .map((call) => call.split('\u001f').slice(0, -1))
+    : [];
   return { status: result.status, stderr: result.stderr, gitCalls, workspace, outside };
 }
 
 /** Whether `value` reaches the commands that take params (remote, fetch, checkout) only after `--`. */
 function onlyAsOperand(calls: string[][], value: string): boolean {
-  return calls.filter((args) => ['remote', 'fetch', 'checkout'].includes(args[0]))
+  return calls
+    .filter((args) => ['remote', 'fetch', 'checkout'].includes(args[0]))
     .every((args) => args.every((arg, i) => arg !== value || args.slice(0, i).includes('--')));
 }
 
@@ -100,7 +127,25 @@ describe('git-clone script', () => {
   });
 
   test('property: no generated param ever reaches git as an option, and nothing outside the workspace is touched', () => {
-    const piece = fc.constantFrom('-', '--', '--upload-pack=x', '..', '.', '/', 'a', 'main', '1', '0', ' ', '\n', '$(x)', '`x`', ';', '*', 'b/c');
+    const piece = fc.constantFrom(
+      '-',
+      '--',
+      '--upload-pack=x',
+      '..',
+      '.',
+      '/',
+      'a',
+      'main',
+      '1',
+      '0',
+      ' ',
+      '\n',
+      '$(x)',
+      '`x`',
+      ';',
+      '*',
+      'b/c',
+    );
     const hostile = fc.array(piece, { maxLength: 4 }).map((a) => a.join(''));
     const either = (benign: fc.Arbitrary<string>) => fc.oneof({ weight: 2, arbitrary: benign }, { weight: 1, arbitrary: hostile });
     const revisionArb = either(fc.constantFrom('main', 'v1.0', '0123abc', 'feature/x', ''));
@@ -108,18 +153,21 @@ describe('git-clone script', () => {
     const subdirectoryArb = either(fc.constantFrom('', 'src', 'a/b', 'a..b', '.hidden'));
     const urlArb = either(fc.constantFrom('http://gogs:3000/a/b.git', 'https://h/x'));
     let cloned = 0;
-    fc.assert(fc.property(revisionArb, depthArb, subdirectoryArb, urlArb, (revision, depth, subdirectory, url) => {
-      const run = runScript({ REVISION: revision, DEPTH: depth, SUBDIRECTORY: subdirectory, URL: `${url}` || 'x' });
-      expect(readFileSync(join(run.outside, 'precious'), 'utf8')).toBe('keep me');
-      if (run.status !== 0) {
-        expect(run.stderr).toMatch(/git-clone: param/);
-        return;
-      }
-      if (revision) expect(onlyAsOperand(run.gitCalls, revision)).toBe(true);
-      expect(onlyAsOperand(run.gitCalls, url || 'x')).toBe(true);
-      expect(run.gitCalls.flat().some((arg) => arg.startsWith('--upload-pack'))).toBe(false);
-      cloned++;
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(revisionArb, depthArb, subdirectoryArb, urlArb, (revision, depth, subdirectory, url) => {
+        const run = runScript({ REVISION: revision, DEPTH: depth, SUBDIRECTORY: subdirectory, URL: `${url}` || 'x' });
+        expect(readFileSync(join(run.outside, 'precious'), 'utf8')).toBe('keep me');
+        if (run.status !== 0) {
+          expect(run.stderr).toMatch(/git-clone: param/);
+          return;
+        }
+        if (revision) expect(onlyAsOperand(run.gitCalls, revision)).toBe(true);
+        expect(onlyAsOperand(run.gitCalls, url || 'x')).toBe(true);
+        expect(run.gitCalls.flat().some((arg) => arg.startsWith('--upload-pack'))).toBe(false);
+        cloned++;
+      }),
+      { numRuns: 200 },
+    );
     expect(cloned).toBeGreaterThan(5);
   }, 120_000);
 });

@@ -11,11 +11,18 @@ import { runGraph } from '../../lib/tooling/cli/graph-command';
 import { mermaidText, toMermaid } from '../../lib/tooling/graph/mermaid';
 import { buildObjectGraph, SynthesizedObject } from '../../lib/tooling/graph/object-graph';
 
-const obj = (kind: string, namespace: string | undefined, name: string): SynthesizedObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace } });
+const obj = (kind: string, namespace: string | undefined, name: string): SynthesizedObject => ({
+  apiVersion: 'v1',
+  kind,
+  metadata: { name, namespace },
+});
 
 /** The statements of a flowchart: one per line after the header. */
 function statements(mermaid: string): string[] {
-  return mermaid.split('\n').slice(1).map((l) => l.trim());
+  return mermaid
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
 }
 
 describe('Mermaid output', () => {
@@ -28,8 +35,14 @@ describe('Mermaid output', () => {
   });
 
   test.each([
-    [['ns', 'a-b'], ['ns', 'a.b']],
-    [['a', 'b-c'], ['a-b', 'c']],
+    [
+      ['ns', 'a-b'],
+      ['ns', 'a.b'],
+    ],
+    [
+      ['a', 'b-c'],
+      ['a-b', 'c'],
+    ],
   ])('%j and %j get distinct node ids', ([ns1, n1], [ns2, n2]) => {
     const text = toMermaid(buildObjectGraph([obj('Pod', ns1, n1), obj('Pod', ns2, n2)]));
     const ids = statements(text).map((s) => s.split('[')[0]);
@@ -37,22 +50,30 @@ describe('Mermaid output', () => {
   });
 
   test('ids of collision-free graphs are unchanged (the README diagrams keep their ids)', () => {
-    expect(toMermaid(buildObjectGraph([obj('Service', 'ci', 'registry')]))).toBe('flowchart LR\n  Service_ci_registry["Service: registry"]');
+    expect(toMermaid(buildObjectGraph([obj('Service', 'ci', 'registry')]))).toBe(
+      'flowchart LR\n  Service_ci_registry["Service: registry"]',
+    );
   });
 
   test('property: any names give one statement per node, distinct ids, and labels that decode back', () => {
-    const part = fc.string({ unit: fc.constantFrom('a', '-', '.', '_', '/', '"', '\n', '[', ']', '|', '#', ';', ' ', 'é', '\u2028', '`', '<', '>'), maxLength: 8 });
-    fc.assert(fc.property(fc.uniqueArray(fc.tuple(part, part), { minLength: 1, maxLength: 6, selector: ([a, b]) => `${a}\u0000${b}` }), (pairs) => {
-      const objects = pairs.map(([ns, name]) => obj('Pod', ns, name));
-      const graph = buildObjectGraph(objects);
-      const lines = statements(toMermaid(graph));
-      expect(lines).toHaveLength(graph.nodes.size);
-      const ids = lines.map((l) => /^([A-Za-z0-9_]+)\["([^"]*)"\]$/.exec(l));
-      expect(ids.every((m) => m !== null)).toBe(true);
-      expect(new Set(ids.map((m) => m![1])).size).toBe(graph.nodes.size);
-      const decoded = ids.map((m) => m![2].replace(/#(\d+);/g, (_e, code) => String.fromCodePoint(Number(code))));
-      expect(decoded).toEqual([...graph.nodes.values()].map((o) => `Pod: ${o.metadata.name}`));
-    }), { numRuns: 300 });
+    const part = fc.string({
+      unit: fc.constantFrom('a', '-', '.', '_', '/', '"', '\n', '[', ']', '|', '#', ';', ' ', 'é', '\u2028', '`', '<', '>'),
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(part, part), { minLength: 1, maxLength: 6, selector: ([a, b]) => `${a}\u0000${b}` }), (pairs) => {
+        const objects = pairs.map(([ns, name]) => obj('Pod', ns, name));
+        const graph = buildObjectGraph(objects);
+        const lines = statements(toMermaid(graph));
+        expect(lines).toHaveLength(graph.nodes.size);
+        const ids = lines.map((l) => /^([A-Za-z0-9_]+)\["([^"]*)"\]$/.exec(l));
+        expect(ids.every((m) => m !== null)).toBe(true);
+        expect(new Set(ids.map((m) => m![1])).size).toBe(graph.nodes.size);
+        const decoded = ids.map((m) => m![2].replace(/#(\d+);/g, (_e, code) => String.fromCodePoint(Number(code))));
+        expect(decoded).toEqual([...graph.nodes.values()].map((o) => `Pod: ${o.metadata.name}`));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('mermaidText leaves the characters of Kubernetes names alone', () => {
@@ -67,7 +88,9 @@ describe('graph command on hostile files', () => {
     const err: string[] = [];
     return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
   };
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'graph-hostile-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'graph-hostile-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test.each([
@@ -75,7 +98,10 @@ describe('graph command on hostile files', () => {
     ['an object without metadata', 'apiVersion: v1\nkind: Pod\n'],
     ['metadata.name a number', 'apiVersion: v1\nkind: Pod\nmetadata: {name: 5}\n'],
     ['containers a number', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 5}\n'],
-    ['a selector a list', 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: [1, 2]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: b}}\nspec: {containers: [{name: c, image: i}]}\n'],
+    [
+      'a selector a list',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: [1, 2]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: b}}\nspec: {containers: [{name: c, image: i}]}\n',
+    ],
   ])('%s: no crash; the file is named and the other files are still drawn', (_what, text) => {
     writeFileSync(join(dir, 'bad.yaml'), text);
     writeFileSync(join(dir, 'good.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns1}\n');

@@ -56,7 +56,7 @@ describe('__proto__ keys are ordinary fields', () => {
   });
 });
 
-describe('quantities: one parser, Go\'s syntax, with bounds', () => {
+describe("quantities: one parser, Go's syntax, with bounds", () => {
   test.each([
     ['{requests: {cpu: lots}}', 'spec.containers[0].resources.requests.cpu'],
     ['{limits: {memory: "1 Gi"}}', 'spec.containers[0].resources.limits.memory'],
@@ -70,9 +70,14 @@ describe('quantities: one parser, Go\'s syntax, with bounds', () => {
   });
 
   test('quota pods "ten" and PVC storage "10 GB" are errors with their paths', () => {
-    expect(brief('apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q}\nspec: {hard: {pods: ten}}\n')).toEqual(['spec.hard.pods [invalid-quantity]']);
-    expect(brief('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 10 GB}}}\n'))
-      .toEqual(['spec.resources.requests.storage [invalid-quantity]']);
+    expect(brief('apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q}\nspec: {hard: {pods: ten}}\n')).toEqual([
+      'spec.hard.pods [invalid-quantity]',
+    ]);
+    expect(
+      brief(
+        'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 10 GB}}}\n',
+      ),
+    ).toEqual(['spec.resources.requests.storage [invalid-quantity]']);
   });
 
   test('the message names the value and what is allowed', () => {
@@ -81,7 +86,8 @@ describe('quantities: one parser, Go\'s syntax, with bounds', () => {
   });
 
   test('a Tekton step quantity goes through the same parser', () => {
-    const task = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n  - name: s\n    image: busybox\n    computeResources: {requests: {memory: 1Gb}}\n';
+    const task =
+      'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n  - name: s\n    image: busybox\n    computeResources: {requests: {memory: 1Gb}}\n';
     expect(brief(task)).toContain('spec.steps[0].computeResources.requests.memory [invalid-quantity]');
   });
 
@@ -121,8 +127,13 @@ describe('denial of service: limits fail fast with a finding', () => {
 
   test('an alias bomb is a finding, not an abort', () => {
     let text = 'a: &a [x,x,x,x,x,x,x,x,x]\n';
-    for (let i = 1; i < 10; i++) text += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]\n`;
-    expect(validateYaml(text, 'bomb.yaml').findings.map((f) => `${f.rule} ${f.message}`)).toEqual([expect.stringMatching(/^yaml-parse document 1: Excessive alias count/)]);
+    for (let i = 1; i < 10; i++)
+      text += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]\n`;
+    expect(validateYaml(text, 'bomb.yaml').findings.map((f) => `${f.rule} ${f.message}`)).toEqual([
+      expect.stringMatching(/^yaml-parse document 1: Excessive alias count/),
+    ]);
   });
 
   test('a ConfigMap over 1 MiB and a Secret over 1 MiB are refused as the API server refuses them', () => {
@@ -144,7 +155,14 @@ describe('each bad file is a finding naming it; the other files are still checke
     symlinkSync('..', join(dir, 'sub', 'up'));
     execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
     writeFileSync(join(dir, 'list.yaml'), 'apiVersion: v1\nkind: List\nitems: [null, 5]\n');
-    writeFileSync(join(dir, 'latin1.yaml'), Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: "'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+    writeFileSync(
+      join(dir, 'latin1.yaml'),
+      Buffer.concat([
+        Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: "'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}\n'),
+      ]),
+    );
     writeFileSync(join(dir, 'huge.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -157,8 +175,13 @@ describe('each bad file is a finding naming it; the other files are still checke
     const { findings, summary } = JSON.parse(io.lines.join('\n'));
     const byFile = findings.map((f: { file: string; rule: string }) => `${f.file.slice(dir.length + 1)} ${f.rule}`).sort();
     expect(byFile).toEqual([
-      'dangling.yaml unreadable', 'fifo.yaml unreadable', 'huge.yaml file-too-large', 'latin1.yaml not-utf8',
-      'list.yaml not-an-object', 'list.yaml not-an-object', 'loop.yaml unreadable',
+      'dangling.yaml unreadable',
+      'fifo.yaml unreadable',
+      'huge.yaml file-too-large',
+      'latin1.yaml not-utf8',
+      'list.yaml not-an-object',
+      'list.yaml not-an-object',
+      'loop.yaml unreadable',
     ]);
     expect(summary.objects).toBe(1); // good.yaml, read once although sub/up leads back to it
   });
@@ -179,9 +202,18 @@ describe('graph draws what validate handles', () => {
   test.each([
     ['volumes: 5', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {volumes: 5, containers: 7}\n'],
     ['selector as a string', 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: abc}\n'],
-    ['subjects as a map', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nsubjects: {a: 1}\nroleRef: 3\n'],
-    ['triggers of numbers', 'apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\nmetadata: {name: e}\nspec: {triggers: [1, null, {bindings: 2}]}\n'],
-    ['env of nulls', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [null, {env: [null, 1]}], volumes: [null]}}}\n'],
+    [
+      'subjects as a map',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nsubjects: {a: 1}\nroleRef: 3\n',
+    ],
+    [
+      'triggers of numbers',
+      'apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\nmetadata: {name: e}\nspec: {triggers: [1, null, {bindings: 2}]}\n',
+    ],
+    [
+      'env of nulls',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [null, {env: [null, 1]}], volumes: [null]}}}\n',
+    ],
     ['no metadata', 'apiVersion: v1\nkind: ConfigMap\n'],
   ])('%s: no crash, the file gets its diagram or a message', (_title, text) => {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-graph-'));
@@ -202,9 +234,15 @@ describe('IP addresses as Go reads them', () => {
   test(`agrees with ParseIPSloppy and the net.IP classification on ${goIps.length} Go vectors`, () => {
     for (const vector of goIps as { in: string; bytes?: string; ipv4: boolean; special?: string }[]) {
       const ip = parseIp(vector.in);
-      expect({ in: vector.in, bytes: ip && Buffer.from(ip).toString('hex'), ipv4: vector.bytes ? ipFamily(vector.in) === 'IPv4' : false })
-        .toEqual({ in: vector.in, bytes: vector.bytes, ipv4: vector.ipv4 });
-      expect({ in: vector.in, refused: endpointAddressProblem(vector.in) !== undefined }).toEqual({ in: vector.in, refused: !vector.bytes || !!vector.special });
+      expect({
+        in: vector.in,
+        bytes: ip && Buffer.from(ip).toString('hex'),
+        ipv4: vector.bytes ? ipFamily(vector.in) === 'IPv4' : false,
+      }).toEqual({ in: vector.in, bytes: vector.bytes, ipv4: vector.ipv4 });
+      expect({ in: vector.in, refused: endpointAddressProblem(vector.in) !== undefined }).toEqual({
+        in: vector.in,
+        refused: !vector.bytes || !!vector.special,
+      });
     }
   });
 
@@ -217,7 +255,8 @@ describe('IP addresses as Go reads them', () => {
   });
 
   test('an IPv4-mapped address in an IPv6 EndpointSlice is refused by the validator', () => {
-    const slice = 'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s, labels: {kubernetes.io/service-name: s}}\naddressType: IPv6\nendpoints: [{addresses: ["::ffff:192.0.2.1"]}]\nports: []\n';
+    const slice =
+      'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s, labels: {kubernetes.io/service-name: s}}\naddressType: IPv6\nendpoints: [{addresses: ["::ffff:192.0.2.1"]}]\nports: []\n';
     expect(brief(slice)).toContain('endpoints[0].addresses[0] [invalid-endpoint-ip]');
   });
 });

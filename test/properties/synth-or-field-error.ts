@@ -29,8 +29,13 @@ function badStrings(value: unknown, path: string, out: string[]): string[] {
  * Runs one case in a project enforcing `podSecurity`. `fields` are the prop
  * names an error may name (the part of the field before any `.` or `[`).
  */
-export function synthOrFieldError(construct: string, fields: readonly string[], build: (scope: Construct) => void,
-  podSecurity: PodSecurityLevel = 'restricted', quota?: ProjectQuota): void {
+export function synthOrFieldError(
+  construct: string,
+  fields: readonly string[],
+  build: (scope: Construct) => void,
+  podSecurity: PodSecurityLevel = 'restricted',
+  quota?: ProjectQuota,
+): void {
   synthChartOrFieldError(construct, fields, (app) => {
     const project = new Project(app, 'props', { namespace: 'props', podSecurity, quota });
     build(project);
@@ -58,5 +63,6 @@ export function synthChartOrFieldError(construct: string, fields: readonly strin
   if (bad.length) throw new Error(`${construct}: output holds ${bad.join('; ')}`);
   const result = validateObjects(objects.map((object, document) => ({ file: construct, document, object })));
   const errors = result.findings.filter((f) => f.severity === 'error');
-  if (errors.length) throw new Error(`${construct}: accepted props gave invalid YAML: ${errors.map((f) => `${f.rule} ${f.path} ${f.message}`).join('; ')}`);
+  if (errors.length)
+    throw new Error(`${construct}: accepted props gave invalid YAML: ${errors.map((f) => `${f.rule} ${f.path} ${f.message}`).join('; ')}`);
 }

@@ -11,7 +11,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 const APP_LINE = /^app: node scripts\/synth\.js$/m;
 
-describe('cdk8s synth with this project\'s cdk8s.yaml', () => {
+describe("cdk8s synth with this project's cdk8s.yaml", () => {
   let work: string;
   beforeEach(() => {
     // inside the project, so the app resolves esbuild and cdk8s from its node_modules
@@ -26,7 +26,10 @@ describe('cdk8s synth with this project\'s cdk8s.yaml', () => {
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   // A stand-in main.ts that synthesizes one chart through synthesizeAtomically, or fails.
-  const writeApp = (fail: boolean) => writeFileSync(join(work, 'main.ts'), `
+  const writeApp = (fail: boolean) =>
+    writeFileSync(
+      join(work, 'main.ts'),
+      `
     import { App, Chart } from 'cdk8s';
     import { join } from 'node:path';
     import { RunPod } from ${JSON.stringify(join(ROOT, 'lib'))};
@@ -36,10 +39,14 @@ describe('cdk8s synth with this project\'s cdk8s.yaml', () => {
       new RunPod(new Chart(app, 'fresh'), 'pod', { name: ${JSON.stringify(fail ? 'Broken Name' : 'ok')} });
       app.synth();
     }, { alsoCopyTo: process.env.CDK8S_OUTDIR });
-  `);
-  const cdk8sSynth = () => spawnSync(CDK8S, ['synth'], {
-    cwd: work, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-  });
+  `,
+    );
+  const cdk8sSynth = () =>
+    spawnSync(CDK8S, ['synth'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
 
   test('a failing app exits non-zero and leaves dist/ untouched', () => {
     writeApp(true);

@@ -13,7 +13,11 @@ describe('deterministic output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'determinism-'));
     dirs.push(dir);
     buildApp(dir).synth();
-    return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    return Object.fromEntries(
+      readdirSync(dir)
+        .sort()
+        .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+    );
   };
 
   test('two synths in a row give byte-identical files', () => {

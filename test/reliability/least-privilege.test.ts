@@ -13,8 +13,13 @@ describe('least privilege', () => {
   });
 
   test('no wildcard verb, resource or API group', () => {
-    const wildcards = objects.flatMap((o) => (o.rules ?? []).flatMap((r, i) =>
-      [...r.verbs, ...(r.resources ?? []), ...(r.apiGroups ?? [])].filter((x) => x.includes('*')).map((x) => `${o.kind}/${o.metadata.name} rules[${i}]: ${x}`)));
+    const wildcards = objects.flatMap((o) =>
+      (o.rules ?? []).flatMap((r, i) =>
+        [...r.verbs, ...(r.resources ?? []), ...(r.apiGroups ?? [])]
+          .filter((x) => x.includes('*'))
+          .map((x) => `${o.kind}/${o.metadata.name} rules[${i}]: ${x}`),
+      ),
+    );
     expect(wildcards).toEqual([]);
   });
 
@@ -27,10 +32,12 @@ describe('least privilege', () => {
 
   test('every rule that can change an object is limited to named objects, and none may create', () => {
     expect(objects.flatMap((o) => (o.rules ?? []).filter((r) => r.verbs.includes('create')))).toEqual([]);
-    const unbounded = objects.flatMap((o) => (o.rules ?? [])
-      // (create cannot be limited by name in Kubernetes RBAC; none of the app's rules grants it)
-      .filter((r) => r.verbs.some((v) => ['update', 'patch', 'delete'].includes(v)) && !r.resourceNames?.length)
-      .map(() => `${o.kind}/${o.metadata.name}`));
+    const unbounded = objects.flatMap((o) =>
+      (o.rules ?? [])
+        // (create cannot be limited by name in Kubernetes RBAC; none of the app's rules grants it)
+        .filter((r) => r.verbs.some((v) => ['update', 'patch', 'delete'].includes(v)) && !r.resourceNames?.length)
+        .map(() => `${o.kind}/${o.metadata.name}`),
+    );
     expect(unbounded).toEqual([]);
   });
 

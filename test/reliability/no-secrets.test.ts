@@ -10,7 +10,8 @@ import { parseAllDocuments } from 'yaml';
 import { DIST_DIR } from '../../main';
 
 const docs = readdirSync(DIST_DIR).flatMap((file) =>
-  parseAllDocuments(readFileSync(join(DIST_DIR, file), 'utf8')).map((d, i) => ({ where: `${file}#${i}`, object: d.toJS() })));
+  parseAllDocuments(readFileSync(join(DIST_DIR, file), 'utf8')).map((d, i) => ({ where: `${file}#${i}`, object: d.toJS() })),
+);
 
 /** Every string value with the path it sits at. */
 function* strings(value: unknown, path: string): Generator<[string, string]> {
@@ -32,7 +33,8 @@ const SUSPICIOUS: [string, RegExp][] = [
  * Long hex runs that are not secrets: image digests, and runs of one repeated
  * character (Gogs' all-zero "before" commit id for a new branch in a filter).
  */
-const withoutKnownHex = (value: string) => value.replace(/sha256:[0-9a-f]{64}/g, 'sha256:<digest>').replace(/([0-9a-f])\1{31,}/gi, '<repeated>');
+const withoutKnownHex = (value: string) =>
+  value.replace(/sha256:[0-9a-f]{64}/g, 'sha256:<digest>').replace(/([0-9a-f])\1{31,}/gi, '<repeated>');
 const looksSecret = (value: string) => SUSPICIOUS.filter(([, pattern]) => pattern.test(withoutKnownHex(value))).map(([what]) => what);
 
 /**
@@ -48,13 +50,19 @@ describe('dist/ holds no secrets', () => {
 
   test('no Secret objects and no data/stringData outside ConfigMaps', () => {
     expect(docs.filter((d) => d.object.kind === 'Secret').map((d) => d.where)).toEqual([]);
-    expect(docs.filter((d) => d.object.kind !== 'ConfigMap' && (d.object.stringData || (d.object.data && d.object.kind !== 'ConfigMap'))).map((d) => d.where)).toEqual([]);
+    expect(
+      docs
+        .filter((d) => d.object.kind !== 'ConfigMap' && (d.object.stringData || (d.object.data && d.object.kind !== 'ConfigMap')))
+        .map((d) => d.where),
+    ).toEqual([]);
   });
 
   test('no value looks like a token, key or password', () => {
-    const hits = docs.flatMap((d) => [...strings(d.object, d.where)]
-      .filter(([path]) => !path.endsWith(`.annotations.${CONFIG_CHECKSUM}`))
-      .flatMap(([path, value]) => looksSecret(value).map((what) => `${path}: ${what}`)));
+    const hits = docs.flatMap((d) =>
+      [...strings(d.object, d.where)]
+        .filter(([path]) => !path.endsWith(`.annotations.${CONFIG_CHECKSUM}`))
+        .flatMap(([path, value]) => looksSecret(value).map((what) => `${path}: ${what}`)),
+    );
     expect(hits).toEqual([]);
   });
 
@@ -62,7 +70,11 @@ describe('dist/ holds no secrets', () => {
     const sha256 = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
     const find = (kind: string, name: string) => docs.find((d) => d.object.kind === kind && d.object.metadata.name === name)!.object;
     const annotated = docs.filter((d) => d.object.spec?.template?.metadata?.annotations?.[CONFIG_CHECKSUM]).map((d) => d.object);
-    expect(annotated.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/gogs-push-signature', 'Deployment/registry', 'StatefulSet/gogs']);
+    expect(annotated.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Deployment/gogs-push-signature',
+      'Deployment/registry',
+      'StatefulSet/gogs',
+    ]);
     const checksum = (o: any) => o.spec.template.metadata.annotations[CONFIG_CHECKSUM];
     // Gogs: its app.ini. Registry: its config.yml and the endpoint list it gets through the environment.
     expect(checksum(find('StatefulSet', 'gogs'))).toBe(sha256(find('ConfigMap', 'gogs-config').data['app.ini']));
@@ -74,9 +86,20 @@ describe('dist/ holds no secrets', () => {
   });
 
   test('the scanner itself catches planted secrets', () => {
-    const planted = ['-----BEGIN RSA PRIVATE KEY-----', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.x', '356352b23fb3706a109bb50f6872f2d6', 'U2VjcmV0VmFsdWVUaGF0SXNMb25nRW5vdWdoVG9GbGFnSXQ=', 'SECRET_KEY = hunter22'];
+    const planted = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.x',
+      '356352b23fb3706a109bb50f6872f2d6',
+      'U2VjcmV0VmFsdWVUaGF0SXNMb25nRW5vdWdoVG9GbGFnSXQ=',
+      'SECRET_KEY = hunter22',
+    ];
     for (const value of planted) expect({ value, caught: looksSecret(value).length > 0 }).toEqual({ value, caught: true });
-    const harmless = ['docker.io/library/registry@sha256:' + 'a'.repeat(64), 'SECRET_KEY = ${GOGS_SECRET_KEY}', 'token: $(REGISTRY_TOKEN)', "body.after != '" + '0'.repeat(40) + "'"];
+    const harmless = [
+      'docker.io/library/registry@sha256:' + 'a'.repeat(64),
+      'SECRET_KEY = ${GOGS_SECRET_KEY}',
+      'token: $(REGISTRY_TOKEN)',
+      "body.after != '" + '0'.repeat(40) + "'",
+    ];
     for (const value of harmless) expect({ value, caught: looksSecret(value).length > 0 }).toEqual({ value, caught: false });
   });
 });

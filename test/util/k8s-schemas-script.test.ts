@@ -25,28 +25,90 @@ const SWAGGER = {
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'k8s-schemas-'));
-  const write = (path: string, text: string) => { mkdirSync(join(dir, path, '..'), { recursive: true }); writeFileSync(join(dir, path), text); };
-  write('api/core/v1/types.go', [
-    'package v1', '',
-    '// Policy says when.', '// +enum', 'type Policy string', '',
-    'const (', '\tPolicyAlways Policy = "Always"', '\tPolicyNever  Policy = "Never"', ')', '',
-    '// Family is an IP family.', '// +enum', 'type Family string', '',
-    'const (', '\tIPv4 Family = "IPv4"', ')', '',
-    '// NotEnum has no marker.', 'type NotEnum string', '',
-    'const NotEnumA NotEnum = "A"', '',
-    'type WidgetCommon struct {', '\tPolicy Policy `json:"policy,omitempty"`', '}', '',
-    'type Widget struct {', '\tWidgetCommon `json:",inline"`', '\tMode NotEnum `json:"mode"`', '\tOther *int32 `json:"other"`', '}', '',
-  ].join('\n'));
-  write('api/apps/v1/types.go', [
-    'package apps', '', 'import (', '\tv1 "k8s.io/api/core/v1"', ')', '',
-    '// +enum', 'type GadgetFamily string', '',
-    'const (', '\tGadgetV4 = GadgetFamily(v1.IPv4)', '\tGadgetV6 = GadgetFamily("IPv6")', ')', '',
-    'type Gadget struct {', '\tFamily *GadgetFamily `json:"family"`', '}', '',
-  ].join('\n'));
-  write('apiextensions/pkg/apis/apiextensions/v1/types.go', [
-    'package v1', '', '// +enum', 'type Reason string', '', 'const (', '\tReasonA Reason = "FieldValueInvalid"', ')', '',
-    'type Rule struct {', '\tReason *Reason `json:"reason,omitempty"`', '}', '',
-  ].join('\n'));
+  const write = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write(
+    'api/core/v1/types.go',
+    [
+      'package v1',
+      '',
+      '// Policy says when.',
+      '// +enum',
+      'type Policy string',
+      '',
+      'const (',
+      '\tPolicyAlways Policy = "Always"',
+      '\tPolicyNever  Policy = "Never"',
+      ')',
+      '',
+      '// Family is an IP family.',
+      '// +enum',
+      'type Family string',
+      '',
+      'const (',
+      '\tIPv4 Family = "IPv4"',
+      ')',
+      '',
+      '// NotEnum has no marker.',
+      'type NotEnum string',
+      '',
+      'const NotEnumA NotEnum = "A"',
+      '',
+      'type WidgetCommon struct {',
+      '\tPolicy Policy `json:"policy,omitempty"`',
+      '}',
+      '',
+      'type Widget struct {',
+      '\tWidgetCommon `json:",inline"`',
+      '\tMode NotEnum `json:"mode"`',
+      '\tOther *int32 `json:"other"`',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  write(
+    'api/apps/v1/types.go',
+    [
+      'package apps',
+      '',
+      'import (',
+      '\tv1 "k8s.io/api/core/v1"',
+      ')',
+      '',
+      '// +enum',
+      'type GadgetFamily string',
+      '',
+      'const (',
+      '\tGadgetV4 = GadgetFamily(v1.IPv4)',
+      '\tGadgetV6 = GadgetFamily("IPv6")',
+      ')',
+      '',
+      'type Gadget struct {',
+      '\tFamily *GadgetFamily `json:"family"`',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  write(
+    'apiextensions/pkg/apis/apiextensions/v1/types.go',
+    [
+      'package v1',
+      '',
+      '// +enum',
+      'type Reason string',
+      '',
+      'const (',
+      '\tReasonA Reason = "FieldValueInvalid"',
+      ')',
+      '',
+      'type Rule struct {',
+      '\tReason *Reason `json:"reason,omitempty"`',
+      '}',
+      '',
+    ].join('\n'),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,15 @@ import { isQuantity, quantityToNumber } from '../../lib/util/resource-quantity';
 
 describe('resource quantities', () => {
   test.each([
-    ['500m', 0.5], ['2', 2], ['1.5', 1.5], ['128Mi', 128 * 2 ** 20], ['1Gi', 2 ** 30], ['1G', 1e9], ['1k', 1000], ['1e3', 1000], ['100n', 1e-7],
+    ['500m', 0.5],
+    ['2', 2],
+    ['1.5', 1.5],
+    ['128Mi', 128 * 2 ** 20],
+    ['1Gi', 2 ** 30],
+    ['1G', 1e9],
+    ['1k', 1000],
+    ['1e3', 1000],
+    ['100n', 1e-7],
   ])('%s = %d', (text, value) => {
     expect(isQuantity(text)).toBe(true);
     expect(quantityToNumber(text)).toBeCloseTo(value, 12);

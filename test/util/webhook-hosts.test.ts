@@ -33,11 +33,13 @@ describe('webhook hosts', () => {
   });
 
   test('the allowlist is the distinct hostnames, in first-seen order', () => {
-    expect(allowlistFor([
-      'http://b.ci.svc.cluster.local:8080/?token=1',
-      'http://a.ci.svc.cluster.local:8080/',
-      'https://b.ci.svc.cluster.local/other',
-    ])).toEqual(['b.ci.svc.cluster.local', 'a.ci.svc.cluster.local']);
+    expect(
+      allowlistFor([
+        'http://b.ci.svc.cluster.local:8080/?token=1',
+        'http://a.ci.svc.cluster.local:8080/',
+        'https://b.ci.svc.cluster.local/other',
+      ]),
+    ).toEqual(['b.ci.svc.cluster.local', 'a.ci.svc.cluster.local']);
     expect(allowlistFor([])).toEqual([]);
   });
 });

@@ -50,7 +50,11 @@ export class ApiClient {
   private readonly agent: Agent;
   private readonly resources = new Map<string, ResourceInfo>();
 
-  constructor(private readonly server: string, private readonly token: string, ca: string) {
+  constructor(
+    private readonly server: string,
+    private readonly token: string,
+    ca: string,
+  ) {
     this.agent = new Agent({ ca, keepAlive: true, maxSockets: 4 });
   }
 
@@ -58,27 +62,37 @@ export class ApiClient {
   send(method: string, path: string, body?: unknown, query = ''): Promise<ApiResponse> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = request(`${this.server}${path}${query}`, {
-        method,
-        agent: this.agent,
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
-        timeout: 30_000,
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          const warning = res.headers.warning;
-          const warnings = (Array.isArray(warning) ? warning : warning ? [warning] : []).flatMap((w) => w.split(/,(?=\s*\d{3} )/)).map((w) => w.trim());
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
-        });
-      });
+      const req = request(
+        `${this.server}${path}${query}`,
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            accept: 'application/json',
+            ...(payload ? { 'content-type': 'application/json' } : {}),
+          },
+          timeout: 30_000,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            const warning = res.headers.warning;
+            const warnings = (Array.isArray(warning) ? warning : warning ? [warning] : [])
+              .flatMap((w) => w.split(/,(?=\s*\d{3} )/))
+              .map((w) => w.trim());
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              // not JSON: keep the text
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
       req.on('error', reject);
       if (payload) req.write(payload);
@@ -111,7 +125,10 @@ export class ApiClient {
 
   /** Whether the API server serves a kind (discovery), as kubectl's REST mapping asks before sending. */
   async serves(apiVersion: string, kind: string): Promise<boolean> {
-    return this.resourceOf(apiVersion, kind).then(() => true, () => false);
+    return this.resourceOf(apiVersion, kind).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -130,7 +147,8 @@ export class ApiClient {
   async get<T = ApiObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
     const response = await this.send('GET', `${await this.collectionPath(apiVersion, kind, namespace)}/${encodeURIComponent(name)}`);
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw new Error(`GET ${kind} ${namespace ?? ''}/${name}: HTTP ${response.status} ${statusMessage(response)}`);
+    if (response.status !== 200)
+      throw new Error(`GET ${kind} ${namespace ?? ''}/${name}: HTTP ${response.status} ${statusMessage(response)}`);
     return response.body as T;
   }
 
@@ -147,8 +165,14 @@ export class ApiClient {
 
   /** Deletes, ignoring 404; background propagation, does not wait. */
   async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<void> {
-    const response = await this.send('DELETE', `${await this.collectionPath(apiVersion, kind, namespace)}/${encodeURIComponent(name)}`, undefined, '?propagationPolicy=Background');
-    if (response.status >= 300 && response.status !== 404) throw new Error(`DELETE ${kind} ${name}: HTTP ${response.status} ${statusMessage(response)}`);
+    const response = await this.send(
+      'DELETE',
+      `${await this.collectionPath(apiVersion, kind, namespace)}/${encodeURIComponent(name)}`,
+      undefined,
+      '?propagationPolicy=Background',
+    );
+    if (response.status >= 300 && response.status !== 404)
+      throw new Error(`DELETE ${kind} ${name}: HTTP ${response.status} ${statusMessage(response)}`);
   }
 
   close(): void {

@@ -34,9 +34,13 @@ export function isolateCase(objects: readonly ApiObject[], prefix: string): ApiO
     if (o.metadata.namespace !== undefined) o.metadata.namespace = ns(o.metadata.namespace) as string;
     // References to a namespace or a cluster-scoped object elsewhere in the object.
     const subjects = (o as { subjects?: unknown }).subjects;
-    if (Array.isArray(subjects)) for (const s of subjects) if (s && typeof s === 'object' && 'namespace' in s) (s as { namespace: unknown }).namespace = ns((s as { namespace: unknown }).namespace);
+    if (Array.isArray(subjects))
+      for (const s of subjects)
+        if (s && typeof s === 'object' && 'namespace' in s)
+          (s as { namespace: unknown }).namespace = ns((s as { namespace: unknown }).namespace);
     const roleRef = (o as { roleRef?: { kind?: unknown; name?: unknown } }).roleRef;
-    if (roleRef && roleRef.kind === 'ClusterRole' && typeof roleRef.name === 'string' && clusterNames.has(roleRef.name)) roleRef.name = `${prefix}-${roleRef.name}`;
+    if (roleRef && roleRef.kind === 'ClusterRole' && typeof roleRef.name === 'string' && clusterNames.has(roleRef.name))
+      roleRef.name = `${prefix}-${roleRef.name}`;
     return o;
   });
 }

@@ -25,7 +25,8 @@ async function main(command: string | undefined): Promise<number> {
         console.log('cluster: not running (no state file)');
         return 1;
       }
-      for (const proc of state.processes) console.log(`${proc.name.padEnd(24)} pid ${proc.pid}  ${isOurProcessAlive(proc) ? 'running' : 'NOT running'}`);
+      for (const proc of state.processes)
+        console.log(`${proc.name.padEnd(24)} pid ${proc.pid}  ${isOurProcessAlive(proc) ? 'running' : 'NOT running'}`);
       return state.processes.every(isOurProcessAlive) ? 0 : 1;
     }
     default:

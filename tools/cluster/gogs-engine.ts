@@ -96,18 +96,39 @@ export async function startGogs(appIni: string, hostAliases: readonly string[]):
   const hosts = join(dir, 'hosts');
   writeFileSync(hosts, `${readFileSync('/etc/hosts', 'utf8').trimEnd()}\n127.0.0.1 ${hostAliases.join(' ')}\n`);
   // The environment the StatefulSet gives the container (GOGS_CUSTOM, USER, HOME, GOGS_SECRET_KEY).
-  const env = { ...process.env, GOGS_CUSTOM: join(dir, 'custom'), GOGS_WORK_DIR: dir, USER: 'git', HOME: join(dir, 'home'), GOGS_SECRET_KEY: randomBytes(32).toString('hex') };
+  const env = {
+    ...process.env,
+    GOGS_CUSTOM: join(dir, 'custom'),
+    GOGS_WORK_DIR: dir,
+    USER: 'git',
+    HOME: join(dir, 'home'),
+    GOGS_SECRET_KEY: randomBytes(32).toString('hex'),
+  };
   const gogs = engineBinary('gogs');
-  const proc = startClusterProcess('gogs', '/usr/bin/unshare', ['--mount', '/bin/sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$1" web --config "$2"', hosts, gogs, config], env, gogs);
+  const proc = startClusterProcess(
+    'gogs',
+    '/usr/bin/unshare',
+    ['--mount', '/bin/sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$1" web --config "$2"', hosts, gogs, config],
+    env,
+    gogs,
+  );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('Gogs to serve /healthcheck', async () => {
-    if (!isOurProcessAlive(proc)) throw new Error('gogs exited');
-    return (await httpGet(`${url}/healthcheck`)).status === 200;
-  }, 60_000);
+  await waitFor(
+    'Gogs to serve /healthcheck',
+    async () => {
+      if (!isOurProcessAlive(proc)) throw new Error('gogs exited');
+      return (await httpGet(`${url}/healthcheck`)).status === 200;
+    },
+    60_000,
+  );
   return { url, config, env, process: proc, changes };
 }
 
 /** Runs a `gogs` CLI command with the running Gogs' config and environment (as `kubectl exec` would). */
 export function gogsCommand(gogs: LocalGogs, args: readonly string[]): string {
-  return execFileSync(engineBinary('gogs'), [...args, '--config', gogs.config], { env: gogs.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(engineBinary('gogs'), [...args, '--config', gogs.config], {
+    env: gogs.env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

@@ -38,7 +38,13 @@ export interface ClusterOptions {
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const POD_CIDR = '10.244.0.0/16';
 /** The stock kwok stages this cluster loads (node lifecycle, pod lifecycle). */
-export const KWOK_STAGES = ['node-initialize.yaml', 'node-heartbeat-with-lease.yaml', 'pod-ready.yaml', 'pod-complete.yaml', 'pod-delete.yaml'];
+export const KWOK_STAGES = [
+  'node-initialize.yaml',
+  'node-heartbeat-with-lease.yaml',
+  'pod-ready.yaml',
+  'pod-complete.yaml',
+  'pod-delete.yaml',
+];
 
 const STATE_FILE = join(CLUSTER_DIR, 'state.json');
 const LOG_DIR = join(CLUSTER_DIR, 'logs');
@@ -48,25 +54,32 @@ export const KUBECONFIG = join(CLUSTER_DIR, 'kubeconfig');
 export const SERVING_CERT = join(CLUSTER_DIR, 'pki', 'apiserver.crt');
 
 /** Writes a kubeconfig (mode 0600) for one token-authenticated user of the local cluster. */
-export function writeKubeconfig(path: string, options: { server: string; certificateAuthority: string; user: string; token: string; namespace?: string }): void {
-  writeFileSync(path, [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: local',
-    '  cluster:',
-    `    server: ${options.server}`,
-    `    certificate-authority: ${options.certificateAuthority}`,
-    'users:',
-    `- name: ${options.user}`,
-    '  user:',
-    `    token: ${options.token}`,
-    'contexts:',
-    '- name: local',
-    `  context: {cluster: local, user: ${options.user}${options.namespace ? `, namespace: ${options.namespace}` : ''}}`,
-    'current-context: local',
-    '',
-  ].join('\n'), { mode: 0o600 });
+export function writeKubeconfig(
+  path: string,
+  options: { server: string; certificateAuthority: string; user: string; token: string; namespace?: string },
+): void {
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- name: local',
+      '  cluster:',
+      `    server: ${options.server}`,
+      `    certificate-authority: ${options.certificateAuthority}`,
+      'users:',
+      `- name: ${options.user}`,
+      '  user:',
+      `    token: ${options.token}`,
+      'contexts:',
+      '- name: local',
+      `  context: {cluster: local, user: ${options.user}${options.namespace ? `, namespace: ${options.namespace}` : ''}}`,
+      'current-context: local',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
 }
 
 /** Reads the state of the cluster started last, if its state file exists. */
@@ -108,8 +121,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const previous = readClusterState();
   const running = previous?.processes.filter(isOurProcessAlive) ?? [];
   if (running.length > 0) {
-    throw new Error(`a local cluster is already running (${running.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): `
-      + 'use it (KUBECONFIG=.cluster/kubeconfig), or stop it first with `npm run cluster:down`');
+    throw new Error(
+      `a local cluster is already running (${running.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): ` +
+        'use it (KUBECONFIG=.cluster/kubeconfig), or stop it first with `npm run cluster:down`',
+    );
   }
   await stopCluster({ log: () => undefined });
   rmSync(CLUSTER_DIR, { recursive: true, force: true });
@@ -141,72 +156,116 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const proc = startProcess(name, executable, args, logFile);
     processes.push(proc);
     save();
-    await waitFor(`${name} to become healthy`, async () => {
-      if (!isOurProcessAlive(proc)) throw new Error(`${name} exited`);
-      return healthy();
-    }, timeoutMs, () => `\n--- last lines of ${logFile} ---\n${tail(logFile)}`).catch(async (error: unknown) => {
+    await waitFor(
+      `${name} to become healthy`,
+      async () => {
+        if (!isOurProcessAlive(proc)) throw new Error(`${name} exited`);
+        return healthy();
+      },
+      timeoutMs,
+      () => `\n--- last lines of ${logFile} ---\n${tail(logFile)}`,
+    ).catch(async (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       throw new Error(message.includes('exited') ? `${name} exited during start-up\n--- ${logFile} ---\n${tail(logFile)}` : message);
     });
     log(`cluster: ${name.padEnd(24)} healthy after ${String(Date.now() - began).padStart(5)} ms  (pid ${proc.pid})`);
   };
-  const ok = (url: string, headers: Record<string, string> = {}) => async () => (await httpGet(url, headers)).status === 200;
+  const ok =
+    (url: string, headers: Record<string, string> = {}) =>
+    async () =>
+      (await httpGet(url, headers)).status === 200;
 
   try {
-    await start('etcd', '/usr/bin/etcd', [
-      '--name=local',
-      `--data-dir=${join(CLUSTER_DIR, 'etcd')}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-      `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-cluster=local=http://127.0.0.1:${etcdPeer}`,
-      '--unsafe-no-fsync', // a throw-away test store: durability is not needed, speed is
-    ], ok(`http://127.0.0.1:${etcdClient}/health`));
+    await start(
+      'etcd',
+      '/usr/bin/etcd',
+      [
+        '--name=local',
+        `--data-dir=${join(CLUSTER_DIR, 'etcd')}`,
+        `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=local=http://127.0.0.1:${etcdPeer}`,
+        '--unsafe-no-fsync', // a throw-away test store: durability is not needed, speed is
+      ],
+      ok(`http://127.0.0.1:${etcdClient}/health`),
+    );
 
-    await start('kube-apiserver', engineBinary('kube-apiserver'), [
-      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      `--cert-dir=${pki}`,
-      `--secure-port=${apiServer}`,
+    await start(
+      'kube-apiserver',
+      engineBinary('kube-apiserver'),
+      [
+        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        `--cert-dir=${pki}`,
+        `--secure-port=${apiServer}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        '--allow-privileged=true',
+        '--authorization-mode=RBAC',
+        `--token-auth-file=${join(pki, 'tokens.csv')}`,
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${join(pki, 'sa.key')}`,
+        `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
+        // The API server would publish 127.0.0.1 as the `kubernetes` Service's endpoint, which
+        // Endpoints validation refuses (loopback); nothing here needs that Service.
+        '--endpoint-reconciler-type=none',
+      ],
+      ok(`${apiServerUrl}/readyz`, { authorization: `Bearer ${token}` }),
+      120_000,
+    );
+
+    const clientFlags = [
+      `--kubeconfig=${KUBECONFIG}`,
+      `--authentication-kubeconfig=${KUBECONFIG}`,
+      `--authorization-kubeconfig=${KUBECONFIG}`,
       '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      '--allow-privileged=true',
-      '--authorization-mode=RBAC',
-      `--token-auth-file=${join(pki, 'tokens.csv')}`,
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${join(pki, 'sa.key')}`,
-      `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
-      // The API server would publish 127.0.0.1 as the `kubernetes` Service's endpoint, which
-      // Endpoints validation refuses (loopback); nothing here needs that Service.
-      '--endpoint-reconciler-type=none',
-    ], ok(`${apiServerUrl}/readyz`, { authorization: `Bearer ${token}` }), 120_000);
+      '--leader-elect=false',
+    ];
+    await start(
+      'kube-controller-manager',
+      engineBinary('kube-controller-manager'),
+      [
+        ...clientFlags,
+        `--secure-port=${controllerManager}`,
+        `--service-account-private-key-file=${join(pki, 'sa.key')}`,
+        `--root-ca-file=${servingCert}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        // Quota usage is recomputed on this period; the default 5 min is too slow for tests.
+        '--resource-quota-sync-period=10s',
+        // The default client rate (20 requests/s) lets a burst of namespace deletions (the
+        // validator suite makes hundreds) delay the endpoint controllers by minutes.
+        '--kube-api-qps=200',
+        '--kube-api-burst=400',
+      ],
+      ok(`https://127.0.0.1:${controllerManager}/healthz`),
+    );
 
-    const clientFlags = [`--kubeconfig=${KUBECONFIG}`, `--authentication-kubeconfig=${KUBECONFIG}`, `--authorization-kubeconfig=${KUBECONFIG}`, '--bind-address=127.0.0.1', '--leader-elect=false'];
-    await start('kube-controller-manager', engineBinary('kube-controller-manager'), [
-      ...clientFlags,
-      `--secure-port=${controllerManager}`,
-      `--service-account-private-key-file=${join(pki, 'sa.key')}`,
-      `--root-ca-file=${servingCert}`,
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      // Quota usage is recomputed on this period; the default 5 min is too slow for tests.
-      '--resource-quota-sync-period=10s',
-      // The default client rate (20 requests/s) lets a burst of namespace deletions (the
-      // validator suite makes hundreds) delay the endpoint controllers by minutes.
-      '--kube-api-qps=200',
-      '--kube-api-burst=400',
-    ], ok(`https://127.0.0.1:${controllerManager}/healthz`));
-
-    await start('kube-scheduler', engineBinary('kube-scheduler'), [...clientFlags, `--secure-port=${scheduler}`], ok(`https://127.0.0.1:${scheduler}/healthz`));
+    await start(
+      'kube-scheduler',
+      engineBinary('kube-scheduler'),
+      [...clientFlags, `--secure-port=${scheduler}`],
+      ok(`https://127.0.0.1:${scheduler}/healthz`),
+    );
 
     createNodes(options.nodes ?? 3);
-    await start('kwok', engineBinary('kwok'), [
-      `--kubeconfig=${KUBECONFIG}`,
-      '--manage-all-nodes=true',
-      `--cidr=${POD_CIDR}`,
-      ...KWOK_STAGES.flatMap((stage) => ['--config', join(KWOK_STAGES_DIR, stage)]),
-      ...readdirSync(OWN_KWOK_STAGES_DIR).filter((f) => f.endsWith('.yaml')).sort().flatMap((stage) => ['--config', join(OWN_KWOK_STAGES_DIR, stage)]),
-    ], nodesReady, 60_000);
+    await start(
+      'kwok',
+      engineBinary('kwok'),
+      [
+        `--kubeconfig=${KUBECONFIG}`,
+        '--manage-all-nodes=true',
+        `--cidr=${POD_CIDR}`,
+        ...KWOK_STAGES.flatMap((stage) => ['--config', join(KWOK_STAGES_DIR, stage)]),
+        ...readdirSync(OWN_KWOK_STAGES_DIR)
+          .filter((f) => f.endsWith('.yaml'))
+          .sort()
+          .flatMap((stage) => ['--config', join(OWN_KWOK_STAGES_DIR, stage)]),
+      ],
+      nodesReady,
+      60_000,
+    );
     save();
     return state;
   } catch (error) {
@@ -220,7 +279,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
  * records it in the state file, so `stopCluster` stops it even when the test that started it
  * was killed before its own clean-up ran.
  */
-export function startClusterProcess(name: string, executable: string, args: readonly string[], env?: NodeJS.ProcessEnv, runs?: string): StartedProcess {
+export function startClusterProcess(
+  name: string,
+  executable: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+  runs?: string,
+): StartedProcess {
   const state = readClusterState();
   if (!state) throw new Error('no cluster is running (npm run cluster:up)');
   const proc = startProcess(name, executable, args, join(LOG_DIR, `${name}.log`), env, runs);
@@ -231,7 +296,10 @@ export function startClusterProcess(name: string, executable: string, args: read
 
 /** Runs the cluster's own kubectl (1.28) against it. Throws with stderr when it fails. */
 export function kubectlJson<T = unknown>(args: readonly string[]): T {
-  const out = execFileSync(engineBinary('kubectl'), [`--kubeconfig=${KUBECONFIG}`, ...args, '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(engineBinary('kubectl'), [`--kubeconfig=${KUBECONFIG}`, ...args, '-o', 'json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return JSON.parse(out) as T;
 }
 
@@ -255,7 +323,9 @@ function createNodes(count: number): void {
 
 async function nodesReady(): Promise<boolean> {
   const list = kubectlJson<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>(['get', 'nodes']);
-  return list.items.length > 0 && list.items.every((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  return (
+    list.items.length > 0 && list.items.every((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+  );
 }
 
 /**

@@ -22,7 +22,14 @@ export interface StartedProcess {
 }
 
 /** Starts `executable` in a new process group with stdout and stderr appended to `logFile`. */
-export function startProcess(name: string, executable: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = process.env, runs: string = executable): StartedProcess {
+export function startProcess(
+  name: string,
+  executable: string,
+  args: readonly string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+  runs: string = executable,
+): StartedProcess {
   const log = openSync(logFile, 'a');
   try {
     const child = spawn(executable, args, { detached: true, stdio: ['ignore', log, log], env });
@@ -80,7 +87,12 @@ export async function stopProcess(proc: StartedProcess, graceMs = 10_000): Promi
 }
 
 /** Polls `check` until it resolves true, failing with `describe()` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;

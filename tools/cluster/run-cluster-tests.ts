@@ -14,13 +14,25 @@ import { REPO_DIR } from './paths';
 function requireTools(): void {
   const problems: string[] = [];
   if (spawnSync('go', ['version']).status !== 0) {
-    problems.push('Go is not installed: the engines are built from their Go modules (Go >= 1.22; tested with 1.26). Install Go, then re-run.');
+    problems.push(
+      'Go is not installed: the engines are built from their Go modules (Go >= 1.22; tested with 1.26). Install Go, then re-run.',
+    );
   }
   if (!existsSync('/usr/bin/etcd')) {
-    problems.push('etcd is not installed: apt-get update && apt-get install -y etcd-server (Debian/Ubuntu; etcd 3.4/3.5 works with Kubernetes 1.28).');
+    problems.push(
+      'etcd is not installed: apt-get update && apt-get install -y etcd-server (Debian/Ubuntu; etcd 3.4/3.5 works with Kubernetes 1.28).',
+    );
   }
-  for (const [command, pkg, why] of [['docker-registry', 'docker-registry', 'the real registry'], ['skopeo', 'skopeo', 'pushing an image'], ['unshare', 'util-linux', "Gogs' own /etc/hosts"], ['git', 'git', 'pushing to Gogs'], ['openssl', 'openssl', "the README's setup commands"], ['curl', 'curl', "the README's setup commands"]]) {
-    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) problems.push(`${command} is not installed (${why}): apt-get install -y ${pkg}`);
+  for (const [command, pkg, why] of [
+    ['docker-registry', 'docker-registry', 'the real registry'],
+    ['skopeo', 'skopeo', 'pushing an image'],
+    ['unshare', 'util-linux', "Gogs' own /etc/hosts"],
+    ['git', 'git', 'pushing to Gogs'],
+    ['openssl', 'openssl', "the README's setup commands"],
+    ['curl', 'curl', "the README's setup commands"],
+  ]) {
+    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
+      problems.push(`${command} is not installed (${why}): apt-get install -y ${pkg}`);
   }
   if (problems.length > 0) {
     console.error(`test:cluster cannot run:\n  - ${problems.join('\n  - ')}\n(npm test needs neither.)`);

@@ -31,11 +31,18 @@ export interface AdmissionResult {
 export function tektonAdmission(files: readonly string[]): AdmissionResult[] {
   const run = spawnSync(engineBinary('tekton-admission'), files, { encoding: 'utf8' });
   if (run.status !== 0 && run.status !== 1) throw new Error(`tekton-admission failed (exit ${run.status}): ${run.stderr}`);
-  return run.stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as AdmissionResult);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as AdmissionResult);
 }
 
 const kubectl = (args: readonly string[], input?: string) =>
-  execFileSync(engineBinary('kubectl'), [`--kubeconfig=${KUBECONFIG}`, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  execFileSync(engineBinary('kubectl'), [`--kubeconfig=${KUBECONFIG}`, ...args], {
+    encoding: 'utf8',
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 
 /**
  * Starts the core interceptors on a loopback port and publishes them as the `cel` (and other
@@ -44,12 +51,20 @@ const kubectl = (args: readonly string[], input?: string) =>
 export async function startCoreInterceptors(): Promise<{ readonly url: string; readonly process: StartedProcess }> {
   const port = await freePort();
   const caFile = join(CLUSTER_DIR, 'core-interceptors-ca.pem');
-  const proc = startClusterProcess('core-interceptors', engineBinary('core-interceptors'), [`--kubeconfig=${KUBECONFIG}`, `--listen=127.0.0.1:${port}`, `--ca-file=${caFile}`]);
+  const proc = startClusterProcess('core-interceptors', engineBinary('core-interceptors'), [
+    `--kubeconfig=${KUBECONFIG}`,
+    `--listen=127.0.0.1:${port}`,
+    `--ca-file=${caFile}`,
+  ]);
   const url = `https://127.0.0.1:${port}`;
-  await waitFor('the core interceptors', async () => {
-    if (!isOurProcessAlive(proc)) throw new Error('core-interceptors exited');
-    return existsSync(caFile) && (await httpGet(`${url}/ready`)).status === 200;
-  }, 30_000);
+  await waitFor(
+    'the core interceptors',
+    async () => {
+      if (!isOurProcessAlive(proc)) throw new Error('core-interceptors exited');
+      return existsSync(caFile) && (await httpGet(`${url}/ready`)).status === 200;
+    },
+    30_000,
+  );
   const caBundle = Buffer.from(readFileSync(caFile)).toString('base64');
   const interceptors = ['cel', 'github', 'gitlab', 'bitbucket', 'slack'].map((name) => ({
     apiVersion: 'triggers.tekton.dev/v1alpha1',
@@ -57,7 +72,10 @@ export async function startCoreInterceptors(): Promise<{ readonly url: string; r
     metadata: { name, labels: { 'server/type': 'https' } },
     spec: { clientConfig: { url: `${url}/${name}`, caBundle } },
   }));
-  kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: interceptors }));
+  kubectl(
+    ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: interceptors }),
+  );
   return { url, process: proc };
 }
 
@@ -65,19 +83,33 @@ export async function startCoreInterceptors(): Promise<{ readonly url: string; r
  * Starts the sink of one EventListener, authenticated as the listener's ServiceAccount with a
  * token from `kubectl create token`: what our RBAC grants that account is all it can do.
  */
-export async function startEventListenerSink(namespace: string, name: string, serviceAccount: string, port?: number): Promise<{ readonly url: string; readonly process: StartedProcess }> {
+export async function startEventListenerSink(
+  namespace: string,
+  name: string,
+  serviceAccount: string,
+  port?: number,
+): Promise<{ readonly url: string; readonly process: StartedProcess }> {
   const state = readClusterState();
   if (!state) throw new Error('no cluster is running');
   const token = kubectl(['-n', namespace, 'create', 'token', serviceAccount, '--duration=1h']).trim();
   const kubeconfig = join(CLUSTER_DIR, `sink-${namespace}-${name}.kubeconfig`);
   writeKubeconfig(kubeconfig, { server: state.apiServerUrl, certificateAuthority: SERVING_CERT, user: serviceAccount, token, namespace });
   port ??= await freePort();
-  const proc = startClusterProcess(`el-sink-${name}`, engineBinary('el-sink'), [`--kubeconfig=${kubeconfig}`, `--el-name=${name}`, `--el-namespace=${namespace}`, `--port=${port}`]);
+  const proc = startClusterProcess(`el-sink-${name}`, engineBinary('el-sink'), [
+    `--kubeconfig=${kubeconfig}`,
+    `--el-name=${name}`,
+    `--el-namespace=${namespace}`,
+    `--port=${port}`,
+  ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`the sink of EventListener ${namespace}/${name}`, async () => {
-    if (!isOurProcessAlive(proc)) throw new Error(`el-sink-${name} exited`);
-    return (await httpGet(`${url}/live`)).status === 200;
-  }, 90_000);
+  await waitFor(
+    `the sink of EventListener ${namespace}/${name}`,
+    async () => {
+      if (!isOurProcessAlive(proc)) throw new Error(`el-sink-${name} exited`);
+      return (await httpGet(`${url}/live`)).status === 200;
+    },
+    90_000,
+  );
   return { url, process: proc };
 }
 
@@ -87,19 +119,41 @@ export async function startEventListenerSink(namespace: string, name: string, se
  * Secret, and points the Interceptor object at it (its Service is not routable without
  * kube-proxy: the one change a local run needs).
  */
-export async function startSignatureInterceptor(namespace: string, name: string, program: string, secret: string): Promise<{ readonly url: string; readonly process: StartedProcess }> {
+export async function startSignatureInterceptor(
+  namespace: string,
+  name: string,
+  program: string,
+  secret: string,
+): Promise<{ readonly url: string; readonly process: StartedProcess }> {
   const programFile = join(CLUSTER_DIR, `${name}-server.js`);
   const secretFile = join(CLUSTER_DIR, `${name}-secret`);
   writeFileSync(programFile, program);
   writeFileSync(secretFile, secret, { mode: 0o600 });
   const port = await freePort();
-  const proc = startClusterProcess(name, process.execPath, [programFile], { PORT: String(port), HOST: '127.0.0.1', SECRET_FILE: secretFile });
+  const proc = startClusterProcess(name, process.execPath, [programFile], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SECRET_FILE: secretFile,
+  });
   const url = `http://127.0.0.1:${port}/`;
-  await waitFor(`the ${name} interceptor`, async () => {
-    if (!isOurProcessAlive(proc)) throw new Error(`${name} exited`);
-    return (await httpGet(`${url}ready`)).status === 200;
-  }, 30_000);
-  kubectl(['-n', namespace, 'patch', 'interceptors.triggers.tekton.dev', name, '--type=merge', '-p', JSON.stringify({ spec: { clientConfig: { service: null, url } } })]);
+  await waitFor(
+    `the ${name} interceptor`,
+    async () => {
+      if (!isOurProcessAlive(proc)) throw new Error(`${name} exited`);
+      return (await httpGet(`${url}ready`)).status === 200;
+    },
+    30_000,
+  );
+  kubectl([
+    '-n',
+    namespace,
+    'patch',
+    'interceptors.triggers.tekton.dev',
+    name,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { clientConfig: { service: null, url } } }),
+  ]);
   return { url, process: proc };
 }
 
@@ -125,10 +179,21 @@ export const PIPELINES_IMAGES = {
  * `tekton-pipelines` namespace and config-* ConfigMaps with `featureFlags` set in its
  * feature-flags ConfigMap. Resolves once its informers have synced.
  */
-export async function startPipelinesController(featureFlags: Record<string, string> = {}): Promise<{ readonly process: StartedProcess; readonly logFile: string }> {
+export async function startPipelinesController(
+  featureFlags: Record<string, string> = {},
+): Promise<{ readonly process: StartedProcess; readonly logFile: string }> {
   kubectl(['apply', '--server-side', '--force-conflicts', '-f', PIPELINES_CONFIG_DIR]);
   if (Object.keys(featureFlags).length > 0) {
-    kubectl(['-n', 'tekton-pipelines', 'patch', 'configmap', 'feature-flags', '--type=merge', '-p', JSON.stringify({ data: featureFlags })]);
+    kubectl([
+      '-n',
+      'tekton-pipelines',
+      'patch',
+      'configmap',
+      'feature-flags',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data: featureFlags }),
+    ]);
   }
   const port = await freePort();
   // What the release's Deployment sets (config/controller.yaml), the namespace as the pod's.
@@ -143,19 +208,28 @@ export async function startPipelinesController(featureFlags: Record<string, stri
     CONFIG_SPIRE: 'config-spire',
     METRICS_DOMAIN: 'tekton.dev/pipeline',
   };
-  const proc = startClusterProcess('pipelines-controller', engineBinary('pipelines-controller'), [
-    `--kubeconfig=${KUBECONFIG}`,
-    `--probes-address=127.0.0.1:${port}`,
-    `-entrypoint-image=${PIPELINES_IMAGES.entrypoint}`,
-    `-nop-image=${PIPELINES_IMAGES.nop}`,
-    `-sidecarlogresults-image=${PIPELINES_IMAGES.sidecarlogresults}`,
-    `-workingdirinit-image=${PIPELINES_IMAGES.workingdirinit}`,
-    `-shell-image=${PIPELINES_IMAGES.shell}`,
-    `-shell-image-win=${PIPELINES_IMAGES.shellWin}`,
-  ], env);
-  await waitFor('the Tekton Pipelines controller', async () => {
-    if (!isOurProcessAlive(proc)) throw new Error('pipelines-controller exited');
-    return (await httpGet(`http://127.0.0.1:${port}/readiness`)).status === 200;
-  }, 60_000);
+  const proc = startClusterProcess(
+    'pipelines-controller',
+    engineBinary('pipelines-controller'),
+    [
+      `--kubeconfig=${KUBECONFIG}`,
+      `--probes-address=127.0.0.1:${port}`,
+      `-entrypoint-image=${PIPELINES_IMAGES.entrypoint}`,
+      `-nop-image=${PIPELINES_IMAGES.nop}`,
+      `-sidecarlogresults-image=${PIPELINES_IMAGES.sidecarlogresults}`,
+      `-workingdirinit-image=${PIPELINES_IMAGES.workingdirinit}`,
+      `-shell-image=${PIPELINES_IMAGES.shell}`,
+      `-shell-image-win=${PIPELINES_IMAGES.shellWin}`,
+    ],
+    env,
+  );
+  await waitFor(
+    'the Tekton Pipelines controller',
+    async () => {
+      if (!isOurProcessAlive(proc)) throw new Error('pipelines-controller exited');
+      return (await httpGet(`http://127.0.0.1:${port}/readiness`)).status === 200;
+    },
+    60_000,
+  );
   return { process: proc, logFile: join(CLUSTER_DIR, 'logs', 'pipelines-controller.log') };
 }

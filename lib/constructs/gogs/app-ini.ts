@@ -59,10 +59,13 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 export function iniValueProblem(text: string): string | undefined {
   const control = CONTROL.exec(text);
   if (control) {
-    return /[\r\n]/.test(control[0]) ? 'contains a line break' : `contains the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return /[\r\n]/.test(control[0])
+      ? 'contains a line break'
+      : `contains the control character U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   if (!isWellFormedText(text)) return 'contains an unpaired UTF-16 surrogate (not encodable as UTF-8)';
-  if (text.includes('$')) return 'contains "$" (Gogs expands $NAME and ${NAME} from its environment with os.ExpandEnv, which has no escape)';
+  if (text.includes('$'))
+    return 'contains "$" (Gogs expands $NAME and ${NAME} from its environment with os.ExpandEnv, which has no escape)';
   if (text.includes('%(')) return 'contains "%(" (go-ini interpolation)';
   return undefined;
 }
@@ -105,7 +108,10 @@ function formatValue(section: string, key: string, value: IniValue): string {
     text = (value as readonly string[]).join(',');
   }
   const problem = iniValueProblem(text);
-  if (problem) throw new Error(`app.ini [${section}] ${key}: value ${JSON.stringify(text)} ${problem}; allowed: any single line without "$", "%(" or control characters`);
+  if (problem)
+    throw new Error(
+      `app.ini [${section}] ${key}: value ${JSON.stringify(text)} ${problem}; allowed: any single line without "$", "%(" or control characters`,
+    );
   return iniValueSyntax(text);
 }
 

@@ -9,7 +9,14 @@ import { checkNodePort, invalidProp, checkPropsObject } from '../../util/props-c
 import { NodeServiceType } from '../registry/node-service-type';
 import { renderIni } from './app-ini';
 import {
-  GOGS_CONFIG_DIR, GOGS_CONFIG_PATH, GOGS_CUSTOM_DIR, GOGS_DATA_DIR, GOGS_HOME_DIR, GOGS_RUN_USER, GOGS_SECRET_KEY_ENV, gogsAppIni,
+  GOGS_CONFIG_DIR,
+  GOGS_CONFIG_PATH,
+  GOGS_CUSTOM_DIR,
+  GOGS_DATA_DIR,
+  GOGS_HOME_DIR,
+  GOGS_RUN_USER,
+  GOGS_SECRET_KEY_ENV,
+  gogsAppIni,
 } from './gogs-app-ini';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../../util/webhook-hosts';
@@ -221,14 +228,16 @@ export class GogsServer extends Construct implements IPodTarget {
     this.externalUrl = `http://${this.host}:${GOGS_HTTP_PORT}/`;
     this.labels = server.labels;
 
-    this.appIni = renderIni(gogsAppIni({
-      domain: this.host,
-      externalUrl: this.externalUrl,
-      httpPort: GOGS_HTTP_PORT,
-      sshPort: GOGS_SSH_PORT,
-      localNetworkAllowlist: this.allowlistedHosts,
-      disableRegistration: props.disableRegistration ?? false,
-    }));
+    this.appIni = renderIni(
+      gogsAppIni({
+        domain: this.host,
+        externalUrl: this.externalUrl,
+        httpPort: GOGS_HTTP_PORT,
+        sshPort: GOGS_SSH_PORT,
+        localNetworkAllowlist: this.allowlistedHosts,
+        disableRegistration: props.disableRegistration ?? false,
+      }),
+    );
 
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, labels: { ...this.labels } },
@@ -259,7 +268,11 @@ export class GogsServer extends Construct implements IPodTarget {
               image: server.image,
               // The image's entrypoint (start.sh) only creates /data/gogs and /data/git and runs its
               // arguments; doing the same here keeps the start independent of that script and adds --config.
-              command: ['/bin/sh', '-c', `mkdir -p ${GOGS_CUSTOM_DIR} ${GOGS_HOME_DIR} && exec /app/gogs/gogs web --config ${GOGS_CONFIG_PATH}`],
+              command: [
+                '/bin/sh',
+                '-c',
+                `mkdir -p ${GOGS_CUSTOM_DIR} ${GOGS_HOME_DIR} && exec /app/gogs/gogs web --config ${GOGS_CONFIG_PATH}`,
+              ],
               env: [
                 { name: 'GOGS_CUSTOM', value: GOGS_CUSTOM_DIR },
                 // Gogs compares RUN_USER with $USER; git writes ~/.gitconfig under $HOME (on the volume).
@@ -283,14 +296,16 @@ export class GogsServer extends Construct implements IPodTarget {
             volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
           }),
         },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels: { ...this.labels } },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: server.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(server.storageSize) } },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: { ...this.labels } },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: server.storageClassName,
+              resources: { requests: { storage: k8s.Quantity.fromString(server.storageSize) } },
+            },
           },
-        }],
+        ],
       },
     });
     declareExternalRefs(this.statefulSet, [{ kind: 'Secret', name: this.secretKey.name }]);
@@ -301,9 +316,17 @@ export class GogsServer extends Construct implements IPodTarget {
    * (`repository.clone_url` = EXTERNAL_URL + owner/repo.git).
    */
   public cloneUrlFor(owner: string, repo: string): string {
-    for (const [field, value] of [['owner', owner], ['repo', repo]] as const) {
+    for (const [field, value] of [
+      ['owner', owner],
+      ['repo', repo],
+    ] as const) {
       if (typeof value !== 'string' || value.length > 100 || !NAME_PART.test(value) || value === '.' || value === '..') {
-        invalidProp(this, field, value, 'a Gogs user, organization or repository name: at most 100 characters of A-Z, a-z, 0-9, "-", "_" and "."');
+        invalidProp(
+          this,
+          field,
+          value,
+          'a Gogs user, organization or repository name: at most 100 characters of A-Z, a-z, 0-9, "-", "_" and "."',
+        );
       }
     }
     if (repo.endsWith('.git')) invalidProp(this, 'repo', repo, 'a repository name without the ".git" suffix');

@@ -75,7 +75,10 @@ export class AllowIngressPolicy extends Construct {
       if (!declared) {
         invalidProp(this, `ports[${i}]`, port, `a port the pod "${target.name}" declares: ${describeDeclaredPorts(target)}`);
       }
-      return { port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), protocol: declared.protocol };
+      return {
+        port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port),
+        protocol: declared.protocol,
+      };
     });
     if (ports.length === 0) invalidProp(this, 'ports', props.ports, `at least one port; the pod "${target.name}" declares none`);
 
@@ -84,9 +87,7 @@ export class AllowIngressPolicy extends Construct {
     if (!fromAnywhere && sources.length === 0) invalidProp(this, 'from', props.from, 'at least one source, or fromAnywhere: true');
     if (fromAnywhere && sources.length > 0) invalidProp(this, 'from', props.from, 'no sources together with fromAnywhere: true');
 
-    const peers: k8s.NetworkPolicyPeer[] = fromAnywhere
-      ? [...ANY_ADDRESS_PEERS]
-      : sources.map((source, i) => this.peer(source, i));
+    const peers: k8s.NetworkPolicyPeer[] = fromAnywhere ? [...ANY_ADDRESS_PEERS] : sources.map((source, i) => this.peer(source, i));
 
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: this.name },

@@ -11,22 +11,27 @@ export const ANY_ADDRESS_PEERS: readonly k8s.NetworkPolicyPeer[] = [{ ipBlock: {
  * clients come from outside the namespace, which the project's `default-deny-ingress` shuts out.
  * Returns undefined (and adds nothing) outside a Project, or when the Service is not node-exposed.
  */
-export function nodePortAccessPolicy(scope: Construct, options: {
-  readonly name: string;
-  readonly serviceType: string;
-  readonly podLabels: { readonly [key: string]: string };
-  readonly ports: readonly string[];
-}): k8s.KubeNetworkPolicy | undefined {
+export function nodePortAccessPolicy(
+  scope: Construct,
+  options: {
+    readonly name: string;
+    readonly serviceType: string;
+    readonly podLabels: { readonly [key: string]: string };
+    readonly ports: readonly string[];
+  },
+): k8s.KubeNetworkPolicy | undefined {
   if ((options.serviceType !== 'NodePort' && options.serviceType !== 'LoadBalancer') || Project.find(scope) === undefined) return undefined;
   return new k8s.KubeNetworkPolicy(scope, 'FromOutside', {
     metadata: { name: `${options.name}-from-anywhere` },
     spec: {
       podSelector: { matchLabels: { ...options.podLabels } },
       policyTypes: ['Ingress'],
-      ingress: [{
-        from: [...ANY_ADDRESS_PEERS],
-        ports: options.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromString(port) })),
-      }],
+      ingress: [
+        {
+          from: [...ANY_ADDRESS_PEERS],
+          ports: options.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromString(port) })),
+        },
+      ],
     },
   });
 }

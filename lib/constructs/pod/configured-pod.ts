@@ -104,7 +104,12 @@ export class ConfiguredPod extends Construct implements IPodTarget {
     const secretPath = this.checkPath('secretMountPath', props.secretMountPath ?? '/etc/secret');
     // Two read-only mounts: the same folder, or one inside the other, would hide files of the other.
     if (configPath === secretPath || secretPath.startsWith(`${configPath}/`) || configPath.startsWith(`${secretPath}/`)) {
-      invalidProp(this, 'secretMountPath', secretPath, `a path other than configMountPath "${configPath}", neither inside it nor containing it`);
+      invalidProp(
+        this,
+        'secretMountPath',
+        secretPath,
+        `a path other than configMountPath "${configPath}", neither inside it nor containing it`,
+      );
     }
 
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
@@ -120,33 +125,35 @@ export class ConfiguredPod extends Construct implements IPodTarget {
         automountServiceAccountToken: false,
         // fsGroup: the kubelet makes the Secret files group-readable for the container's user.
         securityContext: { ...restrictedPodSecurityContext(), fsGroup: NOBODY_UID },
-        containers: [{
-          name: this.name,
-          image,
-          // The paths and the Secret's keys are positional arguments, never spliced into the script.
-          // Variables set from the Secret are listed by name only: `kubectl logs` never shows a secret.
-          command: ['sh', '-c', PRINT_ENVIRONMENT, 'sh', configPath, secretPath, ...secret.keys],
-          env: [
-            // 1. one key at a time
-            ...settingKeys.map((key) => ({ name: key, valueFrom: { configMapKeyRef: { name: this.configMapName, key } } })),
-            ...secret.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret.name, key } } })),
-            // 4. the downward API
-            { name: 'POD_NAME', ...fieldRef('metadata.name') },
-            { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
-            { name: 'POD_IP', ...fieldRef('status.podIP') },
-            { name: 'NODE_NAME', ...fieldRef('spec.nodeName') },
-            { name: 'NODE_INTERNAL_IP', ...fieldRef('status.hostIP') },
-          ],
-          // 2. the whole map
-          envFrom: [{ prefix: 'CONFIG_', configMapRef: { name: this.configMapName } }],
-          // 3. files
-          volumeMounts: [
-            { name: 'config', mountPath: configPath, readOnly: true },
-            { name: 'secret', mountPath: secretPath, readOnly: true },
-          ],
-          resources: containerResources(),
-          securityContext: restrictedContainerSecurityContext(NOBODY_UID),
-        }],
+        containers: [
+          {
+            name: this.name,
+            image,
+            // The paths and the Secret's keys are positional arguments, never spliced into the script.
+            // Variables set from the Secret are listed by name only: `kubectl logs` never shows a secret.
+            command: ['sh', '-c', PRINT_ENVIRONMENT, 'sh', configPath, secretPath, ...secret.keys],
+            env: [
+              // 1. one key at a time
+              ...settingKeys.map((key) => ({ name: key, valueFrom: { configMapKeyRef: { name: this.configMapName, key } } })),
+              ...secret.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret.name, key } } })),
+              // 4. the downward API
+              { name: 'POD_NAME', ...fieldRef('metadata.name') },
+              { name: 'POD_NAMESPACE', ...fieldRef('metadata.namespace') },
+              { name: 'POD_IP', ...fieldRef('status.podIP') },
+              { name: 'NODE_NAME', ...fieldRef('spec.nodeName') },
+              { name: 'NODE_INTERNAL_IP', ...fieldRef('status.hostIP') },
+            ],
+            // 2. the whole map
+            envFrom: [{ prefix: 'CONFIG_', configMapRef: { name: this.configMapName } }],
+            // 3. files
+            volumeMounts: [
+              { name: 'config', mountPath: configPath, readOnly: true },
+              { name: 'secret', mountPath: secretPath, readOnly: true },
+            ],
+            resources: containerResources(),
+            securityContext: restrictedContainerSecurityContext(NOBODY_UID),
+          },
+        ],
         volumes: [
           { name: 'config', configMap: { name: this.configMapName } },
           { name: 'secret', secret: { secretName: secret.name, defaultMode: 0o440 } },
@@ -164,13 +171,30 @@ export class ConfiguredPod extends Construct implements IPodTarget {
     let bytes = 0;
     for (const [key, value] of Object.entries(settings)) {
       if (!ENV_NAME.test(key) || key.length > 253) {
-        invalidProp(this, 'settings key', key, 'an environment variable name of at most 253 characters (a ConfigMap key): letters, digits and "_", not starting with a digit');
+        invalidProp(
+          this,
+          'settings key',
+          key,
+          'an environment variable name of at most 253 characters (a ConfigMap key): letters, digits and "_", not starting with a digit',
+        );
       }
-      if (DOWNWARD_API_NAMES.includes(key)) invalidProp(this, 'settings key', key, `a name other than the downward-API variables ${DOWNWARD_API_NAMES.join(', ')} (the pod sets them, and a later env entry silently wins)`);
+      if (DOWNWARD_API_NAMES.includes(key))
+        invalidProp(
+          this,
+          'settings key',
+          key,
+          `a name other than the downward-API variables ${DOWNWARD_API_NAMES.join(', ')} (the pod sets them, and a later env entry silently wins)`,
+        );
       if (typeof value !== 'string') invalidProp(this, `settings["${key}"]`, value, 'a string');
       bytes += Buffer.byteLength(value, 'utf8');
     }
-    if (bytes > MAX_CONFIG_MAP_BYTES) invalidProp(this, 'settings', `${bytes} bytes of values`, `at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB) of values, the most a ConfigMap holds`);
+    if (bytes > MAX_CONFIG_MAP_BYTES)
+      invalidProp(
+        this,
+        'settings',
+        `${bytes} bytes of values`,
+        `at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB) of values, the most a ConfigMap holds`,
+      );
     return { ...settings };
   }
 
@@ -179,8 +203,10 @@ export class ConfiguredPod extends Construct implements IPodTarget {
     checkDnsSubdomain(this, 'secret.name', secret.name);
     if (!Array.isArray(secret.keys) || secret.keys.length === 0) invalidProp(this, 'secret.keys', secret.keys, 'at least one key');
     for (const key of secret.keys) {
-      if (typeof key !== 'string' || !ENV_NAME.test(key) || key.length > 253) invalidProp(this, 'secret.keys', key, 'environment variable names of at most 253 characters such as "DB_PASSWORD"');
-      if (DOWNWARD_API_NAMES.includes(key)) invalidProp(this, 'secret.keys', key, `a name other than the downward-API variables ${DOWNWARD_API_NAMES.join(', ')}`);
+      if (typeof key !== 'string' || !ENV_NAME.test(key) || key.length > 253)
+        invalidProp(this, 'secret.keys', key, 'environment variable names of at most 253 characters such as "DB_PASSWORD"');
+      if (DOWNWARD_API_NAMES.includes(key))
+        invalidProp(this, 'secret.keys', key, `a name other than the downward-API variables ${DOWNWARD_API_NAMES.join(', ')}`);
     }
     const duplicate = secret.keys.find((key, i) => secret.keys.indexOf(key) !== i);
     if (duplicate !== undefined) invalidProp(this, 'secret.keys', duplicate, 'each key once');
@@ -188,9 +214,22 @@ export class ConfiguredPod extends Construct implements IPodTarget {
   }
 
   private checkPath(field: string, path: string): string {
-    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.slice(1).split('/').some((part) => part === '' || part === '.' || part === '..')
-      || /[\u0000-\u001f\u007f]/.test(path)) {
-      invalidProp(this, field, path, 'an absolute path below / in clean form (no "//", "/.", "..", trailing "/" or control character), e.g. "/etc/config"');
+    if (
+      typeof path !== 'string' ||
+      !path.startsWith('/') ||
+      path === '/' ||
+      path
+        .slice(1)
+        .split('/')
+        .some((part) => part === '' || part === '.' || part === '..') ||
+      /[\u0000-\u001f\u007f]/.test(path)
+    ) {
+      invalidProp(
+        this,
+        field,
+        path,
+        'an absolute path below / in clean form (no "//", "/.", "..", trailing "/" or control character), e.g. "/etc/config"',
+      );
     }
     return path;
   }

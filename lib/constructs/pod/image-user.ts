@@ -14,11 +14,21 @@ import { invalidProp } from '../../util/props-check';
  * `runAsUser`, under hardening that requires a non-root user. `wayOut` names
  * the props that fix it, e.g. `set runAsUser (e.g. 65534), or podSecurity "baseline"`.
  */
-export function checkImageRunsAsNonRoot(scope: IConstruct, field: string, image: string, runAsUser: number | undefined, wayOut: string): void {
+export function checkImageRunsAsNonRoot(
+  scope: IConstruct,
+  field: string,
+  image: string,
+  runAsUser: number | undefined,
+  wayOut: string,
+): void {
   if (runAsUser !== undefined) return;
   const known = lookupImage(image);
   if (!known || known.user !== 0) return;
-  invalidProp(scope, field, image,
-    `an image that runs as a non-root user: the restricted hardening sets runAsNonRoot, and the kubelet refuses to start `
-    + `"${image}", which runs as root (uid 0, see KNOWN_IMAGES); ${wayOut}`);
+  invalidProp(
+    scope,
+    field,
+    image,
+    `an image that runs as a non-root user: the restricted hardening sets runAsNonRoot, and the kubelet refuses to start ` +
+      `"${image}", which runs as root (uid 0, see KNOWN_IMAGES); ${wayOut}`,
+  );
 }

@@ -26,18 +26,28 @@ const PROTOCOLS: readonly PodPort['protocol'][] = ['TCP', 'UDP', 'SCTP'];
  */
 export function podTargetOf(workload: plus.AbstractPod): IPodTarget {
   if (!(workload instanceof plus.AbstractPod)) {
-    throw new Error(`podTargetOf: invalid workload ${String(workload)}; expected a cdk8s-plus-28 Pod, Deployment, StatefulSet, DaemonSet or Job`);
+    throw new Error(
+      `podTargetOf: invalid workload ${String(workload)}; expected a cdk8s-plus-28 Pod, Deployment, StatefulSet, DaemonSet or Job`,
+    );
   }
   const scope: IConstruct = workload;
   return {
-    get name() { return workload.name; },
+    get name() {
+      return workload.name;
+    },
     get labels() {
       if (workload instanceof plus.Workload) {
         if (workload.matchExpressions.length > 0) {
-          invalidProp(scope, 'matchExpressions', workload.matchExpressions, 'none: a Service selects pods by labels only; select the pods with matchLabels (workload.select(LabelSelector.of({ labels })))');
+          invalidProp(
+            scope,
+            'matchExpressions',
+            workload.matchExpressions,
+            'none: a Service selects pods by labels only; select the pods with matchLabels (workload.select(LabelSelector.of({ labels })))',
+          );
         }
         const labels = workload.matchLabels;
-        if (Object.keys(labels).length === 0) invalidProp(scope, 'matchLabels', labels, 'at least one label (the workload was made with `select: false` and never given one)');
+        if (Object.keys(labels).length === 0)
+          invalidProp(scope, 'matchLabels', labels, 'at least one label (the workload was made with `select: false` and never given one)');
         return labels;
       }
       // cdk8s types toJson() as any; it returns the ApiObjectMetadata it was given.
@@ -45,11 +55,13 @@ export function podTargetOf(workload: plus.AbstractPod): IPodTarget {
       return { ...((metadata as { labels?: { [key: string]: string } }).labels ?? {}) };
     },
     get ports() {
-      return workload.containers.flatMap((container) => container.ports.map((port): PodPort => {
-        const protocol = (port.protocol ?? 'TCP') as PodPort['protocol'];
-        if (!PROTOCOLS.includes(protocol)) invalidProp(scope, 'port protocol', protocol, PROTOCOLS.join(', '));
-        return { containerPort: port.number, name: port.name, protocol };
-      }));
+      return workload.containers.flatMap((container) =>
+        container.ports.map((port): PodPort => {
+          const protocol = (port.protocol ?? 'TCP') as PodPort['protocol'];
+          if (!PROTOCOLS.includes(protocol)) invalidProp(scope, 'port protocol', protocol, PROTOCOLS.join(', '));
+          return { containerPort: port.number, name: port.name, protocol };
+        }),
+      );
     },
   };
 }

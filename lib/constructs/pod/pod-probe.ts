@@ -49,7 +49,8 @@ const TIMINGS = [
 export function probeToKube(scope: IConstruct, field: string, probe: PodProbe, pod: IPodTarget): k8s.Probe {
   if (typeof probe !== 'object' || probe === null) invalidProp(scope, field, probe, 'an object with one of httpGet, tcpSocket or exec');
   const handlers = (['httpGet', 'tcpSocket', 'exec'] as const).filter((h) => probe[h] !== undefined);
-  if (handlers.length !== 1) invalidProp(scope, field, probe, `exactly one of httpGet, tcpSocket or exec (found ${handlers.length ? handlers.join(', ') : 'none'})`);
+  if (handlers.length !== 1)
+    invalidProp(scope, field, probe, `exactly one of httpGet, tcpSocket or exec (found ${handlers.length ? handlers.join(', ') : 'none'})`);
   const port = (where: string, value: unknown): k8s.IntOrString => {
     if (typeof value === 'number') checkPort(scope, where, value);
     else checkPortName(scope, where, value);
@@ -63,12 +64,14 @@ export function probeToKube(scope: IConstruct, field: string, probe: PodProbe, p
   for (const [name, min] of TIMINGS) {
     const value = probe[name];
     if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < min || value > 2_147_483_647) invalidProp(scope, `${field}.${name}`, value, `an integer of at least ${min}`);
+    if (!Number.isInteger(value) || value < min || value > 2_147_483_647)
+      invalidProp(scope, `${field}.${name}`, value, `an integer of at least ${min}`);
     timings[name] = value;
   }
   if (probe.httpGet) {
     const path = probe.httpGet.path;
-    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) invalidProp(scope, `${field}.httpGet.path`, path, 'an absolute URL path such as "/healthz"');
+    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path))
+      invalidProp(scope, `${field}.httpGet.path`, path, 'an absolute URL path such as "/healthz"');
     return { httpGet: { path, port: port(`${field}.httpGet.port`, probe.httpGet.port) }, ...timings };
   }
   if (probe.tcpSocket) return { tcpSocket: { port: port(`${field}.tcpSocket.port`, probe.tcpSocket.port) }, ...timings };

@@ -57,8 +57,10 @@ export const SMALL_CONTAINER: ContainerSize = {
  * request at most its limit (the API server refuses a pod otherwise).
  */
 export function checkContainerSize(scope: IConstruct, field: string, size: ContainerSize | undefined): ContainerSize {
-  if (typeof size !== 'object' || size === null) invalidProp(scope, field, size, 'a ContainerSize { cpuRequest, memoryRequest, cpuLimit, memoryLimit }');
-  for (const key of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const) checkResourceQuantity(scope, `${field}.${key}`, size[key]);
+  if (typeof size !== 'object' || size === null)
+    invalidProp(scope, field, size, 'a ContainerSize { cpuRequest, memoryRequest, cpuLimit, memoryLimit }');
+  for (const key of ['cpuRequest', 'memoryRequest', 'cpuLimit', 'memoryLimit'] as const)
+    checkResourceQuantity(scope, `${field}.${key}`, size[key]);
   // Exact comparison: `700m` and `0.7` are equal, as the API server sees them.
   const exceeds = (request: string, limit: string) => compareQuantities(parseQuantity(request)!, parseQuantity(limit)!) > 0;
   if (exceeds(size.cpuRequest, size.cpuLimit)) {
@@ -87,8 +89,16 @@ export function containerResources(size: ContainerSize = SMALL_CONTAINER): k8s.R
 export function writablePathsProblem(paths: readonly unknown[]): string | undefined {
   const names = new Map<string, string>();
   for (const path of paths) {
-    if (typeof path !== 'string' || !path.startsWith('/') || path === '/' || path.slice(1).split('/').some((part) => part === '' || part === '.' || part === '..')
-      || /[\u0000-\u001f\u007f]/.test(path)) {
+    if (
+      typeof path !== 'string' ||
+      !path.startsWith('/') ||
+      path === '/' ||
+      path
+        .slice(1)
+        .split('/')
+        .some((part) => part === '' || part === '.' || part === '..') ||
+      /[\u0000-\u001f\u007f]/.test(path)
+    ) {
       return `${JSON.stringify(path)} is not an absolute path below "/" without "..", "//", "/.", a trailing "/" or a control character`;
     }
     const name = scratchVolumeName(path);
@@ -101,7 +111,14 @@ export function writablePathsProblem(paths: readonly unknown[]): string | undefi
 
 /** The volume name used for a writable path: `/var/cache/nginx` -> `var-cache-nginx`. */
 export function scratchVolumeName(path: string): string {
-  return path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'root';
+  return (
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63)
+      .replace(/-+$/, '') || 'root'
+  );
 }
 
 /**

@@ -12,8 +12,14 @@ import { checkImageRunsAsNonRoot } from './image-user';
 import { IPodTarget, PodPort } from './pod-target';
 import { PodProbe, probeToKube } from './pod-probe';
 import {
-  ContainerSize, SMALL_CONTAINER, checkContainerSize, containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-  writablePathsProblem, writableScratch,
+  ContainerSize,
+  SMALL_CONTAINER,
+  checkContainerSize,
+  containerResources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  writablePathsProblem,
+  writableScratch,
 } from './restricted-defaults';
 
 /** `--image-pull-policy` values. */
@@ -169,23 +175,37 @@ export function runContainer(scope: Construct, target: IPodTarget, name: string,
   // The API server keeps user ids in an int32: 2^31 and above are refused. Root only without the non-root requirement.
   const lowest = restricted ? 1 : 0;
   if (props.runAsUser !== undefined && (!Number.isInteger(props.runAsUser) || props.runAsUser < lowest || props.runAsUser > 2147483647)) {
-    invalidProp(scope, 'runAsUser', props.runAsUser, restricted
-      ? 'a positive integer up to 2147483647 (a non-root uid; 0 needs podSecurity "baseline")'
-      : 'an integer from 0 to 2147483647');
+    invalidProp(
+      scope,
+      'runAsUser',
+      props.runAsUser,
+      restricted
+        ? 'a positive integer up to 2147483647 (a non-root uid; 0 needs podSecurity "baseline")'
+        : 'an integer from 0 to 2147483647',
+    );
   }
   if (restricted) {
-    checkImageRunsAsNonRoot(scope, 'image', image, props.runAsUser,
-      `set runAsUser (e.g. ${NOBODY_UID}, nobody) if the image works as another user, use Images.web for a web server, `
-      + 'or set podSecurity "baseline" (root allowed; needs a Project that enforces baseline)');
+    checkImageRunsAsNonRoot(
+      scope,
+      'image',
+      image,
+      props.runAsUser,
+      `set runAsUser (e.g. ${NOBODY_UID}, nobody) if the image works as another user, use Images.web for a web server, ` +
+        'or set podSecurity "baseline" (root allowed; needs a Project that enforces baseline)',
+    );
   } else {
-    requireProjectAdmits(scope, 'baseline', 'a container hardened only for "baseline" (root allowed, capabilities kept)',
-      { field: 'podSecurity', value: hardening, instead: '"restricted" (with runAsUser for a root image)' });
+    requireProjectAdmits(scope, 'baseline', 'a container hardened only for "baseline" (root allowed, capabilities kept)', {
+      field: 'podSecurity',
+      value: hardening,
+      instead: '"restricted" (with runAsUser for a root image)',
+    });
   }
 
   const writablePaths = props.writablePaths ?? (restricted ? ['/tmp'] : []);
   if (!Array.isArray(writablePaths)) invalidProp(scope, 'writablePaths', writablePaths, 'a list of absolute paths such as ["/tmp"]');
   const pathProblem = writablePathsProblem(writablePaths);
-  if (pathProblem) invalidProp(scope, 'writablePaths', writablePaths, `absolute paths such as "/tmp", each with its own volume (${pathProblem})`);
+  if (pathProblem)
+    invalidProp(scope, 'writablePaths', writablePaths, `absolute paths such as "/tmp", each with its own volume (${pathProblem})`);
   for (const field of ['command', 'args'] as const) {
     const value = props[field];
     if (value !== undefined && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
@@ -194,12 +214,18 @@ export function runContainer(scope: Construct, target: IPodTarget, name: string,
   }
   const size = checkContainerSize(scope, 'size', props.size ?? SMALL_CONTAINER);
   const scratch = writableScratch(writablePaths);
-  const env = props.env === undefined ? undefined : Object.entries(checkStringMap(scope, 'env', props.env)).map(([key, value]) => {
-    if (!ENV_NAME.test(key)) invalidProp(scope, 'env key', key, 'a variable name of letters, digits, "_", "-" and ".", not starting with a digit');
-    return { name: key, value };
-  });
-  const imagePullPolicy = props.imagePullPolicy === undefined ? undefined : checkOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, IMAGE_PULL_POLICIES);
-  const probe = (field: 'readinessProbe' | 'livenessProbe' | 'startupProbe') => props[field] && probeToKube(scope, field, props[field]!, target);
+  const env =
+    props.env === undefined
+      ? undefined
+      : Object.entries(checkStringMap(scope, 'env', props.env)).map(([key, value]) => {
+          if (!ENV_NAME.test(key))
+            invalidProp(scope, 'env key', key, 'a variable name of letters, digits, "_", "-" and ".", not starting with a digit');
+          return { name: key, value };
+        });
+  const imagePullPolicy =
+    props.imagePullPolicy === undefined ? undefined : checkOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, IMAGE_PULL_POLICIES);
+  const probe = (field: 'readinessProbe' | 'livenessProbe' | 'startupProbe') =>
+    props[field] && probeToKube(scope, field, props[field]!, target);
 
   return {
     hardening,

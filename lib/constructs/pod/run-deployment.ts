@@ -82,7 +82,8 @@ export class RunDeployment extends Construct implements IPodTarget {
     if (typeof props !== 'object' || props === null) invalidProp(this, 'props', props, 'an object with at least { name }');
     this.name = checkDnsLabel(this, 'name', props.name);
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { app: this.name }) };
-    if (Object.keys(this.labels).length === 0) invalidProp(this, 'labels', props.labels, 'at least one label: the Deployment selects its pods by them');
+    if (Object.keys(this.labels).length === 0)
+      invalidProp(this, 'labels', props.labels, 'at least one label: the Deployment selects its pods by them');
     const replicas = props.replicas ?? 1;
     // int32 on the API server; 0 is allowed (scaled down).
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > 2147483647) {
@@ -91,11 +92,17 @@ export class RunDeployment extends Construct implements IPodTarget {
     this.replicas = replicas;
     const containerName = props.containerName ?? containerNameOf(typeof props.image === 'string' ? props.image : Images.web);
     if (!isDnsLabel(containerName)) {
-      invalidProp(this, props.containerName === undefined ? 'containerName (from the image)' : 'containerName', containerName, DNS_LABEL_RULE);
+      invalidProp(
+        this,
+        props.containerName === undefined ? 'containerName (from the image)' : 'containerName',
+        containerName,
+        DNS_LABEL_RULE,
+      );
     }
     this.ports = runContainerPorts(this, props);
     const { container, volumes, podSecurityContext } = runContainer(this, this, containerName, props);
-    const annotations = props.podAnnotations === undefined ? undefined : { ...checkStringMap(this, 'podAnnotations', props.podAnnotations) };
+    const annotations =
+      props.podAnnotations === undefined ? undefined : { ...checkStringMap(this, 'podAnnotations', props.podAnnotations) };
     for (const key of Object.keys(annotations ?? {})) if (!isLabelKey(key)) invalidProp(this, 'podAnnotations key', key, LABEL_KEY_RULE);
 
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {

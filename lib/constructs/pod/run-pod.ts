@@ -73,8 +73,12 @@ export class RunPod extends Construct implements IPodTarget {
     for (const key of Object.keys(annotations ?? {})) if (!isLabelKey(key)) invalidProp(this, 'annotations key', key, LABEL_KEY_RULE);
     const restartPolicy = checkOneOf(this, 'restartPolicy', props.restartPolicy ?? 'Always', RESTART_POLICIES);
     if (restartPolicy !== 'Always' && (container.livenessProbe || container.startupProbe)) {
-      invalidProp(this, props.livenessProbe ? 'livenessProbe' : 'startupProbe', props.livenessProbe ?? props.startupProbe,
-        `no liveness or startup probe with restartPolicy "${restartPolicy}" (the kubelet could not restart the container); use restartPolicy "Always"`);
+      invalidProp(
+        this,
+        props.livenessProbe ? 'livenessProbe' : 'startupProbe',
+        props.livenessProbe ?? props.startupProbe,
+        `no liveness or startup probe with restartPolicy "${restartPolicy}" (the kubelet could not restart the container); use restartPolicy "Always"`,
+      );
     }
 
     this.apiObject = new k8s.KubePod(this, 'Resource', {

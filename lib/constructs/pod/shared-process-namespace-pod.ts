@@ -4,7 +4,10 @@ import { Images, WEB_PORT, WEB_UID } from '../images';
 import { checkDnsLabel, checkImage, checkLabels, invalidProp, checkPropsObject } from '../../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
-  containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, writableScratch,
+  containerResources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  writableScratch,
 } from './restricted-defaults';
 import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
@@ -83,8 +86,11 @@ export class SharedProcessNamespacePod extends Construct implements IPodTarget {
     if (typeof ptrace !== 'boolean') invalidProp(this, 'shellPtraceCapability', ptrace, 'true or false');
     this.shellPtraceCapability = ptrace;
     if (ptrace) {
-      requireProjectAdmits(this, 'privileged', 'a container that adds the SYS_PTRACE capability',
-        { field: 'shellPtraceCapability', value: ptrace, instead: 'false (ps and kill still work without it)' });
+      requireProjectAdmits(this, 'privileged', 'a container that adds the SYS_PTRACE capability', {
+        field: 'shellPtraceCapability',
+        value: ptrace,
+        instead: 'false (ps and kill still work without it)',
+      });
     }
     this.ports = [{ containerPort: WEB_PORT, name: 'http', protocol: 'TCP' }];
 
@@ -114,9 +120,7 @@ export class SharedProcessNamespacePod extends Construct implements IPodTarget {
             tty: true,
             resources: containerResources(),
             // Same uid as nginx, so the shell may signal it without any capability.
-            securityContext: ptrace
-              ? { ...shellSecurity, capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] } }
-              : shellSecurity,
+            securityContext: ptrace ? { ...shellSecurity, capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] } } : shellSecurity,
           },
         ],
         volumes: webScratch.volumes,

@@ -31,7 +31,9 @@ export interface PodSecurityProp {
 export function requireProjectAdmits(scope: IConstruct, level: PodSecurityLevel, what: string, prop?: PodSecurityProp): void {
   const project = Project.find(scope);
   if (!project || podSecurityAdmits(project.podSecurity, level)) return;
-  const allowed = POD_SECURITY_LEVELS.slice(0, POD_SECURITY_LEVELS.indexOf(level) + 1).map((l) => `"${l}"`).join(' or ');
+  const allowed = POD_SECURITY_LEVELS.slice(0, POD_SECURITY_LEVELS.indexOf(level) + 1)
+    .map((l) => `"${l}"`)
+    .join(' or ');
   const why = `Project "${project.namespaceName}" enforces Pod Security "${project.podSecurity}", which refuses ${what} (it meets only "${level}")`;
   if (prop) invalidProp(scope, prop.field, prop.value, `${prop.instead}, or a Project with podSecurity ${allowed}: ${why}`);
   invalidProp(scope, `Project podSecurity (namespace "${project.namespaceName}")`, project.podSecurity, `${allowed}: ${why}`);

@@ -102,7 +102,12 @@ export class Project extends Chart {
     this.namespaceName = checkDnsLabel(this, 'namespace', props.namespace);
     // A project owns its namespace (quota, LimitRange, default-deny): never one the cluster itself depends on.
     if (RESERVED_NAMESPACES.includes(this.namespaceName)) {
-      invalidProp(this, 'namespace', props.namespace, `a namespace of its own, not one of ${RESERVED_NAMESPACES.map((n) => `"${n}"`).join(', ')} (a default-deny policy and quota there would break the cluster or its users)`);
+      invalidProp(
+        this,
+        'namespace',
+        props.namespace,
+        `a namespace of its own, not one of ${RESERVED_NAMESPACES.map((n) => `"${n}"`).join(', ')} (a default-deny policy and quota there would break the cluster or its users)`,
+      );
     }
     this.podSecurity = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', POD_SECURITY_LEVELS);
     const warn = checkOneOf(this, 'podSecurityWarn', props.podSecurityWarn ?? 'restricted', POD_SECURITY_LEVELS);
@@ -133,10 +138,11 @@ export class Project extends Chart {
           'requests.memory': k8s.Quantity.fromString(q.requestsMemory),
           'limits.cpu': k8s.Quantity.fromString(q.limitsCpu),
           'limits.memory': k8s.Quantity.fromString(q.limitsMemory),
-          'pods': k8s.Quantity.fromString(String(q.pods)),
+          pods: k8s.Quantity.fromString(String(q.pods)),
           ...(q.requestsStorage ? { 'requests.storage': k8s.Quantity.fromString(q.requestsStorage) } : {}),
           ...(q.persistentVolumeClaims !== undefined
-            ? { persistentvolumeclaims: k8s.Quantity.fromString(String(q.persistentVolumeClaims)) } : {}),
+            ? { persistentvolumeclaims: k8s.Quantity.fromString(String(q.persistentVolumeClaims)) }
+            : {}),
         },
       },
     });
@@ -145,11 +151,13 @@ export class Project extends Chart {
     new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: { name: PROJECT_OBJECT_NAMES.limitRange },
       spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: { cpu: k8s.Quantity.fromString(d.cpuRequest), memory: k8s.Quantity.fromString(d.memoryRequest) },
-          default: { cpu: k8s.Quantity.fromString(d.cpuLimit), memory: k8s.Quantity.fromString(d.memoryLimit) },
-        }],
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: k8s.Quantity.fromString(d.cpuRequest), memory: k8s.Quantity.fromString(d.memoryRequest) },
+            default: { cpu: k8s.Quantity.fromString(d.cpuLimit), memory: k8s.Quantity.fromString(d.memoryLimit) },
+          },
+        ],
       },
     });
 
@@ -188,12 +196,22 @@ export class Project extends Chart {
     const q = this.quota;
     const d = this.containerDefaults;
     if (q.pods < 1) invalidProp(this, 'quota.pods', q.pods, 'at least 1: a quota of 0 pods refuses every pod of the project');
-    const pairs = [['requestsCpu', 'cpuRequest'], ['requestsMemory', 'memoryRequest'], ['limitsCpu', 'cpuLimit'], ['limitsMemory', 'memoryLimit']] as const;
+    const pairs = [
+      ['requestsCpu', 'cpuRequest'],
+      ['requestsMemory', 'memoryRequest'],
+      ['limitsCpu', 'cpuLimit'],
+      ['limitsMemory', 'memoryLimit'],
+    ] as const;
     for (const [quotaKey, defaultKey] of pairs) {
       const hard = parseQuantity(q[quotaKey]);
       const one = parseQuantity(d[defaultKey]);
       if (hard && one && compareQuantities(hard, one) < 0) {
-        invalidProp(this, `quota.${quotaKey}`, q[quotaKey], `at least containerDefaults.${defaultKey} (${d[defaultKey]}): a smaller quota refuses every pod of the project`);
+        invalidProp(
+          this,
+          `quota.${quotaKey}`,
+          q[quotaKey],
+          `at least containerDefaults.${defaultKey} (${d[defaultKey]}): a smaller quota refuses every pod of the project`,
+        );
       }
     }
   }

@@ -12,7 +12,14 @@
  */
 
 const UNIT_NS: Record<string, bigint> = {
-  ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
+  ns: 1n,
+  us: 1000n,
+  µs: 1000n,
+  μs: 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
 const DURATION = /^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
 const PART = /(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g;
@@ -22,8 +29,8 @@ const TWO_63 = 1n << 63n;
 export const GO_MAX_DURATION_NANOS = TWO_63 - 1n;
 
 /** What a duration must look like, for error messages. */
-export const GO_DURATION_RULE = 'a positive Go duration with units, such as "500ms", "2s", "1m30s" (units ns, us, ms, s, m, h), '
-  + 'at most 2562047h47m16.854775807s';
+export const GO_DURATION_RULE =
+  'a positive Go duration with units, such as "500ms", "2s", "1m30s" (units ns, us, ms, s, m, h), ' + 'at most 2562047h47m16.854775807s';
 
 /** Go's leadingFraction: the digits as an integer (stopping before uint64 overflow) and 10^(digits used). */
 function leadingFraction(digits: string): [bigint, number] {

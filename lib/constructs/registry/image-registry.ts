@@ -12,9 +12,20 @@ import { WEBHOOK_URL_RULE, webhookHost } from '../../util/webhook-hosts';
 import { GO_DURATION_RULE, isPositiveGoDuration } from './go-duration';
 import { NodeServiceType } from './node-service-type';
 import {
-  HTTP_HEADER_NAME_RULE, REGISTRY_CONFIG_PATH, REGISTRY_DATA_DIR, REGISTRY_ENDPOINTS_ENV, REGISTRY_PORT, REPOSITORY_NAME_RULE,
-  RegistryEndpointConfig, RegistryNotificationEndpoint, effectiveEndpoints, endpointTokenEnv, isHttpHeaderName, isRepositoryName,
-  registryConfig, renderRegistryConfig,
+  HTTP_HEADER_NAME_RULE,
+  REGISTRY_CONFIG_PATH,
+  REGISTRY_DATA_DIR,
+  REGISTRY_ENDPOINTS_ENV,
+  REGISTRY_PORT,
+  REPOSITORY_NAME_RULE,
+  RegistryEndpointConfig,
+  RegistryNotificationEndpoint,
+  effectiveEndpoints,
+  endpointTokenEnv,
+  isHttpHeaderName,
+  isRepositoryName,
+  registryConfig,
+  renderRegistryConfig,
 } from './registry-config';
 import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
@@ -176,10 +187,12 @@ export class ImageRegistry extends Construct implements IPodTarget {
     this.address = `${this.host}:${REGISTRY_PORT}`;
     this.labels = server.labels;
 
-    this.configYaml = renderRegistryConfig(registryConfig({
-      deleteEnabled: props.deleteEnabled ?? false,
-      notifications: this.endpoints.length > 0,
-    }));
+    this.configYaml = renderRegistryConfig(
+      registryConfig({
+        deleteEnabled: props.deleteEnabled ?? false,
+        notifications: this.endpoints.length > 0,
+      }),
+    );
     const endpointsJson = endpointsEnvValue(this.effectiveEndpoints(), this.endpoints.length);
 
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
@@ -201,13 +214,16 @@ export class ImageRegistry extends Construct implements IPodTarget {
     ]));
 
     // Token variables first: the kubelet expands $(NAME) only from variables defined earlier in the list.
-    const env: k8s.EnvVar[] = this.endpoints.length === 0 ? [] : [
-      ...this.endpoints.map((endpoint, index) => ({
-        name: endpointTokenEnv(index),
-        valueFrom: { secretKeyRef: { name: endpoint.tokenSecret.name, key: endpoint.tokenSecret.key } },
-      })),
-      { name: REGISTRY_ENDPOINTS_ENV, value: endpointsJson },
-    ];
+    const env: k8s.EnvVar[] =
+      this.endpoints.length === 0
+        ? []
+        : [
+            ...this.endpoints.map((endpoint, index) => ({
+              name: endpointTokenEnv(index),
+              valueFrom: { secretKeyRef: { name: endpoint.tokenSecret.name, key: endpoint.tokenSecret.key } },
+            })),
+            { name: REGISTRY_ENDPOINTS_ENV, value: endpointsJson },
+          ];
     const probe: k8s.HttpGetAction = { path: '/', port: k8s.IntOrString.fromString('http') };
     const configChecksum = configHash(this.configYaml, endpointsJson);
 
@@ -249,7 +265,11 @@ export class ImageRegistry extends Construct implements IPodTarget {
       },
     });
     const secrets = [...new Set(this.endpoints.map((e) => e.tokenSecret.name))];
-    if (secrets.length) declareExternalRefs(this.deployment, secrets.map((name) => ({ kind: 'Secret' as const, name })));
+    if (secrets.length)
+      declareExternalRefs(
+        this.deployment,
+        secrets.map((name) => ({ kind: 'Secret' as const, name })),
+      );
   }
 
   /**
@@ -306,9 +326,15 @@ export class ImageRegistry extends Construct implements IPodTarget {
     const names = new Set<string>();
     return value.map((endpoint: RegistryNotificationEndpoint, index: number) => {
       const field = `notificationEndpoints[${index}]`;
-      if (typeof endpoint !== 'object' || endpoint === null) invalidProp(this, field, endpoint, 'an object { name, url, tokenSecret, ... }');
+      if (typeof endpoint !== 'object' || endpoint === null)
+        invalidProp(this, field, endpoint, 'an object { name, url, tokenSecret, ... }');
       if (typeof endpoint.name !== 'string' || endpoint.name.length > 63 || !ENDPOINT_NAME.test(endpoint.name)) {
-        invalidProp(this, `${field}.name`, endpoint.name, 'at most 63 characters of A-Z, a-z, 0-9, ".", "_" and "-", starting with a letter or digit');
+        invalidProp(
+          this,
+          `${field}.name`,
+          endpoint.name,
+          'at most 63 characters of A-Z, a-z, 0-9, ".", "_" and "-", starting with a letter or digit',
+        );
       }
       if (names.has(endpoint.name)) invalidProp(this, `${field}.name`, endpoint.name, 'a name no other endpoint uses');
       names.add(endpoint.name);
@@ -316,12 +342,19 @@ export class ImageRegistry extends Construct implements IPodTarget {
       if ('problem' in url) invalidProp(this, `${field}.url`, endpoint.url, `${WEBHOOK_URL_RULE} (it ${url.problem})`);
       // The URL is written to dist/ in plain text: a token belongs in tokenSecret, not in a query string.
       if (/[?#]/.test(endpoint.url)) {
-        invalidProp(this, `${field}.url`, endpoint.url, 'a URL without a query string or fragment (pass a token through tokenSecret: the URL is written to dist/ as it is)');
+        invalidProp(
+          this,
+          `${field}.url`,
+          endpoint.url,
+          'a URL without a query string or fragment (pass a token through tokenSecret: the URL is written to dist/ as it is)',
+        );
       }
       checkSecretKeyReference(this, `${field}.tokenSecret`, endpoint.tokenSecret);
-      if (endpoint.header !== undefined && !isHttpHeaderName(endpoint.header)) invalidProp(this, `${field}.header`, endpoint.header, HTTP_HEADER_NAME_RULE);
+      if (endpoint.header !== undefined && !isHttpHeaderName(endpoint.header))
+        invalidProp(this, `${field}.header`, endpoint.header, HTTP_HEADER_NAME_RULE);
       for (const key of ['timeout', 'backoff'] as const) {
-        if (endpoint[key] !== undefined && !isPositiveGoDuration(endpoint[key])) invalidProp(this, `${field}.${key}`, endpoint[key], GO_DURATION_RULE);
+        if (endpoint[key] !== undefined && !isPositiveGoDuration(endpoint[key]))
+          invalidProp(this, `${field}.${key}`, endpoint[key], GO_DURATION_RULE);
       }
       // JSON.stringify writes 1e21 and above with an exponent, which Go will not read into an int.
       if (endpoint.threshold !== undefined && (!Number.isSafeInteger(endpoint.threshold) || endpoint.threshold < 1)) {
@@ -343,9 +376,12 @@ function endpointsEnvValue(endpoints: readonly RegistryEndpointConfig[], count: 
   const placeholder = (index: number) => `\u0000token-${index}\u0000`;
   const withPlaceholders = endpoints.map((endpoint, index) => ({
     ...endpoint,
-    headers: Object.fromEntries(Object.entries(endpoint.headers).map(([name, values]) => [
-      name, values.map((value) => (value === `$(${endpointTokenEnv(index)})` ? placeholder(index) : value)),
-    ])),
+    headers: Object.fromEntries(
+      Object.entries(endpoint.headers).map(([name, values]) => [
+        name,
+        values.map((value) => (value === `$(${endpointTokenEnv(index)})` ? placeholder(index) : value)),
+      ]),
+    ),
   }));
   let json = kubeletLiteral(JSON.stringify(withPlaceholders));
   for (let index = 0; index < count; index++) {

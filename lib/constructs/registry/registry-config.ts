@@ -168,8 +168,9 @@ const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:
 /** Longest repository name the registry accepts. */
 export const REPOSITORY_NAME_MAX_LENGTH = 255;
 /** What a repository name must look like, for error messages. */
-export const REPOSITORY_NAME_RULE = `a registry repository name such as "gitadmin/demo-app": at most ${REPOSITORY_NAME_MAX_LENGTH} characters, `
-  + '"/"-separated components of lower-case alphanumerics joined by ".", "_", "__" or "-"';
+export const REPOSITORY_NAME_RULE =
+  `a registry repository name such as "gitadmin/demo-app": at most ${REPOSITORY_NAME_MAX_LENGTH} characters, ` +
+  '"/"-separated components of lower-case alphanumerics joined by ".", "_", "__" or "-"';
 
 /** Whether the registry accepts `value` as a repository name (the part of an image reference after `host:port/`). */
 export function isRepositoryName(value: unknown): value is string {
@@ -188,8 +189,9 @@ export function isHttpHeaderName(value: unknown): value is string {
 
 const REGISTRY_HOST = /^([^:]+)(?::([1-9][0-9]{0,4}))?$/;
 /** What a registry host must look like, for error messages. */
-export const REGISTRY_HOST_RULE = 'a registry host with an optional port, e.g. "registry.ci.svc.cluster.local:5000" or "localhost:30500" '
-  + '(a lower-case DNS name or IPv4 address, port 1-65535, no scheme)';
+export const REGISTRY_HOST_RULE =
+  'a registry host with an optional port, e.g. "registry.ci.svc.cluster.local:5000" or "localhost:30500" ' +
+  '(a lower-case DNS name or IPv4 address, port 1-65535, no scheme)';
 
 /**
  * Whether `value` is the registry part of an image reference as this

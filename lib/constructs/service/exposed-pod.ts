@@ -43,7 +43,11 @@ export class ExposedPod extends Construct {
     const allow = props.allowFromOutside ?? (exposedOutside && Project.find(this) !== undefined);
     if (typeof allow !== 'boolean') invalidProp(this, 'allowFromOutside', allow, 'true or false');
     if (allow) {
-      this.fromOutside = new AllowIngressPolicy(this, 'FromOutside', { name: `${this.pod.name}-from-anywhere`, to: this.pod, fromAnywhere: true });
+      this.fromOutside = new AllowIngressPolicy(this, 'FromOutside', {
+        name: `${this.pod.name}-from-anywhere`,
+        to: this.pod,
+        fromAnywhere: true,
+      });
     }
   }
 }

@@ -132,7 +132,13 @@ export class PodService extends Construct {
   /** The selector: the pod's labels. */
   public readonly selector: { readonly [key: string]: string };
   /** Every port of the Service (one unless `ports` was given). */
-  public readonly ports: readonly { readonly name?: string; readonly port: number; readonly targetPort: number | string; readonly nodePort?: number; readonly protocol: string }[];
+  public readonly ports: readonly {
+    readonly name?: string;
+    readonly port: number;
+    readonly targetPort: number | string;
+    readonly nodePort?: number;
+    readonly protocol: string;
+  }[];
 
   constructor(scope: Construct, id: string, props: PodServiceProps) {
     super(scope, id);
@@ -149,13 +155,27 @@ export class PodService extends Construct {
     this.port = first.port;
     this.targetPort = first.targetPort.value;
     this.nodePort = first.nodePort;
-    this.ports = ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort.value, nodePort: p.nodePort, protocol: p.protocol }));
+    this.ports = ports.map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: p.targetPort.value,
+      nodePort: p.nodePort,
+      protocol: p.protocol,
+    }));
 
-    const sessionAffinity = props.sessionAffinity === undefined ? undefined : checkOneOf(this, 'sessionAffinity', props.sessionAffinity, SESSION_AFFINITIES);
-    const externalTrafficPolicy = props.externalTrafficPolicy === undefined
-      ? undefined : checkOneOf(this, 'externalTrafficPolicy', props.externalTrafficPolicy, EXTERNAL_TRAFFIC_POLICIES);
+    const sessionAffinity =
+      props.sessionAffinity === undefined ? undefined : checkOneOf(this, 'sessionAffinity', props.sessionAffinity, SESSION_AFFINITIES);
+    const externalTrafficPolicy =
+      props.externalTrafficPolicy === undefined
+        ? undefined
+        : checkOneOf(this, 'externalTrafficPolicy', props.externalTrafficPolicy, EXTERNAL_TRAFFIC_POLICIES);
     if (externalTrafficPolicy !== undefined && this.type === 'ClusterIP') {
-      invalidProp(this, 'externalTrafficPolicy', externalTrafficPolicy, 'no externalTrafficPolicy for type "ClusterIP" (the API server refuses it); use type "NodePort" or "LoadBalancer"');
+      invalidProp(
+        this,
+        'externalTrafficPolicy',
+        externalTrafficPolicy,
+        'no externalTrafficPolicy for type "ClusterIP" (the API server refuses it); use type "NodePort" or "LoadBalancer"',
+      );
     }
     const labels = props.serviceLabels === undefined ? { ...pod.labels } : { ...checkLabels(this, 'serviceLabels', props.serviceLabels) };
 
@@ -167,7 +187,13 @@ export class PodService extends Construct {
         selector: { ...this.selector },
         sessionAffinity,
         externalTrafficPolicy,
-        ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, targetPort: p.targetPort.kube, nodePort: p.nodePort })),
+        ports: ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          protocol: p.protocol,
+          targetPort: p.targetPort.kube,
+          nodePort: p.nodePort,
+        })),
       },
     });
   }
@@ -178,12 +204,16 @@ export class PodService extends Construct {
     const declared = findDeclaredPort(pod, targetPort as number | string);
     if (!declared) invalidProp(this, field, targetPort, `a port the pod "${pod.name}" declares: ${describeDeclaredPorts(pod)}`);
     const value = targetPort as number | string;
-    return { declared, target: { value, kube: typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value) } };
+    return {
+      declared,
+      target: { value, kube: typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value) },
+    };
   }
 
   private checkNodePortFor(field: string, nodePort: number | undefined): number | undefined {
     if (nodePort === undefined) return undefined;
-    if (this.type === 'ClusterIP') invalidProp(this, field, nodePort, 'no nodePort for type "ClusterIP"; use type "NodePort" or "LoadBalancer"');
+    if (this.type === 'ClusterIP')
+      invalidProp(this, field, nodePort, 'no nodePort for type "ClusterIP"; use type "NodePort" or "LoadBalancer"');
     return checkNodePort(this, field, nodePort);
   }
 
@@ -204,22 +234,43 @@ export class PodService extends Construct {
     for (const field of ['servicePort', 'targetPort', 'nodePort'] as const) {
       if (props[field] !== undefined) invalidProp(this, field, props[field], `no ${field} together with ports; give it in the ports entry`);
     }
-    if (!Array.isArray(props.ports) || props.ports.length === 0) invalidProp(this, 'ports', props.ports, 'a non-empty list of { port, targetPort?, name?, nodePort? }');
+    if (!Array.isArray(props.ports) || props.ports.length === 0)
+      invalidProp(this, 'ports', props.ports, 'a non-empty list of { port, targetPort?, name?, nodePort? }');
     const result = props.ports.map((entry, i): CheckedPort => {
       const field = `ports[${i}]`;
       if (typeof entry !== 'object' || entry === null) invalidProp(this, field, entry, 'an object { port, targetPort?, name?, nodePort? }');
       const port = checkPort(this, `${field}.port`, entry.port);
       const { declared, target } = this.checkTarget(`${field}.targetPort`, entry.targetPort ?? entry.port, pod);
-      const name = entry.name !== undefined ? checkPortName(this, `${field}.name`, entry.name)
-        : props.ports!.length === 1 ? undefined : declared.name ?? `port-${i + 1}`;
-      return { name, port, targetPort: target, nodePort: this.checkNodePortFor(`${field}.nodePort`, entry.nodePort), protocol: declared.protocol };
+      const name =
+        entry.name !== undefined
+          ? checkPortName(this, `${field}.name`, entry.name)
+          : props.ports!.length === 1
+            ? undefined
+            : (declared.name ?? `port-${i + 1}`);
+      return {
+        name,
+        port,
+        targetPort: target,
+        nodePort: this.checkNodePortFor(`${field}.nodePort`, entry.nodePort),
+        protocol: declared.protocol,
+      };
     });
     const seen = new Map<string, number>();
     result.forEach((p, i) => {
-      for (const [what, key] of [['name', p.name], ['port', `${p.port}/${p.protocol}`], ['nodePort', p.nodePort]] as const) {
+      for (const [what, key] of [
+        ['name', p.name],
+        ['port', `${p.port}/${p.protocol}`],
+        ['nodePort', p.nodePort],
+      ] as const) {
         if (key === undefined) continue;
         const k = `${what}:${key}`;
-        if (seen.has(k)) invalidProp(this, `ports[${i}].${what === 'port' ? 'port' : what}`, what === 'port' ? p.port : key, `a ${what} not used by ports[${seen.get(k)}]`);
+        if (seen.has(k))
+          invalidProp(
+            this,
+            `ports[${i}].${what === 'port' ? 'port' : what}`,
+            what === 'port' ? p.port : key,
+            `a ${what} not used by ports[${seen.get(k)}]`,
+          );
         seen.set(k, i);
       }
     });

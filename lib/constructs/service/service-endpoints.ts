@@ -83,25 +83,30 @@ export class ServiceEndpoints extends Construct {
 
     this.endpoints = new k8s.KubeEndpoints(this, 'Endpoints', {
       metadata: { name: this.name, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets: [{
-        addresses: addresses.map((ip) => ({ ip })),
-        ports: ports.map((p) => ({ name: p.name, port: p.endpointPort, protocol: p.protocol })),
-      }],
+      subsets: [
+        {
+          addresses: addresses.map((ip) => ({ ip })),
+          ports: ports.map((p) => ({ name: p.name, port: p.endpointPort, protocol: p.protocol })),
+        },
+      ],
     });
 
     const families = (['IPv4', 'IPv6'] as const).filter((f) => addresses.some((ip) => ipFamily(ip) === f));
-    this.endpointSlices = families.map((family) => new k8s.KubeEndpointSlice(this, `Slice${family}`, {
-      metadata: {
-        name: `${this.name}-${family.toLowerCase()}`,
-        labels: {
-          'kubernetes.io/service-name': this.name,
-          'endpointslice.kubernetes.io/managed-by': ENDPOINT_SLICE_MANAGER,
-        },
-      },
-      addressType: family,
-      endpoints: addresses.filter((ip) => ipFamily(ip) === family).map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
-      ports: ports.map((p) => ({ name: p.name, port: p.endpointPort, protocol: p.protocol })),
-    }));
+    this.endpointSlices = families.map(
+      (family) =>
+        new k8s.KubeEndpointSlice(this, `Slice${family}`, {
+          metadata: {
+            name: `${this.name}-${family.toLowerCase()}`,
+            labels: {
+              'kubernetes.io/service-name': this.name,
+              'endpointslice.kubernetes.io/managed-by': ENDPOINT_SLICE_MANAGER,
+            },
+          },
+          addressType: family,
+          endpoints: addresses.filter((ip) => ipFamily(ip) === family).map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+          ports: ports.map((p) => ({ name: p.name, port: p.endpointPort, protocol: p.protocol })),
+        }),
+    );
   }
 
   private checkPorts(ports: EndpointPortProps[] | undefined) {
@@ -123,7 +128,8 @@ export class ServiceEndpoints extends Construct {
       const protocol = checkOneOf(this, `${field}.protocol`, p.protocol ?? 'TCP', ['TCP', 'UDP', 'SCTP'] as const);
       // The API server refuses a Service that lists one port and protocol twice.
       const first = servicePorts.get(`${port}/${protocol}`);
-      if (first !== undefined) invalidProp(this, `${field}.port`, port, `a port and protocol no other port uses (ports[${first}] is ${port}/${protocol})`);
+      if (first !== undefined)
+        invalidProp(this, `${field}.port`, port, `a port and protocol no other port uses (ports[${first}] is ${port}/${protocol})`);
       servicePorts.set(`${port}/${protocol}`, i);
       return {
         name: p.name,
@@ -140,7 +146,8 @@ export class ServiceEndpoints extends Construct {
     }
     addresses.forEach((ip, i) => {
       const problem = endpointAddressProblem(ip);
-      if (problem) invalidProp(this, `addresses[${i}]`, ip, `an IPv4 or IPv6 address the API server accepts for an endpoint (this one ${problem})`);
+      if (problem)
+        invalidProp(this, `addresses[${i}]`, ip, `an IPv4 or IPv6 address the API server accepts for an endpoint (this one ${problem})`);
     });
     // Compared as Go reads them: `::1` and `0:0:0:0:0:0:0:1` are the same address.
     const keys = addresses.map(ipKey);

@@ -124,7 +124,11 @@ export class BuildPipeline extends Construct {
         params: [
           { name: 'git-url', type: 'string', description: 'Repository to clone.' },
           { name: 'git-revision', type: 'string', default: '', description: 'Commit, branch or tag to build; empty for the remote HEAD.' },
-          { name: 'image', type: 'string', description: 'Image reference to push, e.g. registry.ci.svc.cluster.local:5000/team/app:abc1234.' },
+          {
+            name: 'image',
+            type: 'string',
+            description: 'Image reference to push, e.g. registry.ci.svc.cluster.local:5000/team/app:abc1234.',
+          },
         ],
         workspaces: [{ name: this.workspace, description: 'The checked-out repository, shared by both tasks.' }],
         tasks: [
@@ -152,8 +156,18 @@ export class BuildPipeline extends Construct {
         ],
         results: [
           { name: 'commit', type: 'string', description: 'Commit that was built.', value: '$(tasks.fetch-source.results.commit)' },
-          { name: 'IMAGE_DIGEST', type: 'string', description: 'Digest of the pushed image.', value: '$(tasks.build-and-push.results.IMAGE_DIGEST)' },
-          { name: 'IMAGE_URL', type: 'string', description: 'Where the image was pushed.', value: '$(tasks.build-and-push.results.IMAGE_URL)' },
+          {
+            name: 'IMAGE_DIGEST',
+            type: 'string',
+            description: 'Digest of the pushed image.',
+            value: '$(tasks.build-and-push.results.IMAGE_DIGEST)',
+          },
+          {
+            name: 'IMAGE_URL',
+            type: 'string',
+            description: 'Where the image was pushed.',
+            value: '$(tasks.build-and-push.results.IMAGE_URL)',
+          },
         ],
       },
     });
@@ -162,8 +176,14 @@ export class BuildPipeline extends Construct {
 
 /** A relative path inside the repository: no leading "/", no "..", no whitespace. */
 function checkRelativePath(scope: Construct, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.startsWith('/') || /\s/.test(value)
-    || value.split('/').includes('..') || value.includes('$(')) {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.startsWith('/') ||
+    /\s/.test(value) ||
+    value.split('/').includes('..') ||
+    value.includes('$(')
+  ) {
     invalidProp(scope, field, value, 'a path relative to the repository root without "..", e.g. "./" or "app/Dockerfile"');
   }
   return value;

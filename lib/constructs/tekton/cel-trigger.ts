@@ -26,14 +26,17 @@ export interface CelTriggerOptions {
 export function celTrigger(options: CelTriggerOptions): EventListenerTrigger {
   return {
     name: options.name,
-    interceptors: [...(options.before ?? []), {
-      name: options.interceptorName,
-      ref: { name: 'cel', kind: 'ClusterInterceptor' },
-      params: [
-        { name: 'filter', value: options.filter },
-        { name: 'overlays', value: options.overlays },
-      ],
-    }],
+    interceptors: [
+      ...(options.before ?? []),
+      {
+        name: options.interceptorName,
+        ref: { name: 'cel', kind: 'ClusterInterceptor' },
+        params: [
+          { name: 'filter', value: options.filter },
+          { name: 'overlays', value: options.overlays },
+        ],
+      },
+    ],
     bindings: [{ ref: options.bindingRef, kind: 'TriggerBinding' }],
     template: { ref: options.templateRef },
   };

@@ -75,12 +75,14 @@ export class DeployImageTask extends Construct {
     });
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata: { name: this.name },
-      rules: [{
-        apiGroups: ['apps'],
-        resources: ['deployments'],
-        resourceNames: Lazy.any({ produce: () => this.allowedDeployments() }) as unknown as string[],
-        verbs: ['get', 'patch'],
-      }],
+      rules: [
+        {
+          apiGroups: ['apps'],
+          resources: ['deployments'],
+          resourceNames: Lazy.any({ produce: () => this.allowedDeployments() }) as unknown as string[],
+          verbs: ['get', 'patch'],
+        },
+      ],
     });
     this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: this.name },
@@ -99,22 +101,25 @@ export class DeployImageTask extends Construct {
           { name: 'container', type: 'string', description: 'Container of the Deployment whose image is set.' },
           { name: 'image', type: 'string', description: 'New image, best by digest: host/repository@sha256:...' },
         ],
-        steps: [{
-          name: 'set-image',
-          image,
-          // The kubectl image has no shell: kubectl is run directly, params are separate arguments.
-          command: ['kubectl'],
-          args: [
-            'set', 'image',
-            '--namespace=$(context.taskRun.namespace)',
-            'deployment/$(params.deployment)',
-            '$(params.container)=$(params.image)',
-          ],
-          env: [home.env],
-          securityContext: restrictedContainerSecurityContext(TEKTON_NONROOT_UID),
-          computeResources: stepResources(),
-          volumeMounts: home.volumeMounts,
-        }],
+        steps: [
+          {
+            name: 'set-image',
+            image,
+            // The kubectl image has no shell: kubectl is run directly, params are separate arguments.
+            command: ['kubectl'],
+            args: [
+              'set',
+              'image',
+              '--namespace=$(context.taskRun.namespace)',
+              'deployment/$(params.deployment)',
+              '$(params.container)=$(params.image)',
+            ],
+            env: [home.env],
+            securityContext: restrictedContainerSecurityContext(TEKTON_NONROOT_UID),
+            computeResources: stepResources(),
+            volumeMounts: home.volumeMounts,
+          },
+        ],
         volumes: home.volumes,
       },
     });
@@ -134,7 +139,12 @@ export class DeployImageTask extends Construct {
   /** Deployment names the Role allows, sorted. Fails when there are none. */
   public allowedDeployments(): string[] {
     if (this.deployments.size === 0) {
-      invalidProp(this, 'deployments', [], `at least one Deployment name (${DNS_SUBDOMAIN_RULE}); without resourceNames the Role would allow every Deployment`);
+      invalidProp(
+        this,
+        'deployments',
+        [],
+        `at least one Deployment name (${DNS_SUBDOMAIN_RULE}); without resourceNames the Role would allow every Deployment`,
+      );
     }
     return [...this.deployments].sort();
   }

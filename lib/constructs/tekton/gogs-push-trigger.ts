@@ -171,9 +171,14 @@ export class GogsPushTrigger extends Construct {
     this.tokenSecret = checkSecretKeyReference(this, 'tokenSecret', props.tokenSecret ?? { name: 'gogs-webhook-token', key: 'token' });
     const workspaceSize = checkStorageSize(this, 'workspaceSize', props.workspaceSize ?? '1Gi');
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
-    const repositories = checkList(this, 'repositories', props.repositories, GOGS_REPOSITORY,
+    const repositories = checkList(
+      this,
+      'repositories',
+      props.repositories,
+      GOGS_REPOSITORY,
       `Gogs repository names "owner/name" whose lower-cased form (the image repository) is ${REPOSITORY_NAME_RULE}, the name not ".", ".." and not ending in ".git" or ".wiki" (Gogs refuses those)`,
-      (item) => isRepositoryName(item.toLowerCase()) && isGogsRepositoryName(item));
+      (item) => isRepositoryName(item.toLowerCase()) && isGogsRepositoryName(item),
+    );
     const branches = checkList(this, 'branches', props.branches, /^(?!refs\/)/, BRANCH_NAME_RULE, isGitBranchName);
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     if (props.registry !== undefined && props.registryHost !== undefined) {
@@ -186,10 +191,13 @@ export class GogsPushTrigger extends Construct {
     this.authentication = checkOneOf(this, 'authentication', props.authentication ?? 'signature', ['signature', 'url-token'] as const);
     const namespace = Chart.of(this).namespace ?? 'default';
     this.gogsUrl = checkGogsUrl(this, props.gogsUrl ?? `http://gogs.${namespace}.svc.${clusterDomain}:3000/`);
-    const tokenClauses = this.authentication === 'url-token' ? [
-      "'token' in requestURL.parseURL().query",
-      `requestURL.parseURL().query['token'].compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
-    ] : [];
+    const tokenClauses =
+      this.authentication === 'url-token'
+        ? [
+            "'token' in requestURL.parseURL().query",
+            `requestURL.parseURL().query['token'].compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
+          ]
+        : [];
     this.filter = [
       "header.match('X-Gogs-Event', 'push')",
       "body.ref.startsWith('refs/heads/')",
@@ -210,28 +218,38 @@ export class GogsPushTrigger extends Construct {
       name,
       clusterDomain,
       externalRefs: this.authentication === 'url-token' ? [{ kind: 'Secret', name: this.tokenSecret.name }] : [],
-      triggers: [celTrigger({
-        name: 'on-push',
-        interceptorName: this.authentication === 'url-token' ? 'only-branch-pushes-with-token' : 'only-branch-pushes-from-our-gogs',
-        filter: this.filter,
-        overlays: this.overlays,
-        bindingRef: `${name}-binding`,
-        templateRef: `${name}-template`,
-        before: this.authentication === 'signature'
-          ? [{ name: 'verify-gogs-signature', ref: { name: signatureName, kind: 'NamespacedInterceptor' } }]
-          : [],
-      })],
+      triggers: [
+        celTrigger({
+          name: 'on-push',
+          interceptorName: this.authentication === 'url-token' ? 'only-branch-pushes-with-token' : 'only-branch-pushes-from-our-gogs',
+          filter: this.filter,
+          overlays: this.overlays,
+          bindingRef: `${name}-binding`,
+          templateRef: `${name}-template`,
+          before:
+            this.authentication === 'signature'
+              ? [{ name: 'verify-gogs-signature', ref: { name: signatureName, kind: 'NamespacedInterceptor' } }]
+              : [],
+        }),
+      ],
     });
     if (this.authentication === 'signature') {
       this.signatureInterceptor = new GogsSignatureInterceptor(this, 'Signature', {
-        listener: this.listener, name: signatureName, secret: props.webhookSecret,
+        listener: this.listener,
+        name: signatureName,
+        secret: props.webhookSecret,
       });
     }
     this.listenerHostname = this.listener.hostname;
     this.listenerUrl = this.listener.url;
-    this.registryHost = props.registry !== undefined
-      ? checkRegistryHost(this, 'registry.address', props.registry.address)
-      : checkRegistryHost(this, 'registryHost', props.registryHost ?? `registry.${this.listener.namespace}.svc.${clusterDomain}:${REGISTRY_PORT}`);
+    this.registryHost =
+      props.registry !== undefined
+        ? checkRegistryHost(this, 'registry.address', props.registry.address)
+        : checkRegistryHost(
+            this,
+            'registryHost',
+            props.registryHost ?? `registry.${this.listener.namespace}.svc.${clusterDomain}:${REGISTRY_PORT}`,
+          );
 
     this.binding = new TriggerBinding(this, 'Binding', {
       metadata: { name: `${name}-binding` },
@@ -258,24 +276,26 @@ export class GogsPushTrigger extends Construct {
           serviceAccountName: pipeline.runnerServiceAccountName,
           podTemplate: { securityContext: { fsGroup: BuildPipeline.fsGroup } },
         },
-        workspaces: [{
-          name: pipeline.workspace,
-          volumeClaimTemplate: {
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storageClassName,
-              resources: { requests: { storage: workspaceSize } },
+        workspaces: [
+          {
+            name: pipeline.workspace,
+            volumeClaimTemplate: {
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                storageClassName: props.storageClassName,
+                resources: { requests: { storage: workspaceSize } },
+              },
             },
           },
-        }],
+        ],
       },
     }) as Record<string, unknown>; // the import types manifest() as any
     this.template = new TriggerTemplate(this, 'Template', {
       metadata: { name: `${name}-template` },
       spec: {
         params: [
-          { name: 'git-url', description: 'Repository to clone (the push payload\'s repository.clone_url).' },
-          { name: 'git-revision', description: 'Commit that was pushed (the payload\'s after).' },
+          { name: 'git-url', description: "Repository to clone (the push payload's repository.clone_url)." },
+          { name: 'git-revision', description: "Commit that was pushed (the payload's after)." },
           { name: 'image-repo', description: 'Repository part of the image name: the lower-cased owner/name.' },
           { name: 'image-tag', description: 'Image tag: the short commit id.' },
         ],
@@ -296,7 +316,12 @@ export class GogsPushTrigger extends Construct {
 /** Gogs' EXTERNAL_URL: an http(s) URL ending in "/", as Gogs writes it before `owner/name.git`. */
 function checkGogsUrl(scope: Construct, value: unknown): string {
   if (typeof value !== 'string' || !/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?\/([A-Za-z0-9._~/-]*\/)?$/.test(value)) {
-    invalidProp(scope, 'gogsUrl', value, 'Gogs\' EXTERNAL_URL: "http://host[:port]/" (an optional path ending in "/"), as clone URLs start');
+    invalidProp(
+      scope,
+      'gogsUrl',
+      value,
+      'Gogs\' EXTERNAL_URL: "http://host[:port]/" (an optional path ending in "/"), as clone URLs start',
+    );
   }
   return value;
 }
@@ -306,7 +331,12 @@ const GOGS_REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** An optional list of strings matching `pattern` (and `accept`); undefined when absent. */
 function checkList(
-  scope: Construct, field: string, value: unknown, pattern: RegExp, rule: string, accept: (item: string) => boolean = () => true,
+  scope: Construct,
+  field: string,
+  value: unknown,
+  pattern: RegExp,
+  rule: string,
+  accept: (item: string) => boolean = () => true,
 ): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0) invalidProp(scope, field, value, `a non-empty list of ${rule}`);

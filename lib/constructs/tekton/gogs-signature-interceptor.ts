@@ -80,20 +80,25 @@ export class GogsSignatureInterceptor extends Construct {
           spec: {
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(),
-            containers: [{
-              name: 'interceptor',
-              image: NODE_IMAGE,
-              command: ['node', '/opt/interceptor/server.js'],
-              env: [{ name: 'PORT', value: String(SIGNATURE_INTERCEPTOR_PORT) }, { name: 'SECRET_FILE', value: '/etc/webhook-secret/secret' }],
-              ports: [{ name: 'http', containerPort: SIGNATURE_INTERCEPTOR_PORT }],
-              readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10 },
-              resources: containerResources(),
-              securityContext: restrictedContainerSecurityContext(NODE_UID),
-              volumeMounts: [
-                { name: 'program', mountPath: '/opt/interceptor', readOnly: true },
-                { name: 'secret', mountPath: '/etc/webhook-secret', readOnly: true },
-              ],
-            }],
+            containers: [
+              {
+                name: 'interceptor',
+                image: NODE_IMAGE,
+                command: ['node', '/opt/interceptor/server.js'],
+                env: [
+                  { name: 'PORT', value: String(SIGNATURE_INTERCEPTOR_PORT) },
+                  { name: 'SECRET_FILE', value: '/etc/webhook-secret/secret' },
+                ],
+                ports: [{ name: 'http', containerPort: SIGNATURE_INTERCEPTOR_PORT }],
+                readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10 },
+                resources: containerResources(),
+                securityContext: restrictedContainerSecurityContext(NODE_UID),
+                volumeMounts: [
+                  { name: 'program', mountPath: '/opt/interceptor', readOnly: true },
+                  { name: 'secret', mountPath: '/etc/webhook-secret', readOnly: true },
+                ],
+              },
+            ],
             volumes: [
               { name: 'program', configMap: { name: config.name } },
               { name: 'secret', secret: { secretName: this.secret.name, items: [{ key: this.secret.key, path: 'secret' }] } },
@@ -106,7 +111,10 @@ export class GogsSignatureInterceptor extends Construct {
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels: this.podLabels },
-      spec: { selector: this.podLabels, ports: [{ name: 'http', port: SIGNATURE_INTERCEPTOR_PORT, targetPort: k8s.IntOrString.fromString('http') }] },
+      spec: {
+        selector: this.podLabels,
+        ports: [{ name: 'http', port: SIGNATURE_INTERCEPTOR_PORT, targetPort: k8s.IntOrString.fromString('http') }],
+      },
     });
 
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
@@ -114,10 +122,12 @@ export class GogsSignatureInterceptor extends Construct {
       spec: {
         podSelector: { matchLabels: this.podLabels },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ podSelector: { matchLabels: { ...listener.podLabels } } }],
-          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SIGNATURE_INTERCEPTOR_PORT) }],
-        }],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { ...listener.podLabels } } }],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SIGNATURE_INTERCEPTOR_PORT) }],
+          },
+        ],
       },
     });
 

@@ -84,8 +84,17 @@ export class KanikoTask extends Construct {
       spec: {
         description: 'Builds the Dockerfile in the source workspace with kaniko and pushes the image.',
         params: [
-          { name: 'IMAGE', type: 'string', description: 'Image reference to push, e.g. registry.ci.svc.cluster.local:5000/team/app:abc1234.' },
-          { name: 'DOCKERFILE', type: 'string', default: './Dockerfile', description: 'Path of the Dockerfile, relative to the source workspace.' },
+          {
+            name: 'IMAGE',
+            type: 'string',
+            description: 'Image reference to push, e.g. registry.ci.svc.cluster.local:5000/team/app:abc1234.',
+          },
+          {
+            name: 'DOCKERFILE',
+            type: 'string',
+            default: './Dockerfile',
+            description: 'Path of the Dockerfile, relative to the source workspace.',
+          },
           { name: 'CONTEXT', type: 'string', default: './', description: 'Build context directory, relative to the source workspace.' },
           { name: 'EXTRA_ARGS', type: 'array', default: [], description: 'More kaniko flags, e.g. --insecure for a plain-HTTP registry.' },
         ],

@@ -49,7 +49,8 @@ export class ListenerNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ListenerNetworkPolicyProps) {
     super(scope, id);
     const listener = props?.listener;
-    if (!(listener instanceof WebhookListener)) invalidProp(this, 'listener', listener, 'a WebhookListener (e.g. gogsPushTrigger.listener)');
+    if (!(listener instanceof WebhookListener))
+      invalidProp(this, 'listener', listener, 'a WebhookListener (e.g. gogsPushTrigger.listener)');
     const from = props.from;
     if (!Array.isArray(from) || from.length === 0) {
       invalidProp(this, 'from', from, 'at least one peer { podLabels }: an empty list would let every pod in');

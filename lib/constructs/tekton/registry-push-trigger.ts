@@ -1,6 +1,11 @@
 import { Construct } from 'constructs';
 import {
-  DEFAULT_TOKEN_HEADER, HTTP_HEADER_NAME_RULE, REPOSITORY_NAME_RULE, checkRegistryHost, isHttpHeaderName, isRepositoryName,
+  DEFAULT_TOKEN_HEADER,
+  HTTP_HEADER_NAME_RULE,
+  REPOSITORY_NAME_RULE,
+  checkRegistryHost,
+  isHttpHeaderName,
+  isRepositoryName,
 } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { checkDnsLabel, checkDnsSubdomain, invalidProp } from '../../util/props-check';
@@ -128,7 +133,12 @@ export class RegistryPushTrigger extends Construct {
     // The TaskRun's generateName is `<task>-<deployment>-`; the API server refuses one over 253 characters.
     const generateName = `${deployTask.name}-${this.deployment}-`;
     if (generateName.length > 253) {
-      invalidProp(this, 'deployment', props.deployment, `a name of at most ${253 - deployTask.name.length - 2} characters, so the TaskRun generateName "${deployTask.name}-<deployment>-" stays within 253`);
+      invalidProp(
+        this,
+        'deployment',
+        props.deployment,
+        `a name of at most ${253 - deployTask.name.length - 2} characters, so the TaskRun generateName "${deployTask.name}-<deployment>-" stays within 253`,
+      );
     }
     this.container = checkDnsLabel(this, 'container', props.container ?? this.deployment);
     if (!isRepositoryName(props.repository)) invalidProp(this, 'repository', props.repository, REPOSITORY_NAME_RULE);
@@ -147,21 +157,26 @@ export class RegistryPushTrigger extends Construct {
       `header.canonical(${celString(this.tokenHeader)}).compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
     ].join(' && ');
     this.overlays = [
-      { key: 'image', expression: `body.events.filter(e, ${accepted}).map(e, ${host} + '/' + e.target.repository + '@' + e.target.digest)[0]` },
+      {
+        key: 'image',
+        expression: `body.events.filter(e, ${accepted}).map(e, ${host} + '/' + e.target.repository + '@' + e.target.digest)[0]`,
+      },
     ];
 
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       clusterDomain,
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
-      triggers: [celTrigger({
-        name: 'on-manifest-push',
-        interceptorName: 'only-tagged-manifest-pushes-with-token',
-        filter: this.filter,
-        overlays: this.overlays,
-        bindingRef: `${name}-binding`,
-        templateRef: `${name}-template`,
-      })],
+      triggers: [
+        celTrigger({
+          name: 'on-manifest-push',
+          interceptorName: 'only-tagged-manifest-pushes-with-token',
+          filter: this.filter,
+          overlays: this.overlays,
+          bindingRef: `${name}-binding`,
+          templateRef: `${name}-template`,
+        }),
+      ],
     });
     this.listenerHostname = this.listener.hostname;
     this.listenerUrl = this.listener.url;

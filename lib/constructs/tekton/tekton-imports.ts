@@ -16,8 +16,7 @@ let pipeline: typeof PipelineModule | undefined;
 let pipelineRun: typeof PipelineRunModule | undefined;
 
 /** `imports/tekton-task-tekton.dev` (Task v1). */
-export const tektonTask = (): typeof TaskModule =>
-  (task ??= require('../../../imports/tekton-task-tekton.dev') as typeof TaskModule);
+export const tektonTask = (): typeof TaskModule => (task ??= require('../../../imports/tekton-task-tekton.dev') as typeof TaskModule);
 /** `imports/tekton-taskrun-tekton.dev` (TaskRun v1). */
 export const tektonTaskRun = (): typeof TaskRunModule =>
   (taskRun ??= require('../../../imports/tekton-taskrun-tekton.dev') as typeof TaskRunModule);

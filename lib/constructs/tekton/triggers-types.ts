@@ -143,7 +143,11 @@ export interface TriggersLabelSelector {
   /** Labels an object must have, with these values. */
   readonly matchLabels?: { readonly [key: string]: string };
   /** Set-based requirements; all must hold. */
-  readonly matchExpressions?: { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: string[] }[];
+  readonly matchExpressions?: {
+    readonly key: string;
+    readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    readonly values?: string[];
+  }[];
 }
 
 /** A group of triggers that share one interceptor chain. */

@@ -126,7 +126,12 @@ export class WebhookListener extends Construct implements IPodTarget {
     guardEmittedText(this);
     const name = props?.name;
     if (!isDns1035Label(name) || name.length > 63 - EVENTLISTENER_RESOURCE_PREFIX.length) {
-      invalidProp(this, 'name', name, `${DNS1035_LABEL_RULE}, at most ${63 - EVENTLISTENER_RESOURCE_PREFIX.length} characters (the Service is named "el-<name>")`);
+      invalidProp(
+        this,
+        'name',
+        name,
+        `${DNS1035_LABEL_RULE}, at most ${63 - EVENTLISTENER_RESOURCE_PREFIX.length} characters (the Service is named "el-<name>")`,
+      );
     }
     if (!Array.isArray(props.triggers) || props.triggers.length === 0) {
       invalidProp(this, 'triggers', props.triggers, 'at least one trigger');

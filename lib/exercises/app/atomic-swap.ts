@@ -1,7 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync,
-  readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync,
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AtomicSynthOptions } from './atomic-synth';
@@ -65,7 +78,10 @@ export interface AtomicSynthResult {
  * Every error {@link synthesizeWithSwap} throws is one of these.
  */
 export class SynthAbortedError extends Error {
-  constructor(message: string, readonly outdir: string) {
+  constructor(
+    message: string,
+    readonly outdir: string,
+  ) {
     super(message);
     this.name = 'SynthAbortedError';
   }
@@ -89,9 +105,7 @@ class Abandoned extends Error {}
  *   `.<out>.staging-*` beside `outdir` (the lock is `.<out>.staging-lock`).
  * - `outdir` keeps its permissions (a new one gets the umask's).
  */
-export function synthesizeWithSwap(
-  outdir: string, synthesize: (stagingDir: string) => void, options: SwapOptions = {},
-): AtomicSynthResult {
+export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: string) => void, options: SwapOptions = {}): AtomicSynthResult {
   const target = resolve(outdir);
   const parent = dirname(target);
   const prefix = `.${basename(target)}.staging-`;
@@ -228,7 +242,10 @@ function acquireLock(lockFile: string, target: string): void {
         continue;
       }
     } else if (Date.now() > deadline) {
-      throw new SynthAbortedError(`another synth (pid ${holder}) is still writing ${target} after ${SYNTH_LOCK_WAIT_MS / 1000} s; its lock is ${lockFile}`, target);
+      throw new SynthAbortedError(
+        `another synth (pid ${holder}) is still writing ${target} after ${SYNTH_LOCK_WAIT_MS / 1000} s; its lock is ${lockFile}`,
+        target,
+      );
     }
     sleep(50);
   }
@@ -283,7 +300,9 @@ function releaseLock(lockFile: string): void {
  */
 function recoverLeftovers(parent: string, prefix: string, target: string): string[] {
   const warnings: string[] = [];
-  const leftovers = readdirSync(parent).filter((name) => name.startsWith(prefix) && name !== `${prefix}lock`).sort();
+  const leftovers = readdirSync(parent)
+    .filter((name) => name.startsWith(prefix) && name !== `${prefix}lock`)
+    .sort();
   if (!existsSync(target)) {
     const previous = leftovers.find((name) => name.endsWith('.previous'));
     if (previous) {
@@ -353,4 +372,3 @@ export function exchangeFolders(a: string, b: string): true | string {
   if (result.status !== 0) return result.stderr.trim() || `python3 exited with ${result.status}`;
   return true;
 }
-

@@ -34,7 +34,9 @@ export function cdk8sOutdir(projectDir: string, env: NodeJS.ProcessEnv = process
   const expected = canonical(resolve(projectDir, output));
   const actual = canonical(resolve(projectDir, given));
   if (actual !== expected) {
-    return { ignored: `CDK8S_OUTDIR=${JSON.stringify(given)} is not the output folder ${JSON.stringify(output)} that ${configFile} names; ignored (nothing was written there)` };
+    return {
+      ignored: `CDK8S_OUTDIR=${JSON.stringify(given)} is not the output folder ${JSON.stringify(output)} that ${configFile} names; ignored (nothing was written there)`,
+    };
   }
   return { outdir: actual };
 }

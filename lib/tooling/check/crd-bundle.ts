@@ -27,14 +27,19 @@ interface BundleFile {
 /** The digest of the CRD files under `dir` (the files the bundle is made from). */
 export function crdFilesDigest(dir: string, files = listManifestFiles(dir)): string {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of files)
+    hash
+      .update(`${relative(dir, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 }
 
 /** The bundle's text for the CRDs under `dir`. */
 export function renderCrdBundle(dir: string): string {
   const files = listManifestFiles(dir);
-  const crds = files.flatMap((file) => crdSchemasFromYaml(file, readFileSync(file, 'utf8')))
+  const crds = files
+    .flatMap((file) => crdSchemasFromYaml(file, readFileSync(file, 'utf8')))
     .map((crd) => ({ ...crd, file: relative(dir, crd.file) }));
   const bundle: BundleFile = { sha256: crdFilesDigest(dir, files), crds };
   return `${JSON.stringify(bundle)}\n`;

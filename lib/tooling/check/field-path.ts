@@ -27,13 +27,16 @@ export function fieldPath(segments: readonly PathSegment[]): string {
 export function pointerSegments(pointer: string, root?: unknown): PathSegment[] {
   if (!pointer) return [];
   let node: unknown = root;
-  return pointer.slice(1).split('/').map((raw) => {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const digits = /^(0|[1-9][0-9]*)$/.test(segment);
-    const isIndex = root === undefined ? digits : Array.isArray(node) && digits;
-    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
-    return isIndex ? Number(segment) : segment;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => {
+      const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      const digits = /^(0|[1-9][0-9]*)$/.test(segment);
+      const isIndex = root === undefined ? digits : Array.isArray(node) && digits;
+      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+      return isIndex ? Number(segment) : segment;
+    });
 }
 
 /** Converts a JSON Pointer into a display path. */

@@ -35,16 +35,22 @@ export function formatFinding(finding: Finding): string {
  * findings they hid, so that nothing is hidden silently.
  */
 export function formatSummary(
-  findings: readonly Finding[], files: number, objects: number,
+  findings: readonly Finding[],
+  files: number,
+  objects: number,
   disabled?: { readonly rules: readonly string[]; readonly codes: readonly string[]; readonly hidden: number },
 ): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const what = disabled ? [...disabled.rules.map((id) => `rule ${id}`), ...disabled.codes.map((code) => `code ${code}`)] : [];
-  const off = disabled && what.length > 0
-    ? `; disabled: ${what.join(', ')} (${disabled.hidden} finding${disabled.hidden === 1 ? '' : 's'} not shown)` : '';
-  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} `
-    + `in ${objects} object${objects === 1 ? '' : 's'} from ${files} file${files === 1 ? '' : 's'}${off}`;
+  const off =
+    disabled && what.length > 0
+      ? `; disabled: ${what.join(', ')} (${disabled.hidden} finding${disabled.hidden === 1 ? '' : 's'} not shown)`
+      : '';
+  return (
+    `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} ` +
+    `in ${objects} object${objects === 1 ? '' : 's'} from ${files} file${files === 1 ? '' : 's'}${off}`
+  );
 }
 
 /** Stable order: file, then document order is kept by the caller; here by file, kind, name, path, rule. */

@@ -15,7 +15,10 @@ export function isList(value: unknown): value is readonly unknown[] {
 
 /** Calls `fn` for every mapping in `list` (ignoring anything that is not a list, and non-mapping items). */
 export function each(list: unknown, fn: (entry: JsonObject, index: number) => void): void {
-  if (isList(list)) list.forEach((entry, index) => { if (isObject(entry)) fn(entry, index); });
+  if (isList(list))
+    list.forEach((entry, index) => {
+      if (isObject(entry)) fn(entry, index);
+    });
 }
 
 /**

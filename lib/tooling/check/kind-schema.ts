@@ -25,7 +25,11 @@ export function crdSchemaRef(apiVersion: string, kind: string): string {
 /** The kind entry of one CRD version. */
 export function crdKind(crd: CrdVersionSchema): KindSchema {
   return {
-    apiVersion: crd.apiVersion, kind: crd.kind, source: 'crd',
-    clusterScoped: crd.scope === 'Cluster', ref: crdSchemaRef(crd.apiVersion, crd.kind), file: crd.file,
+    apiVersion: crd.apiVersion,
+    kind: crd.kind,
+    source: 'crd',
+    clusterScoped: crd.scope === 'Cluster',
+    ref: crdSchemaRef(crd.apiVersion, crd.kind),
+    file: crd.file,
   };
 }

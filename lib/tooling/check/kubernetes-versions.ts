@@ -11,7 +11,7 @@ import { join } from 'node:path';
 export const KUBERNETES_VERSIONS = ['1.28', '1.37'] as const;
 
 /** A version with vendored schemas. */
-export type KubernetesVersion = typeof KUBERNETES_VERSIONS[number];
+export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
 
 /** The version `validate` uses unless told otherwise: the one the constructs emit for. */
 export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.28';
@@ -24,7 +24,9 @@ export function isKubernetesVersion(value: unknown): value is KubernetesVersion 
 /** The schema folder of a version, relative to the package root. */
 export function schemaDirOf(version: KubernetesVersion): string {
   if (!isKubernetesVersion(version)) {
-    throw new Error(`invalid kubernetesVersion ${JSON.stringify(version)}; expected one of ${KUBERNETES_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
+    throw new Error(
+      `invalid kubernetesVersion ${JSON.stringify(version)}; expected one of ${KUBERNETES_VERSIONS.map((v) => `"${v}"`).join(', ')}`,
+    );
   }
   return join('schemas', `k8s-${version}`);
 }

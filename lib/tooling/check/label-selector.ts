@@ -26,11 +26,16 @@ export function labelSelectorMatches(selector: unknown, labels: unknown): boolea
     const present = Object.prototype.hasOwnProperty.call(own, expression.key);
     const values: unknown[] = Array.isArray(expression.values) ? expression.values : [];
     switch (expression.operator) {
-      case 'In': return present && values.includes(own[expression.key]);
-      case 'NotIn': return !present || !values.includes(own[expression.key]);
-      case 'Exists': return present;
-      case 'DoesNotExist': return !present;
-      default: return false;
+      case 'In':
+        return present && values.includes(own[expression.key]);
+      case 'NotIn':
+        return !present || !values.includes(own[expression.key]);
+      case 'Exists':
+        return present;
+      case 'DoesNotExist':
+        return !present;
+      default:
+        return false;
     }
   });
 }

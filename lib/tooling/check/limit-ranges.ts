@@ -15,7 +15,7 @@ import { nameOf, RuleContext } from './rule-context';
 
 /** The fields of a LimitRange item that hold quantities. */
 export const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'] as const;
-export type LimitField = typeof LIMIT_FIELDS[number];
+export type LimitField = (typeof LIMIT_FIELDS)[number];
 
 /** One value of an item: where it is written and, when the API server derives it, which field it comes from. */
 export interface LimitValue {

@@ -158,7 +158,13 @@ export function parseManifestText(text: string, file: string): { objects: Manife
     return { objects, findings: [fileFinding(file, 'yaml-parse', errorText(error).split('\n')[0]!)] };
   }
   if (parsed.more) {
-    findings.push(fileFinding(file, 'too-many-documents', `has more than ${MAX_DOCUMENTS} documents, the most read from one file; split it (no document of it was checked)`));
+    findings.push(
+      fileFinding(
+        file,
+        'too-many-documents',
+        `has more than ${MAX_DOCUMENTS} documents, the most read from one file; split it (no document of it was checked)`,
+      ),
+    );
     return { objects, findings };
   }
   parsed.documents.forEach((doc, index) => {
@@ -181,7 +187,8 @@ export function parseManifestText(text: string, file: string): { objects: Manife
     const object = value as KubeObject;
     if (object.apiVersion === 'v1' && object.kind === 'List' && Array.isArray(object.items)) {
       object.items.forEach((item: unknown, i: number) => {
-        if (typeof item === 'object' && item !== null && !Array.isArray(item)) objects.push({ file, document: index, object: item as KubeObject });
+        if (typeof item === 'object' && item !== null && !Array.isArray(item))
+          objects.push({ file, document: index, object: item as KubeObject });
         else findings.push(fileFinding(file, 'not-an-object', `document ${index + 1}: items[${i}] is not a mapping`));
       });
     } else {
@@ -209,10 +216,22 @@ export function readManifestFile(file: string): { text: string; problem?: undefi
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
-      return { problem: fileFinding(file, 'unreadable', `${file} is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; not read`) };
+      return {
+        problem: fileFinding(
+          file,
+          'unreadable',
+          `${file} is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; not read`,
+        ),
+      };
     }
     if (stat.size > MAX_FILE_BYTES) {
-      return { problem: fileFinding(file, 'file-too-large', `${file} has ${stat.size} bytes, more than the ${MAX_FILE_BYTES} (8 MiB) read from one file; split it`) };
+      return {
+        problem: fileFinding(
+          file,
+          'file-too-large',
+          `${file} has ${stat.size} bytes, more than the ${MAX_FILE_BYTES} (8 MiB) read from one file; split it`,
+        ),
+      };
     }
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
@@ -225,7 +244,13 @@ export function readManifestFile(file: string): { text: string; problem?: undefi
       return { text: UTF8.decode(buffer.subarray(0, read)) };
     } catch {
       const at = firstInvalidUtf8(buffer.subarray(0, read)); // < read: decoding failed on some byte
-      return { problem: fileFinding(file, 'not-utf8', `${file} is not UTF-8 text (invalid byte 0x${buffer[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`) };
+      return {
+        problem: fileFinding(
+          file,
+          'not-utf8',
+          `${file} is not UTF-8 text (invalid byte 0x${buffer[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`,
+        ),
+      };
     }
   } finally {
     closeSync(fd);

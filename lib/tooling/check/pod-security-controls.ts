@@ -16,19 +16,41 @@ import { ContainerAt, containersOf, PodTemplate } from './pod-templates';
 
 /** Capabilities `baseline` lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 /** Sysctls `baseline` allows in Kubernetes 1.28 (`ip_local_reserved_ports` since 1.27). */
 const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
 ]);
 /** SELinux types `baseline` allows (empty means unset). */
 export const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 /** The only volume sources `restricted` allows. */
 export const RESTRICTED_VOLUME_SOURCES = new Set([
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
 ]);
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
@@ -106,21 +128,36 @@ export function disallowedVolumeSources(volume: KubeObject): string[] {
 
 function hostProcess(pod: PodUnderCheck): PodSecurityViolation[] {
   return field(pod.context.windowsOptions, 'hostProcess') === true
-    ? [{ path: [...pod.contextAt, 'windowsOptions', 'hostProcess'], control: 'host-process', message: 'hostProcess must not be true' }] : [];
+    ? [{ path: [...pod.contextAt, 'windowsOptions', 'hostProcess'], control: 'host-process', message: 'hostProcess must not be true' }]
+    : [];
 }
 
 function containerHostProcess(c: ContainerUnderCheck): PodSecurityViolation[] {
   return field(c.context.windowsOptions, 'hostProcess') === true
-    ? [{ path: [...c.contextAt, 'windowsOptions', 'hostProcess'], control: 'host-process', message: `${c.label} must not set hostProcess: true` }] : [];
+    ? [
+        {
+          path: [...c.contextAt, 'windowsOptions', 'hostProcess'],
+          control: 'host-process',
+          message: `${c.label} must not set hostProcess: true`,
+        },
+      ]
+    : [];
 }
 
 function hostNamespaces(pod: PodUnderCheck): PodSecurityViolation[] {
-  return ['hostNetwork', 'hostPID', 'hostIPC'].filter((field) => pod.spec[field] === true)
-    .map((field) => ({ path: [...pod.at, field], control: 'host-namespaces', message: `${field} must not be true (sharing the host's namespaces)` }));
+  return ['hostNetwork', 'hostPID', 'hostIPC']
+    .filter((field) => pod.spec[field] === true)
+    .map((field) => ({
+      path: [...pod.at, field],
+      control: 'host-namespaces',
+      message: `${field} must not be true (sharing the host's namespaces)`,
+    }));
 }
 
 function privileged(c: ContainerUnderCheck): PodSecurityViolation[] {
-  return c.context.privileged === true ? [{ path: [...c.contextAt, 'privileged'], control: 'privileged', message: `${c.label} must not be privileged` }] : [];
+  return c.context.privileged === true
+    ? [{ path: [...c.contextAt, 'privileged'], control: 'privileged', message: `${c.label} must not be privileged` }]
+    : [];
 }
 
 function addedCapabilities(c: ContainerUnderCheck): unknown[] {
@@ -128,22 +165,39 @@ function addedCapabilities(c: ContainerUnderCheck): unknown[] {
 }
 
 function baselineCapabilities(c: ContainerUnderCheck): PodSecurityViolation[] {
-  return addedCapabilities(c).flatMap((capability, i) => (capabilityAllowed(capability, 'baseline') ? [] : [{
-    path: [...c.contextAt, 'capabilities', 'add', i], control: 'capabilities',
-    message: `${c.label} adds capability ${describeValue(capability)}, which is not in the baseline set (${[...BASELINE_CAPABILITIES].join(', ')})`,
-  }]));
+  return addedCapabilities(c).flatMap((capability, i) =>
+    capabilityAllowed(capability, 'baseline')
+      ? []
+      : [
+          {
+            path: [...c.contextAt, 'capabilities', 'add', i],
+            control: 'capabilities',
+            message: `${c.label} adds capability ${describeValue(capability)}, which is not in the baseline set (${[...BASELINE_CAPABILITIES].join(', ')})`,
+          },
+        ],
+  );
 }
 
 function hostPathVolumes(pod: PodUnderCheck): PodSecurityViolation[] {
-  return asList(pod.spec.volumes).flatMap((volume, i) => (isObject(field(volume, 'hostPath'))
-    ? [{ path: [...pod.at, 'volumes', i, 'hostPath'], control: 'host-path', message: `volume "${String(field(volume, 'name'))}" must not be a hostPath volume` }] : []));
+  return asList(pod.spec.volumes).flatMap((volume, i) =>
+    isObject(field(volume, 'hostPath'))
+      ? [
+          {
+            path: [...pod.at, 'volumes', i, 'hostPath'],
+            control: 'host-path',
+            message: `volume "${String(field(volume, 'name'))}" must not be a hostPath volume`,
+          },
+        ]
+      : [],
+  );
 }
 
 function hostPorts(c: ContainerUnderCheck): PodSecurityViolation[] {
   return asList(c.at.container.ports).flatMap((port, i) => {
     const hostPort = field(port, 'hostPort');
     return typeof hostPort === 'number' && hostPort !== 0
-      ? [{ path: [...c.at.path, 'ports', i, 'hostPort'], control: 'host-ports', message: `${c.label} must not use hostPort ${hostPort}` }] : [];
+      ? [{ path: [...c.at.path, 'ports', i, 'hostPort'], control: 'host-ports', message: `${c.label} must not use hostPort ${hostPort}` }]
+      : [];
   });
 }
 
@@ -154,18 +208,32 @@ function annotations(pod: PodUnderCheck): Array<{ key: string; value: unknown; p
 }
 
 function appArmor(pod: PodUnderCheck): PodSecurityViolation[] {
-  return annotations(pod).flatMap(({ key, value, path }) => (key.startsWith(APPARMOR_PREFIX) && value !== 'runtime/default' && !String(value).startsWith('localhost/')
-    ? [{ path, control: 'apparmor', message: `AppArmor profile ${describeValue(value)} is not allowed; use runtime/default or localhost/<profile>` }] : []));
+  return annotations(pod).flatMap(({ key, value, path }) =>
+    key.startsWith(APPARMOR_PREFIX) && value !== 'runtime/default' && !String(value).startsWith('localhost/')
+      ? [
+          {
+            path,
+            control: 'apparmor',
+            message: `AppArmor profile ${describeValue(value)} is not allowed; use runtime/default or localhost/<profile>`,
+          },
+        ]
+      : [],
+  );
 }
 
 function seLinuxOptions(options: unknown, path: readonly PathSegment[], who: string): PodSecurityViolation[] {
   if (!isObject(options)) return [];
   const out: PodSecurityViolation[] = [];
   if (!seLinuxTypeAllowed(options.type)) {
-    out.push({ path: [...path, 'type'], control: 'selinux', message: `${who} sets SELinux type ${describeValue(options.type)}; allowed: container_t, container_init_t, container_kvm_t` });
+    out.push({
+      path: [...path, 'type'],
+      control: 'selinux',
+      message: `${who} sets SELinux type ${describeValue(options.type)}; allowed: container_t, container_init_t, container_kvm_t`,
+    });
   }
   for (const field of ['user', 'role']) {
-    if (options[field] !== undefined && options[field] !== '') out.push({ path: [...path, field], control: 'selinux', message: `${who} must not set a custom SELinux ${field}` });
+    if (options[field] !== undefined && options[field] !== '')
+      out.push({ path: [...path, field], control: 'selinux', message: `${who} must not set a custom SELinux ${field}` });
   }
   return out;
 }
@@ -179,9 +247,15 @@ function containerSeLinux(c: ContainerUnderCheck): PodSecurityViolation[] {
 }
 
 function procMount(c: ContainerUnderCheck): PodSecurityViolation[] {
-  return isDefaultProcMount(c.context.procMount) ? [] : [{
-    path: [...c.contextAt, 'procMount'], control: 'proc-mount', message: `${c.label} must use the Default /proc mount, not ${describeValue(c.context.procMount)}`,
-  }];
+  return isDefaultProcMount(c.context.procMount)
+    ? []
+    : [
+        {
+          path: [...c.contextAt, 'procMount'],
+          control: 'proc-mount',
+          message: `${c.label} must use the Default /proc mount, not ${describeValue(c.context.procMount)}`,
+        },
+      ];
 }
 
 function unconfinedSeccomp(pod: PodUnderCheck): PodSecurityViolation[] {
@@ -189,40 +263,65 @@ function unconfinedSeccomp(pod: PodUnderCheck): PodSecurityViolation[] {
     .filter(({ key, value }) => (key === SECCOMP_POD_ANNOTATION || key.startsWith(SECCOMP_CONTAINER_PREFIX)) && value === 'unconfined')
     .map(({ path }) => ({ path, control: 'seccomp', message: 'the seccomp profile must not be unconfined' }));
   if (isUnconfinedSeccomp(pod.context.seccompProfile)) {
-    out.push({ path: [...pod.contextAt, 'seccompProfile', 'type'], control: 'seccomp', message: 'the pod seccomp profile must not be Unconfined' });
+    out.push({
+      path: [...pod.contextAt, 'seccompProfile', 'type'],
+      control: 'seccomp',
+      message: 'the pod seccomp profile must not be Unconfined',
+    });
   }
   return out;
 }
 
 function containerUnconfinedSeccomp(c: ContainerUnderCheck): PodSecurityViolation[] {
   return isUnconfinedSeccomp(c.context.seccompProfile)
-    ? [{ path: [...c.contextAt, 'seccompProfile', 'type'], control: 'seccomp', message: `${c.label} seccomp profile must not be Unconfined` }] : [];
+    ? [
+        {
+          path: [...c.contextAt, 'seccompProfile', 'type'],
+          control: 'seccomp',
+          message: `${c.label} seccomp profile must not be Unconfined`,
+        },
+      ]
+    : [];
 }
 
 function sysctls(pod: PodUnderCheck): PodSecurityViolation[] {
-  return asList(pod.context.sysctls).flatMap((sysctl, i) => (SAFE_SYSCTLS.has(String(field(sysctl, 'name'))) ? [] : [{
-    path: [...pod.contextAt, 'sysctls', i, 'name'], control: 'sysctls',
-    message: `sysctl ${describeValue(field(sysctl, 'name'))} is not in the safe set (${[...SAFE_SYSCTLS].join(', ')})`,
-  }]));
+  return asList(pod.context.sysctls).flatMap((sysctl, i) =>
+    SAFE_SYSCTLS.has(String(field(sysctl, 'name')))
+      ? []
+      : [
+          {
+            path: [...pod.contextAt, 'sysctls', i, 'name'],
+            control: 'sysctls',
+            message: `sysctl ${describeValue(field(sysctl, 'name'))} is not in the safe set (${[...SAFE_SYSCTLS].join(', ')})`,
+          },
+        ],
+  );
 }
 
 // ---- restricted ----
 
 function volumeTypes(pod: PodUnderCheck): PodSecurityViolation[] {
-  return asList(pod.spec.volumes).flatMap((volume, i) => (isObject(volume) ? disallowedVolumeSources(volume).map((source) => ({
-    path: [...pod.at, 'volumes', i, source], control: 'volume-types',
-    message: `volume "${String(volume.name)}" uses ${source}; restricted allows only ${[...RESTRICTED_VOLUME_SOURCES].join(', ')}`,
-  })) : []));
+  return asList(pod.spec.volumes).flatMap((volume, i) =>
+    isObject(volume)
+      ? disallowedVolumeSources(volume).map((source) => ({
+          path: [...pod.at, 'volumes', i, source],
+          control: 'volume-types',
+          message: `volume "${String(volume.name)}" uses ${source}; restricted allows only ${[...RESTRICTED_VOLUME_SOURCES].join(', ')}`,
+        }))
+      : [],
+  );
 }
 
 function runAsNonRoot(pod: PodUnderCheck): PodSecurityViolation[] {
   return pod.context.runAsNonRoot === false
-    ? [{ path: [...pod.contextAt, 'runAsNonRoot'], control: 'run-as-non-root', message: 'the pod must not set runAsNonRoot: false' }] : [];
+    ? [{ path: [...pod.contextAt, 'runAsNonRoot'], control: 'run-as-non-root', message: 'the pod must not set runAsNonRoot: false' }]
+    : [];
 }
 
 function containerRunAsNonRoot(c: ContainerUnderCheck, pod: PodUnderCheck): PodSecurityViolation[] {
   const path = [...c.contextAt, 'runAsNonRoot'];
-  if (c.context.runAsNonRoot === false) return [{ path, control: 'run-as-non-root', message: `${c.label} must not set runAsNonRoot: false` }];
+  if (c.context.runAsNonRoot === false)
+    return [{ path, control: 'run-as-non-root', message: `${c.label} must not set runAsNonRoot: false` }];
   if (c.context.runAsNonRoot !== true && pod.context.runAsNonRoot !== true) {
     return [{ path, control: 'run-as-non-root', message: `${c.label} must set runAsNonRoot: true (or the pod securityContext must)` }];
   }
@@ -231,18 +330,26 @@ function containerRunAsNonRoot(c: ContainerUnderCheck, pod: PodUnderCheck): PodS
 
 function runAsUser(pod: PodUnderCheck): PodSecurityViolation[] {
   return pod.context.runAsUser === 0
-    ? [{ path: [...pod.contextAt, 'runAsUser'], control: 'run-as-user', message: 'the pod must not run as user 0 (root)' }] : [];
+    ? [{ path: [...pod.contextAt, 'runAsUser'], control: 'run-as-user', message: 'the pod must not run as user 0 (root)' }]
+    : [];
 }
 
 function containerRunAsUser(c: ContainerUnderCheck): PodSecurityViolation[] {
   return c.context.runAsUser === 0
-    ? [{ path: [...c.contextAt, 'runAsUser'], control: 'run-as-user', message: `${c.label} must not run as user 0 (root)` }] : [];
+    ? [{ path: [...c.contextAt, 'runAsUser'], control: 'run-as-user', message: `${c.label} must not run as user 0 (root)` }]
+    : [];
 }
 
 function privilegeEscalation(c: ContainerUnderCheck): PodSecurityViolation[] {
-  return c.context.allowPrivilegeEscalation === false ? [] : [{
-    path: [...c.contextAt, 'allowPrivilegeEscalation'], control: 'privilege-escalation', message: `${c.label} must set allowPrivilegeEscalation: false`,
-  }];
+  return c.context.allowPrivilegeEscalation === false
+    ? []
+    : [
+        {
+          path: [...c.contextAt, 'allowPrivilegeEscalation'],
+          control: 'privilege-escalation',
+          message: `${c.label} must set allowPrivilegeEscalation: false`,
+        },
+      ];
 }
 
 function restrictedSeccomp(c: ContainerUnderCheck, pod: PodUnderCheck): PodSecurityViolation[] {
@@ -250,21 +357,28 @@ function restrictedSeccomp(c: ContainerUnderCheck, pod: PodUnderCheck): PodSecur
   const type = field(c.context.seccompProfile, 'type');
   // An Unconfined container profile is reported by the baseline entry.
   const bad = type === undefined ? !allowed(field(pod.context.seccompProfile, 'type')) : !allowed(type) && type !== 'Unconfined';
-  return bad ? [{
-    path: [...c.contextAt, 'seccompProfile', 'type'], control: 'seccomp',
-    message: `${c.label} needs seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)`,
-  }] : [];
+  return bad
+    ? [
+        {
+          path: [...c.contextAt, 'seccompProfile', 'type'],
+          control: 'seccomp',
+          message: `${c.label} needs seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)`,
+        },
+      ]
+    : [];
 }
 
 function restrictedCapabilities(c: ContainerUnderCheck): PodSecurityViolation[] {
   const out: PodSecurityViolation[] = [];
   const drop = asList(field(c.context.capabilities, 'drop'));
-  if (!drop.includes('ALL')) out.push({ path: [...c.contextAt, 'capabilities', 'drop'], control: 'capabilities', message: `${c.label} must drop ALL capabilities` });
+  if (!drop.includes('ALL'))
+    out.push({ path: [...c.contextAt, 'capabilities', 'drop'], control: 'capabilities', message: `${c.label} must drop ALL capabilities` });
   addedCapabilities(c).forEach((capability, i) => {
     // Capabilities outside the baseline set are reported by the baseline entry.
     if (capabilityAllowed(capability, 'baseline') && !capabilityAllowed(capability, 'restricted')) {
       out.push({
-        path: [...c.contextAt, 'capabilities', 'add', i], control: 'capabilities',
+        path: [...c.contextAt, 'capabilities', 'add', i],
+        control: 'capabilities',
         message: `${c.label} adds capability ${describeValue(capability)}; restricted allows only NET_BIND_SERVICE`,
       });
     }
@@ -274,23 +388,69 @@ function restrictedCapabilities(c: ContainerUnderCheck): PodSecurityViolation[] 
 
 /** Every control, baseline first, in the order the Pod Security Standards page lists them. */
 export const POD_SECURITY_CONTROLS: readonly PodSecurityControl[] = [
-  { code: 'host-process', level: 'baseline', summary: 'no Windows HostProcess pod or container', pod: hostProcess, container: containerHostProcess },
+  {
+    code: 'host-process',
+    level: 'baseline',
+    summary: 'no Windows HostProcess pod or container',
+    pod: hostProcess,
+    container: containerHostProcess,
+  },
   { code: 'host-namespaces', level: 'baseline', summary: 'no hostNetwork, hostPID or hostIPC', pod: hostNamespaces },
   { code: 'privileged', level: 'baseline', summary: 'no privileged container', container: privileged },
-  { code: 'capabilities', level: 'baseline', summary: "baseline: add only the runtime's default capabilities", container: baselineCapabilities },
+  {
+    code: 'capabilities',
+    level: 'baseline',
+    summary: "baseline: add only the runtime's default capabilities",
+    container: baselineCapabilities,
+  },
   { code: 'host-path', level: 'baseline', summary: 'no hostPath volume', pod: hostPathVolumes },
   { code: 'host-ports', level: 'baseline', summary: 'no hostPort', container: hostPorts },
   { code: 'apparmor', level: 'baseline', summary: 'AppArmor profile runtime/default or localhost/*', pod: appArmor },
   { code: 'selinux', level: 'baseline', summary: 'no custom SELinux type, user or role', pod: seLinux, container: containerSeLinux },
   { code: 'proc-mount', level: 'baseline', summary: 'the Default /proc mount', container: procMount },
-  { code: 'seccomp', level: 'baseline', summary: 'baseline: no Unconfined seccomp profile', pod: unconfinedSeccomp, container: containerUnconfinedSeccomp },
+  {
+    code: 'seccomp',
+    level: 'baseline',
+    summary: 'baseline: no Unconfined seccomp profile',
+    pod: unconfinedSeccomp,
+    container: containerUnconfinedSeccomp,
+  },
   { code: 'sysctls', level: 'baseline', summary: 'only the safe sysctls', pod: sysctls },
-  { code: 'volume-types', level: 'restricted', summary: 'only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret volumes', pod: volumeTypes },
-  { code: 'run-as-non-root', level: 'restricted', summary: 'runAsNonRoot: true (pod or every container), never false', pod: runAsNonRoot, container: containerRunAsNonRoot },
+  {
+    code: 'volume-types',
+    level: 'restricted',
+    summary: 'only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret volumes',
+    pod: volumeTypes,
+  },
+  {
+    code: 'run-as-non-root',
+    level: 'restricted',
+    summary: 'runAsNonRoot: true (pod or every container), never false',
+    pod: runAsNonRoot,
+    container: containerRunAsNonRoot,
+  },
   { code: 'run-as-user', level: 'restricted', summary: 'never runAsUser 0 (root)', pod: runAsUser, container: containerRunAsUser },
-  { code: 'privilege-escalation', level: 'restricted', summary: 'allowPrivilegeEscalation: false on every container', linuxOnly: true, container: privilegeEscalation },
-  { code: 'seccomp', level: 'restricted', summary: 'restricted: seccompProfile RuntimeDefault or Localhost', linuxOnly: true, container: restrictedSeccomp },
-  { code: 'capabilities', level: 'restricted', summary: 'restricted: drop ALL, add at most NET_BIND_SERVICE', linuxOnly: true, container: restrictedCapabilities },
+  {
+    code: 'privilege-escalation',
+    level: 'restricted',
+    summary: 'allowPrivilegeEscalation: false on every container',
+    linuxOnly: true,
+    container: privilegeEscalation,
+  },
+  {
+    code: 'seccomp',
+    level: 'restricted',
+    summary: 'restricted: seccompProfile RuntimeDefault or Localhost',
+    linuxOnly: true,
+    container: restrictedSeccomp,
+  },
+  {
+    code: 'capabilities',
+    level: 'restricted',
+    summary: 'restricted: drop ALL, add at most NET_BIND_SERVICE',
+    linuxOnly: true,
+    container: restrictedCapabilities,
+  },
 ];
 
 /** `container "web"`, `init container "setup"`, `ephemeral container "debug"`. */
@@ -305,9 +465,18 @@ function labelOf(c: ContainerAt): string {
 export function podSecurityViolations(template: PodTemplate, level: PodSecurityLevel): PodSecurityViolation[] {
   if (level === 'privileged') return [];
   const context = isObject(template.spec.securityContext) ? template.spec.securityContext : {};
-  const pod: PodUnderCheck = { template, spec: template.spec, at: template.specPath, context, contextAt: [...template.specPath, 'securityContext'] };
+  const pod: PodUnderCheck = {
+    template,
+    spec: template.spec,
+    at: template.specPath,
+    context,
+    contextAt: [...template.specPath, 'securityContext'],
+  };
   const containers: ContainerUnderCheck[] = containersOf(template).map((at) => ({
-    at, context: isObject(at.container.securityContext) ? at.container.securityContext : {}, contextAt: [...at.path, 'securityContext'], label: labelOf(at),
+    at,
+    context: isObject(at.container.securityContext) ? at.container.securityContext : {},
+    contextAt: [...at.path, 'securityContext'],
+    label: labelOf(at),
   }));
   const windows = field(template.spec.os, 'name') === 'windows';
   const out: PodSecurityViolation[] = [];

@@ -18,8 +18,12 @@ export interface PodTemplate {
 
 /** Kinds whose `spec.template` is a pod template. */
 const TEMPLATE_KINDS: Record<string, string> = {
-  Deployment: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', ReplicaSet: 'apps',
-  Job: 'batch', ReplicationController: '',
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  ReplicaSet: 'apps',
+  Job: 'batch',
+  ReplicationController: '',
 };
 
 function groupOf(apiVersion: unknown): string {
@@ -32,7 +36,9 @@ export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
   const kind = object?.kind;
   const group = groupOf(object?.apiVersion);
   if (kind === 'Pod' && group === '') {
-    return isObject(object.spec) ? { specPath: ['spec'], spec: object.spec, metadata: isObject(object.metadata) ? object.metadata : {}, metadataPath: ['metadata'] } : undefined;
+    return isObject(object.spec)
+      ? { specPath: ['spec'], spec: object.spec, metadata: isObject(object.metadata) ? object.metadata : {}, metadataPath: ['metadata'] }
+      : undefined;
   }
   let templatePath: PathSegment[] | undefined;
   if (kind === 'PodTemplate' && group === '') templatePath = ['template'];
@@ -57,7 +63,7 @@ export const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContai
 export interface ContainerAt {
   readonly container: KubeObject;
   readonly path: readonly PathSegment[];
-  readonly list: typeof CONTAINER_LISTS[number];
+  readonly list: (typeof CONTAINER_LISTS)[number];
 }
 
 /** Every container (regular, init and ephemeral) of a pod spec. */

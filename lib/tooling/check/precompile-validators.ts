@@ -34,7 +34,8 @@ export function generatedValidatorsCode(options: PrecompileOptions): string {
   for (const crd of loadCrdSchemas([options.crdDir])) {
     compiler.addCrd(crd);
     const key = `${crd.apiVersion}|${crd.kind}`;
-    if (!compiler.builtinKinds.has(key) && !crdKinds.has(key)) crdKinds.set(key, { ...crdKind(crd), file: relative(options.crdDir, crd.file) });
+    if (!compiler.builtinKinds.has(key) && !crdKinds.has(key))
+      crdKinds.set(key, { ...crdKind(crd), file: relative(options.crdDir, crd.file) });
   }
   const refs: Record<string, string> = {};
   for (const key of options.kinds) {
@@ -60,8 +61,14 @@ export function kindsIn(dir: string): string[] {
 export function writeGeneratedValidators(): string {
   const root = packageRoot();
   const target = join(__dirname, GENERATED_VALIDATORS);
-  writeFileSync(target, generatedValidatorsCode({
-    schemaDir: join(root, K8S_SCHEMA_DIR), crdDir: join(root, CRD_DIR), kinds: kindsIn(join(root, 'dist')), runtime: './schema-runtime',
-  }));
+  writeFileSync(
+    target,
+    generatedValidatorsCode({
+      schemaDir: join(root, K8S_SCHEMA_DIR),
+      crdDir: join(root, CRD_DIR),
+      kinds: kindsIn(join(root, 'dist')),
+      runtime: './schema-runtime',
+    }),
+  );
   return target;
 }

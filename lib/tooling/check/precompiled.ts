@@ -46,7 +46,11 @@ export function usePrecompiledModule(path: string | undefined): void {
 /** The SHA-256 of a definitions folder's two files. */
 export function definitionsDigest(schemaDir: string): string {
   const hash = createHash('sha256');
-  for (const name of ['_definitions.json', 'enums.json']) hash.update(`${name}\0`).update(readFileSync(join(schemaDir, name))).update('\0');
+  for (const name of ['_definitions.json', 'enums.json'])
+    hash
+      .update(`${name}\0`)
+      .update(readFileSync(join(schemaDir, name)))
+      .update('\0');
   return hash.digest('hex');
 }
 

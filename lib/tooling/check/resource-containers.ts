@@ -19,7 +19,7 @@ import { stepResourcesField, taskSpecsOf } from './task-specs';
 
 /** The resources whose requests and limits the rules compare. */
 export const COMPUTE_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
-export type ComputeResource = typeof COMPUTE_RESOURCES[number];
+export type ComputeResource = (typeof COMPUTE_RESOURCES)[number];
 
 /** A request or limit as written: raw value, path, and the quantity when it is a non-negative one. */
 export interface StatedValue {
@@ -53,7 +53,12 @@ export interface PodShape {
 }
 
 /** Requests or limits of a resource-requirements block, by resource name. */
-function statedValues(block: unknown, at: readonly PathSegment[], field: 'requests' | 'limits', into = new Map<string, StatedValue>()): Map<string, StatedValue> {
+function statedValues(
+  block: unknown,
+  at: readonly PathSegment[],
+  field: 'requests' | 'limits',
+  into = new Map<string, StatedValue>(),
+): Map<string, StatedValue> {
   const list = isObject(block) ? block[field] : undefined;
   if (!isObject(list)) return into;
   for (const [resource, raw] of Object.entries(list)) {
@@ -63,8 +68,10 @@ function statedValues(block: unknown, at: readonly PathSegment[], field: 'reques
   return into;
 }
 
-const ROLE_OF_LIST: Record<typeof CONTAINER_LISTS[number], ContainerRole> = {
-  containers: 'container', initContainers: 'init container', ephemeralContainers: 'ephemeral container',
+const ROLE_OF_LIST: Record<(typeof CONTAINER_LISTS)[number], ContainerRole> = {
+  containers: 'container',
+  initContainers: 'init container',
+  ephemeralContainers: 'ephemeral container',
 };
 
 /** A whole count from a field, or the fallback. */
@@ -170,8 +177,10 @@ export function tektonStepRequest(limit: LimitRangeItem, resource: string, steps
   const min = limit.values.min.get(resource);
   if (!defaultRequest && !min) return undefined;
   const units = unitsPerOne(resource);
-  const shared = defaultRequest ? fromUnits(ceilToUnits(defaultRequest.quantity, units) / BigInt(Math.max(steps, 1)), units, resource) : undefined;
-  const quantity = shared && min ? maxQuantity(shared, min.quantity) : shared ?? min!.quantity;
+  const shared = defaultRequest
+    ? fromUnits(ceilToUnits(defaultRequest.quantity, units) / BigInt(Math.max(steps, 1)), units, resource)
+    : undefined;
+  const quantity = shared && min ? maxQuantity(shared, min.quantity) : (shared ?? min!.quantity);
   if (quantity.num === 0n) return undefined;
   const value = shared && (!min || quantity === shared) ? defaultRequest! : min!;
   return { quantity, source: { kind: 'tekton-share', limit, value, steps } };
@@ -183,7 +192,12 @@ export function tektonStepRequest(limit: LimitRangeItem, resource: string, steps
  * defaultRequest; else its own limit (Pod defaulting); else the first
  * LimitRange defaultRequest of the namespace. Undefined when it ends up with none.
  */
-export function effectiveRequest(container: ResourceContainer, resource: string, limits: readonly LimitRangeItem[], steps: number): EffectiveValue | undefined {
+export function effectiveRequest(
+  container: ResourceContainer,
+  resource: string,
+  limits: readonly LimitRangeItem[],
+  steps: number,
+): EffectiveValue | undefined {
   const own = container.requests.get(resource);
   if (own && !own.quantity) return undefined; // negative or not a quantity: reported by other rules
   // Tekton fills in a step's missing (or zero) request before the pod reaches the API server.
@@ -205,7 +219,11 @@ export function effectiveRequest(container: ResourceContainer, resource: string,
 }
 
 /** A container's effective limit for a resource: its own, else the first LimitRange default of the namespace. */
-export function effectiveLimit(container: ResourceContainer, resource: string, limits: readonly LimitRangeItem[]): EffectiveValue | undefined {
+export function effectiveLimit(
+  container: ResourceContainer,
+  resource: string,
+  limits: readonly LimitRangeItem[],
+): EffectiveValue | undefined {
   const own = container.limits.get(resource);
   if (own?.quantity) return { quantity: own.quantity, source: { kind: 'own', value: own } };
   if (own) return undefined;

@@ -28,9 +28,17 @@ export class RuleContext {
   private templatesByLabel?: Map<string, PodTemplateAt[]>;
   private readonly namespaces = new Map<ManifestObject, string>();
 
-  constructor(public readonly objects: readonly ManifestObject[], public readonly schemas: SchemaValidator) {
+  constructor(
+    public readonly objects: readonly ManifestObject[],
+    public readonly schemas: SchemaValidator,
+  ) {
     for (const item of objects) {
-      const key = this.key(apiGroup(textOf(item.object.apiVersion ?? '')), textOf(item.object.kind ?? ''), this.namespaceOf(item), nameOf(item.object));
+      const key = this.key(
+        apiGroup(textOf(item.object.apiVersion ?? '')),
+        textOf(item.object.kind ?? ''),
+        this.namespaceOf(item),
+        nameOf(item.object),
+      );
       const list = this.index.get(key) ?? [];
       list.push(item);
       this.index.set(key, list);
@@ -111,7 +119,8 @@ export class RuleContext {
         const ns = this.namespaceOf(at.item);
         add(`${ns}\0`, at);
         const labels = at.template.metadata.labels;
-        if (isObject(labels)) for (const [key, value] of Object.entries(labels)) if (typeof value === 'string') add(`${ns}\0${key}\0${value}`, at);
+        if (isObject(labels))
+          for (const [key, value] of Object.entries(labels)) if (typeof value === 'string') add(`${ns}\0${key}\0${value}`, at);
       }
       this.templatesByLabel = index;
     }

@@ -23,9 +23,23 @@ import { workloadSelectorRule } from './rules/workload-rules';
 
 /** Every rule, in the order findings are produced. */
 export const RULES: readonly RuleDefinition[] = [
-  schemaRule, nameRule, portRule, nodePortConflictRule, nodePortReachabilityRule, objectIdentityRule, podSpecRule, objectFieldRule,
-  workloadSelectorRule, serviceRule, referenceRule, podSecurityRule, tektonPodSecurityRule,
-  containerResourceRule, limitRangeRule, negativeQuantityRule, quotaRule,
+  schemaRule,
+  nameRule,
+  portRule,
+  nodePortConflictRule,
+  nodePortReachabilityRule,
+  objectIdentityRule,
+  podSpecRule,
+  objectFieldRule,
+  workloadSelectorRule,
+  serviceRule,
+  referenceRule,
+  podSecurityRule,
+  tektonPodSecurityRule,
+  containerResourceRule,
+  limitRangeRule,
+  negativeQuantityRule,
+  quotaRule,
 ];
 
 /** Every code any rule reports, once, in registry order. */
@@ -40,7 +54,10 @@ export function codeOf(rule: RuleDefinition, code: string): RuleCode | undefined
 
 /** Thrown for a `disable` entry that is neither a code nor a rule id. */
 export class UnknownRuleError extends Error {
-  constructor(public readonly value: string, public readonly allowed: readonly string[]) {
+  constructor(
+    public readonly value: string,
+    public readonly allowed: readonly string[],
+  ) {
     super(`unknown rule or code ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
     this.name = 'UnknownRuleError';
   }
@@ -62,7 +79,8 @@ export interface DisabledChecks {
 export function resolveDisabled(entries: readonly string[], rules: readonly RuleDefinition[] = RULES): DisabledChecks {
   const known = ruleCodes(rules);
   for (const entry of entries) {
-    if (!rules.some((r) => r.id === entry) && !known.includes(entry)) throw new UnknownRuleError(entry, [...rules.map((r) => r.id), ...known]);
+    if (!rules.some((r) => r.id === entry) && !known.includes(entry))
+      throw new UnknownRuleError(entry, [...rules.map((r) => r.id), ...known]);
   }
   return { rules: rules.map((r) => r.id).filter((id) => entries.includes(id)), codes: known.filter((code) => entries.includes(code)) };
 }

@@ -6,7 +6,14 @@ import { RuleDefinition } from './rule-definition';
 
 /** Codes that no rule reports and `--disable` does not take: they say an input was not checked at all. */
 export const ALWAYS_ON_CODES: readonly string[] = [
-  'unreadable', 'file-too-large', 'too-many-documents', 'not-utf8', 'yaml-parse', 'not-an-object', 'internal-error', 'tekton-admission',
+  'unreadable',
+  'file-too-large',
+  'too-many-documents',
+  'not-utf8',
+  'yaml-parse',
+  'not-an-object',
+  'internal-error',
+  'tekton-admission',
 ];
 
 /** One line per rule (id and summary), then one indented line per code, in aligned columns. */

@@ -16,7 +16,10 @@ import { QUANTITY_KEYWORD } from './strict-schema';
  */
 export function createAjv(standaloneRuntime?: string): Ajv {
   const ajv = new Ajv({
-    strict: false, allErrors: true, verbose: true, logger: false,
+    strict: false,
+    allErrors: true,
+    verbose: true,
+    logger: false,
     ...(standaloneRuntime === undefined ? {} : { code: { source: true, formats: _`require(${standaloneRuntime}).KNOWN_FORMATS` } }),
   });
   for (const [name, format] of Object.entries(KNOWN_FORMATS)) ajv.addFormat(name, format);
@@ -26,9 +29,12 @@ export function createAjv(standaloneRuntime?: string): Ajv {
     error: { message: ({ params }) => _`${params.problem}`, params: () => _`{}` },
     code(cxt: KeywordCxt) {
       if (cxt.schema !== true) return;
-      const check = cxt.gen.scopeValue('func', standaloneRuntime === undefined
-        ? { ref: quantityProblem }
-        : { ref: quantityProblem, code: _`require(${standaloneRuntime}).quantityProblem` });
+      const check = cxt.gen.scopeValue(
+        'func',
+        standaloneRuntime === undefined
+          ? { ref: quantityProblem }
+          : { ref: quantityProblem, code: _`require(${standaloneRuntime}).quantityProblem` },
+      );
       const problem = cxt.gen.const('problem', _`${check}(${cxt.data})`);
       cxt.setParams({ problem });
       cxt.fail(problem);

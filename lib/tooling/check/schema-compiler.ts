@@ -41,7 +41,9 @@ export class SchemaCompiler {
       const { group, version, kind } = gvks[0] as { group: string; version: string; kind: string };
       const apiVersion = group ? `${group}/${version}` : version;
       this.builtinKinds.set(`${apiVersion}|${kind}`, {
-        apiVersion, kind, source: 'kubernetes',
+        apiVersion,
+        kind,
+        source: 'kubernetes',
         clusterScoped: isBuiltinClusterScoped(apiVersion, kind),
         ref: `${K8S_SCHEMA_ID}#/definitions/${name}`,
       });

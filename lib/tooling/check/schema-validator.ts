@@ -66,7 +66,9 @@ const shared = new Map<string, SchemaValidator>();
 export class SchemaValidator {
   /** The process-wide validator for these options (created, and its schemas loaded, on first call). */
   public static shared(options: SchemaValidatorOptions = {}): SchemaValidator {
-    const schemaDir = resolve(options.schemaDir ?? join(packageRoot(), schemaDirOf(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION)));
+    const schemaDir = resolve(
+      options.schemaDir ?? join(packageRoot(), schemaDirOf(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION)),
+    );
     const crdDirs = (options.crdDirs ?? [join(packageRoot(), CRD_DIR)]).map((dir) => resolve(dir));
     const key = JSON.stringify([schemaDir, crdDirs]);
     let validator = shared.get(key);
@@ -88,7 +90,10 @@ export class SchemaValidator {
   private crdsLoaded = false;
   private schemaCompiler: SchemaCompiler | undefined;
 
-  private constructor(private readonly schemaDir: string, private readonly crdDirs: readonly string[]) {
+  private constructor(
+    private readonly schemaDir: string,
+    private readonly crdDirs: readonly string[],
+  ) {
     const started = performance.now();
     this.precompiled = loadPrecompiled(schemaDir);
     const builtin = this.precompiled?.meta.builtinKinds ?? this.compiler().builtinKinds.values();
@@ -106,7 +111,10 @@ export class SchemaValidator {
   /** The apiVersions that have a schema for this kind (for "did you mean" messages). */
   public versionsOf(kind: string): string[] {
     this.loadCrds();
-    return [...this.kinds.values()].filter((k) => k.kind === kind).map((k) => k.apiVersion).sort();
+    return [...this.kinds.values()]
+      .filter((k) => k.kind === kind)
+      .map((k) => k.apiVersion)
+      .sort();
   }
 
   /** Whether objects of this kind are cluster-scoped; undefined for kinds without a schema. */
@@ -153,7 +161,8 @@ export class SchemaValidator {
         for (const kind of meta.crdKinds) this.addKind({ ...kind, file: join(dir, kind.file ?? '') });
         continue;
       }
-      const crds = dir === packaged ? readCrdBundle(dir, join(packageRoot(), CRD_BUNDLE)) ?? loadCrdSchemas([dir]) : loadCrdSchemas([dir]);
+      const crds =
+        dir === packaged ? (readCrdBundle(dir, join(packageRoot(), CRD_BUNDLE)) ?? loadCrdSchemas([dir])) : loadCrdSchemas([dir]);
       for (const crd of crds) {
         this.crds.push(crd);
         this.schemaCompiler?.addCrd(crd);
@@ -215,7 +224,9 @@ function show(value: unknown): string {
 /** The type names a `oneOf`/`anyOf` of plain `{type}` branches accepts, e.g. `["string", "integer"]`. */
 function branchTypes(schema: unknown): string[] | undefined {
   if (!isList(schema)) return undefined;
-  const types = schema.map((branch) => (branch && typeof branch === 'object' && Object.keys(branch).length === 1 ? (branch as JsonSchema).type : undefined));
+  const types = schema.map((branch) =>
+    branch && typeof branch === 'object' && Object.keys(branch).length === 1 ? (branch as JsonSchema).type : undefined,
+  );
   return types.every((t) => typeof t === 'string') ? (types as string[]) : undefined;
 }
 
@@ -227,8 +238,9 @@ function article(type: string): string {
 function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProblem[] {
   // Errors inside a failed oneOf/anyOf only explain why each branch failed; keep the combinator's own error.
   const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
-  const kept = errors.filter((e) => !combinators.some((c) => c !== e
-    && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath)));
+  const kept = errors.filter(
+    (e) => !combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath)),
+  );
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of kept) {

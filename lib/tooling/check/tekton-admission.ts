@@ -22,16 +22,28 @@ export function tektonAdmissionBinary(): string {
 export function tektonAdmissionFindings(files: readonly string[]): { findings: Finding[] } | { unavailable: string } {
   const binary = tektonAdmissionBinary();
   if (!existsSync(binary)) {
-    return { unavailable: `--with-engines needs ${binary}: build it with \`npm run engines:build -- tekton\` (needs Go), or set K8S_PRACTICE_TEKTON_ADMISSION` };
+    return {
+      unavailable: `--with-engines needs ${binary}: build it with \`npm run engines:build -- tekton\` (needs Go), or set K8S_PRACTICE_TEKTON_ADMISSION`,
+    };
   }
   const run = spawnSync(binary, files, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0 && run.status !== 1) return { unavailable: `${binary} failed (exit ${run.status ?? run.signal}): ${(run.stderr ?? '').trim()}` };
+  if (run.status !== 0 && run.status !== 1)
+    return { unavailable: `${binary} failed (exit ${run.status ?? run.signal}): ${(run.stderr ?? '').trim()}` };
   const findings: Finding[] = [];
   for (const line of run.stdout.split('\n')) {
     if (line.trim() === '') continue;
     const result = JSON.parse(line) as { file: string; kind: string; name: string; errors: string[] };
     for (const message of result.errors) {
-      findings.push({ file: result.file, kind: result.kind, name: result.name, namespace: '', path: '', rule: TEKTON_ADMISSION_RULE, severity: 'error', message: `Tekton's admission refuses it: ${message}` });
+      findings.push({
+        file: result.file,
+        kind: result.kind,
+        name: result.name,
+        namespace: '',
+        path: '',
+        rule: TEKTON_ADMISSION_RULE,
+        severity: 'error',
+        message: `Tekton's admission refuses it: ${message}`,
+      });
     }
   }
   return { findings };

@@ -39,13 +39,22 @@ export interface ValidationResult {
 }
 
 function result(
-  files: readonly string[], objects: number, all: Finding[], disabled: DisabledChecks & { readonly hidden: number }, started: number, schemas: SchemaValidator,
+  files: readonly string[],
+  objects: number,
+  all: Finding[],
+  disabled: DisabledChecks & { readonly hidden: number },
+  started: number,
+  schemas: SchemaValidator,
 ): ValidationResult {
   const off = new Set(disabled.codes);
   const sorted = sortFindings(all.filter((f) => !off.has(f.rule)));
   const errors = sorted.filter((f) => f.severity === 'error').length;
   return {
-    files, objects, findings: sorted, errors, warnings: sorted.length - errors,
+    files,
+    objects,
+    findings: sorted,
+    errors,
+    warnings: sorted.length - errors,
     timings: { validateMs: performance.now() - started, schema: { ...schemas.timings } },
     disabled: { ...disabled, hidden: disabled.hidden + all.length - sorted.length },
   };
@@ -63,19 +72,36 @@ function runRules(ctx: RuleContext, disabledRules: readonly string[]): number {
   for (const rule of RULES) {
     const from = ctx.findings.length;
     const internalError = (message: string) => ({
-      file: ctx.objects[0]?.file ?? '', kind: '', name: '', namespace: '', path: '', rule: 'internal-error', severity: 'error' as const, message,
+      file: ctx.objects[0]?.file ?? '',
+      kind: '',
+      name: '',
+      namespace: '',
+      path: '',
+      rule: 'internal-error',
+      severity: 'error' as const,
+      message,
     });
     try {
       rule.check(ctx);
     } catch (error) {
-      ctx.findings.push(internalError(`rule ${rule.check.name} stopped on an unexpected shape: ${error instanceof Error ? error.message : String(error)}; please report it`));
+      ctx.findings.push(
+        internalError(
+          `rule ${rule.check.name} stopped on an unexpected shape: ${error instanceof Error ? error.message : String(error)}; please report it`,
+        ),
+      );
     }
     const declared = (f: Finding) => {
       const code = codeOf(rule, f.rule);
       return f.rule === 'internal-error' || (code !== undefined && severityAllowed(code.severity, f.severity));
     };
-    const undeclared = new Set(ctx.findings.slice(from).filter((f) => !declared(f)).map((f) => `${f.rule} (${f.severity})`));
-    for (const code of undeclared) ctx.findings.push(internalError(`rule ${rule.id} reported ${code}, which its registry entry does not declare; please report it`));
+    const undeclared = new Set(
+      ctx.findings
+        .slice(from)
+        .filter((f) => !declared(f))
+        .map((f) => `${f.rule} (${f.severity})`),
+    );
+    for (const code of undeclared)
+      ctx.findings.push(internalError(`rule ${rule.id} reported ${code}, which its registry entry does not declare; please report it`));
     if (disabledRules.includes(rule.id)) {
       const kept = ctx.findings.slice(from).filter((f) => f.rule === 'internal-error');
       hidden += ctx.findings.length - from - kept.length;
@@ -87,7 +113,11 @@ function runRules(ctx: RuleContext, disabledRules: readonly string[]): number {
 
 /** What every entry point does once its input is read: run the rules over all objects together. */
 function validateLoaded(
-  files: readonly string[], objects: readonly ManifestObject[], readFindings: readonly Finding[], options: ValidateOptions, started: number,
+  files: readonly string[],
+  objects: readonly ManifestObject[],
+  readFindings: readonly Finding[],
+  options: ValidateOptions,
+  started: number,
 ): ValidationResult {
   const disabled = resolveDisabled(options.disable ?? []);
   const schemas = SchemaValidator.shared(options);

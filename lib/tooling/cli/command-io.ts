@@ -22,8 +22,14 @@ export class UsageError extends Error {}
  * Tokenizing is `node:util`'s parseArgs; it runs non-strict so that this layer gives the usage
  * errors in our words, and so that a single-dash argument (`-`, `-x`) stays a positional.
  */
-export function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[] = []): {
-  positional: string[]; options: Record<string, string[]>; flags: Set<string>;
+export function parseArgs(
+  args: readonly string[],
+  valued: readonly string[],
+  booleans: readonly string[] = [],
+): {
+  positional: string[];
+  options: Record<string, string[]>;
+  flags: Set<string>;
 } {
   const config: Record<string, { type: 'string' | 'boolean'; multiple: boolean }> = {};
   for (const name of valued) config[name] = { type: 'string', multiple: true };
@@ -56,10 +62,16 @@ export function parseArgs(args: readonly string[], valued: readonly string[], bo
 /** The single value of an option, checked against the allowed values. */
 export function oneOf<T extends string>(options: Record<string, string[]>, name: string, allowed: readonly T[], fallback: T): T;
 export function oneOf<T extends string>(options: Record<string, string[]>, name: string, allowed: readonly T[]): T | undefined;
-export function oneOf<T extends string>(options: Record<string, string[]>, name: string, allowed: readonly T[], fallback?: T): T | undefined {
+export function oneOf<T extends string>(
+  options: Record<string, string[]>,
+  name: string,
+  allowed: readonly T[],
+  fallback?: T,
+): T | undefined {
   const values = options[name];
   if (!values || values.length === 0) return fallback;
   const value = values[values.length - 1];
-  if (!allowed.includes(value as T)) throw new UsageError(`invalid --${name} ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
+  if (!allowed.includes(value as T))
+    throw new UsageError(`invalid --${name} ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
   return value as T;
 }

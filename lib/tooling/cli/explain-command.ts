@@ -10,14 +10,14 @@ import { explain } from '../explain/explain';
 
 export const EXPLAIN_USAGE = [
   'usage: k8s-practice explain RESOURCE[.field.path] [--recursive] [--api-version GROUP/VERSION] [--output plaintext|json] [--no-usage] [--crds <folder>]...',
-  '  Prints what `kubectl explain` 1.28 prints, without a cluster: kind, version, the field\'s type and description, and its fields.',
+  "  Prints what `kubectl explain` 1.28 prints, without a cluster: kind, version, the field's type and description, and its fields.",
   '  RESOURCE is a kind, plural, short name (svc, ep, netpol, pr) or group-qualified name (deployments.apps, pipelines.tekton.dev).',
   '  --recursive            list every nested field name and type instead of the descriptions',
   '  --api-version G/V      explain that group/version of the resource (v1 for the core group)',
   '  --output json          the same as data (kubectl 1.28 has no JSON output; this is ours)',
   '  --no-usage             print only what kubectl prints (no "USED IN THIS PROJECT" section)',
   '  --crds <folder>        also read CustomResourceDefinitions from this folder (repeatable)',
-  '  Exit code: 0, 1 for an unknown resource or field (kubectl\'s message on stderr), 2 on a usage error.',
+  "  Exit code: 0, 1 for an unknown resource or field (kubectl's message on stderr), 2 on a usage error.",
 ];
 
 /** Runs the command; returns the exit code. */

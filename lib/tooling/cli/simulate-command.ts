@@ -47,7 +47,9 @@ export function formatSimulation(result: SimulationResult): string[] {
     lines.push('creates nothing');
     return lines;
   }
-  lines.push(`creates ${resources.length} resource${resources.length === 1 ? '' : 's'} (the sink sets the triggers-eventid label to a fresh UUID):`);
+  lines.push(
+    `creates ${resources.length} resource${resources.length === 1 ? '' : 's'} (the sink sets the triggers-eventid label to a fresh UUID):`,
+  );
   for (const resource of resources) {
     lines.push('---');
     lines.push(...stringify(resource, { lineWidth: 0 }).replace(/\n$/, '').split('\n'));
@@ -82,7 +84,12 @@ export function runSimulate(args: readonly string[], io: CommandIO): number {
   const broken = parsed.findings.filter((f) => f.severity === 'error');
   if (broken.length > 0) throw new Error(`${file}: ${broken.map((f) => f.message).join('; ')}`);
   const body = readFileSync(bodyFile === '-' ? 0 : bodyFile, 'utf8');
-  const result = simulate(parsed.objects.map((o) => o.object), listener, { body, headers, url }, secrets as SecretStore);
+  const result = simulate(
+    parsed.objects.map((o) => o.object),
+    listener,
+    { body, headers, url },
+    secrets as SecretStore,
+  );
   if (format === 'json') io.out(JSON.stringify(result, null, 2));
   else for (const line of formatSimulation(result)) io.out(line);
   return result.accepted ? 0 : 1;

@@ -30,7 +30,13 @@ export const VALIDATE_USAGE = [
 function listRules(positional: readonly string[], format: 'text' | 'json', io: CommandIO): number {
   if (positional.length > 0) throw new UsageError(`--list-rules takes no files, got ${positional.join(' ')}`);
   if (format === 'json') {
-    io.out(JSON.stringify(RULES.map(({ id, summary, codes }) => ({ id, summary, codes })), null, 2));
+    io.out(
+      JSON.stringify(
+        RULES.map(({ id, summary, codes }) => ({ id, summary, codes })),
+        null,
+        2,
+      ),
+    );
   } else {
     for (const line of formatRuleList(RULES)) io.out(line);
   }
@@ -39,14 +45,19 @@ function listRules(positional: readonly string[], format: 'text' | 'json', io: C
 
 /** Runs the command; returns the exit code. */
 export function runValidate(args: readonly string[], io: CommandIO): number {
-  const { positional, options, flags } = parseArgs(args, ['format', 'crds', 'disable', 'kubernetes-version'], ['timings', 'with-engines', 'list-rules']);
+  const { positional, options, flags } = parseArgs(
+    args,
+    ['format', 'crds', 'disable', 'kubernetes-version'],
+    ['timings', 'with-engines', 'list-rules'],
+  );
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   if (flags.has('list-rules')) return listRules(positional, format, io);
   const disable = options.disable ?? [];
   try {
     resolveDisabled(disable); // before reading any file: a typo is a usage error, not a run that hides nothing
   } catch (error) {
-    if (error instanceof UnknownRuleError) throw new UsageError(`invalid --disable ${JSON.stringify(error.value)}; expected a code or rule id: ${error.allowed.join(', ')}`);
+    if (error instanceof UnknownRuleError)
+      throw new UsageError(`invalid --disable ${JSON.stringify(error.value)}; expected a code or rule id: ${error.allowed.join(', ')}`);
     throw error;
   }
   const paths = positional.length > 0 ? positional : ['dist'];
@@ -67,18 +78,33 @@ export function runValidate(args: readonly string[], io: CommandIO): number {
   if (format === 'json') {
     const off = result.disabled;
     const disabled = off.rules.length + off.codes.length > 0 ? { disabled: off } : {};
-    io.out(JSON.stringify({
-      findings: result.findings,
-      summary: { errors: result.errors, warnings: result.warnings, objects: result.objects, files: result.files.length, ...disabled, text: summary },
-    }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          findings: result.findings,
+          summary: {
+            errors: result.errors,
+            warnings: result.warnings,
+            objects: result.objects,
+            files: result.files.length,
+            ...disabled,
+            text: summary,
+          },
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const finding of result.findings) io.out(formatFinding(finding));
     io.out(summary);
   }
   if (flags.has('timings')) {
     const t = result.timings;
-    io.err(`timings: schema load ${t.schema.loadMs.toFixed(0)} ms, CRD load ${t.schema.crdLoadMs.toFixed(0)} ms (${t.schema.crdKinds} kinds), `
-      + `compile ${t.schema.compileMs.toFixed(0)} ms (${t.schema.compiledKinds} kinds), validate total ${t.validateMs.toFixed(0)} ms`);
+    io.err(
+      `timings: schema load ${t.schema.loadMs.toFixed(0)} ms, CRD load ${t.schema.crdLoadMs.toFixed(0)} ms (${t.schema.crdKinds} kinds), ` +
+        `compile ${t.schema.compileMs.toFixed(0)} ms (${t.schema.compiledKinds} kinds), validate total ${t.validateMs.toFixed(0)} ms`,
+    );
   }
   if (result.files.length === 0) {
     io.err(`no YAML files found in ${paths.join(', ')}`);

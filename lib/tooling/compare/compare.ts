@@ -27,7 +27,10 @@ class KeyedList {
 
 type KeyFn = (item: KubeObject) => string | undefined;
 
-const byField = (field: string): KeyFn => (item) => (item[field] === undefined ? undefined : `${field}=${textOf(item[field])}`);
+const byField =
+  (field: string): KeyFn =>
+  (item) =>
+    item[field] === undefined ? undefined : `${field}=${textOf(item[field])}`;
 
 /** Protocol defaults to TCP wherever Kubernetes keys a port by port and protocol. */
 const byPort: KeyFn = (item) => {
@@ -53,9 +56,12 @@ export const MERGE_KEYS: Readonly<Record<string, KeyFn>> = {
   volumeDevices: byField('devicePath'),
   hostAliases: byField('ip'),
   ports: byPort,
-  subjects: (item) => (item.name === undefined ? undefined : `kind=${textOf(item.kind)},namespace=${textOf(item.namespace ?? '')},name=${textOf(item.name)}`),
-  topologySpreadConstraints: (item) => (item.topologyKey === undefined ? undefined
-    : `topologyKey=${textOf(item.topologyKey)},whenUnsatisfiable=${textOf(item.whenUnsatisfiable)}`),
+  subjects: (item) =>
+    item.name === undefined ? undefined : `kind=${textOf(item.kind)},namespace=${textOf(item.namespace ?? '')},name=${textOf(item.name)}`,
+  topologySpreadConstraints: (item) =>
+    item.topologyKey === undefined
+      ? undefined
+      : `topologyKey=${textOf(item.topologyKey)},whenUnsatisfiable=${textOf(item.whenUnsatisfiable)}`,
   // Tekton Pipelines / Triggers
   steps: byField('name'),
   sidecars: byField('name'),
@@ -89,7 +95,9 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
       const keys = items.map((item) => keyFn(item as KubeObject));
       if (keys.every((k) => k !== undefined) && new Set(keys).size === keys.length) {
         const keyed = new KeyedList();
-        keys.forEach((key, i) => { keyed[key as string] = items[i]; });
+        keys.forEach((key, i) => {
+          keyed[key as string] = items[i];
+        });
         return keyed;
       }
     }
@@ -190,8 +198,13 @@ export interface CompareOptions {
 
 /** Sets `metadata.namespace` on a namespaced object that has none. */
 function withNamespace(object: KubeObject, namespace: string | undefined): KubeObject {
-  if (!namespace || !isPlainObject(object.metadata) || typeof object.metadata.namespace === 'string'
-    || isBuiltinClusterScoped(textOf(object.apiVersion ?? ''), textOf(object.kind ?? ''))) return object;
+  if (
+    !namespace ||
+    !isPlainObject(object.metadata) ||
+    typeof object.metadata.namespace === 'string' ||
+    isBuiltinClusterScoped(textOf(object.apiVersion ?? ''), textOf(object.kind ?? ''))
+  )
+    return object;
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
@@ -239,17 +252,26 @@ function originalAt(original: unknown, normalized: unknown, path: readonly (stri
 
 function toDifference(d: Difference, sides: { a: KubeObject; b: KubeObject; na: unknown; nb: unknown }): FieldDifference {
   switch (d.type) {
-    case 'REMOVE': return { path: renderPath(sides.na, d.path), kind: 'only-in-a', a: originalAt(sides.a, sides.na, d.path) };
-    case 'CREATE': return { path: renderPath(sides.nb, d.path), kind: 'only-in-b', b: originalAt(sides.b, sides.nb, d.path) };
-    default: return {
-      path: renderPath(sides.na, d.path), kind: 'changed',
-      a: originalAt(sides.a, sides.na, d.path), b: originalAt(sides.b, sides.nb, d.path),
-    };
+    case 'REMOVE':
+      return { path: renderPath(sides.na, d.path), kind: 'only-in-a', a: originalAt(sides.a, sides.na, d.path) };
+    case 'CREATE':
+      return { path: renderPath(sides.nb, d.path), kind: 'only-in-b', b: originalAt(sides.b, sides.nb, d.path) };
+    default:
+      return {
+        path: renderPath(sides.na, d.path),
+        kind: 'changed',
+        a: originalAt(sides.a, sides.na, d.path),
+        b: originalAt(sides.b, sides.nb, d.path),
+      };
   }
 }
 
 /** Compares two lists of objects. */
-export function compareObjects(aObjects: readonly KubeObject[], bObjects: readonly KubeObject[], options: CompareOptions = {}): CompareResult {
+export function compareObjects(
+  aObjects: readonly KubeObject[],
+  bObjects: readonly KubeObject[],
+  options: CompareOptions = {},
+): CompareResult {
   const a = aObjects.map((o) => withNamespace(o, options.defaultNamespace));
   const b = bObjects.map((o) => withNamespace(o, options.defaultNamespace));
   const key = (id: ObjectIdentity) => JSON.stringify([id.apiVersion, id.kind, id.namespace, id.name]);
@@ -269,8 +291,13 @@ export function compareObjects(aObjects: readonly KubeObject[], bObjects: readon
     const na = normalizeObject(left);
     const nb = normalizeObject(other);
     const differences = diff(na, nb)
-      .filter((d) => !((d.type === 'REMOVE' && (options.ignoreOnlyIn === 'a' || options.ignoreOnlyIn === 'both'))
-        || (d.type === 'CREATE' && (options.ignoreOnlyIn === 'b' || options.ignoreOnlyIn === 'both'))))
+      .filter(
+        (d) =>
+          !(
+            (d.type === 'REMOVE' && (options.ignoreOnlyIn === 'a' || options.ignoreOnlyIn === 'both')) ||
+            (d.type === 'CREATE' && (options.ignoreOnlyIn === 'b' || options.ignoreOnlyIn === 'both'))
+          ),
+      )
       .map((d) => toDifference(d, { a: left, b: other, na, nb }))
       .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
     results.push({ id, status: differences.length === 0 ? 'equal' : 'different', differences });
@@ -321,19 +348,25 @@ function showValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const DIFFERENCE_LABEL: Record<DifferenceKind, string> = { 'changed': 'changed  ', 'only-in-a': 'only in a', 'only-in-b': 'only in b' };
+const DIFFERENCE_LABEL: Record<DifferenceKind, string> = { changed: 'changed  ', 'only-in-a': 'only in a', 'only-in-b': 'only in b' };
 
 /** The report as text lines: one per object, its differences indented under it, then a summary. */
 export function formatComparison(result: CompareResult): string[] {
   const lines: string[] = [];
-  const counts: Record<ObjectStatus, number> = { 'equal': 0, 'different': 0, 'only-in-a': 0, 'only-in-b': 0 };
+  const counts: Record<ObjectStatus, number> = { equal: 0, different: 0, 'only-in-a': 0, 'only-in-b': 0 };
   for (const object of result.objects) {
     counts[object.status]++;
     const id = describeIdentity(object.id);
     switch (object.status) {
-      case 'equal': lines.push(`= ${id}: equal`); break;
-      case 'only-in-a': lines.push(`< ${id}: only in a`); break;
-      case 'only-in-b': lines.push(`> ${id}: only in b`); break;
+      case 'equal':
+        lines.push(`= ${id}: equal`);
+        break;
+      case 'only-in-a':
+        lines.push(`< ${id}: only in a`);
+        break;
+      case 'only-in-b':
+        lines.push(`> ${id}: only in b`);
+        break;
       default:
         lines.push(`~ ${id}: ${object.differences.length} difference${object.differences.length === 1 ? '' : 's'}`);
         for (const d of object.differences) {
@@ -342,7 +375,9 @@ export function formatComparison(result: CompareResult): string[] {
         }
     }
   }
-  lines.push(`${result.equal ? 'equal' : 'different'}: ${counts.equal} equal, ${counts.different} different, `
-    + `${counts['only-in-a']} only in a, ${counts['only-in-b']} only in b`);
+  lines.push(
+    `${result.equal ? 'equal' : 'different'}: ${counts.equal} equal, ${counts.different} different, ` +
+      `${counts['only-in-a']} only in a, ${counts['only-in-b']} only in b`,
+  );
   return lines;
 }

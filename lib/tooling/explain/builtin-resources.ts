@@ -25,81 +25,120 @@ type Row = readonly [kind: string, plural: string, shortNames?: readonly string[
 
 /** [group/version, rows] in discovery order. */
 const GROUPS: ReadonlyArray<readonly [string, readonly Row[]]> = [
-  ['v1', [
-    ['Binding', 'bindings'],
-    ['ComponentStatus', 'componentstatuses', ['cs']],
-    ['ConfigMap', 'configmaps', ['cm']],
-    ['Endpoints', 'endpoints', ['ep']],
-    ['Event', 'events', ['ev']],
-    ['LimitRange', 'limitranges', ['limits']],
-    ['Namespace', 'namespaces', ['ns']],
-    ['Node', 'nodes', ['no']],
-    ['PersistentVolumeClaim', 'persistentvolumeclaims', ['pvc']],
-    ['PersistentVolume', 'persistentvolumes', ['pv']],
-    ['Pod', 'pods', ['po']],
-    ['PodTemplate', 'podtemplates'],
-    ['ReplicationController', 'replicationcontrollers', ['rc']],
-    ['ResourceQuota', 'resourcequotas', ['quota']],
-    ['Secret', 'secrets'],
-    ['ServiceAccount', 'serviceaccounts', ['sa']],
-    ['Service', 'services', ['svc']],
-  ]],
+  [
+    'v1',
+    [
+      ['Binding', 'bindings'],
+      ['ComponentStatus', 'componentstatuses', ['cs']],
+      ['ConfigMap', 'configmaps', ['cm']],
+      ['Endpoints', 'endpoints', ['ep']],
+      ['Event', 'events', ['ev']],
+      ['LimitRange', 'limitranges', ['limits']],
+      ['Namespace', 'namespaces', ['ns']],
+      ['Node', 'nodes', ['no']],
+      ['PersistentVolumeClaim', 'persistentvolumeclaims', ['pvc']],
+      ['PersistentVolume', 'persistentvolumes', ['pv']],
+      ['Pod', 'pods', ['po']],
+      ['PodTemplate', 'podtemplates'],
+      ['ReplicationController', 'replicationcontrollers', ['rc']],
+      ['ResourceQuota', 'resourcequotas', ['quota']],
+      ['Secret', 'secrets'],
+      ['ServiceAccount', 'serviceaccounts', ['sa']],
+      ['Service', 'services', ['svc']],
+    ],
+  ],
   ['apiregistration.k8s.io/v1', [['APIService', 'apiservices']]],
-  ['apps/v1', [
-    ['ControllerRevision', 'controllerrevisions'],
-    ['DaemonSet', 'daemonsets', ['ds']],
-    ['Deployment', 'deployments', ['deploy']],
-    ['ReplicaSet', 'replicasets', ['rs']],
-    ['StatefulSet', 'statefulsets', ['sts']],
-  ]],
+  [
+    'apps/v1',
+    [
+      ['ControllerRevision', 'controllerrevisions'],
+      ['DaemonSet', 'daemonsets', ['ds']],
+      ['Deployment', 'deployments', ['deploy']],
+      ['ReplicaSet', 'replicasets', ['rs']],
+      ['StatefulSet', 'statefulsets', ['sts']],
+    ],
+  ],
   ['events.k8s.io/v1', [['Event', 'events', ['ev']]]],
-  ['authentication.k8s.io/v1', [['SelfSubjectReview', 'selfsubjectreviews'], ['TokenReview', 'tokenreviews']]],
-  ['authorization.k8s.io/v1', [
-    ['LocalSubjectAccessReview', 'localsubjectaccessreviews'],
-    ['SelfSubjectAccessReview', 'selfsubjectaccessreviews'],
-    ['SelfSubjectRulesReview', 'selfsubjectrulesreviews'],
-    ['SubjectAccessReview', 'subjectaccessreviews'],
-  ]],
+  [
+    'authentication.k8s.io/v1',
+    [
+      ['SelfSubjectReview', 'selfsubjectreviews'],
+      ['TokenReview', 'tokenreviews'],
+    ],
+  ],
+  [
+    'authorization.k8s.io/v1',
+    [
+      ['LocalSubjectAccessReview', 'localsubjectaccessreviews'],
+      ['SelfSubjectAccessReview', 'selfsubjectaccessreviews'],
+      ['SelfSubjectRulesReview', 'selfsubjectrulesreviews'],
+      ['SubjectAccessReview', 'subjectaccessreviews'],
+    ],
+  ],
   ['autoscaling/v2', [['HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa']]]],
   ['autoscaling/v1', [['HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa']]]],
-  ['batch/v1', [['CronJob', 'cronjobs', ['cj']], ['Job', 'jobs']]],
+  [
+    'batch/v1',
+    [
+      ['CronJob', 'cronjobs', ['cj']],
+      ['Job', 'jobs'],
+    ],
+  ],
   ['certificates.k8s.io/v1', [['CertificateSigningRequest', 'certificatesigningrequests', ['csr']]]],
-  ['networking.k8s.io/v1', [
-    ['IngressClass', 'ingressclasses'],
-    ['Ingress', 'ingresses', ['ing']],
-    ['NetworkPolicy', 'networkpolicies', ['netpol']],
-  ]],
+  [
+    'networking.k8s.io/v1',
+    [
+      ['IngressClass', 'ingressclasses'],
+      ['Ingress', 'ingresses', ['ing']],
+      ['NetworkPolicy', 'networkpolicies', ['netpol']],
+    ],
+  ],
   ['policy/v1', [['PodDisruptionBudget', 'poddisruptionbudgets', ['pdb']]]],
-  ['rbac.authorization.k8s.io/v1', [
-    ['ClusterRoleBinding', 'clusterrolebindings'],
-    ['ClusterRole', 'clusterroles'],
-    ['RoleBinding', 'rolebindings'],
-    ['Role', 'roles'],
-  ]],
-  ['storage.k8s.io/v1', [
-    ['CSIDriver', 'csidrivers'],
-    ['CSINode', 'csinodes'],
-    ['CSIStorageCapacity', 'csistoragecapacities'],
-    ['StorageClass', 'storageclasses', ['sc']],
-    ['VolumeAttachment', 'volumeattachments'],
-  ]],
+  [
+    'rbac.authorization.k8s.io/v1',
+    [
+      ['ClusterRoleBinding', 'clusterrolebindings'],
+      ['ClusterRole', 'clusterroles'],
+      ['RoleBinding', 'rolebindings'],
+      ['Role', 'roles'],
+    ],
+  ],
+  [
+    'storage.k8s.io/v1',
+    [
+      ['CSIDriver', 'csidrivers'],
+      ['CSINode', 'csinodes'],
+      ['CSIStorageCapacity', 'csistoragecapacities'],
+      ['StorageClass', 'storageclasses', ['sc']],
+      ['VolumeAttachment', 'volumeattachments'],
+    ],
+  ],
   ['apiextensions.k8s.io/v1', [['CustomResourceDefinition', 'customresourcedefinitions', ['crd', 'crds']]]],
-  ['admissionregistration.k8s.io/v1', [
-    ['MutatingWebhookConfiguration', 'mutatingwebhookconfigurations'],
-    ['ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'],
-  ]],
+  [
+    'admissionregistration.k8s.io/v1',
+    [
+      ['MutatingWebhookConfiguration', 'mutatingwebhookconfigurations'],
+      ['ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'],
+    ],
+  ],
   ['scheduling.k8s.io/v1', [['PriorityClass', 'priorityclasses', ['pc']]]],
   ['coordination.k8s.io/v1', [['Lease', 'leases']]],
   ['node.k8s.io/v1', [['RuntimeClass', 'runtimeclasses']]],
   ['discovery.k8s.io/v1', [['EndpointSlice', 'endpointslices']]],
-  ['flowcontrol.apiserver.k8s.io/v1beta3', [
-    ['FlowSchema', 'flowschemas'],
-    ['PriorityLevelConfiguration', 'prioritylevelconfigurations'],
-  ]],
-  ['flowcontrol.apiserver.k8s.io/v1beta2', [
-    ['FlowSchema', 'flowschemas'],
-    ['PriorityLevelConfiguration', 'prioritylevelconfigurations'],
-  ]],
+  [
+    'flowcontrol.apiserver.k8s.io/v1beta3',
+    [
+      ['FlowSchema', 'flowschemas'],
+      ['PriorityLevelConfiguration', 'prioritylevelconfigurations'],
+    ],
+  ],
+  [
+    'flowcontrol.apiserver.k8s.io/v1beta2',
+    [
+      ['FlowSchema', 'flowschemas'],
+      ['PriorityLevelConfiguration', 'prioritylevelconfigurations'],
+    ],
+  ],
 ];
 
 /** Every built-in resource, in discovery order. */

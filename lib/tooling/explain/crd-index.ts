@@ -80,10 +80,15 @@ function scalars(lines: readonly Line[]): Map<string, { value: string; index: nu
 function listValues(lines: readonly Line[], at: number, inline: string): string[] | undefined {
   if (inline.startsWith('[')) {
     if (!inline.endsWith(']')) return undefined;
-    return inline.slice(1, -1).split(',').map(unquote).filter((s) => s !== '');
+    return inline
+      .slice(1, -1)
+      .split(',')
+      .map(unquote)
+      .filter((s) => s !== '');
   }
   if (inline !== '') return undefined;
-  return block(lines, at).map((line) => (line.text.startsWith('- ') ? unquote(line.text.slice(2)) : '\u0000'))
+  return block(lines, at)
+    .map((line) => (line.text.startsWith('- ') ? unquote(line.text.slice(2)) : '\u0000'))
     .filter((v) => v !== '\u0000');
 }
 

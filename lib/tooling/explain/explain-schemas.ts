@@ -82,9 +82,12 @@ export const SCHEMA_REF_PREFIX = '#/components/schemas/';
 const V2_REF_PREFIX = '#/definitions/';
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 /** What the API server says of `metadata` in a published CRD (PartialObjectMetadata's doc). */
-const CRD_METADATA_DESCRIPTION = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
-const EMBEDDED_API_VERSION_DESCRIPTION = 'apiVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
-const EMBEDDED_KIND_DESCRIPTION = 'kind is a string value representing the type of this object. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
+const CRD_METADATA_DESCRIPTION =
+  "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+const EMBEDDED_API_VERSION_DESCRIPTION =
+  'apiVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
+const EMBEDDED_KIND_DESCRIPTION =
+  'kind is a string value representing the type of this object. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
 
@@ -109,7 +112,8 @@ export function toV3Shape(schema: JsonSchema): JsonSchema {
   if (isSchema(properties)) for (const child of Object.values(properties)) if (isSchema(child)) toV3Shape(child);
   if (isSchema(schema.items)) toV3Shape(schema.items);
   if (isSchema(schema.additionalProperties)) toV3Shape(schema.additionalProperties);
-  if (isSchema(schema.patternProperties)) for (const child of Object.values(schema.patternProperties)) if (isSchema(child)) toV3Shape(child);
+  if (isSchema(schema.patternProperties))
+    for (const child of Object.values(schema.patternProperties)) if (isSchema(child)) toV3Shape(child);
   for (const key of SCHEMA_LISTS) {
     const list = schema[key];
     if (Array.isArray(list)) for (const child of list) if (isSchema(child)) toV3Shape(child);
@@ -179,7 +183,11 @@ export class ExplainSchemas {
   private readonly groupVersions = new Set<string>();
   private readonly parsedFiles = new Set<string>();
 
-  public constructor(schemaDir: string, crdDirs: readonly string[], private readonly cacheDir: string | false = false) {
+  public constructor(
+    schemaDir: string,
+    crdDirs: readonly string[],
+    private readonly cacheDir: string | false = false,
+  ) {
     let started = performance.now();
     const document = JSON.parse(readFileSync(join(schemaDir, '_definitions.json'), 'utf8')) as { definitions: Record<string, JsonSchema> };
     const enums = JSON.parse(readFileSync(join(schemaDir, 'enums.json'), 'utf8')) as Record<string, Record<string, string[]>>;
@@ -192,8 +200,10 @@ export class ExplainSchemas {
         const target = isSchema(properties) ? properties[property] : undefined;
         if (!isSchema(target)) continue;
         target.enum = [...values];
-        target.description = typeof target.description === 'string' && target.description !== ''
-          ? `${target.description}\n\n${enumDescription(values)}` : enumDescription(values);
+        target.description =
+          typeof target.description === 'string' && target.description !== ''
+            ? `${target.description}\n\n${enumDescription(values)}`
+            : enumDescription(values);
       }
       toV3Shape(definition);
       const gvks = definition['x-kubernetes-group-version-kind'];
@@ -203,7 +213,9 @@ export class ExplainSchemas {
       }
     }
     const builtins: ApiResource[] = BUILTIN_RESOURCES.map((r) => ({
-      ...r, singular: r.kind.toLowerCase(), source: 'kubernetes' as const,
+      ...r,
+      singular: r.kind.toLowerCase(),
+      source: 'kubernetes' as const,
     }));
     this.timings.k8sMs = performance.now() - started;
 
@@ -227,8 +239,14 @@ export class ExplainSchemas {
       seen.add(key);
       for (const version of crd.versions) {
         out.push({
-          group: crd.group, version, kind: crd.kind, plural: crd.plural, singular: crd.singular,
-          shortNames: crd.shortNames, source: 'crd', file: crd.file,
+          group: crd.group,
+          version,
+          kind: crd.kind,
+          plural: crd.plural,
+          singular: crd.singular,
+          shortNames: crd.shortNames,
+          source: 'crd',
+          file: crd.file,
         });
       }
     }
@@ -291,7 +309,8 @@ export class ExplainSchemas {
   private readCrdFile(file: string): CachedCrd[] {
     const text = readFileSync(file, 'utf8');
     const cacheFile = this.cacheDir
-      ? join(this.cacheDir, `${CACHE_FORMAT}-${createHash('sha256').update(text).digest('hex')}.json`) : undefined;
+      ? join(this.cacheDir, `${CACHE_FORMAT}-${createHash('sha256').update(text).digest('hex')}.json`)
+      : undefined;
     if (cacheFile && existsSync(cacheFile)) {
       try {
         const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedCrd[]; // written below
@@ -346,7 +365,8 @@ export class ExplainSchemas {
 
   /** `x-kubernetes-embedded-resource` objects get apiVersion, kind and metadata, like the API server adds them. */
   private addEmbeddedResourceFields(schema: JsonSchema, isRoot = false): void {
-    if (isSchema(schema.properties)) for (const child of Object.values(schema.properties)) if (isSchema(child)) this.addEmbeddedResourceFields(child);
+    if (isSchema(schema.properties))
+      for (const child of Object.values(schema.properties)) if (isSchema(child)) this.addEmbeddedResourceFields(child);
     if (isSchema(schema.items)) this.addEmbeddedResourceFields(schema.items);
     if (isSchema(schema.additionalProperties)) this.addEmbeddedResourceFields(schema.additionalProperties);
     if (isRoot || schema['x-kubernetes-embedded-resource'] !== true) return;
@@ -355,7 +375,7 @@ export class ExplainSchemas {
     properties.kind = { ...this.typeMetaProperty('kind'), description: EMBEDDED_KIND_DESCRIPTION };
     properties.metadata = { description: CRD_METADATA_DESCRIPTION, $ref: SCHEMA_REF_PREFIX + OBJECT_META };
     schema.properties = properties;
-    const required = Array.isArray(schema.required) ? [...schema.required as string[]] : [];
+    const required = Array.isArray(schema.required) ? [...(schema.required as string[])] : [];
     if (!required.includes('kind')) required.push('kind');
     if (!required.includes('apiVersion')) required.push('apiVersion');
     schema.required = required;

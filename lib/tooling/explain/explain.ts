@@ -53,7 +53,8 @@ export interface ExplainJson {
   readonly usage?: { objects: readonly ObjectUsage[]; constructs: readonly ConstructUsage[] };
 }
 
-const KUBECTL_MISSING_ARGUMENT = 'You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n';
+const KUBECTL_MISSING_ARGUMENT =
+  'You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n';
 
 function fail(message: string, stdout = ''): ExplainResult {
   const text = message.startsWith('error: ') ? message : `error: ${message}`;
@@ -76,7 +77,8 @@ export function explain(resourcePath: string, options: ExplainOptions = {}): Exp
     throw error;
   }
   const { group, version, resource, fieldPath } = request;
-  if (!schemas.hasGroupVersion(group, version)) return fail(`couldn't find resource for ${JSON.stringify(gvrString(group, version, resource))}`);
+  if (!schemas.hasGroupVersion(group, version))
+    return fail(`couldn't find resource for ${JSON.stringify(gvrString(group, version, resource))}`);
   const entry = schemas.resources.find((r) => r.group === group && r.version === version && r.plural === resource);
   const root = entry && schemas.rootSchema(group, version, entry.kind);
   if (!entry || !root) return fail(`GVR (${gvrString(group, version, resource)}) not found in OpenAPI schema`);
@@ -97,7 +99,13 @@ export function explain(resourcePath: string, options: ExplainOptions = {}): Exp
   const usage = options.usage ? projectUsage(query, options) : undefined;
 
   if (options.output === 'json') {
-    const json = explainJson(renderer, schemas, root, { group, version, kind: entry.kind, resource, fieldPath }, options.recursive ?? false);
+    const json = explainJson(
+      renderer,
+      schemas,
+      root,
+      { group, version, kind: entry.kind, resource, fieldPath },
+      options.recursive ?? false,
+    );
     return { exitCode: 0, stdout: `${JSON.stringify(usage ? { ...json, usage } : json, null, 2)}\n`, stderr: '' };
   }
   let stdout = `${head}${body}\n`;
@@ -125,12 +133,18 @@ function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPat
     // Step through refs and single allOf wrappers to the schema holding the next property or items.
     for (let guard = 0; guard < 20; guard++) {
       const resolved = schemas.resolveRef(member(s, '$ref'));
-      if (resolved) { s = resolved; continue; }
+      if (resolved) {
+        s = resolved;
+        continue;
+      }
       if ('property' in step && truthy(member(s, 'properties')) && member(member(s, 'properties'), step.property)) break;
       if ('items' in step && truthy(member(s, 'items'))) break;
       if ('values' in step && truthy(member(s, 'additionalProperties'))) break;
       const allOf = member(s, 'allOf');
-      if (isList(allOf) && allOf.length > 0) { s = allOf[0]; continue; }
+      if (isList(allOf) && allOf.length > 0) {
+        s = allOf[0];
+        continue;
+      }
       break;
     }
     if ('property' in step) schema = optionalProp(member(s, 'properties'), step.property);
@@ -140,7 +154,13 @@ function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPat
   return { schema };
 }
 
-function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root: Record<string, unknown>, target: Target, recursive: boolean): ExplainJson {
+function explainJson(
+  renderer: PlaintextRenderer,
+  schemas: ExplainSchemas,
+  root: Record<string, unknown>,
+  target: Target,
+  recursive: boolean,
+): ExplainJson {
   const { schema } = locate(schemas, root, target.fieldPath);
   const s: unknown = schema ?? {};
   const resolved = schemas.resolveRef(member(s, '$ref')) ?? s;
@@ -159,7 +179,8 @@ function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root:
       const fieldEnum = member(field, 'enum');
       const required = member(r, 'required');
       fields.push({
-        name: prefix + name, type: renderer.typeGuess(field),
+        name: prefix + name,
+        type: renderer.typeGuess(field),
         required: isList(required) && required.includes(name),
         ...(recursive ? {} : { description: typeof description === 'string' ? description : '' }),
         ...(isList(fieldEnum) ? { enum: fieldEnum } : {}),
@@ -174,7 +195,11 @@ function explainJson(renderer: PlaintextRenderer, schemas: ExplainSchemas, root:
   collect(resolved, '', new Set());
   const description = renderer.description(resolved).replace(/\n$/, '');
   return {
-    group: target.group, version: target.version, kind: target.kind, resource: target.resource, fieldPath: target.fieldPath,
+    group: target.group,
+    version: target.version,
+    kind: target.kind,
+    resource: target.resource,
+    fieldPath: target.fieldPath,
     ...(target.fieldPath.length > 0 ? { type: renderer.typeGuess(schema) } : {}),
     description,
     ...(isList(member(s, 'enum')) ? { enum: member(s, 'enum') as readonly unknown[] } : {}),

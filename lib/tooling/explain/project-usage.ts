@@ -102,7 +102,8 @@ export function valuesAt(object: unknown, steps: readonly FieldStep[]): Array<{ 
     }
     current = next;
   }
-  return current.filter((entry) => entry.value !== undefined && entry.value !== null)
+  return current
+    .filter((entry) => entry.value !== undefined && entry.value !== null)
     .map((entry) => ({ path: entry.path.replace(/^\./, ''), value: entry.value }));
 }
 
@@ -134,14 +135,19 @@ export function findObjectUsage(query: UsageQuery, manifests: readonly string[])
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     if (group !== query.group || object.kind !== query.kind) continue;
     const namespace = field(object.metadata, 'namespace');
-    const name = namespace ? `${textOf(namespace)}/${textOf(field(object.metadata, 'name'))}` : textOf(field(object.metadata, 'name') ?? '');
+    const name = namespace
+      ? `${textOf(namespace)}/${textOf(field(object.metadata, 'name'))}`
+      : textOf(field(object.metadata, 'name') ?? '');
     const shownFile = file.startsWith(root) ? relative(root, file) : file;
     const base = basename(file);
     const exercise = /^(\d+)-/.exec(base)?.[1] ?? base.replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');
     for (const { path, value } of valuesAt(object, query.steps)) {
       out.push({
-        file: shownFile, exercise, object: `${apiVersion} ${object.kind} ${name}`,
-        path, value: shorten(JSON.stringify(value) ?? '', 60),
+        file: shownFile,
+        exercise,
+        object: `${apiVersion} ${object.kind} ${name}`,
+        path,
+        value: shorten(JSON.stringify(value) ?? '', 60),
       });
     }
   }
@@ -207,7 +213,12 @@ export function findConstructUsage(field: string, markdown: string): ConstructUs
       const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
       if (!row && spans.some((code) => codeNamesField(code, field)) && !seen.has('docs')) {
         seen.add('docs');
-        out.push({ construct: section.construct, source: section.source, where: 'docs', text: shorten(line.replace(/^[-*]\s+/, '').trim(), 110) });
+        out.push({
+          construct: section.construct,
+          source: section.source,
+          where: 'docs',
+          text: shorten(line.replace(/^[-*]\s+/, '').trim(), 110),
+        });
       }
     }
   }

@@ -67,8 +67,9 @@ export function resourcesFor(name: string, resources: readonly ApiResource[]): A
       group = short.group;
     }
   }
-  const matches = resources.filter((r) => (group === undefined || r.group === group || group === '')
-    && (r.plural === matchName || r.singular === matchName));
+  const matches = resources.filter(
+    (r) => (group === undefined || r.group === group || group === '') && (r.plural === matchName || r.singular === matchName),
+  );
   if (matches.length === 0) throw new ExplainError(`the server doesn't have a resource type ${JSON.stringify(name)}`);
   // Preferred versions (each group's first listed) of every group come first, then the others, groups in order.
   const preferred = new Map<string, string>();

@@ -21,8 +21,15 @@ function isSpace(ch: string): boolean {
   const code = ch.codePointAt(0)!;
   if (code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0x85 || code === NBSP) return true;
   if (code < 0x1680) return false;
-  return code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029
-    || code === 0x202f || code === 0x205f || code === 0x3000;
+  return (
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
 }
 
 /** Wraps `text` to lines of at most `limit` characters where white space allows it. */

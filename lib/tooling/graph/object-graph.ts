@@ -13,7 +13,12 @@ import { labelSelectorMatches, selectorMatches } from '../check/label-selector';
 export interface SynthesizedObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
   readonly [field: string]: unknown;
 }
 
@@ -74,7 +79,9 @@ export function isGraphable(o: unknown): o is SynthesizedObject {
 export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectGraph {
   const bad = objects.findIndex((o) => !isGraphable(o));
   if (bad >= 0) {
-    throw new Error(`object ${bad} (kind ${JSON.stringify((objects[bad] as { kind?: unknown } | null)?.kind)}) has no string kind and metadata.name; the graph needs both`);
+    throw new Error(
+      `object ${bad} (kind ${JSON.stringify((objects[bad] as { kind?: unknown } | null)?.kind)}) has no string kind and metadata.name; the graph needs both`,
+    );
   }
   const nodes = new Map(objects.map((o) => [objectKey(o), o]));
   const edges: GraphEdge[] = [];
@@ -85,16 +92,19 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
   };
   const link = (from: SynthesizedObject, kind: unknown, namespace: string, name: unknown, label: string) => {
     const to = typeof kind === 'string' && typeof name === 'string' && name ? find(kind, namespace, name) : undefined;
-    if (to && !edges.some((e) => e.from === objectKey(from) && e.to === to && e.label === label)) edges.push({ from: objectKey(from), to, label });
+    if (to && !edges.some((e) => e.from === objectKey(from) && e.to === to && e.label === label))
+      edges.push({ from: objectKey(from), to, label });
   };
-  const selector = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, string> : undefined);
+  const selector = (value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : undefined;
 
   for (const o of objects) {
     const spec = obj(o.spec);
     // Service -> the pods (or pod templates) its selector matches
     if (o.kind === 'Service' && selector(spec.selector)) {
       for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && selects(selector(spec.selector), podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'selects');
+        if (podSpecOf(w) && ns(w) === ns(o) && selects(selector(spec.selector), podTemplateLabels(w)))
+          link(o, w.kind, ns(w), w.metadata.name, 'selects');
       }
     }
     // Endpoints / EndpointSlice -> their Service
@@ -105,7 +115,8 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
     const namesPods = Object.keys(obj(podSelector.matchLabels)).length > 0 || list(podSelector.matchExpressions).length > 0;
     if (o.kind === 'NetworkPolicy' && namesPods) {
       for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && labelSelectorMatches(spec.podSelector, podTemplateLabels(w))) link(o, w.kind, ns(w), w.metadata.name, 'guards');
+        if (podSpecOf(w) && ns(w) === ns(o) && labelSelectorMatches(spec.podSelector, podTemplateLabels(w)))
+          link(o, w.kind, ns(w), w.metadata.name, 'guards');
       }
     }
     // workload -> ConfigMaps, Secrets, PVCs, ServiceAccount it uses
@@ -176,10 +187,14 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
   const listeners = objects.filter((o) => o.kind === 'EventListener');
   for (const w of objects.filter((o) => podSpecOf(o))) {
     const podSpec = podSpecOf(w) ?? {};
-    const mounted = list(podSpec.volumes).map((v) => obj(obj(v).configMap).name).filter((name) => typeof name === 'string');
+    const mounted = list(podSpec.volumes)
+      .map((v) => obj(obj(v).configMap).name)
+      .filter((name) => typeof name === 'string');
     const text = [
       ...strings(list(podSpec.containers).map((c) => obj(c).env ?? [])),
-      ...objects.filter((o) => o.kind === 'ConfigMap' && ns(o) === ns(w) && mounted.includes(o.metadata.name)).flatMap((o) => strings(o.data ?? {})),
+      ...objects
+        .filter((o) => o.kind === 'ConfigMap' && ns(o) === ns(w) && mounted.includes(o.metadata.name))
+        .flatMap((o) => strings(o.data ?? {})),
     ].join('\n');
     for (const el of listeners) {
       if (text.includes(`el-${el.metadata.name}.${ns(el)}.svc`)) link(w, 'EventListener', ns(el), el.metadata.name, 'webhook');

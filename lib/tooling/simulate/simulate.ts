@@ -71,15 +71,26 @@ export interface SimulationResult {
 export const SIMULATED_EVENT_ID = 'simulated';
 
 const GRPC_CODES: { [code: number]: string } = {
-  0: 'OK', 1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 5: 'NOT_FOUND', 7: 'PERMISSION_DENIED',
-  9: 'FAILED_PRECONDITION', 13: 'INTERNAL', 16: 'UNAUTHENTICATED',
+  0: 'OK',
+  1: 'CANCELLED',
+  2: 'UNKNOWN',
+  3: 'INVALID_ARGUMENT',
+  5: 'NOT_FOUND',
+  7: 'PERMISSION_DENIED',
+  9: 'FAILED_PRECONDITION',
+  13: 'INTERNAL',
+  16: 'UNAUTHENTICATED',
 };
 
 function find(objects: readonly unknown[], kind: string, namespace: string | undefined, name: string): JsonObject | undefined {
-  const found = objects.find((o) => field(o, 'kind') === kind && field(o, 'metadata', 'name') === name && (namespace === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === namespace));
+  const found = objects.find(
+    (o) =>
+      field(o, 'kind') === kind &&
+      field(o, 'metadata', 'name') === name &&
+      (namespace === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === namespace),
+  );
   return found as JsonObject | undefined; // it has a kind, so it is a mapping
 }
-
 
 /** Splits a CEL expression at its top-level `&&` (outside parentheses, brackets and strings). */
 export function topLevelConjuncts(expression: string): string[] {
@@ -107,12 +118,20 @@ export function topLevelConjuncts(expression: string): string[] {
   return parts.filter((p) => p !== '');
 }
 
-function celStep(name: string, ref: string, interceptor: JsonObject, request: WebhookRequest, secrets: SecretStore, extensions: { [key: string]: unknown }): InterceptorStep {
+function celStep(
+  name: string,
+  ref: string,
+  interceptor: JsonObject,
+  request: WebhookRequest,
+  secrets: SecretStore,
+  extensions: { [key: string]: unknown },
+): InterceptorStep {
   const param = (n: string) => ((interceptor.params ?? []) as unknown[]).find((p) => member(p, 'name') === n) as JsonObject | undefined;
   // Param values are taken as the cel interceptor reads them: a filter string, a list of overlays.
   const filter = param('filter')?.value as string | undefined;
   const overlays = (param('overlays')?.value ?? []) as { key: string; expression: string }[];
-  if (request.body === undefined) return { name, ref, continue: false, reason: 'the body is not JSON: the cel interceptor cannot parse it' };
+  if (request.body === undefined)
+    return { name, ref, continue: false, reason: 'the body is not JSON: the cel interceptor cannot parse it' };
   if (filter) {
     let out: unknown;
     let failure: string | undefined;
@@ -129,11 +148,21 @@ function celStep(name: string, ref: string, interceptor: JsonObject, request: We
         try {
           value = evaluateCel(clause, request, secrets, extensions);
         } catch (error) {
-          return { name, ref, continue: false, reason: `filter clause \`${clause}\` fails: ${(error as Error).message.replace(`CEL error in ${clause}: `, '')}` };
+          return {
+            name,
+            ref,
+            continue: false,
+            reason: `filter clause \`${clause}\` fails: ${(error as Error).message.replace(`CEL error in ${clause}: `, '')}`,
+          };
         }
         if (value !== true) return { name, ref, continue: false, reason: `filter clause \`${clause}\` is ${JSON.stringify(value)}` };
       }
-      return { name, ref, continue: false, reason: failure !== undefined ? `filter error: ${failure}` : `filter \`${filter}\` is ${JSON.stringify(out)}` };
+      return {
+        name,
+        ref,
+        continue: false,
+        reason: failure !== undefined ? `filter error: ${failure}` : `filter \`${filter}\` is ${JSON.stringify(out)}`,
+      };
     }
   }
   const added: { [key: string]: unknown } = {};
@@ -148,24 +177,39 @@ function celStep(name: string, ref: string, interceptor: JsonObject, request: We
 }
 
 /** The program, environment and Secret files of the workload behind a namespaced Interceptor's Service. */
-function interceptorProgram(objects: readonly unknown[], interceptor: JsonObject): { program: string; env: { [name: string]: string }; secretFiles: Map<string, { secret: string; key: string }> } {
+function interceptorProgram(
+  objects: readonly unknown[],
+  interceptor: JsonObject,
+): { program: string; env: { [name: string]: string }; secretFiles: Map<string, { secret: string; key: string }> } {
   const interceptorName = textOf(member(interceptor.metadata, 'name'));
   // Namespaces and names are used as written (the schema rule reports ones that are not strings).
   const namespace = (member(interceptor.metadata, 'namespace') ?? 'default') as string;
   const serviceRef = field(interceptor.spec, 'clientConfig', 'service');
-  if (!serviceRef) throw new Error(`Interceptor ${namespace}/${interceptorName} has no clientConfig.service in the manifests; only an interceptor served by a workload of the same file can be simulated`);
+  if (!serviceRef)
+    throw new Error(
+      `Interceptor ${namespace}/${interceptorName} has no clientConfig.service in the manifests; only an interceptor served by a workload of the same file can be simulated`,
+    );
   const serviceNamespace = (member(serviceRef, 'namespace') ?? namespace) as string;
   const service = find(objects, 'Service', serviceNamespace, member(serviceRef, 'name') as string);
-  if (!service) throw new Error(`Service ${serviceNamespace}/${textOf(member(serviceRef, 'name'))} of Interceptor ${interceptorName} is not in the manifests`);
+  if (!service)
+    throw new Error(
+      `Service ${serviceNamespace}/${textOf(member(serviceRef, 'name'))} of Interceptor ${interceptorName} is not in the manifests`,
+    );
   const selector = (field(service.spec, 'selector') ?? {}) as { [k: string]: unknown };
-  const workload = objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(field(o, 'kind') as string) && (field(o, 'metadata', 'namespace') ?? 'default') === (member(service.metadata, 'namespace') ?? 'default')
-    && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => field(o, 'spec', 'template', 'metadata', 'labels', k) === v)) as JsonObject | undefined;
+  const workload = objects.find(
+    (o) =>
+      ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(field(o, 'kind') as string) &&
+      (field(o, 'metadata', 'namespace') ?? 'default') === (member(service.metadata, 'namespace') ?? 'default') &&
+      Object.keys(selector).length > 0 &&
+      Object.entries(selector).every(([k, v]) => field(o, 'spec', 'template', 'metadata', 'labels', k) === v),
+  ) as JsonObject | undefined;
   if (!workload) throw new Error(`no workload in the manifests is selected by Service ${textOf(member(service.metadata, 'name'))}`);
   const workloadName = () => `${textOf(workload.kind)} ${textOf(member(workload.metadata, 'name'))}`;
   const pod = member(member(workload.spec, 'template'), 'spec');
   const container = member(member(pod, 'containers'), '0');
   const command = [...iterableOrEmpty(member(container, 'command')), ...iterableOrEmpty(member(container, 'args'))];
-  if (command[0] !== 'node' || command.length !== 2) throw new Error(`${workloadName()} does not run \`node <program>\`; only such interceptors can be simulated`);
+  if (command[0] !== 'node' || command.length !== 2)
+    throw new Error(`${workloadName()} does not run \`node <program>\`; only such interceptors can be simulated`);
   const volumes = new Map<unknown, unknown>(((member(pod, 'volumes') ?? []) as unknown[]).map((v) => [member(v, 'name'), v]));
   // A file path -> the volume source and key it comes from.
   const fileSource = (path: string): { volume: unknown; key: unknown } | undefined => {
@@ -185,10 +229,17 @@ function interceptorProgram(objects: readonly unknown[], interceptor: JsonObject
   const programFile = command[1] as string; // as written: a non-string fails in fileSource, as it did
   const programSource = fileSource(programFile);
   const programConfigMap = field(programSource?.volume, 'configMap');
-  if (!programSource || !programConfigMap) throw new Error(`the program ${textOf(programFile)} of ${workloadName()} is not mounted from a ConfigMap`);
-  const configMap = find(objects, 'ConfigMap', (member(workload.metadata, 'namespace') ?? 'default') as string, member(programConfigMap, 'name') as string);
+  if (!programSource || !programConfigMap)
+    throw new Error(`the program ${textOf(programFile)} of ${workloadName()} is not mounted from a ConfigMap`);
+  const configMap = find(
+    objects,
+    'ConfigMap',
+    (member(workload.metadata, 'namespace') ?? 'default') as string,
+    member(programConfigMap, 'name') as string,
+  );
   const program = field(configMap, 'data', programSource.key as string);
-  if (typeof program !== 'string') throw new Error(`ConfigMap ${textOf(member(programConfigMap, 'name'))} has no key ${textOf(programSource.key)}`);
+  if (typeof program !== 'string')
+    throw new Error(`ConfigMap ${textOf(member(programConfigMap, 'name'))} has no key ${textOf(programSource.key)}`);
   const env: { [name: string]: string } = {};
   for (const e of iterableOrEmpty(member(container, 'env'))) {
     const value = member(e, 'value');
@@ -200,13 +251,22 @@ function interceptorProgram(objects: readonly unknown[], interceptor: JsonObject
     if (!secret) continue;
     const dir = textOf(member(mount, 'mountPath')).replace(/\/$/, '');
     for (const item of iterableOrEmpty(member(secret, 'items'))) {
-      secretFiles.set(`${dir}/${textOf(member(item, 'path'))}`, { secret: member(secret, 'secretName') as string, key: member(item, 'key') as string });
+      secretFiles.set(`${dir}/${textOf(member(item, 'path'))}`, {
+        secret: member(secret, 'secretName') as string,
+        key: member(item, 'key') as string,
+      });
     }
   }
   return { program, env, secretFiles };
 }
 
-function namespacedInterceptorStep(name: string, objects: readonly unknown[], interceptor: JsonObject, delivery: Delivery, secrets: SecretStore): InterceptorStep {
+function namespacedInterceptorStep(
+  name: string,
+  objects: readonly unknown[],
+  interceptor: JsonObject,
+  delivery: Delivery,
+  secrets: SecretStore,
+): InterceptorStep {
   const interceptorName = textOf(member(interceptor.metadata, 'name'));
   const ref = `Interceptor/${textOf(member(interceptor.metadata, 'namespace') ?? 'default')}/${interceptorName}`;
   const { program, env, secretFiles } = interceptorProgram(objects, interceptor);
@@ -225,28 +285,61 @@ function namespacedInterceptorStep(name: string, objects: readonly unknown[], in
   const modules: { [name: string]: unknown } = {
     'node:crypto': { createHmac, createHash, timingSafeEqual },
     'node:fs': fs,
-    'node:http': { createServer: () => ({ listen() { /* not served: only decide() is called */ }, close() { /* nothing to close */ } }) },
+    'node:http': {
+      createServer: () => ({
+        listen() {
+          /* not served: only decide() is called */
+        },
+        close() {
+          /* nothing to close */
+        },
+      }),
+    },
   };
   const sandbox: { [key: string]: unknown } = {
     require: (id: string) => {
       if (!(id in modules)) throw new Error(`the interceptor program requires ${id}, which the simulation does not provide`);
       return modules[id];
     },
-    process: { env, on() { /* no signals here */ }, exit() { /* never exits */ } },
-    console: { log() { /* quiet */ }, error() { /* quiet */ } },
+    process: {
+      env,
+      on() {
+        /* no signals here */
+      },
+      exit() {
+        /* never exits */
+      },
+    },
+    console: {
+      log() {
+        /* quiet */
+      },
+      error() {
+        /* quiet */
+      },
+    },
     Buffer,
   };
   // A manifest is input, not code to trust: node:vm is no security boundary, so only a program
   // this library ships (byte for byte) is run; any other text is refused, never executed.
   if (!SHIPPED_PROGRAMS.has(createHash('sha256').update(program).digest('hex'))) {
-    throw new Error(`the program of Interceptor ${interceptorName} is not one this library ships; simulate runs only known programs (a manifest's code is never executed)`);
+    throw new Error(
+      `the program of Interceptor ${interceptorName} is not one this library ships; simulate runs only known programs (a manifest's code is never executed)`,
+    );
   }
   runInNewContext(program, sandbox, { filename: `${interceptorName}/server.js`, timeout: 5000 });
   const decide = sandbox.decide;
-  if (typeof decide !== 'function') throw new Error(`the program of Interceptor ${interceptorName} has no top-level decide(request) function`);
+  if (typeof decide !== 'function')
+    throw new Error(`the program of Interceptor ${interceptorName} has no top-level decide(request) function`);
   const header: { [name: string]: string[] } = {};
   for (const [k, v] of headerMap(delivery.headers)) header[k] = v;
-  const [code, message] = (decide as (request: unknown) => unknown)({ body: delivery.body, header, extensions: {}, interceptor_params: {}, context: { event_url: delivery.url ?? '/', event_id: SIMULATED_EVENT_ID } }) as [number, string];
+  const [code, message] = (decide as (request: unknown) => unknown)({
+    body: delivery.body,
+    header,
+    extensions: {},
+    interceptor_params: {},
+    context: { event_url: delivery.url ?? '/', event_id: SIMULATED_EVENT_ID },
+  }) as [number, string];
   if (code === 0) return { name, ref, continue: true };
   const hint = missing.length > 0 ? ` (give the Secret's value with --secret ${missing[0]}=VALUE)` : '';
   return { name, ref, continue: false, reason: `${GRPC_CODES[code] ?? `code ${code}`}: ${message}${hint}` };
@@ -262,11 +355,23 @@ function parseBody(body: string): unknown {
 }
 
 /** Simulates one delivery to the EventListener `listener` of `objects` (the manifests). */
-export function simulate(objects: readonly unknown[], listener: string, delivery: Delivery, secrets: SecretStore = {}, eventId = SIMULATED_EVENT_ID): SimulationResult {
+export function simulate(
+  objects: readonly unknown[],
+  listener: string,
+  delivery: Delivery,
+  secrets: SecretStore = {},
+  eventId = SIMULATED_EVENT_ID,
+): SimulationResult {
   const [nsPart, namePart] = listener.includes('/') ? listener.split('/', 2) : [undefined, listener];
-  const matches = objects.filter((o) => field(o, 'kind') === 'EventListener' && field(o, 'metadata', 'name') === namePart && (nsPart === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === nsPart));
+  const matches = objects.filter(
+    (o) =>
+      field(o, 'kind') === 'EventListener' &&
+      field(o, 'metadata', 'name') === namePart &&
+      (nsPart === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === nsPart),
+  );
   if (matches.length === 0) {
-    const known = objects.filter((o) => field(o, 'kind') === 'EventListener')
+    const known = objects
+      .filter((o) => field(o, 'kind') === 'EventListener')
       .map((o) => `${textOf(member(member(o, 'metadata'), 'namespace') ?? 'default')}/${textOf(member(member(o, 'metadata'), 'name'))}`);
     throw new Error(`no EventListener ${listener} in the manifests${known.length ? `; they have ${known.join(', ')}` : ''}`);
   }
@@ -280,14 +385,17 @@ export function simulate(objects: readonly unknown[], listener: string, delivery
   const contentType = headerMap(delivery.headers).get('Content-Type')?.[0];
   if (contentType === 'application/x-www-form-urlencoded') {
     // The sink turns such a body into JSON (Go's url.ParseQuery) before the interceptors see it.
-    throw new Error('a form-encoded body (Content-Type: application/x-www-form-urlencoded) is rewritten by the sink before its interceptors run; this is not simulated');
+    throw new Error(
+      'a form-encoded body (Content-Type: application/x-www-form-urlencoded) is rewritten by the sink before its interceptors run; this is not simulated',
+    );
   }
   const url = delivery.url ?? '/';
   const request: WebhookRequest = { requestURL: url, headers: delivery.headers, body: parseBody(delivery.body) };
   const triggers: TriggerResult[] = [];
   for (const [index, trigger] of ((field(el.spec, 'triggers') ?? []) as unknown[]).entries()) {
     const triggerName = (member(trigger, 'name') ?? member(trigger, 'triggerRef') ?? String(index)) as string;
-    if (member(trigger, 'triggerRef')) throw new Error(`trigger ${triggerName} refers to a Trigger object; only inline triggers can be simulated`);
+    if (member(trigger, 'triggerRef'))
+      throw new Error(`trigger ${triggerName} refers to a Trigger object; only inline triggers can be simulated`);
     const steps: InterceptorStep[] = [];
     let extensions: { [key: string]: unknown } = {};
     let stopped = false;
@@ -303,7 +411,9 @@ export function simulate(objects: readonly unknown[], listener: string, delivery
         if (!object) throw new Error(`Interceptor ${namespace}/${textOf(refName)} (trigger ${triggerName}) is not in the manifests`);
         step = namespacedInterceptorStep(name, objects, object, { ...delivery, url }, secrets);
       } else {
-        throw new Error(`interceptor ${name} (${textOf(kind)} ${textOf(refName ?? 'webhook')}) of trigger ${triggerName} cannot be simulated; simulated are the cel ClusterInterceptor and Node interceptors served from the same manifests`);
+        throw new Error(
+          `interceptor ${name} (${textOf(kind)} ${textOf(refName ?? 'webhook')}) of trigger ${triggerName} cannot be simulated; simulated are the cel ClusterInterceptor and Node interceptors served from the same manifests`,
+        );
       }
       steps.push(step);
       if (!step.continue) {
@@ -323,11 +433,18 @@ export function simulate(objects: readonly unknown[], listener: string, delivery
         const refRef = member(ref, 'ref');
         if (refRef) {
           const bindingKind = textOf(member(ref, 'kind') ?? 'TriggerBinding');
-          const binding = bindingKind === 'ClusterTriggerBinding' ? find(objects, 'ClusterTriggerBinding', undefined, refRef as string) : find(objects, 'TriggerBinding', namespace, refRef as string);
+          const binding =
+            bindingKind === 'ClusterTriggerBinding'
+              ? find(objects, 'ClusterTriggerBinding', undefined, refRef as string)
+              : find(objects, 'TriggerBinding', namespace, refRef as string);
           if (!binding) throw new Error(`${bindingKind} ${textOf(refRef)} is not in the manifests`);
           resolved = resolveBinding(binding, request, extensions);
         } else {
-          resolved = resolveBinding({ spec: { params: [{ name: member(ref, 'name'), value: member(ref, 'value') }] } }, request, extensions);
+          resolved = resolveBinding(
+            { spec: { params: [{ name: member(ref, 'name'), value: member(ref, 'value') }] } },
+            request,
+            extensions,
+          );
         }
         for (const [k, v] of Object.entries(resolved)) {
           if (k in params) throw new Error(`duplicate binding param ${k}`);
@@ -337,7 +454,9 @@ export function simulate(objects: readonly unknown[], listener: string, delivery
       const triggerTemplate = member(trigger, 'template');
       const templateRef = field(triggerTemplate, 'ref') ?? field(triggerTemplate, 'name');
       const inlineSpec = field(triggerTemplate, 'spec');
-      const template = inlineSpec ? { metadata: { name: triggerName }, spec: inlineSpec } : find(objects, 'TriggerTemplate', namespace, templateRef as string);
+      const template = inlineSpec
+        ? { metadata: { name: triggerName }, spec: inlineSpec }
+        : find(objects, 'TriggerTemplate', namespace, templateRef as string);
       if (!template) throw new Error(`TriggerTemplate ${textOf(templateRef)} is not in the manifests`);
       const resources = instantiateTemplate(template, params).map((resource): JsonObject => {
         // As the sink copies it; a template that is not a mapping is spread as written, as it was.

@@ -69,7 +69,8 @@ export function instantiateTemplate(template: unknown, params: { [name: string]:
   const templateName = () => textOf(member(member(template, 'metadata'), 'name'));
   const declared = new Map<string, string | undefined>();
   // Read as written: the template's schema makes a param's name and default strings.
-  for (const p of iterableOrEmpty(member(member(template, 'spec'), 'params'))) declared.set(member(p, 'name') as string, member(p, 'default') as string | undefined);
+  for (const p of iterableOrEmpty(member(member(template, 'spec'), 'params')))
+    declared.set(member(p, 'name') as string, member(p, 'default') as string | undefined);
   for (const name of Object.keys(params)) {
     if (!declared.has(name)) throw new Error(`param ${name} is not declared by TriggerTemplate ${templateName()}`);
   }

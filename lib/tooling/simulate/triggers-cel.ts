@@ -51,7 +51,10 @@ export interface InterceptorOutcome {
 /** Go's `textproto.CanonicalMIMEHeaderKey` for token-only keys: `x-gogs-event` -> `X-Gogs-Event`. */
 export function canonicalHeaderKey(key: string): string {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return key;
-  return key.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase()).join('-');
+  return key
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
+    .join('-');
 }
 
 /** Builds the `header` variable: canonical names to lists of values (Go's `http.Header`). */
@@ -106,18 +109,42 @@ export function triggersFunctions(secrets: SecretStore): CelFunc[] {
   };
   return [
     ...strings,
-    celMethod('match', headerType, [CelScalar.STRING, CelScalar.STRING], CelScalar.BOOL,
-      function match(this: CelMap, name: string, value: string) { return headerGet(this, name) === value; }),
-    celMethod('canonical', headerType, [CelScalar.STRING], CelScalar.STRING,
-      function canonical(this: CelMap, name: string) { return headerGet(this, name); }),
-    celMethod('truncate', CelScalar.STRING, [CelScalar.INT], CelScalar.STRING,
-      function truncate(this: string, n: bigint) { return this.slice(0, Number(n)); }),
-    celMethod('compareSecret', CelScalar.STRING, [CelScalar.STRING, CelScalar.STRING], CelScalar.BOOL,
-      function compareSecret(this: string, key: string, secretName: string) { return compare(this, key, secretName); }),
-    celMethod('compareSecret', CelScalar.STRING, [CelScalar.STRING, CelScalar.STRING, CelScalar.STRING], CelScalar.BOOL,
-      function compareSecretNs(this: string, key: string, secretName: string) { return compare(this, key, secretName); }),
-    celMethod('parseURL', CelScalar.STRING, [], headerType,
-      function parseURL(this: string) { return parseUrl(this); }),
+    celMethod(
+      'match',
+      headerType,
+      [CelScalar.STRING, CelScalar.STRING],
+      CelScalar.BOOL,
+      function match(this: CelMap, name: string, value: string) {
+        return headerGet(this, name) === value;
+      },
+    ),
+    celMethod('canonical', headerType, [CelScalar.STRING], CelScalar.STRING, function canonical(this: CelMap, name: string) {
+      return headerGet(this, name);
+    }),
+    celMethod('truncate', CelScalar.STRING, [CelScalar.INT], CelScalar.STRING, function truncate(this: string, n: bigint) {
+      return this.slice(0, Number(n));
+    }),
+    celMethod(
+      'compareSecret',
+      CelScalar.STRING,
+      [CelScalar.STRING, CelScalar.STRING],
+      CelScalar.BOOL,
+      function compareSecret(this: string, key: string, secretName: string) {
+        return compare(this, key, secretName);
+      },
+    ),
+    celMethod(
+      'compareSecret',
+      CelScalar.STRING,
+      [CelScalar.STRING, CelScalar.STRING, CelScalar.STRING],
+      CelScalar.BOOL,
+      function compareSecretNs(this: string, key: string, secretName: string) {
+        return compare(this, key, secretName);
+      },
+    ),
+    celMethod('parseURL', CelScalar.STRING, [], headerType, function parseURL(this: string) {
+      return parseUrl(this);
+    }),
   ];
 }
 
@@ -138,12 +165,16 @@ export function toPlain(value: unknown): unknown {
 
 /** Evaluates one CEL expression in a Triggers-like environment. Throws on an evaluation error. */
 export function evaluateCel(expression: string, request: WebhookRequest, secrets: SecretStore, extensions: object = {}): unknown {
-  const result = run(expression, {
-    body: request.body as never,
-    header: headerMap(request.headers),
-    requestURL: request.requestURL,
-    extensions: extensions as never,
-  }, { funcs: triggersFunctions(secrets) });
+  const result = run(
+    expression,
+    {
+      body: request.body as never,
+      header: headerMap(request.headers),
+      requestURL: request.requestURL,
+      extensions: extensions as never,
+    },
+    { funcs: triggersFunctions(secrets) },
+  );
   if (isCelError(result)) throw new Error(`CEL error in ${expression}: ${result.message}`);
   return toPlain(result);
 }
@@ -176,7 +207,11 @@ export function celParams(eventListener: unknown, triggerIndex = 0): { filter: s
   const interceptors = member(trigger, 'interceptors') as unknown[];
   const cel = interceptors.filter((i) => field(member(i, 'ref'), 'name') === 'cel');
   if (cel.length !== 1) throw new Error(`expected one cel interceptor, found ${cel.length}`);
-  const param = (name: string) => field((member(cel[0], 'params') as unknown[]).find((p) => member(p, 'name') === name), 'value');
+  const param = (name: string) =>
+    field(
+      (member(cel[0], 'params') as unknown[]).find((p) => member(p, 'name') === name),
+      'value',
+    );
   // The cel interceptor's params as it reads them: a filter string and a list of overlays.
   return { filter: param('filter') as string, overlays: (param('overlays') ?? []) as { key: string; expression: string }[] };
 }

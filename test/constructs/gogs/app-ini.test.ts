@@ -14,21 +14,23 @@ describe('renderIni', () => {
   };
 
   test('writes root keys first, then each section in order, and skips undefined keys and empty sections', () => {
-    expect(renderIni(doc)).toBe([
-      'RUN_USER = git',
-      'RUN_MODE = prod',
-      '',
-      '[server]',
-      'HTTP_PORT = 3000',
-      'OFFLINE_MODE = true',
-      '',
-      '[repository.upload]',
-      'TEMP_PATH = /data/tmp',
-      '',
-      '[security]',
-      'LOCAL_NETWORK_ALLOWLIST = a.example,b.example',
-      '',
-    ].join('\n'));
+    expect(renderIni(doc)).toBe(
+      [
+        'RUN_USER = git',
+        'RUN_MODE = prod',
+        '',
+        '[server]',
+        'HTTP_PORT = 3000',
+        'OFFLINE_MODE = true',
+        '',
+        '[repository.upload]',
+        'TEMP_PATH = /data/tmp',
+        '',
+        '[security]',
+        'LOCAL_NETWORK_ALLOWLIST = a.example,b.example',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('an INI parser reads back what was written', () => {
@@ -42,20 +44,23 @@ describe('renderIni', () => {
 
   test('round-trips any keys and plain values (property)', () => {
     const key = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/);
-    const value = fc.stringMatching(/^[A-Za-z0-9/:._{}-]([A-Za-z0-9 /:._{}-]{0,30}[A-Za-z0-9/:._{}-])?$/)
+    const value = fc
+      .stringMatching(/^[A-Za-z0-9/:._{}-]([A-Za-z0-9 /:._{}-]{0,30}[A-Za-z0-9/:._{}-])?$/)
       .filter((v) => iniValueProblem(v) === undefined);
     const section = fc.dictionary(key, value, { maxKeys: 5 });
-    fc.assert(fc.property(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), section, { maxKeys: 4 }), section, (sections, root) => {
-      // A root key equal to a section name would be ambiguous in the parsed object; keep them apart.
-      const rootOnly = Object.fromEntries(Object.entries(root).filter(([k]) => !(k in sections)));
-      const text = renderIni({ root: rootOnly, sections });
-      expect(renderIni({ root: rootOnly, sections })).toBe(text);
-      const parsed = parse(text);
-      for (const [k, v] of Object.entries(rootOnly)) expect(String(parsed[k])).toBe(v);
-      for (const [name, keys] of Object.entries(sections)) {
-        for (const [k, v] of Object.entries(keys)) expect(String(parsed[name][k])).toBe(v);
-      }
-    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), section, { maxKeys: 4 }), section, (sections, root) => {
+        // A root key equal to a section name would be ambiguous in the parsed object; keep them apart.
+        const rootOnly = Object.fromEntries(Object.entries(root).filter(([k]) => !(k in sections)));
+        const text = renderIni({ root: rootOnly, sections });
+        expect(renderIni({ root: rootOnly, sections })).toBe(text);
+        const parsed = parse(text);
+        for (const [k, v] of Object.entries(rootOnly)) expect(String(parsed[k])).toBe(v);
+        for (const [name, keys] of Object.entries(sections)) {
+          for (const [k, v] of Object.entries(keys)) expect(String(parsed[name][k])).toBe(v);
+        }
+      }),
+    );
   });
 
   test.each([

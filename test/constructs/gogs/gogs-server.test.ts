@@ -71,13 +71,23 @@ describe('GogsServer app.ini', () => {
 
   test('every path Gogs writes to is absolute and on the /data volume (the root filesystem is read-only)', () => {
     const sections = allSections(appIni(build().objects));
-    const paths = Object.entries(sections).flatMap(([name, keys]) => Object.entries(keys)
-      .filter(([key]) => /(PATH|ROOT)$/.test(key) && !/URL/.test(key))
-      .map(([key, value]) => [`[${name}] ${key}`, value] as const));
-    expect(paths.map(([where]) => where)).toEqual(expect.arrayContaining([
-      '[server] APP_DATA_PATH', '[database] PATH', '[repository] ROOT', '[repository.upload] TEMP_PATH',
-      '[picture] AVATAR_UPLOAD_PATH', '[attachment] PATH', '[lfs] OBJECTS_PATH', '[log] ROOT_PATH',
-    ]));
+    const paths = Object.entries(sections).flatMap(([name, keys]) =>
+      Object.entries(keys)
+        .filter(([key]) => /(PATH|ROOT)$/.test(key) && !/URL/.test(key))
+        .map(([key, value]) => [`[${name}] ${key}`, value] as const),
+    );
+    expect(paths.map(([where]) => where)).toEqual(
+      expect.arrayContaining([
+        '[server] APP_DATA_PATH',
+        '[database] PATH',
+        '[repository] ROOT',
+        '[repository.upload] TEMP_PATH',
+        '[picture] AVATAR_UPLOAD_PATH',
+        '[attachment] PATH',
+        '[lfs] OBJECTS_PATH',
+        '[log] ROOT_PATH',
+      ]),
+    );
     for (const [where, value] of paths) expect([where, value]).toEqual([where, expect.stringMatching(/^\/data\//)]);
   });
 
@@ -150,10 +160,12 @@ describe('GogsServer workload', () => {
     const pod = sts.spec.template.spec;
     const [container] = pod.containers;
     expect(container.image).toBe(GOGS_IMAGE);
-    expect(sts.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'data', labels: { app: 'gogs' } },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '10Gi' } } },
-    }]);
+    expect(sts.spec.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: 'data', labels: { app: 'gogs' } },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '10Gi' } } },
+      },
+    ]);
     expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
     expect(sts.spec.selector.matchLabels).toEqual(sts.spec.template.metadata.labels);
   });
@@ -168,11 +180,17 @@ describe('GogsServer workload', () => {
     expect(mount).toEqual({ name: 'config', mountPath: '/etc/gogs', readOnly: true });
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'gogs-config' } });
     expect(container.command.join(' ')).toMatch(/exec \/app\/gogs\/gogs web --config \/etc\/gogs\/app\.ini$/);
-    expect(container.env).toEqual(expect.arrayContaining([{ name: 'USER', value: 'git' }, { name: 'GOGS_CUSTOM', value: '/data/gogs' }]));
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: 'USER', value: 'git' },
+        { name: 'GOGS_CUSTOM', value: '/data/gogs' },
+      ]),
+    );
   });
 
   test('a config change changes the pod template (rolls the pod); the same props give identical output', () => {
-    const hash = (objects: KubeObject[]) => only(objects, 'StatefulSet').spec.template.metadata.annotations['k8s-practice.dev/config-sha256'];
+    const hash = (objects: KubeObject[]) =>
+      only(objects, 'StatefulSet').spec.template.metadata.annotations['k8s-practice.dev/config-sha256'];
     expect(hash(build().objects)).toMatch(/^[0-9a-f]{64}$/);
     expect(hash(build({ webhookUrls: [LISTENER] }).objects)).not.toBe(hash(build().objects));
     expect(JSON.stringify(build({ webhookUrls: [LISTENER] }).objects)).toBe(JSON.stringify(build({ webhookUrls: [LISTENER] }).objects));
@@ -184,8 +202,13 @@ describe('GogsServer workload', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     const sc = pod.containers[0].securityContext;
     expect(sc).toMatchObject({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000,
-      readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' },
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      readOnlyRootFilesystem: true,
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -208,7 +231,10 @@ describe('GogsServer Service', () => {
     const pod = only(objects, 'StatefulSet').spec.template;
     expect(selects(service.spec.selector, pod.metadata.labels)).toBe(true);
     const container = pod.spec.containers[0];
-    expect(service.spec.ports.map((p: any) => [p.name, p.port, resolvePort(container, p.targetPort)])).toEqual([['http', 3000, 3000], ['ssh', 2222, 2222]]);
+    expect(service.spec.ports.map((p: any) => [p.name, p.port, resolvePort(container, p.targetPort)])).toEqual([
+      ['http', 3000, 3000],
+      ['ssh', 2222, 2222],
+    ]);
     expect(service.spec.ports.every((p: any) => p.nodePort === undefined)).toBe(true);
     expect(gogs.service.name).toBe('gogs');
     expect(gogs.statefulSet.name).toBe('gogs');

@@ -5,24 +5,38 @@ describe('AllowIngressPolicy', () => {
   test('selects the target by its labels and allows the given clients on its port', () => {
     const objects = synthWith((chart) => {
       const web = new RunPod(chart, 'web', { name: 'web', portName: 'http' });
-      new AllowIngressPolicy(chart, 'p', { name: 'web-from-clients', to: web, from: [{ podLabels: { access: 'web' } }, { namespace: 'monitoring' }] });
+      new AllowIngressPolicy(chart, 'p', {
+        name: 'web-from-clients',
+        to: web,
+        from: [{ podLabels: { access: 'web' } }, { namespace: 'monitoring' }],
+      });
     });
     const policy = only(objects, 'NetworkPolicy');
     expect(policy.spec.podSelector).toEqual({ matchLabels: only(objects, 'Pod').metadata.labels });
     expect(policy.spec.policyTypes).toEqual(['Ingress']);
-    expect(policy.spec.ingress).toEqual([{
-      from: [
-        { podSelector: { matchLabels: { access: 'web' } } },
-        { podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
-      ],
-      ports: [{ port: 'http', protocol: 'TCP' }],
-    }]);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [
+          { podSelector: { matchLabels: { access: 'web' } } },
+          { podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+        ],
+        ports: [{ port: 'http', protocol: 'TCP' }],
+      },
+    ]);
   });
 
   test('fromAnywhere allows every IPv4 and IPv6 source', () => {
-    const policy = only(synthWith((chart) => {
-      new AllowIngressPolicy(chart, 'p', { name: 'open', to: new RunPod(chart, 'web', { name: 'web' }), fromAnywhere: true, ports: [8080] });
-    }), 'NetworkPolicy');
+    const policy = only(
+      synthWith((chart) => {
+        new AllowIngressPolicy(chart, 'p', {
+          name: 'open',
+          to: new RunPod(chart, 'web', { name: 'web' }),
+          fromAnywhere: true,
+          ports: [8080],
+        });
+      }),
+      'NetworkPolicy',
+    );
     expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }]);
     expect(policy.spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
   });
@@ -43,6 +57,8 @@ describe('AllowIngressPolicy', () => {
   test('a pod without ports cannot be the target without ports', () => {
     const chart = emptyChart();
     const box = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
-    expect(() => new AllowIngressPolicy(chart, 'p', { name: 'p', to: box, fromAnywhere: true })).toThrow(/invalid ports undefined; expected at least one port; the pod "box" declares none/);
+    expect(() => new AllowIngressPolicy(chart, 'p', { name: 'p', to: box, fromAnywhere: true })).toThrow(
+      /invalid ports undefined; expected at least one port; the pod "box" declares none/,
+    );
   });
 });

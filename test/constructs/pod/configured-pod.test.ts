@@ -2,7 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { ConfiguredPod, EXTERNAL_REFS_ANNOTATION } from '../../../lib';
 import { emptyChart, only, synthWith } from '../../helpers';
 
-const props = { name: 'env-demo', settings: { APP_COLOR: 'blue', APP_MODE: 'practice' }, secret: { name: 'env-demo-secret', keys: ['DB_PASSWORD'] } };
+const props = {
+  name: 'env-demo',
+  settings: { APP_COLOR: 'blue', APP_MODE: 'practice' },
+  secret: { name: 'env-demo-secret', keys: ['DB_PASSWORD'] },
+};
 
 describe('ConfiguredPod', () => {
   const objects = synthWith((chart) => new ConfiguredPod(chart, 'c', props));
@@ -52,8 +56,12 @@ describe('ConfiguredPod', () => {
 
   test('kubectl logs never shows a Secret value: the script prints variables named after Secret keys without their value', () => {
     const script = container.command[2];
-    const run = (env: Record<string, string>) => execFileSync('sh', ['-c', script.replace('exec sleep 86400', 'true'), 'sh', '/nonexistent-a', '/nonexistent-b', 'DB_PASSWORD'],
-      { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const run = (env: Record<string, string>) =>
+      execFileSync('sh', ['-c', script.replace('exec sleep 86400', 'true'), 'sh', '/nonexistent-a', '/nonexistent-b', 'DB_PASSWORD'], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     const output = run({ DB_PASSWORD: 'hunter2-secret', APP_MODE: 'practice', PATH: process.env.PATH ?? '/usr/bin:/bin' });
     expect(output).toContain('APP_MODE=practice');
     expect(output).toContain('DB_PASSWORD=(from the Secret; not printed)');

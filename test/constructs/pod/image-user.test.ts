@@ -7,8 +7,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  GIT_IMAGE, GOGS_IMAGE, Images, KANIKO_IMAGE, KNOWN_IMAGES, KUBECTL_IMAGE, lookupImage, NODE_IMAGE, NOBODY_UID, Project, PodSecurityLevel,
-  REGISTRY_IMAGE, RunPod, RunPodProps, SharedProcessNamespacePod,
+  GIT_IMAGE,
+  GOGS_IMAGE,
+  Images,
+  KANIKO_IMAGE,
+  KNOWN_IMAGES,
+  KUBECTL_IMAGE,
+  lookupImage,
+  NODE_IMAGE,
+  NOBODY_UID,
+  Project,
+  PodSecurityLevel,
+  REGISTRY_IMAGE,
+  RunPod,
+  RunPodProps,
+  SharedProcessNamespacePod,
 } from '../../../lib';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { knownImagesMarkdown } from '../../../lib/constructs/image-catalog';
@@ -26,13 +39,24 @@ function inProject(level: PodSecurityLevel, props: RunPodProps) {
 describe('the catalog', () => {
   test('lists every image the library emits, each once', () => {
     const shipped = [Images.web, Images.shell, GOGS_IMAGE, REGISTRY_IMAGE, GIT_IMAGE, KANIKO_IMAGE, KUBECTL_IMAGE, NODE_IMAGE];
-    expect(KNOWN_IMAGES.filter((i) => i.shipped).map((i) => i.reference).sort()).toEqual([...shipped].sort());
+    expect(
+      KNOWN_IMAGES.filter((i) => i.shipped)
+        .map((i) => i.reference)
+        .sort(),
+    ).toEqual([...shipped].sort());
     expect(new Set(KNOWN_IMAGES.map((i) => lookupImage(i.reference))).size).toBe(KNOWN_IMAGES.length);
   });
 
   test.each([
-    ['nginx', 0], ['nginx:1.25', 0], ['docker.io/nginx:1.27', 0], ['library/nginx', 0], ['index.docker.io/library/nginx', 0],
-    [`nginx@sha256:${'a'.repeat(64)}`, 0], ['busybox', 0], ['docker.io/nginxinc/nginx-unprivileged:1.25', 101], ['gogs/gogs:next-0.14.3', 1000],
+    ['nginx', 0],
+    ['nginx:1.25', 0],
+    ['docker.io/nginx:1.27', 0],
+    ['library/nginx', 0],
+    ['index.docker.io/library/nginx', 0],
+    [`nginx@sha256:${'a'.repeat(64)}`, 0],
+    ['busybox', 0],
+    ['docker.io/nginxinc/nginx-unprivileged:1.25', 101],
+    ['gogs/gogs:next-0.14.3', 1000],
   ] as const)('knows %s (any tag or digest) runs as uid %d', (image, user) => {
     expect(lookupImage(image)?.user).toBe(user);
   });
@@ -61,24 +85,40 @@ describe('the catalog', () => {
 
 describe('a known root image under restricted hardening is a synth-time error', () => {
   test.each(['nginx', 'nginx:1.27', 'docker.io/library/busybox:1.36', 'alpine'])('RunPod image %s', (image) => {
-    expect(() => synthWith((chart) => new RunPod(chart, 'p', { name: 'web', image })))
-      .toThrow(new RegExp(`^test/p: invalid image "${image}"; expected an image that runs as a non-root user.*runs as root \\(uid 0.*set runAsUser \\(e\\.g\\. 65534, nobody\\).*podSecurity "baseline"`));
+    expect(() => synthWith((chart) => new RunPod(chart, 'p', { name: 'web', image }))).toThrow(
+      new RegExp(
+        `^test/p: invalid image "${image}"; expected an image that runs as a non-root user.*runs as root \\(uid 0.*set runAsUser \\(e\\.g\\. 65534, nobody\\).*podSecurity "baseline"`,
+      ),
+    );
   });
 
   test('with runAsUser it is fine, and the pod validates in a restricted Project', () => {
-    const { pod, findings } = inProject('restricted', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID, command: ['sleep', '3600'] });
-    expect(pod.spec.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: NOBODY_UID, readOnlyRootFilesystem: true });
+    const { pod, findings } = inProject('restricted', {
+      name: 'box',
+      image: Images.shell,
+      runAsUser: NOBODY_UID,
+      command: ['sleep', '3600'],
+    });
+    expect(pod.spec.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: NOBODY_UID,
+      readOnlyRootFilesystem: true,
+    });
     expect(findings).toEqual([]);
   });
 
   test('an image the catalog does not know is not checked (the README says how to find its user)', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'web', image: 'ghcr.io/example/app:1.0' })), 'Pod');
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', { name: 'web', image: 'ghcr.io/example/app:1.0' })),
+      'Pod',
+    );
     expect(pod.spec.containers[0].securityContext.runAsNonRoot).toBe(true);
   });
 
   test('SharedProcessNamespacePod refuses a root web image, naming webImage and Images.web', () => {
-    expect(() => synthWith((chart) => new SharedProcessNamespacePod(chart, 's', { webImage: 'nginx:1.27' })))
-      .toThrow(/^test\/s: invalid webImage "nginx:1\.27"; expected an image that runs as a non-root user.*use Images\.web \("docker\.io\/nginxinc\/nginx-unprivileged:1\.27-alpine", uid 101, port 8080\)$/);
+    expect(() => synthWith((chart) => new SharedProcessNamespacePod(chart, 's', { webImage: 'nginx:1.27' }))).toThrow(
+      /^test\/s: invalid webImage "nginx:1\.27"; expected an image that runs as a non-root user.*use Images\.web \("docker\.io\/nginxinc\/nginx-unprivileged:1\.27-alpine", uid 101, port 8080\)$/,
+    );
   });
 });
 
@@ -86,7 +126,10 @@ describe("podSecurity: 'baseline'", () => {
   const stockNginx: RunPodProps = { name: 'web', image: 'nginx:1.27', port: 80, podSecurity: 'baseline' };
 
   test('keeps what baseline allows and drops what root needs', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', stockNginx)), 'Pod');
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', stockNginx)),
+      'Pod',
+    );
     expect(pod.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } });
     // The root filesystem is writable, so no scratch volume by default.
@@ -101,32 +144,48 @@ describe("podSecurity: 'baseline'", () => {
 
   test('in a restricted Project it is a synth-time error naming the field and both ways out', () => {
     expect(() => inProject('restricted', stockNginx)).toThrow(
-      'p/pod: invalid podSecurity "baseline"; expected "restricted" (with runAsUser for a root image), or a Project with podSecurity "privileged" or "baseline": '
-      + 'Project "shop" enforces Pod Security "restricted", which refuses a container hardened only for "baseline" (root allowed, capabilities kept) (it meets only "baseline")');
+      'p/pod: invalid podSecurity "baseline"; expected "restricted" (with runAsUser for a root image), or a Project with podSecurity "privileged" or "baseline": ' +
+        'Project "shop" enforces Pod Security "restricted", which refuses a container hardened only for "baseline" (root allowed, capabilities kept) (it meets only "baseline")',
+    );
   });
 
   test('the validator agrees: the same pod, restricted namespace, gets psa errors', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', stockNginx)), 'Pod');
-    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', stockNginx)),
+      'Pod',
+    );
+    const namespace = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    };
     const objects = [namespace, { ...pod, metadata: { ...pod.metadata, namespace: 'shop' } }];
     const rules = validateObjects(objects.map((object, document) => ({ file: 'x', document, object }))).findings.map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['psa-run-as-non-root', 'psa-capabilities']));
   });
 
   test('runAsUser 0 is allowed under baseline only', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', { ...stockNginx, runAsUser: 0 })), 'Pod');
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', { ...stockNginx, runAsUser: 0 })),
+      'Pod',
+    );
     expect(pod.spec.containers[0].securityContext.runAsUser).toBe(0);
-    expect(() => synthWith((chart) => new RunPod(chart, 'p', { name: 'web', runAsUser: 0 })))
-      .toThrow('test/p: invalid runAsUser 0; expected a positive integer up to 2147483647 (a non-root uid; 0 needs podSecurity "baseline")');
+    expect(() => synthWith((chart) => new RunPod(chart, 'p', { name: 'web', runAsUser: 0 }))).toThrow(
+      'test/p: invalid runAsUser 0; expected a positive integer up to 2147483647 (a non-root uid; 0 needs podSecurity "baseline")',
+    );
   });
 
   test('writablePaths still add emptyDirs when asked', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', { ...stockNginx, writablePaths: ['/var/cache/nginx'] })), 'Pod');
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', { ...stockNginx, writablePaths: ['/var/cache/nginx'] })),
+      'Pod',
+    );
     expect(pod.spec.volumes).toEqual([{ name: 'var-cache-nginx', emptyDir: {} }]);
   });
 
   test('a value outside the two levels names what is allowed', () => {
-    expect(() => synthWith((chart) => new RunPod(chart, 'p', { name: 'web', podSecurity: 'privileged' as never })))
-      .toThrow('test/p: invalid podSecurity "privileged"; expected one of "restricted", "baseline"');
+    expect(() => synthWith((chart) => new RunPod(chart, 'p', { name: 'web', podSecurity: 'privileged' as never }))).toThrow(
+      'test/p: invalid podSecurity "privileged"; expected one of "restricted", "baseline"',
+    );
   });
 });

@@ -9,7 +9,16 @@ import { Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  AllowIngressPolicy, BUILD_PROJECT_QUOTA, Images, NOBODY_UID, PodService, podTargetOf, Project, RunDeployment, RunDeploymentProps, RunPod,
+  AllowIngressPolicy,
+  BUILD_PROJECT_QUOTA,
+  Images,
+  NOBODY_UID,
+  PodService,
+  podTargetOf,
+  Project,
+  RunDeployment,
+  RunDeploymentProps,
+  RunPod,
 } from '../../../lib';
 import { compareObjects } from '../../../lib/check-api';
 import { validateObjects } from '../../../lib/tooling/check/validate';
@@ -17,15 +26,20 @@ import { KubeObject, only, synthWith } from '../../helpers';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
 
 const fixture = (file: string): KubeObject => parse(readFileSync(join(KUBECTL_FIXTURES, file), 'utf8'));
-const deployment = (props: RunDeploymentProps) => only(synthWith((chart) => new RunDeployment(chart, 'd', props)), 'Deployment');
+const deployment = (props: RunDeploymentProps) =>
+  only(
+    synthWith((chart) => new RunDeployment(chart, 'd', props)),
+    'Deployment',
+  );
 
 /** Validation errors of everything built in a Project. */
 function projectErrors(build: (project: Project) => void, podSecurity: 'restricted' | 'baseline' = 'restricted'): string[] {
   const project = new Project(Testing.app(), 'p', { namespace: 'shop', podSecurity, quota: BUILD_PROJECT_QUOTA });
   build(project);
   const objects = Testing.synth(project) as any[];
-  return validateObjects(objects.map((object, document) => ({ file: 'shop', document, object }))).findings
-    .filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`);
+  return validateObjects(objects.map((object, document) => ({ file: 'shop', document, object })))
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule}: ${f.message}`);
 }
 
 describe('RunDeployment against `kubectl create deployment nginx --image=nginx --port=80 --replicas=3`', () => {
@@ -44,16 +58,23 @@ describe('RunDeployment against `kubectl create deployment nginx --image=nginx -
 
   test('names the container after the image as kubectl does (no random suffix)', () => {
     expect(deployment({ name: 'web' }).spec.template.spec.containers[0].name).toBe('nginx-unprivileged');
-    expect(deployment({ name: 'web', image: 'registry.local:5000/team/my_app.v2:1.0', runAsUser: 1000 }).spec.template.spec.containers[0].name).toBe('my-app-v2');
-    expect(deployment({ name: 'web', image: `busybox@sha256:${'a'.repeat(64)}`, runAsUser: NOBODY_UID }).spec.template.spec.containers[0].name).toBe('busybox');
+    expect(
+      deployment({ name: 'web', image: 'registry.local:5000/team/my_app.v2:1.0', runAsUser: 1000 }).spec.template.spec.containers[0].name,
+    ).toBe('my-app-v2');
+    expect(
+      deployment({ name: 'web', image: `busybox@sha256:${'a'.repeat(64)}`, runAsUser: NOBODY_UID }).spec.template.spec.containers[0].name,
+    ).toBe('busybox');
     expect(deployment({ name: 'web', containerName: 'server' }).spec.template.spec.containers[0].name).toBe('server');
   });
 });
 
-describe('RunDeployment shares RunPod\'s hardening', () => {
+describe("RunDeployment shares RunPod's hardening", () => {
   test('the pod template has the same security contexts, resources and scratch volume as RunPod', () => {
     const template = deployment({ name: 'web' }).spec.template.spec;
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'web' })), 'Pod').spec;
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', { name: 'web' })),
+      'Pod',
+    ).spec;
     expect(template.securityContext).toEqual(pod.securityContext);
     expect(template.containers[0].securityContext).toEqual(pod.containers[0].securityContext);
     expect(template.containers[0].resources).toEqual(pod.containers[0].resources);
@@ -62,12 +83,15 @@ describe('RunDeployment shares RunPod\'s hardening', () => {
   });
 
   test('a known root image without runAsUser is refused, as in RunPod', () => {
-    expect(() => deployment({ name: 'web', image: 'nginx' })).toThrow(/^test\/d: invalid image "nginx"; expected an image that runs as a non-root user/);
+    expect(() => deployment({ name: 'web', image: 'nginx' })).toThrow(
+      /^test\/d: invalid image "nginx"; expected an image that runs as a non-root user/,
+    );
   });
 
   test('podSecurity baseline in a restricted Project is a synth-time error', () => {
-    expect(() => projectErrors((p) => new RunDeployment(p, 'd', { name: 'web', image: 'nginx', podSecurity: 'baseline' })))
-      .toThrow(/^p\/d: invalid podSecurity "baseline"; expected "restricted"/);
+    expect(() => projectErrors((p) => new RunDeployment(p, 'd', { name: 'web', image: 'nginx', podSecurity: 'baseline' }))).toThrow(
+      /^p\/d: invalid podSecurity "baseline"; expected "restricted"/,
+    );
   });
 
   test.each([
@@ -83,7 +107,7 @@ describe('RunDeployment shares RunPod\'s hardening', () => {
 });
 
 describe('`kubectl expose deployment`: PodService on a RunDeployment', () => {
-  test('the Service selects the Deployment\'s labels, equals kubectl\'s on ports and selector, and validates clean in a Project', () => {
+  test("the Service selects the Deployment's labels, equals kubectl's on ports and selector, and validates clean in a Project", () => {
     const errors = projectErrors((p) => {
       const web = new RunDeployment(p, 'web', { name: 'nginx', replicas: 3 });
       new PodService(p, 'svc', { pod: web, servicePort: 80 });
@@ -112,10 +136,16 @@ describe('podTargetOf: a cdk8s-plus workload as an IPodTarget', () => {
     let selector: Record<string, string> = {};
     const errors = projectErrors((p) => {
       const app = new plus.Deployment(p, 'app', {
-        containers: [{
-          image: Images.web, ports: [{ number: 8080, name: 'http' }],
-          resources: { cpu: { request: plus.Cpu.millis(50), limit: plus.Cpu.millis(200) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
-        }],
+        containers: [
+          {
+            image: Images.web,
+            ports: [{ number: 8080, name: 'http' }],
+            resources: {
+              cpu: { request: plus.Cpu.millis(50), limit: plus.Cpu.millis(200) },
+              memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+            },
+          },
+        ],
         securityContext: { ensureNonRoot: true },
         automountServiceAccountToken: false,
       });
@@ -149,9 +179,13 @@ describe('podTargetOf: a cdk8s-plus workload as an IPodTarget', () => {
     const chart = Testing.chart();
     const app = new plus.Deployment(chart, 'app', { containers: [{ image: Images.web }] });
     app.select(plus.LabelSelector.of({ expressions: [plus.LabelExpression.exists('tier')] }));
-    expect(() => podTargetOf(app).labels).toThrow(/^test\/app: invalid matchExpressions .*; expected none: a Service selects pods by labels only/);
+    expect(() => podTargetOf(app).labels).toThrow(
+      /^test\/app: invalid matchExpressions .*; expected none: a Service selects pods by labels only/,
+    );
     const bare = new plus.Deployment(chart, 'bare', { containers: [{ image: Images.web }], select: false });
     expect(() => podTargetOf(bare).labels).toThrow('test/bare: invalid matchLabels {}; expected at least one label');
-    expect(() => podTargetOf({} as never)).toThrow('podTargetOf: invalid workload [object Object]; expected a cdk8s-plus-28 Pod, Deployment, StatefulSet, DaemonSet or Job');
+    expect(() => podTargetOf({} as never)).toThrow(
+      'podTargetOf: invalid workload [object Object]; expected a cdk8s-plus-28 Pod, Deployment, StatefulSet, DaemonSet or Job',
+    );
   });
 });

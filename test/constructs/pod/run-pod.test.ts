@@ -3,7 +3,10 @@ import { emptyChart, only, synthWith } from '../../helpers';
 
 describe('RunPod', () => {
   test('looks like `kubectl run NAME --image --port`: name, run label, one container named NAME', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx' })), 'Pod');
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx' })),
+      'Pod',
+    );
     expect(pod.metadata).toEqual({ name: 'nginx', labels: { run: 'nginx' } });
     expect(pod.spec.containers).toHaveLength(1);
     const [container] = pod.spec.containers;
@@ -15,7 +18,10 @@ describe('RunPod', () => {
   });
 
   test('is hardened for the restricted Pod Security Standard', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx' })), 'Pod');
+    const pod = only(
+      synthWith((chart) => new RunPod(chart, 'p', { name: 'nginx' })),
+      'Pod',
+    );
     const sc = pod.spec.containers[0].securityContext;
     expect(sc).toMatchObject({
       allowPrivilegeEscalation: false,
@@ -32,9 +38,19 @@ describe('RunPod', () => {
   });
 
   test('another image has no port unless given, and may run as a chosen uid', () => {
-    const pod = only(synthWith((chart) => new RunPod(chart, 'p', {
-      name: 'box', image: Images.shell, command: ['sleep', '3600'], runAsUser: 65534, writablePaths: [],
-    })), 'Pod');
+    const pod = only(
+      synthWith(
+        (chart) =>
+          new RunPod(chart, 'p', {
+            name: 'box',
+            image: Images.shell,
+            command: ['sleep', '3600'],
+            runAsUser: 65534,
+            writablePaths: [],
+          }),
+      ),
+      'Pod',
+    );
     const [container] = pod.spec.containers;
     expect(container.ports).toBeUndefined();
     expect(container.command).toEqual(['sleep', '3600']);
@@ -61,7 +77,10 @@ describe('RunPod', () => {
     [{ name: 'web', image: 'nginx latest' }, /invalid image "nginx latest"/],
     [{ name: 'web', portName: 'HTTP' }, /invalid portName "HTTP".*IANA service name/],
     [{ name: 'web', portName: 'http-port-number-1' }, /invalid portName/],
-    [{ name: 'web', image: Images.shell, portName: 'http' }, /invalid portName "http"; expected no portName, because the pod declares no port/],
+    [
+      { name: 'web', image: Images.shell, portName: 'http' },
+      /invalid portName "http"; expected no portName, because the pod declares no port/,
+    ],
     [{ name: 'web', labels: { 'bad key!': 'x' } }, /invalid labels key "bad key!"/],
     [{ name: 'web', labels: { app: '-x' } }, /invalid labels\["app"\] "-x"/],
     [{ name: 'web', writablePaths: ['tmp'] }, /invalid writablePaths \["tmp"\]; expected absolute paths/],
@@ -87,7 +106,10 @@ describe('RunPod: inputs the API server would refuse', () => {
     [{ writablePaths: ['/var/cache', '/var-cache'] }, /would share the volume name "var-cache"/],
     [{ command: 'sleep 3600' }, /invalid command "sleep 3600"; expected a list of strings/],
     [{ args: [1] }, /invalid args \[1\]/],
-    [{ size: { cpuRequest: '1', memoryRequest: '1Mi', cpuLimit: '500m', memoryLimit: '1Mi' } }, /invalid size.cpuRequest "1"; expected at most the CPU limit 500m/],
+    [
+      { size: { cpuRequest: '1', memoryRequest: '1Mi', cpuLimit: '500m', memoryLimit: '1Mi' } },
+      /invalid size.cpuRequest "1"; expected at most the CPU limit 500m/,
+    ],
     [{ size: { cpuRequest: '-1', memoryRequest: '1Mi', cpuLimit: '1', memoryLimit: '1Mi' } }, /invalid size.cpuRequest "-1".*not negative/],
   ])('rejects %j', (extra, message) => {
     expect(() => new RunPod(emptyChart(), 'bad', { name: 'web', ...(extra as any) })).toThrow(message);
@@ -95,6 +117,9 @@ describe('RunPod: inputs the API server would refuse', () => {
 });
 
 test('RunPod: a request equal to its limit in another notation is accepted (700m = 0.7)', () => {
-  const pod = new RunPod(emptyChart(), 'ok', { name: 'web', size: { cpuRequest: '700m', cpuLimit: '0.7', memoryRequest: '1Gi', memoryLimit: '1024Mi' } });
+  const pod = new RunPod(emptyChart(), 'ok', {
+    name: 'web',
+    size: { cpuRequest: '700m', cpuLimit: '0.7', memoryRequest: '1Gi', memoryLimit: '1024Mi' },
+  });
   expect(pod.name).toBe('web');
 });

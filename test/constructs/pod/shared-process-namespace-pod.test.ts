@@ -3,10 +3,16 @@ import { emptyChart, only, synthWith } from '../../helpers';
 
 describe('SharedProcessNamespacePod', () => {
   test('a web server and a busybox shell sharing one process namespace', () => {
-    const pod = only(synthWith((chart) => new SharedProcessNamespacePod(chart, 'spn')), 'Pod');
+    const pod = only(
+      synthWith((chart) => new SharedProcessNamespacePod(chart, 'spn')),
+      'Pod',
+    );
     expect(pod.metadata.name).toBe('nginx');
     expect(pod.spec.shareProcessNamespace).toBe(true);
-    expect(pod.spec.containers.map((c: any) => [c.name, c.image])).toEqual([['nginx', Images.web], ['shell', Images.shell]]);
+    expect(pod.spec.containers.map((c: any) => [c.name, c.image])).toEqual([
+      ['nginx', Images.web],
+      ['shell', Images.shell],
+    ]);
     const shell = pod.spec.containers[1];
     expect(shell.stdin).toBe(true);
     expect(shell.tty).toBe(true);
@@ -18,7 +24,10 @@ describe('SharedProcessNamespacePod', () => {
   test('SYS_PTRACE for the shell is an explicit option', () => {
     const spn = new SharedProcessNamespacePod(emptyChart(), 'spn', { shellPtraceCapability: true });
     expect(spn.shellPtraceCapability).toBe(true);
-    const pod = only(synthWith((chart) => new SharedProcessNamespacePod(chart, 'spn', { shellPtraceCapability: true })), 'Pod');
+    const pod = only(
+      synthWith((chart) => new SharedProcessNamespacePod(chart, 'spn', { shellPtraceCapability: true })),
+      'Pod',
+    );
     expect(pod.spec.containers[1].securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['SYS_PTRACE'] });
     expect(pod.spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });

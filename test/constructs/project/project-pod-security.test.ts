@@ -8,23 +8,28 @@ import { BUILD_PROJECT_QUOTA, BuildPipeline, KanikoTask, PodSecurityLevel, Proje
 import { validateObjects } from '../../../lib/tooling/check/validate';
 
 // The build quota: kaniko's TaskRun pod alone exceeds the small default one.
-const project = (podSecurity: PodSecurityLevel) => new Project(Testing.app(), 'p', { namespace: 'ci', podSecurity, quota: BUILD_PROJECT_QUOTA });
+const project = (podSecurity: PodSecurityLevel) =>
+  new Project(Testing.app(), 'p', { namespace: 'ci', podSecurity, quota: BUILD_PROJECT_QUOTA });
 
 function errorsOf(chart: Project): string[] {
   const objects = Testing.synth(chart) as any[];
-  return validateObjects(objects.map((object, document) => ({ file: 'ci', document, object }))).findings
-    .filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`);
+  return validateObjects(objects.map((object, document) => ({ file: 'ci', document, object })))
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule}: ${f.message}`);
 }
 
 describe('BuildPipeline (kaniko runs as root)', () => {
   test('in a restricted Project it throws, naming the Project podSecurity and what is allowed', () => {
     expect(() => new BuildPipeline(project('restricted'), 'build')).toThrow(
-      'p/build: invalid Project podSecurity (namespace "ci") "restricted"; expected "privileged" or "baseline": Project "ci" enforces Pod Security "restricted", '
-      + 'which refuses a BuildPipeline: the kaniko build step, which runs as root (uid 0) to unpack base images into its own filesystem (it meets only "baseline")');
+      'p/build: invalid Project podSecurity (namespace "ci") "restricted"; expected "privileged" or "baseline": Project "ci" enforces Pod Security "restricted", ' +
+        'which refuses a BuildPipeline: the kaniko build step, which runs as root (uid 0) to unpack base images into its own filesystem (it meets only "baseline")',
+    );
   });
 
   test('a KanikoTask alone in a restricted Project throws too (its TaskRuns run in that namespace)', () => {
-    expect(() => new KanikoTask(project('restricted'), 'kaniko')).toThrow(/^p\/kaniko: invalid Project podSecurity \(namespace "ci"\) "restricted"; expected "privileged" or "baseline"/);
+    expect(() => new KanikoTask(project('restricted'), 'kaniko')).toThrow(
+      /^p\/kaniko: invalid Project podSecurity \(namespace "ci"\) "restricted"; expected "privileged" or "baseline"/,
+    );
   });
 
   test.each(['baseline', 'privileged'] as const)('in a %s Project it synthesizes and validates clean', (level) => {
@@ -41,8 +46,9 @@ describe('BuildPipeline (kaniko runs as root)', () => {
 describe('SharedProcessNamespacePod shellPtraceCapability (SYS_PTRACE needs privileged)', () => {
   test.each(['restricted', 'baseline'] as const)('in a %s Project it throws, naming the prop and both ways out', (level) => {
     expect(() => new SharedProcessNamespacePod(project(level), 'spn', { shellPtraceCapability: true })).toThrow(
-      `p/spn: invalid shellPtraceCapability true; expected false (ps and kill still work without it), or a Project with podSecurity "privileged": `
-      + `Project "ci" enforces Pod Security "${level}", which refuses a container that adds the SYS_PTRACE capability (it meets only "privileged")`);
+      `p/spn: invalid shellPtraceCapability true; expected false (ps and kill still work without it), or a Project with podSecurity "privileged": ` +
+        `Project "ci" enforces Pod Security "${level}", which refuses a container that adds the SYS_PTRACE capability (it meets only "privileged")`,
+    );
   });
 
   test('in a privileged Project it synthesizes with the capability and validates clean', () => {

@@ -2,7 +2,15 @@ import { goDurationNanos, isPositiveGoDuration } from '../../../lib/constructs/r
 
 describe('Go durations', () => {
   test.each([
-    ['2s', 2e9], ['500ms', 5e8], ['1m30s', 90e9], ['1.5h', 5400e9], ['10us', 1e4], ['10µs', 1e4], ['3ns', 3], ['.5s', 5e8], ['0s', 0],
+    ['2s', 2e9],
+    ['500ms', 5e8],
+    ['1m30s', 90e9],
+    ['1.5h', 5400e9],
+    ['10us', 1e4],
+    ['10µs', 1e4],
+    ['3ns', 3],
+    ['.5s', 5e8],
+    ['0s', 0],
   ])('%s = %d ns', (text, nanos) => {
     expect(goDurationNanos(text)).toBeCloseTo(nanos, 3);
   });

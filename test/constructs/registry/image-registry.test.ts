@@ -83,16 +83,18 @@ describe('ImageRegistry notifications', () => {
     // The registry YAML-decodes the variable; JSON text must mean the same as YAML.
     expect(parseYaml(endpointsVar.value)).toEqual(endpoints);
     expect(endpoints).toEqual(registry.effectiveEndpoints());
-    expect(endpoints).toEqual([{
-      name: 'tekton',
-      url: 'http://el-registry-push.ci.svc.cluster.local:8080/',
-      headers: { 'X-Registry-Token': ['$(ENDPOINT_TOKEN_0)'] },
-      timeout: '2s',
-      threshold: 5,
-      backoff: '1s',
-      ignoredmediatypes: ['application/octet-stream'],
-      ignore: { actions: ['pull'] },
-    }]);
+    expect(endpoints).toEqual([
+      {
+        name: 'tekton',
+        url: 'http://el-registry-push.ci.svc.cluster.local:8080/',
+        headers: { 'X-Registry-Token': ['$(ENDPOINT_TOKEN_0)'] },
+        timeout: '2s',
+        threshold: 5,
+        backoff: '1s',
+        ignoredmediatypes: ['application/octet-stream'],
+        ignore: { actions: ['pull'] },
+      },
+    ]);
     expect(parseYaml(registry.configYaml).notifications).toEqual({ events: { includereferences: true } });
     expect(parseYaml(registry.configYaml).notifications.endpoints).toBeUndefined();
   });
@@ -100,7 +102,12 @@ describe('ImageRegistry notifications', () => {
   test('each token header is a $(VAR) defined earlier in the env list from the right secretKeyRef', () => {
     const endpoints: RegistryNotificationEndpoint[] = [
       TEKTON,
-      { name: 'audit', url: 'https://audit.example.com/events', tokenSecret: { name: 'audit-token', key: 'value' }, header: 'Authorization' },
+      {
+        name: 'audit',
+        url: 'https://audit.example.com/events',
+        tokenSecret: { name: 'audit-token', key: 'value' },
+        header: 'Authorization',
+      },
     ];
     const { registry, objects } = build({ notificationEndpoints: endpoints });
     const env: any[] = container(objects).env;
@@ -135,13 +142,21 @@ describe('ImageRegistry notifications', () => {
     const endpoints = [TEKTON, { ...TEKTON, name: 'again' }, { ...TEKTON, name: 'third', tokenSecret: { name: 'b-token', key: 'token' } }];
     const deployment = only(build({ notificationEndpoints: endpoints }).objects, 'Deployment');
     expect(parseExternalRefs(annotationsOf(deployment)[EXTERNAL_REFS_ANNOTATION])).toEqual([
-      { kind: 'Secret', name: 'b-token' }, { kind: 'Secret', name: 'registry-webhook-token' },
+      { kind: 'Secret', name: 'b-token' },
+      { kind: 'Secret', name: 'registry-webhook-token' },
     ]);
   });
 
   test('timeout, threshold, backoff and header can be set', () => {
-    const { registry } = build({ notificationEndpoints: [{ ...TEKTON, timeout: '500ms', threshold: 10, backoff: '30s', header: 'X-Token' }] });
-    expect(registry.effectiveEndpoints()[0]).toMatchObject({ timeout: '500ms', threshold: 10, backoff: '30s', headers: { 'X-Token': ['$(ENDPOINT_TOKEN_0)'] } });
+    const { registry } = build({
+      notificationEndpoints: [{ ...TEKTON, timeout: '500ms', threshold: 10, backoff: '30s', header: 'X-Token' }],
+    });
+    expect(registry.effectiveEndpoints()[0]).toMatchObject({
+      timeout: '500ms',
+      threshold: 10,
+      backoff: '30s',
+      headers: { 'X-Token': ['$(ENDPOINT_TOKEN_0)'] },
+    });
   });
 
   test('without endpoints there is no env and no notifications section', () => {
@@ -152,9 +167,14 @@ describe('ImageRegistry notifications', () => {
   });
 
   test('a change of endpoints changes the pod template, so the pod restarts with it', () => {
-    const hash = (objects: KubeObject[]) => only(objects, 'Deployment').spec.template.metadata.annotations['k8s-practice.dev/config-sha256'];
-    expect(hash(build({ notificationEndpoints: [TEKTON] }).objects)).not.toBe(hash(build({ notificationEndpoints: [{ ...TEKTON, timeout: '3s' }] }).objects));
-    expect(JSON.stringify(build({ notificationEndpoints: [TEKTON] }).objects)).toBe(JSON.stringify(build({ notificationEndpoints: [TEKTON] }).objects));
+    const hash = (objects: KubeObject[]) =>
+      only(objects, 'Deployment').spec.template.metadata.annotations['k8s-practice.dev/config-sha256'];
+    expect(hash(build({ notificationEndpoints: [TEKTON] }).objects)).not.toBe(
+      hash(build({ notificationEndpoints: [{ ...TEKTON, timeout: '3s' }] }).objects),
+    );
+    expect(JSON.stringify(build({ notificationEndpoints: [TEKTON] }).objects)).toBe(
+      JSON.stringify(build({ notificationEndpoints: [TEKTON] }).objects),
+    );
   });
 });
 
@@ -168,7 +188,11 @@ describe('ImageRegistry workload and Service', () => {
     expect(pod.containers[0].image).toBe(REGISTRY_IMAGE);
     expect(REGISTRY_IMAGE).toMatch(/registry:2\.\d+\.\d+$/);
     const pvc = only(objects, 'PersistentVolumeClaim', 'registry-data');
-    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '20Gi' } } });
+    expect(pvc.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'standard',
+      resources: { requests: { storage: '20Gi' } },
+    });
     const dataVolume = pod.volumes.find((v: any) => v.persistentVolumeClaim?.claimName === 'registry-data');
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: dataVolume.name, mountPath: '/var/lib/registry' });
     expect(selects(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
@@ -178,7 +202,11 @@ describe('ImageRegistry workload and Service', () => {
     const pod = only(build({ notificationEndpoints: [TEKTON] }).objects, 'Deployment').spec.template.spec;
     expect(restrictedViolations(pod)).toEqual([]);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
-    expect(pod.containers[0].securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(pod.containers[0].securityContext).toMatchObject({
+      runAsUser: 1000,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(pod.enableServiceLinks).toBe(false);
   });
 
@@ -194,8 +222,9 @@ describe('ImageRegistry workload and Service', () => {
     const { registry, objects } = build();
     const service = only(objects, 'Service', 'registry');
     expect(service.spec.type).toBe('ClusterIP');
-    expect(service.spec.ports.map((p: any) => [p.name, p.port, resolvePort(container(objects), p.targetPort), p.nodePort]))
-      .toEqual([['http', 5000, 5000, undefined]]);
+    expect(service.spec.ports.map((p: any) => [p.name, p.port, resolvePort(container(objects), p.targetPort), p.nodePort])).toEqual([
+      ['http', 5000, 5000, undefined],
+    ]);
     expect(registry.address).toBe('registry.ci.svc.cluster.local:5000');
     const nodePort = only(build({ serviceType: 'NodePort', nodePort: 30500 }).objects, 'Service');
     expect(nodePort.spec).toMatchObject({ type: 'NodePort', ports: [{ port: 5000, nodePort: 30500 }] });
@@ -217,7 +246,9 @@ describe('ImageRegistry workload and Service', () => {
     expect(toml).toContain('[host."http://localhost:30500"]');
     expect(toml).toContain('capabilities = ["pull", "resolve"]');
     expect(registry.containerdHostsToml('http://192.168.49.2:30500/')).toContain('[host."http://192.168.49.2:30500"]');
-    expect(() => build().registry.containerdHostsToml()).toThrow(/invalid mirror undefined; expected a mirror URL, because no nodePort is fixed/);
+    expect(() => build().registry.containerdHostsToml()).toThrow(
+      /invalid mirror undefined; expected a mirror URL, because no nodePort is fixed/,
+    );
     expect(() => registry.containerdHostsToml('localhost:30500')).toThrow(/invalid mirror "localhost:30500"/);
   });
 });
@@ -239,7 +270,10 @@ describe('ImageRegistry invalid props', () => {
     [endpoint({ name: '' }), /invalid notificationEndpoints\[0\]\.name ""/],
     [endpoint({ tokenSecret: { name: 'tok', key: 'a b' } }), /invalid notificationEndpoints\[0\]\.tokenSecret\.key "a b"/],
     [endpoint({ tokenSecret: undefined }), /invalid notificationEndpoints\[0\]\.tokenSecret undefined; expected an object/],
-    [{ notificationEndpoints: [TEKTON, TEKTON] }, /invalid notificationEndpoints\[1\]\.name "tekton"; expected a name no other endpoint uses/],
+    [
+      { notificationEndpoints: [TEKTON, TEKTON] },
+      /invalid notificationEndpoints\[1\]\.name "tekton"; expected a name no other endpoint uses/,
+    ],
     [{ notificationEndpoints: TEKTON }, /invalid notificationEndpoints .*expected a list of endpoints/],
     [{ storageSize: '1Gb' }, /invalid storageSize "1Gb"; expected a Kubernetes quantity/],
     [{ storageSize: '5GiB' }, /invalid storageSize "5GiB"/],
@@ -254,6 +288,8 @@ describe('ImageRegistry invalid props', () => {
   });
 
   test('errors name the construct path', () => {
-    expect(() => new ImageRegistry(emptyChart(), 'reg', endpoint({ timeout: 'soon' }))).toThrow(/^test\/reg: invalid notificationEndpoints\[0\]\.timeout "soon"/);
+    expect(() => new ImageRegistry(emptyChart(), 'reg', endpoint({ timeout: 'soon' }))).toThrow(
+      /^test\/reg: invalid notificationEndpoints\[0\]\.timeout "soon"/,
+    );
   });
 });

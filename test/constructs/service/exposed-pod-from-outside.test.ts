@@ -12,11 +12,17 @@ function synth(props: Partial<ExposedPodProps>, inProject = true) {
   const chart = inProject ? new Project(Testing.app(), 'p', { namespace: 'web' }) : new Chart(Testing.app(), 'c', { namespace: 'web' });
   const exposed = new ExposedPod(chart, 'web', { name: 'web', servicePort: 80, ...props });
   const objects = Testing.synth(chart) as any[];
-  const errors = validateObjects(objects.map((object, document) => ({ file: 'web', document, object }))).findings.filter((f) => f.severity === 'error');
+  const errors = validateObjects(objects.map((object, document) => ({ file: 'web', document, object }))).findings.filter(
+    (f) => f.severity === 'error',
+  );
   return { exposed, objects, errors: errors.map((f) => `${f.rule}: ${f.message}`) };
 }
 
-const policies = (objects: any[]) => objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort();
+const policies = (objects: any[]) =>
+  objects
+    .filter((o) => o.kind === 'NetworkPolicy')
+    .map((o) => o.metadata.name)
+    .sort();
 
 test.each(['NodePort', 'LoadBalancer'] as const)('a %s Service in a Project gets web-from-anywhere, and validates clean', (type) => {
   const { exposed, objects, errors } = synth({ type });
@@ -31,7 +37,9 @@ test.each(['NodePort', 'LoadBalancer'] as const)('a %s Service in a Project gets
 test('allowFromOutside: false leaves it out, and the validator says the node port would time out', () => {
   const { objects, errors } = synth({ type: 'NodePort', allowFromOutside: false });
   expect(policies(objects)).toEqual(['allow-same-namespace', 'default-deny-ingress']);
-  expect(errors.join('\n')).toMatch(/^node-port-unreachable: NodePort Service selects Pod\/web, which NetworkPolicy "default-deny-ingress" isolates/);
+  expect(errors.join('\n')).toMatch(
+    /^node-port-unreachable: NodePort Service selects Pod\/web, which NetworkPolicy "default-deny-ingress" isolates/,
+  );
 });
 
 test('a ClusterIP Service, or a NodePort outside any Project, gets no such policy', () => {
@@ -40,7 +48,9 @@ test('a ClusterIP Service, or a NodePort outside any Project, gets no such polic
 });
 
 test('allowFromOutside must be a boolean', () => {
-  expect(() => synth({ type: 'NodePort', allowFromOutside: 'yes' as any })).toThrow(/invalid allowFromOutside "yes"; expected true or false/);
+  expect(() => synth({ type: 'NodePort', allowFromOutside: 'yes' as any })).toThrow(
+    /invalid allowFromOutside "yes"; expected true or false/,
+  );
 });
 
 test('GogsServer and ImageRegistry on node ports inside a Project admit outside clients on their ports too', async () => {
@@ -52,11 +62,22 @@ test('GogsServer and ImageRegistry on node ports inside a Project admit outside 
   const objects = Testing.synth(project) as any[];
   const policy = (name: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name);
   expect(policy('gogs-from-anywhere').spec).toEqual({
-    podSelector: { matchLabels: gogs.labels }, policyTypes: ['Ingress'],
-    ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 'ssh' }] }],
+    podSelector: { matchLabels: gogs.labels },
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
+        ports: [
+          { protocol: 'TCP', port: 'http' },
+          { protocol: 'TCP', port: 'ssh' },
+        ],
+      },
+    ],
   });
   expect(policy('registry-from-anywhere').spec.podSelector.matchLabels).toEqual(registry.labels);
-  const errors = validateObjects(objects.map((object, document) => ({ file: 'ci', document, object }))).findings.filter((f) => f.rule === 'node-port-unreachable');
+  const errors = validateObjects(objects.map((object, document) => ({ file: 'ci', document, object }))).findings.filter(
+    (f) => f.rule === 'node-port-unreachable',
+  );
   expect(errors).toEqual([]);
   // ClusterIP (the default) adds nothing.
   const plain = new Project(Testing.app(), 'q', { namespace: 'ci' });

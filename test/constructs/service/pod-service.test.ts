@@ -1,19 +1,40 @@
-import { AllowIngressPolicy, EXPOSE_TYPES, ExposedPod, Images, NOBODY_UID, PodService, RunPod, SharedProcessNamespacePod } from '../../../lib';
+import {
+  AllowIngressPolicy,
+  EXPOSE_TYPES,
+  ExposedPod,
+  Images,
+  NOBODY_UID,
+  PodService,
+  RunPod,
+  SharedProcessNamespacePod,
+} from '../../../lib';
 import { emptyChart, only, selects, synthWith } from '../../helpers';
 
 describe('ExposedPod / PodService', () => {
   test.each(EXPOSE_TYPES)('type %s: selector equals the pod labels, ports as given', (type) => {
-    const objects = synthWith((chart) => new ExposedPod(chart, 'web', {
-      name: 'web', type, servicePort: 80, targetPort: 8080, nodePort: type === 'ClusterIP' ? undefined : 31000,
-    }));
+    const objects = synthWith(
+      (chart) =>
+        new ExposedPod(chart, 'web', {
+          name: 'web',
+          type,
+          servicePort: 80,
+          targetPort: 8080,
+          nodePort: type === 'ClusterIP' ? undefined : 31000,
+        }),
+    );
     const pod = only(objects, 'Pod', 'web');
     const svc = only(objects, 'Service', 'web');
     expect(svc.spec.selector).toEqual(pod.metadata.labels);
     expect(selects(svc.spec.selector, pod.metadata.labels)).toBe(true);
     expect(svc.spec.type).toBe(type);
-    expect(svc.spec.ports).toEqual([{
-      port: 80, targetPort: 8080, protocol: 'TCP', ...(type === 'ClusterIP' ? {} : { nodePort: 31000 }),
-    }]);
+    expect(svc.spec.ports).toEqual([
+      {
+        port: 80,
+        targetPort: 8080,
+        protocol: 'TCP',
+        ...(type === 'ClusterIP' ? {} : { nodePort: 31000 }),
+      },
+    ]);
     // the target port is one the pod's container declares
     expect(pod.spec.containers[0].ports.map((p: any) => p.containerPort)).toContain(svc.spec.ports[0].targetPort);
   });
@@ -28,7 +49,9 @@ describe('ExposedPod / PodService', () => {
   });
 
   test('a named target port resolves against the declared port names', () => {
-    const objects = synthWith((chart) => new ExposedPod(chart, 'web', { name: 'web', portName: 'http', servicePort: 80, targetPort: 'http' }));
+    const objects = synthWith(
+      (chart) => new ExposedPod(chart, 'web', { name: 'web', portName: 'http', servicePort: 80, targetPort: 'http' }),
+    );
     expect(only(objects, 'Service').spec.ports[0].targetPort).toBe('http');
   });
 
@@ -63,8 +86,12 @@ describe('ExposedPod / PodService', () => {
   test('a pod that declares no port cannot be exposed', () => {
     const chart = emptyChart();
     const pod = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
-    expect(() => new PodService(chart, 'svc', { pod })).toThrow(/invalid targetPort undefined; expected a port the pod "box" declares; it declares none/);
-    expect(() => new PodService(chart, 'svc2', { pod, servicePort: 80, targetPort: 80 })).toThrow(/expected a port the pod "box" declares: none/);
+    expect(() => new PodService(chart, 'svc', { pod })).toThrow(
+      /invalid targetPort undefined; expected a port the pod "box" declares; it declares none/,
+    );
+    expect(() => new PodService(chart, 'svc2', { pod, servicePort: 80, targetPort: 80 })).toThrow(
+      /expected a port the pod "box" declares: none/,
+    );
   });
 
   test('a JavaScript caller without a pod gets a clear error', () => {

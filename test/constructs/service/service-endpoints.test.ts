@@ -2,11 +2,18 @@ import { ENDPOINT_SLICE_MANAGER, ServiceEndpoints } from '../../../lib';
 import { emptyChart, only, synthWith } from '../../helpers';
 
 describe('ServiceEndpoints (SEP)', () => {
-  const build = () => synthWith((chart) => new ServiceEndpoints(chart, 'db', {
-    name: 'external-db',
-    addresses: ['192.0.2.10', '2001:db8::10'],
-    ports: [{ name: 'postgres', port: 5432 }, { name: 'metrics', port: 9187, endpointPort: 9100, protocol: 'TCP' }],
-  }));
+  const build = () =>
+    synthWith(
+      (chart) =>
+        new ServiceEndpoints(chart, 'db', {
+          name: 'external-db',
+          addresses: ['192.0.2.10', '2001:db8::10'],
+          ports: [
+            { name: 'postgres', port: 5432 },
+            { name: 'metrics', port: 9187, endpointPort: 9100, protocol: 'TCP' },
+          ],
+        }),
+    );
 
   test('the Service has no selector, so the control plane does not manage its endpoints', () => {
     const svc = only(build(), 'Service', 'external-db');
@@ -33,7 +40,10 @@ describe('ServiceEndpoints (SEP)', () => {
   test('one EndpointSlice per IP family, labelled with the Service name and our manager', () => {
     const objects = build();
     const slices = objects.filter((o) => o.kind === 'EndpointSlice');
-    expect(slices.map((s) => [s.metadata.name, s.addressType])).toEqual([['external-db-ipv4', 'IPv4'], ['external-db-ipv6', 'IPv6']]);
+    expect(slices.map((s) => [s.metadata.name, s.addressType])).toEqual([
+      ['external-db-ipv4', 'IPv4'],
+      ['external-db-ipv6', 'IPv6'],
+    ]);
     for (const slice of slices) {
       expect(slice.apiVersion).toBe('discovery.k8s.io/v1');
       expect(slice.metadata.labels?.['kubernetes.io/service-name']).toBe('external-db');
@@ -48,7 +58,9 @@ describe('ServiceEndpoints (SEP)', () => {
   });
 
   test('a single port may stay unnamed', () => {
-    const objects = synthWith((chart) => new ServiceEndpoints(chart, 'db', { name: 'db', addresses: ['10.1.2.3'], ports: [{ port: 3306 }] }));
+    const objects = synthWith(
+      (chart) => new ServiceEndpoints(chart, 'db', { name: 'db', addresses: ['10.1.2.3'], ports: [{ port: 3306 }] }),
+    );
     expect(only(objects, 'Endpoints').subsets[0].ports).toEqual([{ port: 3306, protocol: 'TCP' }]);
   });
 
@@ -66,7 +78,15 @@ describe('ServiceEndpoints (SEP)', () => {
     [{ addresses: [] }, /invalid addresses \[\]; expected a list of at least one IP address/],
     [{ ports: [] }, /invalid ports \[\]; expected a list of at least one port/],
     [{ ports: [{ name: 'a', port: 1 }, { port: 2 }] }, /invalid ports\[1\].name undefined; expected a name on every port/],
-    [{ ports: [{ name: 'pg', port: 1 }, { name: 'pg', port: 2 }] }, /invalid ports\[1\].name "pg"; expected a name no other port uses/],
+    [
+      {
+        ports: [
+          { name: 'pg', port: 1 },
+          { name: 'pg', port: 2 },
+        ],
+      },
+      /invalid ports\[1\].name "pg"; expected a name no other port uses/,
+    ],
     [{ ports: [{ name: 'PG', port: 5432 }] }, /invalid ports\[0\].name "PG"/],
     [{ ports: [{ port: 70000 }] }, /invalid ports\[0\].port 70000/],
     [{ ports: [{ port: 5432, endpointPort: 0 }] }, /invalid ports\[0\].endpointPort 0/],
@@ -79,6 +99,7 @@ describe('ServiceEndpoints (SEP)', () => {
 });
 
 test('an IPv4-mapped address is read as the IPv4 address it carries, as Go does (here: loopback)', () => {
-  expect(() => new ServiceEndpoints(emptyChart(), 'bad', { name: 'db', addresses: ['::ffff:127.0.0.1'], ports: [{ port: 1 }] }))
-    .toThrow(/invalid addresses\[0\] "::ffff:127.0.0.1".*loopback range 127.0.0.0\/8/);
+  expect(() => new ServiceEndpoints(emptyChart(), 'bad', { name: 'db', addresses: ['::ffff:127.0.0.1'], ports: [{ port: 1 }] })).toThrow(
+    /invalid addresses\[0\] "::ffff:127.0.0.1".*loopback range 127.0.0.0\/8/,
+  );
 });

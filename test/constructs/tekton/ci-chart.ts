@@ -36,7 +36,10 @@ export function buildCiWiring(namespace = 'ci', gogsProps: Partial<GogsPushTrigg
     repository: 'gitadmin/demo-app',
   });
   new ListenerNetworkPolicy(chart, 'gogs-listener-policy', { listener: gogsTrigger.listener, from: [{ podLabels: GOGS_POD_LABELS }] });
-  new ListenerNetworkPolicy(chart, 'registry-listener-policy', { listener: registryTrigger.listener, from: [{ podLabels: REGISTRY_POD_LABELS }] });
+  new ListenerNetworkPolicy(chart, 'registry-listener-policy', {
+    listener: registryTrigger.listener,
+    from: [{ podLabels: REGISTRY_POD_LABELS }],
+  });
   const objects = Testing.synth(chart) as KubeObject[];
   return { chart, pipeline, gogsTrigger, deployTask, registryTrigger, objects };
 }

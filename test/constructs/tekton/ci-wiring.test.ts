@@ -23,7 +23,9 @@ const chart = new Chart(Testing.app(), 'ci', { namespace: 'ci' });
 const pipeline = new BuildPipeline(chart, 'pipeline');
 const gogsTrigger = new GogsPushTrigger(chart, 'gogs-push', { pipeline });
 const registryTrigger = new RegistryPushTrigger(chart, 'registry-push', {
-  deployTask: new DeployImageTask(chart, 'deploy'), deployment: 'demo-app', repository: 'gitadmin/demo-app',
+  deployTask: new DeployImageTask(chart, 'deploy'),
+  deployment: 'demo-app',
+  repository: 'gitadmin/demo-app',
 });
 const gogs = new GogsServer(chart, 'gogs', { webhookUrls: [gogsTrigger.listenerUrl] });
 const registry = new ImageRegistry(chart, 'registry', { notificationEndpoints: [registryTrigger.notificationEndpoint()] });
@@ -52,9 +54,12 @@ describe('registry <-> build and registry push listener', () => {
   test('kaniko pushes to the registry address, with the tag the registry event then carries', () => {
     expect(gogsTrigger.registryHost).toBe(registry.address);
     const run = only(objects, 'TriggerTemplate', 'gogs-push-template').spec.resourcetemplates[0];
-    expect(run.spec.params.find((p: any) => p.name === 'image').value)
-      .toBe(`${registry.address}/$(tt.params.image-repo):$(tt.params.image-tag)`);
-    expect(registry.imageRef('gitadmin/demo-app', '9b1e7c3')).toBe(`${registryEvent.request.host}/${registryEvent.target.repository}:${registryEvent.target.tag}`);
+    expect(run.spec.params.find((p: any) => p.name === 'image').value).toBe(
+      `${registry.address}/$(tt.params.image-repo):$(tt.params.image-tag)`,
+    );
+    expect(registry.imageRef('gitadmin/demo-app', '9b1e7c3')).toBe(
+      `${registryEvent.request.host}/${registryEvent.target.repository}:${registryEvent.target.tag}`,
+    );
   });
 
   test('the registry notifies the listener URL with the token header the filter checks', () => {

@@ -19,9 +19,10 @@ export function strictSchema(schema: any): any {
   const out: any = {};
   for (const [key, value] of Object.entries(schema)) {
     // `properties` maps field names to schemas: recurse into each schema, never treat the map itself as one.
-    out[key] = key === 'properties'
-      ? Object.fromEntries(Object.entries(value as object).map(([name, s]) => [name, strictSchema(s)]))
-      : strictSchema(value);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as object).map(([name, s]) => [name, strictSchema(s)]))
+        : strictSchema(value);
   }
   if (out.properties && !('additionalProperties' in out) && out['x-kubernetes-preserve-unknown-fields'] !== true) {
     out.additionalProperties = false;
@@ -64,6 +65,9 @@ export function validateTektonObject(object: any): string[] {
     validators.set(object.kind, validate);
   }
   if (validate(object)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => `${object.kind} ${object.metadata?.name ?? object.metadata?.generateName}: `
-    + `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+  return (validate.errors ?? []).map(
+    (e: ErrorObject) =>
+      `${object.kind} ${object.metadata?.name ?? object.metadata?.generateName}: ` +
+      `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`,
+  );
 }

@@ -70,7 +70,10 @@ describe('GogsPushTrigger: CEL filter and overlays against the Gogs fixture', ()
     ['an empty token', () => request({ requestURL: '/?token=' })],
     ['the token in a header instead of the URL', () => request({ requestURL: '/', headers: { ...pushHeaders, 'X-Token': TOKEN } })],
     ['a push whose after is all zeros', () => request({ body: { ...pushBody, after: '0'.repeat(40) } })],
-    ['a delete event', () => request({ headers: { ...pushHeaders, 'X-Gogs-Event': 'delete' }, body: { ref: 'feature', ref_type: 'branch' } })],
+    [
+      'a delete event',
+      () => request({ headers: { ...pushHeaders, 'X-Gogs-Event': 'delete' }, body: { ref: 'feature', ref_type: 'branch' } }),
+    ],
   ])('%s is rejected', (_what, make) => {
     const outcome = runCelInterceptor(cel, make(), SECRETS);
     expect(outcome.accepted).toBe(false);
@@ -125,15 +128,22 @@ describe('GogsPushTrigger: binding and template produce the PipelineRun', () => 
     expect(param('git-revision')).toMatch(/^[0-9a-f]{40}$/);
     expect(param('git-url')).toBe(pushBody.repository.clone_url);
     expect(param('image')).toBe('registry.ci.svc.cluster.local:5000/gitadmin/demo-app:9b1e7c3');
-    expect(param('image')).toMatch(/^registry\.ci\.svc\.cluster\.local:5000\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[\w][\w.-]{0,127}$/);
+    expect(param('image')).toMatch(
+      /^registry\.ci\.svc\.cluster\.local:5000\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[\w][\w.-]{0,127}$/,
+    );
   });
 
   test('the run gets a fresh volume, fsGroup 65532 and the runner ServiceAccount', () => {
-    expect(pipelineRun.spec.workspaces).toEqual([{
-      name: 'source',
-      volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
-    }]);
-    expect(pipelineRun.spec.taskRunTemplate).toEqual({ serviceAccountName: 'build-runner', podTemplate: { securityContext: { fsGroup: 65532 } } });
+    expect(pipelineRun.spec.workspaces).toEqual([
+      {
+        name: 'source',
+        volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      },
+    ]);
+    expect(pipelineRun.spec.taskRunTemplate).toEqual({
+      serviceAccountName: 'build-runner',
+      podTemplate: { securityContext: { fsGroup: 65532 } },
+    });
     expect(only(objects, 'ServiceAccount', 'build-runner').automountServiceAccountToken).toBe(false);
   });
 
@@ -162,9 +172,14 @@ describe('GogsPushTrigger: options', () => {
     const { cel } = filterOf({ tokenSecret: { name: 'hook-secret', key: 'value' } });
     expect(runCelInterceptor(cel, request(), SECRETS).accepted).toBe(false);
     expect(runCelInterceptor(cel, request(), { 'hook-secret': { value: TOKEN } }).accepted).toBe(true);
-    const objects = synthWith((chart) => new GogsPushTrigger(chart, 't', {
-      pipeline: new BuildPipeline(chart, 'p'), authentication: 'url-token', tokenSecret: { name: 'hook-secret', key: 'value' },
-    }));
+    const objects = synthWith(
+      (chart) =>
+        new GogsPushTrigger(chart, 't', {
+          pipeline: new BuildPipeline(chart, 'p'),
+          authentication: 'url-token',
+          tokenSecret: { name: 'hook-secret', key: 'value' },
+        }),
+    );
     expect(only(objects, 'EventListener').metadata).toMatchObject({ annotations: { [EXTERNAL_REFS_ANNOTATION]: 'Secret/hook-secret' } });
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
@@ -175,18 +190,28 @@ describe('GogsPushTrigger: options', () => {
     expect(trigger.listenerUrl).toBe('http://el-hooks.team-a.svc.cluster.local:8080/');
     expect(trigger.registryHost).toBe('registry.team-a.svc.cluster.local:5000');
     const objects = synthWith((chart) => new GogsPushTrigger(chart, 't', { pipeline: new BuildPipeline(chart, 'p') }));
-    expect(new GogsPushTrigger(new Chart(Testing.app(), 'x'), 't', { pipeline: new BuildPipeline(new Chart(Testing.app(), 'y'), 'p') }).listenerHostname)
-      .toBe('el-gogs-push.default.svc.cluster.local');
+    expect(
+      new GogsPushTrigger(new Chart(Testing.app(), 'x'), 't', { pipeline: new BuildPipeline(new Chart(Testing.app(), 'y'), 'p') })
+        .listenerHostname,
+    ).toBe('el-gogs-push.default.svc.cluster.local');
     expect(only(objects, 'EventListener').metadata.name).toBe('gogs-push');
   });
 
   test('workspace size, storage class and registry host reach the PipelineRun', () => {
-    const objects = synthWith((chart) => new GogsPushTrigger(chart, 't', {
-      pipeline: new BuildPipeline(chart, 'p'), workspaceSize: '5Gi', storageClassName: 'fast', registryHost: 'localhost:30500',
-    }));
+    const objects = synthWith(
+      (chart) =>
+        new GogsPushTrigger(chart, 't', {
+          pipeline: new BuildPipeline(chart, 'p'),
+          workspaceSize: '5Gi',
+          storageClassName: 'fast',
+          registryHost: 'localhost:30500',
+        }),
+    );
     const run = only(objects, 'TriggerTemplate').spec.resourcetemplates[0];
     expect(run.spec.workspaces[0].volumeClaimTemplate.spec).toEqual({
-      accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '5Gi' } },
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'fast',
+      resources: { requests: { storage: '5Gi' } },
     });
     expect(run.spec.params[2].value).toBe('localhost:30500/$(tt.params.image-repo):$(tt.params.image-tag)');
   });
@@ -214,14 +239,20 @@ describe('GogsPushTrigger: options', () => {
   });
 
   test.each([
-    [{ repositories: ['a/-x_'] }, /invalid repositories "a\/-x_"; expected Gogs repository names "owner\/name" whose lower-cased form .* is a registry repository name/],
+    [
+      { repositories: ['a/-x_'] },
+      /invalid repositories "a\/-x_"; expected Gogs repository names "owner\/name" whose lower-cased form .* is a registry repository name/,
+    ],
     [{ repositories: ['a/x..y'] }, /invalid repositories "a\/x..y"/],
     [{ repositories: ['_a/x'] }, /invalid repositories "_a\/x"/],
     [{ repositories: ['gitadmin/demo-app', 'a/b.'] }, /invalid repositories "a\/b."/],
     [{ clusterDomain: 'Cluster.Local' }, /t: invalid clusterDomain "Cluster.Local"; expected a DNS-1123 subdomain/],
     [{ registry: { address: 'registry:99999' } }, /t: invalid registry.address "registry:99999"; expected a registry host/],
     [{ registry: null }, /t: invalid registry null; expected an object with an address/],
-    [{ registry: { address: 'r:5000' }, registryHost: 'r:5000' }, /t: invalid registry .*; expected no registry when registryHost is given/],
+    [
+      { registry: { address: 'r:5000' }, registryHost: 'r:5000' },
+      /t: invalid registry .*; expected no registry when registryHost is given/,
+    ],
     [{ registryHost: 'registry:0' }, /invalid registryHost "registry:0"/],
     [{ name: 'Gogs' }, /invalid name "Gogs"; expected a DNS-1035 label/],
     [{ name: 'a'.repeat(61) }, /at most 60 characters/],
@@ -240,7 +271,9 @@ describe('GogsPushTrigger: options', () => {
   });
 
   test('a missing pipeline is refused with the construct path', () => {
-    expect(() => new (GogsPushTrigger as any)(Testing.chart(), 'hook', {})).toThrow(/hook: invalid pipeline undefined; expected a BuildPipeline/);
+    expect(() => new (GogsPushTrigger as any)(Testing.chart(), 'hook', {})).toThrow(
+      /hook: invalid pipeline undefined; expected a BuildPipeline/,
+    );
   });
 });
 

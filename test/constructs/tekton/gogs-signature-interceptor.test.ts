@@ -48,9 +48,18 @@ describe('the interceptor program, as a process', () => {
       });
     });
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [join(dir, 'server.js')], { env: { PORT: String(port), HOST: '127.0.0.1', SECRET_FILE: secretFile }, stdio: 'ignore' });
+    child = spawn(process.execPath, [join(dir, 'server.js')], {
+      env: { PORT: String(port), HOST: '127.0.0.1', SECRET_FILE: secretFile },
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 100; i++) {
-      if (await fetch(`${url}/ready`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${url}/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error('the interceptor did not start');
@@ -62,7 +71,10 @@ describe('the interceptor program, as a process', () => {
   });
 
   async function intercept(body: string, headers: Record<string, string>) {
-    const response = await fetch(url, { method: 'POST', body: JSON.stringify({ body, header: asLists(headers), extensions: {}, context: { event_id: 'test' } }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ body, header: asLists(headers), extensions: {}, context: { event_id: 'test' } }),
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as { continue: boolean; status: { code: number; message: string } };
   }
@@ -78,7 +90,14 @@ describe('the interceptor program, as a process', () => {
   });
 
   test.each([
-    ['unsigned', (h: Record<string, string>) => { const { ['X-Gogs-Signature']: _, ...rest } = h; return rest; }, 9],
+    [
+      'unsigned',
+      (h: Record<string, string>) => {
+        const { ['X-Gogs-Signature']: _, ...rest } = h;
+        return rest;
+      },
+      9,
+    ],
     ['signed with another secret', (h: Record<string, string>) => ({ ...h, 'X-Gogs-Signature': sign(BODY, 'another-secret') }), 7],
     ['a signature that is not hex', (h: Record<string, string>) => ({ ...h, 'X-Gogs-Signature': 'sha256=' + sign(BODY) }), 9],
   ])('a delivery %s stops here', async (_what, edit, code) => {
@@ -94,13 +113,16 @@ describe('the interceptor program, as a process', () => {
   });
 
   test('any body signed with the secret continues; any one-character change stops (property)', async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 300, unit: 'grapheme' }), fc.nat(), async (body, at) => {
-      const signature = sign(body);
-      expect((await intercept(body, { 'X-Gogs-Signature': signature })).continue).toBe(true);
-      const index = at % body.length;
-      const tampered = body.slice(0, index) + (body[index] === 'x' ? 'y' : 'x') + body.slice(index + 1);
-      expect((await intercept(tampered, { 'X-Gogs-Signature': signature })).continue).toBe(false);
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 300, unit: 'grapheme' }), fc.nat(), async (body, at) => {
+        const signature = sign(body);
+        expect((await intercept(body, { 'X-Gogs-Signature': signature })).continue).toBe(true);
+        const index = at % body.length;
+        const tampered = body.slice(0, index) + (body[index] === 'x' ? 'y' : 'x') + body.slice(index + 1);
+        expect((await intercept(tampered, { 'X-Gogs-Signature': signature })).continue).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
     // 400 HTTP round trips: jest's 5 s default is too short on a loaded 2-core machine (a hang guard, not a speed check)
   }, 60_000);
 
@@ -132,7 +154,10 @@ describe('GogsPushTrigger with signature authentication (the default)', () => {
 
   test('the signature interceptor runs before the cel filter, and no token is compared', () => {
     const interceptors = eventListener.spec.triggers[0].interceptors;
-    expect(interceptors.map((i: any) => i.ref)).toEqual([{ name: 'gogs-push-signature', kind: 'NamespacedInterceptor' }, { name: 'cel', kind: 'ClusterInterceptor' }]);
+    expect(interceptors.map((i: any) => i.ref)).toEqual([
+      { name: 'gogs-push-signature', kind: 'NamespacedInterceptor' },
+      { name: 'cel', kind: 'ClusterInterceptor' },
+    ]);
     expect(gogsTrigger.authentication).toBe('signature');
     expect(gogsTrigger.filter).not.toMatch(/token|compareSecret/);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
@@ -145,7 +170,9 @@ describe('GogsPushTrigger with signature authentication (the default)', () => {
     const service = only(objects, 'Service', 'gogs-push-signature');
     expect(service.spec.selector).toEqual({ app: 'gogs-push-signature' });
     const policy = only(objects, 'NetworkPolicy', 'gogs-push-signature-ingress');
-    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: gogsTrigger.listener.podLabels } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: gogsTrigger.listener.podLabels } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
   });
 
   test('the Deployment mounts the program and the referenced Secret, and passes the validator under restricted', () => {
@@ -156,7 +183,11 @@ describe('GogsPushTrigger with signature authentication (the default)', () => {
       { name: 'program', configMap: { name: 'gogs-push-signature' } },
       { name: 'secret', secret: { secretName: 'gogs-webhook-secret', items: [{ key: 'secret', path: 'secret' }] } },
     ]);
-    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ci', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+    const namespace = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'ci', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    };
     const items = [namespace, ...objects].map((object, document) => ({ file: 'ci', document, object }));
     expect(validateObjects(items).findings.filter((f) => f.severity === 'error' && f.name === 'gogs-push-signature')).toEqual([]);
   });
@@ -168,7 +199,10 @@ describe('GogsPushTrigger with signature authentication (the default)', () => {
     expect(runCelInterceptor(cel, request(body), {}).accepted).toBe(true);
     const elsewhere = { ...body, repository: { ...body.repository, clone_url: 'http://attacker.example/gitadmin/demo-app.git' } };
     expect(runCelInterceptor(cel, request(elsewhere), {}).accepted).toBe(false);
-    const lookalike = { ...body, repository: { ...body.repository, clone_url: 'http://gogs.ci.svc.cluster.local:3000.attacker.example/x.git' } };
+    const lookalike = {
+      ...body,
+      repository: { ...body.repository, clone_url: 'http://gogs.ci.svc.cluster.local:3000.attacker.example/x.git' },
+    };
     expect(runCelInterceptor(cel, request(lookalike), {}).accepted).toBe(false);
   });
 

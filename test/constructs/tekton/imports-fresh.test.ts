@@ -14,12 +14,17 @@ test('imports/ equals a fresh `cdk8s import` of crds/ (run `npm run import` when
   const out = mkdtempSync(join(tmpdir(), 'cdk8s-import-'));
   try {
     execFileSync(join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['import', '--no-check-upgrade', '--output', out], {
-      cwd: ROOT, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' }, stdio: 'pipe',
+      cwd: ROOT,
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      stdio: 'pipe',
     });
     const committed = readdirSync(join(ROOT, 'imports')).sort();
     expect(readdirSync(out).sort()).toEqual(committed);
     for (const file of committed) {
-      expect({ file, same: readFileSync(join(out, file), 'utf8') === readFileSync(join(ROOT, 'imports', file), 'utf8') }).toEqual({ file, same: true });
+      expect({ file, same: readFileSync(join(out, file), 'utf8') === readFileSync(join(ROOT, 'imports', file), 'utf8') }).toEqual({
+        file,
+        same: true,
+      });
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -38,7 +38,8 @@ function runProblems(run: any, target: KubeObject): string[] {
   for (const p of passed) if (!names(target.spec.params).includes(p)) problems.push(`passes unknown param ${p}`);
   for (const p of required(target.spec.params)) if (!passed.includes(p)) problems.push(`does not supply required param ${p}`);
   const bound = names(run.spec.workspaces);
-  for (const w of target.spec.workspaces ?? []) if (!w.optional && !bound.includes(w.name)) problems.push(`leaves workspace ${w.name} unbound`);
+  for (const w of target.spec.workspaces ?? [])
+    if (!w.optional && !bound.includes(w.name)) problems.push(`leaves workspace ${w.name} unbound`);
   for (const w of bound) if (!names(target.spec.workspaces).includes(w)) problems.push(`binds unknown workspace ${w}`);
   return problems;
 }
@@ -50,14 +51,16 @@ describe('TriggerTemplates -> Pipeline / Task', () => {
     expect(templates.map((t) => t.metadata.name).sort()).toEqual(['gogs-push-template', 'registry-push-template']);
   });
 
-  test.each(templates.map((t) => [t.metadata.name, t] as const))('%s: every run it creates fits its Pipeline or Task', (_name, template) => {
-    for (const run of template.spec.resourcetemplates) {
-      const target = run.kind === 'PipelineRun'
-        ? only(objects, 'Pipeline', run.spec.pipelineRef.name)
-        : only(objects, 'Task', run.spec.taskRef.name);
-      expect(runProblems(run, target)).toEqual([]);
-    }
-  });
+  test.each(templates.map((t) => [t.metadata.name, t] as const))(
+    '%s: every run it creates fits its Pipeline or Task',
+    (_name, template) => {
+      for (const run of template.spec.resourcetemplates) {
+        const target =
+          run.kind === 'PipelineRun' ? only(objects, 'Pipeline', run.spec.pipelineRef.name) : only(objects, 'Task', run.spec.taskRef.name);
+        expect(runProblems(run, target)).toEqual([]);
+      }
+    },
+  );
 
   test.each(templates.map((t) => [t.metadata.name, t] as const))('%s: uses every param it declares and only those', (_name, template) => {
     expect(references(template.spec.resourcetemplates, 'tt.params').sort()).toEqual(names(template.spec.params).sort());
@@ -75,9 +78,19 @@ describe('TriggerTemplates -> Pipeline / Task', () => {
 
   test('the checker itself catches a missing param, an unknown param and an unbound workspace', () => {
     const pipeline = only(objects, 'Pipeline', 'build-and-push');
-    const broken = { spec: { params: [{ name: 'git-url', value: 'x' }, { name: 'colour', value: 'red' }], workspaces: [] } };
+    const broken = {
+      spec: {
+        params: [
+          { name: 'git-url', value: 'x' },
+          { name: 'colour', value: 'red' },
+        ],
+        workspaces: [],
+      },
+    };
     expect(runProblems(broken, pipeline)).toEqual([
-      'passes unknown param colour', 'does not supply required param image', 'leaves workspace source unbound',
+      'passes unknown param colour',
+      'does not supply required param image',
+      'leaves workspace source unbound',
     ]);
   });
 });
@@ -143,9 +156,11 @@ describe('Tasks reference only what they declare', () => {
 
 describe('CRD schemas (tekton.dev/v1, strict)', () => {
   test.each(['Task', 'Pipeline'].flatMap((kind) => ofKind(kind)).map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))(
-    '%s passes', (_name, object) => {
+    '%s passes',
+    (_name, object) => {
       expect(validateTektonObject(object)).toEqual([]);
-    });
+    },
+  );
 
   test('the run templates pass before substitution too', () => {
     for (const template of ofKind('TriggerTemplate')) {
@@ -172,16 +187,20 @@ describe('@ibm/tekton-lint', () => {
   const LINT_CONFIG = 'rules:\n  prefer-kebab-case: off\n';
   const lintable = new Set(['Task', 'Pipeline', 'TriggerBinding', 'TriggerTemplate', 'EventListener']);
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'tekton-lint-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tekton-lint-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function lint(docs: object[]): { status: number | null; problems: any[]; output: string } {
     writeFileSync(join(dir, 'tekton.yaml'), docs.map((d) => stringify(d)).join('---\n'));
     writeFileSync(join(dir, '.tektonlintrc.yaml'), LINT_CONFIG);
-    const result = spawnSync(join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tekton-lint'),
+    const result = spawnSync(
+      join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tekton-lint'),
       ['--format', 'json', '--max-warnings', '0', '--color', 'false', '--config', dir, join(dir, 'tekton.yaml')],
       // tekton-lint always exits 0 when NODE_ENV is "test", which jest sets: run it without.
-      { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_ENV: 'production', HOME: dir } });
+      { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_ENV: 'production', HOME: dir } },
+    );
     const jsonStart = result.stdout.indexOf('[');
     const problems = jsonStart >= 0 ? JSON.parse(result.stdout.slice(jsonStart)) : [];
     return { status: result.status, problems, output: result.stdout + result.stderr };

@@ -123,17 +123,28 @@ describe('RegistryPushTrigger: binding and template produce the deploy TaskRun',
   });
 
   test('the deploy Role allows exactly that Deployment', () => {
-    expect(only(objects, 'Role', 'deploy-image').rules).toEqual([{
-      apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['demo-app'], verbs: ['get', 'patch'],
-    }]);
+    expect(only(objects, 'Role', 'deploy-image').rules).toEqual([
+      {
+        apiGroups: ['apps'],
+        resources: ['deployments'],
+        resourceNames: ['demo-app'],
+        verbs: ['get', 'patch'],
+      },
+    ]);
   });
 });
 
 describe('RegistryPushTrigger: options', () => {
   function build(props: Partial<RegistryPushTriggerProps>): KubeObject[] {
-    return synthWith((chart) => new RegistryPushTrigger(chart, 't', {
-      deployTask: new DeployImageTask(chart, 'd'), deployment: 'web', repository: 'gitadmin/demo-app', ...props,
-    }));
+    return synthWith(
+      (chart) =>
+        new RegistryPushTrigger(chart, 't', {
+          deployTask: new DeployImageTask(chart, 'd'),
+          deployment: 'web',
+          repository: 'gitadmin/demo-app',
+          ...props,
+        }),
+    );
   }
 
   test('imageHost replaces the pusher host in the image reference', () => {
@@ -152,7 +163,10 @@ describe('RegistryPushTrigger: options', () => {
   test('clusterDomain reaches the listener address and the notification endpoint', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'ci' });
     const trigger = new RegistryPushTrigger(chart, 't', {
-      deployTask: new DeployImageTask(chart, 'd'), deployment: 'web', repository: 'a/b', clusterDomain: 'k8s.internal',
+      deployTask: new DeployImageTask(chart, 'd'),
+      deployment: 'web',
+      repository: 'a/b',
+      clusterDomain: 'k8s.internal',
     });
     expect(trigger.listenerHostname).toBe('el-registry-push.ci.svc.k8s.internal');
     expect(trigger.notificationEndpoint().url).toBe('http://el-registry-push.ci.svc.k8s.internal:8080/');
@@ -160,7 +174,11 @@ describe('RegistryPushTrigger: options', () => {
 
   test('the default token header is the one the registry sends by default', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'ci' });
-    const trigger = new RegistryPushTrigger(chart, 't', { deployTask: new DeployImageTask(chart, 'd'), deployment: 'web', repository: 'a/b' });
+    const trigger = new RegistryPushTrigger(chart, 't', {
+      deployTask: new DeployImageTask(chart, 'd'),
+      deployment: 'web',
+      repository: 'a/b',
+    });
     const { header, ...endpoint } = trigger.notificationEndpoint();
     const registry = new ImageRegistry(chart, 'registry', { notificationEndpoints: [endpoint] });
     expect(header).toBe(DEFAULT_TOKEN_HEADER);
@@ -175,7 +193,11 @@ describe('RegistryPushTrigger: options', () => {
 
   test('notificationEndpoint() hands the registry the listener URL, token Secret and header', () => {
     const chart = Testing.chart();
-    const trigger = new RegistryPushTrigger(chart, 't', { deployTask: new DeployImageTask(chart, 'd'), deployment: 'web', repository: 'a/b' });
+    const trigger = new RegistryPushTrigger(chart, 't', {
+      deployTask: new DeployImageTask(chart, 'd'),
+      deployment: 'web',
+      repository: 'a/b',
+    });
     expect(trigger.notificationEndpoint()).toEqual({
       name: 'tekton',
       url: 'http://el-registry-push.default.svc.cluster.local:8080/',
@@ -203,7 +225,8 @@ describe('RegistryPushTrigger: options', () => {
   });
 
   test('a missing deploy Task is refused', () => {
-    expect(() => new (RegistryPushTrigger as any)(Testing.chart(), 'hook', { deployment: 'web', repository: 'a/b' }))
-      .toThrow(/hook: invalid deployTask undefined; expected a DeployImageTask/);
+    expect(() => new (RegistryPushTrigger as any)(Testing.chart(), 'hook', { deployment: 'web', repository: 'a/b' })).toThrow(
+      /hook: invalid deployTask undefined; expected a DeployImageTask/,
+    );
   });
 });

@@ -7,7 +7,10 @@ import { Chart, Testing } from 'cdk8s';
 import { DeployImageTask } from '../../../lib/constructs/tekton/deploy-image-task';
 import { ListenerNetworkPolicy } from '../../../lib/constructs/tekton/listener-network-policy';
 import {
-  EVENTLISTENER_CLUSTERROLES_CLUSTERROLE, EVENTLISTENER_ROLES_CLUSTERROLE, WebhookListener, eventListenerPodLabels,
+  EVENTLISTENER_CLUSTERROLES_CLUSTERROLE,
+  EVENTLISTENER_ROLES_CLUSTERROLE,
+  WebhookListener,
+  eventListenerPodLabels,
 } from '../../../lib/constructs/tekton/webhook-listener';
 import { KubeObject, only, synthWith } from '../../helpers';
 import { GOGS_POD_LABELS, REGISTRY_POD_LABELS, buildCiWiring } from './ci-chart';
@@ -21,33 +24,44 @@ describe('RBAC', () => {
     for (const role of ofKind('Role')) {
       for (const rule of role.rules) {
         for (const field of ['verbs', 'resources', 'apiGroups', 'resourceNames']) {
-          expect({ role: role.metadata.name, field, wildcard: (rule[field] ?? []).some((v: string) => v.includes('*')) })
-            .toEqual({ role: role.metadata.name, field, wildcard: false });
+          expect({ role: role.metadata.name, field, wildcard: (rule[field] ?? []).some((v: string) => v.includes('*')) }).toEqual({
+            role: role.metadata.name,
+            field,
+            wildcard: false,
+          });
         }
       }
     }
   });
 
   test.each(ofKind('EventListener').map((el) => [el.metadata.name, el] as const))(
-    'listener %s: its ServiceAccount is bound to the two Triggers ClusterRoles by name', (_name, el) => {
+    'listener %s: its ServiceAccount is bound to the two Triggers ClusterRoles by name',
+    (_name, el) => {
       const sa = el.spec.serviceAccountName;
       only(objects, 'ServiceAccount', sa);
       const subject = { kind: 'ServiceAccount', name: sa, namespace: 'ci' };
       const roleBindings = ofKind('RoleBinding').filter((b) => b.subjects.some((s: any) => s.name === sa));
-      expect(roleBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([[
-        { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-roles' }, [subject], 'ci',
-      ]]);
+      expect(roleBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([
+        [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-roles' }, [subject], 'ci'],
+      ]);
       const clusterBindings = ofKind('ClusterRoleBinding').filter((b) => b.subjects.some((s: any) => s.name === sa));
-      expect(clusterBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([[
-        { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-clusterroles' }, [subject], undefined,
-      ]]);
+      expect(clusterBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([
+        [
+          { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-clusterroles' },
+          [subject],
+          undefined,
+        ],
+      ]);
       // cluster-scoped names must not collide between projects: namespace "." ServiceAccount
       expect(clusterBindings[0].metadata.name).toBe(`ci.${sa}`);
-    });
+    },
+  );
 
   test('the ClusterRole names are the ones the Triggers release ships', () => {
-    expect([EVENTLISTENER_ROLES_CLUSTERROLE, EVENTLISTENER_CLUSTERROLES_CLUSTERROLE])
-      .toEqual(['tekton-triggers-eventlistener-roles', 'tekton-triggers-eventlistener-clusterroles']);
+    expect([EVENTLISTENER_ROLES_CLUSTERROLE, EVENTLISTENER_CLUSTERROLES_CLUSTERROLE]).toEqual([
+      'tekton-triggers-eventlistener-roles',
+      'tekton-triggers-eventlistener-clusterroles',
+    ]);
   });
 
   test('the deploy Task can only get and patch the named Deployment, and its runs use that ServiceAccount', () => {
@@ -75,15 +89,29 @@ describe('RBAC', () => {
       task.allowDeployment('worker');
     });
     expect(only(objectsWithMore, 'Role').rules[0].resourceNames).toEqual(['api', 'web', 'worker']);
-    expect(() => synthWith((chart) => new DeployImageTask(chart, 'lonely')))
-      .toThrow(/lonely: invalid deployments \[\]; expected at least one Deployment name.*without resourceNames the Role would allow every Deployment/);
+    expect(() => synthWith((chart) => new DeployImageTask(chart, 'lonely'))).toThrow(
+      /lonely: invalid deployments \[\]; expected at least one Deployment name.*without resourceNames the Role would allow every Deployment/,
+    );
     expect(() => new DeployImageTask(Testing.chart(), 'd', { deployments: ['Web'] })).toThrow(/d: invalid deployment "Web"/);
   });
 });
 
 describe('Pod Security', () => {
-  const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-    'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+  const BASELINE_CAPABILITIES = new Set([
+    'AUDIT_WRITE',
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'FSETID',
+    'KILL',
+    'MKNOD',
+    'NET_BIND_SERVICE',
+    'SETFCAP',
+    'SETGID',
+    'SETPCAP',
+    'SETUID',
+    'SYS_CHROOT',
+  ]);
   const steps = ofKind('Task').flatMap((task) => task.spec.steps.map((step: any) => [`${task.metadata.name}/${step.name}`, step] as const));
 
   /** Violations of the `restricted` profile by one container securityContext (no pod-level context is set by the Tasks). */
@@ -127,16 +155,25 @@ describe('Pod Security', () => {
   });
 
   test('the checks notice violations (so the tests above can fail)', () => {
-    expect(baselineViolations({ privileged: true, capabilities: { add: ['SYS_ADMIN'] } })).toEqual(['privileged', 'adds capability SYS_ADMIN']);
+    expect(baselineViolations({ privileged: true, capabilities: { add: ['SYS_ADMIN'] } })).toEqual([
+      'privileged',
+      'adds capability SYS_ADMIN',
+    ]);
     expect(restrictedViolations({ runAsUser: 0 })).toEqual([
-      'allowPrivilegeEscalation must be false', 'capabilities must drop ALL', 'runAsNonRoot must be true',
-      'runAsUser must not be 0', 'seccompProfile must be RuntimeDefault or Localhost',
+      'allowPrivilegeEscalation must be false',
+      'capabilities must drop ALL',
+      'runAsNonRoot must be true',
+      'runAsUser must not be 0',
+      'seccompProfile must be RuntimeDefault or Localhost',
     ]);
   });
 
   test('every step image is pinned to a tag', () => {
     for (const [name, step] of steps) {
-      expect({ name, pinned: /^[^@\s]+:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(step.image) && !step.image.endsWith(':latest') }).toEqual({ name, pinned: true });
+      expect({ name, pinned: /^[^@\s]+:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(step.image) && !step.image.endsWith(':latest') }).toEqual({
+        name,
+        pinned: true,
+      });
     }
   });
 });
@@ -169,10 +206,12 @@ describe('Listener NetworkPolicies', () => {
 
   test('a sender in another namespace is selected by namespace too', () => {
     const policy = only(policyFor([{ podLabels: { app: 'gogs' }, namespace: 'git' }]), 'NetworkPolicy');
-    expect(policy.spec.ingress[0].from).toEqual([{
-      podSelector: { matchLabels: { app: 'gogs' } },
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'git' } },
-    }]);
+    expect(policy.spec.ingress[0].from).toEqual([
+      {
+        podSelector: { matchLabels: { app: 'gogs' } },
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'git' } },
+      },
+    ]);
   });
 
   test.each([
@@ -185,7 +224,8 @@ describe('Listener NetworkPolicies', () => {
   });
 
   test('a listener is required', () => {
-    expect(() => new (ListenerNetworkPolicy as any)(Testing.chart(), 'p', { from: [{ podLabels: { a: 'b' } }] }))
-      .toThrow(/p: invalid listener undefined; expected a WebhookListener/);
+    expect(() => new (ListenerNetworkPolicy as any)(Testing.chart(), 'p', { from: [{ podLabels: { a: 'b' } }] })).toThrow(
+      /p: invalid listener undefined; expected a WebhookListener/,
+    );
   });
 });

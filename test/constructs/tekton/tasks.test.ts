@@ -55,7 +55,10 @@ describe('catalog interfaces', () => {
         { name: 'CONTEXT', type: 'string', default: './' },
         { name: 'EXTRA_ARGS', type: 'array', default: [] },
       ],
-      workspaces: [{ name: 'source', optional: false }, { name: 'dockerconfig', optional: true }],
+      workspaces: [
+        { name: 'source', optional: false },
+        { name: 'dockerconfig', optional: true },
+      ],
       results: ['IMAGE_DIGEST', 'IMAGE_URL'],
     });
     expect(task('kaniko').spec.workspaces[1].mountPath).toBe('/kaniko/.docker');
@@ -79,7 +82,12 @@ describe('catalog interfaces', () => {
     expect(step.image).toBe(KUBECTL_IMAGE);
     expect(step.script).toBeUndefined();
     expect([...step.command, ...step.args]).toEqual([
-      'kubectl', 'set', 'image', '--namespace=$(context.taskRun.namespace)', 'deployment/$(params.deployment)', '$(params.container)=$(params.image)',
+      'kubectl',
+      'set',
+      'image',
+      '--namespace=$(context.taskRun.namespace)',
+      'deployment/$(params.deployment)',
+      '$(params.container)=$(params.image)',
     ]);
     expect(interfaceOf(task('deploy-image')).params.map((p: any) => p.name)).toEqual(['deployment', 'container', 'image']);
   });
@@ -90,21 +98,32 @@ describe('catalog interfaces', () => {
 });
 
 describe('step resources', () => {
-  const steps = objects.filter((o) => o.kind === 'Task')
+  const steps = objects
+    .filter((o) => o.kind === 'Task')
     .flatMap((t) => t.spec.steps.map((step: any) => [`${t.metadata.name}/${step.name}`, step] as const));
 
   test('the Tasks under test are all of them: git-clone, kaniko (two steps), deploy-image', () => {
-    expect(steps.map(([name]) => name).sort()).toEqual(['deploy-image/set-image', 'git-clone/clone', 'kaniko/build-and-push', 'kaniko/write-url']);
+    expect(steps.map(([name]) => name).sort()).toEqual([
+      'deploy-image/set-image',
+      'git-clone/clone',
+      'kaniko/build-and-push',
+      'kaniko/write-url',
+    ]);
   });
 
   test.each(steps)('%s sets cpu and memory requests and limits, each request at most its limit', (_name, step) => {
     const { requests, limits } = step.computeResources ?? {};
     for (const resource of ['cpu', 'memory']) {
       // A step without a limit gets the namespace LimitRange's default limit, which may be below its request.
-      expect({ resource, request: typeof requests?.[resource], limit: typeof limits?.[resource] })
-        .toEqual({ resource, request: 'string', limit: 'string' });
-      expect({ resource, requestAtMostLimit: quantityToNumber(requests[resource]) <= quantityToNumber(limits[resource]) })
-        .toEqual({ resource, requestAtMostLimit: true });
+      expect({ resource, request: typeof requests?.[resource], limit: typeof limits?.[resource] }).toEqual({
+        resource,
+        request: 'string',
+        limit: 'string',
+      });
+      expect({ resource, requestAtMostLimit: quantityToNumber(requests[resource]) <= quantityToNumber(limits[resource]) }).toEqual({
+        resource,
+        requestAtMostLimit: true,
+      });
     }
   });
 
@@ -121,7 +140,9 @@ describe('step resources', () => {
     expect(limitRanges.length).toBeGreaterThan(0);
     const container = limitRanges.flatMap((r) => r.spec.limits).find((l: any) => l.type === 'Container');
     expect(Object.keys(container.default ?? {}).sort()).toEqual(['cpu', 'memory']);
-    const ciSteps = ci.filter((o) => o.kind === 'Task').flatMap((t) => t.spec.steps.map((s: any) => [`${t.metadata.name}/${s.name}`, s] as const));
+    const ciSteps = ci
+      .filter((o) => o.kind === 'Task')
+      .flatMap((t) => t.spec.steps.map((s: any) => [`${t.metadata.name}/${s.name}`, s] as const));
     expect(ciSteps.length).toBeGreaterThanOrEqual(4);
     const problems: string[] = [];
     for (const [name, step] of ciSteps) {
@@ -160,20 +181,38 @@ describe('scratch HOME', () => {
 
 describe('props', () => {
   test('BuildPipeline: context, dockerfile, insecureRegistry and a custom name reach the Pipeline', () => {
-    const pipeline = only(synthWith((chart) => new BuildPipeline(chart, 'p', {
-      name: 'build', context: 'app', dockerfile: 'app/Containerfile', insecureRegistry: false,
-    })), 'Pipeline');
+    const pipeline = only(
+      synthWith(
+        (chart) =>
+          new BuildPipeline(chart, 'p', {
+            name: 'build',
+            context: 'app',
+            dockerfile: 'app/Containerfile',
+            insecureRegistry: false,
+          }),
+      ),
+      'Pipeline',
+    );
     expect(pipeline.metadata.name).toBe('build');
     const params = Object.fromEntries(pipeline.spec.tasks[1].params.map((p: any) => [p.name, p.value]));
     expect(params).toEqual({ IMAGE: '$(params.image)', CONTEXT: 'app', DOCKERFILE: 'app/Containerfile', EXTRA_ARGS: [] });
   });
 
   test('BuildPipeline uses given Tasks by their names', () => {
-    const built = synthWith((chart) => new BuildPipeline(chart, 'p', {
-      cloneTask: new GitCloneTask(chart, 'c', { name: 'clone' }), buildTask: new KanikoTask(chart, 'k', { name: 'build-image' }),
-    }));
+    const built = synthWith(
+      (chart) =>
+        new BuildPipeline(chart, 'p', {
+          cloneTask: new GitCloneTask(chart, 'c', { name: 'clone' }),
+          buildTask: new KanikoTask(chart, 'k', { name: 'build-image' }),
+        }),
+    );
     expect(only(built, 'Pipeline').spec.tasks.map((t: any) => t.taskRef.name)).toEqual(['clone', 'build-image']);
-    expect(built.filter((o) => o.kind === 'Task').map((o) => o.metadata.name).sort()).toEqual(['build-image', 'clone']);
+    expect(
+      built
+        .filter((o) => o.kind === 'Task')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['build-image', 'clone']);
   });
 
   test.each([
@@ -184,9 +223,15 @@ describe('props', () => {
     [() => new GitCloneTask(Testing.chart(), 'g', { image: 'alpine git' }), /g: invalid image "alpine git"/],
     [() => new KanikoTask(Testing.chart(), 'k', { name: 'a'.repeat(64) }), /k: invalid name/],
     [() => new DeployImageTask(Testing.chart(), 'd', { deployments: 'web' as any }), /d: invalid deployments "web"; expected a list/],
-    [() => new BuildPipeline(Testing.chart(), 'p', { insecureRegistry: 'yes' as any }), /p: invalid insecureRegistry "yes"; expected true or false/],
+    [
+      () => new BuildPipeline(Testing.chart(), 'p', { insecureRegistry: 'yes' as any }),
+      /p: invalid insecureRegistry "yes"; expected true or false/,
+    ],
     [() => new BuildPipeline(Testing.chart(), 'p', { cloneTask: {} as any }), /p: invalid cloneTask \{\}; expected a GitCloneTask/],
-    [() => new BuildPipeline(Testing.chart(), 'p', { buildTask: { name: 'kaniko' } as any }), /p: invalid buildTask .*; expected a KanikoTask/],
+    [
+      () => new BuildPipeline(Testing.chart(), 'p', { buildTask: { name: 'kaniko' } as any }),
+      /p: invalid buildTask .*; expected a KanikoTask/,
+    ],
   ])('rejects bad props (%#)', (make, message) => {
     expect(make).toThrow(message);
   });
@@ -209,7 +254,11 @@ const hasGit = spawnSync('git', ['--version']).status === 0;
 
 (hasGit ? describe : describe.skip)('the git-clone script, run with sh and git against a local repository', () => {
   const cloneStep = task('git-clone').spec.steps[0];
-  const defaults = Object.fromEntries(task('git-clone').spec.params.filter((p: any) => p.default !== undefined).map((p: any) => [`params.${p.name}`, p.default]));
+  const defaults = Object.fromEntries(
+    task('git-clone')
+      .spec.params.filter((p: any) => p.default !== undefined)
+      .map((p: any) => [`params.${p.name}`, p.default]),
+  );
   let root: string;
   let url: string;
   const commits: { [name: string]: string } = {};
@@ -260,7 +309,8 @@ const hasGit = spawnSync('git', ['--version']).status === 0;
       'results.url.path': join(results, 'url'),
       'results.committer-date.path': join(results, 'committer-date'),
     };
-    const run = (extra: { [name: string]: string } = {}) => runStep(cloneStep, substitutions, { HOME: home, GIT_CONFIG_NOSYSTEM: '1', ...extraEnv, ...extra });
+    const run = (extra: { [name: string]: string } = {}) =>
+      runStep(cloneStep, substitutions, { HOME: home, GIT_CONFIG_NOSYSTEM: '1', ...extraEnv, ...extra });
     const result = (r: string) => readFileSync(join(results, r), 'utf8');
     return { run, workspace, result, head: (subdir = '') => git(join(workspace, subdir), 'rev-parse', 'HEAD') };
   }
@@ -279,9 +329,15 @@ const hasGit = spawnSync('git', ['--version']).status === 0;
   });
 
   test('falls back to fetching all branches when the server refuses a fetch by commit id (protocol v0)', () => {
-    const c = clone('v0', { url, revision: commits.first, verbose: 'false' }, {
-      GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.version', GIT_CONFIG_VALUE_0: '0',
-    });
+    const c = clone(
+      'v0',
+      { url, revision: commits.first, verbose: 'false' },
+      {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'protocol.version',
+        GIT_CONFIG_VALUE_0: '0',
+      },
+    );
     const r = c.run();
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/fetching .* failed; fetching all branches/);

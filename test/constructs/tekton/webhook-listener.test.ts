@@ -2,7 +2,11 @@
 import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import {
-  EventListener, TRIGGERS_API_VERSION, Trigger, TriggerBinding, TriggerTemplate,
+  EventListener,
+  TRIGGERS_API_VERSION,
+  Trigger,
+  TriggerBinding,
+  TriggerTemplate,
 } from '../../../lib/constructs/tekton/triggers-types';
 import { WebhookListener, eventListenerPodLabels } from '../../../lib/constructs/tekton/webhook-listener';
 import { EXTERNAL_REFS_ANNOTATION } from '../../../lib/util/external-refs';
@@ -12,7 +16,10 @@ describe('Triggers wrappers', () => {
   test('emit triggers.tekton.dev/v1beta1 objects with the spec as given', () => {
     const objects = synthWith((chart) => {
       new TriggerBinding(chart, 'b', { metadata: { name: 'b' }, spec: { params: [{ name: 'rev', value: '$(body.after)' }] } });
-      new TriggerTemplate(chart, 't', { metadata: { name: 't' }, spec: { params: [{ name: 'rev', default: 'main' }], resourcetemplates: [] } });
+      new TriggerTemplate(chart, 't', {
+        metadata: { name: 't' },
+        spec: { params: [{ name: 'rev', default: 'main' }], resourcetemplates: [] },
+      });
       new Trigger(chart, 'tr', { metadata: { name: 'tr' }, spec: { bindings: [{ ref: 'b' }], template: { ref: 't' } } });
       new EventListener(chart, 'el', { metadata: { name: 'el' }, spec: { triggers: [{ triggerRef: 'tr' }] } });
     });
@@ -53,7 +60,9 @@ describe('WebhookListener', () => {
 
   test('pod labels are the ones the Triggers controller sets', () => {
     expect(build('ci').listener.podLabels).toEqual({
-      'app.kubernetes.io/managed-by': 'EventListener', 'app.kubernetes.io/part-of': 'Triggers', eventlistener: 'hooks',
+      'app.kubernetes.io/managed-by': 'EventListener',
+      'app.kubernetes.io/part-of': 'Triggers',
+      eventlistener: 'hooks',
     });
     expect(eventListenerPodLabels('x').eventlistener).toBe('x');
   });
@@ -61,7 +70,10 @@ describe('WebhookListener', () => {
   test('objects: ServiceAccount, RoleBinding, ClusterRoleBinding (no namespace), EventListener using the SA', () => {
     const { objects } = build('ci', { serviceAccountName: 'hooks-sa', externalRefs: [{ kind: 'Secret', name: 'tok' }] });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}@${o.metadata.namespace ?? '-'}`)).toEqual([
-      'ServiceAccount/hooks-sa@ci', 'RoleBinding/hooks-sa@ci', 'ClusterRoleBinding/ci.hooks-sa@-', 'EventListener/hooks@ci',
+      'ServiceAccount/hooks-sa@ci',
+      'RoleBinding/hooks-sa@ci',
+      'ClusterRoleBinding/ci.hooks-sa@-',
+      'EventListener/hooks@ci',
     ]);
     const el = only(objects, 'EventListener');
     expect(el.spec).toEqual({ serviceAccountName: 'hooks-sa', triggers: [{ triggerRef: 'x' }] });
@@ -82,11 +94,14 @@ describe('WebhookListener', () => {
   test('every (namespace, ServiceAccount) pair gets its own binding name, and the namespace can be read back (property)', () => {
     const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,6}[a-z0-9])?$/);
     const subdomain = fc.array(label, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.'));
-    fc.assert(fc.property(label, subdomain, (namespace, sa) => {
-      const name = only(build(namespace, { serviceAccountName: sa }).objects, 'ClusterRoleBinding').metadata.name;
-      const dot = name.indexOf('.');
-      return name.slice(0, dot) === namespace && name.slice(dot + 1) === sa;
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(label, subdomain, (namespace, sa) => {
+        const name = only(build(namespace, { serviceAccountName: sa }).objects, 'ClusterRoleBinding').metadata.name;
+        const dot = name.indexOf('.');
+        return name.slice(0, dot) === namespace && name.slice(dot + 1) === sa;
+      }),
+      { numRuns: 50 },
+    );
   });
 
   test('clusterDomain changes the address', () => {

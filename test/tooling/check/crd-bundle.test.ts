@@ -33,7 +33,11 @@ describe('a bundle that does not match the CRD files is not used', () => {
   });
 
   test.each([
-    ['a CRD file edited', (crds: string) => writeFileSync(join(crds, '300-trigger.yaml'), `${readFileSync(join(crds, '300-trigger.yaml'), 'utf8')}\n# edited\n`)],
+    [
+      'a CRD file edited',
+      (crds: string) =>
+        writeFileSync(join(crds, '300-trigger.yaml'), `${readFileSync(join(crds, '300-trigger.yaml'), 'utf8')}\n# edited\n`),
+    ],
     ['a CRD file added', (crds: string) => cpSync(join(crds, '300-trigger.yaml'), join(crds, '301-copy.yaml'))],
     ['a CRD file removed', (crds: string) => rmSync(join(crds, '300-trigger.yaml'))],
   ])('%s', (_name, change) => {

@@ -11,7 +11,9 @@ import { validatePaths } from '../../../lib/tooling/check/validate';
 const DIST = join(__dirname, '..', '..', '..', 'dist');
 
 describe('dist/', () => {
-  const files = readdirSync(DIST).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(DIST)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 
   test('has synthesized YAML to check', () => {
     expect(files.length).toBeGreaterThan(0);
@@ -23,9 +25,11 @@ describe('dist/', () => {
     expect(result.objects).toBeGreaterThan(0);
     expect(result.findings.map(formatFinding)).toEqual([]);
     const t = result.timings;
-    console.log(`validated ${result.objects} objects from ${result.files.length} files of dist/ in ${t.validateMs.toFixed(0)} ms `
-      + `(process totals: definitions load ${t.schema.loadMs.toFixed(0)} ms, CRD load ${t.schema.crdLoadMs.toFixed(0)} ms, `
-      + `compile ${t.schema.compileMs.toFixed(0)} ms for ${t.schema.compiledKinds} kinds)`);
+    console.log(
+      `validated ${result.objects} objects from ${result.files.length} files of dist/ in ${t.validateMs.toFixed(0)} ms ` +
+        `(process totals: definitions load ${t.schema.loadMs.toFixed(0)} ms, CRD load ${t.schema.crdLoadMs.toFixed(0)} ms, ` +
+        `compile ${t.schema.compileMs.toFixed(0)} ms for ${t.schema.compiledKinds} kinds)`,
+    );
   });
 
   test('a second run reuses the compiled schemas', () => {

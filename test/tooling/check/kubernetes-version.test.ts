@@ -54,10 +54,12 @@ test.each(KUBERNETES_VERSIONS.map((v) => [v]))('the command takes --kubernetes-v
 });
 
 test('an unknown version is a usage error naming the allowed ones', () => {
-  expect(() => runValidate(['dist', '--kubernetes-version', '1.29'], collect()))
-    .toThrow('invalid --kubernetes-version "1.29"; expected one of 1.28, 1.37');
-  expect(() => validateYaml(TRAFFIC_DISTRIBUTION, 'svc.yaml', { kubernetesVersion: '1.2' as never }))
-    .toThrow('invalid kubernetesVersion "1.2"; expected one of "1.28", "1.37"');
+  expect(() => runValidate(['dist', '--kubernetes-version', '1.29'], collect())).toThrow(
+    'invalid --kubernetes-version "1.29"; expected one of 1.28, 1.37',
+  );
+  expect(() => validateYaml(TRAFFIC_DISTRIBUTION, 'svc.yaml', { kubernetesVersion: '1.2' as never })).toThrow(
+    'invalid kubernetesVersion "1.2"; expected one of "1.28", "1.37"',
+  );
 });
 
 test('each schema folder names its source in a README next to the data', () => {

@@ -62,32 +62,44 @@ export const S0 = 'spec.steps[0].computeResources';
 export const MUTATIONS: readonly Mutation[] = [
   {
     title: 'unknown field in a container',
-    mutate: (o) => { webContainer(o).imagePullPolicyy = 'Always'; },
+    mutate: (o) => {
+      webContainer(o).imagePullPolicyy = 'Always';
+    },
     expected: [`Deployment/web ${C0}.imagePullPolicyy [schema-unknown-field] error`],
   },
   {
     title: 'wrong type: replicas as a string',
-    mutate: (o) => { deployment(o).spec.replicas = '2'; },
+    mutate: (o) => {
+      deployment(o).spec.replicas = '2';
+    },
     expected: ['Deployment/web spec.replicas [schema-type] error'],
   },
   {
     title: 'bad enum value: restartPolicy',
-    mutate: (o) => { tools(o).spec.restartPolicy = 'Sometimes'; },
+    mutate: (o) => {
+      tools(o).spec.restartPolicy = 'Sometimes';
+    },
     expected: ['Pod/tools spec.restartPolicy [schema-enum] error'],
   },
   {
     title: 'missing required field: container name',
-    mutate: (o) => { delete tools(o).spec.containers[0].name; },
+    mutate: (o) => {
+      delete tools(o).spec.containers[0].name;
+    },
     expected: ['Pod/tools spec.containers[0].name [schema-required] error'],
   },
   {
     title: 'containerPort 70000',
-    mutate: (o) => { webContainer(o).ports[0].containerPort = 70000; },
+    mutate: (o) => {
+      webContainer(o).ports[0].containerPort = 70000;
+    },
     expected: [`Deployment/web ${C0}.ports[0].containerPort [port-range] error`],
   },
   {
     title: 'nodePort 80',
-    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].nodePort = 80; },
+    mutate: (o) => {
+      pick(o, 'Service', 'web').spec.ports[0].nodePort = 80;
+    },
     expected: ['Service/web spec.ports[0].nodePort [node-port-range] error'],
   },
   {
@@ -101,12 +113,16 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     title: 'nodePort on a ClusterIP Service',
-    mutate: (o) => { pick(o, 'Service', 'web').spec.type = 'ClusterIP'; },
+    mutate: (o) => {
+      pick(o, 'Service', 'web').spec.type = 'ClusterIP';
+    },
     expected: ['Service/web spec.ports[0].nodePort [node-port-range] error'],
   },
   {
     title: 'bad name: upper case and underscore',
-    mutate: (o) => { tools(o).metadata.name = 'Tools_1'; },
+    mutate: (o) => {
+      tools(o).metadata.name = 'Tools_1';
+    },
     expected: ['Pod/Tools_1 metadata.name [invalid-name] error'],
   },
   {
@@ -119,133 +135,184 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     title: 'bad label value',
-    mutate: (o) => { deployment(o).metadata.labels.app = 'web app'; },
+    mutate: (o) => {
+      deployment(o).metadata.labels.app = 'web app';
+    },
     expected: ['Deployment/web metadata.labels.app [invalid-label] error'],
   },
   {
     title: 'Deployment selector that does not select its own template',
-    mutate: (o) => { deployment(o).spec.selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] }; },
+    mutate: (o) => {
+      deployment(o).spec.selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] };
+    },
     expected: ['Deployment/web spec.selector [selector-template-mismatch] error'],
   },
   {
     title: 'selector matching no pod template',
-    mutate: (o) => { pick(o, 'Service', 'web').spec.selector = { app: 'wbe' }; },
+    mutate: (o) => {
+      pick(o, 'Service', 'web').spec.selector = { app: 'wbe' };
+    },
     expected: ['Service/web spec.selector [service-selector-no-match] error'],
     apiServerAccepts: 'a Service may select nothing; it just has no endpoints, which is never what an exercise means',
   },
   {
     title: 'selector matching a pod in another namespace only',
-    mutate: (o) => { pick(o, 'Service', 'web').spec.selector = { run: 'tools' }; },
+    mutate: (o) => {
+      pick(o, 'Service', 'web').spec.selector = { run: 'tools' };
+    },
     expected: ['Service/web spec.selector [service-selector-no-match] error'],
     apiServerAccepts: 'a Service selects pods of its own namespace only, so it has no endpoints; the API server does not look',
   },
   {
     title: 'selector-less Service without Endpoints',
-    mutate: (o) => { o.splice(o.indexOf(pick(o, 'Endpoints', 'db')), 1); },
+    mutate: (o) => {
+      o.splice(o.indexOf(pick(o, 'Endpoints', 'db')), 1);
+    },
     expected: ['Service/db spec.selector [service-no-endpoints] error'],
     apiServerAccepts: 'a selector-less Service without Endpoints is valid but routes nowhere',
   },
   {
     title: 'Endpoints port name that does not match the Service port',
-    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].ports[0].name = 'postgres'; },
+    mutate: (o) => {
+      pick(o, 'Endpoints', 'db').subsets[0].ports[0].name = 'postgres';
+    },
     expected: ['Service/db spec.ports[0].name [endpoints-port-mismatch] error'],
     apiServerAccepts: 'kube-proxy matches Endpoints ports to Service ports by name; a mismatch is stored but never routed',
   },
   {
     title: 'named targetPort the pods do not declare',
-    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].targetPort = 'web'; },
+    mutate: (o) => {
+      pick(o, 'Service', 'web').spec.ports[0].targetPort = 'web';
+    },
     expected: ['Service/web spec.ports[0].targetPort [target-port-not-declared] error'],
     apiServerAccepts: 'the endpoints controller leaves the Service without endpoints; the API server does not compare Services with pods',
   },
   {
     title: 'numeric targetPort no container declares (warning only)',
-    mutate: (o) => { pick(o, 'Service', 'web').spec.ports[0].targetPort = 9090; },
+    mutate: (o) => {
+      pick(o, 'Service', 'web').spec.ports[0].targetPort = 9090;
+    },
     expected: ['Service/web spec.ports[0].targetPort [target-port-not-declared] warning'],
   },
   {
     title: 'missing ConfigMap',
-    mutate: (o) => { webContainer(o).envFrom[0].configMapRef.name = 'web-cfg'; },
+    mutate: (o) => {
+      webContainer(o).envFrom[0].configMapRef.name = 'web-cfg';
+    },
     expected: [`Deployment/web ${C0}.envFrom[0].configMapRef.name [missing-reference] error`],
     apiServerAccepts: 'the API server stores the pod; the kubelet then cannot start it (CreateContainerConfigError)',
   },
   {
     title: 'Secret not declared external',
-    mutate: (o) => { delete deployment(o).metadata.annotations; },
+    mutate: (o) => {
+      delete deployment(o).metadata.annotations;
+    },
     expected: [`Deployment/web ${C0}.env[0].valueFrom.secretKeyRef.name [missing-reference] error`],
-    apiServerAccepts: 'the API server stores the pod; the kubelet cannot start it until the Secret exists (out-of-band Secrets must be declared)',
+    apiServerAccepts:
+      'the API server stores the pod; the kubelet cannot start it until the Secret exists (out-of-band Secrets must be declared)',
   },
   {
     title: 'missing ServiceAccount',
-    mutate: (o) => { deployment(o).spec.template.spec.serviceAccountName = 'builder'; },
+    mutate: (o) => {
+      deployment(o).spec.template.spec.serviceAccountName = 'builder';
+    },
     expected: ['Deployment/web spec.template.spec.serviceAccountName [missing-reference] error'],
   },
   {
     title: 'ClusterRoleBinding subject ServiceAccount missing',
-    mutate: (o) => { pick(o, 'ClusterRoleBinding', 'web-pod-reader').subjects[0].namespace = 'other'; },
+    mutate: (o) => {
+      pick(o, 'ClusterRoleBinding', 'web-pod-reader').subjects[0].namespace = 'other';
+    },
     expected: ['ClusterRoleBinding/web-pod-reader subjects[0].name [missing-reference] error'],
     apiServerAccepts: 'RBAC bindings may name subjects that do not exist; the grant then reaches nobody',
   },
   {
     title: 'Tekton TaskRun ServiceAccount missing',
-    mutate: (o) => { pick(o, 'TaskRun', 'hello-run').spec.serviceAccountName = 'pipeline'; },
+    mutate: (o) => {
+      pick(o, 'TaskRun', 'hello-run').spec.serviceAccountName = 'pipeline';
+    },
     expected: ['TaskRun/hello-run spec.serviceAccountName [missing-reference] error'],
-    apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    apiServerAccepts:
+      "the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   {
     title: 'generateName only (kubectl apply cannot create it)',
-    mutate: (o) => { pick(o, 'TaskRun', 'hello-run').metadata = { generateName: 'hello-run-', namespace: 'shop' }; },
+    mutate: (o) => {
+      pick(o, 'TaskRun', 'hello-run').metadata = { generateName: 'hello-run-', namespace: 'shop' };
+    },
     expected: ['TaskRun/hello-run- metadata.name [generate-name] error'],
     apiServerAccepts: '`kubectl apply` refuses objects with only generateName; a plain create (what this comparison sends) accepts them',
   },
   {
     title: 'duplicate object',
-    mutate: (o) => { o.push(structuredClone(pick(o, 'ConfigMap', 'web-config'))); },
+    mutate: (o) => {
+      o.push(structuredClone(pick(o, 'ConfigMap', 'web-config')));
+    },
     expected: ['ConfigMap/web-config metadata.name [duplicate-object] error'],
   },
   {
     title: 'cluster-scoped object with a namespace',
-    mutate: (o) => { pick(o, 'ClusterRole', 'pod-reader').metadata.namespace = 'shop'; },
+    mutate: (o) => {
+      pick(o, 'ClusterRole', 'pod-reader').metadata.namespace = 'shop';
+    },
     expected: ['ClusterRole/pod-reader metadata.namespace [cluster-scoped-namespace] error'],
-    apiServerAccepts: 'the API server silently drops metadata.namespace of a cluster-scoped object; the manifest then says something it does not do',
+    apiServerAccepts:
+      'the API server silently drops metadata.namespace of a cluster-scoped object; the manifest then says something it does not do',
   },
   {
     title: 'unknown kind',
-    mutate: (o) => { o.push({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } }); },
+    mutate: (o) => {
+      o.push({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } });
+    },
     expected: ['Widget/w kind [unknown-kind] error'],
   },
   {
     title: 'known kind under an apiVersion that does not serve it',
-    mutate: (o) => { deployment(o).apiVersion = 'apps/v1beta1'; },
+    mutate: (o) => {
+      deployment(o).apiVersion = 'apps/v1beta1';
+    },
     expected: ['Deployment/web kind [unknown-kind] error'],
   },
   {
     title: 'unknown field in a Tekton Task step (CRD schema)',
-    mutate: (o) => { pick(o, 'Task', 'hello').spec.steps[0].scirpt = 'echo typo'; },
+    mutate: (o) => {
+      pick(o, 'Task', 'hello').spec.steps[0].scirpt = 'echo typo';
+    },
     expected: ['Task/hello spec.steps[0].scirpt [schema-unknown-field] error'],
   },
   {
     title: 'privileged container in a restricted namespace',
-    mutate: (o) => { webContainer(o).securityContext.privileged = true; },
+    mutate: (o) => {
+      webContainer(o).securityContext.privileged = true;
+    },
     expected: [`Deployment/web ${C0}.securityContext.privileged [psa-privileged] error`],
   },
   {
     title: 'missing seccomp profile in a restricted namespace',
-    mutate: (o) => { delete deployment(o).spec.template.spec.securityContext.seccompProfile; },
+    mutate: (o) => {
+      delete deployment(o).spec.template.spec.securityContext.seccompProfile;
+    },
     expected: [`Deployment/web ${C0}.securityContext.seccompProfile.type [psa-seccomp] error`],
   },
   {
     title: 'runAsUser 0 in a restricted namespace',
-    mutate: (o) => { webContainer(o).securityContext.runAsUser = 0; },
+    mutate: (o) => {
+      webContainer(o).securityContext.runAsUser = 0;
+    },
     expected: [`Deployment/web ${C0}.securityContext.runAsUser [psa-run-as-user] error`],
   },
   {
     title: 'privilege escalation not disabled in a restricted namespace',
-    mutate: (o) => { delete webContainer(o).securityContext.allowPrivilegeEscalation; },
+    mutate: (o) => {
+      delete webContainer(o).securityContext.allowPrivilegeEscalation;
+    },
     expected: [`Deployment/web ${C0}.securityContext.allowPrivilegeEscalation [psa-privilege-escalation] error`],
   },
   {
     title: 'capabilities not dropped in a restricted namespace',
-    mutate: (o) => { webContainer(o).securityContext.capabilities = { add: ['NET_BIND_SERVICE'] }; },
+    mutate: (o) => {
+      webContainer(o).securityContext.capabilities = { add: ['NET_BIND_SERVICE'] };
+    },
     expected: [`Deployment/web ${C0}.securityContext.capabilities.drop [psa-capabilities] error`],
   },
   {
@@ -254,116 +321,178 @@ export const MUTATIONS: readonly Mutation[] = [
       const spec = deployment(o).spec.template.spec;
       delete spec.securityContext.runAsNonRoot;
       webContainer(o).securityContext.runAsNonRoot = true;
-      spec.initContainers = [{
-        name: 'init', image: 'docker.io/library/busybox:1.36',
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }];
+      spec.initContainers = [
+        {
+          name: 'init',
+          image: 'docker.io/library/busybox:1.36',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ];
     },
     expected: ['Deployment/web spec.template.spec.initContainers[0].securityContext.runAsNonRoot [psa-run-as-non-root] error'],
   },
   {
     title: 'Tekton Task step running as root in a restricted namespace',
-    mutate: (o) => { pick(o, 'Task', 'hello').spec.steps[0].securityContext = { runAsUser: 0 }; },
+    mutate: (o) => {
+      pick(o, 'Task', 'hello').spec.steps[0].securityContext = { runAsUser: 0 };
+    },
     expected: ['Task/hello spec.steps[0].securityContext.runAsUser [psa-run-as-user] error'],
-    apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    apiServerAccepts:
+      "the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   {
     title: 'hostPath volume in a baseline namespace',
-    mutate: (o) => { tools(o).spec.volumes = [{ name: 'host', hostPath: { path: '/var/run' } }]; },
+    mutate: (o) => {
+      tools(o).spec.volumes = [{ name: 'host', hostPath: { path: '/var/run' } }];
+    },
     expected: ['Pod/tools spec.volumes[0].hostPath [psa-host-path] error'],
   },
   {
     title: 'hostNetwork in a baseline namespace',
-    mutate: (o) => { tools(o).spec.hostNetwork = true; },
+    mutate: (o) => {
+      tools(o).spec.hostNetwork = true;
+    },
     expected: ['Pod/tools spec.hostNetwork [psa-host-namespaces] error'],
   },
   {
     title: 'capability outside the baseline set',
-    mutate: (o) => { tools(o).spec.containers[0].securityContext = { capabilities: { add: ['SYS_ADMIN'] } }; },
+    mutate: (o) => {
+      tools(o).spec.containers[0].securityContext = { capabilities: { add: ['SYS_ADMIN'] } };
+    },
     expected: ['Pod/tools spec.containers[0].securityContext.capabilities.add[0] [psa-capabilities] error'],
   },
   {
     title: 'hostPort in a baseline namespace',
-    mutate: (o) => { tools(o).spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }]; },
+    mutate: (o) => {
+      tools(o).spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }];
+    },
     expected: ['Pod/tools spec.containers[0].ports[0].hostPort [psa-host-ports] error'],
   },
   {
     title: 'unsafe sysctl in a baseline namespace',
-    mutate: (o) => { tools(o).spec.securityContext = { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] }; },
+    mutate: (o) => {
+      tools(o).spec.securityContext = { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] };
+    },
     expected: ['Pod/tools spec.securityContext.sysctls[0].name [psa-sysctls] error'],
   },
   {
     title: 'privileged ephemeral container in a baseline namespace',
     mutate: (o) => {
-      tools(o).spec.ephemeralContainers = [{ name: 'debug', image: 'docker.io/library/busybox:1.36', securityContext: { privileged: true } }];
+      tools(o).spec.ephemeralContainers = [
+        { name: 'debug', image: 'docker.io/library/busybox:1.36', securityContext: { privileged: true } },
+      ];
     },
     expected: ['Pod/tools spec.ephemeralContainers[0].securityContext.privileged [psa-privileged] error'],
   },
   {
     title: 'container requesting more CPU than its own limit',
-    mutate: (o) => { webContainer(o).resources.requests.cpu = '250m'; },
+    mutate: (o) => {
+      webContainer(o).resources.requests.cpu = '250m';
+    },
     expected: [`Deployment/web ${C0}.resources.requests.cpu [resources-request-over-limit] error`],
-    fix: (o) => { webContainer(o).resources.limits.cpu = '500m'; },
+    fix: (o) => {
+      webContainer(o).resources.limits.cpu = '500m';
+    },
   },
   {
     title: 'Tekton step requesting more memory than its own limit',
-    mutate: (o) => { helloStep(o).computeResources = { requests: { memory: '256Mi' }, limits: { memory: '128Mi' } }; },
+    mutate: (o) => {
+      helloStep(o).computeResources = { requests: { memory: '256Mi' }, limits: { memory: '128Mi' } };
+    },
     expected: [`Task/hello ${S0}.requests.memory [resources-request-over-limit] error`],
-    fix: (o) => { helloStep(o).computeResources.limits.memory = '0.25Gi'; },
-    apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    fix: (o) => {
+      helloStep(o).computeResources.limits.memory = '0.25Gi';
+    },
+    apiServerAccepts:
+      "the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   {
     title: 'Tekton step requesting more than the LimitRange default limits, without limits (the kaniko case)',
-    mutate: (o) => { helloStep(o).computeResources = { requests: { cpu: '250m', memory: '256Mi' } }; },
+    mutate: (o) => {
+      helloStep(o).computeResources = { requests: { cpu: '250m', memory: '256Mi' } };
+    },
     expected: [
       `Task/hello ${S0}.limits.cpu [limit-range-default-below-request] error`,
       `Task/hello ${S0}.limits.memory [limit-range-default-below-request] error`,
     ],
-    fix: (o) => { helloStep(o).computeResources.limits = { cpu: '500m', memory: '256Mi' }; },
-    apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    fix: (o) => {
+      helloStep(o).computeResources.limits = { cpu: '500m', memory: '256Mi' };
+    },
+    apiServerAccepts:
+      "the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   {
     title: 'container requesting more memory than the LimitRange default, without a memory limit',
-    mutate: (o) => { delete webContainer(o).resources.limits.memory; webContainer(o).resources.requests.memory = '200Mi'; },
+    mutate: (o) => {
+      delete webContainer(o).resources.limits.memory;
+      webContainer(o).resources.requests.memory = '200Mi';
+    },
     expected: [`Deployment/web ${C0}.resources.limits.memory [limit-range-default-below-request] error`],
-    fix: (o) => { limitRange(o).spec.limits[0].default.memory = '256Mi'; },
+    fix: (o) => {
+      limitRange(o).spec.limits[0].default.memory = '256Mi';
+    },
   },
   {
     title: 'Tekton step with a CPU limit below the defaultRequest Tekton gives it',
-    mutate: (o) => { helloStep(o).computeResources = { limits: { cpu: '10m' } }; },
+    mutate: (o) => {
+      helloStep(o).computeResources = { limits: { cpu: '10m' } };
+    },
     expected: [`Task/hello ${S0}.requests.cpu [limit-range-default-below-request] error`],
-    fix: (o) => { helloStep(o).computeResources.requests = { cpu: '10m' }; },
-    apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    fix: (o) => {
+      helloStep(o).computeResources.requests = { cpu: '10m' };
+    },
+    apiServerAccepts:
+      "the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   {
     title: 'LimitRange defaultRequest above its default',
-    mutate: (o) => { limitRange(o).spec.limits[0].defaultRequest.cpu = '500m'; },
+    mutate: (o) => {
+      limitRange(o).spec.limits[0].defaultRequest.cpu = '500m';
+    },
     expected: ['LimitRange/container-defaults spec.limits[0].defaultRequest.cpu [limit-range-inconsistent] error'],
-    fix: (o) => { limitRange(o).spec.limits[0].default.cpu = '1'; },
+    fix: (o) => {
+      limitRange(o).spec.limits[0].default.cpu = '1';
+    },
   },
   {
     title: 'LimitRange default above its max',
-    mutate: (o) => { limitRange(o).spec.limits[0].max.memory = '100Mi'; },
+    mutate: (o) => {
+      limitRange(o).spec.limits[0].max.memory = '100Mi';
+    },
     expected: ['LimitRange/container-defaults spec.limits[0].default.memory [limit-range-inconsistent] error'],
-    fix: (o) => { limitRange(o).spec.limits[0].default.memory = '100Mi'; },
+    fix: (o) => {
+      limitRange(o).spec.limits[0].default.memory = '100Mi';
+    },
   },
   {
     title: 'negative ResourceQuota hard value',
-    mutate: (o) => { quota(o).spec.hard.pods = '-1'; },
+    mutate: (o) => {
+      quota(o).spec.hard.pods = '-1';
+    },
     expected: ['ResourceQuota/quota spec.hard.pods [negative-quantity] error'],
-    fix: (o) => { quota(o).spec.hard.pods = '20'; },
+    fix: (o) => {
+      quota(o).spec.hard.pods = '20';
+    },
   },
   {
     title: 'negative LimitRange max',
-    mutate: (o) => { limitRange(o).spec.limits[0].max.memory = -1; },
+    mutate: (o) => {
+      limitRange(o).spec.limits[0].max.memory = -1;
+    },
     expected: ['LimitRange/container-defaults spec.limits[0].max.memory [negative-quantity] error'],
-    fix: (o) => { limitRange(o).spec.limits[0].max.memory = '1Gi'; },
+    fix: (o) => {
+      limitRange(o).spec.limits[0].max.memory = '1Gi';
+    },
   },
   {
     title: 'negative container request',
-    mutate: (o) => { webContainer(o).resources.requests.memory = '-64Mi'; },
+    mutate: (o) => {
+      webContainer(o).resources.requests.memory = '-64Mi';
+    },
     expected: [`Deployment/web ${C0}.resources.requests.memory [negative-quantity] error`],
-    fix: (o) => { webContainer(o).resources.requests.memory = '64Mi'; },
+    fix: (o) => {
+      webContainer(o).resources.requests.memory = '64Mi';
+    },
   },
   {
     title: 'negative Tekton stepTemplate limit (reported once, not per step)',
@@ -373,184 +502,279 @@ export const MUTATIONS: readonly Mutation[] = [
       task.spec.steps.push({ name: 'again', image: 'docker.io/library/busybox:1.36', script: 'echo again' });
     },
     expected: ['Task/hello spec.stepTemplate.computeResources.limits.cpu [negative-quantity] error'],
-    fix: (o) => { pick(o, 'Task', 'hello').spec.stepTemplate.computeResources.limits.cpu = '1'; },
-    apiServerAccepts: 'the Tekton CRD schema does not check quantities (Tekton\'s webhook would); the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    fix: (o) => {
+      pick(o, 'Task', 'hello').spec.stepTemplate.computeResources.limits.cpu = '1';
+    },
+    apiServerAccepts:
+      "the Tekton CRD schema does not check quantities (Tekton's webhook would); the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   {
     title: 'replicas beyond the pods quota',
-    mutate: (o) => { deployment(o).spec.replicas = 12; },
+    mutate: (o) => {
+      deployment(o).spec.replicas = 12;
+    },
     expected: ['ResourceQuota/quota spec.hard.pods [quota-exceeded] error'],
-    fix: (o) => { quota(o).spec.hard.pods = '13'; },
+    fix: (o) => {
+      quota(o).spec.hard.pods = '13';
+    },
   },
   {
     title: 'CPU requests beyond the quota',
-    mutate: (o) => { Object.assign(webContainer(o).resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } }); },
+    mutate: (o) => {
+      Object.assign(webContainer(o).resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } });
+    },
     expected: ['ResourceQuota/quota spec.hard["requests.cpu"] [quota-exceeded] error'],
-    fix: (o) => { quota(o).spec.hard['requests.cpu'] = '2050m'; },
-    apiServerAccepts: 'the Deployment alone fits (2 of 2 CPUs); the pod of TaskRun hello-run that Tekton\'s controller creates later would not, and this comparison does not run Tekton',
+    fix: (o) => {
+      quota(o).spec.hard['requests.cpu'] = '2050m';
+    },
+    apiServerAccepts:
+      "the Deployment alone fits (2 of 2 CPUs); the pod of TaskRun hello-run that Tekton's controller creates later would not, and this comparison does not run Tekton",
   },
   {
     title: 'quota on cpu and memory without LimitRange defaults for a container that sets none',
-    mutate: (o) => { o.splice(o.indexOf(limitRange(o)), 1); },
+    mutate: (o) => {
+      o.splice(o.indexOf(limitRange(o)), 1);
+    },
     expected: [`Task/hello ${S0} [quota-missing-resource] error`],
-    fix: (o) => { helloStep(o).computeResources = { limits: { cpu: '100m', memory: '64Mi' } }; },
-    apiServerAccepts: 'the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton\'s controller, which this comparison does not run',
+    fix: (o) => {
+      helloStep(o).computeResources = { limits: { cpu: '100m', memory: '64Mi' } };
+    },
+    apiServerAccepts:
+      "the API server sees only the Task/TaskRun; the pod it would refuse is created later by Tekton's controller, which this comparison does not run",
   },
   // Refusals of the API server's own validation that no schema expresses (found by sending
   // cases to the real API server; each needed a rule of its own).
   {
     title: 'two containers with the same name',
-    mutate: (o) => { tools(o).spec.containers.push({ ...structuredClone(tools(o).spec.containers[0]) }); },
+    mutate: (o) => {
+      tools(o).spec.containers.push({ ...structuredClone(tools(o).spec.containers[0]) });
+    },
     expected: ['Pod/tools spec.containers[1].name [invalid-name] error'],
   },
   {
     title: 'two volumes with the same name',
-    mutate: (o) => { deployment(o).spec.template.spec.volumes.push({ name: 'tmp', emptyDir: {} }); },
+    mutate: (o) => {
+      deployment(o).spec.template.spec.volumes.push({ name: 'tmp', emptyDir: {} });
+    },
     expected: ['Deployment/web spec.template.spec.volumes[1].name [invalid-name] error'],
   },
   {
     title: 'volumeMount of an undeclared volume',
-    mutate: (o) => { webContainer(o).volumeMounts[0].name = 'scratch'; },
+    mutate: (o) => {
+      webContainer(o).volumeMounts[0].name = 'scratch';
+    },
     expected: ['Deployment/web spec.template.spec.containers[0].volumeMounts[0].name [undeclared-volume] error'],
   },
   {
     title: 'environment variable name starting with a digit',
-    mutate: (o) => { webContainer(o).env[0].name = '1TOKEN'; },
+    mutate: (o) => {
+      webContainer(o).env[0].name = '1TOKEN';
+    },
     expected: ['Deployment/web spec.template.spec.containers[0].env[0].name [invalid-env-name] error'],
   },
   {
     title: 'ConfigMap key with a space',
-    mutate: (o) => { pick(o, 'ConfigMap', 'web-config').data['run mode'] = 'x'; },
+    mutate: (o) => {
+      pick(o, 'ConfigMap', 'web-config').data['run mode'] = 'x';
+    },
     expected: ['ConfigMap/web-config data["run mode"] [invalid-data-key] error'],
   },
   {
     title: 'label value of 64 characters',
-    mutate: (o) => { tools(o).metadata.labels.run = 'x'.repeat(64); },
+    mutate: (o) => {
+      tools(o).metadata.labels.run = 'x'.repeat(64);
+    },
     expected: ['Pod/tools metadata.labels.run [invalid-label] error'],
   },
   {
     title: 'label key with an upper-case prefix',
-    mutate: (o) => { tools(o).metadata.labels['Example.com/team'] = 'a'; },
+    mutate: (o) => {
+      tools(o).metadata.labels['Example.com/team'] = 'a';
+    },
     expected: ['Pod/tools metadata.labels["Example.com/team"] [invalid-label] error'],
   },
   {
     title: 'Service name of 64 characters',
-    mutate: (o) => { pick(o, 'Service', 'db').metadata.name = `d${'b'.repeat(63)}`; pick(o, 'Endpoints', 'db').metadata.name = `d${'b'.repeat(63)}`; },
+    mutate: (o) => {
+      pick(o, 'Service', 'db').metadata.name = `d${'b'.repeat(63)}`;
+      pick(o, 'Endpoints', 'db').metadata.name = `d${'b'.repeat(63)}`;
+    },
     expected: ['Service/dbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb metadata.name [invalid-name] error'],
   },
   {
     title: 'Endpoints address in the loopback range',
-    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '127.0.0.1'; },
+    mutate: (o) => {
+      pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '127.0.0.1';
+    },
     expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
   },
   {
     title: 'Endpoints address that is link-local',
-    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '169.254.10.1'; },
+    mutate: (o) => {
+      pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '169.254.10.1';
+    },
     expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
   },
   {
     title: 'Endpoints address that is multicast',
-    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '224.0.0.5'; },
+    mutate: (o) => {
+      pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '224.0.0.5';
+    },
     expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
   },
   {
     title: 'Endpoints address that is not an IP',
-    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = 'db.example.com'; },
+    mutate: (o) => {
+      pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = 'db.example.com';
+    },
     expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
   },
   {
     title: 'two Service ports with the same port and protocol',
-    mutate: (o) => { pick(o, 'Service', 'db').spec.ports.push({ name: 'pg2', port: 5432 }); },
+    mutate: (o) => {
+      pick(o, 'Service', 'db').spec.ports.push({ name: 'pg2', port: 5432 });
+    },
     expected: ['Service/db spec.ports[1] [invalid-field-value] error', 'Service/db spec.ports[1].name [endpoints-port-mismatch] error'],
   },
   {
     title: 'restartPolicy Never in a Deployment template',
-    mutate: (o) => { deployment(o).spec.template.spec.restartPolicy = 'Never'; },
+    mutate: (o) => {
+      deployment(o).spec.template.spec.restartPolicy = 'Never';
+    },
     expected: ['Deployment/web spec.template.spec.restartPolicy [invalid-field-value] error'],
   },
   {
     title: 'negative replicas',
-    mutate: (o) => { deployment(o).spec.replicas = -1; },
+    mutate: (o) => {
+      deployment(o).spec.replicas = -1;
+    },
     expected: ['Deployment/web spec.replicas [invalid-field-value] error'],
   },
   {
     title: 'rolling update with maxSurge 0 and maxUnavailable 0',
-    mutate: (o) => { deployment(o).spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }; },
+    mutate: (o) => {
+      deployment(o).spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } };
+    },
     expected: ['Deployment/web spec.strategy.rollingUpdate.maxUnavailable [invalid-field-value] error'],
   },
   {
     title: 'runAsUser of 2^31',
-    mutate: (o) => { webContainer(o).securityContext.runAsUser = 2147483648; },
+    mutate: (o) => {
+      webContainer(o).securityContext.runAsUser = 2147483648;
+    },
     expected: ['Deployment/web spec.template.spec.containers[0].securityContext.runAsUser [invalid-field-value] error'],
   },
   {
     title: 'probe with two handlers',
-    mutate: (o) => { webContainer(o).readinessProbe.exec = { command: ['true'] }; },
+    mutate: (o) => {
+      webContainer(o).readinessProbe.exec = { command: ['true'] };
+    },
     expected: ['Deployment/web spec.template.spec.containers[0].readinessProbe [invalid-field-value] error'],
   },
   {
     title: 'container without an image in a Deployment template',
-    mutate: (o) => { delete webContainer(o).image; },
+    mutate: (o) => {
+      delete webContainer(o).image;
+    },
     expected: ['Deployment/web spec.template.spec.containers[0].image [invalid-field-value] error'],
   },
   {
     title: 'progressDeadlineSeconds not above minReadySeconds',
-    mutate: (o) => { Object.assign(deployment(o).spec, { minReadySeconds: 30, progressDeadlineSeconds: 30 }); },
+    mutate: (o) => {
+      Object.assign(deployment(o).spec, { minReadySeconds: 30, progressDeadlineSeconds: 30 });
+    },
     expected: ['Deployment/web spec.progressDeadlineSeconds [invalid-field-value] error'],
   },
   {
     title: 'session affinity timeout of 0',
-    mutate: (o) => { Object.assign(pick(o, 'Service', 'db').spec, { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } }); },
+    mutate: (o) => {
+      Object.assign(pick(o, 'Service', 'db').spec, {
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } },
+      });
+    },
     expected: ['Service/db spec.sessionAffinityConfig.clientIP.timeoutSeconds [invalid-field-value] error'],
   },
   {
     title: 'cpu request that is not a quantity',
-    mutate: (o) => { webContainer(o).resources.requests.cpu = 'lots'; },
+    mutate: (o) => {
+      webContainer(o).resources.requests.cpu = 'lots';
+    },
     expected: [`Deployment/web ${C0}.resources.requests.cpu [invalid-quantity] error`],
   },
   {
     title: 'memory limit with a space before the suffix',
-    mutate: (o) => { webContainer(o).resources.limits.memory = '1 Gi'; },
+    mutate: (o) => {
+      webContainer(o).resources.limits.memory = '1 Gi';
+    },
     expected: [`Deployment/web ${C0}.resources.limits.memory [invalid-quantity] error`],
   },
   {
     title: 'quota pods written as a word',
-    mutate: (o) => { quota(o).spec.hard.pods = 'ten'; },
+    mutate: (o) => {
+      quota(o).spec.hard.pods = 'ten';
+    },
     expected: ['ResourceQuota/quota spec.hard.pods [invalid-quantity] error'],
   },
   {
     title: 'Endpoints address ::1 written in full (0:0:0:0:0:0:0:1)',
-    mutate: (o) => { pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '0:0:0:0:0:0:0:1'; },
+    mutate: (o) => {
+      pick(o, 'Endpoints', 'db').subsets[0].addresses[0].ip = '0:0:0:0:0:0:0:1';
+    },
     expected: ['Endpoints/db subsets[0].addresses[0].ip [invalid-endpoint-ip] error'],
   },
   // Issue "hostile input, round two": statements that the API server refuses, checked against it.
   {
     title: 'ConfigMap key of 254 characters',
-    mutate: (o) => { pick(o, 'ConfigMap', 'web-config').data['k'.repeat(254)] = 'x'; },
+    mutate: (o) => {
+      pick(o, 'ConfigMap', 'web-config').data['k'.repeat(254)] = 'x';
+    },
     expected: [`ConfigMap/web-config data.${'k'.repeat(254)} [invalid-data-key] error`],
   },
   {
     title: 'ConfigMap larger than 1 MiB',
-    mutate: (o) => { pick(o, 'ConfigMap', 'web-config').data.BIG = 'x'.repeat(1024 * 1024 + 1); },
+    mutate: (o) => {
+      pick(o, 'ConfigMap', 'web-config').data.BIG = 'x'.repeat(1024 * 1024 + 1);
+    },
     expected: ['ConfigMap/web-config data [invalid-field-value] error'],
   },
   {
     title: 'two volumeMounts at the same path',
-    mutate: (o) => { webContainer(o).volumeMounts.push({ name: 'tmp', mountPath: '/tmp' }); },
+    mutate: (o) => {
+      webContainer(o).volumeMounts.push({ name: 'tmp', mountPath: '/tmp' });
+    },
     expected: [`Deployment/web ${C0}.volumeMounts[1].mountPath [invalid-field-value] error`],
   },
 
   {
     title: 'NodePort Service whose pods a default-deny policy isolates, with nothing admitted from outside',
     mutate: (o) => {
-      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
-      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'same-namespace', namespace: 'shop' }, spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] } });
+      o.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'default-deny-ingress', namespace: 'shop' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      });
+      o.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'same-namespace', namespace: 'shop' },
+        spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] },
+      });
     },
     expected: ['Service/web spec.type [node-port-unreachable] error'],
     fix: (o) => {
-      o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web-from-anywhere', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 'http' }] }] } });
+      o.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'web-from-anywhere', namespace: 'shop' },
+        spec: {
+          podSelector: { matchLabels: { app: 'web' } },
+          ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 'http' }] }],
+        },
+      });
     },
-    apiServerAccepts: 'the API server stores NetworkPolicies and Services without relating them; on a cluster that enforces NetworkPolicy, node-port clients time out',
+    apiServerAccepts:
+      'the API server stores NetworkPolicies and Services without relating them; on a cluster that enforces NetworkPolicy, node-port clients time out',
   },
-
 ];

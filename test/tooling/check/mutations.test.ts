@@ -74,7 +74,8 @@ describe('finding messages', () => {
     const objects = goodObjects();
     webContainer(objects).envFrom[0].configMapRef.name = 'web-cfg';
     expect(run(objects)[0].message).toBe(
-      'ConfigMap "web-cfg" is not in the output; add it, or declare it created out of band with annotation k8s-practice.dev/external-refs: "ConfigMap/web-cfg"');
+      'ConfigMap "web-cfg" is not in the output; add it, or declare it created out of band with annotation k8s-practice.dev/external-refs: "ConfigMap/web-cfg"',
+    );
   });
 });
 
@@ -125,9 +126,12 @@ describe('rules that must not fire', () => {
     const objects = goodObjects();
     const endpoints = pick(objects, 'Endpoints', 'db');
     objects.splice(objects.indexOf(endpoints), 1, {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
       metadata: { name: 'db-1', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'db' } },
-      addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.10'] }], ports: [{ name: 'pg', port: 5432 }],
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['192.0.2.10'] }],
+      ports: [{ name: 'pg', port: 5432 }],
     });
     expect(brief(run(objects))).toEqual([]);
   });

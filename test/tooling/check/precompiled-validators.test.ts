@@ -30,7 +30,15 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'precompiled-'));
   generated = join(work, 'generated-validators.js');
   const kinds = [...new Set([...kindsIn(DIST), ...kindsIn(FIXTURES)])];
-  writeFileSync(generated, generatedValidatorsCode({ schemaDir: SCHEMA_DIR, crdDir: CRD_DIR, kinds, runtime: join(ROOT, 'lib', 'tooling', 'check', 'schema-runtime') }));
+  writeFileSync(
+    generated,
+    generatedValidatorsCode({
+      schemaDir: SCHEMA_DIR,
+      crdDir: CRD_DIR,
+      kinds,
+      runtime: join(ROOT, 'lib', 'tooling', 'check', 'schema-runtime'),
+    }),
+  );
   cpSync(CRD_DIR, join(work, 'crds'), { recursive: true });
   usePrecompiledModule(generated);
   precompiled = SchemaValidator.shared();

@@ -17,8 +17,12 @@ function check(...objects: KubeObject[]): string[] {
 }
 
 const RESOURCE_RULES = new Set([
-  'resources-request-over-limit', 'limit-range-default-below-request', 'limit-range-inconsistent',
-  'negative-quantity', 'quota-exceeded', 'quota-missing-resource',
+  'resources-request-over-limit',
+  'limit-range-default-below-request',
+  'limit-range-inconsistent',
+  'negative-quantity',
+  'quota-exceeded',
+  'quota-missing-resource',
 ]);
 
 function findings(...objects: KubeObject[]): Finding[] {
@@ -28,20 +32,45 @@ function findings(...objects: KubeObject[]): Finding[] {
 
 const NS = 'ci';
 const limitRange = (limits: KubeObject, name = 'container-defaults', namespace = NS): KubeObject => ({
-  apiVersion: 'v1', kind: 'LimitRange', metadata: { name, namespace }, spec: { limits: [{ type: 'Container', ...limits }] },
+  apiVersion: 'v1',
+  kind: 'LimitRange',
+  metadata: { name, namespace },
+  spec: { limits: [{ type: 'Container', ...limits }] },
 });
 const DEFAULTS = limitRange({ default: { cpu: '200m', memory: '128Mi' }, defaultRequest: { cpu: '50m', memory: '32Mi' } });
 const container = (name: string, resources?: KubeObject): KubeObject => ({ name, image: 'busybox', ...(resources ? { resources } : {}) });
 const pod = (containers: KubeObject[], extra: KubeObject = {}): KubeObject => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: NS }, spec: { containers, ...extra },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: NS },
+  spec: { containers, ...extra },
 });
-const task = (spec: KubeObject, apiVersion = 'tekton.dev/v1'): KubeObject => ({ apiVersion, kind: 'Task', metadata: { name: 't', namespace: NS }, spec });
-const step = (name: string, computeResources?: KubeObject): KubeObject => ({ name, image: 'busybox', script: 'true', ...(computeResources ? { computeResources } : {}) });
+const task = (spec: KubeObject, apiVersion = 'tekton.dev/v1'): KubeObject => ({
+  apiVersion,
+  kind: 'Task',
+  metadata: { name: 't', namespace: NS },
+  spec,
+});
+const step = (name: string, computeResources?: KubeObject): KubeObject => ({
+  name,
+  image: 'busybox',
+  script: 'true',
+  ...(computeResources ? { computeResources } : {}),
+});
 
 describe('exact quantities', () => {
   test.each([
-    ['700m', '0.7', 0], ['1Gi', '1073741824', 0], ['1k', '1e3', 0], ['1.5Gi', '1536Mi', 0], ['100m', '0.1', 0],
-    ['1M', '1Mi', -1], ['250m', '200m', 1], ['1', 1, 0], [0.5, '500m', 0], ['-1', '0', -1], ['1n', '0', 1],
+    ['700m', '0.7', 0],
+    ['1Gi', '1073741824', 0],
+    ['1k', '1e3', 0],
+    ['1.5Gi', '1536Mi', 0],
+    ['100m', '0.1', 0],
+    ['1M', '1Mi', -1],
+    ['250m', '200m', 1],
+    ['1', 1, 0],
+    [0.5, '500m', 0],
+    ['-1', '0', -1],
+    ['1n', '0', 1],
   ] as Array<[string | number, string | number, number]>)('%s vs %s', (a, b, expected) => {
     expect(compareQuantities(parseQuantity(a)!, parseQuantity(b)!)).toBe(expected);
   });
@@ -56,17 +85,33 @@ describe('resources-request-over-limit', () => {
 
   test('in every pod template kind and container list, at the request path', () => {
     const cronJob = {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: NS },
-      spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [container('a', over)] } } } } },
-    };
-    const statefulSet = {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', namespace: NS },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c', namespace: NS },
       spec: {
-        serviceName: 's', selector: { matchLabels: { app: 's' } },
-        template: { metadata: { labels: { app: 's' } }, spec: { initContainers: [container('init', { requests: { 'ephemeral-storage': '2Gi' }, limits: { 'ephemeral-storage': '1Gi' } })], containers: [container('a')] } },
+        schedule: '* * * * *',
+        jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [container('a', over)] } } } },
       },
     };
-    expect(check(cronJob, statefulSet, pod([container('ok'), container('a', { requests: { memory: '1Gi' }, limits: { memory: '1000Mi' } })]))).toEqual([
+    const statefulSet = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 's', namespace: NS },
+      spec: {
+        serviceName: 's',
+        selector: { matchLabels: { app: 's' } },
+        template: {
+          metadata: { labels: { app: 's' } },
+          spec: {
+            initContainers: [container('init', { requests: { 'ephemeral-storage': '2Gi' }, limits: { 'ephemeral-storage': '1Gi' } })],
+            containers: [container('a')],
+          },
+        },
+      },
+    };
+    expect(
+      check(cronJob, statefulSet, pod([container('ok'), container('a', { requests: { memory: '1Gi' }, limits: { memory: '1000Mi' } })])),
+    ).toEqual([
       'CronJob/c spec.jobTemplate.spec.template.spec.containers[0].resources.requests.cpu [resources-request-over-limit]',
       'Pod/p spec.containers[1].resources.requests.memory [resources-request-over-limit]',
       'StatefulSet/s spec.template.spec.initContainers[0].resources.requests.ephemeral-storage [resources-request-over-limit]',
@@ -74,18 +119,28 @@ describe('resources-request-over-limit', () => {
   });
 
   test('equal values written differently pass', () => {
-    expect(check(pod([container('a', { requests: { cpu: '700m', memory: '1Gi' }, limits: { cpu: 0.7, memory: '1073741824' } })]))).toEqual([]);
+    expect(check(pod([container('a', { requests: { cpu: '700m', memory: '1Gi' }, limits: { cpu: 0.7, memory: '1073741824' } })]))).toEqual(
+      [],
+    );
   });
 
   test('the message names the container, the resource and both values', () => {
     expect(findings(pod([container('web', over)]))[0].message).toBe(
-      'container "web" requests cpu 250m, more than its cpu limit 200m; a request must not exceed the limit, so the API server refuses it');
+      'container "web" requests cpu 250m, more than its cpu limit 200m; a request must not exceed the limit, so the API server refuses it',
+    );
   });
 
   test('Tekton: steps and sidecars, inline taskSpecs of TaskRuns and Pipelines, v1beta1 `resources`', () => {
-    const taskRun = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'r', namespace: NS }, spec: { taskSpec: { steps: [step('s', over)] } } };
+    const taskRun = {
+      apiVersion: 'tekton.dev/v1',
+      kind: 'TaskRun',
+      metadata: { name: 'r', namespace: NS },
+      spec: { taskSpec: { steps: [step('s', over)] } },
+    };
     const pipeline = {
-      apiVersion: 'tekton.dev/v1', kind: 'Pipeline', metadata: { name: 'pl', namespace: NS },
+      apiVersion: 'tekton.dev/v1',
+      kind: 'Pipeline',
+      metadata: { name: 'pl', namespace: NS },
       spec: { tasks: [{ name: 'a', taskSpec: { steps: [step('s')] } }], finally: [{ name: 'b', taskSpec: { steps: [step('s', over)] } }] },
     };
     const sidecar = { name: 'side', image: 'busybox', computeResources: over };
@@ -102,15 +157,21 @@ describe('resources-request-over-limit', () => {
   test('a step merges its values over stepTemplate, resource by resource; a template value is reported once', () => {
     const inherited = task({
       stepTemplate: { computeResources: { requests: { cpu: '1' }, limits: { memory: '64Mi' } } },
-      steps: [step('a', { limits: { cpu: '500m' } }), step('b', { limits: { cpu: '2' }, requests: { memory: '128Mi' } }), step('c', { limits: { cpu: '2' } })],
+      steps: [
+        step('a', { limits: { cpu: '500m' } }),
+        step('b', { limits: { cpu: '2' }, requests: { memory: '128Mi' } }),
+        step('c', { limits: { cpu: '2' } }),
+      ],
     });
     const result = findings(inherited);
     expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual([
       'spec.steps[0].computeResources.limits.cpu [resources-request-over-limit]',
       'spec.steps[1].computeResources.requests.memory [resources-request-over-limit]',
     ]);
-    expect(result[0].message).toBe('step "a" requests cpu 1 (from stepTemplate), more than its cpu limit 500m; '
-      + 'a request must not exceed the limit, so the API server refuses the TaskRun pods of this Task');
+    expect(result[0].message).toBe(
+      'step "a" requests cpu 1 (from stepTemplate), more than its cpu limit 500m; ' +
+        'a request must not exceed the limit, so the API server refuses the TaskRun pods of this Task',
+    );
     const both = task({ stepTemplate: { computeResources: over }, steps: [step('a'), step('b')] });
     expect(check(both)).toEqual(['Task/t spec.stepTemplate.computeResources.requests.cpu [resources-request-over-limit]']);
   });
@@ -125,9 +186,11 @@ describe('limit-range-default-below-request', () => {
       'spec.steps[0].computeResources.limits.cpu [limit-range-default-below-request] error',
       'spec.steps[0].computeResources.limits.memory [limit-range-default-below-request] error',
     ]);
-    expect(result[1].message).toBe('step "build-and-push" requests memory 256Mi but sets no memory limit, so LimitRange "container-defaults" '
-      + 'default 128Mi becomes its limit, below the request; the API server refuses the TaskRun pods of this Task. '
-      + 'Set a memory limit of at least 256Mi, or request at most 128Mi');
+    expect(result[1].message).toBe(
+      'step "build-and-push" requests memory 256Mi but sets no memory limit, so LimitRange "container-defaults" ' +
+        'default 128Mi becomes its limit, below the request; the API server refuses the TaskRun pods of this Task. ' +
+        'Set a memory limit of at least 256Mi, or request at most 128Mi',
+    );
   });
 
   test('no LimitRange, or one in another namespace, or a default at least the request: nothing to report', () => {
@@ -141,7 +204,9 @@ describe('limit-range-default-below-request', () => {
   test('a default the API server derives from max counts, and the message says so', () => {
     const onlyMax = limitRange({ max: { memory: '128Mi' } });
     const result = findings(onlyMax, pod([container('web', { requests: { memory: '256Mi' } })]));
-    expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual(['spec.containers[0].resources.limits.memory [limit-range-default-below-request]']);
+    expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual([
+      'spec.containers[0].resources.limits.memory [limit-range-default-below-request]',
+    ]);
     expect(result[0].message).toContain('LimitRange "container-defaults" default 128Mi (its max, as it sets no default) becomes its limit');
     expect(result[0].message).toContain('the API server refuses the pod.');
   });
@@ -161,14 +226,23 @@ describe('limit-range-default-below-request', () => {
     const shared = limitRange({ default: { cpu: '1' }, defaultRequest: { cpu: '300m' } });
     const threeSteps = (limit: string) => task({ steps: [step('a', { limits: { cpu: limit } }), step('b'), step('c')] });
     expect(check(shared, threeSteps('100m'))).toEqual([]); // 300m / 3 = 100m
-    expect(check(shared, threeSteps('99m'))).toEqual(['Task/t spec.steps[0].computeResources.requests.cpu [limit-range-default-below-request]']);
+    expect(check(shared, threeSteps('99m'))).toEqual([
+      'Task/t spec.steps[0].computeResources.requests.cpu [limit-range-default-below-request]',
+    ]);
     const withMin = limitRange({ default: { cpu: '1' }, defaultRequest: { cpu: '300m' }, min: { cpu: '150m' } });
     const result = findings(withMin, threeSteps('120m'));
     expect(result.map((f) => f.rule)).toEqual(['limit-range-default-below-request']);
-    expect(result[0].message).toBe('step "a" sets a cpu limit of 120m but no request, so Tekton gives it a request of 150m '
-      + '(LimitRange "container-defaults" min 150m), above the limit; the API server refuses the TaskRun pods of this Task. Set a cpu request of at most 120m');
+    expect(result[0].message).toBe(
+      'step "a" sets a cpu limit of 120m but no request, so Tekton gives it a request of 150m ' +
+        '(LimitRange "container-defaults" min 150m), above the limit; the API server refuses the TaskRun pods of this Task. Set a cpu request of at most 120m',
+    );
     // A sidecar is not a step: it gets a request equal to its limit.
-    expect(check(shared, task({ steps: [step('a')], sidecars: [{ name: 's', image: 'busybox', computeResources: { limits: { cpu: '10m' } } }] }))).toEqual([]);
+    expect(
+      check(
+        shared,
+        task({ steps: [step('a')], sidecars: [{ name: 's', image: 'busybox', computeResources: { limits: { cpu: '10m' } } }] }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -176,31 +250,60 @@ describe('limit-range-inconsistent', () => {
   test.each([
     ['defaultRequest above default', { default: { cpu: '200m' }, defaultRequest: { cpu: '250m' } }, 'spec.limits[0].defaultRequest.cpu'],
     ['min above max', { min: { cpu: '2' }, max: { cpu: '1' } }, 'spec.limits[0].min.cpu'],
-    ['min above default (also the defaultRequest derived from it: one finding)', { min: { memory: '1Gi' }, default: { memory: '512Mi' } }, 'spec.limits[0].default.memory'],
-    ['defaultRequest above max (default derived from max: one finding)', { max: { cpu: '1' }, defaultRequest: { cpu: '2' } }, 'spec.limits[0].defaultRequest.cpu'],
+    [
+      'min above default (also the defaultRequest derived from it: one finding)',
+      { min: { memory: '1Gi' }, default: { memory: '512Mi' } },
+      'spec.limits[0].default.memory',
+    ],
+    [
+      'defaultRequest above max (default derived from max: one finding)',
+      { max: { cpu: '1' }, defaultRequest: { cpu: '2' } },
+      'spec.limits[0].defaultRequest.cpu',
+    ],
     ['ratio below 1', { maxLimitRequestRatio: { cpu: '0.5' } }, 'spec.limits[0].maxLimitRequestRatio.cpu'],
-    ['ratio above max / min', { min: { cpu: '100m' }, max: { cpu: '1' }, maxLimitRequestRatio: { cpu: '11' } }, 'spec.limits[0].maxLimitRequestRatio.cpu'],
+    [
+      'ratio above max / min',
+      { min: { cpu: '100m' }, max: { cpu: '1' }, maxLimitRequestRatio: { cpu: '11' } },
+      'spec.limits[0].maxLimitRequestRatio.cpu',
+    ],
   ])('%s', (_title, limits, path) => {
     expect(check(limitRange(limits))).toEqual([`LimitRange/container-defaults ${path} [limit-range-inconsistent]`]);
   });
 
   test('a consistent chain passes, Pod-type items are checked too', () => {
-    const chain = { min: { cpu: '10m' }, defaultRequest: { cpu: '50m' }, default: { cpu: '200m' }, max: { cpu: '1' }, maxLimitRequestRatio: { cpu: '100' } };
+    const chain = {
+      min: { cpu: '10m' },
+      defaultRequest: { cpu: '50m' },
+      default: { cpu: '200m' },
+      max: { cpu: '1' },
+      maxLimitRequestRatio: { cpu: '100' },
+    };
     expect(check(limitRange(chain))).toEqual([]);
-    const podItem = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'pods', namespace: NS }, spec: { limits: [{ type: 'Pod', min: { memory: '2Gi' }, max: { memory: '1Gi' } }] } };
+    const podItem = {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'pods', namespace: NS },
+      spec: { limits: [{ type: 'Pod', min: { memory: '2Gi' }, max: { memory: '1Gi' } }] },
+    };
     expect(check(podItem)).toEqual(['LimitRange/pods spec.limits[0].min.memory [limit-range-inconsistent]']);
   });
 
   test('the message names the item, resource and both values', () => {
     expect(findings(limitRange({ default: { cpu: '200m' }, defaultRequest: { cpu: '250m' } }))[0].message).toBe(
-      'spec.limits[0] (type Container): cpu defaultRequest 250m is greater than default 200m; the API server refuses this LimitRange '
-      + '(containers without requests or limits would get a request above their limit)');
+      'spec.limits[0] (type Container): cpu defaultRequest 250m is greater than default 200m; the API server refuses this LimitRange ' +
+        '(containers without requests or limits would get a request above their limit)',
+    );
   });
 });
 
 describe('negative-quantity', () => {
   test('quota, LimitRange and container values; other resource rules skip negative values', () => {
-    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: NS }, spec: { hard: { 'requests.cpu': '-1', 'count/jobs.batch': '-2', 'pods': '3' } } };
+    const quota = {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q', namespace: NS },
+      spec: { hard: { 'requests.cpu': '-1', 'count/jobs.batch': '-2', pods: '3' } },
+    };
     const lr = limitRange({ default: { cpu: '-100m' }, min: { memory: '-1' } });
     expect(check(quota, lr, pod([container('a', { requests: { cpu: '1' }, limits: { cpu: '-1', 'example.com/gpu': -1 } })]))).toEqual([
       'LimitRange/container-defaults spec.limits[0].default.cpu [negative-quantity]',
@@ -213,39 +316,75 @@ describe('negative-quantity', () => {
   });
 
   test('zero is not negative', () => {
-    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: NS }, spec: { hard: { pods: '0', 'requests.storage': 0 } } };
+    const quota = {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q', namespace: NS },
+      spec: { hard: { pods: '0', 'requests.storage': 0 } },
+    };
     expect(check(quota)).toEqual([]);
   });
 });
 
 describe('quotas', () => {
   const quota = (hard: KubeObject, extra: KubeObject = {}): KubeObject => ({
-    apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: NS }, spec: { hard, ...extra },
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'q', namespace: NS },
+    spec: { hard, ...extra },
   });
   const deployment = (replicas: number | undefined, resources: KubeObject): KubeObject => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: NS },
-    spec: { ...(replicas === undefined ? {} : { replicas }), selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [container('a', resources)] } } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', namespace: NS },
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: { app: 'd' } },
+      template: { metadata: { labels: { app: 'd' } }, spec: { containers: [container('a', resources)] } },
+    },
   });
   const job = (parallelism: number, completions: number): KubeObject => ({
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: NS },
-    spec: { parallelism, completions, template: { spec: { restartPolicy: 'Never', containers: [container('a', { requests: { cpu: '1' }, limits: { cpu: '1' } })] } } },
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'j', namespace: NS },
+    spec: {
+      parallelism,
+      completions,
+      template: { spec: { restartPolicy: 'Never', containers: [container('a', { requests: { cpu: '1' }, limits: { cpu: '1' } })] } },
+    },
   });
 
   test('replicas (default 1), Job parallelism capped by completions, LimitRange defaults, the largest Task pod once', () => {
     const steps = task({ steps: [step('a', { requests: { cpu: '300m' }, limits: { cpu: '1' } }), step('b')] });
-    const result = findings(quota({ 'requests.cpu': '4' }), DEFAULTS, deployment(3, { requests: { cpu: '500m' }, limits: { cpu: '1' } }), job(5, 2), steps);
+    const result = findings(
+      quota({ 'requests.cpu': '4' }),
+      DEFAULTS,
+      deployment(3, { requests: { cpu: '500m' }, limits: { cpu: '1' } }),
+      job(5, 2),
+      steps,
+    );
     // 3 × 500m + 2 × 1 + (300m + 50m / 2 steps = 25m) = 3825m: fits
     expect(result).toEqual([]);
-    const tight = findings(quota({ 'requests.cpu': '3800m' }), DEFAULTS, deployment(3, { requests: { cpu: '500m' }, limits: { cpu: '1' } }), job(5, 2), steps);
+    const tight = findings(
+      quota({ 'requests.cpu': '3800m' }),
+      DEFAULTS,
+      deployment(3, { requests: { cpu: '500m' }, limits: { cpu: '1' } }),
+      job(5, 2),
+      steps,
+    );
     expect(tight.map((f) => `${f.path} [${f.rule}] ${f.severity}`)).toEqual(['spec.hard["requests.cpu"] [quota-exceeded] error']);
-    expect(tight[0].message).toBe('the pods of namespace "ci" in the output request 3825m cpu in total '
-      + '(2 × Job/j (1 each), 3 × Deployment/d (500m each), Task/t (largest TaskRun pod, 325m)), more than ResourceQuota "q" hard requests.cpu 3800m; '
-      + 'the API server refuses the pods that do not fit ("exceeded quota")');
+    expect(tight[0].message).toBe(
+      'the pods of namespace "ci" in the output request 3825m cpu in total ' +
+        '(2 × Job/j (1 each), 3 × Deployment/d (500m each), Task/t (largest TaskRun pod, 325m)), more than ResourceQuota "q" hard requests.cpu 3800m; ' +
+        'the API server refuses the pods that do not fit ("exceeded quota")',
+    );
     expect(check(quota({ pods: '1' }), deployment(undefined, {}))).toEqual([]);
   });
 
   test('a pod counts the larger of its containers and its largest init container', () => {
-    const withInit = pod([container('a', { requests: { memory: '100Mi' } })], { initContainers: [container('i', { requests: { memory: '1Gi' } })] });
+    const withInit = pod([container('a', { requests: { memory: '100Mi' } })], {
+      initContainers: [container('i', { requests: { memory: '1Gi' } })],
+    });
     expect(check(quota({ memory: '1Gi' }), withInit)).toEqual([]);
     expect(check(quota({ memory: '1000Mi' }), withInit)).toEqual(['ResourceQuota/q spec.hard.memory [quota-exceeded]']);
   });
@@ -255,11 +394,15 @@ describe('quotas', () => {
   });
 
   test('quota-missing-resource: cpu/memory quotas need every container to state them (LimitRange defaults count)', () => {
-    const result = findings(quota({ 'limits.cpu': '4', 'requests.memory': '1Gi', 'requests.storage': '1Gi' }),
-      pod([container('a', { limits: { cpu: '1', memory: '64Mi' } }), container('b', { requests: { memory: '64Mi' } })]));
+    const result = findings(
+      quota({ 'limits.cpu': '4', 'requests.memory': '1Gi', 'requests.storage': '1Gi' }),
+      pod([container('a', { limits: { cpu: '1', memory: '64Mi' } }), container('b', { requests: { memory: '64Mi' } })]),
+    );
     expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual(['spec.containers[1].resources [quota-missing-resource]']);
-    expect(result[0].message).toBe('container "b" has no cpu limit (none of its own, and no LimitRange default in namespace "ci"), '
-      + 'but ResourceQuota "q" tracks limits.cpu; the API server refuses the pod ("must specify limits.cpu")');
+    expect(result[0].message).toBe(
+      'container "b" has no cpu limit (none of its own, and no LimitRange default in namespace "ci"), ' +
+        'but ResourceQuota "q" tracks limits.cpu; the API server refuses the pod ("must specify limits.cpu")',
+    );
     expect(check(quota({ 'limits.cpu': '4' }), DEFAULTS, pod([container('b')]))).toEqual([]);
   });
 });

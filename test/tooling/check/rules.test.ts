@@ -14,10 +14,14 @@ type KubeObject = Record<string, any>;
 /** A pod that passes `restricted`. */
 function restrictedPod(): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
     spec: {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{ name: 'app', image: 'busybox', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      containers: [
+        { name: 'app', image: 'busybox', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } },
+      ],
       volumes: [{ name: 'tmp', emptyDir: {} }],
     },
   };
@@ -39,20 +43,114 @@ describe('Pod Security Standards (Kubernetes 1.28)', () => {
   });
 
   const baselineCases: Array<[string, (pod: KubeObject) => void, string]> = [
-    ['hostProcess (pod)', (p) => { p.spec.securityContext.windowsOptions = { hostProcess: true }; }, 'host-process spec.securityContext.windowsOptions.hostProcess'],
-    ['hostProcess (container)', (p) => { p.spec.containers[0].securityContext.windowsOptions = { hostProcess: true }; }, 'host-process spec.containers.0.securityContext.windowsOptions.hostProcess'],
-    ['hostPID', (p) => { p.spec.hostPID = true; }, 'host-namespaces spec.hostPID'],
-    ['hostIPC', (p) => { p.spec.hostIPC = true; }, 'host-namespaces spec.hostIPC'],
-    ['privileged init container', (p) => { p.spec.initContainers = [{ name: 'i', image: 'x', securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }]; }, 'privileged spec.initContainers.0.securityContext.privileged'],
-    ['capability outside the default set', (p) => { p.spec.containers[0].securityContext.capabilities.add = ['NET_ADMIN']; }, 'capabilities spec.containers.0.securityContext.capabilities.add.0'],
-    ['hostPath', (p) => { p.spec.volumes.push({ name: 'h', hostPath: { path: '/' } }); }, 'host-path spec.volumes.1.hostPath'],
-    ['hostPort', (p) => { p.spec.containers[0].ports = [{ containerPort: 80, hostPort: 80 }]; }, 'host-ports spec.containers.0.ports.0.hostPort'],
-    ['AppArmor unconfined', (p) => { p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }; }, 'apparmor metadata.annotations.container.apparmor.security.beta.kubernetes.io/app'],
-    ['SELinux type', (p) => { p.spec.securityContext.seLinuxOptions = { type: 'spc_t' }; }, 'selinux spec.securityContext.seLinuxOptions.type'],
-    ['SELinux user', (p) => { p.spec.containers[0].securityContext.seLinuxOptions = { user: 'root' }; }, 'selinux spec.containers.0.securityContext.seLinuxOptions.user'],
-    ['/proc mount', (p) => { p.spec.containers[0].securityContext.procMount = 'Unmasked'; }, 'proc-mount spec.containers.0.securityContext.procMount'],
-    ['seccomp Unconfined (pod)', (p) => { p.spec.securityContext.seccompProfile.type = 'Unconfined'; p.spec.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' }; }, 'seccomp spec.securityContext.seccompProfile.type'],
-    ['unsafe sysctl', (p) => { p.spec.securityContext.sysctls = [{ name: 'net.ipv4.ping_group_range', value: '0 1' }, { name: 'vm.swappiness', value: '1' }]; }, 'sysctls spec.securityContext.sysctls.1.name'],
+    [
+      'hostProcess (pod)',
+      (p) => {
+        p.spec.securityContext.windowsOptions = { hostProcess: true };
+      },
+      'host-process spec.securityContext.windowsOptions.hostProcess',
+    ],
+    [
+      'hostProcess (container)',
+      (p) => {
+        p.spec.containers[0].securityContext.windowsOptions = { hostProcess: true };
+      },
+      'host-process spec.containers.0.securityContext.windowsOptions.hostProcess',
+    ],
+    [
+      'hostPID',
+      (p) => {
+        p.spec.hostPID = true;
+      },
+      'host-namespaces spec.hostPID',
+    ],
+    [
+      'hostIPC',
+      (p) => {
+        p.spec.hostIPC = true;
+      },
+      'host-namespaces spec.hostIPC',
+    ],
+    [
+      'privileged init container',
+      (p) => {
+        p.spec.initContainers = [
+          {
+            name: 'i',
+            image: 'x',
+            securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          },
+        ];
+      },
+      'privileged spec.initContainers.0.securityContext.privileged',
+    ],
+    [
+      'capability outside the default set',
+      (p) => {
+        p.spec.containers[0].securityContext.capabilities.add = ['NET_ADMIN'];
+      },
+      'capabilities spec.containers.0.securityContext.capabilities.add.0',
+    ],
+    [
+      'hostPath',
+      (p) => {
+        p.spec.volumes.push({ name: 'h', hostPath: { path: '/' } });
+      },
+      'host-path spec.volumes.1.hostPath',
+    ],
+    [
+      'hostPort',
+      (p) => {
+        p.spec.containers[0].ports = [{ containerPort: 80, hostPort: 80 }];
+      },
+      'host-ports spec.containers.0.ports.0.hostPort',
+    ],
+    [
+      'AppArmor unconfined',
+      (p) => {
+        p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
+      },
+      'apparmor metadata.annotations.container.apparmor.security.beta.kubernetes.io/app',
+    ],
+    [
+      'SELinux type',
+      (p) => {
+        p.spec.securityContext.seLinuxOptions = { type: 'spc_t' };
+      },
+      'selinux spec.securityContext.seLinuxOptions.type',
+    ],
+    [
+      'SELinux user',
+      (p) => {
+        p.spec.containers[0].securityContext.seLinuxOptions = { user: 'root' };
+      },
+      'selinux spec.containers.0.securityContext.seLinuxOptions.user',
+    ],
+    [
+      '/proc mount',
+      (p) => {
+        p.spec.containers[0].securityContext.procMount = 'Unmasked';
+      },
+      'proc-mount spec.containers.0.securityContext.procMount',
+    ],
+    [
+      'seccomp Unconfined (pod)',
+      (p) => {
+        p.spec.securityContext.seccompProfile.type = 'Unconfined';
+        p.spec.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' };
+      },
+      'seccomp spec.securityContext.seccompProfile.type',
+    ],
+    [
+      'unsafe sysctl',
+      (p) => {
+        p.spec.securityContext.sysctls = [
+          { name: 'net.ipv4.ping_group_range', value: '0 1' },
+          { name: 'vm.swappiness', value: '1' },
+        ];
+      },
+      'sysctls spec.securityContext.sysctls.1.name',
+    ],
   ];
 
   test.each(baselineCases)('baseline rejects %s (and so does restricted)', (_title, mutate, expected) => {
@@ -107,7 +205,9 @@ describe('Pod Security Standards (Kubernetes 1.28)', () => {
 
   test('workload templates are checked at their template path (CronJob)', () => {
     const cronJob = {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c' },
       spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { ...restrictedPod().spec, hostNetwork: true } } } } },
     };
     expect(violations(cronJob, 'baseline')).toEqual(['host-namespaces spec.jobTemplate.spec.template.spec.hostNetwork']);
@@ -119,12 +219,17 @@ describe('Pod Security for Tekton steps', () => {
 
   test('only explicit settings are checked; a step inherits the stepTemplate fields it does not set', () => {
     expect(task({ steps: [{ name: 'plain', image: 'x' }] })).toEqual([]);
-    expect(task({
-      stepTemplate: { securityContext: { runAsUser: 0, allowPrivilegeEscalation: true } },
-      steps: [{ name: 'a', image: 'x' }, { name: 'b', image: 'x', securityContext: { runAsUser: 1000, allowPrivilegeEscalation: false } }],
-      sidecars: [{ name: 's', image: 'x', securityContext: { privileged: true, capabilities: { add: ['CHOWN'] } } }],
-      volumes: [{ name: 'cache', nfs: { server: 'n', path: '/' } }],
-    })).toEqual([
+    expect(
+      task({
+        stepTemplate: { securityContext: { runAsUser: 0, allowPrivilegeEscalation: true } },
+        steps: [
+          { name: 'a', image: 'x' },
+          { name: 'b', image: 'x', securityContext: { runAsUser: 1000, allowPrivilegeEscalation: false } },
+        ],
+        sidecars: [{ name: 's', image: 'x', securityContext: { privileged: true, capabilities: { add: ['CHOWN'] } } }],
+        volumes: [{ name: 'cache', nfs: { server: 'n', path: '/' } }],
+      }),
+    ).toEqual([
       'run-as-user spec.stepTemplate.securityContext.runAsUser',
       'privilege-escalation spec.stepTemplate.securityContext.allowPrivilegeEscalation',
       'privileged spec.sidecars.0.securityContext.privileged',
@@ -134,8 +239,15 @@ describe('Pod Security for Tekton steps', () => {
   });
 
   test('baseline allows a root step but not a privileged one', () => {
-    const spec = { steps: [{ name: 'a', image: 'x', securityContext: { runAsUser: 0 } }, { name: 'b', image: 'x', securityContext: { privileged: true } }] };
-    expect(taskSecurityViolations(spec, ['spec'], 'baseline').map((v) => v.path.join('.'))).toEqual(['spec.steps.1.securityContext.privileged']);
+    const spec = {
+      steps: [
+        { name: 'a', image: 'x', securityContext: { runAsUser: 0 } },
+        { name: 'b', image: 'x', securityContext: { privileged: true } },
+      ],
+    };
+    expect(taskSecurityViolations(spec, ['spec'], 'baseline').map((v) => v.path.join('.'))).toEqual([
+      'spec.steps.1.securityContext.privileged',
+    ]);
   });
 });
 
@@ -151,11 +263,17 @@ describe('references', () => {
         { name: 'c', configMap: { name: 'cm' } },
         { name: 's', secret: { secretName: 'sec' } },
         { name: 'o', secret: { secretName: 'maybe', optional: true } },
-        { name: 'p', projected: { sources: [{ configMap: { name: 'pcm' } }, { secret: { name: 'psec' } }, { serviceAccountToken: { path: 't' } }] } },
+        {
+          name: 'p',
+          projected: { sources: [{ configMap: { name: 'pcm' } }, { secret: { name: 'psec' } }, { serviceAccountToken: { path: 't' } }] },
+        },
       ],
       initContainers: [{ name: 'i', image: 'x', envFrom: [{ secretRef: { name: 'init-env' } }] }],
     });
-    pod.spec.containers[0].env = [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'env-cm', key: 'a' } } }, { name: 'B', value: 'b' }];
+    pod.spec.containers[0].env = [
+      { name: 'A', valueFrom: { configMapKeyRef: { name: 'env-cm', key: 'a' } } },
+      { name: 'B', value: 'b' },
+    ];
     expect(refs(pod)).toEqual([
       'ServiceAccount/ns/sa spec.serviceAccountName',
       'Secret/ns/pull spec.imagePullSecrets.0.name',
@@ -169,25 +287,64 @@ describe('references', () => {
   });
 
   test('Tekton: PipelineRun v1 taskRunTemplate, workspaces, EventListener, TriggerTemplate resource templates', () => {
-    expect(refs({
-      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'r' },
-      spec: { taskRunTemplate: { serviceAccountName: 'builder' }, workspaces: [{ name: 'cfg', configMap: { name: 'pipeline-cfg' } }, { name: 'creds', secret: { secretName: 'docker' } }] },
-    })).toEqual([
+    expect(
+      refs({
+        apiVersion: 'tekton.dev/v1',
+        kind: 'PipelineRun',
+        metadata: { name: 'r' },
+        spec: {
+          taskRunTemplate: { serviceAccountName: 'builder' },
+          workspaces: [
+            { name: 'cfg', configMap: { name: 'pipeline-cfg' } },
+            { name: 'creds', secret: { secretName: 'docker' } },
+          ],
+        },
+      }),
+    ).toEqual([
       'ServiceAccount/ns/builder spec.taskRunTemplate.serviceAccountName',
       'ConfigMap/ns/pipeline-cfg spec.workspaces.0.configMap.name',
       'Secret/ns/docker spec.workspaces.1.secret.secretName',
     ]);
-    expect(refs({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'el' }, spec: { serviceAccountName: 'el-sa' } }))
-      .toEqual(['ServiceAccount/ns/el-sa spec.serviceAccountName']);
-    expect(refs({
-      apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'TriggerTemplate', metadata: { name: 'tt' },
-      spec: { resourcetemplates: [{ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { generateName: 'x-' }, spec: { serviceAccountName: 'runner', workspaces: [{ name: 'w', secret: { secretName: '$(tt.params.secret)' } }] } }] },
-    })).toEqual(['ServiceAccount/ns/runner spec.resourcetemplates.0.spec.serviceAccountName']);
+    expect(
+      refs({
+        apiVersion: 'triggers.tekton.dev/v1beta1',
+        kind: 'EventListener',
+        metadata: { name: 'el' },
+        spec: { serviceAccountName: 'el-sa' },
+      }),
+    ).toEqual(['ServiceAccount/ns/el-sa spec.serviceAccountName']);
+    expect(
+      refs({
+        apiVersion: 'triggers.tekton.dev/v1beta1',
+        kind: 'TriggerTemplate',
+        metadata: { name: 'tt' },
+        spec: {
+          resourcetemplates: [
+            {
+              apiVersion: 'tekton.dev/v1',
+              kind: 'TaskRun',
+              metadata: { generateName: 'x-' },
+              spec: { serviceAccountName: 'runner', workspaces: [{ name: 'w', secret: { secretName: '$(tt.params.secret)' } }] },
+            },
+          ],
+        },
+      }),
+    ).toEqual(['ServiceAccount/ns/runner spec.resourcetemplates.0.spec.serviceAccountName']);
   });
 
   test('RoleBinding subjects default to the binding namespace; ClusterRoleBinding subjects use their own', () => {
-    expect(refs({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b' }, subjects: [{ kind: 'ServiceAccount', name: 'a' }, { kind: 'User', name: 'u' }, { kind: 'ServiceAccount', name: 'b', namespace: 'other' }] }))
-      .toEqual(['ServiceAccount/ns/a subjects.0.name', 'ServiceAccount/other/b subjects.2.name']);
+    expect(
+      refs({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'b' },
+        subjects: [
+          { kind: 'ServiceAccount', name: 'a' },
+          { kind: 'User', name: 'u' },
+          { kind: 'ServiceAccount', name: 'b', namespace: 'other' },
+        ],
+      }),
+    ).toEqual(['ServiceAccount/ns/a subjects.0.name', 'ServiceAccount/other/b subjects.2.name']);
   });
 });
 
@@ -195,7 +352,8 @@ describe('ports and names (through the whole validator)', () => {
   const findings = (yaml: string) => validateYaml(yaml, 'x.yaml').findings.map((f) => `${f.path} [${f.rule}]`);
 
   test('probe ports, NetworkPolicy ports and endPort, Ingress backends', () => {
-    expect(findings(`
+    expect(
+      findings(`
 apiVersion: v1
 kind: Pod
 metadata: { name: p }
@@ -219,7 +377,8 @@ kind: Ingress
 metadata: { name: i }
 spec:
   defaultBackend: { service: { name: s, port: { number: 0 } } }
-`)).toEqual([
+`),
+    ).toEqual([
       'spec.defaultBackend.service.port.number [port-range]',
       'spec.ingress[0].ports[0].endPort [port-range]',
       'spec.ingress[0].ports[1].port [port-range]',
@@ -230,7 +389,8 @@ spec:
   });
 
   test('a Service with several ports must name them; names unique; ExternalName needs no pods', () => {
-    expect(findings(`
+    expect(
+      findings(`
 apiVersion: v1
 kind: Service
 metadata: { name: s }
@@ -238,11 +398,13 @@ spec:
   type: ExternalName
   externalName: db.example.com
   ports: [{ port: 80 }, { port: 81, name: b }, { port: 82, name: b }]
-`)).toEqual(['spec.ports[0].name [port-name]', 'spec.ports[2].name [port-name]']);
+`),
+    ).toEqual(['spec.ports[0].name [port-name]', 'spec.ports[2].name [port-name]']);
   });
 
   test('names: namespace syntax, RBAC path segments, container and volume names, annotation keys, matchExpressions', () => {
-    expect(findings(`
+    expect(
+      findings(`
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: { name: "system:reader" }
@@ -263,7 +425,8 @@ spec:
     spec:
       containers: [{ name: App, image: x }, { name: b, image: x }, { name: b, image: z }]
       volumes: [{ name: v.1, emptyDir: {} }]
-`)).toEqual([
+`),
+    ).toEqual([
       'metadata.annotations["bad key!"] [invalid-annotation]',
       'metadata.namespace [invalid-name]',
       'spec.selector.matchExpressions[0].key [invalid-label]',
@@ -275,12 +438,14 @@ spec:
   });
 
   test('YAML is read the way kubectl reads it (1.1): an unquoted yes is a boolean', () => {
-    expect(findings(`
+    expect(
+      findings(`
 apiVersion: v1
 kind: ConfigMap
 metadata: { name: c }
 data: { quoted: "yes", plain: yes }
-`)).toEqual(['data.plain [schema-type]']);
+`),
+    ).toEqual(['data.plain [schema-type]']);
   });
 
   test('YAML syntax errors and documents that are not objects are findings too', () => {
@@ -294,7 +459,8 @@ data: { quoted: "yes", plain: yes }
 describe('objects without metadata', () => {
   test('are reported (the API server refuses them: a name is required)', () => {
     const findings = validateYaml('apiVersion: v1\nkind: ConfigMap\ndata: {}\n').findings;
-    expect(findings.map((f) => `${f.path} ${f.rule} ${f.severity}: ${f.message}`))
-      .toContain('metadata invalid-name error: missing metadata; every object needs metadata.name');
+    expect(findings.map((f) => `${f.path} ${f.rule} ${f.severity}: ${f.message}`)).toContain(
+      'metadata invalid-name error: missing metadata; every object needs metadata.name',
+    );
   });
 });

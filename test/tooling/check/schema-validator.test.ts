@@ -36,7 +36,9 @@ describe('SchemaValidator', () => {
   });
 
   test('rejects unknown fields everywhere a schema lists properties', () => {
-    const problems = validator.validate(pod({ containers: [{ name: 'a', image: 'b', securityContext: { runAsNonRot: true } }], hostname2: 'x' }));
+    const problems = validator.validate(
+      pod({ containers: [{ name: 'a', image: 'b', securityContext: { runAsNonRot: true } }], hostname2: 'x' }),
+    );
     expect(problems?.map((p) => `${p.path} ${p.rule}`)).toEqual([
       'spec.containers[0].securityContext.runAsNonRot schema-unknown-field',
       'spec.hostname2 schema-unknown-field',
@@ -44,12 +46,22 @@ describe('SchemaValidator', () => {
   });
 
   test('keeps property-less objects open (annotations, ConfigMap data)', () => {
-    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'x/y': 'z' } }, data: { anything: 'goes' } };
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', annotations: { 'x/y': 'z' } },
+      data: { anything: 'goes' },
+    };
     expect(validator.validate(configMap)).toEqual([]);
   });
 
   test('accepts both forms of IntOrString and Quantity, and nothing else', () => {
-    const service = (targetPort: unknown) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort }] } });
+    const service = (targetPort: unknown) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      spec: { ports: [{ port: 80, targetPort }] },
+    });
     expect(validator.validate(service(8080))).toEqual([]);
     expect(validator.validate(service('http'))).toEqual([]);
     expect(validator.validate(service(true))).toEqual([
@@ -62,19 +74,32 @@ describe('SchemaValidator', () => {
   });
 
   test('checks int32 ranges and types', () => {
-    const problems = validator.validate(pod({ containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 3000000000 }, { containerPort: '80' }] }] }));
+    const problems = validator.validate(
+      pod({ containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 3000000000 }, { containerPort: '80' }] }] }),
+    );
     expect(problems).toEqual([
-      { path: 'spec.containers[0].ports[0].containerPort', rule: 'schema-format', message: 'invalid value 3000000000; expected format int32' },
+      {
+        path: 'spec.containers[0].ports[0].containerPort',
+        rule: 'schema-format',
+        message: 'invalid value 3000000000; expected format int32',
+      },
       { path: 'spec.containers[0].ports[1].containerPort', rule: 'schema-type', message: 'invalid value "80"; expected an integer' },
     ]);
   });
 
   test('drops nulls before validating (kubectl writes creationTimestamp: null)', () => {
-    expect(validator.validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', creationTimestamp: null }, spec: {}, status: {} })).toEqual([]);
+    expect(
+      validator.validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', creationTimestamp: null }, spec: {}, status: {} }),
+    ).toEqual([]);
   });
 
   test('merged enums reject values kubectl would refuse', () => {
-    const problems = validator.validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'Foo', ports: [{ port: 80, protocol: 'HTTP' }] } });
+    const problems = validator.validate({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      spec: { type: 'Foo', ports: [{ port: 80, protocol: 'HTTP' }] },
+    });
     expect(problems?.map((p) => `${p.path} ${p.rule}`)).toEqual(['spec.ports[0].protocol schema-enum', 'spec.type schema-enum']);
   });
 
@@ -94,14 +119,26 @@ describe('vendored CRDs (crds/)', () => {
   const validator = SchemaValidator.shared();
 
   test('Tekton Pipelines v1 objects validate strictly', () => {
-    const task = (step: Record<string, unknown>) => ({ apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 't' }, spec: { steps: [step] } });
+    const task = (step: Record<string, unknown>) => ({
+      apiVersion: 'tekton.dev/v1',
+      kind: 'Task',
+      metadata: { name: 't' },
+      spec: { steps: [step] },
+    });
     expect(validator.validate(task({ name: 's', image: 'busybox', script: 'echo' }))).toEqual([]);
-    expect(validator.validate(task({ name: 's', image: 'busybox', args: 'not-a-list' }))?.map((p) => `${p.path} ${p.rule}`)).toEqual(['spec.steps[0].args schema-type']);
+    expect(validator.validate(task({ name: 's', image: 'busybox', args: 'not-a-list' }))?.map((p) => `${p.path} ${p.rule}`)).toEqual([
+      'spec.steps[0].args schema-type',
+    ]);
     expect(validator.lookup('tekton.dev/v1', 'Task')?.source).toBe('crd');
   });
 
   test('Triggers objects are open below the root (their CRD schemas preserve unknown fields), but metadata is ObjectMeta', () => {
-    const listener = (metadata: Record<string, unknown>) => ({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata, spec: { anything: 1 } });
+    const listener = (metadata: Record<string, unknown>) => ({
+      apiVersion: 'triggers.tekton.dev/v1beta1',
+      kind: 'EventListener',
+      metadata,
+      spec: { anything: 1 },
+    });
     expect(validator.validate(listener({ name: 'el' }))).toEqual([]);
     expect(validator.validate(listener({ name: 'el', lables: {} }))?.map((p) => p.path)).toEqual(['metadata.lables']);
   });
@@ -111,7 +148,9 @@ describe('CRDs from another folder', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'k8s-practice-crds-'));
-    writeFileSync(join(dir, 'widgets.yaml'), `
+    writeFileSync(
+      join(dir, 'widgets.yaml'),
+      `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: { name: widgets.example.com }
@@ -139,7 +178,8 @@ spec:
       storage: false
       schema:
         openAPIV3Schema: { type: object }
-`);
+`,
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -184,7 +224,7 @@ describe('makeStrict', () => {
     const schema = makeStrict({
       type: 'object',
       properties: {
-        'properties': { type: 'object', additionalProperties: { type: 'string' } },
+        properties: { type: 'object', additionalProperties: { type: 'string' } },
         'x-kubernetes-int-or-string': { type: 'boolean' },
       },
     });

@@ -19,7 +19,9 @@ function collect(): CommandIO & { lines: string[]; errors: string[] } {
 
 let dir = '';
 const saved = process.env.K8S_PRACTICE_TEKTON_ADMISSION;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'with-engines-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'with-engines-'));
+});
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   if (saved === undefined) delete process.env.K8S_PRACTICE_TEKTON_ADMISSION;
@@ -34,19 +36,34 @@ function standIn(lines: object[], status: number): string {
   return file;
 }
 
-test('each error of Tekton\'s admission becomes an error finding, and the exit code says so', () => {
-  process.env.K8S_PRACTICE_TEKTON_ADMISSION = standIn([
-    { file: GOOD, document: 13, apiVersion: 'tekton.dev/v1', kind: 'Task', name: 'hello', errors: ['non-existent variable in "echo $(params.x)": spec.steps[0].script'] },
-    { file: GOOD, document: 14, apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: 'hello-run', errors: [] },
-  ], 1);
+test("each error of Tekton's admission becomes an error finding, and the exit code says so", () => {
+  process.env.K8S_PRACTICE_TEKTON_ADMISSION = standIn(
+    [
+      {
+        file: GOOD,
+        document: 13,
+        apiVersion: 'tekton.dev/v1',
+        kind: 'Task',
+        name: 'hello',
+        errors: ['non-existent variable in "echo $(params.x)": spec.steps[0].script'],
+      },
+      { file: GOOD, document: 14, apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: 'hello-run', errors: [] },
+    ],
+    1,
+  );
   const io = collect();
   expect(runValidate([GOOD, '--with-engines'], io)).toBe(1);
-  expect(io.lines).toContain(`${GOOD}: Task/hello (object) [tekton-admission] error: Tekton's admission refuses it: non-existent variable in "echo $(params.x)": spec.steps[0].script`);
+  expect(io.lines).toContain(
+    `${GOOD}: Task/hello (object) [tekton-admission] error: Tekton's admission refuses it: non-existent variable in "echo $(params.x)": spec.steps[0].script`,
+  );
   expect(io.lines[io.lines.length - 1]).toMatch(/^1 error, 0 warnings/);
 });
 
-test('without findings the result is the validator\'s own', () => {
-  process.env.K8S_PRACTICE_TEKTON_ADMISSION = standIn([{ file: GOOD, document: 13, apiVersion: 'tekton.dev/v1', kind: 'Task', name: 'hello', errors: [] }], 0);
+test("without findings the result is the validator's own", () => {
+  process.env.K8S_PRACTICE_TEKTON_ADMISSION = standIn(
+    [{ file: GOOD, document: 13, apiVersion: 'tekton.dev/v1', kind: 'Task', name: 'hello', errors: [] }],
+    0,
+  );
   const io = collect();
   expect(runValidate([GOOD, '--with-engines'], io)).toBe(0);
   expect(io.lines).toEqual([expect.stringMatching(/^0 errors, 0 warnings/)]);

@@ -50,8 +50,13 @@ describe('k8s-practice (child process)', () => {
     const report = JSON.parse(run.stdout);
     expect(report.summary).toMatchObject({ errors: 2, warnings: 0, objects: 1, files: 1 });
     expect(report.findings[1]).toEqual({
-      file: join(FIXTURES, 'broken-pod.yaml'), kind: 'Pod', name: 'broken', namespace: '',
-      path: 'spec.containers[0].ports[0].containerPort', rule: 'port-range', severity: 'error',
+      file: join(FIXTURES, 'broken-pod.yaml'),
+      kind: 'Pod',
+      name: 'broken',
+      namespace: '',
+      path: 'spec.containers[0].ports[0].containerPort',
+      rule: 'port-range',
+      severity: 'error',
       message: 'invalid containerPort 70000; expected an integer from 1 to 65535',
     });
   });
@@ -60,7 +65,9 @@ describe('k8s-practice (child process)', () => {
     const file = join(FIXTURES, 'broken-pod.yaml');
     const run = cli('validate', '--disable', 'port-range', '--disable=schema-unknown-field', file);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code port-range (2 findings not shown)\n');
+    expect(run.stdout).toBe(
+      '0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code port-range (2 findings not shown)\n',
+    );
     expect(run.status).toBe(0);
   });
 
@@ -96,7 +103,9 @@ describe('k8s-practice (in process)', () => {
     expect(await main(['validate', '--list-rules'], io)).toBe(0);
     expect(io.errors).toEqual([]);
     expect(io.lines[0]).toMatch(/^RULE \/ CODE +SEVERITY +SUMMARY$/);
-    expect(io.lines).toContain(`ports${' '.repeat(io.lines[0]!.indexOf('SUMMARY') - 5)}port numbers and names, which the schemas type only as int32 or int-or-string`);
+    expect(io.lines).toContain(
+      `ports${' '.repeat(io.lines[0]!.indexOf('SUMMARY') - 5)}port numbers and names, which the schemas type only as int32 or int-or-string`,
+    );
     expect(io.lines.find((l) => l.startsWith('  target-port-not-declared '))).toMatch(/ error or warning +a named targetPort /);
     for (const rule of RULES) {
       expect(io.lines.filter((l) => l.startsWith(`${rule.id} `))).toHaveLength(1);
@@ -124,14 +133,18 @@ describe('k8s-practice (in process)', () => {
     const report = JSON.parse(json.lines.join('\n'));
     expect(report.findings).toEqual([]);
     expect(report.summary).toMatchObject({ errors: 0, warnings: 0, disabled: { rules: ['schemas'], codes: ['port-range'], hidden: 2 } });
-    expect(report.summary.text).toBe('0 errors, 0 warnings in 1 object from 1 file; disabled: rule schemas, code port-range (2 findings not shown)');
+    expect(report.summary.text).toBe(
+      '0 errors, 0 warnings in 1 object from 1 file; disabled: rule schemas, code port-range (2 findings not shown)',
+    );
     const nothingOff = collect();
     expect(await main(['validate', '--format', 'json', file], nothingOff)).toBe(1);
     expect(JSON.parse(nothingOff.lines.join('\n')).summary).not.toHaveProperty('disabled');
     const typo = collect();
     expect(await main(['validate', '--disable', 'port-rnage', file], typo)).toBe(2);
     expect(typo.lines).toEqual([]);
-    expect(typo.errors[0]).toMatch(/^k8s-practice validate: invalid --disable "port-rnage"; expected a code or rule id: schemas, names, ports, .*, port-range, .*, psa-privileged, /);
+    expect(typo.errors[0]).toMatch(
+      /^k8s-practice validate: invalid --disable "port-rnage"; expected a code or rule id: schemas, names, ports, .*, port-range, .*, psa-privileged, /,
+    );
     expect(typo.errors[1]).toMatch(/^usage: k8s-practice validate /);
   });
 

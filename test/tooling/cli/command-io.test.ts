@@ -12,7 +12,9 @@ const parse = (...args: string[]) => {
 describe('parseArgs', () => {
   test('splits positionals, repeatable valued options (both spellings) and flags', () => {
     expect(parse('a.yaml', '--crds', 'x', '--crds=y', '--timings', 'b.yaml', '--format=json')).toEqual({
-      positional: ['a.yaml', 'b.yaml'], options: { crds: ['x', 'y'], format: ['json'] }, flags: ['timings'],
+      positional: ['a.yaml', 'b.yaml'],
+      options: { crds: ['x', 'y'], format: ['json'] },
+      flags: ['timings'],
     });
   });
 
@@ -49,6 +51,8 @@ describe('oneOf', () => {
     expect(oneOf({ format: ['text', 'json'] }, 'format', ['text', 'json'] as const, 'text')).toBe('json');
     expect(oneOf({}, 'format', ['text', 'json'] as const, 'text')).toBe('text');
     expect(oneOf({}, 'format', ['text', 'json'] as const)).toBeUndefined();
-    expect(() => oneOf({ format: ['xml'] }, 'format', ['text', 'json'] as const)).toThrow('invalid --format "xml"; expected one of text, json');
+    expect(() => oneOf({ format: ['xml'] }, 'format', ['text', 'json'] as const)).toThrow(
+      'invalid --format "xml"; expected one of text, json',
+    );
   });
 });

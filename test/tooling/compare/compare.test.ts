@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
-import { compareFiles, compareObjects, compareYaml, FieldDifference, formatComparison, MERGE_KEYS, normalizeObject, parseObjects } from '../../../lib/tooling/compare/compare';
+import {
+  compareFiles,
+  compareObjects,
+  compareYaml,
+  FieldDifference,
+  formatComparison,
+  MERGE_KEYS,
+  normalizeObject,
+  parseObjects,
+} from '../../../lib/tooling/compare/compare';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
@@ -56,8 +65,13 @@ describe('compare: kubectl 1.28 fixtures against reordered and reformatted copie
   });
 
   test('hand-reformatted copies are equal: JSON, flow style, several documents in one file', () => {
-    expect(compareFiles(join(KUBECTL, 'deployment-port80-replicas3.yaml'), join(FIXTURES, 'reformatted', 'deployment-port80-replicas3.json')).equal).toBe(true);
-    expect(compareFiles(join(KUBECTL, 'service-nodeport.yaml'), join(FIXTURES, 'reformatted', 'service-nodeport.flow.yaml')).equal).toBe(true);
+    expect(
+      compareFiles(join(KUBECTL, 'deployment-port80-replicas3.yaml'), join(FIXTURES, 'reformatted', 'deployment-port80-replicas3.json'))
+        .equal,
+    ).toBe(true);
+    expect(compareFiles(join(KUBECTL, 'service-nodeport.yaml'), join(FIXTURES, 'reformatted', 'service-nodeport.flow.yaml')).equal).toBe(
+      true,
+    );
     const both = `${read(join(KUBECTL, 'cronjob.yaml'))}---\n${read(join(KUBECTL, 'clusterrolebinding.yaml'))}`;
     const result = compareYaml(both, read(join(FIXTURES, 'reformatted', 'cronjob-and-clusterrolebinding.yaml')));
     expect(result.objects.map((o) => `${o.id.kind} ${o.status}`)).toEqual(['CronJob equal', 'ClusterRoleBinding equal']);
@@ -102,13 +116,33 @@ describe('compare: changed copies report the exact differing paths', () => {
 
   test('keyed lists match by key; other lists by position', () => {
     const a = {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
       spec: {
         containers: [
-          { name: 'a', image: 'x', args: ['one', 'two'], env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
-          { name: 'b', image: 'y', volumeMounts: [{ name: 'v', mountPath: '/v' }, { name: 'w', mountPath: '/w' }] },
+          {
+            name: 'a',
+            image: 'x',
+            args: ['one', 'two'],
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+          },
+          {
+            name: 'b',
+            image: 'y',
+            volumeMounts: [
+              { name: 'v', mountPath: '/v' },
+              { name: 'w', mountPath: '/w' },
+            ],
+          },
         ],
-        volumes: [{ name: 'v', emptyDir: {} }, { name: 'w', emptyDir: {} }],
+        volumes: [
+          { name: 'v', emptyDir: {} },
+          { name: 'w', emptyDir: {} },
+        ],
       },
     };
     const b = structuredClone(a);
@@ -182,7 +216,10 @@ describe('compare: changed copies report the exact differing paths', () => {
     expect(normalized.metadata).toEqual({ name: 'nginx' });
     expect(normalized.spec.jobTemplate.spec.template.metadata).toBeUndefined();
     // The image is compared in its fully written form.
-    expect(normalized.spec.jobTemplate.spec.template.spec.containers['name=nginx']).toEqual({ image: 'docker.io/library/nginx:latest', name: 'nginx' });
+    expect(normalized.spec.jobTemplate.spec.template.spec.containers['name=nginx']).toEqual({
+      image: 'docker.io/library/nginx:latest',
+      name: 'nginx',
+    });
   });
 
   test.each([
@@ -230,7 +267,10 @@ describe('compare: changed copies report the exact differing paths', () => {
       '    changed    spec.replicas: 1 -> 2',
       'different: 0 equal, 1 different, 0 only in a, 0 only in b',
     ]);
-    expect(formatComparison(compareObjects([a], [a]))).toEqual(['= apps/v1 Deployment nginx: equal', 'equal: 1 equal, 0 different, 0 only in a, 0 only in b']);
+    expect(formatComparison(compareObjects([a], [a]))).toEqual([
+      '= apps/v1 Deployment nginx: equal',
+      'equal: 1 equal, 0 different, 0 only in a, 0 only in b',
+    ]);
   });
 });
 
@@ -250,13 +290,15 @@ describe('compare: the k8syaml.com Deployment against an equivalent one synthesi
             containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }],
             affinity: {
               podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [{
-                  weight: 100,
-                  podAffinityTerm: {
-                    labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['nginx'] }] },
-                    topologyKey: 'kubernetes.io/hostname',
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['nginx'] }] },
+                      topologyKey: 'kubernetes.io/hostname',
+                    },
                   },
-                }],
+                ],
               },
             },
           },

@@ -23,7 +23,7 @@ const schemas = ExplainSchemas.shared();
 
 jest.setTimeout(60_000);
 
-describe('wrapWords (kubectl\'s word wrap)', () => {
+describe("wrapWords (kubectl's word wrap)", () => {
   test('breaks at the last space that fits and drops it', () => {
     expect(wrapWords('aaa bbb ccc', 7)).toBe('aaa bbb\nccc');
     expect(wrapWords('aaa bbb ccc', 6)).toBe('aaa\nbbb\nccc');
@@ -45,19 +45,31 @@ describe('CRD name index', () => {
   test('the indentation scan reads the same names as a full parse, for every vendored CRD', () => {
     for (const file of listManifestFiles(join(ROOT, 'crds'))) {
       const text = readFileSync(file, 'utf8');
-      const parsed = parseAllDocuments(text).map((d) => namesFromObject(d.toJS(), file)).filter(Boolean);
-      const scanned = text.split(/^---[ \t]*$/m).map((doc) => scanCrdDocument(doc, file)).filter(Boolean);
+      const parsed = parseAllDocuments(text)
+        .map((d) => namesFromObject(d.toJS(), file))
+        .filter(Boolean);
+      const scanned = text
+        .split(/^---[ \t]*$/m)
+        .map((doc) => scanCrdDocument(doc, file))
+        .filter(Boolean);
       expect(scanned).toEqual(parsed);
     }
   });
   test('a layout the scan cannot read is parsed fully instead', () => {
     const dir = mkdtempSync(join(tmpdir(), 'explain-crd-'));
-    writeFileSync(join(dir, 'flow.yaml'), 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n'
-      + 'spec: {group: example.com, names: {kind: Widget, plural: widgets, shortNames: [wd]}, scope: Namespaced,\n'
-      + '  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, description: Widget spec}}}}}]}\n');
-    expect(indexCrds([dir])).toEqual([expect.objectContaining({ group: 'example.com', kind: 'Widget', plural: 'widgets', shortNames: ['wd'], versions: ['v1'] })]);
+    writeFileSync(
+      join(dir, 'flow.yaml'),
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n' +
+        'spec: {group: example.com, names: {kind: Widget, plural: widgets, shortNames: [wd]}, scope: Namespaced,\n' +
+        '  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, description: Widget spec}}}}}]}\n',
+    );
+    expect(indexCrds([dir])).toEqual([
+      expect.objectContaining({ group: 'example.com', kind: 'Widget', plural: 'widgets', shortNames: ['wd'], versions: ['v1'] }),
+    ]);
     const result = explain('wd.spec', { crdDirs: [dir] });
-    expect(result.stdout).toContain('GROUP:      example.com\nKIND:       Widget\nVERSION:    v1\n\nFIELD: spec <Object>\n\nDESCRIPTION:\n    Widget spec\n');
+    expect(result.stdout).toContain(
+      'GROUP:      example.com\nKIND:       Widget\nVERSION:    v1\n\nFIELD: spec <Object>\n\nDESCRIPTION:\n    Widget spec\n',
+    );
   });
 });
 
@@ -80,15 +92,20 @@ describe('CRD cache', () => {
 describe('resources and names', () => {
   test('every built-in resource names a kind the vendored definitions define for its group and version', () => {
     const definitions = JSON.parse(readFileSync(join(ROOT, 'schemas', 'k8s-1.28', '_definitions.json'), 'utf8')).definitions;
-    const gvks = new Set(Object.values(definitions).flatMap((d: any) => (d['x-kubernetes-group-version-kind'] ?? []).map((g: any) => `${g.group}/${g.version}/${g.kind}`)));
+    const gvks = new Set(
+      Object.values(definitions).flatMap((d: any) =>
+        (d['x-kubernetes-group-version-kind'] ?? []).map((g: any) => `${g.group}/${g.version}/${g.kind}`),
+      ),
+    );
     for (const r of BUILTIN_RESOURCES) expect(gvks).toContain(`${r.group}/${r.version}/${r.kind}`);
   });
-  test('kubectl\'s name forms resolve to the same resource', () => {
+  test("kubectl's name forms resolve to the same resource", () => {
     const pick = (arg: string, apiVersion?: string) => {
       const r = resolveRequest(arg, schemas.resources, apiVersion);
       return `${r.group}/${r.version}/${r.resource}:${r.fieldPath.join('.')}`;
     };
-    for (const arg of ['svc.spec', 'services.spec', 'service.spec', 'Service.spec', 'SERVICES.spec']) expect(pick(arg)).toBe('/v1/services:spec');
+    for (const arg of ['svc.spec', 'services.spec', 'service.spec', 'Service.spec', 'SERVICES.spec'])
+      expect(pick(arg)).toBe('/v1/services:spec');
     expect(pick('deployments.apps.spec')).toBe('apps/v1/deployments:spec');
     expect(pick('deploy.spec')).toBe('apps/v1/deployments:spec');
     expect(pick('pr.spec')).toBe('tekton.dev/v1/pipelineruns:spec');
@@ -100,11 +117,19 @@ describe('resources and names', () => {
     expect(pick('pods.')).toBe('/v1/pods:');
   });
   test('Kubernetes version order', () => {
-    expect(['v1alpha1', 'v1beta1', 'v2', 'v1', 'v1beta2', 'foo'].sort(compareKubeVersions)).toEqual(['v2', 'v1', 'v1beta2', 'v1beta1', 'v1alpha1', 'foo']);
+    expect(['v1alpha1', 'v1beta1', 'v2', 'v1', 'v1beta2', 'foo'].sort(compareKubeVersions)).toEqual([
+      'v2',
+      'v1',
+      'v1beta2',
+      'v1beta1',
+      'v1alpha1',
+      'foo',
+    ]);
   });
   test('a $ref with siblings is wrapped in allOf, a bare one is only renamed', () => {
-    expect(toV3Shape({ properties: { a: { $ref: '#/definitions/X', description: 'd' }, b: { $ref: '#/definitions/Y' } } }))
-      .toEqual({ properties: { a: { description: 'd', allOf: [{ $ref: '#/components/schemas/X' }] }, b: { $ref: '#/components/schemas/Y' } } });
+    expect(toV3Shape({ properties: { a: { $ref: '#/definitions/X', description: 'd' }, b: { $ref: '#/definitions/Y' } } })).toEqual({
+      properties: { a: { description: 'd', allOf: [{ $ref: '#/components/schemas/X' }] }, b: { $ref: '#/components/schemas/Y' } },
+    });
   });
 });
 
@@ -118,17 +143,25 @@ describe('where a field is used in this project (computed)', () => {
   });
   test('comes from the manifests and the API reference it is given, not from a list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'explain-usage-'));
-    writeFileSync(join(dir, '42-demo.k8s.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: demo}\n'
-      + 'spec: {ports: [{port: 80, targetPort: 8080}, {port: 81, targetPort: http}]}\n');
-    writeFileSync(join(dir, 'API.md'), '## Constructs\n\n#### Thing\n\nMakes a Service.\n\n<sub>Source: `lib/thing.ts`</sub>\n\n'
-      + '| Field | Type | Default | Description |\n| --- | --- | --- | --- |\n| `targetPort` | <code>number</code> | 8080 | The pod port. |\n\n## Interfaces\n');
+    writeFileSync(
+      join(dir, '42-demo.k8s.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: demo}\n' +
+        'spec: {ports: [{port: 80, targetPort: 8080}, {port: 81, targetPort: http}]}\n',
+    );
+    writeFileSync(
+      join(dir, 'API.md'),
+      '## Constructs\n\n#### Thing\n\nMakes a Service.\n\n<sub>Source: `lib/thing.ts`</sub>\n\n' +
+        '| Field | Type | Default | Description |\n| --- | --- | --- | --- |\n| `targetPort` | <code>number</code> | 8080 | The pod port. |\n\n## Interfaces\n',
+    );
     const result = explain('svc.spec.ports.targetPort', { usage: true, manifests: [dir], apiReference: join(dir, 'API.md') });
-    expect(result.stdout.slice(result.stdout.indexOf('USED IN THIS PROJECT:'))).toBe('USED IN THIS PROJECT:\n'
-      + `    exercise 42 (${join(dir, '42-demo.k8s.yaml')}):\n`
-      + '      v1 Service demo/a: spec.ports[0].targetPort = 8080\n'
-      + '      v1 Service demo/a: spec.ports[1].targetPort = "http"\n'
-      + '    constructs whose docs name targetPort:\n'
-      + '      Thing (prop targetPort, lib/thing.ts): The pod port.\n\n');
+    expect(result.stdout.slice(result.stdout.indexOf('USED IN THIS PROJECT:'))).toBe(
+      'USED IN THIS PROJECT:\n' +
+        `    exercise 42 (${join(dir, '42-demo.k8s.yaml')}):\n` +
+        '      v1 Service demo/a: spec.ports[0].targetPort = 8080\n' +
+        '      v1 Service demo/a: spec.ports[1].targetPort = "http"\n' +
+        '    constructs whose docs name targetPort:\n' +
+        '      Thing (prop targetPort, lib/thing.ts): The pod port.\n\n',
+    );
   });
   test('the JSON output carries the same usage as data', () => {
     const json = JSON.parse(explain('svc.spec.ports.nodePort', { usage: true, output: 'json' }).stdout);
@@ -137,14 +170,20 @@ describe('where a field is used in this project (computed)', () => {
     expect(json.usage.constructs.map((c: any) => c.construct)).toContain('ExposedPod');
   });
   test('values inside arrays and maps are found by the schema steps', () => {
-    expect(valuesAt({ a: [{ b: 1 }, { c: 2 }, { b: 3 }] }, [{ property: 'a' }, { items: true }, { property: 'b' }]))
-      .toEqual([{ path: 'a[0].b', value: 1 }, { path: 'a[2].b', value: 3 }]);
-    expect(valuesAt({ m: { x: { v: 1 } } }, [{ property: 'm' }, { values: true }, { property: 'v' }])).toEqual([{ path: 'm["x"].v', value: 1 }]);
+    expect(valuesAt({ a: [{ b: 1 }, { c: 2 }, { b: 3 }] }, [{ property: 'a' }, { items: true }, { property: 'b' }])).toEqual([
+      { path: 'a[0].b', value: 1 },
+      { path: 'a[2].b', value: 3 },
+    ]);
+    expect(valuesAt({ m: { x: { v: 1 } } }, [{ property: 'm' }, { values: true }, { property: 'v' }])).toEqual([
+      { path: 'm["x"].v', value: 1 },
+    ]);
   });
   test('the API reference is read by construct section', () => {
     const markdown = readFileSync(join(ROOT, 'docs', 'API.md'), 'utf8');
     expect(constructSections(markdown).map((s) => s.construct)).toContain('ExposedPod');
-    expect(findConstructUsage('nodePort', markdown).map((c) => c.construct)).toEqual(expect.arrayContaining(['ExposedPod', 'ImageRegistry']));
+    expect(findConstructUsage('nodePort', markdown).map((c) => c.construct)).toEqual(
+      expect.arrayContaining(['ExposedPod', 'ImageRegistry']),
+    );
   });
 });
 
@@ -154,7 +193,7 @@ describe('k8s-practice explain (CLI)', () => {
     const errors: string[] = [];
     return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
   }
-  test('prints kubectl\'s output, then the usage section; --no-usage prints only kubectl\'s', async () => {
+  test("prints kubectl's output, then the usage section; --no-usage prints only kubectl's", async () => {
     const io = collect();
     expect(await main(['explain', 'svc.spec.clusterIP'], io)).toBe(0);
     const text = `${io.lines.join('\n')}\n`;
@@ -164,7 +203,7 @@ describe('k8s-practice explain (CLI)', () => {
     expect(await main(['explain', 'svc.spec.clusterIP', '--no-usage'], plain)).toBe(0);
     expect(`${plain.lines.join('\n')}\n`).toBe(explain('svc.spec.clusterIP').stdout);
   });
-  test('errors: kubectl\'s text and exit 1; bad options: exit 2', async () => {
+  test("errors: kubectl's text and exit 1; bad options: exit 2", async () => {
     const io = collect();
     expect(await main(['explain', 'pods.spec.nope'], io)).toBe(1);
     expect(io.errors).toEqual(['error: field "nope" does not exist']);

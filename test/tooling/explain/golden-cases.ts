@@ -21,8 +21,16 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: 'netpol', covers: 'kind', args: ['netpol'] },
   { name: 'endpointslices', covers: 'kind', args: ['endpointslices'] },
   // deep fields
-  { name: 'pods.spec.containers.securityContext.seccompProfile', covers: 'deep', args: ['pods.spec.containers.securityContext.seccompProfile'] },
-  { name: 'deploy.spec.template.spec.containers.livenessProbe.httpGet', covers: 'deep', args: ['deploy.spec.template.spec.containers.livenessProbe.httpGet'] },
+  {
+    name: 'pods.spec.containers.securityContext.seccompProfile',
+    covers: 'deep',
+    args: ['pods.spec.containers.securityContext.seccompProfile'],
+  },
+  {
+    name: 'deploy.spec.template.spec.containers.livenessProbe.httpGet',
+    covers: 'deep',
+    args: ['deploy.spec.template.spec.containers.livenessProbe.httpGet'],
+  },
   { name: 'netpol.spec.ingress.from.podSelector', covers: 'deep', args: ['netpol.spec.ingress.from.podSelector'] },
   { name: 'pod.spec.shareProcessNamespace', covers: 'deep', args: ['pod.spec.shareProcessNamespace'] },
   { name: 'pods.spec.volumes.configMap.items', covers: 'deep', args: ['pods.spec.volumes.configMap.items'] },
@@ -38,7 +46,11 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: 'quota.spec.hard', covers: 'map', args: ['quota.spec.hard'] },
   // int-or-string
   { name: 'svc.spec.ports.targetPort', covers: 'int-or-string', args: ['svc.spec.ports.targetPort'] },
-  { name: 'deployments.spec.strategy.rollingUpdate.maxSurge', covers: 'int-or-string', args: ['deployments.spec.strategy.rollingUpdate.maxSurge'] },
+  {
+    name: 'deployments.spec.strategy.rollingUpdate.maxSurge',
+    covers: 'int-or-string',
+    args: ['deployments.spec.strategy.rollingUpdate.maxSurge'],
+  },
   // enums
   { name: 'svc.spec.type', covers: 'enum', args: ['svc.spec.type'] },
   { name: 'pods.spec.restartPolicy', covers: 'enum', args: ['pods.spec.restartPolicy'] },
@@ -50,7 +62,11 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: 'tasks.spec.steps.securityContext.runAsNonRoot', covers: 'tekton', args: ['tasks.spec.steps.securityContext.runAsNonRoot'] },
   { name: 'pipelines.spec.tasks.taskRef', covers: 'tekton', args: ['pipelines.spec.tasks.taskRef'] },
   { name: 'eventlisteners', covers: 'tekton', args: ['eventlisteners'] },
-  { name: 'pr.spec.timeouts--api-version=tekton.dev_v1beta1', covers: 'tekton', args: ['pr.spec.timeouts', '--api-version=tekton.dev/v1beta1'] },
+  {
+    name: 'pr.spec.timeouts--api-version=tekton.dev_v1beta1',
+    covers: 'tekton',
+    args: ['pr.spec.timeouts', '--api-version=tekton.dev/v1beta1'],
+  },
   // --recursive on small types
   { name: 'pods.spec.containers.ports--recursive', covers: 'recursive', args: ['pods.spec.containers.ports', '--recursive'] },
   { name: 'netpol.spec--recursive', covers: 'recursive', args: ['netpol.spec', '--recursive'] },
@@ -59,7 +75,11 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: 'Pod.spec.hostname', covers: 'name-form', args: ['Pod.spec.hostname'] },
   { name: 'events.events.k8s.io.note', covers: 'name-form', args: ['events.events.k8s.io.note'] },
   { name: 'hpa.spec.maxReplicas', covers: 'name-form', args: ['hpa.spec.maxReplicas'] },
-  { name: 'hpa.spec.maxReplicas--api-version=autoscaling_v1', covers: 'name-form', args: ['hpa.spec.maxReplicas', '--api-version=autoscaling/v1'] },
+  {
+    name: 'hpa.spec.maxReplicas--api-version=autoscaling_v1',
+    covers: 'name-form',
+    args: ['hpa.spec.maxReplicas', '--api-version=autoscaling/v1'],
+  },
   // kubectl's errors
   { name: 'error-pods.spec.foo', covers: 'error', args: ['pods.spec.foo'] },
   { name: 'error-foo', covers: 'error', args: ['foo'] },

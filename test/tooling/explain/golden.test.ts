@@ -16,8 +16,10 @@ export function runCase(c: GoldenCase): string {
   const [path, ...flags] = c.args;
   const apiVersion = flags.find((f) => f.startsWith('--api-version='))?.slice('--api-version='.length);
   const result = explain(path, { recursive: flags.includes('--recursive'), apiVersion });
-  return `$ kubectl explain ${c.args.map((a) => (a === '' ? "''" : a)).join(' ')}\nexit: ${result.exitCode}\n`
-    + `--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
+  return (
+    `$ kubectl explain ${c.args.map((a) => (a === '' ? "''" : a)).join(' ')}\nexit: ${result.exitCode}\n` +
+    `--- stdout\n${result.stdout}--- stderr\n${result.stderr}`
+  );
 }
 
 jest.setTimeout(60_000);
@@ -26,7 +28,8 @@ describe('explain golden files', () => {
   test('cover every kind of path the issue asks for, 30 or more', () => {
     expect(GOLDEN_CASES.length).toBeGreaterThanOrEqual(30);
     const covered = new Set(GOLDEN_CASES.map((c) => c.covers));
-    for (const kind of ['kind', 'deep', 'array', 'map', 'int-or-string', 'enum', 'tekton', 'recursive', 'error'] as const) expect(covered).toContain(kind);
+    for (const kind of ['kind', 'deep', 'array', 'map', 'int-or-string', 'enum', 'tekton', 'recursive', 'error'] as const)
+      expect(covered).toContain(kind);
     expect(new Set(GOLDEN_CASES.map((c) => c.name)).size).toBe(GOLDEN_CASES.length);
   });
 

@@ -31,14 +31,27 @@ describe('object graph', () => {
 
   test('RoleBinding, EventListener, TriggerTemplate, Pipeline and webhook edges come from the objects', () => {
     const API_VERSIONS: Record<string, string> = {
-      StatefulSet: 'apps/v1', Deployment: 'apps/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
-      EventListener: 'triggers.tekton.dev/v1beta1', TriggerBinding: 'triggers.tekton.dev/v1beta1', TriggerTemplate: 'triggers.tekton.dev/v1beta1',
-      Pipeline: 'tekton.dev/v1', Task: 'tekton.dev/v1',
+      StatefulSet: 'apps/v1',
+      Deployment: 'apps/v1',
+      RoleBinding: 'rbac.authorization.k8s.io/v1',
+      EventListener: 'triggers.tekton.dev/v1beta1',
+      TriggerBinding: 'triggers.tekton.dev/v1beta1',
+      TriggerTemplate: 'triggers.tekton.dev/v1beta1',
+      Pipeline: 'tekton.dev/v1',
+      Task: 'tekton.dev/v1',
     };
-    const o = (kind: string, name: string, rest: object = {}): SynthesizedObject => ({ apiVersion: API_VERSIONS[kind] ?? 'v1', kind, metadata: { name, namespace: 'ci' }, ...rest });
+    const o = (kind: string, name: string, rest: object = {}): SynthesizedObject => ({
+      apiVersion: API_VERSIONS[kind] ?? 'v1',
+      kind,
+      metadata: { name, namespace: 'ci' },
+      ...rest,
+    });
     const g = buildObjectGraph([
       o('ServiceAccount', 'el'),
-      o('RoleBinding', 'el', { subjects: [{ kind: 'ServiceAccount', name: 'el', namespace: 'ci' }], roleRef: { kind: 'ClusterRole', name: 'x' } }),
+      o('RoleBinding', 'el', {
+        subjects: [{ kind: 'ServiceAccount', name: 'el', namespace: 'ci' }],
+        roleRef: { kind: 'ClusterRole', name: 'x' },
+      }),
       o('EventListener', 'push', { spec: { serviceAccountName: 'el', triggers: [{ bindings: [{ ref: 'b' }], template: { ref: 't' } }] } }),
       o('TriggerBinding', 'b'),
       o('TriggerTemplate', 't', { spec: { resourcetemplates: [{ kind: 'PipelineRun', spec: { pipelineRef: { name: 'p' } } }] } }),
@@ -46,7 +59,11 @@ describe('object graph', () => {
       o('Task', 'clone'),
       o('ConfigMap', 'gogs', { data: { 'app.ini': 'LOCAL_NETWORK_ALLOWLIST = el-push.ci.svc.cluster.local' } }),
       o('StatefulSet', 'gogs', { spec: { template: { spec: { containers: [], volumes: [{ name: 'c', configMap: { name: 'gogs' } }] } } } }),
-      o('Deployment', 'registry', { spec: { template: { spec: { containers: [{ env: [{ name: 'E', value: '[{"url":"http://el-push.ci.svc.cluster.local:8080"}]' }] }] } } } }),
+      o('Deployment', 'registry', {
+        spec: {
+          template: { spec: { containers: [{ env: [{ name: 'E', value: '[{"url":"http://el-push.ci.svc.cluster.local:8080"}]' }] }] } },
+        },
+      }),
     ]);
     expect(edgeList(g)).toEqual([
       'RoleBinding/ci/el -binds-> ServiceAccount/ci/el',
@@ -82,7 +99,10 @@ describe('k8s-practice graph', () => {
   test('prints one Mermaid block per file, computed from its objects', async () => {
     const { main } = await import('../../../bin/k8s-practice');
     const lines: string[] = [];
-    const code = await main(['graph', 'dist/02-expose-clusterip.k8s.yaml'], { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) });
+    const code = await main(['graph', 'dist/02-expose-clusterip.k8s.yaml'], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(`ERR ${l}`),
+    });
     expect(code).toBe(0);
     const text = lines.join('\n');
     expect(text).toContain('### dist/02-expose-clusterip.k8s.yaml');
@@ -92,9 +112,13 @@ describe('k8s-practice graph', () => {
 
 describe('objects the graph cannot read', () => {
   test('an object without metadata is refused with a clear error, not a TypeError', () => {
-    const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok' } }, { apiVersion: 'v1', kind: 'ConfigMap' }];
-    expect(() => buildObjectGraph(objects as SynthesizedObject[]))
-      .toThrow('object 1 (kind "ConfigMap") has no string kind and metadata.name; the graph needs both');
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok' } },
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+    ];
+    expect(() => buildObjectGraph(objects as SynthesizedObject[])).toThrow(
+      'object 1 (kind "ConfigMap") has no string kind and metadata.name; the graph needs both',
+    );
   });
 
   test('a NetworkPolicy selecting by matchExpressions guards the pods it selects, and only those', () => {
@@ -102,7 +126,9 @@ describe('objects the graph cannot read', () => {
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { tier: 'web' } }, spec: { containers: [] } },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', labels: { tier: 'db' } }, spec: { containers: [] } },
       {
-        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'np' },
         spec: { podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] } },
       },
     ];

@@ -23,9 +23,12 @@ const SECRETS = { 'gogs-webhook-secret': { secret: 'gogs-webhook-secret' }, 'reg
 const sign = (body: string, secret = 'gogs-webhook-secret') => createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 const { ['X-Gogs-Signature']: _signature, ...UNSIGNED } = GOGS_HEADERS;
 
-const gogs = (body: string, headers: Record<string, string>, secrets: object = SECRETS) => simulate(OBJECTS, 'gogs-push', { body, headers }, secrets as never);
-const registry = (body: string, headers: Record<string, string>, secrets: object = SECRETS) => simulate(OBJECTS, 'registry-push', { body, headers }, secrets as never);
-const refusal = (result: ReturnType<typeof simulate>) => result.triggers.flatMap((t) => t.interceptors.filter((s) => !s.continue).map((s) => `${s.name}: ${s.reason}`));
+const gogs = (body: string, headers: Record<string, string>, secrets: object = SECRETS) =>
+  simulate(OBJECTS, 'gogs-push', { body, headers }, secrets as never);
+const registry = (body: string, headers: Record<string, string>, secrets: object = SECRETS) =>
+  simulate(OBJECTS, 'registry-push', { body, headers }, secrets as never);
+const refusal = (result: ReturnType<typeof simulate>) =>
+  result.triggers.flatMap((t) => t.interceptors.filter((s) => !s.continue).map((s) => `${s.name}: ${s.reason}`));
 
 describe('simulate: the gogs-push listener of dist/', () => {
   test('accepts the signed fixture push and creates one PipelineRun for that commit, as the sink labels it', () => {
@@ -38,7 +41,11 @@ describe('simulate: the gogs-push listener of dist/', () => {
     expect(run.metadata).toEqual({
       generateName: 'build-and-push-',
       namespace: 'ci',
-      labels: { 'triggers.tekton.dev/eventlistener': 'gogs-push', 'triggers.tekton.dev/trigger': 'on-push', 'triggers.tekton.dev/triggers-eventid': 'simulated' },
+      labels: {
+        'triggers.tekton.dev/eventlistener': 'gogs-push',
+        'triggers.tekton.dev/trigger': 'on-push',
+        'triggers.tekton.dev/triggers-eventid': 'simulated',
+      },
     });
     const push = JSON.parse(GOGS_BODY);
     expect(run.spec.params).toEqual([
@@ -54,9 +61,19 @@ describe('simulate: the gogs-push listener of dist/', () => {
 
   test.each([
     ['no signature', GOGS_BODY, UNSIGNED, /^verify-gogs-signature: FAILED_PRECONDITION: no valid X-Gogs-Signature/],
-    ['a wrong signature', GOGS_BODY, { ...GOGS_HEADERS, 'X-Gogs-Signature': '0'.repeat(64) }, /^verify-gogs-signature: PERMISSION_DENIED: X-Gogs-Signature does not match the body$/],
+    [
+      'a wrong signature',
+      GOGS_BODY,
+      { ...GOGS_HEADERS, 'X-Gogs-Signature': '0'.repeat(64) },
+      /^verify-gogs-signature: PERMISSION_DENIED: X-Gogs-Signature does not match the body$/,
+    ],
     ['a changed body', GOGS_BODY.replace('"Dockerfile"', '"Dockerfile2"'), GOGS_HEADERS, /^verify-gogs-signature: PERMISSION_DENIED/],
-    ['a create event', GOGS_BODY, { ...GOGS_HEADERS, 'X-Gogs-Event': 'create' }, /^only-branch-pushes-from-our-gogs: filter clause `header.match\('X-Gogs-Event', 'push'\)` is false$/],
+    [
+      'a create event',
+      GOGS_BODY,
+      { ...GOGS_HEADERS, 'X-Gogs-Event': 'create' },
+      /^only-branch-pushes-from-our-gogs: filter clause `header.match\('X-Gogs-Event', 'push'\)` is false$/,
+    ],
   ])('refuses a delivery with %s and names the interceptor', (_what, body, headers, reason) => {
     const result = gogs(body, headers);
     expect(result.accepted).toBe(false);
@@ -66,17 +83,21 @@ describe('simulate: the gogs-push listener of dist/', () => {
 
   test('a signed tag push passes the signature and stops at the ref clause of the filter', () => {
     const tag = GOGS_BODY.replace('"ref": "refs/heads/master"', '"ref": "refs/tags/v1"');
-    expect(refusal(gogs(tag, { ...GOGS_HEADERS, 'X-Gogs-Signature': sign(tag) }))).toEqual(["only-branch-pushes-from-our-gogs: filter clause `body.ref.startsWith('refs/heads/')` is false"]);
+    expect(refusal(gogs(tag, { ...GOGS_HEADERS, 'X-Gogs-Signature': sign(tag) }))).toEqual([
+      "only-branch-pushes-from-our-gogs: filter clause `body.ref.startsWith('refs/heads/')` is false",
+    ]);
   });
 
   test('a push of another repository, signed, stops at the repository clause', () => {
     const other = GOGS_BODY.replace(/gitadmin\/demo-app/g, 'gitadmin/other');
-    expect(refusal(gogs(other, { ...GOGS_HEADERS, 'X-Gogs-Signature': sign(other) }))).toEqual(["only-branch-pushes-from-our-gogs: filter clause `body.repository.full_name in ['gitadmin/demo-app']` is false"]);
+    expect(refusal(gogs(other, { ...GOGS_HEADERS, 'X-Gogs-Signature': sign(other) }))).toEqual([
+      "only-branch-pushes-from-our-gogs: filter clause `body.repository.full_name in ['gitadmin/demo-app']` is false",
+    ]);
   });
 
   test('without the webhook secret the signature interceptor cannot decide, and says which --secret is missing', () => {
     expect(refusal(gogs(GOGS_BODY, GOGS_HEADERS, {}))).toEqual([
-      'verify-gogs-signature: INTERNAL: cannot read the webhook secret file /etc/webhook-secret/secret (give the Secret\'s value with --secret gogs-webhook-secret/secret=VALUE)',
+      "verify-gogs-signature: INTERNAL: cannot read the webhook secret file /etc/webhook-secret/secret (give the Secret's value with --secret gogs-webhook-secret/secret=VALUE)",
     ]);
   });
 
@@ -84,25 +105,42 @@ describe('simulate: the gogs-push listener of dist/', () => {
     expect(gogs(GOGS_BODY, GOGS_HEADERS, { 'gogs-webhook-secret': { secret: 'gogs-webhook-secret\n' } }).accepted).toBe(true);
   });
 
-  test("runs the signature program of the manifests, and never a program it does not ship: a changed ConfigMap is refused, not run", () => {
+  test('runs the signature program of the manifests, and never a program it does not ship: a changed ConfigMap is refused, not run', () => {
     let ran = false;
-    (globalThis as any).__simulateRan = () => { ran = true; };
-    const changed = OBJECTS.map((o) => (o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature'
-      ? { ...o, data: { ...o.data, 'server.js': o.data['server.js'].replace('function decide(request) {', 'function decide(request) {\n  Buffer.constructor("return globalThis")().__simulateRan();') } }
-      : o));
-    expect(() => simulate(changed, 'gogs-push', { body: GOGS_BODY, headers: GOGS_HEADERS }, SECRETS))
-      .toThrow(/the program of Interceptor gogs-push-signature is not one this library ships; simulate runs only known programs/);
+    (globalThis as any).__simulateRan = () => {
+      ran = true;
+    };
+    const changed = OBJECTS.map((o) =>
+      o.kind === 'ConfigMap' && o.metadata.name === 'gogs-push-signature'
+        ? {
+            ...o,
+            data: {
+              ...o.data,
+              'server.js': o.data['server.js'].replace(
+                'function decide(request) {',
+                'function decide(request) {\n  Buffer.constructor("return globalThis")().__simulateRan();',
+              ),
+            },
+          }
+        : o,
+    );
+    expect(() => simulate(changed, 'gogs-push', { body: GOGS_BODY, headers: GOGS_HEADERS }, SECRETS)).toThrow(
+      /the program of Interceptor gogs-push-signature is not one this library ships; simulate runs only known programs/,
+    );
     expect(ran).toBe(false);
     delete (globalThis as any).__simulateRan;
   });
 
   test('property: the signature interceptor accepts exactly the bodies signed with the secret', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.boolean(), (text, signed) => {
-      const body = JSON.stringify({ ...JSON.parse(GOGS_BODY), message: text });
-      const signature = signed ? sign(body) : sign(body, 'another-secret');
-      const first = gogs(body, { ...GOGS_HEADERS, 'X-Gogs-Signature': signature }).triggers[0]!.interceptors[0]!;
-      return first.continue === signed;
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.boolean(), (text, signed) => {
+        const body = JSON.stringify({ ...JSON.parse(GOGS_BODY), message: text });
+        const signature = signed ? sign(body) : sign(body, 'another-secret');
+        const first = gogs(body, { ...GOGS_HEADERS, 'X-Gogs-Signature': signature }).triggers[0]!.interceptors[0]!;
+        return first.continue === signed;
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -114,7 +152,10 @@ describe('simulate: the registry-push listener of dist/', () => {
     expect(resources).toHaveLength(1);
     expect(resources[0].kind).toBe('TaskRun');
     expect(resources[0].metadata.generateName).toBe('deploy-image-demo-app-');
-    expect(resources[0].spec.params).toContainEqual({ name: 'image', value: `${event.request.host}/${event.target.repository}@${event.target.digest}` });
+    expect(resources[0].spec.params).toContainEqual({
+      name: 'image',
+      value: `${event.request.host}/${event.target.repository}@${event.target.digest}`,
+    });
   });
 
   test('a wrong token stops at the compareSecret clause', () => {
@@ -124,21 +165,29 @@ describe('simulate: the registry-push listener of dist/', () => {
   });
 
   test('a pull stops at the events clause', () => {
-    expect(refusal(registry(REGISTRY_BODY.replace(/"action": "push"/g, '"action": "pull"'), REGISTRY_HEADERS))[0]).toMatch(/filter clause `body\.events\.exists\(.*` is false$/);
+    expect(refusal(registry(REGISTRY_BODY.replace(/"action": "push"/g, '"action": "pull"'), REGISTRY_HEADERS))[0]).toMatch(
+      /filter clause `body\.events\.exists\(.*` is false$/,
+    );
   });
 
   test('without the token Secret, compareSecret is an error (as in Triggers), reported as such', () => {
-    expect(refusal(registry(REGISTRY_BODY, REGISTRY_HEADERS, {}))[0]).toMatch(/compareSecret.* fails: .*failed to find secret 'registry-webhook-token' key 'token'/);
+    expect(refusal(registry(REGISTRY_BODY, REGISTRY_HEADERS, {}))[0]).toMatch(
+      /compareSecret.* fails: .*failed to find secret 'registry-webhook-token' key 'token'/,
+    );
   });
 
   test('a body that is not JSON is refused by the cel interceptor', () => {
-    expect(refusal(registry('not json', REGISTRY_HEADERS))).toEqual(['only-tagged-manifest-pushes-with-token: the body is not JSON: the cel interceptor cannot parse it']);
+    expect(refusal(registry('not json', REGISTRY_HEADERS))).toEqual([
+      'only-tagged-manifest-pushes-with-token: the body is not JSON: the cel interceptor cannot parse it',
+    ]);
   });
 });
 
 describe('simulate: errors and helpers', () => {
   test('an unknown listener names the ones there are', () => {
-    expect(() => simulate(OBJECTS, 'nope', { body: '{}', headers: {} })).toThrow('no EventListener nope in the manifests; they have ci/registry-push, ci/gogs-push');
+    expect(() => simulate(OBJECTS, 'nope', { body: '{}', headers: {} })).toThrow(
+      'no EventListener nope in the manifests; they have ci/registry-push, ci/gogs-push',
+    );
   });
 
   test('NAMESPACE/NAME selects a listener', () => {
@@ -146,16 +195,30 @@ describe('simulate: errors and helpers', () => {
   });
 
   test('an interceptor it cannot model is an error, never a guess', () => {
-    const el = { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'gh', namespace: 'ci' }, spec: { triggers: [{ name: 't', interceptors: [{ ref: { name: 'github' } }] }] } };
-    expect(() => simulate([el], 'gh', { body: '{}', headers: {} })).toThrow(/interceptor github \(ClusterInterceptor github\) of trigger t cannot be simulated/);
+    const el = {
+      apiVersion: 'triggers.tekton.dev/v1beta1',
+      kind: 'EventListener',
+      metadata: { name: 'gh', namespace: 'ci' },
+      spec: { triggers: [{ name: 't', interceptors: [{ ref: { name: 'github' } }] }] },
+    };
+    expect(() => simulate([el], 'gh', { body: '{}', headers: {} })).toThrow(
+      /interceptor github \(ClusterInterceptor github\) of trigger t cannot be simulated/,
+    );
   });
 
   test('a form-encoded body, which the sink rewrites before the interceptors, is an error', () => {
-    expect(() => simulate(OBJECTS, 'gogs-push', { body: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).toThrow(/form-encoded body .* is not simulated/);
+    expect(() =>
+      simulate(OBJECTS, 'gogs-push', { body: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    ).toThrow(/form-encoded body .* is not simulated/);
   });
 
   test('topLevelConjuncts splits at && outside parentheses, brackets and strings', () => {
-    expect(topLevelConjuncts("a && (b && c) && 'x && y'.size() > 0 && [d && e][0]")).toEqual(['a', '(b && c)', "'x && y'.size() > 0", '[d && e][0]']);
+    expect(topLevelConjuncts("a && (b && c) && 'x && y'.size() > 0 && [d && e][0]")).toEqual([
+      'a',
+      '(b && c)',
+      "'x && y'.size() > 0",
+      '[d && e][0]',
+    ]);
     expect(topLevelConjuncts('single')).toEqual(['single']);
   });
 });
@@ -172,14 +235,33 @@ describe('k8s-practice simulate (the command)', () => {
   const headerArgs = (headers: Record<string, string>) => Object.entries(headers).flatMap(([k, v]) => ['--header', `${k}=${v}`]);
 
   test('exit 0 and the YAML of the PipelineRun for an accepted push', async () => {
-    const run = await cli(['dist/08-ci-pipeline.k8s.yaml', '--listener', 'gogs-push', '--body', join(FIXTURES, 'gogs-push.json'), ...headerArgs(GOGS_HEADERS), '--secret', 'gogs-webhook-secret/secret=gogs-webhook-secret']);
+    const run = await cli([
+      'dist/08-ci-pipeline.k8s.yaml',
+      '--listener',
+      'gogs-push',
+      '--body',
+      join(FIXTURES, 'gogs-push.json'),
+      ...headerArgs(GOGS_HEADERS),
+      '--secret',
+      'gogs-webhook-secret/secret=gogs-webhook-secret',
+    ]);
     expect(run.code).toBe(0);
     expect(run.out).toContain('EventListener ci/gogs-push: accepts the event');
     expect(run.out).toContain('kind: PipelineRun\nmetadata:\n  generateName: build-and-push-\n  namespace: ci');
   });
 
   test('exit 1 and the refusing clause for a refused notification; --format json gives the same result as data', async () => {
-    const args = ['dist/08-ci-pipeline.k8s.yaml', '--listener', 'registry-push', '--body', join(FIXTURES, 'registry-push.json'), '--header', 'X-Registry-Token=wrong', '--secret', 'registry-webhook-token/token=s3cr3t'];
+    const args = [
+      'dist/08-ci-pipeline.k8s.yaml',
+      '--listener',
+      'registry-push',
+      '--body',
+      join(FIXTURES, 'registry-push.json'),
+      '--header',
+      'X-Registry-Token=wrong',
+      '--secret',
+      'registry-webhook-token/token=s3cr3t',
+    ];
     const run = await cli(args);
     expect(run.code).toBe(1);
     expect(run.out.split('\n').slice(-2)).toEqual([
@@ -206,10 +288,24 @@ describe('k8s-practice simulate (the command)', () => {
 
   test('the --url reaches CEL as requestURL', () => {
     const el = {
-      apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'u', namespace: 'ci' },
-      spec: { triggers: [{ name: 't', interceptors: [{ ref: { name: 'cel' }, params: [{ name: 'filter', value: "requestURL.parseURL().query['token'] == 'abc'" }] }], template: { ref: 'tt' } }] },
+      apiVersion: 'triggers.tekton.dev/v1beta1',
+      kind: 'EventListener',
+      metadata: { name: 'u', namespace: 'ci' },
+      spec: {
+        triggers: [
+          {
+            name: 't',
+            interceptors: [{ ref: { name: 'cel' }, params: [{ name: 'filter', value: "requestURL.parseURL().query['token'] == 'abc'" }] }],
+            template: { ref: 'tt' },
+          },
+        ],
+      },
     };
-    const tt = { kind: 'TriggerTemplate', metadata: { name: 'tt', namespace: 'ci' }, spec: { resourcetemplates: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'x-' } }] } };
+    const tt = {
+      kind: 'TriggerTemplate',
+      metadata: { name: 'tt', namespace: 'ci' },
+      spec: { resourcetemplates: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'x-' } }] },
+    };
     expect(simulate([el, tt], 'u', { body: '{}', headers: {}, url: '/?token=abc' }).accepted).toBe(true);
     expect(simulate([el, tt], 'u', { body: '{}', headers: {}, url: '/?token=abd' }).accepted).toBe(false);
   });
@@ -220,16 +316,19 @@ describe('the README example of simulate', () => {
   const section = /<!-- simulate-example:start -->\n([\s\S]*?)<!-- simulate-example:end -->/.exec(readme)?.[1] ?? '';
   const block = /```console\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   // Each `$ npm run -s simulate -- ARGS` line (continued with `\`) and the output up to the next `$`.
-  const examples = block.split(/^\$ /m).slice(1).map((chunk) => {
-    const lines = chunk.split('\n');
-    let command = '';
-    while (lines.length > 0) {
-      const line = lines.shift()!;
-      command += line.replace(/\\$/, ' ');
-      if (!line.endsWith('\\')) break;
-    }
-    return { command: command.trim(), output: lines.join('\n').replace(/\n+$/, '') };
-  });
+  const examples = block
+    .split(/^\$ /m)
+    .slice(1)
+    .map((chunk) => {
+      const lines = chunk.split('\n');
+      let command = '';
+      while (lines.length > 0) {
+        const line = lines.shift()!;
+        command += line.replace(/\\$/, ' ');
+        if (!line.endsWith('\\')) break;
+      }
+      return { command: command.trim(), output: lines.join('\n').replace(/\n+$/, '') };
+    });
 
   test('has examples', () => {
     expect(examples.length).toBeGreaterThanOrEqual(2);

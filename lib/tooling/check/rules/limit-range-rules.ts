@@ -44,23 +44,44 @@ function checkItem(ctx: RuleContext, item: LimitRangeItem): void {
       const key = `${resource}|${a.writtenIn}|${b.writtenIn}`; // a derived value repeats a check on the value it comes from
       if (seen.has(key)) continue;
       seen.add(key);
-      ctx.report(item.limitRange, (at === 'first' ? a : b).path, 'limit-range-inconsistent', 'error',
-        `${prefix}: ${resource} ${describe(a)} is greater than ${describe(b)}; the API server refuses this LimitRange`
-        + (lower === 'defaultRequest' && upper === 'default' ? ' (containers without requests or limits would get a request above their limit)' : ''));
+      ctx.report(
+        item.limitRange,
+        (at === 'first' ? a : b).path,
+        'limit-range-inconsistent',
+        'error',
+        `${prefix}: ${resource} ${describe(a)} is greater than ${describe(b)}; the API server refuses this LimitRange` +
+          (lower === 'defaultRequest' && upper === 'default'
+            ? ' (containers without requests or limits would get a request above their limit)'
+            : ''),
+      );
     }
     const ratio = item.values.maxLimitRequestRatio.get(resource);
     if (!ratio) continue;
     if (compareQuantities(ratio.quantity, ONE) < 0) {
-      ctx.report(item.limitRange, ratio.path, 'limit-range-inconsistent', 'error',
-        `${prefix}: ${resource} maxLimitRequestRatio ${ratio.quantity.text} is less than 1 (a limit is never below its request); the API server refuses this LimitRange`);
+      ctx.report(
+        item.limitRange,
+        ratio.path,
+        'limit-range-inconsistent',
+        'error',
+        `${prefix}: ${resource} maxLimitRequestRatio ${ratio.quantity.text} is less than 1 (a limit is never below its request); the API server refuses this LimitRange`,
+      );
       continue;
     }
     const min = item.values.min.get(resource);
     const max = item.values.max.get(resource);
-    if (min && max && min.quantity.num !== 0n
-      && ratio.quantity.num * min.quantity.num * max.quantity.den > max.quantity.num * ratio.quantity.den * min.quantity.den) {
-      ctx.report(item.limitRange, ratio.path, 'limit-range-inconsistent', 'error',
-        `${prefix}: ${resource} maxLimitRequestRatio ${ratio.quantity.text} is greater than max / min (${max.quantity.text} / ${min.quantity.text}); the API server refuses this LimitRange`);
+    if (
+      min &&
+      max &&
+      min.quantity.num !== 0n &&
+      ratio.quantity.num * min.quantity.num * max.quantity.den > max.quantity.num * ratio.quantity.den * min.quantity.den
+    ) {
+      ctx.report(
+        item.limitRange,
+        ratio.path,
+        'limit-range-inconsistent',
+        'error',
+        `${prefix}: ${resource} maxLimitRequestRatio ${ratio.quantity.text} is greater than max / min (${max.quantity.text} / ${min.quantity.text}); the API server refuses this LimitRange`,
+      );
     }
   }
 }
@@ -75,7 +96,11 @@ export const limitRangeRule: RuleDefinition = {
   id: 'limit-ranges',
   summary: 'LimitRange bounds are in order',
   codes: [
-    { code: 'limit-range-inconsistent', severity: 'error', summary: 'a LimitRange whose min / defaultRequest / default / max / maxLimitRequestRatio are out of order' },
+    {
+      code: 'limit-range-inconsistent',
+      severity: 'error',
+      summary: 'a LimitRange whose min / defaultRequest / default / max / maxLimitRequestRatio are out of order',
+    },
   ],
   check: checkLimitRanges,
 };

@@ -6,8 +6,16 @@
  * use (`lib/util/k8s-syntax.ts`).
  */
 import {
-  DNS1035_LABEL_RULE, DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE,
-  isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue,
+  DNS1035_LABEL_RULE,
+  DNS_LABEL_RULE,
+  DNS_SUBDOMAIN_RULE,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  isDns1035Label,
+  isDnsLabel,
+  isDnsSubdomain,
+  isLabelKey,
+  isLabelValue,
 } from '../../../util/k8s-syntax';
 import { describeValue } from '../../../util/props-check';
 import { apiGroup } from '../cluster-scoped-kinds';
@@ -43,15 +51,27 @@ export function checkNames(ctx: RuleContext): void {
     const { name, generateName, namespace } = metadata;
     if (typeof name === 'string') {
       const { test, rule } = nameRuleFor(item.object);
-      if (!test(name)) ctx.report(item, ['metadata', 'name'], 'invalid-name', 'error', `invalid name ${describeValue(name)}; expected ${rule}`);
+      if (!test(name))
+        ctx.report(item, ['metadata', 'name'], 'invalid-name', 'error', `invalid name ${describeValue(name)}; expected ${rule}`);
     } else if (typeof generateName === 'string') {
-      ctx.report(item, ['metadata', 'name'], 'generate-name', 'error',
-        `only metadata.generateName ${describeValue(generateName)} is set; \`kubectl apply\` needs a fixed metadata.name (generateName works only with \`kubectl create\`)`);
+      ctx.report(
+        item,
+        ['metadata', 'name'],
+        'generate-name',
+        'error',
+        `only metadata.generateName ${describeValue(generateName)} is set; \`kubectl apply\` needs a fixed metadata.name (generateName works only with \`kubectl create\`)`,
+      );
     } else {
       ctx.report(item, ['metadata', 'name'], 'invalid-name', 'error', 'missing metadata.name');
     }
     if (typeof namespace === 'string' && !isDnsLabel(namespace)) {
-      ctx.report(item, ['metadata', 'namespace'], 'invalid-name', 'error', `invalid namespace ${describeValue(namespace)}; expected ${DNS_LABEL_RULE}`);
+      ctx.report(
+        item,
+        ['metadata', 'namespace'],
+        'invalid-name',
+        'error',
+        `invalid namespace ${describeValue(namespace)}; expected ${DNS_LABEL_RULE}`,
+      );
     }
     walkLabels(ctx, item, item.object, []);
     checkPodNames(ctx, item);
@@ -90,8 +110,10 @@ function isTemplated(path: readonly PathSegment[], value: unknown): boolean {
 function checkLabelMap(ctx: RuleContext, item: ManifestObject, map: KubeObject, path: PathSegment[], rule: string, what: string): void {
   for (const [key, value] of Object.entries(map)) {
     if (isTemplated(path, key) || isTemplated(path, value)) continue;
-    if (!isLabelKey(key)) ctx.report(item, [...path, key], rule, 'error', `invalid ${what} key ${describeValue(key)}; expected ${LABEL_KEY_RULE}`);
-    if (!isLabelValue(value)) ctx.report(item, [...path, key], rule, 'error', `invalid ${what} value ${describeValue(value)}; expected ${LABEL_VALUE_RULE}`);
+    if (!isLabelKey(key))
+      ctx.report(item, [...path, key], rule, 'error', `invalid ${what} key ${describeValue(key)}; expected ${LABEL_KEY_RULE}`);
+    if (!isLabelValue(value))
+      ctx.report(item, [...path, key], rule, 'error', `invalid ${what} value ${describeValue(value)}; expected ${LABEL_VALUE_RULE}`);
   }
 }
 
@@ -102,10 +124,23 @@ function checkAnnotations(ctx: RuleContext, item: ManifestObject, map: KubeObjec
   let size = 0;
   for (const [key, value] of Object.entries(map)) {
     size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
-    if (!isLabelKey(key)) ctx.report(item, [...path, key], 'invalid-annotation', 'error', `invalid annotation key ${describeValue(key)}; expected ${LABEL_KEY_RULE}`);
+    if (!isLabelKey(key))
+      ctx.report(
+        item,
+        [...path, key],
+        'invalid-annotation',
+        'error',
+        `invalid annotation key ${describeValue(key)}; expected ${LABEL_KEY_RULE}`,
+      );
   }
   if (size > ANNOTATIONS_MAX_BYTES) {
-    ctx.report(item, path, 'invalid-annotation', 'error', `annotations total ${size} bytes; the API server allows at most ${ANNOTATIONS_MAX_BYTES}`);
+    ctx.report(
+      item,
+      path,
+      'invalid-annotation',
+      'error',
+      `annotations total ${size} bytes; the API server allows at most ${ANNOTATIONS_MAX_BYTES}`,
+    );
   }
 }
 
@@ -113,12 +148,24 @@ function checkExpressions(ctx: RuleContext, item: ManifestObject, list: unknown[
   list.forEach((expression, index) => {
     if (!isObject(expression)) return;
     if (typeof expression.key === 'string' && !isLabelKey(expression.key)) {
-      ctx.report(item, [...path, index, 'key'], 'invalid-label', 'error', `invalid selector key ${describeValue(expression.key)}; expected ${LABEL_KEY_RULE}`);
+      ctx.report(
+        item,
+        [...path, index, 'key'],
+        'invalid-label',
+        'error',
+        `invalid selector key ${describeValue(expression.key)}; expected ${LABEL_KEY_RULE}`,
+      );
     }
     if (Array.isArray(expression.values) && (expression.operator === 'In' || expression.operator === 'NotIn')) {
       expression.values.forEach((value: unknown, valueIndex: number) => {
         if (!isLabelValue(value)) {
-          ctx.report(item, [...path, index, 'values', valueIndex], 'invalid-label', 'error', `invalid selector value ${describeValue(value)}; expected ${LABEL_VALUE_RULE}`);
+          ctx.report(
+            item,
+            [...path, index, 'values', valueIndex],
+            'invalid-label',
+            'error',
+            `invalid selector value ${describeValue(value)}; expected ${LABEL_VALUE_RULE}`,
+          );
         }
       });
     }
@@ -133,8 +180,22 @@ function checkPodNames(ctx: RuleContext, item: ManifestObject): void {
   for (const { container, path } of containersOf(template)) {
     const name = container.name;
     if (typeof name !== 'string') continue;
-    if (!isDnsLabel(name)) ctx.report(item, [...path, 'name'], 'invalid-name', 'error', `invalid container name ${describeValue(name)}; expected ${DNS_LABEL_RULE}`);
-    else if (seen.has(name)) ctx.report(item, [...path, 'name'], 'invalid-name', 'error', `duplicate container name ${describeValue(name)}; names must be unique across containers, initContainers and ephemeralContainers`);
+    if (!isDnsLabel(name))
+      ctx.report(
+        item,
+        [...path, 'name'],
+        'invalid-name',
+        'error',
+        `invalid container name ${describeValue(name)}; expected ${DNS_LABEL_RULE}`,
+      );
+    else if (seen.has(name))
+      ctx.report(
+        item,
+        [...path, 'name'],
+        'invalid-name',
+        'error',
+        `duplicate container name ${describeValue(name)}; names must be unique across containers, initContainers and ephemeralContainers`,
+      );
     seen.add(name);
   }
   const volumes = template.spec.volumes;
@@ -143,8 +204,10 @@ function checkPodNames(ctx: RuleContext, item: ManifestObject): void {
   volumes.forEach((volume: unknown, index: number) => {
     if (!isObject(volume) || typeof volume.name !== 'string') return;
     const path = [...template.specPath, 'volumes', index, 'name'];
-    if (!isDnsLabel(volume.name)) ctx.report(item, path, 'invalid-name', 'error', `invalid volume name ${describeValue(volume.name)}; expected ${DNS_LABEL_RULE}`);
-    else if (seenVolumes.has(volume.name)) ctx.report(item, path, 'invalid-name', 'error', `duplicate volume name ${describeValue(volume.name)}`);
+    if (!isDnsLabel(volume.name))
+      ctx.report(item, path, 'invalid-name', 'error', `invalid volume name ${describeValue(volume.name)}; expected ${DNS_LABEL_RULE}`);
+    else if (seenVolumes.has(volume.name))
+      ctx.report(item, path, 'invalid-name', 'error', `duplicate volume name ${describeValue(volume.name)}`);
     seenVolumes.add(volume.name);
   });
 }
@@ -153,7 +216,12 @@ export const nameRule: RuleDefinition = {
   id: 'names',
   summary: 'names, namespaces, labels and annotations in the syntax the API server enforces',
   codes: [
-    { code: 'invalid-name', severity: 'error', summary: 'a name, namespace, container or volume name that is not DNS-1123 (DNS-1035 for Services), or a duplicate container or volume name' },
+    {
+      code: 'invalid-name',
+      severity: 'error',
+      summary:
+        'a name, namespace, container or volume name that is not DNS-1123 (DNS-1035 for Services), or a duplicate container or volume name',
+    },
     { code: 'invalid-label', severity: 'error', summary: 'a bad label or selector key or value' },
     { code: 'invalid-annotation', severity: 'error', summary: 'a bad annotation key, or annotations over 256 KiB in total' },
     { code: 'generate-name', severity: 'error', summary: 'an object with only generateName, which kubectl apply cannot create' },

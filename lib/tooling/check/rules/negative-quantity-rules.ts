@@ -34,8 +34,13 @@ function checkQuota(ctx: RuleContext, item: ManifestObject): void {
   if (!isObject(hard)) return;
   for (const [resource, raw] of Object.entries(hard)) {
     if (!negative(raw)) continue;
-    ctx.report(item, ['spec', 'hard', resource], 'negative-quantity', 'error',
-      `ResourceQuota hard ${resource} is ${String(raw)}; quotas must be greater than or equal to 0, so the API server refuses it (use 0 to allow none)`);
+    ctx.report(
+      item,
+      ['spec', 'hard', resource],
+      'negative-quantity',
+      'error',
+      `ResourceQuota hard ${resource} is ${String(raw)}; quotas must be greater than or equal to 0, so the API server refuses it (use 0 to allow none)`,
+    );
   }
 }
 
@@ -48,8 +53,13 @@ function checkLimitRange(ctx: RuleContext, item: ManifestObject): void {
       if (!isObject(limit[field])) continue;
       for (const [resource, raw] of Object.entries(limit[field])) {
         if (!negative(raw)) continue;
-        ctx.report(item, ['spec', 'limits', index, field, resource], 'negative-quantity', 'error',
-          `LimitRange ${field} for ${resource} is ${String(raw)}: ${LIMIT_RANGE_EFFECT[field]}`);
+        ctx.report(
+          item,
+          ['spec', 'limits', index, field, resource],
+          'negative-quantity',
+          'error',
+          `LimitRange ${field} for ${resource} is ${String(raw)}: ${LIMIT_RANGE_EFFECT[field]}`,
+        );
       }
     }
   });
@@ -60,15 +70,23 @@ function checkContainers(ctx: RuleContext): void {
     const seen = new Set<string>(); // steps inheriting one stepTemplate value
     const refused = shape.source === 'task' ? podsOf(shape) : 'it';
     for (const container of shape.containers) {
-      for (const [field, values] of [['requests', container.requests], ['limits', container.limits]] as const) {
+      for (const [field, values] of [
+        ['requests', container.requests],
+        ['limits', container.limits],
+      ] as const) {
         for (const [resource, value] of values) {
           const key = value.path.join('\u0000');
           if (!negative(value.raw) || seen.has(key)) continue;
           seen.add(key);
           const from = value.path.includes('stepTemplate') ? ' (from stepTemplate)' : '';
-          ctx.report(shape.item, value.path as PathSegment[], 'negative-quantity', 'error',
-            `${container.label} ${field === 'requests' ? 'requests' : 'has a limit of'} ${resource} ${String(value.raw)}${from}; `
-            + `resource ${field} must be greater than or equal to 0, so the API server refuses ${refused}`);
+          ctx.report(
+            shape.item,
+            value.path as PathSegment[],
+            'negative-quantity',
+            'error',
+            `${container.label} ${field === 'requests' ? 'requests' : 'has a limit of'} ${resource} ${String(value.raw)}${from}; ` +
+              `resource ${field} must be greater than or equal to 0, so the API server refuses ${refused}`,
+          );
         }
       }
     }
@@ -85,7 +103,11 @@ export const negativeQuantityRule: RuleDefinition = {
   id: 'negative-quantities',
   summary: 'no negative quantity where the schema accepts one',
   codes: [
-    { code: 'negative-quantity', severity: 'error', summary: 'a negative quantity in a ResourceQuota, a LimitRange or container resources' },
+    {
+      code: 'negative-quantity',
+      severity: 'error',
+      summary: 'a negative quantity in a ResourceQuota, a LimitRange or container resources',
+    },
   ],
   check: checkNegativeQuantities,
 };

@@ -50,7 +50,9 @@ function admitsFromOutside(policy: KubeObject, targetPorts: ReadonlySet<unknown>
  * Service gives by number, or the other way round (the pod's declared ports relate the two).
  */
 function targetPortsOf(servicePorts: unknown, template: PodTemplate): Set<unknown> {
-  const declared = containersOf(template).flatMap(({ container }) => (Array.isArray(container.ports) ? container.ports : []).filter(isObject));
+  const declared = containersOf(template).flatMap(({ container }) =>
+    (Array.isArray(container.ports) ? container.ports : []).filter(isObject),
+  );
   const targets = new Set<unknown>();
   each(servicePorts, (port) => {
     const target = port.targetPort ?? port.port;
@@ -66,7 +68,8 @@ function targetPortsOf(servicePorts: unknown, template: PodTemplate): Set<unknow
 export function checkNodePortReachability(ctx: RuleContext): void {
   for (const service of ctx.ofKind('', 'Service')) {
     const spec = isObject(service.object.spec) ? service.object.spec : {};
-    if ((spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') || !isObject(spec.selector) || Object.keys(spec.selector).length === 0) continue;
+    if ((spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') || !isObject(spec.selector) || Object.keys(spec.selector).length === 0)
+      continue;
     const namespace = ctx.namespaceOf(service);
     const policies = ctx.ofKind('networking.k8s.io', 'NetworkPolicy').filter((p) => ctx.namespaceOf(p) === namespace);
     const pods = ctx.podTemplatesSelectedBy(namespace, spec.selector);
@@ -75,10 +78,15 @@ export function checkNodePortReachability(ctx: RuleContext): void {
       const selecting = policies.filter((p: ManifestObject) => policySelects(p.object, template.metadata.labels));
       const isolating = selecting.filter((p) => isolatesIngress(p.object));
       if (isolating.length === 0 || selecting.some((p) => admitsFromOutside(p.object, targetPorts))) continue;
-      ctx.report(service, ['spec', 'type'], 'node-port-unreachable', 'error',
-        `${textOf(spec.type)} Service selects ${textOf(item.object.kind)}/${textOf(field(item.object.metadata, 'name') ?? '')}, which NetworkPolicy ${describeValue(textOf(field(isolating[0]!.object.metadata, 'name') ?? ''))} `
-        + `isolates for ingress, and no NetworkPolicy of namespace "${namespace}" admits traffic from outside it (a rule without "from", or with an ipBlock or namespaceSelector) on the target port; `
-        + 'node-port and load-balancer clients would time out');
+      ctx.report(
+        service,
+        ['spec', 'type'],
+        'node-port-unreachable',
+        'error',
+        `${textOf(spec.type)} Service selects ${textOf(item.object.kind)}/${textOf(field(item.object.metadata, 'name') ?? '')}, which NetworkPolicy ${describeValue(textOf(field(isolating[0]!.object.metadata, 'name') ?? ''))} ` +
+          `isolates for ingress, and no NetworkPolicy of namespace "${namespace}" admits traffic from outside it (a rule without "from", or with an ipBlock or namespaceSelector) on the target port; ` +
+          'node-port and load-balancer clients would time out',
+      );
       break; // one finding per Service
     }
   }
@@ -88,7 +96,12 @@ export const nodePortReachabilityRule: RuleDefinition = {
   id: 'node-port-reachability',
   summary: 'traffic from outside can reach the pods of a NodePort or LoadBalancer Service through their NetworkPolicies',
   codes: [
-    { code: 'node-port-unreachable', severity: 'error', summary: 'a NodePort/LoadBalancer Service whose pods a NetworkPolicy isolates while none admits traffic from outside the namespace on the target port' },
+    {
+      code: 'node-port-unreachable',
+      severity: 'error',
+      summary:
+        'a NodePort/LoadBalancer Service whose pods a NetworkPolicy isolates while none admits traffic from outside the namespace on the target port',
+    },
   ],
   check: checkNodePortReachability,
 };

@@ -29,9 +29,17 @@ export function checkNodePortConflicts(ctx: RuleContext): void {
       if (!first) {
         holders.set(port.nodePort, { item, path, protocol });
       } else if (first.item !== item || first.protocol === protocol) {
-        const where = first.item === item ? 'this Service' : `Service "${ctx.namespaceOf(first.item)}/${textOf(field(first.item.object.metadata, 'name') ?? '')}"`;
-        ctx.reportAt(item, path, 'node-port-conflict', 'error',
-          `nodePort ${port.nodePort} is already used by ${where} (${first.path}); node ports are allocated cluster-wide, so the API server refuses this one ("provided port is already allocated")`);
+        const where =
+          first.item === item
+            ? 'this Service'
+            : `Service "${ctx.namespaceOf(first.item)}/${textOf(field(first.item.object.metadata, 'name') ?? '')}"`;
+        ctx.reportAt(
+          item,
+          path,
+          'node-port-conflict',
+          'error',
+          `nodePort ${port.nodePort} is already used by ${where} (${first.path}); node ports are allocated cluster-wide, so the API server refuses this one ("provided port is already allocated")`,
+        );
       }
     });
   }
@@ -40,8 +48,6 @@ export function checkNodePortConflicts(ctx: RuleContext): void {
 export const nodePortConflictRule: RuleDefinition = {
   id: 'node-port-conflicts',
   summary: 'node ports are allocated cluster-wide: no two Services may hold the same one',
-  codes: [
-    { code: 'node-port-conflict', severity: 'error', summary: 'a node port held by two Services (in any namespaces)' },
-  ],
+  codes: [{ code: 'node-port-conflict', severity: 'error', summary: 'a node port held by two Services (in any namespaces)' }],
   check: checkNodePortConflicts,
 };

@@ -30,8 +30,13 @@ function checkDataKeys(ctx: RuleContext, item: ManifestObject): void {
     if (!isObject(data)) continue;
     for (const key of Object.keys(data)) {
       if (!DATA_KEY.test(key) || key.length > 253 || key === '.' || key === '..' || key.startsWith('..')) {
-        ctx.report(item, [field, key], 'invalid-data-key', 'error',
-          `invalid ${String(item.object.kind)} key ${describeValue(key)}; expected at most 253 characters of letters, digits, "-", "_" and ".", not "." or ".." and not starting with ".."`);
+        ctx.report(
+          item,
+          [field, key],
+          'invalid-data-key',
+          'error',
+          `invalid ${String(item.object.kind)} key ${describeValue(key)}; expected at most 253 characters of letters, digits, "-", "_" and ".", not "." or ".." and not starting with ".."`,
+        );
       }
     }
   }
@@ -56,7 +61,8 @@ function checkDataSize(ctx: RuleContext, item: ManifestObject): void {
     const data = item.object[field];
     if (!isObject(data)) return;
     for (const [key, value] of Object.entries(data)) {
-      if (typeof value === 'string') sizes.set(`${kind === 'Secret' ? '' : field}/${key}`, encoded ? decodedBytes(value) : Buffer.byteLength(value, 'utf8'));
+      if (typeof value === 'string')
+        sizes.set(`${kind === 'Secret' ? '' : field}/${key}`, encoded ? decodedBytes(value) : Buffer.byteLength(value, 'utf8'));
     }
   };
   if (kind === 'ConfigMap') {
@@ -69,8 +75,13 @@ function checkDataSize(ctx: RuleContext, item: ManifestObject): void {
   let total = 0;
   for (const size of sizes.values()) total += size;
   if (total > MAX_DATA_BYTES) {
-    ctx.report(item, ['data'], 'invalid-field-value', 'error',
-      `${kind} holds ${total} bytes of data; the API server refuses more than ${MAX_DATA_BYTES} (1 MiB) in one ${kind}`);
+    ctx.report(
+      item,
+      ['data'],
+      'invalid-field-value',
+      'error',
+      `${kind} holds ${total} bytes of data; the API server refuses more than ${MAX_DATA_BYTES} (1 MiB) in one ${kind}`,
+    );
   }
 }
 
@@ -79,7 +90,14 @@ function checkEndpoints(ctx: RuleContext, item: ManifestObject): void {
     for (const list of ['addresses', 'notReadyAddresses']) {
       each(subset[list], (address, a) => {
         const problem = endpointAddressProblem(address.ip);
-        if (problem) ctx.report(item, ['subsets', s, list, a, 'ip'], 'invalid-endpoint-ip', 'error', `Endpoints address ${describeValue(address.ip)} ${problem}; the API server refuses it`);
+        if (problem)
+          ctx.report(
+            item,
+            ['subsets', s, list, a, 'ip'],
+            'invalid-endpoint-ip',
+            'error',
+            `Endpoints address ${describeValue(address.ip)} ${problem}; the API server refuses it`,
+          );
       });
     }
   });
@@ -92,7 +110,14 @@ function checkEndpointSlice(ctx: RuleContext, item: ManifestObject): void {
     if (!Array.isArray(endpoint.addresses)) return;
     endpoint.addresses.forEach((address: unknown, a: number) => {
       const problem = endpointAddressProblem(address, addressType);
-      if (problem) ctx.report(item, ['endpoints', e, 'addresses', a], 'invalid-endpoint-ip', 'error', `EndpointSlice address ${describeValue(address)} ${problem}; the API server refuses it`);
+      if (problem)
+        ctx.report(
+          item,
+          ['endpoints', e, 'addresses', a],
+          'invalid-endpoint-ip',
+          'error',
+          `EndpointSlice address ${describeValue(address)} ${problem}; the API server refuses it`,
+        );
     });
   });
 }
@@ -108,14 +133,24 @@ function checkWorkload(ctx: RuleContext, item: ManifestObject, spec: KubeObject)
   const rolling = isObject(spec.strategy) && isObject(spec.strategy.rollingUpdate) ? spec.strategy.rollingUpdate : undefined;
   // Unset values default to 25%, which is not zero.
   if (rolling && isZero(rolling.maxSurge) && isZero(rolling.maxUnavailable)) {
-    ctx.report(item, ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'], 'invalid-field-value', 'error',
-      'maxUnavailable and maxSurge are both 0, so a rollout could never replace a pod; at least one must be above 0');
+    ctx.report(
+      item,
+      ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
+      'invalid-field-value',
+      'error',
+      'maxUnavailable and maxSurge are both 0, so a rollout could never replace a pod; at least one must be above 0',
+    );
   }
   const deadline = spec.progressDeadlineSeconds;
   const minReady = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;
   if (typeof deadline === 'number' && deadline <= minReady) {
-    ctx.report(item, ['spec', 'progressDeadlineSeconds'], 'invalid-field-value', 'error',
-      `progressDeadlineSeconds ${deadline} must be greater than minReadySeconds ${minReady}`);
+    ctx.report(
+      item,
+      ['spec', 'progressDeadlineSeconds'],
+      'invalid-field-value',
+      'error',
+      `progressDeadlineSeconds ${deadline} must be greater than minReadySeconds ${minReady}`,
+    );
   }
 }
 
@@ -126,15 +161,29 @@ function checkService(ctx: RuleContext, item: ManifestObject, spec: KubeObject):
     const key = `${port.port}/${typeof port.protocol === 'string' ? port.protocol : 'TCP'}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      ctx.report(item, ['spec', 'ports', index], 'invalid-field-value', 'error', `port ${key} is already declared by spec.ports[${first}]; each port and protocol may appear once`);
+      ctx.report(
+        item,
+        ['spec', 'ports', index],
+        'invalid-field-value',
+        'error',
+        `port ${key} is already declared by spec.ports[${first}]; each port and protocol may appear once`,
+      );
     } else {
       seen.set(key, index);
     }
   });
-  const timeout = isObject(spec.sessionAffinityConfig) && isObject(spec.sessionAffinityConfig.clientIP) ? spec.sessionAffinityConfig.clientIP.timeoutSeconds : undefined;
+  const timeout =
+    isObject(spec.sessionAffinityConfig) && isObject(spec.sessionAffinityConfig.clientIP)
+      ? spec.sessionAffinityConfig.clientIP.timeoutSeconds
+      : undefined;
   if (typeof timeout === 'number' && (timeout < 1 || timeout > MAX_AFFINITY_SECONDS)) {
-    ctx.report(item, ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 'invalid-field-value', 'error',
-      `timeoutSeconds ${timeout} is out of range; expected 1 to ${MAX_AFFINITY_SECONDS}`);
+    ctx.report(
+      item,
+      ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'],
+      'invalid-field-value',
+      'error',
+      `timeoutSeconds ${timeout} is out of range; expected 1 to ${MAX_AFFINITY_SECONDS}`,
+    );
   }
 }
 
@@ -159,8 +208,16 @@ export const objectFieldRule: RuleDefinition = {
   summary: "Service, workload, ConfigMap, Secret and Endpoints checks the API server's own validation makes and no schema says",
   codes: [
     { code: 'invalid-data-key', severity: 'error', summary: 'a ConfigMap or Secret key outside [-._a-zA-Z0-9]' },
-    { code: 'invalid-endpoint-ip', severity: 'error', summary: 'a loopback, link-local, multicast or non-IP Endpoints/EndpointSlice address' },
-    { code: 'invalid-field-value', severity: 'error', summary: 'negative replicas, maxSurge and maxUnavailable both 0, duplicate Service ports, a ConfigMap or Secret over 1 MiB, ...' },
+    {
+      code: 'invalid-endpoint-ip',
+      severity: 'error',
+      summary: 'a loopback, link-local, multicast or non-IP Endpoints/EndpointSlice address',
+    },
+    {
+      code: 'invalid-field-value',
+      severity: 'error',
+      summary: 'negative replicas, maxSurge and maxUnavailable both 0, duplicate Service ports, a ConfigMap or Secret over 1 MiB, ...',
+    },
   ],
   check: checkObjectFields,
 };

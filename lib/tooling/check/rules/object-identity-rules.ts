@@ -16,8 +16,13 @@ export function checkObjectIdentity(ctx: RuleContext): void {
     const { apiVersion, kind, metadata } = item.object;
     if (typeof kind !== 'string' || typeof apiVersion !== 'string') continue;
     if (ctx.isClusterScoped(item.object) && typeof field(metadata, 'namespace') === 'string' && field(metadata, 'namespace') !== '') {
-      ctx.report(item, ['metadata', 'namespace'], 'cluster-scoped-namespace', 'error',
-        `${kind} is cluster-scoped and must not set metadata.namespace (found "${String(field(metadata, 'namespace'))}")`);
+      ctx.report(
+        item,
+        ['metadata', 'namespace'],
+        'cluster-scoped-namespace',
+        'error',
+        `${kind} is cluster-scoped and must not set metadata.namespace (found "${String(field(metadata, 'namespace'))}")`,
+      );
     }
     const name = field(metadata, 'name');
     if (typeof name !== 'string') continue; // generateName objects are never duplicates
@@ -25,8 +30,13 @@ export function checkObjectIdentity(ctx: RuleContext): void {
     const key = JSON.stringify([apiGroup(apiVersion), kind, namespace, name]);
     const first = firstSeen.get(key);
     if (first) {
-      ctx.report(item, ['metadata', 'name'], 'duplicate-object', 'error',
-        `duplicate ${kind} "${name}"${namespace ? ` in namespace "${namespace}"` : ''}; first defined in ${first.file} (document ${first.document + 1})`);
+      ctx.report(
+        item,
+        ['metadata', 'name'],
+        'duplicate-object',
+        'error',
+        `duplicate ${kind} "${name}"${namespace ? ` in namespace "${namespace}"` : ''}; first defined in ${first.file} (document ${first.document + 1})`,
+      );
     } else {
       firstSeen.set(key, { file: item.file, document: item.document });
     }

@@ -26,8 +26,13 @@ export function checkPodSecurity(ctx: RuleContext): void {
     const level = levels.get(namespace);
     if (!level || level === 'privileged') continue;
     for (const violation of podSecurityViolations(template, level)) {
-      ctx.report(item, violation.path, `psa-${violation.control}`, 'error',
-        `namespace "${namespace}" enforces Pod Security "${level}": ${violation.message}`);
+      ctx.report(
+        item,
+        violation.path,
+        `psa-${violation.control}`,
+        'error',
+        `namespace "${namespace}" enforces Pod Security "${level}": ${violation.message}`,
+      );
     }
   }
 }
@@ -35,7 +40,7 @@ export function checkPodSecurity(ctx: RuleContext): void {
 /** One code per control; a control with a baseline and a restricted entry gets both summaries. */
 function controlCodes(): RuleCode[] {
   const codes = new Map<string, string[]>();
-  for (const control of POD_SECURITY_CONTROLS) codes.set(control.code, [...codes.get(control.code) ?? [], control.summary]);
+  for (const control of POD_SECURITY_CONTROLS) codes.set(control.code, [...(codes.get(control.code) ?? []), control.summary]);
   return [...codes].map(([code, summaries]) => ({ code: `psa-${code}`, severity: 'error', summary: summaries.join('; ') }));
 }
 

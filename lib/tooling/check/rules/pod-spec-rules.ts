@@ -23,8 +23,13 @@ const MAX_ID = 2147483647;
 const HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
 /** The restartPolicy each pod-owning controller accepts for its template. */
 const TEMPLATE_RESTART_POLICIES: Record<string, readonly string[]> = {
-  'apps/Deployment': ['Always'], 'apps/StatefulSet': ['Always'], 'apps/DaemonSet': ['Always'], 'apps/ReplicaSet': ['Always'],
-  '/ReplicationController': ['Always'], 'batch/Job': ['OnFailure', 'Never'], 'batch/CronJob': ['OnFailure', 'Never'],
+  'apps/Deployment': ['Always'],
+  'apps/StatefulSet': ['Always'],
+  'apps/DaemonSet': ['Always'],
+  'apps/ReplicaSet': ['Always'],
+  '/ReplicationController': ['Always'],
+  'batch/Job': ['OnFailure', 'Never'],
+  'batch/CronJob': ['OnFailure', 'Never'],
 };
 
 function checkIds(ctx: RuleContext, item: ManifestObject, securityContext: unknown, at: readonly PathSegment[]): void {
@@ -32,7 +37,13 @@ function checkIds(ctx: RuleContext, item: ManifestObject, securityContext: unkno
   for (const field of ['runAsUser', 'runAsGroup', 'fsGroup']) {
     const id = securityContext[field];
     if (typeof id === 'number' && (!Number.isInteger(id) || id < 0 || id > MAX_ID)) {
-      ctx.report(item, [...at, field], 'invalid-field-value', 'error', `${field} ${describeValue(id)} is out of range; expected an integer from 0 to ${MAX_ID}`);
+      ctx.report(
+        item,
+        [...at, field],
+        'invalid-field-value',
+        'error',
+        `${field} ${describeValue(id)} is out of range; expected an integer from 0 to ${MAX_ID}`,
+      );
     }
   }
 }
@@ -42,18 +53,42 @@ function checkHandler(ctx: RuleContext, item: ManifestObject, handler: unknown, 
   if (!isObject(handler)) return;
   const named = HANDLERS.filter((h) => handler[h] !== undefined && handler[h] !== null);
   if (named.length > 1) {
-    ctx.report(item, at, 'invalid-field-value', 'error', `${named.join(' and ')} are set; a probe or hook takes exactly one handler of ${HANDLERS.join(', ')}`);
+    ctx.report(
+      item,
+      at,
+      'invalid-field-value',
+      'error',
+      `${named.join(' and ')} are set; a probe or hook takes exactly one handler of ${HANDLERS.join(', ')}`,
+    );
   }
 }
 
-function checkContainer(ctx: RuleContext, item: ManifestObject, container: KubeObject, at: readonly PathSegment[], volumes: ReadonlySet<string>, ephemeral: boolean): void {
+function checkContainer(
+  ctx: RuleContext,
+  item: ManifestObject,
+  container: KubeObject,
+  at: readonly PathSegment[],
+  volumes: ReadonlySet<string>,
+  ephemeral: boolean,
+): void {
   if (!ephemeral && (typeof container.image !== 'string' || container.image.trim() === '')) {
-    ctx.report(item, [...at, 'image'], 'invalid-field-value', 'error', 'a container needs an image; the API server refuses one without ("Required value")');
+    ctx.report(
+      item,
+      [...at, 'image'],
+      'invalid-field-value',
+      'error',
+      'a container needs an image; the API server refuses one without ("Required value")',
+    );
   }
   each(container.env, (env, index) => {
     if (typeof env.name === 'string' && (!ENV_NAME.test(env.name) || env.name === '.' || env.name === '..' || env.name.startsWith('..'))) {
-      ctx.report(item, [...at, 'env', index, 'name'], 'invalid-env-name', 'error',
-        `invalid environment variable name ${describeValue(env.name)}; expected letters, digits, "_", "-" or ".", not starting with a digit (and not "." or "..")`);
+      ctx.report(
+        item,
+        [...at, 'env', index, 'name'],
+        'invalid-env-name',
+        'error',
+        `invalid environment variable name ${describeValue(env.name)}; expected letters, digits, "_", "-" or ".", not starting with a digit (and not "." or "..")`,
+      );
     }
   });
   const mountPaths = new Map<string, number>();
@@ -61,8 +96,13 @@ function checkContainer(ctx: RuleContext, item: ManifestObject, container: KubeO
     if (typeof mount.mountPath !== 'string') return;
     const first = mountPaths.get(mount.mountPath);
     if (first !== undefined) {
-      ctx.report(item, [...at, 'volumeMounts', index, 'mountPath'], 'invalid-field-value', 'error',
-        `mountPath ${describeValue(mount.mountPath)} is already used by volumeMounts[${first}]; a container's mount paths must be unique`);
+      ctx.report(
+        item,
+        [...at, 'volumeMounts', index, 'mountPath'],
+        'invalid-field-value',
+        'error',
+        `mountPath ${describeValue(mount.mountPath)} is already used by volumeMounts[${first}]; a container's mount paths must be unique`,
+      );
     } else {
       mountPaths.set(mount.mountPath, index);
     }
@@ -70,13 +110,19 @@ function checkContainer(ctx: RuleContext, item: ManifestObject, container: KubeO
   for (const list of ['volumeMounts', 'volumeDevices']) {
     each(container[list], (mount, index) => {
       if (typeof mount.name === 'string' && !volumes.has(mount.name)) {
-        ctx.report(item, [...at, list, index, 'name'], 'undeclared-volume', 'error',
-          `${list === 'volumeMounts' ? 'volumeMount' : 'volumeDevice'} names volume ${describeValue(mount.name)}, which the pod does not declare (volumes: ${[...volumes].join(', ') || 'none'})`);
+        ctx.report(
+          item,
+          [...at, list, index, 'name'],
+          'undeclared-volume',
+          'error',
+          `${list === 'volumeMounts' ? 'volumeMount' : 'volumeDevice'} names volume ${describeValue(mount.name)}, which the pod does not declare (volumes: ${[...volumes].join(', ') || 'none'})`,
+        );
       }
     });
   }
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) checkHandler(ctx, item, container[probe], [...at, probe]);
-  if (isObject(container.lifecycle)) for (const hook of ['postStart', 'preStop']) checkHandler(ctx, item, container.lifecycle[hook], [...at, 'lifecycle', hook]);
+  if (isObject(container.lifecycle))
+    for (const hook of ['postStart', 'preStop']) checkHandler(ctx, item, container.lifecycle[hook], [...at, 'lifecycle', hook]);
   checkIds(ctx, item, container.securityContext, [...at, 'securityContext']);
 }
 
@@ -84,10 +130,17 @@ export function checkPodSpecs(ctx: RuleContext): void {
   for (const { item, template } of ctx.podTemplates()) {
     const spec = template.spec;
     const volumes = new Set<string>();
-    each(spec.volumes, (volume) => { if (typeof volume.name === 'string') volumes.add(volume.name); });
+    each(spec.volumes, (volume) => {
+      if (typeof volume.name === 'string') volumes.add(volume.name);
+    });
     // A StatefulSet's volumeClaimTemplates become volumes of its pods.
-    if (item.object.kind === 'StatefulSet') each(field(item.object.spec, 'volumeClaimTemplates'), (claim) => { const name = field(claim.metadata, 'name'); if (typeof name === 'string') volumes.add(name); });
-    for (const { container, path, list } of containersOf(template)) checkContainer(ctx, item, container, path, volumes, list === 'ephemeralContainers');
+    if (item.object.kind === 'StatefulSet')
+      each(field(item.object.spec, 'volumeClaimTemplates'), (claim) => {
+        const name = field(claim.metadata, 'name');
+        if (typeof name === 'string') volumes.add(name);
+      });
+    for (const { container, path, list } of containersOf(template))
+      checkContainer(ctx, item, container, path, volumes, list === 'ephemeralContainers');
     checkIds(ctx, item, spec.securityContext, [...template.specPath, 'securityContext']);
 
     const owner = `${apiGroup(textOf(item.object.apiVersion ?? ''))}/${textOf(item.object.kind ?? '')}`;
@@ -95,8 +148,13 @@ export function checkPodSpecs(ctx: RuleContext): void {
     // Unset means Always (pod defaulting), which a Job refuses.
     const restartPolicy = spec.restartPolicy ?? 'Always';
     if (allowed && typeof restartPolicy === 'string' && !allowed.includes(restartPolicy)) {
-      ctx.report(item, [...template.specPath, 'restartPolicy'], 'invalid-field-value', 'error',
-        `restartPolicy ${describeValue(restartPolicy)}${spec.restartPolicy === undefined ? ' (the default)' : ''} is not allowed in a ${String(item.object.kind)} template; expected ${allowed.join(' or ')}`);
+      ctx.report(
+        item,
+        [...template.specPath, 'restartPolicy'],
+        'invalid-field-value',
+        'error',
+        `restartPolicy ${describeValue(restartPolicy)}${spec.restartPolicy === undefined ? ' (the default)' : ''} is not allowed in a ${String(item.object.kind)} template; expected ${allowed.join(' or ')}`,
+      );
     }
   }
 }
@@ -107,7 +165,12 @@ export const podSpecRule: RuleDefinition = {
   codes: [
     { code: 'undeclared-volume', severity: 'error', summary: 'a volumeMount of a volume the pod does not declare' },
     { code: 'invalid-env-name', severity: 'error', summary: 'an env var name that is not [-._a-zA-Z][-._a-zA-Z0-9]*' },
-    { code: 'invalid-field-value', severity: 'error', summary: 'a missing image, a probe or hook with two handlers, two mounts at one path, an id above 2147483647, a restartPolicy the controller refuses' },
+    {
+      code: 'invalid-field-value',
+      severity: 'error',
+      summary:
+        'a missing image, a probe or hook with two handlers, two mounts at one path, an id above 2147483647, a restartPolicy the controller refuses',
+    },
   ],
   check: checkPodSpecs,
 };

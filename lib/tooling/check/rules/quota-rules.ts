@@ -18,11 +18,30 @@
  *   own init containers and pods made by controllers outside the output are
  *   not counted.
  */
-import { addQuantities, canonical, compareQuantities, ExactQuantity, isNegative, maxQuantity, parseQuantity, scaleQuantity, ZERO } from '../../../util/exact-quantity';
+import {
+  addQuantities,
+  canonical,
+  compareQuantities,
+  ExactQuantity,
+  isNegative,
+  maxQuantity,
+  parseQuantity,
+  scaleQuantity,
+  ZERO,
+} from '../../../util/exact-quantity';
 import { field, isObject, textOf } from '../json-value';
 import { ManifestObject } from '../manifest';
 import { LimitRangeItem } from '../limit-ranges';
-import { effectiveLimit, effectiveRequest, limitsFor, PodShape, podShapes, podsOf, ResourceContainer, shapeName } from '../resource-containers';
+import {
+  effectiveLimit,
+  effectiveRequest,
+  limitsFor,
+  PodShape,
+  podShapes,
+  podsOf,
+  ResourceContainer,
+  shapeName,
+} from '../resource-containers';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 
@@ -30,10 +49,10 @@ type Side = 'request' | 'limit';
 
 /** The quota keys that track the compute resources of pods, and what each sums. */
 const TRACKED: Record<string, { resource: string; side: Side }> = {
-  'cpu': { resource: 'cpu', side: 'request' },
+  cpu: { resource: 'cpu', side: 'request' },
   'requests.cpu': { resource: 'cpu', side: 'request' },
   'limits.cpu': { resource: 'cpu', side: 'limit' },
-  'memory': { resource: 'memory', side: 'request' },
+  memory: { resource: 'memory', side: 'request' },
   'requests.memory': { resource: 'memory', side: 'request' },
   'limits.memory': { resource: 'memory', side: 'limit' },
   'ephemeral-storage': { resource: 'ephemeral-storage', side: 'request' },
@@ -44,7 +63,13 @@ const TRACKED: Record<string, { resource: string; side: Side }> = {
 /** Keys for which the quota admission plugin requires every container to state the value (cpu and memory only). */
 const REQUIRED_OF_EVERY_CONTAINER = new Set(['cpu', 'requests.cpu', 'limits.cpu', 'memory', 'requests.memory', 'limits.memory']);
 
-function effective(container: ResourceContainer, resource: string, side: Side, limits: readonly LimitRangeItem[], steps: number): ExactQuantity | undefined {
+function effective(
+  container: ResourceContainer,
+  resource: string,
+  side: Side,
+  limits: readonly LimitRangeItem[],
+  steps: number,
+): ExactQuantity | undefined {
   const value = side === 'request' ? effectiveRequest(container, resource, limits, steps) : effectiveLimit(container, resource, limits);
   return value?.quantity;
 }
@@ -128,9 +153,14 @@ function checkMissing(ctx: RuleContext, quota: ManifestObject, required: readonl
       if (missing.length === 0 || seen.has(key)) continue;
       seen.add(key);
       const what = [...new Set(missing.map((k) => `${TRACKED[k]!.resource} ${TRACKED[k]!.side}`))].join(', ');
-      ctx.report(shape.item, container.resourcesPath, 'quota-missing-resource', 'error',
-        `${container.label} has no ${what} (none of its own, and no LimitRange default in namespace "${ctx.namespaceOf(shape.item)}"), `
-        + `but ResourceQuota "${name}" tracks ${missing.join(', ')}; the API server refuses ${podsOf(shape)} ("must specify ${missing.join(',')}")`);
+      ctx.report(
+        shape.item,
+        container.resourcesPath,
+        'quota-missing-resource',
+        'error',
+        `${container.label} has no ${what} (none of its own, and no LimitRange default in namespace "${ctx.namespaceOf(shape.item)}"), ` +
+          `but ResourceQuota "${name}" tracks ${missing.join(', ')}; the API server refuses ${podsOf(shape)} ("must specify ${missing.join(',')}")`,
+      );
     }
   }
 }
@@ -152,10 +182,17 @@ function checkQuota(ctx: RuleContext, quota: ManifestObject, shapes: readonly Po
     const tracked = TRACKED[key];
     const resource = tracked?.resource;
     const text = canonical(sum, resource ?? 'pods').text;
-    const what = tracked ? `${tracked.side === 'request' ? 'request' : 'have limits of'} ${text} ${resource} in total` : `run ${text} pods at once`;
-    ctx.report(quota, ['spec', 'hard', key], 'quota-exceeded', 'error',
-      `the pods of namespace "${namespace}" in the output ${what} (${describeParts(parts, resource)}), more than ResourceQuota "${name}" hard ${key} ${quantity.text}; `
-      + 'the API server refuses the pods that do not fit ("exceeded quota")');
+    const what = tracked
+      ? `${tracked.side === 'request' ? 'request' : 'have limits of'} ${text} ${resource} in total`
+      : `run ${text} pods at once`;
+    ctx.report(
+      quota,
+      ['spec', 'hard', key],
+      'quota-exceeded',
+      'error',
+      `the pods of namespace "${namespace}" in the output ${what} (${describeParts(parts, resource)}), more than ResourceQuota "${name}" hard ${key} ${quantity.text}; ` +
+        'the API server refuses the pods that do not fit ("exceeded quota")',
+    );
   }
 }
 
@@ -176,8 +213,17 @@ export const quotaRule: RuleDefinition = {
   id: 'quotas',
   summary: "a namespace's pods fit its ResourceQuotas",
   codes: [
-    { code: 'quota-missing-resource', severity: 'error', summary: 'a container left without the cpu/memory request or limit a ResourceQuota tracks, even after LimitRange defaults' },
-    { code: 'quota-exceeded', severity: 'error', summary: "a namespace's pods (replicas counted, defaults applied, plus its largest Tekton Task pod) adding up to more than the quota's hard values" },
+    {
+      code: 'quota-missing-resource',
+      severity: 'error',
+      summary: 'a container left without the cpu/memory request or limit a ResourceQuota tracks, even after LimitRange defaults',
+    },
+    {
+      code: 'quota-exceeded',
+      severity: 'error',
+      summary:
+        "a namespace's pods (replicas counted, defaults applied, plus its largest Tekton Task pod) adding up to more than the quota's hard values",
+    },
   ],
   check: checkQuotas,
 };

@@ -32,7 +32,12 @@ class ReferenceCollector {
   public readonly refs: ObjectReference[] = [];
   constructor(private readonly namespace: string) {}
 
-  add(kind: RefKind, name: unknown, path: PathSegment[], options: { optional?: unknown; namespace?: string; annotations?: unknown[] } = {}): void {
+  add(
+    kind: RefKind,
+    name: unknown,
+    path: PathSegment[],
+    options: { optional?: unknown; namespace?: string; annotations?: unknown[] } = {},
+  ): void {
     if (typeof name !== 'string' || name === '' || options.optional === true) return;
     if (name.includes('$(')) return; // a Tekton placeholder, substituted at run time
     this.refs.push({ kind, name, namespace: options.namespace ?? this.namespace, path, annotationSources: options.annotations ?? [] });
@@ -43,17 +48,26 @@ class ReferenceCollector {
     const at = template.specPath;
     const annotations = [template.metadata.annotations];
     const account = spec.serviceAccountName ?? spec.serviceAccount;
-    this.add('ServiceAccount', account, [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'], { annotations });
+    this.add('ServiceAccount', account, [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'], {
+      annotations,
+    });
     each(spec.imagePullSecrets, (ref, i) => this.add('Secret', ref.name, [...at, 'imagePullSecrets', i, 'name'], { annotations }));
     each(spec.volumes, (volume, v) => {
       const vAt = [...at, 'volumes', v];
-      if (isObject(volume.configMap)) this.add('ConfigMap', volume.configMap.name, [...vAt, 'configMap', 'name'], { optional: volume.configMap.optional, annotations });
-      if (isObject(volume.secret)) this.add('Secret', volume.secret.secretName, [...vAt, 'secret', 'secretName'], { optional: volume.secret.optional, annotations });
+      if (isObject(volume.configMap))
+        this.add('ConfigMap', volume.configMap.name, [...vAt, 'configMap', 'name'], { optional: volume.configMap.optional, annotations });
+      if (isObject(volume.secret))
+        this.add('Secret', volume.secret.secretName, [...vAt, 'secret', 'secretName'], { optional: volume.secret.optional, annotations });
       if (isObject(volume.projected)) {
         each(volume.projected.sources, (source, s) => {
           const sAt = [...vAt, 'projected', 'sources', s];
-          if (isObject(source.configMap)) this.add('ConfigMap', source.configMap.name, [...sAt, 'configMap', 'name'], { optional: source.configMap.optional, annotations });
-          if (isObject(source.secret)) this.add('Secret', source.secret.name, [...sAt, 'secret', 'name'], { optional: source.secret.optional, annotations });
+          if (isObject(source.configMap))
+            this.add('ConfigMap', source.configMap.name, [...sAt, 'configMap', 'name'], {
+              optional: source.configMap.optional,
+              annotations,
+            });
+          if (isObject(source.secret))
+            this.add('Secret', source.secret.name, [...sAt, 'secret', 'name'], { optional: source.secret.optional, annotations });
         });
       }
     });
@@ -62,13 +76,26 @@ class ReferenceCollector {
         const from = env.valueFrom;
         if (!isObject(from)) return;
         const eAt = [...path, 'env', e, 'valueFrom'];
-        if (isObject(from.configMapKeyRef)) this.add('ConfigMap', from.configMapKeyRef.name, [...eAt, 'configMapKeyRef', 'name'], { optional: from.configMapKeyRef.optional, annotations });
-        if (isObject(from.secretKeyRef)) this.add('Secret', from.secretKeyRef.name, [...eAt, 'secretKeyRef', 'name'], { optional: from.secretKeyRef.optional, annotations });
+        if (isObject(from.configMapKeyRef))
+          this.add('ConfigMap', from.configMapKeyRef.name, [...eAt, 'configMapKeyRef', 'name'], {
+            optional: from.configMapKeyRef.optional,
+            annotations,
+          });
+        if (isObject(from.secretKeyRef))
+          this.add('Secret', from.secretKeyRef.name, [...eAt, 'secretKeyRef', 'name'], {
+            optional: from.secretKeyRef.optional,
+            annotations,
+          });
       });
       each(container.envFrom, (source, e) => {
         const eAt = [...path, 'envFrom', e];
-        if (isObject(source.configMapRef)) this.add('ConfigMap', source.configMapRef.name, [...eAt, 'configMapRef', 'name'], { optional: source.configMapRef.optional, annotations });
-        if (isObject(source.secretRef)) this.add('Secret', source.secretRef.name, [...eAt, 'secretRef', 'name'], { optional: source.secretRef.optional, annotations });
+        if (isObject(source.configMapRef))
+          this.add('ConfigMap', source.configMapRef.name, [...eAt, 'configMapRef', 'name'], {
+            optional: source.configMapRef.optional,
+            annotations,
+          });
+        if (isObject(source.secretRef))
+          this.add('Secret', source.secretRef.name, [...eAt, 'secretRef', 'name'], { optional: source.secretRef.optional, annotations });
       });
     }
   }
@@ -76,8 +103,10 @@ class ReferenceCollector {
   /** Tekton workspace bindings (TaskRun/PipelineRun `spec.workspaces`). */
   workspaces(list: unknown, path: PathSegment[]): void {
     each(list, (workspace, w) => {
-      if (isObject(workspace.configMap)) this.add('ConfigMap', workspace.configMap.name, [...path, w, 'configMap', 'name'], { optional: workspace.configMap.optional });
-      if (isObject(workspace.secret)) this.add('Secret', workspace.secret.secretName, [...path, w, 'secret', 'secretName'], { optional: workspace.secret.optional });
+      if (isObject(workspace.configMap))
+        this.add('ConfigMap', workspace.configMap.name, [...path, w, 'configMap', 'name'], { optional: workspace.configMap.optional });
+      if (isObject(workspace.secret))
+        this.add('Secret', workspace.secret.secretName, [...path, w, 'secret', 'secretName'], { optional: workspace.secret.optional });
     });
   }
 
@@ -96,7 +125,12 @@ class ReferenceCollector {
     if (group === 'rbac.authorization.k8s.io' && (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')) {
       each(object.subjects, (subject, s) => {
         if (subject.kind !== 'ServiceAccount') return;
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== '' ? subject.namespace : (kind === 'RoleBinding' ? this.namespace : undefined);
+        const namespace =
+          typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : kind === 'RoleBinding'
+              ? this.namespace
+              : undefined;
         if (namespace === undefined) return; // the schema/API requires a namespace here; nothing to resolve
         this.add('ServiceAccount', subject.name, [...prefix, 'subjects', s, 'name'], { namespace });
       });
@@ -145,11 +179,21 @@ export function checkReferences(ctx: RuleContext): void {
       if (ctx.find('', ref.kind, ref.namespace, ref.name).length > 0) continue;
       const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
       if (ownDeclared.has(key)) continue;
-      if (ref.annotationSources.some((annotations) => isObject(annotations) && declaredRefKeys(annotations[EXTERNAL_REFS_ANNOTATION], namespace).has(key))) continue;
+      if (
+        ref.annotationSources.some(
+          (annotations) => isObject(annotations) && declaredRefKeys(annotations[EXTERNAL_REFS_ANNOTATION], namespace).has(key),
+        )
+      )
+        continue;
       const where = ref.namespace === namespace ? '' : ` in namespace "${ref.namespace}"`;
       const declare = ref.namespace === namespace ? `${ref.kind}/${ref.name}` : `${ref.kind}/${ref.namespace}/${ref.name}`;
-      ctx.report(item, ref.path, 'missing-reference', 'error',
-        `${ref.kind} "${ref.name}"${where} is not in the output; add it, or declare it created out of band with annotation ${EXTERNAL_REFS_ANNOTATION}: "${declare}"`);
+      ctx.report(
+        item,
+        ref.path,
+        'missing-reference',
+        'error',
+        `${ref.kind} "${ref.name}"${where} is not in the output; add it, or declare it created out of band with annotation ${EXTERNAL_REFS_ANNOTATION}: "${declare}"`,
+      );
     }
   }
 }
@@ -158,7 +202,12 @@ export const referenceRule: RuleDefinition = {
   id: 'references',
   summary: 'every ConfigMap, Secret and ServiceAccount referenced is in the output or declared external',
   codes: [
-    { code: 'missing-reference', severity: 'error', summary: 'a ConfigMap, Secret or ServiceAccount referenced but neither in the output nor in the k8s-practice.dev/external-refs annotation (Kind/name or Kind/namespace/name)' },
+    {
+      code: 'missing-reference',
+      severity: 'error',
+      summary:
+        'a ConfigMap, Secret or ServiceAccount referenced but neither in the output nor in the k8s-practice.dev/external-refs annotation (Kind/name or Kind/namespace/name)',
+    },
   ],
   check: checkReferences,
 };

@@ -21,7 +21,16 @@
 import { compareQuantities } from '../../../util/exact-quantity';
 import { PathSegment } from '../field-path';
 import { describeLimit } from '../limit-ranges';
-import { COMPUTE_RESOURCES, limitsFor, PodShape, podShapes, podsOf, ResourceContainer, StatedValue, tektonStepRequest } from '../resource-containers';
+import {
+  COMPUTE_RESOURCES,
+  limitsFor,
+  PodShape,
+  podShapes,
+  podsOf,
+  ResourceContainer,
+  StatedValue,
+  tektonStepRequest,
+} from '../resource-containers';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 
@@ -49,9 +58,12 @@ function checkContainer(ctx: RuleContext, shape: PodShape, container: ResourceCo
     if (request?.quantity && limit?.quantity) {
       if (compareQuantities(request.quantity, limit.quantity) > 0) {
         const path = !origin(request) || origin(limit) ? request.path : limit.path;
-        report(path, 'resources-request-over-limit',
-          `${container.label} requests ${resource} ${request.quantity.text}${origin(request)}, more than its ${resource} limit ${limit.quantity.text}${origin(limit)}; `
-          + `a request must not exceed the limit, so the API server refuses ${refusedObject(shape)}`);
+        report(
+          path,
+          'resources-request-over-limit',
+          `${container.label} requests ${resource} ${request.quantity.text}${origin(request)}, more than its ${resource} limit ${limit.quantity.text}${origin(limit)}; ` +
+            `a request must not exceed the limit, so the API server refuses ${refusedObject(shape)}`,
+        );
       }
       continue;
     }
@@ -60,9 +72,12 @@ function checkContainer(ctx: RuleContext, shape: PodShape, container: ResourceCo
       for (const item of limits) {
         const fallback = item.values.default.get(resource);
         if (!fallback || compareQuantities(request.quantity, fallback.quantity) <= 0) continue;
-        report([...container.resourcesPath, 'limits', resource], 'limit-range-default-below-request',
-          `${container.label} requests ${resource} ${request.quantity.text}${origin(request)} but sets no ${resource} limit, so ${describeLimit(item, fallback)} becomes its limit, `
-          + `below the request; the API server refuses ${podsOf(shape)}. Set a ${resource} limit of at least ${request.quantity.text}, or request at most ${fallback.quantity.text}`);
+        report(
+          [...container.resourcesPath, 'limits', resource],
+          'limit-range-default-below-request',
+          `${container.label} requests ${resource} ${request.quantity.text}${origin(request)} but sets no ${resource} limit, so ${describeLimit(item, fallback)} becomes its limit, ` +
+            `below the request; the API server refuses ${podsOf(shape)}. Set a ${resource} limit of at least ${request.quantity.text}, or request at most ${fallback.quantity.text}`,
+        );
         break;
       }
     } else if (!request && limit?.quantity && container.role === 'step') {
@@ -70,10 +85,16 @@ function checkContainer(ctx: RuleContext, shape: PodShape, container: ResourceCo
         const share = tektonStepRequest(item, resource, shape.steps);
         if (!share || compareQuantities(share.quantity, limit.quantity) <= 0 || share.source.kind !== 'tekton-share') continue;
         const steps = `${shape.steps} step${shape.steps === 1 ? '' : 's'}`;
-        const basis = share.source.value.field === 'min' ? describeLimit(item, share.source.value) : `${describeLimit(item, share.source.value)} shared among ${steps}`;
-        report([...container.resourcesPath, 'requests', resource], 'limit-range-default-below-request',
-          `${container.label} sets a ${resource} limit of ${limit.quantity.text}${origin(limit)} but no request, so Tekton gives it a request of ${share.quantity.text} (${basis}), `
-          + `above the limit; the API server refuses ${podsOf(shape)}. Set a ${resource} request of at most ${limit.quantity.text}`);
+        const basis =
+          share.source.value.field === 'min'
+            ? describeLimit(item, share.source.value)
+            : `${describeLimit(item, share.source.value)} shared among ${steps}`;
+        report(
+          [...container.resourcesPath, 'requests', resource],
+          'limit-range-default-below-request',
+          `${container.label} sets a ${resource} limit of ${limit.quantity.text}${origin(limit)} but no request, so Tekton gives it a request of ${share.quantity.text} (${basis}), ` +
+            `above the limit; the API server refuses ${podsOf(shape)}. Set a ${resource} request of at most ${limit.quantity.text}`,
+        );
         break;
       }
     }
@@ -91,8 +112,16 @@ export const containerResourceRule: RuleDefinition = {
   id: 'container-resources',
   summary: 'no container, Tekton step or sidecar requests more than its limit, before or after LimitRange defaults',
   codes: [
-    { code: 'resources-request-over-limit', severity: 'error', summary: 'a container, Tekton step or sidecar that requests more than its own limit' },
-    { code: 'limit-range-default-below-request', severity: 'error', summary: "a container the namespace's LimitRange defaults leave with a request above its limit" },
+    {
+      code: 'resources-request-over-limit',
+      severity: 'error',
+      summary: 'a container, Tekton step or sidecar that requests more than its own limit',
+    },
+    {
+      code: 'limit-range-default-below-request',
+      severity: 'error',
+      summary: "a container the namespace's LimitRange defaults leave with a request above its limit",
+    },
   ],
   check: checkContainerResources,
 };

@@ -17,9 +17,10 @@ export function checkSchemas(ctx: RuleContext): void {
     const problems = ctx.schemas.validate(item.object);
     if (problems === undefined) {
       const versions = ctx.schemas.versionsOf(kind);
-      const hint = versions.length > 0
-        ? `; ${kind} is served as ${versions.join(', ')}`
-        : '; no vendored Kubernetes 1.28 definition or CRD (crds/) defines it';
+      const hint =
+        versions.length > 0
+          ? `; ${kind} is served as ${versions.join(', ')}`
+          : '; no vendored Kubernetes 1.28 definition or CRD (crds/) defines it';
       ctx.report(item, ['kind'], 'unknown-kind', 'error', `no schema for apiVersion "${apiVersion}" kind "${kind}"${hint}`);
       continue;
     }
@@ -33,13 +34,21 @@ export const schemaRule: RuleDefinition = {
   codes: [
     { code: 'missing-kind', severity: 'error', summary: 'an object without apiVersion or kind' },
     { code: 'unknown-kind', severity: 'error', summary: 'no Kubernetes 1.28 definition or CRD for the apiVersion and kind' },
-    { code: 'schema-unknown-field', severity: 'error', summary: 'a field the schema does not define (the closest known name is suggested)' },
+    {
+      code: 'schema-unknown-field',
+      severity: 'error',
+      summary: 'a field the schema does not define (the closest known name is suggested)',
+    },
     { code: 'schema-required', severity: 'error', summary: 'a required field is missing' },
     { code: 'schema-type', severity: 'error', summary: 'a value of the wrong type' },
     { code: 'schema-enum', severity: 'error', summary: "a value outside the field's enum (a bad type, protocol, restartPolicy, ...)" },
     { code: 'schema-format', severity: 'error', summary: "a value not in the field's format" },
     { code: 'schema', severity: 'error', summary: 'any other schema violation (e.g. a value matching none of the allowed shapes)' },
-    { code: 'invalid-quantity', severity: 'error', summary: 'a Quantity that resource.ParseQuantity refuses (lots, 1 Gi, 1Gb, ten) or whose exponent is beyond ±1000' },
+    {
+      code: 'invalid-quantity',
+      severity: 'error',
+      summary: 'a Quantity that resource.ParseQuantity refuses (lots, 1 Gi, 1Gb, ten) or whose exponent is beyond ±1000',
+    },
   ],
   check: checkSchemas,
 };

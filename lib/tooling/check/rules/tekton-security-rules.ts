@@ -15,7 +15,12 @@ import { PathSegment } from '../field-path';
 import { isObject } from '../json-value';
 import { KubeObject } from '../manifest';
 import {
-  capabilityAllowed, disallowedVolumeSources, isDefaultProcMount, isUnconfinedSeccomp, PodSecurityViolation, seLinuxTypeAllowed,
+  capabilityAllowed,
+  disallowedVolumeSources,
+  isDefaultProcMount,
+  isUnconfinedSeccomp,
+  PodSecurityViolation,
+  seLinuxTypeAllowed,
 } from '../pod-security-controls';
 import { namespaceLevels } from '../pod-security-namespaces';
 import { RuleContext } from '../rule-context';
@@ -45,16 +50,20 @@ export function taskSecurityViolations(task: KubeObject, at: readonly PathSegmen
       const ownAt: PathSegment[] = [...at, list, index, 'securityContext'];
       const inherits = list === 'steps';
       /** The effective value of a field and where it is written. */
-      const field = (name: string): { value: unknown; path: PathSegment[] } => (name in own || !inherits
-        ? { value: own[name], path: [...ownAt, name] }
-        : { value: template[name], path: [...templateAt, name] });
+      const field = (name: string): { value: unknown; path: PathSegment[] } =>
+        name in own || !inherits ? { value: own[name], path: [...ownAt, name] } : { value: template[name], path: [...templateAt, name] };
       const who = `${list === 'steps' ? 'step' : 'sidecar'} "${String(container.name)}"`;
       const privileged = field('privileged');
       if (privileged.value === true) add(privileged.path, 'privileged', `${who} must not be privileged`);
       const capabilities = field('capabilities');
       const added = isObject(capabilities.value) && Array.isArray(capabilities.value.add) ? capabilities.value.add : [];
       added.forEach((capability: unknown, i: number) => {
-        if (!capabilityAllowed(capability, enforced)) add([...capabilities.path, 'add', i], 'capabilities', `${who} adds capability ${describeValue(capability)}, which ${level} does not allow`);
+        if (!capabilityAllowed(capability, enforced))
+          add(
+            [...capabilities.path, 'add', i],
+            'capabilities',
+            `${who} adds capability ${describeValue(capability)}, which ${level} does not allow`,
+          );
       });
       const procMount = field('procMount');
       if (!isDefaultProcMount(procMount.value)) add(procMount.path, 'proc-mount', `${who} must use the Default /proc mount`);
@@ -66,7 +75,12 @@ export function taskSecurityViolations(task: KubeObject, at: readonly PathSegmen
       if (isUnconfinedSeccomp(seccomp.value)) add([...seccomp.path, 'type'], 'seccomp', `${who} seccomp profile must not be Unconfined`);
       if (!restricted) return;
       const runAsUser = field('runAsUser');
-      if (runAsUser.value === 0) add(runAsUser.path, 'run-as-user', `${who} runs as user 0 (root), which restricted refuses; run the task in a namespace that enforces baseline`);
+      if (runAsUser.value === 0)
+        add(
+          runAsUser.path,
+          'run-as-user',
+          `${who} runs as user 0 (root), which restricted refuses; run the task in a namespace that enforces baseline`,
+        );
       const runAsNonRoot = field('runAsNonRoot');
       if (runAsNonRoot.value === false) add(runAsNonRoot.path, 'run-as-non-root', `${who} must not set runAsNonRoot: false`);
       const escalation = field('allowPrivilegeEscalation');
@@ -76,10 +90,15 @@ export function taskSecurityViolations(task: KubeObject, at: readonly PathSegmen
   if (Array.isArray(task.volumes)) {
     task.volumes.forEach((volume: unknown, i: number) => {
       if (!isObject(volume)) return;
-      if (isObject(volume.hostPath)) add([...at, 'volumes', i, 'hostPath'], 'host-path', `volume "${String(volume.name)}" must not be a hostPath volume`);
+      if (isObject(volume.hostPath))
+        add([...at, 'volumes', i, 'hostPath'], 'host-path', `volume "${String(volume.name)}" must not be a hostPath volume`);
       if (!restricted) return;
       for (const source of disallowedVolumeSources(volume)) {
-        add([...at, 'volumes', i, source], 'volume-types', `volume "${String(volume.name)}" uses ${source}, which restricted does not allow`);
+        add(
+          [...at, 'volumes', i, source],
+          'volume-types',
+          `volume "${String(volume.name)}" uses ${source}, which restricted does not allow`,
+        );
       }
     });
   }
@@ -96,8 +115,13 @@ export function checkTektonSecurity(ctx: RuleContext): void {
     if (!level || level === 'privileged') continue;
     for (const { spec, path } of tasks) {
       for (const violation of taskSecurityViolations(spec, path, level)) {
-        ctx.report(item, violation.path, `psa-${violation.control}`, 'error',
-          `namespace "${namespace}" enforces Pod Security "${level}" on the TaskRun pods: ${violation.message}`);
+        ctx.report(
+          item,
+          violation.path,
+          `psa-${violation.control}`,
+          'error',
+          `namespace "${namespace}" enforces Pod Security "${level}" on the TaskRun pods: ${violation.message}`,
+        );
       }
     }
   }
@@ -119,7 +143,7 @@ const TASK_CONTROLS: ReadonlyArray<[string, string]> = [
 
 export const tektonPodSecurityRule: RuleDefinition = {
   id: 'tekton-pod-security',
-  summary: "Tekton steps and sidecars meet the Pod Security Standard of the namespace their TaskRun pods run in",
+  summary: 'Tekton steps and sidecars meet the Pod Security Standard of the namespace their TaskRun pods run in',
   codes: TASK_CONTROLS.map(([control, summary]) => ({ code: `psa-${control}`, severity: 'error', summary })),
   check: checkTektonSecurity,
 };

@@ -25,14 +25,20 @@ export function checkWorkloadSelectors(ctx: RuleContext): void {
     const selector = field(item.object.spec, 'selector');
     if (!template || !isObject(selector)) continue; // missing pieces: the schema rule reports them
     const labels = isObject(template.metadata.labels) ? template.metadata.labels : {};
-    const empty = isRc ? Object.keys(selector).length === 0
+    const empty = isRc
+      ? Object.keys(selector).length === 0
       : Object.keys(selector.matchLabels ?? {}).length === 0 && lengthOf(selector.matchExpressions ?? []) === 0;
     const matches = isRc ? selectorMatches(selector, labels) : labelSelectorMatches(selector, labels);
     if (empty) {
       ctx.report(item, ['spec', 'selector'], 'selector-template-mismatch', 'error', `${String(kind)} needs a non-empty selector`);
     } else if (!matches) {
-      ctx.report(item, ['spec', 'selector'], 'selector-template-mismatch', 'error',
-        `selector ${describeValue(selector)} does not select the pod template's labels ${describeValue(labels)}; the API server refuses this`);
+      ctx.report(
+        item,
+        ['spec', 'selector'],
+        'selector-template-mismatch',
+        'error',
+        `selector ${describeValue(selector)} does not select the pod template's labels ${describeValue(labels)}; the API server refuses this`,
+      );
     }
   }
 }
