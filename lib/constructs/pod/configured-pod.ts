@@ -4,7 +4,12 @@ import { Images, NOBODY_UID } from '../images';
 import { declareExternalRefs } from '../../util/external-refs';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp } from '../../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
-import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './restricted-defaults';
+import {
+  containerResources,
+  isCleanAbsolutePath,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from './restricted-defaults';
 import { guardEmittedText } from '../../util/emitted-text';
 
 /** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */
@@ -214,16 +219,7 @@ export class ConfiguredPod extends Construct implements IPodTarget {
   }
 
   private checkPath(field: string, path: string): string {
-    if (
-      typeof path !== 'string' ||
-      !path.startsWith('/') ||
-      path === '/' ||
-      path
-        .slice(1)
-        .split('/')
-        .some((part) => part === '' || part === '.' || part === '..') ||
-      /[\u0000-\u001f\u007f]/.test(path)
-    ) {
+    if (!isCleanAbsolutePath(path)) {
       invalidProp(
         this,
         field,

@@ -80,6 +80,23 @@ export function containerResources(size: ContainerSize = SMALL_CONTAINER): k8s.R
 }
 
 /**
+ * Whether a mount path is absolute, below `/` and in clean form: no empty, `.` or `..`
+ * segment (so no `//` and no trailing `/`) and no control character.
+ */
+export function isCleanAbsolutePath(path: unknown): path is string {
+  return (
+    typeof path === 'string' &&
+    path.startsWith('/') &&
+    path !== '/' &&
+    !path
+      .slice(1)
+      .split('/')
+      .some((part) => part === '' || part === '.' || part === '..') &&
+    !/[\u0000-\u001f\u007f]/.test(path)
+  );
+}
+
+/**
  * Why a list of writable paths cannot be mounted, or undefined when it can:
  * each must be written in clean form (absolute, below `/`, no empty, `.` or
  * `..` segment, no trailing `/`: `/etc/x/` and `/etc//x` name the same folder
@@ -89,16 +106,7 @@ export function containerResources(size: ContainerSize = SMALL_CONTAINER): k8s.R
 export function writablePathsProblem(paths: readonly unknown[]): string | undefined {
   const names = new Map<string, string>();
   for (const path of paths) {
-    if (
-      typeof path !== 'string' ||
-      !path.startsWith('/') ||
-      path === '/' ||
-      path
-        .slice(1)
-        .split('/')
-        .some((part) => part === '' || part === '.' || part === '..') ||
-      /[\u0000-\u001f\u007f]/.test(path)
-    ) {
+    if (!isCleanAbsolutePath(path)) {
       return `${JSON.stringify(path)} is not an absolute path below "/" without "..", "//", "/.", a trailing "/" or a control character`;
     }
     const name = scratchVolumeName(path);
