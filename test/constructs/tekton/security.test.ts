@@ -14,6 +14,7 @@ import {
 } from '../../../lib/constructs/tekton/webhook-listener';
 import { KubeObject, only, synthWith } from '../../helpers';
 import { GOGS_POD_LABELS, REGISTRY_POD_LABELS, buildCiWiring } from './ci-chart';
+import { BASELINE_CAPABILITIES } from '../../../lib/tooling/check/pod-security-controls';
 
 const { objects } = buildCiWiring();
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
@@ -97,21 +98,6 @@ describe('RBAC', () => {
 });
 
 describe('Pod Security', () => {
-  const BASELINE_CAPABILITIES = new Set([
-    'AUDIT_WRITE',
-    'CHOWN',
-    'DAC_OVERRIDE',
-    'FOWNER',
-    'FSETID',
-    'KILL',
-    'MKNOD',
-    'NET_BIND_SERVICE',
-    'SETFCAP',
-    'SETGID',
-    'SETPCAP',
-    'SETUID',
-    'SYS_CHROOT',
-  ]);
   const steps = ofKind('Task').flatMap((task) => task.spec.steps.map((step: any) => [`${task.metadata.name}/${step.name}`, step] as const));
 
   /** Violations of the `restricted` profile by one container securityContext (no pod-level context is set by the Tasks). */
