@@ -12,7 +12,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
-import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
+import { CLUSTER_DIR } from '../../tools/cluster/paths';
 import { StartedProcess, stopProcess } from '../../tools/cluster/processes';
 import {
   PIPELINES_IMAGES,
@@ -24,10 +24,10 @@ import {
 import { listeningSockets } from './listening-sockets';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, kubectl } from './support';
 import { expectedStep, placedScripts, StepSpec, TaskSpec } from './tekton-substitution';
+import { GOGS_PUSH } from '../fixture-paths';
 
-const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
-const GOGS_BODY = readFileSync(join(FIXTURES, 'gogs-push.json'));
-const GOGS_HEADERS = JSON.parse(readFileSync(join(FIXTURES, 'gogs-push.headers.json'), 'utf8')) as Record<string, string>;
+const GOGS_BODY = Buffer.from(GOGS_PUSH.body, 'utf8');
+const GOGS_HEADERS = GOGS_PUSH.headers;
 const PUSH = JSON.parse(GOGS_BODY.toString('utf8')) as { after: string; repository: { clone_url: string } };
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret'; // the fixture's X-Gogs-Signature is valid for it
 

@@ -7,21 +7,15 @@
  * on accept/refuse and on the created resources, generated names and the event id aside.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { ApiObject } from '../../tools/cluster/api-client';
-import { REPO_DIR } from '../../tools/cluster/paths';
 import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor } from '../../tools/cluster/tekton-engines';
 import { simulate } from '../../lib/tooling/simulate/simulate';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
+import { GOGS_PUSH, REGISTRY_PUSH } from '../fixture-paths';
 
-const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const GOGS_BODY = fixture('gogs-push.json');
-const GOGS_HEADERS = JSON.parse(fixture('gogs-push.headers.json')) as Record<string, string>;
-const REGISTRY_BODY = fixture('registry-push.json');
-const REGISTRY_HEADERS = JSON.parse(fixture('registry-push.headers.json')) as Record<string, string>;
+const { body: GOGS_BODY, headers: GOGS_HEADERS } = GOGS_PUSH;
+const { body: REGISTRY_BODY, headers: REGISTRY_HEADERS } = REGISTRY_PUSH;
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!;
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret';
 const SECRETS = { 'gogs-webhook-secret': { secret: GOGS_WEBHOOK_SECRET }, 'registry-webhook-token': { token: REGISTRY_TOKEN } };

@@ -17,13 +17,12 @@ import {
   tektonAdmission,
 } from '../../tools/cluster/tekton-engines';
 import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, replaceSecret } from './support';
+import { GOGS_PUSH, REGISTRY_PUSH } from '../fixture-paths';
 
-const FIXTURES = join(REPO_DIR, 'test', 'fixtures', 'webhooks');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name));
-const GOGS_BODY = fixture('gogs-push.json');
-const GOGS_HEADERS = JSON.parse(fixture('gogs-push.headers.json').toString('utf8')) as Record<string, string>;
-const REGISTRY_BODY = fixture('registry-push.json');
-const REGISTRY_HEADERS = JSON.parse(fixture('registry-push.headers.json').toString('utf8')) as Record<string, string>;
+const GOGS_BODY = Buffer.from(GOGS_PUSH.body, 'utf8');
+const GOGS_HEADERS = GOGS_PUSH.headers;
+const REGISTRY_BODY = Buffer.from(REGISTRY_PUSH.body, 'utf8');
+const REGISTRY_HEADERS = REGISTRY_PUSH.headers;
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!; // the fixture carries its token
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret'; // the fixture's X-Gogs-Signature is valid for it
 const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');

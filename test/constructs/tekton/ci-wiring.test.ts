@@ -2,8 +2,6 @@
  * The triggers wired to the GogsServer and ImageRegistry constructs, the way
  * the `ci` project composes them: one value for each address, shared by both sides.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { GogsServer } from '../../../lib/constructs/gogs/gogs-server';
 import { webhookHost } from '../../../lib/util/webhook-hosts';
@@ -14,10 +12,10 @@ import { GogsPushTrigger } from '../../../lib/constructs/tekton/gogs-push-trigge
 import { ListenerNetworkPolicy } from '../../../lib/constructs/tekton/listener-network-policy';
 import { RegistryPushTrigger } from '../../../lib/constructs/tekton/registry-push-trigger';
 import { KubeObject, only, selects } from '../../helpers';
-import { WEBHOOK_FIXTURES } from '../../fixture-paths';
+import { GOGS_PUSH, REGISTRY_PUSH } from '../../fixture-paths';
 
-const pushBody = JSON.parse(readFileSync(join(WEBHOOK_FIXTURES, 'gogs-push.json'), 'utf8'));
-const registryEvent = JSON.parse(readFileSync(join(WEBHOOK_FIXTURES, 'registry-push.json'), 'utf8')).events[0];
+const pushBody = JSON.parse(GOGS_PUSH.body);
+const registryEvent = JSON.parse(REGISTRY_PUSH.body).events[0];
 
 const chart = new Chart(Testing.app(), 'ci', { namespace: 'ci' });
 const pipeline = new BuildPipeline(chart, 'pipeline');

@@ -5,8 +5,6 @@
  * `parseURL` are custom CEL functions that behave as Triggers documents and
  * implements them, not standard-CEL rewrites), against the Gogs fixture.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { ImageRegistry } from '../../../lib/constructs/registry/image-registry';
@@ -19,11 +17,10 @@ import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
 import { SecretStore, WebhookRequest, celParams, evaluateCel, runCelInterceptor } from './triggers-cel';
-import { WEBHOOK_FIXTURES } from '../../fixture-paths';
+import { GOGS_PUSH } from '../../fixture-paths';
 
-const FIXTURES = WEBHOOK_FIXTURES;
-const pushBody = JSON.parse(readFileSync(join(FIXTURES, 'gogs-push.json'), 'utf8'));
-const pushHeaders = JSON.parse(readFileSync(join(FIXTURES, 'gogs-push.headers.json'), 'utf8'));
+const pushBody = JSON.parse(GOGS_PUSH.body);
+const pushHeaders = GOGS_PUSH.headers;
 
 const TOKEN = 'webhook-token-for-tests';
 const SECRETS: SecretStore = { 'gogs-webhook-token': { token: TOKEN } };

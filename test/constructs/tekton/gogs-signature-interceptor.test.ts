@@ -6,7 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,9 @@ import { validateObjects } from '../../../lib/tooling/check/validate';
 import { only } from '../../helpers';
 import { buildCiWiring } from './ci-chart';
 import { celParams, runCelInterceptor } from './triggers-cel';
-import { WEBHOOK_FIXTURES } from '../../fixture-paths';
+import { GOGS_PUSH } from '../../fixture-paths';
 
-const FIXTURES = WEBHOOK_FIXTURES;
-const BODY = readFileSync(join(FIXTURES, 'gogs-push.json'), 'utf8');
-const HEADERS = JSON.parse(readFileSync(join(FIXTURES, 'gogs-push.headers.json'), 'utf8')) as Record<string, string>;
+const { body: BODY, headers: HEADERS } = GOGS_PUSH;
 const SECRET = 'gogs-webhook-secret';
 
 /** Triggers sends each header as a list of values. */

@@ -4,8 +4,6 @@
  * `compareSecret` are bound: custom CEL functions behaving as Triggers'
  * implementation, not standard-CEL rewrites).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { ImageRegistry } from '../../../lib/constructs/registry/image-registry';
 import { DEFAULT_TOKEN_HEADER } from '../../../lib/constructs/registry/registry-config';
@@ -16,11 +14,10 @@ import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
 import { SecretStore, WebhookRequest, celParams, runCelInterceptor } from './triggers-cel';
-import { WEBHOOK_FIXTURES } from '../../fixture-paths';
+import { REGISTRY_PUSH } from '../../fixture-paths';
 
-const FIXTURES = WEBHOOK_FIXTURES;
-const envelope = JSON.parse(readFileSync(join(FIXTURES, 'registry-push.json'), 'utf8'));
-const headers = JSON.parse(readFileSync(join(FIXTURES, 'registry-push.headers.json'), 'utf8'));
+const envelope = JSON.parse(REGISTRY_PUSH.body);
+const headers = REGISTRY_PUSH.headers;
 const manifestPush = envelope.events[0];
 const DIGEST_REF = `registry.ci.svc.cluster.local:5000/gitadmin/demo-app@${manifestPush.target.digest}`;
 

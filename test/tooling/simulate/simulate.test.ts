@@ -9,16 +9,13 @@ import fc from 'fast-check';
 import { parseManifestText } from '../../../lib/tooling/check/manifest';
 import { simulate, topLevelConjuncts } from '../../../lib/tooling/simulate/simulate';
 import { main } from '../../../bin/k8s-practice';
+import { GOGS_PUSH, REGISTRY_PUSH, WEBHOOK_FIXTURES } from '../../fixture-paths';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CI_FILE = join(ROOT, 'dist', '08-ci-pipeline.k8s.yaml');
 const OBJECTS = parseManifestText(readFileSync(CI_FILE, 'utf8'), CI_FILE).objects.map((o) => o.object as any);
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'webhooks');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const GOGS_BODY = fixture('gogs-push.json');
-const GOGS_HEADERS = JSON.parse(fixture('gogs-push.headers.json')) as Record<string, string>;
-const REGISTRY_BODY = fixture('registry-push.json');
-const REGISTRY_HEADERS = JSON.parse(fixture('registry-push.headers.json')) as Record<string, string>;
+const { body: GOGS_BODY, headers: GOGS_HEADERS } = GOGS_PUSH;
+const { body: REGISTRY_BODY, headers: REGISTRY_HEADERS } = REGISTRY_PUSH;
 const SECRETS = { 'gogs-webhook-secret': { secret: 'gogs-webhook-secret' }, 'registry-webhook-token': { token: 's3cr3t' } };
 const sign = (body: string, secret = 'gogs-webhook-secret') => createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 const { ['X-Gogs-Signature']: _signature, ...UNSIGNED } = GOGS_HEADERS;
@@ -240,7 +237,7 @@ describe('k8s-practice simulate (the command)', () => {
       '--listener',
       'gogs-push',
       '--body',
-      join(FIXTURES, 'gogs-push.json'),
+      join(WEBHOOK_FIXTURES, 'gogs-push.json'),
       ...headerArgs(GOGS_HEADERS),
       '--secret',
       'gogs-webhook-secret/secret=gogs-webhook-secret',
@@ -256,7 +253,7 @@ describe('k8s-practice simulate (the command)', () => {
       '--listener',
       'registry-push',
       '--body',
-      join(FIXTURES, 'registry-push.json'),
+      join(WEBHOOK_FIXTURES, 'registry-push.json'),
       '--header',
       'X-Registry-Token=wrong',
       '--secret',
