@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { selectorMatches } from '../lib/tooling/check/label-selector';
+import { serviceSelectorSelects } from '../lib/tooling/check/label-selector';
 import { SynthesizedObject } from '../lib/tooling/graph/object-graph';
 
 /**
@@ -30,6 +30,5 @@ export function only(objects: KubeObject[], kind: string, name?: string): KubeOb
 
 /** Whether a Service-style selector selects an object with these labels. */
 export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  // a Service with an empty selector selects nothing (it gets no Endpoints)
-  return !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels ?? {});
+  return serviceSelectorSelects(selector, labels);
 }

@@ -12,6 +12,14 @@ export function selectorMatches(selector: Record<string, unknown>, labels: unkno
 }
 
 /**
+ * Whether a Service-style selector picks pods with these labels: it must be non-empty (a Service
+ * with an empty selector gets no Endpoints from the controller), and every pair must match.
+ */
+export function serviceSelectorSelects(selector: Record<string, unknown> | undefined, labels: unknown): boolean {
+  return !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels);
+}
+
+/**
  * Whether a LabelSelector selects these labels: every `matchLabels` pair and every
  * `matchExpressions` requirement holds (an empty selector matches everything; an
  * expression with an unknown operator matches nothing).

@@ -1,6 +1,6 @@
 import { podTemplateOf } from '../check/pod-templates';
 import { asList, isObject, JsonObject } from '../check/json-value';
-import { labelSelectorMatches, selectorMatches } from '../check/label-selector';
+import { labelSelectorMatches, serviceSelectorSelects } from '../check/label-selector';
 
 /**
  * The relations between synthesized Kubernetes objects, computed from the
@@ -43,10 +43,6 @@ export function objectKey(o: { kind: string; metadata: { name: string; namespace
 /** The pod spec of a Pod or workload (the validator's reading of pod templates). */
 const podSpecOf = (o: SynthesizedObject): JsonObject | undefined => podTemplateOf(o)?.spec;
 const podTemplateLabels = (o: SynthesizedObject): unknown => podTemplateOf(o)?.metadata.labels;
-
-/** A selector selects when it is non-empty and every pair matches (an empty one would select everything). */
-const selects = (selector: Record<string, string> | undefined, labels: unknown) =>
-  !!selector && Object.keys(selector).length > 0 && selectorMatches(selector, labels);
 
 /** A list field, or none when the field is absent or not a list (hostile input: `volumes: 5`). */
 const list = asList;
@@ -103,7 +99,7 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
     // Service -> the pods (or pod templates) its selector matches
     if (o.kind === 'Service' && selector(spec.selector)) {
       for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && selects(selector(spec.selector), podTemplateLabels(w)))
+        if (podSpecOf(w) && ns(w) === ns(o) && serviceSelectorSelects(selector(spec.selector), podTemplateLabels(w)))
           link(o, w.kind, ns(w), w.metadata.name, 'selects');
       }
     }
