@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PropError } from '../util/props-check';
+import { splitRegistryHost } from '../util/image-reference';
 
 /**
  * Where to pull the images from instead of their public registries: a private
@@ -39,12 +40,9 @@ const REGISTRY_RULE =
 
 /** The registry host of a reference, as container runtimes read it; Docker Hub when it has none. */
 export function splitImageReference(image: string): { readonly registry: string; readonly path: string } {
-  const slash = image.indexOf('/');
-  const first = slash < 0 ? '' : image.slice(0, slash);
-  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    return { registry: first, path: image.slice(slash + 1) };
-  }
-  return { registry: 'docker.io', path: slash < 0 ? `library/${image}` : image };
+  const { host, rest } = splitRegistryHost(image);
+  if (host !== undefined) return { registry: host, path: rest };
+  return { registry: 'docker.io', path: rest.includes('/') ? rest : `library/${rest}` };
 }
 
 /** Whether a reference is pinned: a digest, or a tag other than `latest`. */

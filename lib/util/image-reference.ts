@@ -17,6 +17,19 @@ export interface ImageReferenceParts {
   readonly digest?: string;
 }
 
+/**
+ * The registry host a reference names, as written, and the rest: a first component with a dot,
+ * a port or `localhost` is a host; otherwise there is none (Docker Hub).
+ */
+export function splitRegistryHost(image: string): { readonly host?: string; readonly rest: string } {
+  const slash = image.indexOf('/');
+  const first = slash < 0 ? '' : image.slice(0, slash);
+  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    return { host: first, rest: image.slice(slash + 1) };
+  }
+  return { rest: image };
+}
+
 /** Splits a reference into registry, repository, tag and digest, filling in Docker Hub's defaults. */
 export function parseImageReference(image: string): ImageReferenceParts {
   let rest = image;
@@ -32,15 +45,9 @@ export function parseImageReference(image: string): ImageReferenceParts {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
-  const slash = rest.indexOf('/');
-  const first = slash < 0 ? '' : rest.slice(0, slash);
-  let registry = 'docker.io';
-  let repository = rest;
-  // A first component with a dot or a port, or `localhost`, is a registry host.
-  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    registry = DOCKER_HUB_ALIASES.has(first) ? 'docker.io' : first;
-    repository = rest.slice(slash + 1);
-  }
+  const { host, rest: path } = splitRegistryHost(rest);
+  const registry = host === undefined || DOCKER_HUB_ALIASES.has(host) ? 'docker.io' : host;
+  let repository = path;
   if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;
   return { registry, repository, tag, digest };
 }
