@@ -2,6 +2,7 @@
  * Where pod specs live in workload objects, so rules can check every pod a
  * manifest will create, not only bare Pods.
  */
+import { apiGroup } from './cluster-scoped-kinds';
 import { PathSegment } from './field-path';
 import { isObject } from './json-value';
 import { KubeObject } from './manifest';
@@ -26,15 +27,10 @@ const TEMPLATE_KINDS: Record<string, string> = {
   ReplicationController: '',
 };
 
-function groupOf(apiVersion: unknown): string {
-  const text = typeof apiVersion === 'string' ? apiVersion : '';
-  return text.includes('/') ? text.slice(0, text.indexOf('/')) : '';
-}
-
 /** The pod spec of a Pod, PodTemplate, workload or CronJob; none for other kinds. */
 export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
   const kind = object?.kind;
-  const group = groupOf(object?.apiVersion);
+  const group = apiGroup(typeof object?.apiVersion === 'string' ? object.apiVersion : '');
   if (kind === 'Pod' && group === '') {
     return isObject(object.spec)
       ? { specPath: ['spec'], spec: object.spec, metadata: isObject(object.metadata) ? object.metadata : {}, metadataPath: ['metadata'] }
