@@ -5,8 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
-  // Type-checking is done once by `tsc --noEmit` in `npm test`; the transform only strips types.
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  // Type-checking is done once by `tsc --noEmit` in `npm test`; the transform only strips types (esbuild).
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/'],
   // jest's default (cores - 1) is one in-band worker on a 2-core machine; the
@@ -15,4 +15,7 @@ module.exports = {
   // With both cores busy, a property test that talks to a child process can pass jest's
   // 5 s default (seen once, on a shared machine); a hang still fails, after 30 s.
   testTimeout: 30_000,
+  // A temporary folder per run (TMPDIR), removed at the end: see test/support/scratch-tmpdir.js.
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };

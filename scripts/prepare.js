@@ -11,7 +11,8 @@
 //
 // A build/ whose stamp (scripts/build-stamp.js) matches the sources is kept:
 // `npm run build` (which always compiles: --force) then `npm pack`, or the
-// consumer test's pack, compile once.
+// consumer test's pack, compile once. Two prepares of one checkout run one
+// after the other (scripts/build-lock.js), so the second reuses the first's build.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
@@ -23,11 +24,14 @@ if (skip) {
   console.log('prepare: build/ not built (npm ci; run `npm run build` or `npm pack` when you need it)');
 } else {
   const { sourcesDigest, buildIsFresh, writeStamp } = require('./build-stamp');
+  const { withBuildLock } = require('./build-lock');
   const root = join(__dirname, '..');
-  if (!force && buildIsFresh(root)) {
-    // stderr: `npm pack --json` passes prepare's stdout through into its JSON.
-    console.error('prepare: build/ is up to date with the sources (build/.sources.sha256), not rebuilt');
-  } else {
+  withBuildLock(root, () => {
+    if (!force && buildIsFresh(root)) {
+      // stderr: `npm pack --json` passes prepare's stdout through into its JSON.
+      console.error('prepare: build/ is up to date with the sources (build/.sources.sha256), not rebuilt');
+      return;
+    }
     // The digest is taken before compiling: a source edited during the build leaves a stamp that no longer matches.
     const digest = sourcesDigest(root);
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -37,5 +41,5 @@ if (skip) {
     const generated = require(join(root, 'build', 'lib', 'tooling', 'check', 'precompile-validators.js')).writeGeneratedValidators();
     console.error(`prepare: wrote ${require('node:path').relative(root, generated)}`);
     writeStamp(root, digest);
-  }
+  });
 }
