@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/cluster'],
   testMatch: ['<rootDir>/test/cluster/**/*.cluster.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   maxWorkers: 1,
   testSequencer: '<rootDir>/test/cluster/suite-order.js',
   testTimeout: 300000,

@@ -1,8 +1,8 @@
 // `npm run synth [-- args]` and `cdk8s synth` (cdk8s.yaml's `app`): runs the
 // current folder's main.ts compiled (scripts/synth-bundle.js: bundled by
-// esbuild into .synth/ beside it and rebuilt whenever a file it was built from
-// changed), in this one node process: no tsx loader and no TypeScript on the
-// way. Both commands run in the project folder; a test runs a stand-in
+// esbuild, with the packages it uses, into .synth/ beside it and rebuilt
+// whenever a file it was built from changed), in this one node process: no tsx
+// loader and no TypeScript on the way. Both commands run in the project folder; a test runs a stand-in
 // main.ts of another folder the same way.
 'use strict';
 const { existsSync } = require('node:fs');
@@ -16,7 +16,14 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 const bundle = join(dir, '.synth', 'main.js');
-ensureBundle(entry, bundle);
-// The project's main.ts exports synthMain (and runs it only as the main module); a stand-in may just run on load.
-const app = require(bundle);
-if (typeof app.synthMain === 'function') app.synthMain(process.argv.slice(2));
+ensureBundle(entry, bundle).then(
+  () => {
+    // The project's main.ts exports synthMain (and runs it only as the main module); a stand-in may just run on load.
+    const app = require(bundle);
+    if (typeof app.synthMain === 'function') app.synthMain(process.argv.slice(2));
+  },
+  (error) => {
+    console.error(`synth: could not bundle ${entry}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

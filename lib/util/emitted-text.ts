@@ -34,6 +34,18 @@ export function emittedTextProblem(text: string): string | undefined {
 
 export const EMITTED_TEXT_RULE = 'text without lone surrogates and without U+0085, U+2028 or U+2029 (write "\\n" for a line break)';
 
+/** Whether any key or string value in `value` has a problem (no field paths: the common, clean case stays cheap). */
+function hasProblem(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) || YAML11_BREAK.test(value);
+  if (Array.isArray(value)) return value.some(hasProblem);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (LONE_SURROGATE.test(key) || YAML11_BREAK.test(key) || hasProblem((value as Record<string, unknown>)[key])) return true;
+    }
+  }
+  return false;
+}
+
 /** Problems of every key and string value in `value`, with their field paths. */
 function walk(value: unknown, path: string, out: string[]): void {
   if (typeof value === 'string') {
@@ -71,8 +83,10 @@ export function guardEmittedText(scope: IConstruct): void {
       const errors: string[] = [];
       for (const child of chart.node.findAll()) {
         if (!(child instanceof ApiObject)) continue;
+        const json: unknown = child.toJson();
+        if (!hasProblem(json)) continue;
         const problems: string[] = [];
-        walk(child.toJson(), '', problems);
+        walk(json, '', problems);
         for (const problem of problems) {
           errors.push(`${child.node.path}: ${child.kind}/${child.name}: invalid ${problem}; expected ${EMITTED_TEXT_RULE}`);
         }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
@@ -80,6 +80,39 @@ describe('synthesizeAtomically', () => {
       spawn.mockRestore();
     }
     expect(readdirSync(dist)).toEqual(['c.k8s.yaml']);
+    expect(readdirSync(root)).toEqual(['dist']);
+  });
+  test('the same output again leaves dist untouched (same inodes, no swap); any difference is swapped in', () => {
+    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    const inode = (path: string) => statSync(path).ino;
+    const before = { folder: inode(dist), a: inode(join(dist, 'a.k8s.yaml')) };
+    const spawn = jest.spyOn(childProcess, 'spawnSync');
+    try {
+      const again = synthesizeWithSwap(dist, synthCharts('a', 'b'));
+      expect(again.swap).toBe('unchanged');
+      expect(again.files).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+      expect(spawn).not.toHaveBeenCalled();
+    } finally {
+      spawn.mockRestore();
+    }
+    expect({ folder: inode(dist), a: inode(join(dist, 'a.k8s.yaml')) }).toEqual(before);
+    expect(readdirSync(root)).toEqual(['dist']);
+    // one byte, one extra file, or one file's permissions differ: the new tree replaces dist
+    const changes: Array<[string, () => void]> = [
+      [
+        'a changed byte',
+        () => writeFileSync(join(dist, 'a.k8s.yaml'), readFileSync(join(dist, 'a.k8s.yaml'), 'utf8').replace('name: a', 'name: x')),
+      ],
+      ['an extra file', () => writeFileSync(join(dist, 'extra.yaml'), 'x')],
+      ['other permissions', () => chmodSync(join(dist, 'b.k8s.yaml'), 0o600)],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      const result = synthesizeWithSwap(dist, synthCharts('a', 'b'));
+      expect({ what, swapped: result.swap !== 'unchanged' }).toEqual({ what, swapped: true });
+      expect(readdirSync(dist)).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+      expect(readFileSync(join(dist, 'a.k8s.yaml'), 'utf8')).toContain('name: a');
+    }
     expect(readdirSync(root)).toEqual(['dist']);
   });
 });

@@ -67,8 +67,8 @@ export interface SwapOptions extends AtomicSynthOptions {
 export interface AtomicSynthResult {
   /** The file names now in `outdir`, sorted. */
   readonly files: string[];
-  /** How the tree was swapped in. */
-  readonly swap: SwapMode;
+  /** How the tree was swapped in; `unchanged` when `outdir` already held the same files (left untouched). */
+  readonly swap: SwapMode | 'unchanged';
   /** Problems after `outdir` was already replaced (e.g. an old tree that could not be removed). */
   readonly warnings: string[];
 }
@@ -143,32 +143,14 @@ export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: stri
     const files = readdirSync(staging).sort();
     if (files.length === 0) throw new SynthAbortedError(`synthesis wrote no files; ${target} was left as it was`, target);
 
-    const wanted = options.swap ?? 'auto';
-    let mode = chooseSwap(wanted, target);
-    step('swap');
-    if (!existsSync(target)) {
-      renameSync(staging, target);
-      staging = undefined;
-    } else if (mode === 'exchange' && trySwapExchange(wanted, staging, target)) {
-      // exchanged: staging now holds the previous tree
+    let mode: SwapMode | 'unchanged' = 'unchanged';
+    if (sameFiles(staging, target, files)) {
+      // outdir already holds exactly this tree: it is left as it is, inodes and times included (as make would).
     } else {
-      mode = 'rename-pair';
-      // outdir -> <staging>.previous, staging -> outdir. Killed in between, the
-      // next run finds no outdir and renames <staging>.previous back.
-      const previous = `${staging}.previous`;
-      try {
-        renameSync(target, previous);
-      } catch (error) {
-        throw new SynthAbortedError(`could not move ${target} aside: ${(error as Error).message}`, target);
-      }
-      step('swap-second-rename');
-      try {
-        renameSync(staging, target);
-      } catch (error) {
-        renameSync(previous, target);
-        throw new SynthAbortedError(`could not move the new tree into ${target}: ${(error as Error).message}`, target);
-      }
-      renameSync(previous, staging);
+      step('swap');
+      const swapped = swapIn(staging, target, options.swap ?? 'auto', step);
+      mode = swapped.mode;
+      if (!swapped.previousTree) staging = undefined;
     }
 
     // From here on outdir holds the new tree: nothing may throw "left unchanged".
@@ -211,6 +193,63 @@ export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: stri
     // An abandoned run keeps its lock, as a killed process would; the next run finds it stale.
     if (!abandoned) releaseLock(lockFile);
   }
+}
+
+/**
+ * Puts the tree in `staging` at `target`. Returns how, and whether `staging`
+ * now holds the previous tree (to be removed).
+ */
+function swapIn(
+  staging: string,
+  target: string,
+  wanted: SwapMode | 'auto',
+  step: (name: SynthStep) => void,
+): { mode: SwapMode; previousTree: boolean } {
+  const mode = chooseSwap(wanted, target);
+  if (!existsSync(target)) {
+    renameSync(staging, target);
+    return { mode, previousTree: false };
+  }
+  if (mode === 'exchange' && trySwapExchange(wanted, staging, target)) return { mode, previousTree: true };
+  // outdir -> <staging>.previous, staging -> outdir. Killed in between, the
+  // next run finds no outdir and renames <staging>.previous back.
+  const previous = `${staging}.previous`;
+  try {
+    renameSync(target, previous);
+  } catch (error) {
+    throw new SynthAbortedError(`could not move ${target} aside: ${(error as Error).message}`, target);
+  }
+  step('swap-second-rename');
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    renameSync(previous, target);
+    throw new SynthAbortedError(`could not move the new tree into ${target}: ${(error as Error).message}`, target);
+  }
+  renameSync(previous, staging);
+  return { mode: 'rename-pair', previousTree: true };
+}
+
+/**
+ * Whether `target` holds exactly the regular files `names` of `staging`, with
+ * the same bytes and permissions, and nothing else. A tree with folders is
+ * never called the same (cdk8s writes folders only in other output types).
+ */
+function sameFiles(staging: string, target: string, names: readonly string[]): boolean {
+  let present: string[];
+  try {
+    present = readdirSync(target).sort();
+  } catch {
+    return false;
+  }
+  if (present.length !== names.length || present.some((name, i) => name !== names[i])) return false;
+  return names.every((name) => {
+    const [a, b] = [join(staging, name), join(target, name)];
+    const [statA, statB] = [lstatSync(a), lstatSync(b)];
+    return (
+      statA.isFile() && statB.isFile() && statA.mode === statB.mode && statA.size === statB.size && readFileSync(a).equals(readFileSync(b))
+    );
+  });
 }
 
 /** How long a synth waits for another live synth of the same folder to finish. */

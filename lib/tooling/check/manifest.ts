@@ -128,74 +128,64 @@ export function expandPaths(paths: readonly string[]): string[] {
  */
 export const YAML_OPTIONS = { version: '1.1' } as const;
 
-/**
- * The documents of a YAML text, at most `limit` of them, lazily (a file of
- * 200k documents is not parsed to the end). `more` tells whether there were more.
- */
-export function yamlDocuments(text: string, limit = MAX_DOCUMENTS): { documents: Document.Parsed[]; more: boolean } {
-  const composer = new Composer(YAML_OPTIONS);
-  const documents: Document.Parsed[] = [];
-  for (const doc of composer.compose(new Parser().parse(text))) {
-    if (documents.length === limit) return { documents, more: true };
-    documents.push(doc);
-  }
-  return { documents, more: false };
-}
-
 /** A document's value as plain data; throws for an alias bomb (over {@link MAX_ALIASES} alias uses). */
 export function documentValue(doc: Document.Parsed): unknown {
   return doc.toJS({ json: true, maxAliasCount: MAX_ALIASES });
 }
 
-/** Parses YAML text into objects; `v1 List` documents are expanded into their items. */
+/**
+ * Parses YAML text into objects; `v1 List` documents are expanded into their items.
+ *
+ * The documents are composed one at a time and each is turned into plain data
+ * before the next is read, so the YAML syntax tree of only one document is held
+ * at a time (the trees are several times the size of the data they hold).
+ */
 export function parseManifestText(text: string, file: string): { objects: ManifestObject[]; findings: Finding[] } {
   const objects: ManifestObject[] = [];
   const findings: Finding[] = [];
-  let parsed: ReturnType<typeof yamlDocuments>;
+  let index = 0;
   try {
-    parsed = yamlDocuments(text);
+    for (const doc of new Composer(YAML_OPTIONS).compose(new Parser().parse(text))) {
+      if (index === MAX_DOCUMENTS) {
+        const tooMany = `has more than ${MAX_DOCUMENTS} documents, the most read from one file; split it (no document of it was checked)`;
+        return { objects: [], findings: [fileFinding(file, 'too-many-documents', tooMany)] };
+      }
+      readDocument(doc, index++, file, objects, findings);
+    }
   } catch (error) {
-    return { objects, findings: [fileFinding(file, 'yaml-parse', errorText(error).split('\n')[0]!)] };
+    return { objects: [], findings: [fileFinding(file, 'yaml-parse', errorText(error).split('\n')[0]!)] };
   }
-  if (parsed.more) {
-    findings.push(
-      fileFinding(
-        file,
-        'too-many-documents',
-        `has more than ${MAX_DOCUMENTS} documents, the most read from one file; split it (no document of it was checked)`,
-      ),
-    );
-    return { objects, findings };
-  }
-  parsed.documents.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${doc.errors[0]!.message.split('\n')[0]}`));
-      return;
-    }
-    let value: unknown;
-    try {
-      value = documentValue(doc);
-    } catch (error) {
-      findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${errorText(error).split('\n')[0]}`));
-      return;
-    }
-    if (value === null || value === undefined) return; // empty document
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      findings.push(fileFinding(file, 'not-an-object', `document ${index + 1} is not a mapping`));
-      return;
-    }
-    const object = value as KubeObject;
-    if (object.apiVersion === 'v1' && object.kind === 'List' && Array.isArray(object.items)) {
-      object.items.forEach((item: unknown, i: number) => {
-        if (typeof item === 'object' && item !== null && !Array.isArray(item))
-          objects.push({ file, document: index, object: item as KubeObject });
-        else findings.push(fileFinding(file, 'not-an-object', `document ${index + 1}: items[${i}] is not a mapping`));
-      });
-    } else {
-      objects.push({ file, document: index, object });
-    }
-  });
   return { objects, findings };
+}
+
+/** Adds the object(s) of one parsed document to `objects`, or why it holds none to `findings`. */
+function readDocument(doc: Document.Parsed, index: number, file: string, objects: ManifestObject[], findings: Finding[]): void {
+  if (doc.errors.length > 0) {
+    findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${doc.errors[0]!.message.split('\n')[0]}`));
+    return;
+  }
+  let value: unknown;
+  try {
+    value = documentValue(doc);
+  } catch (error) {
+    findings.push(fileFinding(file, 'yaml-parse', `document ${index + 1}: ${errorText(error).split('\n')[0]}`));
+    return;
+  }
+  if (value === null || value === undefined) return; // empty document
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    findings.push(fileFinding(file, 'not-an-object', `document ${index + 1} is not a mapping`));
+    return;
+  }
+  const object = value as KubeObject;
+  if (object.apiVersion === 'v1' && object.kind === 'List' && Array.isArray(object.items)) {
+    object.items.forEach((item: unknown, i: number) => {
+      if (typeof item === 'object' && item !== null && !Array.isArray(item))
+        objects.push({ file, document: index, object: item as KubeObject });
+      else findings.push(fileFinding(file, 'not-an-object', `document ${index + 1}: items[${i}] is not a mapping`));
+    });
+  } else {
+    objects.push({ file, document: index, object });
+  }
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

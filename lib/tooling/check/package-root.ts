@@ -1,6 +1,6 @@
 /**
  * Where the package's data folders (`schemas/`, `crds/`) are. The code runs
- * from `lib/tooling/check/` (tsx, ts-jest) or from a compiled copy such as
+ * from `lib/tooling/check/` (tsx, jest) or from a compiled copy such as
  * `build/lib/tooling/check/`, so the root is found by walking up from this file to the
  * first folder that holds the vendored Kubernetes definitions.
  */
