@@ -5,6 +5,7 @@ import { App, Chart } from 'cdk8s';
 import { RunPod } from '../../lib';
 import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
 import { synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+import { exchangeHelper } from '../../lib/exercises/app/folder-exchange';
 
 // the module object itself (an `import * as` namespace cannot be spied on)
 const childProcess = require('node:child_process') as typeof import('node:child_process');
@@ -65,17 +66,20 @@ describe('synthesizeAtomically', () => {
     expect(existsSync(join(dist, 'a.k8s.yaml'))).toBe(true);
   });
 
-  test('auto tries the exchange directly and, where it cannot run (no python3), swaps with the rename pair', () => {
+  test('auto tries the exchange directly and, where it cannot run (no perl, no python3), swaps with the rename pair', () => {
     synthesizeAtomically(dist, synthCharts('a', 'b'));
-    // as where python3 is missing: the exchange cannot run
-    const spawn = jest.spyOn(childProcess, 'spawnSync').mockReturnValue({ error: new Error('spawnSync python3 ENOENT') } as never);
+    // as where neither helper is installed: the exchange cannot run
+    const spawn = jest.spyOn(childProcess, 'spawnSync').mockImplementation(((command: string) => ({
+      error: new Error(`spawnSync ${command} ENOENT`),
+    })) as never);
     try {
       const first = synthesizeWithSwap(dist, synthCharts('a'));
       expect(first.swap).toBe('rename-pair');
       expect(first.files).toEqual(['a.k8s.yaml']);
       // remembered for this folder: the next synth goes straight to the rename pair
       expect(synthesizeWithSwap(dist, synthCharts('c')).swap).toBe('rename-pair');
-      expect(spawn).toHaveBeenCalledTimes(1);
+      // tried once for this folder: perl where it applies, then python3
+      expect(spawn.mock.calls.map(([command]) => command)).toEqual(exchangeHelper() === 'perl' ? ['perl', 'python3'] : ['python3']);
     } finally {
       spawn.mockRestore();
     }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
 import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
-import { exchangeFolders, SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+import { SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+import { exchangeFolders } from '../../lib/exercises/app/folder-exchange';
 import { transpiledCopy } from '../transpiled-copy';
 
 const ROOT = resolve(__dirname, '..', '..');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -18,6 +17,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AtomicSynthOptions } from './atomic-synth';
+import { exchangeFolders } from './folder-exchange';
 
 /**
  * The points of a synth at which a process may die. {@link synthesizeWithSwap}
@@ -49,7 +49,7 @@ export type SwapMode =
 export interface SwapOptions extends AtomicSynthOptions {
   /**
    * How the new tree replaces `outdir`: `exchange` when the platform offers an
-   * atomic folder exchange (Linux, macOS, with `python3` to call it),
+   * atomic folder exchange (Linux, macOS; perl or python3 makes the call: folder-exchange.ts),
    * otherwise `rename-pair`.
    * @default 'auto'
    */
@@ -371,8 +371,8 @@ const exchangeSupport = new Map<string, boolean>();
 
 /**
  * `auto` tries the atomic exchange first (no separate probe: a failed
- * renameat2 / renamex_np changes nothing, and each attempt costs a python3
- * start), and falls back to the rename pair where it failed before.
+ * renameat2 / renamex_np changes nothing, and each attempt starts a perl or
+ * python3), and falls back to the rename pair where it failed before.
  */
 function chooseSwap(wanted: SwapMode | 'auto', target: string): SwapMode {
   if (wanted !== 'auto') return wanted;
@@ -381,7 +381,7 @@ function chooseSwap(wanted: SwapMode | 'auto', target: string): SwapMode {
 
 /**
  * Exchanges `staging` and `target`; whether it did. With `auto`, a failure
- * (no renameat2, no python3) is remembered and answered by the rename pair;
+ * (no renameat2, neither perl nor python3) is remembered and answered by the rename pair;
  * with `exchange` asked for explicitly, it abandons the synth.
  */
 function trySwapExchange(wanted: SwapMode | 'auto', staging: string, target: string): boolean {
@@ -390,24 +390,4 @@ function trySwapExchange(wanted: SwapMode | 'auto', staging: string, target: str
   if (exchanged === true) return true;
   if (wanted === 'auto') return false;
   throw new SynthAbortedError(`could not exchange ${staging} with ${target}: ${exchanged}`, target);
-}
-
-// Node has no binding for renameat2(2) / renamex_np(2); python3's ctypes calls them.
-const EXCHANGE_PROGRAM = [
-  'import ctypes, os, sys',
-  'libc = ctypes.CDLL(None, use_errno=True)',
-  'a, b = (os.fsencode(p) for p in sys.argv[1:3])',
-  'if hasattr(libc, "renameat2"): r = libc.renameat2(-100, a, -100, b, 2)', // AT_FDCWD, RENAME_EXCHANGE
-  'elif hasattr(libc, "renamex_np"): r = libc.renamex_np(a, b, 2)', // RENAME_SWAP
-  'else: sys.exit("no renameat2 or renamex_np in libc")',
-  'if r != 0: sys.exit(os.strerror(ctypes.get_errno()))',
-].join('\n');
-
-/** Atomically exchanges two folders; `true`, or why it could not. */
-export function exchangeFolders(a: string, b: string): true | string {
-  // -I: no PYTHONPATH or user site-packages can replace ctypes; -S: no site import (a third of the start-up).
-  const result = spawnSync('python3', ['-I', '-S', '-c', EXCHANGE_PROGRAM, a, b], { encoding: 'utf8' });
-  if (result.error) return result.error.message;
-  if (result.status !== 0) return result.stderr.trim() || `python3 exited with ${result.status}`;
-  return true;
 }
