@@ -67,7 +67,12 @@ export function lengthOf(value: unknown): unknown {
  * (a mapping as `[object Object]`: the schema rule reports its shape separately).
  */
 export function textOf(value: unknown): string {
-  return String(value);
+  try {
+    return String(value);
+  } catch {
+    // A mapping without a prototype (YAML can build one from a `__proto__` key) has no toString.
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /**

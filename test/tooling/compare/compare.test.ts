@@ -323,3 +323,14 @@ describe('compare: the k8syaml.com Deployment against an equivalent one synthesi
     ]);
   });
 });
+
+describe('compare: hostile mappings', () => {
+  // Found by the hostile-input property (seed 1479817536): the list key of `volumes` read a
+  // mapping with no prototype, whose String() throws a TypeError.
+  test('a `__proto__` key inside a keyed list item compares without throwing', () => {
+    const yaml = 'apiVersion: v1\nkind: Pod\nspec: lots\nvolumes:\n  - name:\n      __proto__: false\n';
+    expect(compareYaml(yaml, yaml).equal).toBe(true);
+    const other = yaml.replace('false', 'true');
+    expect(() => compareYaml(yaml, other)).not.toThrow();
+  });
+});
