@@ -244,7 +244,7 @@ function validateSection(): BenchSection {
       {
         figure: 'peak RSS per byte of input',
         value: `${(rssBig / 2 ** 20).toFixed(0)} MiB for ${objects} objects; ${(rssDist / 2 ** 20).toFixed(0)} MiB for dist/ (${(distBytes / 1000).toFixed(0)} kB)`,
-        ratio: `${(rssBig / inputBytes).toFixed(1)} bytes of RSS per byte of input (10,000 objects)`,
+        ratio: `${(rssBig / inputBytes).toFixed(1)} bytes of RSS per byte of input (10,000 objects); ${((rssBig - rssDist) / inputBytes).toFixed(1)} above the process validating dist/`,
         target: `<= 10: ${rssBig / inputBytes <= 10 ? 'met' : 'not met'}`,
       },
     ];
@@ -329,22 +329,33 @@ function explainSection(): BenchSection {
 
 function testsSection(): BenchSection {
   const reps = Math.min(REPS, 2);
+  const node = `"${process.execPath}"`;
   const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  // Cold, as on a fresh clone after `npm ci`: no tsc or prettier cache, no build/, jest's transform cache unused.
+  const cold = `rm -rf node_modules/.cache/k8s-practice build && exec ${node} scripts/test.js --silent --no-cache`;
   const r = compare(
     {
-      now: [process.execPath, [join(ROOT, 'scripts', 'test.js'), '--silent']],
-      sequential: ['sh', ['-c', `"${process.execPath}" "${tsc}" --noEmit && "${process.execPath}" "${jest}" --silent --maxWorkers=1`]],
+      cold: ['sh', ['-c', cold]],
+      // Right after the cold run, nothing changed: what a second `npm test` costs.
+      warm: [process.execPath, [join(ROOT, 'scripts', 'test.js'), '--silent']],
+      sequential: ['sh', ['-c', `${node} "${tsc}" --noEmit && ${node} "${jest}" --silent --maxWorkers=1`]],
     },
     reps,
     false,
   );
   const rows: BenchRow[] = [
     {
-      figure: '`npm test` (scripts/test.js: tsc alongside jest, two workers)',
-      value: msStats(r.now),
-      ratio: `${ratio(r.now.median, r.sequential.median)} of the old command`,
-      target: target(r.now.median / r.sequential.median, 0.5),
+      figure: '`npm test`, cold (no caches, no build/: a fresh clone after `npm ci`)',
+      value: msStats(r.cold),
+      ratio: `${ratio(r.cold.median, r.sequential.median)} of the old command`,
+      target: target(r.cold.median / r.sequential.median, 0.5),
+    },
+    {
+      figure: '`npm test` again, nothing changed (incremental tsc, prettier cache, build/ reused)',
+      value: msStats(r.warm),
+      ratio: `${ratio(r.warm.median, r.sequential.median)} of the old command`,
+      target: `<= 27 s: ${r.warm.median <= 27_000 ? 'met' : 'not met'}`,
     },
     { figure: 'the old command: `tsc --noEmit && jest`, one worker, same test files', value: msStats(r.sequential), ratio: '' },
   ];
