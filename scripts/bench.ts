@@ -26,6 +26,8 @@ const BIN = join(ROOT, 'node_modules', '.bin');
 const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
 const RESULTS = join(ROOT, 'docs', 'bench.json');
 const CLI = join(ROOT, 'build', 'bin', 'k8s-practice.js');
+const MODELS_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
+  .devDependencies['kubernetes-models'];
 
 interface Stats {
   min: number;
@@ -214,9 +216,16 @@ function validateSection(): BenchSection {
     const objects = objectsIn(work).length;
     const inputBytes = readdirSync(work).reduce((sum, f) => sum + statSync(join(work, f)).size, 0);
     const distBytes = readdirSync(join(ROOT, 'dist')).reduce((sum, f) => sum + statSync(join(ROOT, 'dist', f)).size, 0);
+    const modelsWorker = join('scripts', 'bench-kubernetes-models.mjs');
+    const models = JSON.parse(spawnSync(process.execPath, [modelsWorker, 'dist'], { cwd: ROOT, encoding: 'utf8' }).stdout) as {
+      validated: number;
+      invalid: number;
+      withoutModel: number;
+    };
     const r = compare({
       compiled: [process.execPath, [CLI, 'validate', 'dist']],
       source: [process.execPath, ['--import', 'tsx', join('bin', 'k8s-practice.ts'), 'validate', 'dist']],
+      kubernetesModels: [process.execPath, [modelsWorker, 'dist']],
       floor: [process.execPath, ['-e', '0']],
     });
     const big = compare({ compiled: [process.execPath, [CLI, 'validate', work]] }, Math.min(REPS, 3));
@@ -229,6 +238,12 @@ function validateSection(): BenchSection {
         value: msStats(r.compiled),
         ratio: `${ratio(r.compiled.median, r.source.median)} of the same from the TypeScript sources`,
         target: `<= 400 ms: ${r.compiled.median <= 400 ? 'met' : 'not met'}`,
+      },
+      {
+        figure: `kubernetes-models ${MODELS_VERSION} on dist/: the ${models.validated} objects it has a model for (${models.withoutModel} custom resources it cannot check; no cross-object rules${models.invalid > 0 ? `; it calls ${models.invalid} invalid` : ''})`,
+        value: msStats(r.kubernetesModels),
+        ratio: `our validate (all ${models.validated + models.withoutModel} objects, CRDs and rules) is ${ratio(r.compiled.median, r.kubernetesModels.median)} of it`,
+        target: target(r.compiled.median / r.kubernetesModels.median, 1),
       },
       { figure: '`tsx bin/k8s-practice.ts validate dist` (sources: every kind compiled at run time)', value: msStats(r.source), ratio: '' },
       {
