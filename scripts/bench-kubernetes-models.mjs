@@ -1,7 +1,8 @@
 // The yardstick of `npm run bench -- validate`: the kubernetes-models package
 // (its own Ajv validators, one model class per built-in kind) checking the
 // objects of the given folder it has a model for. Prints what it checked.
-// ESM because kubernetes-models 5 is published as ES modules only.
+// ESM because kubernetes-models 5 is published as ES modules only. The bench copies this file
+// into a temp folder where it installs kubernetes-models (it is no dependency of this package).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';

@@ -11,7 +11,7 @@
  * (scripts/bench-report.ts; test/docs/bench-report.test.ts keeps them equal).
  */
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -26,8 +26,8 @@ const BIN = join(ROOT, 'node_modules', '.bin');
 const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
 const RESULTS = join(ROOT, 'docs', 'bench.json');
 const CLI = join(ROOT, 'build', 'bin', 'k8s-practice.js');
-const MODELS_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
-  .devDependencies['kubernetes-models'];
+/** The kubernetes-models release the validate section compares with, installed into a temp folder (not a dependency: git installs would pay for it). */
+const MODELS_VERSION = '5.1.0';
 
 interface Stats {
   min: number;
@@ -207,16 +207,31 @@ function peakRss(paths: string[]): number {
   return rss;
 }
 
+/** Installs kubernetes-models (and yaml) into `dir` from the npm cache or registry; returns its worker script there. */
+function installKubernetesModels(dir: string): string {
+  const yamlVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'yaml', 'package.json'), 'utf8')) as { version: string }).version;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-kubernetes-models', version: '1.0.0', private: true }));
+  timed([
+    'npm',
+    ['install', '--prefer-offline', '--no-save', '--no-audit', '--no-fund', `kubernetes-models@${MODELS_VERSION}`, `yaml@${yamlVersion}`],
+    { cwd: dir },
+  ]);
+  const worker = join(dir, 'validate.mjs');
+  copyFileSync(join(ROOT, 'scripts', 'bench-kubernetes-models.mjs'), worker);
+  return worker;
+}
+
 function validateSection(): BenchSection {
   ensureBuild();
   const work = mkdtempSync(join(tmpdir(), 'bench-validate-'));
+  const modelsDir = mkdtempSync(join(tmpdir(), 'bench-kubernetes-models-'));
   try {
     const pods = 4995; // ~10,000 objects in one file: the validator reads at most 10,000 documents per file
     timed([process.execPath, ['--import', 'tsx', join('scripts', 'bench-objects-worker.ts'), work, String(pods)]]);
     const objects = objectsIn(work).length;
     const inputBytes = readdirSync(work).reduce((sum, f) => sum + statSync(join(work, f)).size, 0);
     const distBytes = readdirSync(join(ROOT, 'dist')).reduce((sum, f) => sum + statSync(join(ROOT, 'dist', f)).size, 0);
-    const modelsWorker = join('scripts', 'bench-kubernetes-models.mjs');
+    const modelsWorker = installKubernetesModels(modelsDir);
     const models = JSON.parse(spawnSync(process.execPath, [modelsWorker, 'dist'], { cwd: ROOT, encoding: 'utf8' }).stdout) as {
       validated: number;
       invalid: number;
@@ -271,6 +286,7 @@ function validateSection(): BenchSection {
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(modelsDir, { recursive: true, force: true });
   }
 }
 
