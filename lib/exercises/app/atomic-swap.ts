@@ -143,10 +143,9 @@ export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: stri
     const files = readdirSync(staging).sort();
     if (files.length === 0) throw new SynthAbortedError(`synthesis wrote no files; ${target} was left as it was`, target);
 
+    // An outdir that already holds exactly this tree is left as it is, inodes and times included (as make would).
     let mode: SwapMode | 'unchanged' = 'unchanged';
-    if (sameFiles(staging, target, files)) {
-      // outdir already holds exactly this tree: it is left as it is, inodes and times included (as make would).
-    } else {
+    if (!sameFiles(staging, target, files)) {
       step('swap');
       const swapped = swapIn(staging, target, options.swap ?? 'auto', step);
       mode = swapped.mode;
