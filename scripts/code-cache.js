@@ -27,6 +27,8 @@ function readIfPresent(file) {
  */
 function requireWithCodeCache(bundle) {
   const source = readFileSync(bundle, 'utf8');
+  // vm.Script on Node 20 cannot run `import()`; such a bundle is loaded the usual way, without a cache.
+  if (source.includes('import(')) return { exports: require(bundle), saveCache: () => undefined };
   const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const cacheFile = `${bundle}.${digest}.v8-cache`;
   const cachedData = readIfPresent(cacheFile);

@@ -61,4 +61,20 @@ describe('the code cache of the synth bundle', () => {
     writeFileSync(join(dir, caches()[0]!), 'not a V8 cache');
     expect(run().value).toBe('ok');
   });
+  test('a bundle with a dynamic import() runs through require(), without a cache, and its import works', () => {
+    writeFileSync(bundle, 'exports.platform = import("node:os").then((os) => os.platform());\n');
+    const output = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const { requireWithCodeCache } = require(${JSON.stringify(CODE_CACHE)});
+         const loaded = requireWithCodeCache(${JSON.stringify(bundle)});
+         loaded.saveCache();
+         loaded.exports.platform.then((p) => console.log(p));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(output.trim()).toBe(process.platform);
+    expect(caches()).toEqual([]);
+  });
 });
