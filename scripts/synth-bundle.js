@@ -14,6 +14,8 @@ const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 const { dirname, join, resolve, sep } = require('node:path');
 
 const PACKAGE_FILE = `${sep}node_modules${sep}`;
+// A bundle built by another esbuild release is rebuilt.
+const ESBUILD_VERSION = require('esbuild/package.json').version;
 
 /** What must stay the same for `file` to count as unchanged. */
 function stampOf(file) {
@@ -32,9 +34,7 @@ function bundleIsFresh(bundle) {
   if (!existsSync(bundle) || !existsSync(inputsFile(bundle))) return false;
   try {
     const { esbuild, inputs } = JSON.parse(readFileSync(inputsFile(bundle), 'utf8'));
-    return (
-      esbuild === require('esbuild/package.json').version && inputs.every(([file, stamp]) => existsSync(file) && stampOf(file) === stamp)
-    );
+    return esbuild === ESBUILD_VERSION && inputs.every(([file, stamp]) => existsSync(file) && stampOf(file) === stamp);
   } catch {
     return false;
   }
@@ -86,7 +86,7 @@ async function ensureBundle(entry, bundle) {
   const code = result.outputFiles.find((f) => f.path.endsWith('.js'));
   writeFileSync(`${bundle}.${process.pid}.tmp`, code.contents);
   renameSync(`${bundle}.${process.pid}.tmp`, bundle);
-  writeFileSync(`${inputsFile(bundle)}.${process.pid}.tmp`, JSON.stringify({ esbuild: require('esbuild/package.json').version, inputs }));
+  writeFileSync(`${inputsFile(bundle)}.${process.pid}.tmp`, JSON.stringify({ esbuild: ESBUILD_VERSION, inputs }));
   renameSync(`${inputsFile(bundle)}.${process.pid}.tmp`, inputsFile(bundle));
   return true;
 }

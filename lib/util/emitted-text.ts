@@ -36,11 +36,11 @@ export const EMITTED_TEXT_RULE = 'text without lone surrogates and without U+008
 
 /** Whether any key or string value in `value` has a problem (no field paths: the common, clean case stays cheap). */
 function hasProblem(value: unknown): boolean {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) || YAML11_BREAK.test(value);
+  if (typeof value === 'string') return emittedTextProblem(value) !== undefined;
   if (Array.isArray(value)) return value.some(hasProblem);
   if (value !== null && typeof value === 'object') {
     for (const key in value) {
-      if (LONE_SURROGATE.test(key) || YAML11_BREAK.test(key) || hasProblem((value as Record<string, unknown>)[key])) return true;
+      if (emittedTextProblem(key) !== undefined || hasProblem((value as Record<string, unknown>)[key])) return true;
     }
   }
   return false;
