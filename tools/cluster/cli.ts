@@ -1,18 +1,38 @@
 /**
- * `npm run cluster:up` / `npm run cluster:down` / `npm run cluster:status`: a real Kubernetes
- * 1.28 API server, controller-manager, scheduler and kwok fake nodes on 127.0.0.1.
+ * `npm run cluster:up [-- --node real|kwok]` / `npm run cluster:down` / `npm run cluster:status`:
+ * a real Kubernetes 1.28 control plane with kwok's fake nodes on 127.0.0.1 (the default), or
+ * with one real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS) in its own network
+ * namespace.
  */
-import { KUBECONFIG, readClusterState, startCluster, stopCluster } from './local-cluster';
+import { KUBECONFIG, NodeKind, readClusterState, startCluster, stopCluster } from './local-cluster';
+import { NODE_IP, NODE_NETNS } from './node-network';
+import { ensurePrerequisites } from './prerequisites';
+
+const USAGE = 'usage: cluster up [--node kwok|real] | down | status';
+
+/** The `--node` value of `up` (`--node real` or `--node=real`); kwok when absent. */
+function nodeKind(args: readonly string[]): NodeKind {
+  const index = args.findIndex((arg) => arg === '--node' || arg.startsWith('--node='));
+  if (index < 0) return 'kwok';
+  const value = args[index]!.includes('=') ? args[index]!.slice('--node='.length) : args[index + 1];
+  if (value === 'kwok' || value === 'real') return value;
+  throw new Error(`--node: ${JSON.stringify(value ?? '')} is not a node kind; use --node kwok (fake nodes, the default) or --node real`);
+}
 import { isOurProcessAlive } from './processes';
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, args: readonly string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const began = Date.now();
-      const state = await startCluster();
+      const node = nodeKind(args);
+      ensurePrerequisites(node);
+      const state = await startCluster({ node });
       console.log(`cluster: up in ${Date.now() - began} ms at ${state.apiServerUrl}`);
       console.log(`  export KUBECONFIG=${KUBECONFIG}`);
       console.log('  .engines/bin/kubectl get nodes        # kubectl 1.28, built with the cluster');
+      if (node === 'real') {
+        console.log(`  ip netns exec ${NODE_NETNS} curl http://${NODE_IP}:30080   # a command on the node (NodePort, pod IPs)`);
+      }
       console.log('  npm run cluster:down                  # stops every process it started');
       return 0;
     }
@@ -30,12 +50,12 @@ async function main(command: string | undefined): Promise<number> {
       return state.processes.every(isOurProcessAlive) ? 0 : 1;
     }
     default:
-      console.error('usage: cluster up | down | status');
+      console.error(USAGE);
       return 2;
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     console.error(`cluster: ${error instanceof Error ? error.message : String(error)}`);

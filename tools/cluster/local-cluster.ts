@@ -1,11 +1,17 @@
 /**
- * A real Kubernetes 1.28 control plane on 127.0.0.1, without Docker or a kubelet.
+ * A real Kubernetes 1.28 cluster on this machine, without Docker, with one of two kinds of node.
  *
- * The components start in the order a cluster's control plane comes up: etcd (the store),
- * kube-apiserver (the only client of etcd), kube-controller-manager and kube-scheduler (clients
- * of the API server), and kwok, which plays the kubelet of a few fake nodes: it marks them
- * Ready, gives each scheduled pod an IP and reports its containers running, and completes
- * Tekton's TaskRun pods with their step results (tools/cluster/kwok-stages/). No container runs.
+ * The components start in the order a cluster comes up: etcd (the store), kube-apiserver (the
+ * only client of etcd), kube-controller-manager and kube-scheduler (clients of the API server),
+ * then the node:
+ * - `kwok` (the fast path): the control plane on 127.0.0.1, and kwok playing the kubelet of a
+ *   few fake nodes: it marks them Ready, gives each scheduled pod an IP, reports its containers
+ *   running, and completes Tekton's TaskRun pods with their step results
+ *   (tools/cluster/kwok-stages/). No container runs.
+ * - `real`: everything inside the node's own network namespace (`node-network.ts`), then
+ *   containerd, the kubelet, kube-proxy, the NetworkPolicy enforcer and CoreDNS
+ *   (`real-node.ts`): pods really run. The host reaches the API server through a loopback
+ *   forwarder (`api-forwarder.ts`).
  *
  * State lives in CLUSTER_DIR: `kubeconfig`, `state.json` (PIDs and ports), `logs/`.
  */
@@ -16,6 +22,14 @@ import { join } from 'node:path';
 import { freePorts, httpGet } from './network';
 import { CLUSTER_DIR, KWOK_STAGES_DIR, OWN_KWOK_STAGES_DIR, engineBinary } from './paths';
 import { StartedProcess, isOurProcessAlive, startProcess, stopProcess, waitFor } from './processes';
+import { NODE_IP, NODE_NAME, createNodeNetwork, deleteNodeNetwork, healthyInNode, inNode, nodeNetworkExists } from './node-network';
+import { NodeApiServerPki, makeApiServerPki } from './node-pki';
+import { RealNodeState, cleanUpNodeHost, missingForRealNode, recordHostBefore, removeNodeContainers, startRealNode } from './real-node';
+import { RUNTIME_PATHS } from './host-state';
+import { KUBE_ROUTER_USER } from './node-addons';
+
+/** The kind of node the cluster runs: kwok's fake nodes, or one real node. */
+export type NodeKind = 'kwok' | 'real';
 
 /** What a running cluster recorded about itself. */
 export interface ClusterState {
@@ -24,17 +38,23 @@ export interface ClusterState {
   /** In start order; stopped in reverse. */
   readonly processes: StartedProcess[];
   readonly ports: Record<string, number>;
+  /** Absent in state files of the kwok-only tool. @default 'kwok' */
+  readonly node?: NodeKind;
+  /** What the real node changes on the host, as it was before (real nodes only). */
+  readonly realNode?: RealNodeState;
 }
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
-  /** Fake nodes to create. @default 3 */
+  /** Which node: kwok's fake ones (fast, no container runs) or a real one. @default 'kwok' */
+  readonly node?: NodeKind;
+  /** Fake nodes to create (kwok only). @default 3 */
   readonly nodes?: number;
   /** Called with a line per event (component started, ...). @default console.log */
   readonly log?: (line: string) => void;
 }
 
-/** The Service ClusterIP range. Pods get IPs from kwok's range, kept apart from it. */
+/** The Service ClusterIP range. Pods get IPs from the pod range, kept apart from it. */
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const POD_CIDR = '10.244.0.0/16';
 /** The stock kwok stages this cluster loads (node lifecycle, pod lifecycle). */
@@ -50,8 +70,14 @@ const STATE_FILE = join(CLUSTER_DIR, 'state.json');
 const LOG_DIR = join(CLUSTER_DIR, 'logs');
 export const KUBECONFIG = join(CLUSTER_DIR, 'kubeconfig');
 
-/** The API server's serving certificate (with its CA), written by the API server on start. */
+/**
+ * The API server's self-signed serving certificate on a kwok cluster (its own CA), which the
+ * kubeconfig trusts. A real-node cluster's kubeconfig trusts `pki/ca.crt` instead.
+ */
 export const SERVING_CERT = join(CLUSTER_DIR, 'pki', 'apiserver.crt');
+
+/** Ports inside the real node's network namespace (nothing else listens there). */
+const IN_NODE_PORTS = { etcdClient: 2379, etcdPeer: 2380, apiServer: 6443, controllerManager: 10257, scheduler: 10259 };
 
 /** Writes a kubeconfig (mode 0600) for one token-authenticated user of the local cluster. */
 export function writeKubeconfig(
@@ -89,14 +115,20 @@ export function readClusterState(): ClusterState | undefined {
 }
 
 /** The engine binaries the cluster needs, with the command that provides each missing one. */
-export function missingEngines(): string[] {
+export function missingEngines(node: NodeKind = 'kwok'): string[] {
   const missing: string[] = [];
-  for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok']) {
+  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', ...(node === 'kwok' ? ['kwok'] : [])];
+  for (const name of binaries) {
     if (!existsSync(engineBinary(name))) missing.push(`${engineBinary(name)} (build it: tools/engines/build.sh; needs Go)`);
   }
   if (!existsSync('/usr/bin/etcd')) missing.push('/usr/bin/etcd (install it: apt-get install etcd-server)');
-  for (const stage of KWOK_STAGES) {
-    if (!existsSync(join(KWOK_STAGES_DIR, stage))) missing.push(`${join(KWOK_STAGES_DIR, stage)} (copied by tools/engines/build.sh kwok)`);
+  if (node === 'kwok') {
+    for (const stage of KWOK_STAGES) {
+      if (!existsSync(join(KWOK_STAGES_DIR, stage)))
+        missing.push(`${join(KWOK_STAGES_DIR, stage)} (copied by tools/engines/build.sh kwok)`);
+    }
+  } else {
+    missing.push(...missingForRealNode());
   }
   return missing;
 }
@@ -113,7 +145,8 @@ function tail(file: string, lines = 15): string {
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<ClusterState> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const missing = missingEngines();
+  const node = options.node ?? 'kwok';
+  const missing = missingEngines(node);
   if (missing.length > 0) throw new Error(`the local cluster needs:\n  ${missing.join('\n  ')}`);
 
   // Never take over a cluster another run (or a cluster:up) still has running: stopping it
@@ -130,30 +163,59 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   rmSync(CLUSTER_DIR, { recursive: true, force: true });
   mkdirSync(LOG_DIR, { recursive: true });
 
-  const [etcdClient, etcdPeer, apiServer, controllerManager, scheduler] = await freePorts(5);
-  const ports = { etcdClient, etcdPeer, apiServer, controllerManager, scheduler } as Record<string, number>;
-  const apiServerUrl = `https://127.0.0.1:${apiServer}`;
+  const real = node === 'real';
+  const [etcdClient, etcdPeer, apiServer, controllerManager, scheduler] = real
+    ? [IN_NODE_PORTS.etcdClient, IN_NODE_PORTS.etcdPeer, IN_NODE_PORTS.apiServer, IN_NODE_PORTS.controllerManager, IN_NODE_PORTS.scheduler]
+    : await freePorts(5);
+  // A real node's control plane listens inside the node's namespace; the host's end of the
+  // forwarder is the only port on the host's loopback.
+  const hostApiPort = real ? (await freePorts(1))[0]! : apiServer!;
+  const ports = { etcdClient, etcdPeer, apiServer, controllerManager, scheduler, hostApiServer: hostApiPort } as Record<string, number>;
+  const apiServerUrl = `https://127.0.0.1:${hostApiPort}`;
+  const innerApiServerUrl = `https://127.0.0.1:${apiServer}`;
   const token = randomBytes(24).toString('hex');
   const processes: StartedProcess[] = [];
-  const state: ClusterState = { apiServerUrl, kubeconfig: KUBECONFIG, processes, ports };
+  const realNode = real ? recordHostBefore(CLUSTER_DIR, RUNTIME_PATHS) : undefined;
+  const state: ClusterState = { apiServerUrl, kubeconfig: KUBECONFIG, processes, ports, node, realNode };
   const save = () => writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  save();
 
   const pki = join(CLUSTER_DIR, 'pki');
-  mkdirSync(pki, { recursive: true });
+  mkdirSync(pki, { recursive: true, mode: 0o700 });
   // Service account tokens are signed with this key (`kubectl create token` needs it).
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(join(pki, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  // One static admin identity in system:masters: enough for the tests and the learner.
-  writeFileSync(join(pki, 'tokens.csv'), `${token},admin,admin,"system:masters"\n`, { mode: 0o600 });
-  // The API server writes its self-signed serving certificate (and CA) here on start.
-  const servingCert = SERVING_CERT;
+  // Static token identities: the admin (system:masters) for the tests and the learner, and on a
+  // real node the node's components, each with only its own role.
+  const nodeTokens = {
+    node: randomBytes(24).toString('hex'),
+    'kube-proxy': randomBytes(24).toString('hex'),
+    'kube-router': randomBytes(24).toString('hex'),
+  };
+  const tokenLines = [`${token},admin,admin,"system:masters"`];
+  if (real) {
+    tokenLines.push(`${nodeTokens.node},system:node:${NODE_NAME},node,"system:nodes"`);
+    tokenLines.push(`${nodeTokens['kube-proxy']},system:kube-proxy,kube-proxy`);
+    tokenLines.push(`${nodeTokens['kube-router']},${KUBE_ROUTER_USER},kube-router`);
+  }
+  writeFileSync(join(pki, 'tokens.csv'), `${tokenLines.join('\n')}\n`, { mode: 0o600 });
+  // kwok: the API server writes its self-signed serving certificate (its own CA) on start. Real
+  // node: a CA of ours signs it for every name pods and the host use (apiserver.crt is that CA).
+  const apiPki: NodeApiServerPki | undefined = real
+    ? makeApiServerPki(pki, { nodeIp: NODE_IP, serviceIp: '10.96.0.1', nodeName: NODE_NAME })
+    : undefined;
+  const servingCert = apiPki ? apiPki.caCert : SERVING_CERT;
 
   writeKubeconfig(KUBECONFIG, { server: apiServerUrl, certificateAuthority: servingCert, user: 'admin', token });
+  // What the components inside the node's namespace use (the host's forwarder is not there).
+  const innerKubeconfig = join(CLUSTER_DIR, 'kubeconfig.in-node');
+  writeKubeconfig(innerKubeconfig, { server: innerApiServerUrl, certificateAuthority: servingCert, user: 'admin', token });
 
   const start = async (name: string, executable: string, args: string[], healthy: () => Promise<boolean>, timeoutMs = 60_000) => {
     const began = Date.now();
     const logFile = join(LOG_DIR, `${name}.log`);
-    const proc = startProcess(name, executable, args, logFile);
+    const [exe, argv] = real ? inNode(executable, args) : [executable, args];
+    const proc = startProcess(name, exe, argv, logFile, process.env, executable);
     processes.push(proc);
     save();
     await waitFor(
@@ -174,8 +236,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     (url: string, headers: Record<string, string> = {}) =>
     async () =>
       (await httpGet(url, headers)).status === 200;
+  // Health endpoints of components inside the node's namespace are probed from there.
+  const okInside = (url: string) => (real ? healthyInNode(url) : ok(url));
 
   try {
+    if (real) {
+      createNodeNetwork(SERVICE_CIDR);
+      log(`cluster: ${'node network namespace'.padEnd(24)} created: ${NODE_IP} (ip netns exec k8s-practice-node ...)`);
+    }
     await start(
       'etcd',
       '/usr/bin/etcd',
@@ -189,45 +257,77 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         `--initial-cluster=local=http://127.0.0.1:${etcdPeer}`,
         '--unsafe-no-fsync', // a throw-away test store: durability is not needed, speed is
       ],
-      ok(`http://127.0.0.1:${etcdClient}/health`),
+      okInside(`http://127.0.0.1:${etcdClient}/health`),
     );
 
+    const apiServerFlags = real
+      ? [
+          // Inside the node's namespace: its addresses are lo, the node's and the pods' gateway.
+          '--bind-address=0.0.0.0',
+          `--advertise-address=${NODE_IP}`,
+          `--tls-cert-file=${apiPki!.servingCert}`,
+          `--tls-private-key-file=${apiPki!.servingKey}`,
+          '--authorization-mode=Node,RBAC',
+          '--enable-admission-plugins=NodeRestriction',
+          `--kubelet-client-certificate=${apiPki!.kubeletClientCert}`,
+          `--kubelet-client-key=${apiPki!.kubeletClientKey}`,
+          `--kubelet-certificate-authority=${apiPki!.caCert}`,
+          '--kubelet-preferred-address-types=InternalIP',
+        ]
+      : [
+          `--cert-dir=${pki}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          '--authorization-mode=RBAC',
+          // The API server would publish 127.0.0.1 as the `kubernetes` Service's endpoint, which
+          // Endpoints validation refuses (loopback); nothing on kwok nodes needs that Service.
+          '--endpoint-reconciler-type=none',
+        ];
     await start(
       'kube-apiserver',
       engineBinary('kube-apiserver'),
       [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        `--cert-dir=${pki}`,
         `--secure-port=${apiServer}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
         '--allow-privileged=true',
-        '--authorization-mode=RBAC',
         `--token-auth-file=${join(pki, 'tokens.csv')}`,
         '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
         `--service-account-key-file=${join(pki, 'sa.key')}`,
         `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
-        // The API server would publish 127.0.0.1 as the `kubernetes` Service's endpoint, which
-        // Endpoints validation refuses (loopback); nothing here needs that Service.
-        '--endpoint-reconciler-type=none',
+        ...apiServerFlags,
       ],
-      ok(`${apiServerUrl}/readyz`, { authorization: `Bearer ${token}` }),
+      real ? healthyInNode(`${innerApiServerUrl}/livez`) : ok(`${apiServerUrl}/readyz`, { authorization: `Bearer ${token}` }),
       120_000,
     );
+    if (real) {
+      for (const forwarder of apiForwarders(join(CLUSTER_DIR, 'apiserver.sock'), hostApiPort, apiServer!)) {
+        const logFile = join(LOG_DIR, `${forwarder.name}.log`);
+        const proc = startProcess(forwarder.name, forwarder.executable, forwarder.args, logFile, process.env, '/usr/bin/socat');
+        processes.push(proc);
+        save();
+      }
+      await waitFor(
+        'the API server through the host forwarder',
+        ok(`${apiServerUrl}/readyz`, { authorization: `Bearer ${token}` }),
+        30_000,
+      );
+      log(`cluster: ${'api forwarder'.padEnd(24)} ${apiServerUrl} -> ${NODE_IP}:${apiServer} (node namespace)`);
+    }
 
-    const clientFlags = [
-      `--kubeconfig=${KUBECONFIG}`,
-      `--authentication-kubeconfig=${KUBECONFIG}`,
-      `--authorization-kubeconfig=${KUBECONFIG}`,
+    const clientFlags = (kubeconfig: string) => [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
       '--bind-address=127.0.0.1',
       '--leader-elect=false',
     ];
+    const componentKubeconfig = real ? innerKubeconfig : KUBECONFIG;
     await start(
       'kube-controller-manager',
       engineBinary('kube-controller-manager'),
       [
-        ...clientFlags,
+        ...clientFlags(componentKubeconfig),
         `--secure-port=${controllerManager}`,
         `--service-account-private-key-file=${join(pki, 'sa.key')}`,
         `--root-ca-file=${servingCert}`,
@@ -238,40 +338,100 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         // validator suite makes hundreds) delay the endpoint controllers by minutes.
         '--kube-api-qps=200',
         '--kube-api-burst=400',
+        // A real node gets its pod range (spec.podCIDR) from here, as on kubeadm clusters.
+        ...(real ? ['--allocate-node-cidrs=true', `--cluster-cidr=${POD_CIDR}`, '--node-cidr-mask-size=24'] : []),
       ],
-      ok(`https://127.0.0.1:${controllerManager}/healthz`),
+      okInside(`https://127.0.0.1:${controllerManager}/healthz`),
     );
 
     await start(
       'kube-scheduler',
       engineBinary('kube-scheduler'),
-      [...clientFlags, `--secure-port=${scheduler}`],
-      ok(`https://127.0.0.1:${scheduler}/healthz`),
+      [...clientFlags(componentKubeconfig), `--secure-port=${scheduler}`],
+      okInside(`https://127.0.0.1:${scheduler}/healthz`),
     );
 
-    createNodes(options.nodes ?? 3);
-    await start(
-      'kwok',
-      engineBinary('kwok'),
-      [
-        `--kubeconfig=${KUBECONFIG}`,
-        '--manage-all-nodes=true',
-        `--cidr=${POD_CIDR}`,
-        ...KWOK_STAGES.flatMap((stage) => ['--config', join(KWOK_STAGES_DIR, stage)]),
-        ...readdirSync(OWN_KWOK_STAGES_DIR)
-          .filter((f) => f.endsWith('.yaml'))
-          .sort()
-          .flatMap((stage) => ['--config', join(OWN_KWOK_STAGES_DIR, stage)]),
-      ],
-      nodesReady,
-      60_000,
-    );
+    if (real) {
+      await startRealNode(
+        {
+          clusterDir: CLUSTER_DIR,
+          start,
+          kubeconfigFor: (user) => {
+            const path = join(CLUSTER_DIR, `kubeconfig.${user}`);
+            const name = { node: `system:node:${NODE_NAME}`, 'kube-proxy': 'system:kube-proxy', 'kube-router': KUBE_ROUTER_USER }[user];
+            writeKubeconfig(path, { server: innerApiServerUrl, certificateAuthority: servingCert, user: name, token: nodeTokens[user] });
+            return path;
+          },
+          apply: (objects) => kubectlApply(objects),
+          waitFor: (what, check, timeoutMs) => waitFor(what, check, timeoutMs),
+          nodeReady: nodesReady,
+          coreDnsReady,
+          log,
+        },
+        realNode!,
+      );
+    } else {
+      createNodes(options.nodes ?? 3);
+      await start(
+        'kwok',
+        engineBinary('kwok'),
+        [
+          `--kubeconfig=${KUBECONFIG}`,
+          '--manage-all-nodes=true',
+          `--cidr=${POD_CIDR}`,
+          ...KWOK_STAGES.flatMap((stage) => ['--config', join(KWOK_STAGES_DIR, stage)]),
+          ...readdirSync(OWN_KWOK_STAGES_DIR)
+            .filter((f) => f.endsWith('.yaml'))
+            .sort()
+            .flatMap((stage) => ['--config', join(OWN_KWOK_STAGES_DIR, stage)]),
+        ],
+        nodesReady,
+        60_000,
+      );
+    }
     save();
     return state;
   } catch (error) {
     await stopCluster({ log });
     throw error;
   }
+}
+
+/**
+ * The two halves of the host's way to the API server inside the node's namespace: a socat in
+ * the namespace serving a Unix socket (file-system sockets cross network namespaces), and one on
+ * the host's loopback forwarding to it. The socket is 0600: only root reaches it.
+ */
+function apiForwarders(socket: string, hostPort: number, apiPort: number): { name: string; executable: string; args: string[] }[] {
+  const [innerExe, innerArgs] = inNode('/usr/bin/socat', [`UNIX-LISTEN:${socket},fork,mode=600,unlink-early`, `TCP:127.0.0.1:${apiPort}`]);
+  return [
+    { name: 'api-forwarder-node', executable: innerExe, args: innerArgs },
+    {
+      name: 'api-forwarder-host',
+      executable: '/usr/bin/socat',
+      args: [`TCP-LISTEN:${hostPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${socket}`],
+    },
+  ];
+}
+
+/** Applies objects with the cluster's kubectl, as the admin. */
+export function kubectlApply(objects: readonly unknown[]): void {
+  execFileSync(engineBinary('kubectl'), [`--kubeconfig=${KUBECONFIG}`, 'apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+}
+
+async function coreDnsReady(): Promise<boolean> {
+  const list = kubectlJson<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>([
+    'get',
+    'pods',
+    '-n',
+    'kube-system',
+    '-l',
+    'k8s-app=kube-dns',
+  ]);
+  return list.items.some((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
 }
 
 /**
@@ -290,6 +450,31 @@ export function startClusterProcess(
   if (!state) throw new Error('no cluster is running (npm run cluster:up)');
   const proc = startProcess(name, executable, args, join(LOG_DIR, `${name}.log`), env, runs);
   state.processes.push(proc);
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  return proc;
+}
+
+/**
+ * Stops one component of the running cluster (SIGTERM, as a service manager would) and leaves
+ * it stopped until {@link startClusterProcessAgain}: for the experiments of what the others do
+ * while it is away. Resolves once it has exited.
+ */
+export async function stopClusterProcess(name: string): Promise<void> {
+  const state = readClusterState();
+  const proc = state?.processes.find((p) => p.name === name);
+  if (!proc) throw new Error(`the running cluster has no process named ${name}`);
+  await stopProcess(proc);
+}
+
+/** Starts a component stopped by {@link stopClusterProcess} again, with the same command line. */
+export function startClusterProcessAgain(name: string): StartedProcess {
+  const state = readClusterState();
+  const index = state?.processes.findIndex((p) => p.name === name) ?? -1;
+  const old = state?.processes[index];
+  if (!state || !old?.launch) throw new Error(`the running cluster has no restartable process named ${name}`);
+  if (isOurProcessAlive(old)) throw new Error(`${name} (pid ${old.pid}) is still running`);
+  const proc = startProcess(name, old.launch.executable, old.launch.args, old.launch.logFile, process.env, old.executable);
+  state.processes[index] = proc;
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
   return proc;
 }
@@ -330,18 +515,33 @@ async function nodesReady(): Promise<boolean> {
 
 /**
  * Stops every process the last `startCluster` recorded, in reverse start order, and waits for
- * each to exit. Safe to call when nothing runs. Keeps the logs; removes etcd's data.
+ * each to exit. Safe to call when nothing runs. Keeps the logs; removes etcd's data. A real node
+ * is taken apart on the way: once the kubelet is gone its containers are removed (containerd
+ * still running), and at the end its network namespace and what it left on the host.
  */
 export async function stopCluster(options: { log?: (line: string) => void } = {}): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const state = readClusterState();
-  if (!state) return;
+  if (!state) {
+    // A real node's namespace without a state file: a start that died before writing one.
+    if (nodeNetworkExists() && deleteNodeNetwork()) log('cluster: deleted the node network namespace');
+    return;
+  }
   for (const proc of [...state.processes].reverse()) {
+    if (proc.name === 'containerd' && state.realNode) {
+      const removed = removeNodeContainers(state.realNode);
+      if (removed > 0) log(`cluster: removed ${removed} containers of the node`);
+    }
     const began = Date.now();
     if (await stopProcess(proc)) log(`cluster: stopped ${proc.name} (pid ${proc.pid}) in ${Date.now() - began} ms`);
   }
+  if (state.realNode) {
+    if (deleteNodeNetwork()) log('cluster: deleted the node network namespace');
+    for (const line of cleanUpNodeHost(state.realNode)) log(`cluster: ${line}`);
+  }
   rmSync(STATE_FILE, { force: true });
   rmSync(join(CLUSTER_DIR, 'etcd'), { recursive: true, force: true });
+  if (state.realNode) rmSync(state.realNode.dir, { recursive: true, force: true });
 }
 
 /** The component logs of the last run (name -> path), for failure reports. */

@@ -12,3 +12,5 @@ export const OWN_KWOK_STAGES_DIR = join(REPO_DIR, 'tools', 'cluster', 'kwok-stag
 export const CLUSTER_DIR = process.env.K8S_PRACTICE_CLUSTER_DIR ?? join(REPO_DIR, '.cluster');
 
 export const engineBinary = (name: string) => join(ENGINE_BIN_DIR, name);
+/** The node's images, built by `npm run images:build` (tools/images/), with their index.json. */
+export const IMAGES_DIR = join(REPO_DIR, '.engines', 'images');

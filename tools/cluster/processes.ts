@@ -19,6 +19,8 @@ export interface StartedProcess {
    * executable, or the program a wrapper such as `unshare` execs into.
    */
   readonly executable: string;
+  /** How it was started, so that it can be started again (`restartClusterProcess`). */
+  readonly launch?: { readonly executable: string; readonly args: readonly string[]; readonly logFile: string };
 }
 
 /** Starts `executable` in a new process group with stdout and stderr appended to `logFile`. */
@@ -35,7 +37,7 @@ export function startProcess(
     const child = spawn(executable, args, { detached: true, stdio: ['ignore', log, log], env });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${executable})`);
     child.unref();
-    return { name, pid: child.pid, executable: runs };
+    return { name, pid: child.pid, executable: runs, launch: { executable, args, logFile } };
   } finally {
     closeSync(log);
   }

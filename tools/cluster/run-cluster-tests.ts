@@ -1,54 +1,49 @@
 /**
- * `npm run test:cluster`: builds the real engines when missing or stale, starts the local
- * control plane, runs the cluster test suites (jest.cluster.config.js) against it, and stops
- * every process it started — also when a test fails, jest crashes, or the run is interrupted.
+ * `npm run test:cluster`: provides what the cluster needs (packages, engines, images: see
+ * prerequisites.ts), then runs two phases, each on its own cluster:
+ * 1. kwok — the control plane with kwok's fake nodes; the suites of test/cluster/*.cluster.test.ts
+ *    (fast, no container runs: the Tekton, Gogs and validator suites);
+ * 2. real — the control plane with one real node; the suites of test/cluster/real-node/, where
+ *    the exercises' pods really run. Before it starts and after it stops, the host's state is
+ *    read (host-state.ts): any difference fails the run.
+ * Every process started is stopped — also when a test fails, jest crashes, or the run is
+ * interrupted.
  *
- * Extra arguments go to jest (`npm run test:cluster -- -t quota`).
+ *   npm run test:cluster                      both phases
+ *   npm run test:cluster -- --phase real      one phase (kwok or real)
+ *   npm run test:cluster -- -t quota          other arguments go to jest
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { KUBECONFIG, clusterLogs, startCluster, stopCluster } from './local-cluster';
-import { REPO_DIR } from './paths';
+import { diffHostState, snapshotHostState } from './host-state';
+import { KUBECONFIG, NodeKind, clusterLogs, startCluster, stopCluster } from './local-cluster';
+import { CLUSTER_DIR, REPO_DIR } from './paths';
+import { ensurePrerequisites } from './prerequisites';
 
-function requireTools(): void {
-  const problems: string[] = [];
-  if (spawnSync('go', ['version']).status !== 0) {
-    problems.push(
-      'Go is not installed: the engines are built from their Go modules (Go >= 1.22; tested with 1.26). Install Go, then re-run.',
-    );
-  }
-  if (!existsSync('/usr/bin/etcd')) {
-    problems.push(
-      'etcd is not installed: apt-get update && apt-get install -y etcd-server (Debian/Ubuntu; etcd 3.4/3.5 works with Kubernetes 1.28).',
-    );
-  }
-  for (const [command, pkg, why] of [
-    ['docker-registry', 'docker-registry', 'the real registry'],
-    ['skopeo', 'skopeo', 'pushing an image'],
-    ['unshare', 'util-linux', "Gogs' own /etc/hosts"],
-    ['git', 'git', 'pushing to Gogs'],
-    ['openssl', 'openssl', "the README's setup commands"],
-    ['curl', 'curl', "the README's setup commands"],
-  ]) {
-    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
-      problems.push(`${command} is not installed (${why}): apt-get install -y ${pkg}`);
-  }
-  if (problems.length > 0) {
-    console.error(`test:cluster cannot run:\n  - ${problems.join('\n  - ')}\n(npm test needs neither.)`);
-    process.exit(3);
-  }
+const PHASES: Record<NodeKind, string> = {
+  kwok: join(REPO_DIR, 'jest.cluster.config.js'),
+  real: join(REPO_DIR, 'jest.real-node.config.js'),
+};
+
+/** `--phase kwok|real` (removed from the arguments jest gets). */
+function parseArguments(argv: readonly string[]): { phases: NodeKind[]; jestArgs: string[] } {
+  const jestArgs = [...argv];
+  const index = jestArgs.findIndex((arg) => arg === '--phase' || arg.startsWith('--phase='));
+  if (index < 0) return { phases: ['kwok', 'real'], jestArgs };
+  const value = jestArgs[index]!.includes('=') ? jestArgs[index]!.slice('--phase='.length) : jestArgs[index + 1];
+  jestArgs.splice(index, jestArgs[index]!.includes('=') ? 1 : 2);
+  if (value !== 'kwok' && value !== 'real') throw new Error(`--phase: ${JSON.stringify(value ?? '')} is not a phase; use kwok or real`);
+  return { phases: [value], jestArgs };
 }
 
 async function main(): Promise<number> {
   const began = Date.now();
-  requireTools();
-  const build = spawnSync('bash', [join(REPO_DIR, 'tools', 'engines', 'build.sh')], { stdio: 'inherit' });
-  if (build.status !== 0) return build.status ?? 1;
-  const built = Date.now();
+  const { phases, jestArgs } = parseArguments(process.argv.slice(2));
+  ensurePrerequisites(phases.includes('real') ? 'real' : 'kwok', { forTests: true });
+  const figures: string[] = [`prerequisites ${Date.now() - began} ms`];
 
   let jest: ReturnType<typeof spawn> | undefined;
-  // One stop, shared by the normal path and the signal handlers, awaited by both before exiting.
+  // One stop per cluster, shared by the normal path and the signal handlers.
   let stopped: Promise<void> | undefined;
   const stopOnce = () => (stopped ??= stopCluster());
   let interrupted = false;
@@ -61,26 +56,48 @@ async function main(): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt);
 
-  let started = false;
-  try {
-    await startCluster();
-    started = true;
-    const up = Date.now();
-    const jestBin = join(REPO_DIR, 'node_modules', '.bin', 'jest');
-    const code = await new Promise<number>((resolve) => {
-      jest = spawn(jestBin, ['-c', join(REPO_DIR, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
-        stdio: 'inherit',
-        env: { ...process.env, KUBECONFIG },
+  let failed = 0;
+  for (const phase of phases) {
+    const before = phase === 'real' ? snapshotHostState(CLUSTER_DIR) : undefined;
+    stopped = undefined;
+    let started = false;
+    const phaseBegan = Date.now();
+    try {
+      await startCluster({ node: phase });
+      started = true;
+      const up = Date.now();
+      const code = await new Promise<number>((resolve) => {
+        jest = spawn(join(REPO_DIR, 'node_modules', '.bin', 'jest'), ['-c', PHASES[phase], ...jestArgs], {
+          stdio: 'inherit',
+          env: { ...process.env, KUBECONFIG },
+        });
+        jest.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
       });
-      jest.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
-    });
-    console.log(`test:cluster: engines ${built - began} ms, cluster up ${up - built} ms, tests ${Date.now() - up} ms`);
-    if (code !== 0) console.log(`test:cluster: component logs: ${Object.values(clusterLogs()).join(' ')}`);
-    return interrupted ? 130 : code;
-  } finally {
-    // Only the cluster this run started is stopped; a refusal to start leaves the other one alone.
-    if (started || interrupted) await stopOnce();
+      figures.push(`${phase}: cluster up ${up - phaseBegan} ms, tests ${Date.now() - up} ms`);
+      if (code !== 0) {
+        console.log(`test:cluster: ${phase} suites failed; component logs: ${Object.values(clusterLogs()).join(' ')}`);
+        failed++;
+      }
+      if (interrupted) return 130;
+    } finally {
+      // Only the cluster this run started is stopped; a refusal to start leaves the other one alone.
+      if (started || interrupted) await stopOnce();
+    }
+    if (before) {
+      const differences = diffHostState(before, snapshotHostState(CLUSTER_DIR));
+      if (differences.length > 0) {
+        console.error(`test:cluster: the real node left the host changed (${differences.length}):\n  ${differences.join('\n  ')}`);
+        failed++;
+      } else {
+        console.log(
+          'test:cluster: host state after cluster:down = before cluster:up (processes, links, addresses, network namespaces, ' +
+            'nft/iptables rules, ipsets, mounts, cgroups, sysctls, runtime folders)',
+        );
+      }
+    }
   }
+  console.log(`test:cluster: ${figures.join('; ')}; in all ${Date.now() - began} ms`);
+  return failed > 0 ? 1 : 0;
 }
 
 main().then(

@@ -1,0 +1,342 @@
+/**
+ * A real node for the local cluster: containerd, the kubelet, kube-proxy (iptables mode), the
+ * NetworkPolicy enforcer (kube-router's firewall) and cluster DNS (CoreDNS), all inside the
+ * node's network namespace (see `node-network.ts`), started in that order after the control
+ * plane. Pods really run, on the images `npm run images:build` made (nothing can be pulled).
+ *
+ * What the node changes outside its namespace is undone by `cleanUpNodeHost`: the kubelet's
+ * global sysctls, its cgroups, the mounts of pod volumes and root filesystems, the folders
+ * containerd and the kubelet use whatever they are told (/run/containerd, /var/log/pods, ...).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ContainerdPaths,
+  containerdAnswers,
+  containerdPaths,
+  importImages,
+  listImages,
+  PAUSE_IMAGE,
+  readImageIndex,
+  removeAllContainers,
+  writeContainerdConfig,
+} from './containerd';
+import { CLUSTER_DNS_IP, coreDnsObjects, kubeRouterRbac } from './node-addons';
+import { NODE_IP, NODE_NAME, healthyInNode, runInNode } from './node-network';
+import { KubeletPki, makeKubeletPki } from './node-pki';
+import { IMAGES_DIR, engineBinary } from './paths';
+import { WATCHED_SYSCTLS } from './host-state';
+
+/** The pod range of the node (the controller-manager allocates the first /24 of the cluster's). */
+export const NODE_POD_CIDR = '10.244.0.0/24';
+/** The cgroup (in every hierarchy) under which the kubelet puts the pods: ours alone to remove. */
+export const NODE_CGROUP_ROOT = '/k8s-practice';
+
+/** What the real node records in the cluster's state file, for `cluster:down`. */
+export interface RealNodeState {
+  readonly dir: string;
+  /** The sysctls the kubelet changes, as they were before it started. */
+  readonly sysctls: Record<string, string>;
+  /** Entries of the runtime folders that existed before (the rest is ours to remove). */
+  readonly runtimeEntries: string[];
+}
+
+/** Starts one component; the cluster's starter wraps it into the node's namespace. */
+export type StartComponent = (
+  name: string,
+  executable: string,
+  args: string[],
+  healthy: () => Promise<boolean>,
+  timeoutMs?: number,
+) => Promise<void>;
+
+/** What the node needs from the control plane that was started before it. */
+export interface NodeContext {
+  readonly clusterDir: string;
+  readonly start: StartComponent;
+  /** Writes a kubeconfig for a token user of the in-namespace API server; returns its path. */
+  readonly kubeconfigFor: (user: 'node' | 'kube-proxy' | 'kube-router') => string;
+  /** Applies objects with the admin's kubectl. */
+  readonly apply: (objects: readonly unknown[]) => void;
+  readonly waitFor: (what: string, check: () => Promise<boolean>, timeoutMs: number) => Promise<void>;
+  readonly nodeReady: () => Promise<boolean>;
+  readonly coreDnsReady: () => Promise<boolean>;
+  readonly log: (line: string) => void;
+}
+
+const readSysctl = (key: string) => readFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, 'utf8').trim();
+function writeSysctl(key: string, value: string): void {
+  try {
+    writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+  } catch {
+    // absent in this kernel, or per-namespace and not ours to set
+  }
+}
+
+/** The global sysctls (vm.*, kernel.*) the kubelet changes at start. */
+const GLOBAL_SYSCTLS = WATCHED_SYSCTLS.filter((key) => key.startsWith('vm.') || key.startsWith('kernel.'));
+
+/** What a real node needs that is not there: binaries, Debian packages, images. */
+export function missingForRealNode(): string[] {
+  const missing: string[] = [];
+  for (const name of ['kubelet', 'kube-proxy', 'kube-router', 'coredns']) {
+    if (!existsSync(engineBinary(name))) missing.push(`${engineBinary(name)} (tools/engines/build.sh; needs Go)`);
+  }
+  for (const [path, pkg] of [
+    ['/usr/bin/containerd', 'containerd'],
+    ['/usr/sbin/runc', 'runc'],
+    ['/usr/lib/cni/bridge', 'containernetworking-plugins'],
+    ['/usr/sbin/ipset', 'ipset'],
+    ['/usr/sbin/iptables', 'iptables'],
+    ['/usr/bin/socat', 'socat'],
+    ['/usr/bin/openssl', 'openssl'],
+    ['/usr/bin/curl', 'curl'],
+    ['/usr/bin/nsenter', 'util-linux'],
+  ]) {
+    if (!existsSync(path)) missing.push(`${path} (apt-get install ${pkg})`);
+  }
+  const images = readImageIndex(IMAGES_DIR).map((image) => image.reference);
+  if (!images.includes(PAUSE_IMAGE)) missing.push(`the ${PAUSE_IMAGE} image (npm run images:build)`);
+  if (!images.some((ref) => ref.startsWith('registry.k8s.io/coredns/'))) missing.push('the CoreDNS image (npm run images:build)');
+  return missing;
+}
+
+/** Records what the node will change on the host, before it starts. */
+export function recordHostBefore(clusterDir: string, runtimePaths: readonly string[]): RealNodeState {
+  return {
+    dir: join(clusterDir, 'node'),
+    sysctls: Object.fromEntries(GLOBAL_SYSCTLS.map((key) => [key, readSysctl(key)])),
+    runtimeEntries: runtimePaths.filter(existsSync).flatMap((path) => [path, ...readdirSync(path).map((name) => join(path, name))]),
+  };
+}
+
+function restoreSysctls(node: RealNodeState): void {
+  for (const [key, value] of Object.entries(node.sysctls)) if (readSysctl(key) !== value) writeSysctl(key, value);
+}
+
+/** Starts containerd, the kubelet, kube-proxy, kube-router and CoreDNS, in that order. */
+export async function startRealNode(context: NodeContext, node: RealNodeState): Promise<void> {
+  const { start, log } = context;
+  mkdirSync(node.dir, { recursive: true, mode: 0o700 });
+  const containerd = containerdPaths(node.dir);
+  writeContainerdConfig(containerd, node.dir, NODE_POD_CIDR);
+  await start('containerd', '/usr/bin/containerd', ['--config', containerd.config], async () => containerdAnswers(containerd));
+
+  const images = readImageIndex(IMAGES_DIR);
+  const importBegan = Date.now();
+  importImages(containerd, images);
+  log(
+    `cluster: ${`images (${images.length})`.padEnd(24)} imported in ${String(Date.now() - importBegan).padStart(5)} ms  (${listImages(containerd).length} references)`,
+  );
+
+  const pki = makeKubeletPki(join(context.clusterDir, 'pki'), { name: NODE_NAME, ip: NODE_IP });
+  createCgroupRoot();
+  const kubeletConfig = writeKubeletConfig(node.dir, pki, containerd);
+  await start(
+    'kubelet',
+    engineBinary('kubelet'),
+    [
+      `--config=${kubeletConfig}`,
+      `--kubeconfig=${context.kubeconfigFor('node')}`,
+      `--root-dir=${join(node.dir, 'kubelet')}`,
+      `--cert-dir=${join(node.dir, 'kubelet', 'pki')}`,
+      `--node-ip=${NODE_IP}`,
+      `--hostname-override=${NODE_NAME}`,
+      `--pod-infra-container-image=${PAUSE_IMAGE}`,
+    ],
+    context.nodeReady,
+    60_000,
+  );
+  // The kubelet sets vm.overcommit_memory, kernel.panic, ... for the whole machine at start:
+  // put them back (they are not per network namespace).
+  restoreSysctls(node);
+
+  await start(
+    'kube-proxy',
+    engineBinary('kube-proxy'),
+    [`--config=${writeKubeProxyConfig(node.dir, context.kubeconfigFor('kube-proxy'))}`],
+    healthyInNode('http://127.0.0.1:10256/healthz'),
+  );
+
+  context.apply(kubeRouterRbac());
+  await start(
+    'kube-router',
+    engineBinary('kube-router'),
+    [
+      `--kubeconfig=${context.kubeconfigFor('kube-router')}`,
+      `--hostname-override=${NODE_NAME}`,
+      '--run-firewall=true',
+      '--run-router=false',
+      '--run-service-proxy=false',
+      '--enable-cni=false',
+      // Its health and metrics servers would listen on every address: it needs neither here.
+      '--health-port=0',
+      '--metrics-port=0',
+    ],
+    async () => runInNode('/usr/sbin/iptables', ['-S']).includes('KUBE-ROUTER'),
+  );
+
+  const coreDnsImage = images.find((image) => image.reference.startsWith('registry.k8s.io/coredns/'))?.reference;
+  if (!coreDnsImage) throw new Error('no CoreDNS image was built (npm run images:build)');
+  const dnsBegan = Date.now();
+  context.apply(coreDnsObjects(coreDnsImage));
+  await context.waitFor('CoreDNS to become Ready', context.coreDnsReady, 60_000);
+  log(`cluster: ${'coredns (pod)'.padEnd(24)} ready after ${String(Date.now() - dnsBegan).padStart(5)} ms  (${CLUSTER_DNS_IP})`);
+}
+
+function cgroupHierarchies(): string[] {
+  return readdirSync('/sys/fs/cgroup', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join('/sys/fs/cgroup', entry.name));
+}
+
+/** The kubelet requires its cgroup root to exist in every hierarchy. */
+function createCgroupRoot(): void {
+  for (const hierarchy of cgroupHierarchies()) mkdirSync(join(hierarchy, NODE_CGROUP_ROOT), { recursive: true });
+}
+
+function writeKubeletConfig(dir: string, pki: KubeletPki, containerd: ContainerdPaths): string {
+  const resolvConf = join(dir, 'resolv.conf');
+  // Pods with dnsPolicy Default (CoreDNS) get this file: no nameserver, so never the host's.
+  writeFileSync(resolvConf, '# the local cluster has no upstream resolver\n');
+  const config = {
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    address: NODE_IP,
+    port: 10250,
+    readOnlyPort: 0,
+    healthzBindAddress: '127.0.0.1',
+    healthzPort: 10248,
+    // Only the API server's client certificate gets in; no anonymous caller, whatever it asks.
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: pki.caCert } },
+    authorization: { mode: 'AlwaysAllow' },
+    tlsCertFile: pki.kubeletCert,
+    tlsPrivateKeyFile: pki.kubeletKey,
+    containerRuntimeEndpoint: `unix://${containerd.socket}`,
+    cgroupDriver: 'cgroupfs',
+    cgroupRoot: NODE_CGROUP_ROOT,
+    failSwapOn: false,
+    clusterDNS: [CLUSTER_DNS_IP],
+    clusterDomain: 'cluster.local',
+    resolvConf,
+    serializeImagePulls: false,
+    // The images cannot be pulled again: never collect them, whatever the disk holds.
+    imageGCHighThresholdPercent: 100,
+    imageGCLowThresholdPercent: 99,
+    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%' },
+    // Status every 2 s so that tests see readiness changes quickly.
+    nodeStatusUpdateFrequency: '4s',
+    syncFrequency: '10s',
+  };
+  const path = join(dir, 'kubelet-config.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+function writeKubeProxyConfig(dir: string, kubeconfig: string): string {
+  const config = {
+    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+    kind: 'KubeProxyConfiguration',
+    clientConnection: { kubeconfig },
+    hostnameOverride: NODE_NAME,
+    mode: 'iptables',
+    clusterCIDR: '10.244.0.0/16',
+    bindAddress: NODE_IP,
+    healthzBindAddress: '127.0.0.1:10256',
+    metricsBindAddress: '127.0.0.1:10249',
+    // NodePorts answer on the node's address only.
+    nodePortAddresses: [`${NODE_IP}/32`],
+    // Zero: leave the machine's conntrack settings as they are.
+    conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+  };
+  const path = join(dir, 'kube-proxy-config.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** Removes the node's containers once the kubelet is stopped (containerd still running). */
+export function removeNodeContainers(node: RealNodeState): number {
+  const containerd = containerdPaths(node.dir);
+  return containerdAnswers(containerd) ? removeAllContainers(containerd) : 0;
+}
+
+/** Mount points under `prefix` (or equal to it), deepest first. */
+function mountsUnder(prefix: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point === prefix || point.startsWith(`${prefix}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Undoes what the node left on the host once every process has stopped: shims still running,
+ * mounts, pod network namespace files, cgroups, runtime folder entries and sysctls. Returns a
+ * line per thing removed.
+ */
+export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containerdPaths(node.dir).socket): string[] {
+  const done: string[] = [];
+  // containerd's shims outlive it by design; those of our socket go now.
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes('containerd-shim') && cmdline.includes(containerdSocket)) {
+        process.kill(Number(pid), 'SIGKILL');
+        done.push(`killed shim ${pid}`);
+      }
+    } catch {
+      // gone
+    }
+  }
+  const before = new Set(node.runtimeEntries);
+  const ours = (path: string) => !before.has(path);
+  const unmount = (point: string) => {
+    const result = spawnSync('/usr/bin/umount', ['--lazy', point], { encoding: 'utf8' });
+    if (result.status === 0) done.push(`unmounted ${point}`);
+  };
+  for (const point of mountsUnder(node.dir)) unmount(point);
+  for (const folder of ['/run/netns', '/run/containerd']) {
+    for (const point of mountsUnder(folder)) if (point !== folder && ours(point)) unmount(point);
+  }
+  for (const folder of [
+    '/run/netns',
+    '/run/containerd',
+    '/var/lib/cni',
+    '/var/log/pods',
+    '/var/log/containers',
+    '/var/lib/kubelet',
+    '/etc/cni',
+    '/opt/cni',
+  ]) {
+    if (!existsSync(folder)) continue;
+    if (ours(folder)) {
+      if (mountsUnder(folder).includes(folder)) unmount(folder);
+      rmSync(folder, { recursive: true, force: true });
+      done.push(`removed ${folder}`);
+      continue;
+    }
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (ours(path) && !path.endsWith('/k8s-practice-node')) {
+        rmSync(path, { recursive: true, force: true });
+        done.push(`removed ${path}`);
+      }
+    }
+  }
+  // Cgroups: the deepest first; a cgroup folder is removed with rmdir (its files are virtual).
+  for (const hierarchy of cgroupHierarchies()) {
+    const root = join(hierarchy, NODE_CGROUP_ROOT);
+    if (!existsSync(root)) continue;
+    const found = execFileSync('find', [root, '-depth', '-type', 'd'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const dir of found) {
+      try {
+        rmdirSync(dir);
+      } catch (error) {
+        done.push(`could not remove cgroup ${dir}: ${(error as Error).message}`);
+      }
+    }
+  }
+  restoreSysctls(node);
+  return done;
+}
