@@ -16,6 +16,7 @@ const ORDER = [
   'gogs',
   'explain-vs-kubectl',
   'validator-vs-api-server',
+  'node-heartbeats',
 ];
 const rank = (path) => {
   const index = ORDER.findIndex((name) => path.endsWith(`/${name}.cluster.test.ts`));

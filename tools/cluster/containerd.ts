@@ -124,8 +124,8 @@ export interface ImageArchive {
 export function readImageIndex(imagesDir: string): ImageArchive[] {
   const index = join(imagesDir, 'index.json');
   if (!existsSync(index)) return [];
-  const parsed = JSON.parse(readFileSync(index, 'utf8')) as { reference: string; archive: string }[];
-  return parsed.map((image) => ({ reference: image.reference, archive: join(imagesDir, image.archive) }));
+  const parsed = JSON.parse(readFileSync(index, 'utf8')) as { images: { reference: string; archive: string }[] };
+  return parsed.images.map((image) => ({ reference: image.reference, archive: join(imagesDir, image.archive) }));
 }
 
 /** Imports each archive (docker-archive, named as the manifests name it) into the CRI namespace. */

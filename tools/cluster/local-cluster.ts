@@ -379,6 +379,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           `--kubeconfig=${KUBECONFIG}`,
           '--manage-all-nodes=true',
           `--cidr=${POD_CIDR}`,
+          // Leases are the nodes' heartbeat the node lifecycle controller reads (its grace period
+          // is 40 s): without them it marks every node's pods NotReady about 45 s after start.
+          '--node-lease-duration-seconds=40',
           ...KWOK_STAGES.flatMap((stage) => ['--config', join(KWOK_STAGES_DIR, stage)]),
           ...readdirSync(OWN_KWOK_STAGES_DIR)
             .filter((f) => f.endsWith('.yaml'))

@@ -9,7 +9,7 @@
  * containerd and the kubelet use whatever they are told (/run/containerd, /var/log/pods, ...).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ContainerdPaths,
@@ -36,6 +36,8 @@ export const NODE_CGROUP_ROOT = '/k8s-practice';
 /** What the real node records in the cluster's state file, for `cluster:down`. */
 export interface RealNodeState {
   readonly dir: string;
+  /** Where the pods' logs are copied before the node's folders go (beside the components'). */
+  readonly logDir: string;
   /** The sysctls the kubelet changes, as they were before it started. */
   readonly sysctls: Record<string, string>;
   /** Entries of the runtime folders that existed before (the rest is ours to remove). */
@@ -106,6 +108,7 @@ export function missingForRealNode(): string[] {
 export function recordHostBefore(clusterDir: string, runtimePaths: readonly string[]): RealNodeState {
   return {
     dir: join(clusterDir, 'node'),
+    logDir: join(clusterDir, 'logs'),
     sysctls: Object.fromEntries(GLOBAL_SYSCTLS.map((key) => [key, readSysctl(key)])),
     runtimeEntries: runtimePaths.filter(existsSync).flatMap((path) => [path, ...readdirSync(path).map((name) => join(path, name))]),
   };
@@ -261,6 +264,25 @@ export function removeNodeContainers(node: RealNodeState): number {
   return containerdAnswers(containerd) ? removeAllContainers(containerd) : 0;
 }
 
+/**
+ * Resident memory of everything running in the node's network namespace: the control plane,
+ * the node's components, the shims and every container (MiB).
+ */
+export function nodeStackRssMiB(netnsPath: string): number {
+  // /proc/PID/ns/net reads as `net:[inode]`; the namespace's file has that inode.
+  const nodeNet = `net:[${statSync(netnsPath).ino}]`;
+  let kib = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/net`) !== nodeNet) continue;
+      kib += Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return Math.round(kib / 1024);
+}
+
 /** Mount points under `prefix` (or equal to it), deepest first. */
 function mountsUnder(prefix: string): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8')
@@ -296,32 +318,29 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
     if (result.status === 0) done.push(`unmounted ${point}`);
   };
   for (const point of mountsUnder(node.dir)) unmount(point);
-  for (const folder of ['/run/netns', '/run/containerd']) {
-    for (const point of mountsUnder(folder)) if (point !== folder && ours(point)) unmount(point);
-  }
-  for (const folder of [
-    '/run/netns',
-    '/run/containerd',
-    '/var/lib/cni',
-    '/var/log/pods',
-    '/var/log/containers',
-    '/var/lib/kubelet',
-    '/etc/cni',
-    '/opt/cni',
-  ]) {
-    if (!existsSync(folder)) continue;
-    if (ours(folder)) {
-      if (mountsUnder(folder).includes(folder)) unmount(folder);
-      rmSync(folder, { recursive: true, force: true });
-      done.push(`removed ${folder}`);
-      continue;
+  // The pods' network namespaces (containerd names them cni-<uuid>); other tools' are left alone.
+  for (const point of mountsUnder('/run/netns')) if (/^\/run\/netns\/cni-/.test(point) && ours(point)) unmount(point);
+  for (const point of mountsUnder('/run/containerd')) if (point !== '/run/containerd' && ours(point)) unmount(point);
+  // Keep the pods' logs with the components' for a failure report, before they go.
+  if (existsSync('/var/log/pods')) {
+    for (const name of readdirSync('/var/log/pods').filter((n) => ours(join('/var/log/pods', n)))) {
+      cpSync(join('/var/log/pods', name), join(node.logDir, 'pods', name), { recursive: true, dereference: true });
     }
+  }
+  for (const folder of ['/run/netns', '/run/containerd', '/var/lib/cni', '/var/log/pods', '/var/log/containers', '/var/lib/kubelet', '/etc/cni', '/opt/cni']) {
+    if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder)) {
       const path = join(folder, name);
-      if (ours(path) && !path.endsWith('/k8s-practice-node')) {
+      if (ours(path) && (folder !== '/run/netns' || name.startsWith('cni-'))) {
         rmSync(path, { recursive: true, force: true });
         done.push(`removed ${path}`);
       }
+    }
+    // A folder the node made goes too once empty (ip netns made /run/netns a mount of itself).
+    if (ours(folder) && readdirSync(folder).length === 0) {
+      if (mountsUnder(folder).includes(folder)) unmount(folder);
+      rmdirSync(folder);
+      done.push(`removed ${folder}`);
     }
   }
   // Cgroups: the deepest first; a cgroup folder is removed with rmdir (its files are virtual).

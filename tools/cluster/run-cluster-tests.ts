@@ -19,6 +19,8 @@ import { diffHostState, snapshotHostState } from './host-state';
 import { KUBECONFIG, NodeKind, clusterLogs, startCluster, stopCluster } from './local-cluster';
 import { CLUSTER_DIR, REPO_DIR } from './paths';
 import { ensurePrerequisites } from './prerequisites';
+import { NODE_NETNS_PATH } from './node-network';
+import { nodeStackRssMiB } from './real-node';
 
 const PHASES: Record<NodeKind, string> = {
   kwok: join(REPO_DIR, 'jest.cluster.config.js'),
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
         jest.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
       });
       figures.push(`${phase}: cluster up ${up - phaseBegan} ms, tests ${Date.now() - up} ms`);
+      if (phase === 'real') figures.push(`real: RSS of the node's namespace after the suites ${nodeStackRssMiB(NODE_NETNS_PATH)} MiB`);
       if (code !== 0) {
         console.log(`test:cluster: ${phase} suites failed; component logs: ${Object.values(clusterLogs()).join(' ')}`);
         failed++;

@@ -4,6 +4,9 @@
  * what a test has to change — a node address, a port on the host, `attach -it` — is printed),
  * with its output asserted.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NODE_IP, NODE_NETNS } from '../../../tools/cluster/node-network';
 import { DB_PASSWORD, applyExercises, onNode, readmeCommand, sh, shInBackground, substitution, until } from './support';
 
@@ -13,17 +16,20 @@ const NGINX_PAGE = /Welcome to nginx!/;
 const DATABASE_PORT = 5432;
 
 let backend: ReturnType<typeof shInBackground> | undefined;
+const backendDir = mkdtempSync(join(tmpdir(), 'external-db-'));
 
 beforeAll(async () => {
+  // "A real database": an HTTP server on the node's address, outside every pod.
+  writeFileSync(join(backendDir, 'index.html'), 'external-db backend on the node\n');
   backend = shInBackground(
-    `nsenter --net=/run/netns/${NODE_NETNS} socat TCP-LISTEN:${DATABASE_PORT},bind=${NODE_IP},reuseaddr,fork ` +
-      `SYSTEM:"printf 'HTTP/1.0 200 OK\\r\\n\\r\\nexternal-db backend on the node\\n'"`,
+    `nsenter --net=/run/netns/${NODE_NETNS} python3 -m http.server ${DATABASE_PORT} --bind ${NODE_IP} --directory ${backendDir}`,
   );
   await applyExercises();
 }, 300_000);
 
 afterAll(async () => {
   await backend?.stop();
+  rmSync(backendDir, { recursive: true, force: true });
 });
 
 describe('1 pod', () => {
@@ -56,7 +62,7 @@ describe('1 pod', () => {
 });
 
 describe('2 ClusterIP', () => {
-  test('wget http://nginx from inside the namespace goes through cluster DNS and the ClusterIP', () => {
+  test('wget from inside the namespace goes through cluster DNS and the ClusterIP', () => {
     const command = readmeCommand(2, 'kubectl exec -n expose-clusterip');
     const answer = sh(command);
     expect(answer.stderr).toBe('');
