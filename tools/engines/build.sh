@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Builds the real engines used by `npm run test:cluster` into .engines/bin (ignored by git).
 #
-#   tools/engines/build.sh            build everything that is missing or stale
+#   tools/engines/build.sh            build every group that is missing or stale
 #   tools/engines/build.sh k8s kwok   build only these groups
+#
+# Groups (module in tools/engines/ -> binaries):
+#   k8s          k8s128      -> kube-apiserver kube-controller-manager kube-scheduler kubectl
+#   node         k8s128      -> kubelet kube-proxy (a real node; same k8s.io/kubernetes v1.28.15)
+#   kwok         kwok        -> kwok (fake nodes), plus its stock Stage configs
+#   tekton       tekton      -> pipelines-controller el-sink core-interceptors tekton-admission
+#   gogs         gogs        -> gogs
+#   kube-router  kube-router -> kube-router (run only as the NetworkPolicy firewall)
+#   coredns      coredns     -> coredns (minimal: kubernetes cache errors log health ready)
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
@@ -55,14 +64,35 @@ build_group() {
   echo "engines: built $name in $((SECONDS - start)) s"
 }
 
+# kube-router's --version reports what its Makefile stamps in; take the pinned module version.
+kube_router_ldflags() {
+  local pkg=github.com/cloudnativelabs/kube-router/v2 version
+  version="$(cd "$ENGINES_DIR/kube-router" && go list -m -f '{{.Version}}' "$pkg")"
+  echo "-s -w -X $pkg/pkg/version.Version=$version -X $pkg/pkg/version.BuildDate=1970-01-01T00:00:00Z"
+}
+
+known_groups=(k8s node kwok tekton gogs kube-router coredns)
 groups=("$@")
-[[ ${#groups[@]} -gt 0 ]] || groups=(k8s kwok tekton gogs)
+[[ ${#groups[@]} -gt 0 ]] || groups=("${known_groups[@]}")
+# Refuse a misspelt group before building anything.
+for group in "${groups[@]}"; do
+  if [[ " ${known_groups[*]} " != *" $group "* ]]; then
+    echo "build.sh: unknown group '$group' (known: ${known_groups[*]})" >&2
+    exit 2
+  fi
+done
 for group in "${groups[@]}"; do
   case "$group" in
     k8s)
       build_group k8s k8s128 "$(k8s_ldflags)" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+      ;;
+    node)
+      # A real node's kubelet and kube-proxy, from the same module and version as the control
+      # plane. A group of its own so that kwok-only users do not pay for building the kubelet.
+      build_group node k8s128 "$(k8s_ldflags)" \
+        k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
       ;;
     kwok)
       build_group kwok kwok "-s -w" sigs.k8s.io/kwok/cmd/kwok
@@ -94,8 +124,16 @@ for group in "${groups[@]}"; do
     gogs)
       build_group gogs gogs "-s -w" gogs.io/gogs
       ;;
+    kube-router)
+      build_group kube-router kube-router "$(kube_router_ldflags)" \
+        github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+      ;;
+    coredns)
+      # Our own main package (tools/engines/coredns/cmd/coredns), not CoreDNS's all-plugin build.
+      build_group coredns coredns "-s -w" ./cmd/coredns
+      ;;
     *)
-      echo "build.sh: unknown group '$group' (known: k8s, kwok, tekton, gogs)" >&2
+      echo "build.sh: group '$group' has no build steps" >&2
       exit 2
       ;;
   esac
