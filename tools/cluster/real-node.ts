@@ -9,7 +9,18 @@
  * containerd and the kubelet use whatever they are told (/run/containerd, /var/log/pods, ...).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   ContainerdPaths,
@@ -175,6 +186,8 @@ export async function startRealNode(context: NodeContext, node: RealNodeState): 
       '--enable-cni=false',
       // Its health and metrics servers would listen on every address: it needs neither here.
       '--health-port=0',
+      // With port 0 it still opens (and closes) a listener at start, on this address.
+      '--health-addr=127.0.0.1',
       '--metrics-port=0',
     ],
     async () => runInNode('/usr/sbin/iptables', ['-S']).includes('KUBE-ROUTER'),
@@ -327,7 +340,16 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
       cpSync(join('/var/log/pods', name), join(node.logDir, 'pods', name), { recursive: true, dereference: true });
     }
   }
-  for (const folder of ['/run/netns', '/run/containerd', '/var/lib/cni', '/var/log/pods', '/var/log/containers', '/var/lib/kubelet', '/etc/cni', '/opt/cni']) {
+  for (const folder of [
+    '/run/netns',
+    '/run/containerd',
+    '/var/lib/cni',
+    '/var/log/pods',
+    '/var/log/containers',
+    '/var/lib/kubelet',
+    '/etc/cni',
+    '/opt/cni',
+  ]) {
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder)) {
       const path = join(folder, name);

@@ -130,7 +130,8 @@ for group in "${groups[@]}"; do
       ;;
     coredns)
       # Our own main package (tools/engines/coredns/cmd/coredns), not CoreDNS's all-plugin build.
-      build_group coredns coredns "-s -w" ./cmd/coredns
+      # Static (no cgo): it runs in an image that holds nothing but this file, without a libc.
+      CGO_ENABLED=0 build_group coredns coredns "-s -w" ./cmd/coredns
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2
