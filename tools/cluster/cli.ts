@@ -26,7 +26,14 @@ async function main(command: string | undefined, args: readonly string[]): Promi
       const began = Date.now();
       const node = nodeKind(args);
       ensurePrerequisites(node);
+      // Ctrl-C (or a kill) while it starts: stop what was started, then exit.
+      const interrupt = (signal: NodeJS.Signals) => {
+        console.error(`cluster: ${signal} during start-up, stopping what was started`);
+        void stopCluster().finally(() => process.exit(130));
+      };
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, interrupt);
       const state = await startCluster({ node });
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, interrupt);
       console.log(`cluster: up in ${Date.now() - began} ms at ${state.apiServerUrl}`);
       console.log(`  export KUBECONFIG=${KUBECONFIG}`);
       console.log('  .engines/bin/kubectl get nodes        # kubectl 1.28, built with the cluster');

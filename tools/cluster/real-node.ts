@@ -51,7 +51,7 @@ export interface RealNodeState {
   readonly logDir: string;
   /** The sysctls the kubelet changes, as they were before it started. */
   readonly sysctls: Record<string, string>;
-  /** Entries of the runtime folders that existed before (the rest is ours to remove). */
+  /** Entries of the runtime folders and cgroups that existed before (the rest is ours to remove). */
   readonly runtimeEntries: string[];
 }
 
@@ -121,7 +121,12 @@ export function recordHostBefore(clusterDir: string, runtimePaths: readonly stri
     dir: join(clusterDir, 'node'),
     logDir: join(clusterDir, 'logs'),
     sysctls: Object.fromEntries(GLOBAL_SYSCTLS.map((key) => [key, readSysctl(key)])),
-    runtimeEntries: runtimePaths.filter(existsSync).flatMap((path) => [path, ...readdirSync(path).map((name) => join(path, name))]),
+    runtimeEntries: [
+      ...runtimePaths.filter(existsSync).flatMap((path) => [path, ...readdirSync(path).map((name) => join(path, name))]),
+      ...cgroupHierarchies()
+        .flatMap((hierarchy) => [join(hierarchy, NODE_CGROUP_ROOT), join(hierarchy, 'k8s.io')])
+        .filter(existsSync),
+    ],
   };
 }
 
@@ -366,9 +371,10 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
     }
   }
   // Cgroups: the deepest first; a cgroup folder is removed with rmdir (its files are virtual).
-  for (const hierarchy of cgroupHierarchies()) {
-    const root = join(hierarchy, NODE_CGROUP_ROOT);
-    if (!existsSync(root)) continue;
+  // containerd also makes one named after its namespace (`/k8s.io`): ours unless it was there.
+  const cgroupRoots = cgroupHierarchies().flatMap((hierarchy) => [join(hierarchy, NODE_CGROUP_ROOT), join(hierarchy, 'k8s.io')]);
+  for (const root of cgroupRoots) {
+    if (!existsSync(root) || !ours(root)) continue;
     const found = execFileSync('find', [root, '-depth', '-type', 'd'], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const dir of found) {
       try {

@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { diffHostState, snapshotHostState } from './host-state';
+import { HostState, diffHostState, snapshotHostState } from './host-state';
 import { KUBECONFIG, NodeKind, clusterLogs, startCluster, stopCluster } from './local-cluster';
 import { CLUSTER_DIR, REPO_DIR } from './paths';
 import { ensurePrerequisites } from './prerequisites';
@@ -38,6 +38,23 @@ function parseArguments(argv: readonly string[]): { phases: NodeKind[]; jestArgs
   return { phases: [value], jestArgs };
 }
 
+/** The host's state before the real node's `cluster:up`, while that phase runs. */
+let hostBefore: HostState | undefined;
+
+/** Compares the host with its state before `cluster:up`; prints and counts the differences (0 or 1). */
+function reportHostChanges(before: HostState): number {
+  const differences = diffHostState(before, snapshotHostState(CLUSTER_DIR));
+  if (differences.length > 0) {
+    console.error(`test:cluster: the real node left the host changed (${differences.length}):\n  ${differences.join('\n  ')}`);
+    return 1;
+  }
+  console.log(
+    'test:cluster: host state after cluster:down = before cluster:up (processes, links, addresses, network namespaces, ' +
+      'nft/iptables rules, ipsets, mounts, cgroups, sysctls, runtime folders)',
+  );
+  return 0;
+}
+
 async function main(): Promise<number> {
   const began = Date.now();
   const { phases, jestArgs } = parseArguments(process.argv.slice(2));
@@ -54,13 +71,16 @@ async function main(): Promise<number> {
     interrupted = true;
     console.error(`test:cluster: ${signal}, stopping the cluster`);
     jest?.kill('SIGTERM');
-    void stopOnce().finally(() => process.exit(130));
+    void stopOnce()
+      .then(() => (hostBefore ? reportHostChanges(hostBefore) : 0))
+      .finally(() => process.exit(130));
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt);
 
   let failed = 0;
   for (const phase of phases) {
     const before = phase === 'real' ? snapshotHostState(CLUSTER_DIR) : undefined;
+    hostBefore = before;
     stopped = undefined;
     let started = false;
     const phaseBegan = Date.now();
@@ -86,18 +106,8 @@ async function main(): Promise<number> {
       // Only the cluster this run started is stopped; a refusal to start leaves the other one alone.
       if (started || interrupted) await stopOnce();
     }
-    if (before) {
-      const differences = diffHostState(before, snapshotHostState(CLUSTER_DIR));
-      if (differences.length > 0) {
-        console.error(`test:cluster: the real node left the host changed (${differences.length}):\n  ${differences.join('\n  ')}`);
-        failed++;
-      } else {
-        console.log(
-          'test:cluster: host state after cluster:down = before cluster:up (processes, links, addresses, network namespaces, ' +
-            'nft/iptables rules, ipsets, mounts, cgroups, sysctls, runtime folders)',
-        );
-      }
-    }
+    if (before) failed += reportHostChanges(before);
+    hostBefore = undefined;
   }
   console.log(`test:cluster: ${figures.join('; ')}; in all ${Date.now() - began} ms`);
   return failed > 0 ? 1 : 0;
