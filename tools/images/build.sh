@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the container images exercises 1-7 need, offline, into .engines/images (ignored by git):
+# one docker-archive per image, tagged with exactly the reference the manifests in dist/ use, so
+# a node imports them with `ctr -n k8s.io images import FILE`, plus .engines/images/index.json
+# ({reference, archive, standIn, contents} per image). The images are described in
+# tools/images/stand-ins.json and docs/stand-in-images.md.
+#
+#   tools/images/build.sh                 build every image that is missing or stale
+#   tools/images/build.sh busybox nginx   build only these (names from stand-ins.json)
+#
+# No image registry is needed: pause is compiled from the Kubernetes source in Go's module cache,
+# BusyBox from Debian's source package, the nginx stand-in is a Debian root filesystem
+# (mmdebstrap), and images of one static binary (CoreDNS) are made from .engines/bin. Each image
+# is rebuilt only when its inputs changed (a stamp per image under .engines/images/stamps).
+# Needs root (umoci keeps file owners; mmdebstrap); installs missing Debian packages itself.
+set -euo pipefail
+IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)"
+REPO_DIR="$(cd "$IMAGES_DIR/../.." && pwd)"
+OUT_DIR="$REPO_DIR/.engines/images"
+WORK_DIR="$OUT_DIR/work"
+STAMP_DIR="$OUT_DIR/stamps"
+SPEC="$IMAGES_DIR/stand-ins.json"
+
+# shellcheck source=tools/images/lib.sh
+source "$IMAGES_DIR/lib.sh"
+# shellcheck source=tools/images/pause.sh
+source "$IMAGES_DIR/pause.sh"
+# shellcheck source=tools/images/busybox.sh
+source "$IMAGES_DIR/busybox.sh"
+# shellcheck source=tools/images/nginx.sh
+source "$IMAGES_DIR/nginx.sh"
+
+[[ $EUID == 0 ]] || die "run as root (umoci must keep the files' owners; mmdebstrap and apt-get need it)"
+command -v apt-get >/dev/null || die "needs a Debian-based host (apt-get, mmdebstrap)"
+ensure_packages jq file gcc libc6-dev make bzip2 xz-utils dpkg-dev mmdebstrap umoci skopeo
+
+mkdir -p "$OUT_DIR" "$WORK_DIR" "$STAMP_DIR"
+# One build at a time per checkout.
+exec 9>"$OUT_DIR/.lock"
+flock -n 9 || die "another images build is running in this checkout ($OUT_DIR/.lock)"
+
+mapfile -t known < <(jq -r '.images[].name' "$SPEC")
+names=("$@")
+[[ ${#names[@]} -gt 0 ]] || names=("${known[@]}")
+for name in "${names[@]}"; do
+  [[ " ${known[*]} " == *" $name "* ]] || die "unknown image '$name' (known: ${known[*]})"
+done
+
+total_start=$SECONDS
+for name in "${names[@]}"; do
+  case "$(spec "$name" .builder)" in
+    pause) build_pause ;;
+    busybox) build_busybox ;;
+    nginx) build_nginx ;;
+    static-binary)
+      mapfile -t ports < <(spec "$name" '.config.ports[]')
+      image_from_static_binary "$name" "$(spec "$name" .reference)" "$(spec "$name" .binary)" \
+        "$(spec "$name" '.config.user | tostring')$(spec "$name" '.config.group // empty | ":" + tostring')" \
+        "$(spec "$name" '.config.entrypoint | tojson')" "${ports[@]}"
+      ;;
+    *) die "$name: unknown builder '$(spec "$name" .builder)'" ;;
+  esac
+done
+
+# The index lists every image whose archive exists, in the spec's order.
+index="$(
+  for name in "${known[@]}"; do
+    archive="$(archive_path "$(spec "$name" .reference)")"
+    [[ -f "$archive" ]] || continue
+    spec_entry "$name" | jq -c --arg archive "$(basename "$archive")" \
+      '{reference, archive: $archive, standIn, contents}'
+  done | jq -s '{"$comment": "Images built by tools/images/build.sh; archive is relative to this file. Import: ctr -n k8s.io images import ARCHIVE", images: .}'
+)"
+echo "$index" >"$OUT_DIR/index.json"
+
+# mmdebstrap (unshare mode) and umoci mount nothing outside their own namespaces: check.
+if grep -qE "$OUT_DIR|/mmdebstrap\." /proc/self/mountinfo; then
+  die "still mounted: $(grep -E "$OUT_DIR|/mmdebstrap\." /proc/self/mountinfo | cut -d' ' -f5 | tr '\n' ' ')"
+fi
+log "done in $((SECONDS - total_start)) s; $(jq '.images | length' "$OUT_DIR/index.json") images in $OUT_DIR/index.json"
