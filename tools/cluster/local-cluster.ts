@@ -540,7 +540,18 @@ export async function stopCluster(options: { log?: (line: string) => void } = {}
   }
   if (state.realNode) {
     if (deleteNodeNetwork()) log('cluster: deleted the node network namespace');
-    for (const line of cleanUpNodeHost(state.realNode)) log(`cluster: ${line}`);
+    // One line per kind of thing undone (a run leaves hundreds of log files and mounts).
+    const done = cleanUpNodeHost(state.realNode);
+    const byKind = new Map<string, string[]>();
+    for (const line of done) {
+      const kind = line.replace(/ \/.*$/, '').replace(/ \d+$/, '');
+      byKind.set(kind, [...(byKind.get(kind) ?? []), line]);
+    }
+    for (const [kind, lines] of byKind) {
+      log(
+        `cluster: ${kind} ${lines.length === 1 ? lines[0]!.slice(kind.length + 1) : `${lines.length} (${lines[0]!.slice(kind.length + 1)}, ...)`}`,
+      );
+    }
   }
   rmSync(STATE_FILE, { force: true });
   rmSync(join(CLUSTER_DIR, 'etcd'), { recursive: true, force: true });
