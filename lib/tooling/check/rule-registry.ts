@@ -7,6 +7,7 @@ import { containerResourceRule } from './rules/resource-rules';
 import { limitRangeRule } from './rules/limit-range-rules';
 import { nameRule } from './rules/name-rules';
 import { negativeQuantityRule } from './rules/negative-quantity-rules';
+import { networkPolicyRule } from './rules/network-policy-rules';
 import { nodePortConflictRule } from './rules/node-port-rules';
 import { nodePortReachabilityRule } from './rules/node-port-reachability-rules';
 import { objectFieldRule } from './rules/object-field-rules';
@@ -28,6 +29,7 @@ export const RULES: readonly RuleDefinition[] = [
   portRule,
   nodePortConflictRule,
   nodePortReachabilityRule,
+  networkPolicyRule,
   objectIdentityRule,
   podSpecRule,
   objectFieldRule,

@@ -464,3 +464,32 @@ describe('objects without metadata', () => {
     );
   });
 });
+
+describe('network-policies: a policy protects pods of its own namespace', () => {
+  const pod = (namespace: string, labels: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: ${namespace}, labels: ${labels}}\nspec:\n  containers: [{name: c, image: busybox:1.36}]\n`;
+  const policy = (namespace: string, podSelector: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ${namespace}}\nspec:\n  podSelector: ${podSelector}\n  policyTypes: [Ingress]\n`;
+  const codes = (...docs: string[]) =>
+    validateYaml(docs.join('---\n'), 'x.yaml')
+      .findings.filter((f) => f.rule === 'policy-selects-other-namespace')
+      .map((f) => `${f.namespace}/${f.name} ${f.path}: ${f.message}`);
+
+  test('a policy matching only a pod of another namespace is reported, with what to write instead', () => {
+    expect(codes(pod('a', '{app: web}'), policy('b', '{matchLabels: {app: web}}'))).toEqual([
+      'b/p spec.podSelector: podSelector {"matchLabels":{"app":"web"}} selects no pod template in namespace "b", but matches Pod/web in namespace "a"; ' +
+        'a NetworkPolicy protects only pods of its own namespace, so this one selects nothing. Create it in namespace "a" instead, ' +
+        'and name the clients of "b" in "from" with namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: b}}',
+    ]);
+  });
+
+  test('matchExpressions are matched too', () => {
+    expect(codes(pod('a', '{app: web}'), policy('b', '{matchExpressions: [{key: app, operator: In, values: [web]}]}'))).toHaveLength(1);
+  });
+
+  test('not reported: a pod of its own namespace matches, the selector is empty, or nothing matches anywhere', () => {
+    expect(codes(pod('a', '{app: web}'), pod('b', '{app: web}'), policy('b', '{matchLabels: {app: web}}'))).toEqual([]);
+    expect(codes(pod('a', '{app: web}'), policy('b', '{}'))).toEqual([]);
+    expect(codes(pod('a', '{app: web}'), policy('b', '{matchLabels: {app: api}}'))).toEqual([]);
+  });
+});
