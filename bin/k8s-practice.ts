@@ -12,7 +12,7 @@
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
  */
-import { CommandIO, PROCESS_IO, UsageError } from '../lib/tooling/cli/command-io';
+import { CommandIO, PROCESS_IO, UsageError, quietOnClosedPipes } from '../lib/tooling/cli/command-io';
 
 // Each command's module is loaded when the command runs (or shows its usage):
 // `validate` does not pay for simulate's CEL interpreter or explain's schemas.
@@ -105,6 +105,7 @@ export async function main(argv: readonly string[], io: CommandIO = PROCESS_IO):
 }
 
 if (require.main === module) {
+  quietOnClosedPipes();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
