@@ -19,7 +19,8 @@ import {
   selectExercises,
 } from '../../lib';
 import { validateObjects } from '../../lib/check-api';
-import { parseSynthArgs } from '../../lib/exercises/synth-options';
+import { parseSynthArgs, SYNTH_USAGE } from '../../lib/exercises/synth-options';
+import { synthMain } from '../../main';
 import { KubeObject } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -266,5 +267,21 @@ describe('npm run synth -- arguments and environment', () => {
     [['--image=nonsense'], /--image: invalid image override "nonsense"; expected FROM=TO/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseSynthArgs(argv, {})).toThrow(message);
+  });
+
+  test.each([['--help'], ['-h']])('%s prints the usage to stdout and exits 0, without "synth failed" and without synthesizing', (flag) => {
+    const out = jest.spyOn(console, 'log').mockImplementation(() => {});
+    const err = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const exitCode = process.exitCode;
+    try {
+      synthMain([flag, '--node-port=1']);
+      expect(process.exitCode).toBe(exitCode);
+      expect(err.mock.calls).toEqual([]);
+      expect(out.mock.calls).toEqual([[SYNTH_USAGE]]);
+    } finally {
+      process.exitCode = exitCode;
+      out.mockRestore();
+      err.mockRestore();
+    }
   });
 });
