@@ -2,7 +2,7 @@
 /**
  * `k8s-practice`: the command line over lib/tooling (the commands are in lib/tooling/cli).
  *
- *   k8s-practice validate [files or folders...]   (default: dist; --disable CODE|RULE)
+ *   k8s-practice validate [files or folders...]   (default: dist; - for stdin; --disable CODE|RULE)
  *   k8s-practice validate --list-rules            (every rule, its codes and severity)
  *   k8s-practice compare <a.yaml> <b.yaml>
  *   k8s-practice graph [files or folders...]      (default: dist)
@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, Command> = {
     get usage() {
       return validateCommand().VALIDATE_USAGE;
     },
-    run: (args, io) => validateCommand().runValidate(args, io),
+    run: (args, io) => validateCommand().runValidateCommand(args, io),
   },
   compare: {
     summary: 'compare two YAML files semantically (objects matched by apiVersion/kind/namespace/name)',

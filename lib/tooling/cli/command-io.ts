@@ -98,3 +98,19 @@ export function oneOf<T extends string>(
     throw new UsageError(`invalid --${name} ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
   return value as T;
 }
+
+/**
+ * Reads standard input to its end, or to `limit + 1` bytes, whichever comes first (so a caller can
+ * tell "more than the limit" without holding an endless stream).
+ */
+export async function readProcessStdin(limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > limit) break;
+  }
+  return Buffer.concat(chunks).subarray(0, limit + 1);
+}
