@@ -187,6 +187,25 @@ describe('k8s-practice (in process)', () => {
     expect(() => runValidate(['-'], collect())).toThrow('"-" (stdin) is not available here');
   });
 
+  test('compare hints --namespace when objects differ only by one side having no namespace', async () => {
+    const a = join(KUBECTL_FIXTURES, 'service-clusterip.yaml');
+    const b = join(ROOT, 'dist', '02-expose-clusterip.k8s.yaml');
+    const io = collect();
+    expect(await main(['compare', a, b, '--only-matched'], io)).toBe(1);
+    expect(io.errors).toEqual([
+      'hint: v1 Service nginx has no namespace in a and is in namespace "expose-clusterip" in b; ' +
+        '--namespace expose-clusterip gives objects without a namespace that one, on both sides',
+    ]);
+    const json = collect();
+    expect(await main(['compare', '--format', 'json', a, b], json)).toBe(1);
+    expect(json.errors).toHaveLength(1);
+    JSON.parse(json.lines.join('\n')); // stdout stays JSON
+    const withNamespace = collect();
+    expect(await main(['compare', a, b, '--namespace', 'expose-clusterip', '--only-matched'], withNamespace)).toBe(1);
+    expect(withNamespace.errors).toEqual([]);
+    expect(withNamespace.lines.some((line) => line.startsWith('~ v1 Service expose-clusterip/nginx: '))).toBe(true);
+  });
+
   test('validate of a folder without YAML fails instead of passing vacuously', async () => {
     const io = collect();
     expect(await main(['validate', join(ROOT, 'bin')], io)).toBe(1);

@@ -10,6 +10,7 @@ import {
   FieldDifference,
   formatComparison,
   MERGE_KEYS,
+  namespaceMismatches,
   normalizeObject,
   parseObjects,
 } from '../../../lib/tooling/compare/compare';
@@ -332,5 +333,26 @@ describe('compare: hostile mappings', () => {
     expect(compareYaml(yaml, yaml).equal).toBe(true);
     const other = yaml.replace('false', 'true');
     expect(() => compareYaml(yaml, other)).not.toThrow();
+  });
+});
+
+describe('namespaceMismatches: what --namespace would fix', () => {
+  const service = (namespace?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', ...(namespace ? { namespace } : {}) },
+  });
+
+  test('an object without a namespace on either side, in one on the other', () => {
+    expect(namespaceMismatches([service()], [service('shop')])).toEqual([
+      { id: { apiVersion: 'v1', kind: 'Service', namespace: '', name: 'web' }, without: 'a', namespace: 'shop' },
+    ]);
+    expect(namespaceMismatches([service('shop')], [service()]).map((m) => m.without)).toEqual(['b']);
+  });
+
+  test('none when the objects match, when both have other namespaces, or once defaultNamespace is given', () => {
+    expect(namespaceMismatches([service()], [service()])).toEqual([]);
+    expect(namespaceMismatches([service('a')], [service('b')])).toEqual([]);
+    expect(namespaceMismatches([service()], [service('shop')], { defaultNamespace: 'shop' })).toEqual([]);
   });
 });
