@@ -8,7 +8,7 @@
  * `metadata.creationTimestamp`. Lists with a merge key (containers by name,
  * ports by port and protocol, env by name, volumes by name, volumeMounts by
  * mountPath, ...) are compared by key, not by position. The diff itself is
- * microdiff's. Image references are compared in their fully written form
+ * microdiff's. A port without `protocol` is TCP, as the API server defaults it. Image references are compared in their fully written form
  * (`nginx` = `docker.io/library/nginx:latest`; a digest is kept); the report
  * shows each side as written, in full.
  */
@@ -90,6 +90,8 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
   if (Array.isArray(value)) {
     const items = value.map((item) => normalize(item, undefined) ?? {});
     if (items.length === 0) return undefined;
+    // Every `ports` list of the API (containers, Services, Endpoints, EndpointSlices, NetworkPolicies) defaults protocol to TCP.
+    if (field === 'ports') for (const item of items) if (isPlainObject(item) && item.protocol === undefined) item.protocol = 'TCP';
     const keyFn = mergeKeyOf(field);
     if (keyFn && items.every(isPlainObject)) {
       const keys = items.map((item) => keyFn(item as KubeObject));

@@ -115,6 +115,33 @@ describe('compare: changed copies report the exact differing paths', () => {
     ]);
   });
 
+  test('a port without protocol is TCP on both sides: Service, container and NetworkPolicy ports', () => {
+    const [service] = kubectl('service-nodeport.yaml');
+    const withProtocol = structuredClone(service);
+    const without = structuredClone(service);
+    withProtocol.spec.ports[0].protocol = 'TCP';
+    delete without.spec.ports[0].protocol;
+    expect(compareObjects([withProtocol], [without]).objects[0]!.differences).toEqual([]);
+    expect(compareObjects([without], [withProtocol]).equal).toBe(true);
+    const [pod] = kubectl('pod-run.yaml');
+    const podWith = structuredClone(pod);
+    podWith.spec.containers[0].ports = [{ containerPort: 80, protocol: 'TCP' }];
+    const podWithout = structuredClone(pod);
+    podWithout.spec.containers[0].ports = [{ containerPort: 80 }];
+    expect(compareObjects([podWith], [podWithout]).equal).toBe(true);
+    const policy = (ports: object[]) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p' },
+      spec: { podSelector: {}, ingress: [{ ports }] },
+    });
+    expect(compareObjects([policy([{ port: 8080 }])], [policy([{ port: 8080, protocol: 'TCP' }])]).equal).toBe(true);
+    expect(paths(compareObjects([policy([{ port: 53 }])], [policy([{ port: 53, protocol: 'UDP' }])]).objects[0]!.differences)).toEqual([
+      'only-in-a spec.ingress[0].ports[port=53,protocol=TCP]',
+      'only-in-b spec.ingress[0].ports[port=53,protocol=UDP]',
+    ]);
+  });
+
   test('keyed lists match by key; other lists by position', () => {
     const a = {
       apiVersion: 'v1',
