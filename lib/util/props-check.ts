@@ -37,7 +37,8 @@ export function describeValue(value: unknown): string {
 /**
  * The library's error for a bad prop or option, so callers and tests can check
  * `instanceof PropError` and read the parts instead of matching message text.
- * The message is `<where>: invalid <field> <value>; expected <allowed>`.
+ * The message is `<where>: invalid <field> <value>; expected <allowed>`, or
+ * `<where>: missing <field>; expected <allowed>` when the value is undefined.
  */
 export class PropError extends Error {
   constructor(
@@ -50,7 +51,9 @@ export class PropError extends Error {
     /** What is allowed, in words. */
     public readonly expected: string,
   ) {
-    super(`${constructPath}: invalid ${field} ${describeValue(value)}; expected ${expected}`);
+    super(
+      `${constructPath}: ${value === undefined ? `missing ${field}` : `invalid ${field} ${describeValue(value)}`}; expected ${expected}`,
+    );
     this.name = 'PropError';
   }
 }

@@ -60,7 +60,7 @@ describe('AllowIngressPolicy', () => {
     const chart = emptyChart();
     const box = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
     expect(() => new AllowIngressPolicy(chart, 'p', { name: 'p', to: box, fromAnywhere: true })).toThrow(
-      /invalid ports undefined; expected at least one port; the pod "box" declares none/,
+      /missing ports; expected at least one port; the pod "box" declares none/,
     );
   });
 });

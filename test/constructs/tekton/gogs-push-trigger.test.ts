@@ -269,7 +269,7 @@ describe('GogsPushTrigger: options', () => {
 
   test('a missing pipeline is refused with the construct path', () => {
     expect(() => new (GogsPushTrigger as any)(Testing.chart(), 'hook', {})).toThrow(
-      /hook: invalid pipeline undefined; expected a BuildPipeline/,
+      /hook: missing pipeline; expected a BuildPipeline/,
     );
   });
 });
