@@ -246,9 +246,7 @@ describe('ImageRegistry workload and Service', () => {
     expect(toml).toContain('[host."http://localhost:30500"]');
     expect(toml).toContain('capabilities = ["pull", "resolve"]');
     expect(registry.containerdHostsToml('http://192.168.49.2:30500/')).toContain('[host."http://192.168.49.2:30500"]');
-    expect(() => build().registry.containerdHostsToml()).toThrow(
-      /missing mirror; expected a mirror URL, because no nodePort is fixed/,
-    );
+    expect(() => build().registry.containerdHostsToml()).toThrow(/missing mirror; expected a mirror URL, because no nodePort is fixed/);
     expect(() => registry.containerdHostsToml('localhost:30500')).toThrow(/invalid mirror "localhost:30500"/);
   });
 });
