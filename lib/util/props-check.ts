@@ -129,3 +129,60 @@ export function checkPropsObject<T>(scope: IConstruct, props: T | null | undefin
   }
   return props;
 }
+
+/**
+ * Every prop name of a props type, as an object the compiler checks against the type: a name
+ * missing from it, or one the type does not have, is a compile error. See {@link checkKnownProps}.
+ */
+export type PropNames<T> = { readonly [K in keyof Required<T>]: true };
+
+/** The known name closest to `name` (same letters in another case, or at most two edits away), if any. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) {
+        row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      previous = row;
+    }
+    return previous[b.length]!;
+  };
+  const lower = name.toLowerCase();
+  const exact = known.find((k) => k.toLowerCase() === lower);
+  if (exact) return exact;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const d = distance(lower, candidate.toLowerCase());
+    if (d <= 2 && d < (best?.distance ?? Infinity)) best = { name: candidate, distance: d };
+  }
+  return best?.name;
+}
+
+/**
+ * Refuses a prop the construct does not take. TypeScript refuses it in an object literal, but from
+ * JavaScript (or through an object wider than the props type) it would be ignored silently:
+ * `replicas` on an ExposedPod makes no Deployment. A prop whose value is undefined counts as not given.
+ */
+export function checkKnownProps<T>(scope: IConstruct, construct: string, props: T, known: PropNames<T>): T {
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return props; // the constructor's own check names it
+  const names = Object.keys(known);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || Object.hasOwn(known, key)) continue;
+    const guess = closestName(key, names);
+    invalidProp(
+      scope,
+      `${key} (not a prop of ${construct})`,
+      value,
+      `one of the props ${construct} takes: ${names.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    );
+  }
+  return props;
+}
+
+/** The props of `props` that `known` names (undefined ones left out): what a construct passes on to a child construct. */
+export function pickProps<T>(props: T, known: PropNames<T>): T {
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return props; // the child construct's own check names it
+  return Object.fromEntries(Object.entries(props).filter(([key, value]) => value !== undefined && Object.hasOwn(known, key))) as T;
+}

@@ -3,9 +3,18 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { IPodTarget, PodPort, describeDeclaredPorts, findDeclaredPort, podTargetNamespace } from '../pod/pod-target';
 import { ingressPeer } from './ingress-peer';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, invalidProp } from '../../util/props-check';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkLabels,
+  checkPort,
+  checkPortName,
+  invalidProp,
+  checkKnownProps,
+} from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
 import { ANY_ADDRESS_PEERS } from './outside-access-policy';
+import { ALLOW_INGRESS_POLICY_PROPS } from '../prop-names';
 
 /** Where allowed traffic may come from. */
 export interface IngressSource {
@@ -61,6 +70,7 @@ export class AllowIngressPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AllowIngressPolicyProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'AllowIngressPolicy', props, ALLOW_INGRESS_POLICY_PROPS);
     this.name = checkDnsSubdomain(this, 'name', props?.name);
     const target = props.to;
     if (!target || !Array.isArray(target.ports) || typeof target.labels !== 'object') {
