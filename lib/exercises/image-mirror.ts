@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PropError } from '../util/props-check';
-import { canonicalImageReference, imageRepository, parseImageReference, splitRegistryHost } from '../util/image-reference';
+import { canonicalImageReference, imageRepository, isPinnedImage, parseImageReference, splitRegistryHost } from '../util/image-reference';
 import { KNOWN_IMAGES } from '../constructs/image-catalog';
 
 /**
@@ -53,15 +53,7 @@ export function splitImageReference(image: string): { readonly registry: string;
   return { registry: 'docker.io', path: rest.includes('/') ? rest : `library/${rest}` };
 }
 
-/** Whether a reference is pinned: a digest, or a tag other than `latest`. */
-export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  if (colon < 0) return false;
-  const tag = image.slice(colon + 1);
-  return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) && tag !== 'latest';
-}
+export { isPinnedImage } from '../util/image-reference';
 
 /** Checks a mirror; throws one PropError naming the field, the value and what is allowed. */
 export function checkImageMirror(where: string, mirror: ImageMirror): void {

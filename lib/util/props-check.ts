@@ -22,6 +22,7 @@ import {
   isPortName,
   isPortNumber,
 } from './k8s-syntax';
+import { isPinnedImage } from './image-reference';
 
 /** Renders a rejected value for an error message; NaN and undefined stay readable. */
 export function describeValue(value: unknown): string {
@@ -99,10 +100,25 @@ export function checkLabels(scope: IConstruct, field: string, labels: unknown): 
   return labels as Record<string, string>;
 }
 
-/** A container image reference: a non-empty string without whitespace. */
+/** Images already warned about as unpinned, so each is named once per process. */
+const WARNED_UNPINNED = new Set<string>();
+
+/**
+ * A container image reference: a non-empty string without whitespace. An unpinned one (no tag,
+ * or `latest`) is accepted, as `kubectl run --image=nginx` accepts it, but warned about once
+ * (a Node.js process warning, code `K8S_PRACTICE_UNPINNED_IMAGE`): each pull may get another image.
+ */
 export function checkImage(scope: IConstruct, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || /\s/.test(value)) {
     invalidProp(scope, field, value, 'a non-empty image reference without whitespace, e.g. "docker.io/library/busybox:1.36"');
+  }
+  if (!isPinnedImage(value) && !WARNED_UNPINNED.has(value)) {
+    WARNED_UNPINNED.add(value);
+    process.emitWarning(
+      `${scope.node.path}: ${field} ${JSON.stringify(value)} is not pinned (no tag, or "latest"): each pull may get another image; ` +
+        'give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      { type: 'UnpinnedImageWarning', code: 'K8S_PRACTICE_UNPINNED_IMAGE' },
+    );
   }
   return value;
 }
