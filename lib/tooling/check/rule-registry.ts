@@ -4,6 +4,7 @@
  */
 import { RuleCode, RuleDefinition } from './rule-definition';
 import { containerResourceRule } from './rules/resource-rules';
+import { imageRule } from './rules/image-rules';
 import { limitRangeRule } from './rules/limit-range-rules';
 import { nameRule } from './rules/name-rules';
 import { negativeQuantityRule } from './rules/negative-quantity-rules';
@@ -32,6 +33,7 @@ export const RULES: readonly RuleDefinition[] = [
   networkPolicyRule,
   objectIdentityRule,
   podSpecRule,
+  imageRule,
   objectFieldRule,
   workloadSelectorRule,
   serviceRule,

@@ -360,7 +360,7 @@ metadata: { name: p }
 spec:
   containers:
     - name: a
-      image: x
+      image: x:1
       ports: [{ name: http, containerPort: 8080 }, { name: http, containerPort: 8081 }]
       readinessProbe: { tcpSocket: { port: Http_Port } }
       livenessProbe: { httpGet: { port: 0 } }
@@ -423,7 +423,7 @@ spec:
   template:
     metadata: { labels: { app: d } }
     spec:
-      containers: [{ name: App, image: x }, { name: b, image: x }, { name: b, image: z }]
+      containers: [{ name: App, image: 'x:1' }, { name: b, image: 'x:1' }, { name: b, image: 'z:1' }]
       volumes: [{ name: v.1, emptyDir: {} }]
 `),
     ).toEqual([
@@ -491,5 +491,46 @@ describe('network-policies: a policy protects pods of its own namespace', () => 
     expect(codes(pod('a', '{app: web}'), pod('b', '{app: web}'), policy('b', '{matchLabels: {app: web}}'))).toEqual([]);
     expect(codes(pod('a', '{app: web}'), policy('b', '{}'))).toEqual([]);
     expect(codes(pod('a', '{app: web}'), policy('b', '{matchLabels: {app: api}}'))).toEqual([]);
+  });
+});
+
+describe('images: an unpinned image is a warning', () => {
+  const pinning = (yaml: string) =>
+    validateYaml(yaml, 'x.yaml')
+      .findings.filter((f) => f.rule === 'image-not-pinned')
+      .map((f) => `${f.kind}/${f.name} ${f.path} ${f.severity}: ${f.message}`);
+
+  test('untagged and :latest images of pods, workloads and Tekton steps; tags, digests and $(params) pass', () => {
+    const yaml = `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers: [{name: i, image: "busybox:latest"}]
+  containers: [{name: a, image: nginx}, {name: b, image: "nginx:1.27"}, {name: c, image: "nginx@sha256:${'a'.repeat(64)}"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec: {containers: [{name: a, image: "localhost:5000/app"}]}
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: t}
+spec:
+  stepTemplate: {image: alpine}
+  steps: [{name: s, image: "$(params.image)"}, {name: u, image: "docker.io/library/busybox:1.36"}]
+  sidecars: [{name: side, image: "redis:latest"}]
+`;
+    expect(pinning(yaml)).toEqual([
+      'Deployment/d spec.template.spec.containers[0].image warning: image "localhost:5000/app" is not pinned (no tag, so "latest"): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Pod/p spec.containers[0].image warning: image "nginx" is not pinned (no tag, so "latest"): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Pod/p spec.initContainers[0].image warning: image "busybox:latest" is not pinned (the "latest" tag): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Task/t spec.sidecars[0].image warning: image "redis:latest" is not pinned (the "latest" tag): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Task/t spec.stepTemplate.image warning: image "alpine" is not pinned (no tag, so "latest"): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+    ]);
   });
 });
