@@ -11,7 +11,7 @@ import { synthesizeWithSwap, SynthAbortedError } from './lib/exercises/app/atomi
 import { cdk8sOutdir } from './lib/exercises/app/cdk8s-outdir';
 import { addExercises } from './lib/exercises/catalog';
 import { ExerciseOptions } from './lib/exercises/exercise-options';
-import { parseSynthArgs } from './lib/exercises/synth-options';
+import { parseSynthArgs, SYNTH_USAGE } from './lib/exercises/synth-options';
 
 export const DIST_DIR = join(__dirname, 'dist');
 
@@ -24,15 +24,19 @@ export function buildApp(outdir: string, options: ExerciseOptions = {}): App {
 
 /** What running this file does: `npm run synth -- [args]`, or `cdk8s synth`. Sets the exit code. */
 export function synthMain(args: readonly string[] = process.argv.slice(2)): void {
-  // `cdk8s synth` empties its output folder first and lists what the app
-  // leaves there; cdk8s.yaml points it at a scratch folder and we copy there,
-  // but only when CDK8S_OUTDIR is that folder (it may be left exported from
-  // another project).
-  const copy = cdk8sOutdir(__dirname);
-  if (copy.ignored) console.error(`warning: ${copy.ignored}`);
   try {
     // `npm run synth -- 03 05 --namespace-suffix=-kim ...` (see SYNTH_USAGE); errors here leave dist/ untouched too.
     const request = parseSynthArgs(args, process.env);
+    if (request.help) {
+      console.log(SYNTH_USAGE);
+      return;
+    }
+    // `cdk8s synth` empties its output folder first and lists what the app
+    // leaves there; cdk8s.yaml points it at a scratch folder and we copy there,
+    // but only when CDK8S_OUTDIR is that folder (it may be left exported from
+    // another project).
+    const copy = cdk8sOutdir(__dirname);
+    if (copy.ignored) console.error(`warning: ${copy.ignored}`);
     if (request.customized)
       console.error(`note: customized synth ${JSON.stringify(request.options)}; \`npm run synth\` alone restores the committed dist/`);
     const result = synthesizeWithSwap(DIST_DIR, (staging) => buildApp(staging, request.options).synth(), {

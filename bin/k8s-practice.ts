@@ -2,7 +2,7 @@
 /**
  * `k8s-practice`: the command line over lib/tooling (the commands are in lib/tooling/cli).
  *
- *   k8s-practice validate [files or folders...]   (default: dist; --disable CODE|RULE)
+ *   k8s-practice validate [files or folders...]   (default: dist; - for stdin; --disable CODE|RULE)
  *   k8s-practice validate --list-rules            (every rule, its codes and severity)
  *   k8s-practice compare <a.yaml> <b.yaml>
  *   k8s-practice graph [files or folders...]      (default: dist)
@@ -12,7 +12,7 @@
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
  */
-import { CommandIO, PROCESS_IO, UsageError } from '../lib/tooling/cli/command-io';
+import { CommandIO, PROCESS_IO, UsageError, quietOnClosedPipes } from '../lib/tooling/cli/command-io';
 
 // Each command's module is loaded when the command runs (or shows its usage):
 // `validate` does not pay for simulate's CEL interpreter or explain's schemas.
@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, Command> = {
     get usage() {
       return validateCommand().VALIDATE_USAGE;
     },
-    run: (args, io) => validateCommand().runValidate(args, io),
+    run: (args, io) => validateCommand().runValidateCommand(args, io),
   },
   compare: {
     summary: 'compare two YAML files semantically (objects matched by apiVersion/kind/namespace/name)',
@@ -105,6 +105,7 @@ export async function main(argv: readonly string[], io: CommandIO = PROCESS_IO):
 }
 
 if (require.main === module) {
+  quietOnClosedPipes();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -8,7 +8,7 @@ import {
   restrictedPodSecurityContext,
   writableScratch,
 } from '../constructs/pod/restricted-defaults';
-import { checkDns1035Label, checkImage } from '../util/props-check';
+import { checkDns1035Label, checkImage, checkKnownProps, PropNames } from '../util/props-check';
 import { guardEmittedText } from '../util/emitted-text';
 
 /** Props of {@link DemoApp}. */
@@ -25,6 +25,9 @@ export interface DemoAppProps {
    */
   readonly initialImage?: string;
 }
+
+/** Every prop of {@link DemoAppProps}, for the unknown-prop check. */
+const DEMO_APP_PROPS: PropNames<DemoAppProps> = { name: true, initialImage: true };
 
 /**
  * The application the CI/CD exercise delivers: a Deployment (container named
@@ -44,6 +47,7 @@ export class DemoApp extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: DemoAppProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'DemoApp', props, DEMO_APP_PROPS);
     this.name = checkDns1035Label(this, 'name', props.name ?? 'demo-app');
     this.containerName = this.name;
     const image = checkImage(this, 'initialImage', props.initialImage ?? Images.web);

@@ -1,7 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PropError } from '../util/props-check';
-import { splitRegistryHost } from '../util/image-reference';
+import { canonicalImageReference, imageRepository, isPinnedImage, parseImageReference, splitRegistryHost } from '../util/image-reference';
+import { KNOWN_IMAGES } from '../constructs/image-catalog';
 
 /**
  * Where to pull the images from instead of their public registries: a private
@@ -22,9 +23,16 @@ export interface ImageMirror {
   readonly registry?: string;
 
   /**
-   * Per-image replacements, keyed by the image reference the library emits
-   * (see `Images` and the `*_IMAGE` constants); they win over `registry`.
+   * Per-image replacements, keyed by the image they replace (see `Images` and
+   * the `*_IMAGE` constants); they win over `registry`. A key is read the way
+   * container runtimes read a reference: `busybox:1.36` and
+   * `library/busybox:1.36` name `docker.io/library/busybox:1.36`, and a key
+   * without tag or digest (`busybox`) names every tag of that repository. The
+   * key written exactly as the image wins, then a tagged key, then a bare
+   * repository. A key that names no image under the scope (nor one the library
+   * ships) is refused: it would do nothing.
    * @example { 'docker.io/library/busybox:1.36': 'registry.local/tools/busybox:1.36.1' }
+   * @example { busybox: 'registry.local/tools/busybox:1.36.1' }
    * @default no overrides
    */
   readonly overrides?: { readonly [image: string]: string };
@@ -45,15 +53,7 @@ export function splitImageReference(image: string): { readonly registry: string;
   return { registry: 'docker.io', path: rest.includes('/') ? rest : `library/${rest}` };
 }
 
-/** Whether a reference is pinned: a digest, or a tag other than `latest`. */
-export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  if (colon < 0) return false;
-  const tag = image.slice(colon + 1);
-  return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) && tag !== 'latest';
-}
+export { isPinnedImage } from '../util/image-reference';
 
 /** Checks a mirror; throws one PropError naming the field, the value and what is allowed. */
 export function checkImageMirror(where: string, mirror: ImageMirror): void {
@@ -77,10 +77,32 @@ export function checkImageMirror(where: string, mirror: ImageMirror): void {
   }
 }
 
+/**
+ * How closely an override key names an image: 3 written the same, 2 the same image once
+ * normalised (`busybox:1.36` = `docker.io/library/busybox:1.36`), 1 the same repository (a key
+ * without tag or digest), 0 another image.
+ */
+function overrideMatch(from: string, image: string): number {
+  if (from === image) return 3;
+  const { tag, digest } = parseImageReference(from);
+  if (tag === undefined && digest === undefined) return imageRepository(from) === imageRepository(image) ? 1 : 0;
+  return canonicalImageReference(from) === canonicalImageReference(image) ? 2 : 0;
+}
+
+/** The override key that names `image` most closely, if any (the first of equally close keys). */
+function overrideKeyFor(image: string, overrides: { readonly [image: string]: string }): string | undefined {
+  let best: { key: string; match: number } | undefined;
+  for (const key of Object.keys(overrides)) {
+    const match = overrideMatch(key, image);
+    if (match > (best?.match ?? 0)) best = { key, match };
+  }
+  return best?.key;
+}
+
 /** The reference an image gets under the mirror. */
 export function mirroredImage(image: string, mirror: ImageMirror): string {
-  const override = mirror.overrides?.[image];
-  if (override !== undefined) return override;
+  const key = mirror.overrides === undefined ? undefined : overrideKeyFor(image, mirror.overrides);
+  if (key !== undefined) return mirror.overrides![key]!;
   if (mirror.registry === undefined) return image;
   return `${mirror.registry}/${splitImageReference(image).path}`;
 }
@@ -118,18 +140,43 @@ function collectImages(value: unknown, path: string, found: { path: string; imag
  * @returns every rewrite made, `from -> to`, for a log line or a test
  */
 export function applyImageMirror(scope: IConstruct, mirror: ImageMirror): { readonly from: string; readonly to: string }[] {
-  checkImageMirror(scope.node.path || 'app', mirror);
+  const where = scope.node.path || 'app';
+  checkImageMirror(where, mirror);
+  const patches: { object: ApiObject; path: string; to: string }[] = [];
   const rewrites: { from: string; to: string }[] = [];
+  const images = new Set<string>();
   for (const child of scope.node.findAll()) {
     if (!(child instanceof ApiObject)) continue;
     const found: { path: string; image: string }[] = [];
     collectImages(child.toJson(), '', found);
     for (const { path, image } of found) {
+      images.add(image);
       const to = mirroredImage(image, mirror);
       if (to === image) continue;
-      child.addJsonPatch(JsonPatch.replace(path, to));
+      patches.push({ object: child, path, to });
       rewrites.push({ from: image, to });
     }
   }
+  checkOverridesMatch(where, mirror, images);
+  for (const { object, path, to } of patches) object.addJsonPatch(JsonPatch.replace(path, to));
   return rewrites;
+}
+
+/**
+ * Refuses an override key that names none of `images` (nor an image the library ships, so one
+ * list of overrides serves every selection of exercises): `--image=busyboxx=...` would
+ * otherwise do nothing, silently.
+ */
+function checkOverridesMatch(where: string, mirror: ImageMirror, images: ReadonlySet<string>): void {
+  const shipped = KNOWN_IMAGES.filter((known) => known.shipped).map((known) => known.reference);
+  for (const from of Object.keys(mirror.overrides ?? {})) {
+    if ([...images, ...shipped].some((image) => overrideMatch(from, image) > 0)) continue;
+    throw new PropError(
+      where,
+      'imageMirror.overrides key',
+      from,
+      'an image the charts use, written in full or short ("busybox" matches every tag of docker.io/library/busybox, "busybox:1.36" that tag): ' +
+        ([...images].sort().join(', ') || 'none (the charts have no containers)'),
+    );
+  }
 }

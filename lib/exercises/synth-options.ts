@@ -7,6 +7,8 @@ export interface SynthRequest {
   readonly options: ExerciseOptions;
   /** Whether any option differs from the default, i.e. the output is not the committed dist/. */
   readonly customized: boolean;
+  /** `--help` or `-h` was given: print SYNTH_USAGE and synthesize nothing. */
+  readonly help?: boolean;
 }
 
 /** The environment variables `npm run synth` reads; a command-line option wins over its variable. */
@@ -24,7 +26,8 @@ export const SYNTH_USAGE = `usage: npm run synth -- [EXERCISE...] [options]
   --namespace-suffix=S       append S to every namespace        (env ${SYNTH_ENV.namespaceSuffix})
   --image-registry=R         pull every image from registry R   (env ${SYNTH_ENV.imageRegistry})
   --image=FROM=TO            replace image FROM by pinned TO, repeatable (env ${SYNTH_ENV.images}: FROM=TO,FROM=TO)
-  --node-port=N              node port of exercise 03           (env ${SYNTH_ENV.nodePort})`;
+  --node-port=N              node port of exercise 03           (env ${SYNTH_ENV.nodePort})
+  --help, -h                 print this usage and synthesize nothing`;
 
 function parseImagePairs(text: string, where: string): Record<string, string> {
   const pairs: Record<string, string> = {};
@@ -52,6 +55,8 @@ function parseNodePort(text: string, where: string): number {
  * environment. Throws one Error naming the argument or variable on a mistake.
  */
 export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SynthRequest {
+  // Help wins over everything else on the line, even a mistake.
+  if (argv.includes('--help') || argv.includes('-h')) return { options: {}, customized: false, help: true };
   const only: string[] = [];
   let namespacePrefix = env[SYNTH_ENV.namespacePrefix] || undefined;
   let namespaceSuffix = env[SYNTH_ENV.namespaceSuffix] || undefined;

@@ -68,3 +68,13 @@ export function canonicalImageReference(image: string): string {
   const withTag = tag !== undefined ? `:${tag}` : digest === undefined ? ':latest' : '';
   return `${registry}/${repository}${withTag}${digest !== undefined ? `@${digest}` : ''}`;
 }
+
+/** Whether a reference is pinned: a digest, or a tag other than `latest`. */
+export function isPinnedImage(image: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  if (colon < 0) return false;
+  const tag = image.slice(colon + 1);
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) && tag !== 'latest';
+}

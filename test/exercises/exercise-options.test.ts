@@ -16,10 +16,12 @@ import {
   applyImageMirror,
   isPinnedImage,
   mirroredImage,
+  PropError,
   selectExercises,
 } from '../../lib';
 import { validateObjects } from '../../lib/check-api';
-import { parseSynthArgs } from '../../lib/exercises/synth-options';
+import { parseSynthArgs, SYNTH_USAGE } from '../../lib/exercises/synth-options';
+import { synthMain } from '../../main';
 import { KubeObject } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -186,6 +188,49 @@ describe('image mirror', () => {
     expect(() => synthExercises({ only: ['01'], imageMirror })).toThrow(message);
   });
 
+  test.each(['busybox', 'busybox:1.36', 'library/busybox:1.36', 'docker.io/busybox', 'index.docker.io/library/busybox:1.36'])(
+    'an override FROM written short (%s) matches the image the way container runtimes read it',
+    (from) => {
+      const after = allImages(synthExercises({ only: ['01', '07'], imageMirror: { overrides: { [from]: 'tools.local/busybox:1.36' } } }));
+      expect(after).toContain('tools.local/busybox:1.36');
+      expect(after).not.toContain(Images.shell);
+    },
+  );
+
+  test('the full reference wins over a short one for the same image', () => {
+    const after = allImages(
+      synthExercises({
+        only: ['07'],
+        imageMirror: { overrides: { busybox: 'short.local/busybox:1.36', [Images.shell]: 'full.local/busybox:1.36' } },
+      }),
+    );
+    expect(after).toContain('full.local/busybox:1.36');
+    expect(after).not.toContain('short.local/busybox:1.36');
+  });
+
+  test.each(['busyboxx', 'busybox:1.35', 'quay.io/library/busybox:1.36'])(
+    'an override FROM that matches no image (%s) is refused, naming it and the images there are',
+    (from) => {
+      let error: unknown;
+      try {
+        synthExercises({ only: ['01'], imageMirror: { overrides: { [from]: 'tools.local/busybox:1.36' } } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PropError);
+      expect((error as Error).message).toBe(
+        `app: invalid imageMirror.overrides key ${JSON.stringify(from)}; expected an image the charts use, written in full or short ` +
+          `("busybox" matches every tag of docker.io/library/busybox, "busybox:1.36" that tag): ${Images.web}`,
+      );
+    },
+  );
+
+  test('an override of an image the library ships but the selected exercises do not use is accepted (one list for every selection)', () => {
+    expect(() =>
+      synthExercises({ only: ['01'], imageMirror: { overrides: { [KANIKO_IMAGE]: 'tools.local/kaniko:v1.23.2' } } }),
+    ).not.toThrow();
+  });
+
   test('mirroredImage reads Docker Hub short names the way container runtimes do', () => {
     const mirror = { registry: 'm.local' };
     expect(mirroredImage('nginx:1.27', mirror)).toBe('m.local/library/nginx:1.27');
@@ -266,5 +311,21 @@ describe('npm run synth -- arguments and environment', () => {
     [['--image=nonsense'], /--image: invalid image override "nonsense"; expected FROM=TO/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseSynthArgs(argv, {})).toThrow(message);
+  });
+
+  test.each([['--help'], ['-h']])('%s prints the usage to stdout and exits 0, without "synth failed" and without synthesizing', (flag) => {
+    const out = jest.spyOn(console, 'log').mockImplementation(() => {});
+    const err = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const exitCode = process.exitCode;
+    try {
+      synthMain([flag, '--node-port=1']);
+      expect(process.exitCode).toBe(exitCode);
+      expect(err.mock.calls).toEqual([]);
+      expect(out.mock.calls).toEqual([[SYNTH_USAGE]]);
+    } finally {
+      process.exitCode = exitCode;
+      out.mockRestore();
+      err.mockRestore();
+    }
   });
 });

@@ -38,7 +38,7 @@ metadata: {name: p}
 spec:
   containers:
   - name: c
-    image: busybox
+    image: busybox:1.36
     resources: ${resources}
 `;
 
@@ -87,7 +87,7 @@ describe("quantities: one parser, Go's syntax, with bounds", () => {
 
   test('a Tekton step quantity goes through the same parser', () => {
     const task =
-      'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n  - name: s\n    image: busybox\n    computeResources: {requests: {memory: 1Gb}}\n';
+      'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n  - name: s\n    image: busybox:1.36\n    computeResources: {requests: {memory: 1Gb}}\n';
     expect(brief(task)).toContain('spec.steps[0].computeResources.requests.memory [invalid-quantity]');
   });
 

@@ -52,8 +52,8 @@ export function synthChartOrFieldError(construct: string, fields: readonly strin
   } catch (error) {
     counts.rejected++;
     if (!(error instanceof Error) || error instanceof TypeError || error instanceof RangeError) throw error;
-    const match = /^props(\/[^:]*)?: invalid ([A-Za-z]+)[^ ]* /.exec(error.message);
-    if (!match || !fields.includes(match[2])) {
+    const match = /^props(\/[^:]*)?: (?:invalid ([A-Za-z]+)[^ ]* |missing ([A-Za-z]+)[^ ;]*;)/.exec(error.message);
+    if (!match || !fields.includes(match[2] ?? match[3])) {
       throw new Error(`${construct}: the error does not name one of the fields ${fields.join(', ')}: ${error.message}`, { cause: error });
     }
     return;

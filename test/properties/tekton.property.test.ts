@@ -121,11 +121,13 @@ describe('Tekton constructs synthesize valid YAML or name the bad field', () => 
             'RegistryPushTrigger',
             ['name', 'deployment', 'container', 'repository', 'tokenHeader', 'imageHost', 'tokenSecret', 'from', 'deployTask'],
             (scope) => {
+              // senderLabels is the policy's, not a trigger prop (the trigger refuses props it does not take)
+              const { senderLabels, ...props } = p;
               const trigger = new RegistryPushTrigger(scope, 'trigger', {
-                ...(p as any),
+                ...props,
                 deployTask: new DeployImageTask(scope, 'deploy'),
               });
-              new ListenerNetworkPolicy(scope, 'policy', { listener: trigger.listener, from: [{ podLabels: p.senderLabels }] });
+              new ListenerNetworkPolicy(scope, 'policy', { listener: trigger.listener, from: [{ podLabels: senderLabels }] });
             },
           ),
       ),

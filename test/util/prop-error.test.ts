@@ -26,6 +26,14 @@ describe('PropError: bad props and options can be told apart by type, with their
     expect(prop.message).toBe(`test/web/Service: invalid nodePort 29999; expected ${prop.expected}`);
   });
 
+  test('a prop that is not given says "missing", not "invalid ... undefined"', () => {
+    const error = thrown(() => new (RunPod as any)(Testing.chart(), 'p', {})) as PropError;
+    expect(error).toBeInstanceOf(PropError);
+    expect([error.field, error.value]).toEqual(['name', undefined]);
+    expect(error.message).toBe(`test/p: missing name; expected ${error.expected}`);
+    expect(new PropError('x', 'port', null, 'a port').message).toBe('x: invalid port null; expected a port');
+  });
+
   test('a label value', () => {
     const error = thrown(() => new RunPod(Testing.chart(), 'p', { name: 'p', labels: { app: 'no spaces' } })) as PropError;
     expect(error).toBeInstanceOf(PropError);

@@ -5,7 +5,7 @@ import { GOGS_IMAGE, GOGS_UID } from '../images';
 import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkNodePort, invalidProp, checkPropsObject } from '../../util/props-check';
+import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps } from '../../util/props-check';
 import { NodeServiceType } from '../registry/node-service-type';
 import { renderIni } from './app-ini';
 import {
@@ -22,6 +22,7 @@ import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-k
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../../util/webhook-hosts';
 import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
+import { GOGS_SERVER_PROPS } from '../prop-names';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -197,6 +198,7 @@ export class GogsServer extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: GogsServerProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'GogsServer', props, GOGS_SERVER_PROPS);
     props = checkPropsObject<GogsServerProps>(this, props, false);
     const server = checkInClusterServer(this, props, { serviceName: 'gogs', image: GOGS_IMAGE, storageSize: '2Gi' });
     this.name = server.name;

@@ -1,11 +1,20 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { IPodTarget, PodPort, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
+import { IPodTarget, PodPort, describeDeclaredPorts, findDeclaredPort, podTargetNamespace } from '../pod/pod-target';
 import { ingressPeer } from './ingress-peer';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, invalidProp } from '../../util/props-check';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkLabels,
+  checkPort,
+  checkPortName,
+  invalidProp,
+  checkKnownProps,
+} from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
 import { ANY_ADDRESS_PEERS } from './outside-access-policy';
+import { ALLOW_INGRESS_POLICY_PROPS } from '../prop-names';
 
 /** Where allowed traffic may come from. */
 export interface IngressSource {
@@ -61,12 +70,14 @@ export class AllowIngressPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AllowIngressPolicyProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'AllowIngressPolicy', props, ALLOW_INGRESS_POLICY_PROPS);
     this.name = checkDnsSubdomain(this, 'name', props?.name);
     const target = props.to;
     if (!target || !Array.isArray(target.ports) || typeof target.labels !== 'object') {
       invalidProp(this, 'to', target, 'a pod construct such as RunPod');
     }
     if (Object.keys(target.labels).length === 0) invalidProp(this, 'to.labels', target.labels, 'at least one label to select the pods by');
+    this.checkSameNamespace(target);
 
     const ports = (props.ports ?? (target.ports as readonly PodPort[]).map((p) => p.name ?? p.containerPort)).map((port, i) => {
       if (typeof port === 'number') checkPort(this, `ports[${i}]`, port);
@@ -97,6 +108,23 @@ export class AllowIngressPolicy extends Construct {
         ingress: [{ from: peers, ports }],
       },
     });
+  }
+
+  /**
+   * A NetworkPolicy selects pods of its own namespace only: one made in another
+   * project than its pod would select nothing there (and protect nothing).
+   */
+  private checkSameNamespace(target: IPodTarget): void {
+    const own = Chart.of(this).namespace;
+    const pods = podTargetNamespace(target);
+    if (own === undefined || pods === undefined || own === pods) return;
+    invalidProp(
+      this,
+      `to (a pod of namespace "${pods}")`,
+      target.name,
+      `a pod of the policy's own namespace "${own}": a NetworkPolicy protects only pods of its own namespace, so in "${own}" this one would select nothing. ` +
+        `Create the policy in the project of namespace "${pods}" instead, and name the clients with from: [{ namespace: "${own}", podLabels: {...} }]`,
+    );
   }
 
   private peer(source: IngressSource, i: number): k8s.NetworkPolicyPeer {

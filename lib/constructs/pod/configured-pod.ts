@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, NOBODY_UID } from '../images';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp } from '../../util/props-check';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp, checkKnownProps } from '../../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
   containerResources,
@@ -11,6 +11,7 @@ import {
   restrictedPodSecurityContext,
 } from './restricted-defaults';
 import { guardEmittedText } from '../../util/emitted-text';
+import { CONFIGURED_POD_PROPS } from '../prop-names';
 
 /** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */
 export interface SecretReference {
@@ -97,6 +98,7 @@ export class ConfiguredPod extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: ConfiguredPodProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'ConfiguredPod', props, CONFIGURED_POD_PROPS);
     this.name = checkDnsLabel(this, 'name', props?.name);
     this.labels = { run: this.name };
     this.configMapName = `${this.name}-config`;

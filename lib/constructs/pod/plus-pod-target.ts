@@ -6,7 +6,7 @@
 import * as plus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../../util/props-check';
-import { IPodTarget, PodPort } from './pod-target';
+import { IPodTarget, PodPort, recordPodTargetScope } from './pod-target';
 
 const PROTOCOLS: readonly PodPort['protocol'][] = ['TCP', 'UDP', 'SCTP'];
 
@@ -31,7 +31,7 @@ export function podTargetOf(workload: plus.AbstractPod): IPodTarget {
     );
   }
   const scope: IConstruct = workload;
-  return {
+  const target: IPodTarget = {
     get name() {
       return workload.name;
     },
@@ -64,4 +64,6 @@ export function podTargetOf(workload: plus.AbstractPod): IPodTarget {
       );
     },
   };
+  recordPodTargetScope(target, workload);
+  return target;
 }

@@ -1,3 +1,6 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+
 /** What a Service or NetworkPolicy needs to know about the pod it points at. */
 export interface PodPort {
   /** The containerPort number. */
@@ -27,4 +30,27 @@ export function findDeclaredPort(target: IPodTarget, targetPort: number | string
 export function describeDeclaredPorts(target: IPodTarget): string {
   if (target.ports.length === 0) return 'none (the pod declares no ports)';
   return target.ports.map((p) => (p.name ? `${p.containerPort} ("${p.name}")` : `${p.containerPort}`)).join(', ');
+}
+
+/** The construct behind a pod target that is not a construct itself (podTargetOf's adapters). */
+const TARGET_SCOPES = new WeakMap<IPodTarget, IConstruct>();
+
+/** Records the construct a pod target stands for, so its namespace can be found. */
+export function recordPodTargetScope(target: IPodTarget, scope: IConstruct): void {
+  TARGET_SCOPES.set(target, scope);
+}
+
+/**
+ * The namespace of the chart that holds the pod, when it can be known: the
+ * target is a construct (RunPod, ...) or an adapter of one (podTargetOf), and
+ * its chart has a namespace. Undefined otherwise.
+ */
+export function podTargetNamespace(target: IPodTarget): string | undefined {
+  const scope = Construct.isConstruct(target) ? target : TARGET_SCOPES.get(target);
+  if (!scope) return undefined;
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined; // not inside a chart
+  }
 }

@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images } from '../images';
 import { isDnsLabel, LABEL_KEY_RULE, isLabelKey, DNS_LABEL_RULE } from '../../util/k8s-syntax';
-import { checkDnsLabel, checkLabels, invalidProp } from '../../util/props-check';
+import { checkDnsLabel, checkLabels, invalidProp, checkKnownProps } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
 import { IPodTarget, PodPort } from './pod-target';
 import { RunContainerProps, checkStringMap, runContainer, runContainerPorts } from './run-container';
+import { RUN_DEPLOYMENT_PROPS } from '../prop-names';
 
 /** Props of {@link RunDeployment}: the flags of `kubectl create deployment` (the container's are in {@link RunContainerProps}). */
 export interface RunDeploymentProps extends RunContainerProps {
@@ -79,6 +80,7 @@ export class RunDeployment extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: RunDeploymentProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'RunDeployment', props, RUN_DEPLOYMENT_PROPS);
     if (typeof props !== 'object' || props === null) invalidProp(this, 'props', props, 'an object with at least { name }');
     this.name = checkDnsLabel(this, 'name', props.name);
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { app: this.name }) };

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { checkDnsLabel, checkLabels, checkOneOf, invalidProp } from '../../util/props-check';
+import { checkDnsLabel, checkLabels, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
 import { isLabelKey, LABEL_KEY_RULE } from '../../util/k8s-syntax';
 import { IPodTarget, PodPort } from './pod-target';
 import { RunContainerProps, checkStringMap, runContainer, runContainerPorts } from './run-container';
 import { guardEmittedText } from '../../util/emitted-text';
+import { RUN_POD_PROPS } from '../prop-names';
 
 /** `--restart` values. */
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -65,6 +66,7 @@ export class RunPod extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: RunPodProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'RunPod', props, RUN_POD_PROPS);
     this.name = checkDnsLabel(this, 'name', props?.name);
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { run: this.name }) };
     this.ports = runContainerPorts(this, props);

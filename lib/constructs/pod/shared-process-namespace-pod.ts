@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, WEB_PORT, WEB_UID } from '../images';
-import { checkDnsLabel, checkImage, checkLabels, invalidProp, checkPropsObject } from '../../util/props-check';
+import { checkDnsLabel, checkImage, checkLabels, invalidProp, checkPropsObject, checkKnownProps } from '../../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
   containerResources,
@@ -12,6 +12,7 @@ import {
 import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkImageRunsAsNonRoot } from './image-user';
+import { SHARED_PROCESS_NAMESPACE_POD_PROPS } from '../prop-names';
 
 /** Props of {@link SharedProcessNamespacePod}. */
 export interface SharedProcessNamespacePodProps {
@@ -75,6 +76,7 @@ export class SharedProcessNamespacePod extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: SharedProcessNamespacePodProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'SharedProcessNamespacePod', props, SHARED_PROCESS_NAMESPACE_POD_PROPS);
     props = checkPropsObject<SharedProcessNamespacePodProps>(this, props, false);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'nginx');
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { run: this.name }) };

@@ -3,12 +3,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../pod/restricted-defaults';
 import { markClusterScoped } from '../../util/cluster-scoped';
-import { checkDnsLabel, checkOneOf, invalidProp } from '../../util/props-check';
+import { checkDnsLabel, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
 import { compareQuantities, parseQuantity } from '../../util/exact-quantity';
 import { checkResourceQuantity } from '../../util/resource-quantity';
 import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from '../../util/pod-security-level';
 import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
 import { guardEmittedText } from '../../util/emitted-text';
+import { PROJECT_PROPS } from '../prop-names';
 
 const PROJECT_SYMBOL = Symbol.for('k8s-practice-constructs.Project');
 
@@ -97,6 +98,7 @@ export class Project extends Chart {
   constructor(scope: Construct, id: string, props: ProjectProps) {
     super(scope, id, { namespace: typeof props?.namespace === 'string' ? props.namespace : undefined });
     guardEmittedText(this);
+    checkKnownProps(this, 'Project', props, PROJECT_PROPS);
     if (typeof props !== 'object' || props === null) invalidProp(this, 'props', props, 'an object with at least { namespace }');
     Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
     this.namespaceName = checkDnsLabel(this, 'namespace', props.namespace);

@@ -4,7 +4,7 @@ import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
 import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkNodePort, invalidProp, checkPropsObject } from '../../util/props-check';
+import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps } from '../../util/props-check';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { checkSecretKeyReference } from '../../util/secret-key-reference';
 import { kubeletLiteral, tomlBasicString } from '../../util/text-formats';
@@ -29,6 +29,7 @@ import {
 } from './registry-config';
 import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
+import { IMAGE_REGISTRY_PROPS } from '../prop-names';
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -169,6 +170,7 @@ export class ImageRegistry extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: ImageRegistryProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'ImageRegistry', props, IMAGE_REGISTRY_PROPS);
     props = checkPropsObject<ImageRegistryProps>(this, props, false);
     const server = checkInClusterServer(this, props, { serviceName: 'registry', image: REGISTRY_IMAGE, storageSize: '5Gi' });
     this.name = server.name;

@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { RunPod, RunPodProps } from '../pod/run-pod';
 import { Project } from '../project/project';
-import { invalidProp } from '../../util/props-check';
+import { invalidProp, checkKnownProps, pickProps } from '../../util/props-check';
 import { ExposeOptions, PodService } from './pod-service';
 import { guardEmittedText } from '../../util/emitted-text';
+import { EXPOSE_OPTIONS_PROPS, EXPOSED_POD_PROPS, RUN_POD_PROPS } from '../prop-names';
 
 /** Props of {@link ExposedPod}: `kubectl run` flags plus `kubectl expose` flags. */
 export interface ExposedPodProps extends RunPodProps, ExposeOptions {
@@ -37,8 +38,9 @@ export class ExposedPod extends Construct {
   constructor(scope: Construct, id: string, props: ExposedPodProps) {
     super(scope, id);
     guardEmittedText(this);
-    this.pod = new RunPod(this, 'Pod', props);
-    this.service = new PodService(this, 'Service', { ...props, pod: this.pod });
+    checkKnownProps(this, 'ExposedPod', props, EXPOSED_POD_PROPS);
+    this.pod = new RunPod(this, 'Pod', pickProps(props, RUN_POD_PROPS));
+    this.service = new PodService(this, 'Service', { ...pickProps(props, EXPOSE_OPTIONS_PROPS), pod: this.pod });
     const exposedOutside = props.type === 'NodePort' || props.type === 'LoadBalancer';
     const allow = props.allowFromOutside ?? (exposedOutside && Project.find(this) !== undefined);
     if (typeof allow !== 'boolean') invalidProp(this, 'allowFromOutside', allow, 'true or false');

@@ -1,9 +1,19 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { IPodTarget, describeDeclaredPorts, findDeclaredPort } from '../pod/pod-target';
-import { checkDns1035Label, checkLabels, checkNodePort, checkOneOf, checkPort, checkPortName, invalidProp } from '../../util/props-check';
+import {
+  checkDns1035Label,
+  checkLabels,
+  checkNodePort,
+  checkOneOf,
+  checkPort,
+  checkPortName,
+  invalidProp,
+  checkKnownProps,
+} from '../../util/props-check';
 import { EXPOSE_TYPES, ExposeType } from './expose-type';
 import { guardEmittedText } from '../../util/emitted-text';
+import { POD_SERVICE_PROPS } from '../prop-names';
 
 /** `--session-affinity` values. */
 export type SessionAffinity = 'None' | 'ClientIP';
@@ -143,6 +153,7 @@ export class PodService extends Construct {
   constructor(scope: Construct, id: string, props: PodServiceProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'PodService', props, POD_SERVICE_PROPS);
     const pod = props?.pod;
     if (!pod || typeof pod.name !== 'string' || !Array.isArray(pod.ports)) {
       invalidProp(this, 'pod', pod, 'a pod construct such as RunPod');

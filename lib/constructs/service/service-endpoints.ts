@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { endpointAddressProblem, ipFamily, ipKey } from '../../util/k8s-syntax';
-import { checkDns1035Label, checkDnsLabel, checkOneOf, checkPort, invalidProp } from '../../util/props-check';
+import { checkDns1035Label, checkDnsLabel, checkOneOf, checkPort, invalidProp, checkKnownProps } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
+import { SERVICE_ENDPOINTS_PROPS } from '../prop-names';
 
 /** One port of a {@link ServiceEndpoints}. */
 export interface EndpointPortProps {
@@ -64,6 +65,7 @@ export class ServiceEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: ServiceEndpointsProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'ServiceEndpoints', props, SERVICE_ENDPOINTS_PROPS);
     this.name = checkDns1035Label(this, 'name', props?.name);
     const ports = this.checkPorts(props.ports);
     const addresses = this.checkAddresses(props.addresses);

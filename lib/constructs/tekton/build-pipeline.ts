@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PipelineV1 } from '../../../imports/tekton-pipeline-tekton.dev';
 import { TEKTON_NONROOT_UID } from '../images';
-import { checkDnsSubdomain, invalidProp } from '../../util/props-check';
+import { checkDnsSubdomain, invalidProp, checkKnownProps } from '../../util/props-check';
 import { GitCloneTask } from './git-clone-task';
 import { KanikoTask } from './kaniko-task';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
@@ -10,6 +10,7 @@ import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkTektonName } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { tektonPipeline } from './tekton-imports';
+import { BUILD_PIPELINE_PROPS } from '../prop-names';
 
 /** Props of {@link BuildPipeline}. */
 export interface BuildPipelineProps {
@@ -93,6 +94,7 @@ export class BuildPipeline extends Construct {
   constructor(scope: Construct, id: string, props: BuildPipelineProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'BuildPipeline', props, BUILD_PIPELINE_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'build-and-push');
     this.runnerServiceAccountName = checkDnsSubdomain(this, 'runnerServiceAccountName', props.runnerServiceAccountName ?? 'build-runner');

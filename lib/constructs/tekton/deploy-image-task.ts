@@ -5,10 +5,11 @@ import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { KUBECTL_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { DNS_SUBDOMAIN_RULE } from '../../util/k8s-syntax';
-import { checkDnsSubdomain, checkImage, invalidProp } from '../../util/props-check';
+import { checkDnsSubdomain, checkImage, invalidProp, checkKnownProps } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { tektonTask } from './tekton-imports';
+import { DEPLOY_IMAGE_TASK_PROPS } from '../prop-names';
 
 /** Props of {@link DeployImageTask}. */
 export interface DeployImageTaskProps {
@@ -61,6 +62,7 @@ export class DeployImageTask extends Construct {
   constructor(scope: Construct, id: string, props: DeployImageTaskProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'DeployImageTask', props, DEPLOY_IMAGE_TASK_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'deploy-image');
     this.serviceAccountName = this.name;

@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { GIT_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
-import { checkImage } from '../../util/props-check';
+import { checkImage, checkKnownProps } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { tektonTask } from './tekton-imports';
 import { guardEmittedText } from '../../util/emitted-text';
+import { GIT_CLONE_TASK_PROPS } from '../prop-names';
 
 /** Props of {@link GitCloneTask}. */
 export interface GitCloneTaskProps {
@@ -136,6 +137,7 @@ export class GitCloneTask extends Construct {
   constructor(scope: Construct, id: string, props: GitCloneTaskProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'GitCloneTask', props, GIT_CLONE_TASK_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'git-clone');
     const image = checkImage(this, 'image', props.image ?? GIT_IMAGE);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { REGISTRY_PORT, REPOSITORY_NAME_RULE, checkRegistryHost, isRepositoryName } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { checkStorageSize } from '../../util/resource-quantity';
-import { checkDnsSubdomain, checkOneOf, invalidProp } from '../../util/props-check';
+import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
 import { BuildPipeline } from './build-pipeline';
 import { celString, celStringList } from './cel-literal';
 import { celTrigger } from './cel-trigger';
@@ -13,6 +13,7 @@ import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../util/git-names';
 import { tektonPipelineRun } from './tekton-imports';
+import { GOGS_PUSH_TRIGGER_PROPS } from '../prop-names';
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
 const ZERO_COMMIT = '0'.repeat(40);
@@ -165,6 +166,7 @@ export class GogsPushTrigger extends Construct {
   constructor(scope: Construct, id: string, props: GogsPushTriggerProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'GogsPushTrigger', props, GOGS_PUSH_TRIGGER_PROPS);
     const pipeline = props?.pipeline;
     if (!(pipeline instanceof BuildPipeline)) invalidProp(this, 'pipeline', pipeline, 'a BuildPipeline');
     const name = props.name ?? 'gogs-push';

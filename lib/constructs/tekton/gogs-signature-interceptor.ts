@@ -5,11 +5,12 @@ import { NODE_IMAGE, NODE_UID } from '../images';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { configHash, CONFIG_HASH_ANNOTATION } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkDnsLabel } from '../../util/props-check';
+import { checkDnsLabel, checkKnownProps } from '../../util/props-check';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
 import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
+import { GOGS_SIGNATURE_INTERCEPTOR_PROPS } from '../prop-names';
 
 /** Port the interceptor serves on. */
 export const SIGNATURE_INTERCEPTOR_PORT = 8080;
@@ -60,6 +61,7 @@ export class GogsSignatureInterceptor extends Construct {
   constructor(scope: Construct, id: string, props: GogsSignatureInterceptorProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'GogsSignatureInterceptor', props, GOGS_SIGNATURE_INTERCEPTOR_PROPS);
     const listener = props.listener;
     this.name = checkDnsLabel(this, 'name', props.name ?? `${listener.name}-signature`);
     this.secret = checkSecretKeyReference(this, 'secret', props.secret ?? { name: 'gogs-webhook-secret', key: 'secret' });

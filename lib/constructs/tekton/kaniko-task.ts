@@ -2,12 +2,13 @@ import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
 import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
-import { checkImage } from '../../util/props-check';
+import { checkImage, checkKnownProps } from '../../util/props-check';
 import { checkTektonName, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
 import { tektonTask } from './tekton-imports';
+import { KANIKO_TASK_PROPS } from '../prop-names';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -73,6 +74,7 @@ export class KanikoTask extends Construct {
   constructor(scope: Construct, id: string, props: KanikoTaskProps = {}) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'KanikoTask', props, KANIKO_TASK_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'kaniko');
     // TaskRuns run in the Task's namespace, so a Project stricter than baseline could never run it.

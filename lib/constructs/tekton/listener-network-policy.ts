@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkLabels, invalidProp } from '../../util/props-check';
+import { checkLabels, invalidProp, checkKnownProps } from '../../util/props-check';
 import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { WebhookListener } from './webhook-listener';
+import { LISTENER_NETWORK_POLICY_PROPS } from '../prop-names';
 
 /** Pods allowed to reach a listener. */
 export interface ListenerPeer {
@@ -48,6 +49,7 @@ export class ListenerNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ListenerNetworkPolicyProps) {
     super(scope, id);
+    checkKnownProps(this, 'ListenerNetworkPolicy', props, LISTENER_NETWORK_POLICY_PROPS);
     const listener = props?.listener;
     if (!(listener instanceof WebhookListener))
       invalidProp(this, 'listener', listener, 'a WebhookListener (e.g. gogsPushTrigger.listener)');

@@ -8,7 +8,7 @@ import {
   isRepositoryName,
 } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
-import { checkDnsLabel, checkDnsSubdomain, invalidProp } from '../../util/props-check';
+import { checkDnsLabel, checkDnsSubdomain, invalidProp, checkKnownProps } from '../../util/props-check';
 import { celString } from './cel-literal';
 import { DeployImageTask } from './deploy-image-task';
 import { celTrigger } from './cel-trigger';
@@ -16,6 +16,7 @@ import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
 import { tektonTaskRun } from './tekton-imports';
+import { REGISTRY_PUSH_TRIGGER_PROPS } from '../prop-names';
 
 /** What {@link RegistryPushTrigger.notificationEndpoint} returns: one registry notification endpoint. */
 export interface RegistryEndpointRef {
@@ -127,6 +128,7 @@ export class RegistryPushTrigger extends Construct {
   constructor(scope: Construct, id: string, props: RegistryPushTriggerProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'RegistryPushTrigger', props, REGISTRY_PUSH_TRIGGER_PROPS);
     const deployTask = props?.deployTask;
     if (!(deployTask instanceof DeployImageTask)) invalidProp(this, 'deployTask', deployTask, 'a DeployImageTask');
     this.deployment = checkDnsSubdomain(this, 'deployment', props.deployment);

@@ -11,7 +11,8 @@
  */
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPropsObject } from '../../util/props-check';
+import { checkPropsObject, checkKnownProps } from '../../util/props-check';
+import { TRIGGERS_OBJECT_PROPS } from '../prop-names';
 
 /** The served and stored Triggers API version used for every object here. */
 export const TRIGGERS_API_VERSION = 'triggers.tekton.dev/v1beta1';
@@ -247,7 +248,10 @@ export class EventListener extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'EventListener' };
   public readonly spec: EventListenerSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<EventListenerSpec>) {
-    super(scope, id, { ...EventListener.GVK, ...checkPropsObject(scope, props, true) });
+    super(scope, id, {
+      ...EventListener.GVK,
+      ...checkKnownProps(scope, 'EventListener', checkPropsObject(scope, props, true), TRIGGERS_OBJECT_PROPS),
+    });
     this.spec = props.spec;
   }
 }
@@ -257,7 +261,7 @@ export class Trigger extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'Trigger' };
   public readonly spec: TriggerSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<TriggerSpec>) {
-    super(scope, id, { ...Trigger.GVK, ...checkPropsObject(scope, props, true) });
+    super(scope, id, { ...Trigger.GVK, ...checkKnownProps(scope, 'Trigger', checkPropsObject(scope, props, true), TRIGGERS_OBJECT_PROPS) });
     this.spec = props.spec;
   }
 }
@@ -267,7 +271,10 @@ export class TriggerBinding extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'TriggerBinding' };
   public readonly spec: TriggerBindingSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<TriggerBindingSpec>) {
-    super(scope, id, { ...TriggerBinding.GVK, ...checkPropsObject(scope, props, true) });
+    super(scope, id, {
+      ...TriggerBinding.GVK,
+      ...checkKnownProps(scope, 'TriggerBinding', checkPropsObject(scope, props, true), TRIGGERS_OBJECT_PROPS),
+    });
     this.spec = props.spec;
   }
 }
@@ -277,7 +284,10 @@ export class TriggerTemplate extends ApiObject {
   public static readonly GVK: GroupVersionKind = { apiVersion: TRIGGERS_API_VERSION, kind: 'TriggerTemplate' };
   public readonly spec: TriggerTemplateSpec;
   constructor(scope: Construct, id: string, props: TriggersObjectProps<TriggerTemplateSpec>) {
-    super(scope, id, { ...TriggerTemplate.GVK, ...checkPropsObject(scope, props, true) });
+    super(scope, id, {
+      ...TriggerTemplate.GVK,
+      ...checkKnownProps(scope, 'TriggerTemplate', checkPropsObject(scope, props, true), TRIGGERS_OBJECT_PROPS),
+    });
     this.spec = props.spec;
   }
 }

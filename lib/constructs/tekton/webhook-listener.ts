@@ -4,10 +4,11 @@ import { Construct } from 'constructs';
 import { markClusterScoped } from '../../util/cluster-scoped';
 import { ExternalRef, declareExternalRefs } from '../../util/external-refs';
 import { DNS1035_LABEL_RULE, isDns1035Label } from '../../util/k8s-syntax';
-import { checkDnsSubdomain, invalidProp } from '../../util/props-check';
+import { checkDnsSubdomain, invalidProp, checkKnownProps } from '../../util/props-check';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { EventListener, EventListenerTrigger } from './triggers-types';
 import { guardEmittedText } from '../../util/emitted-text';
+import { WEBHOOK_LISTENER_PROPS } from '../prop-names';
 
 /**
  * ClusterRole shipped by the Tekton Triggers release (config/200-clusterrole.yaml):
@@ -124,6 +125,7 @@ export class WebhookListener extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: WebhookListenerProps) {
     super(scope, id);
     guardEmittedText(this);
+    checkKnownProps(this, 'WebhookListener', props, WEBHOOK_LISTENER_PROPS);
     const name = props?.name;
     if (!isDns1035Label(name) || name.length > 63 - EVENTLISTENER_RESOURCE_PREFIX.length) {
       invalidProp(

@@ -230,22 +230,44 @@ export function readManifestFile(file: string): { text: string; problem?: undefi
       if (n === 0) break;
       read += n;
     }
-    try {
-      return { text: UTF8.decode(buffer.subarray(0, read)) };
-    } catch {
-      const at = firstInvalidUtf8(buffer.subarray(0, read)); // < read: decoding failed on some byte
-      return {
-        problem: fileFinding(
-          file,
-          'not-utf8',
-          `${file} is not UTF-8 text (invalid byte 0x${buffer[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`,
-        ),
-      };
-    }
+    return decodeManifestBytes(file, buffer.subarray(0, read));
   } finally {
     closeSync(fd);
   }
 }
+
+/** Manifest bytes as UTF-8 text, or why not (more than {@link MAX_FILE_BYTES}, or not UTF-8). */
+export function decodeManifestBytes(
+  file: string,
+  bytes: Buffer,
+): { text: string; problem?: undefined } | { text?: undefined; problem: Finding } {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return {
+      problem: fileFinding(
+        file,
+        'file-too-large',
+        `${file} has more than the ${MAX_FILE_BYTES} bytes (8 MiB) read from one file; split it`,
+      ),
+    };
+  }
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes); // decoding failed on some byte
+    return {
+      problem: fileFinding(
+        file,
+        'not-utf8',
+        `${file} is not UTF-8 text (invalid byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`,
+      ),
+    };
+  }
+}
+
+/** The path that stands for standard input on a command line (`k8s-practice validate -`). */
+export const STDIN_PATH = '-';
+/** The name findings give the manifests read from standard input. */
+export const STDIN_NAME = '<stdin>';
 
 /** The offset of the first byte that is not part of a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Buffer): number {
@@ -255,12 +277,17 @@ function firstInvalidUtf8(bytes: Buffer): number {
   return Math.min(at, bytes.length - 1);
 }
 
-/** Reads every file (folders expanded) and parses it; a bad file is a finding, the others are still read. */
-export function loadManifests(paths: readonly string[]): LoadedManifests {
-  const { files, findings } = collectManifestFiles(paths);
+/**
+ * Reads every file (folders expanded) and parses it; a bad file is a finding, the others are still read.
+ * With `stdin` (the bytes read from standard input), the path `-` stands for them, named `<stdin>`.
+ */
+export function loadManifests(paths: readonly string[], stdin?: Buffer): LoadedManifests {
+  const collected = collectManifestFiles(paths);
+  const findings = collected.findings;
+  const files = stdin === undefined ? collected.files : collected.files.map((file) => (file === STDIN_PATH ? STDIN_NAME : file));
   const objects: ManifestObject[] = [];
   for (const file of files) {
-    const read = readManifestFile(file);
+    const read = stdin !== undefined && file === STDIN_NAME ? decodeManifestBytes(file, stdin) : readManifestFile(file);
     if (read.problem) {
       findings.push(read.problem);
       continue;

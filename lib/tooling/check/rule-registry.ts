@@ -4,9 +4,11 @@
  */
 import { RuleCode, RuleDefinition } from './rule-definition';
 import { containerResourceRule } from './rules/resource-rules';
+import { imageRule } from './rules/image-rules';
 import { limitRangeRule } from './rules/limit-range-rules';
 import { nameRule } from './rules/name-rules';
 import { negativeQuantityRule } from './rules/negative-quantity-rules';
+import { networkPolicyRule } from './rules/network-policy-rules';
 import { nodePortConflictRule } from './rules/node-port-rules';
 import { nodePortReachabilityRule } from './rules/node-port-reachability-rules';
 import { objectFieldRule } from './rules/object-field-rules';
@@ -28,8 +30,10 @@ export const RULES: readonly RuleDefinition[] = [
   portRule,
   nodePortConflictRule,
   nodePortReachabilityRule,
+  networkPolicyRule,
   objectIdentityRule,
   podSpecRule,
+  imageRule,
   objectFieldRule,
   workloadSelectorRule,
   serviceRule,

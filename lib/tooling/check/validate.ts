@@ -140,7 +140,16 @@ export function validateYaml(text: string, file = '<input>', options: ValidateOp
 
 /** Validates files and folders (folders: every `.yaml`/`.yml` file in them, recursively). */
 export function validatePaths(paths: readonly string[], options: ValidateOptions = {}): ValidationResult {
+  return validatePathsAndStdin(paths, undefined, options);
+}
+
+/** {@link validatePaths}, where the path `-` stands for `stdin` (the bytes of standard input, named `<stdin>`). */
+export function validatePathsAndStdin(
+  paths: readonly string[],
+  stdin: Buffer | undefined,
+  options: ValidateOptions = {},
+): ValidationResult {
   const started = performance.now();
-  const loaded = loadManifests(paths);
+  const loaded = loadManifests(paths, stdin);
   return validateLoaded(loaded.files, loaded.objects, loaded.findings, options, started);
 }

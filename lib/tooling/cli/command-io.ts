@@ -8,11 +8,34 @@ export interface CommandIO {
   err(line: string): void;
 }
 
+/** The process streams whose reader has gone (`k8s-practice graph | head`): output to them is dropped. */
+const closedStreams = new Set<NodeJS.WriteStream>();
+
+function writeLine(stream: NodeJS.WriteStream, line: string): void {
+  if (!closedStreams.has(stream)) stream.write(`${line}\n`);
+}
+
 /** CommandIO over the process's stdout and stderr. */
 export const PROCESS_IO: CommandIO = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => writeLine(process.stdout, line),
+  err: (line) => writeLine(process.stderr, line),
 };
+
+/**
+ * Makes a closed pipe quiet, as in Unix tools: when the reader of stdout or stderr goes away
+ * (`k8s-practice graph | head`), the write fails with EPIPE, which Node reports as an 'error'
+ * event that would kill the process with a stack trace. Instead, output to that stream is
+ * dropped from then on and the command ends with the exit code it would have had. Any other
+ * stream error is thrown as before. The CLI entry calls this once.
+ */
+export function quietOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closedStreams.add(stream);
+    });
+  }
+}
 
 /** Thrown for a bad command line; the CLI prints the message and the usage, exit code 2. */
 export class UsageError extends Error {}
@@ -74,4 +97,20 @@ export function oneOf<T extends string>(
   if (!allowed.includes(value as T))
     throw new UsageError(`invalid --${name} ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
   return value as T;
+}
+
+/**
+ * Reads standard input to its end, or to `limit + 1` bytes, whichever comes first (so a caller can
+ * tell "more than the limit" without holding an endless stream).
+ */
+export async function readProcessStdin(limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > limit) break;
+  }
+  return Buffer.concat(chunks).subarray(0, limit + 1);
 }

@@ -3,7 +3,15 @@
  * of Kubernetes objects (see compare.ts for what is ignored).
  */
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
-import { compareFiles, formatComparison } from '../compare/compare';
+import { KubeObject } from '../check/manifest';
+import {
+  compareObjects,
+  describeIdentity,
+  formatComparison,
+  NamespaceMismatch,
+  namespaceMismatches,
+  readObjects,
+} from '../compare/compare';
 
 export const COMPARE_USAGE = [
   'usage: k8s-practice compare <a.yaml> <b.yaml> [--ignore-only-in a|b|both] [--namespace <ns>] [--only-matched] [--format text|json]',
@@ -25,12 +33,30 @@ export function runCompare(args: readonly string[], io: CommandIO): number {
   const ignoreOnlyIn = oneOf(options, 'ignore-only-in', ['a', 'b', 'both'] as const);
   const defaultNamespace = options.namespace?.[options.namespace.length - 1];
   const [a, b] = positional as [string, string]; // checked above: exactly two
-  const result = compareFiles(a, b, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') });
+  const [aObjects, bObjects] = [readObjects(a), readObjects(b)];
+  const result = compareObjects(aObjects, bObjects, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') });
   if (format === 'json') io.out(JSON.stringify({ a, b, ...result }, null, 2));
   else {
     io.out(`a: ${a}`);
     io.out(`b: ${b}`);
     for (const line of formatComparison(result)) io.out(line);
   }
+  for (const line of namespaceHints(aObjects, bObjects, defaultNamespace)) io.err(line);
   return result.equal ? 0 : 1;
+}
+
+/** One `hint:` line per namespace that `--namespace` would give objects that match but for it. */
+function namespaceHints(aObjects: readonly KubeObject[], bObjects: readonly KubeObject[], defaultNamespace: string | undefined): string[] {
+  const byNamespace = new Map<string, NamespaceMismatch[]>();
+  for (const mismatch of namespaceMismatches(aObjects, bObjects, { defaultNamespace })) {
+    byNamespace.set(mismatch.namespace, [...(byNamespace.get(mismatch.namespace) ?? []), mismatch]);
+  }
+  return [...byNamespace].map(([namespace, [first, ...more]]) => {
+    const others = more.length > 0 ? ` (and ${more.length} more object${more.length === 1 ? '' : 's'})` : '';
+    const other = first!.without === 'a' ? 'b' : 'a';
+    return (
+      `hint: ${describeIdentity(first!.id)}${others} has no namespace in ${first!.without} and is in namespace "${namespace}" in ${other}; ` +
+      `--namespace ${namespace} gives objects without a namespace that one, on both sides`
+    );
+  });
 }

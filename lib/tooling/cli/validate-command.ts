@@ -3,19 +3,20 @@
  * cross-object rules over YAML manifests (default `dist/`).
  */
 import { join } from 'node:path';
-import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
+import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';
 import { formatFinding, formatSummary, sortFindings } from '../check/finding';
 import { CRD_DIR, packageRoot } from '../check/package-root';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../check/kubernetes-versions';
 import { resolveDisabled, RULES, UnknownRuleError } from '../check/rule-registry';
 import { formatRuleList } from '../check/rule-table';
 import { tektonAdmissionFindings } from '../check/tekton-admission';
-import { validatePaths } from '../check/validate';
+import { MAX_FILE_BYTES, STDIN_PATH } from '../check/manifest';
+import { validatePathsAndStdin } from '../check/validate';
 
 export const VALIDATE_USAGE = [
-  'usage: k8s-practice validate [files or folders...] [--format text|json] [--crds <folder>]... [--disable CODE|RULE]... [--timings] [--with-engines] [--kubernetes-version 1.28|1.37]',
+  'usage: k8s-practice validate [files or folders or -...] [--format text|json] [--crds <folder>]... [--disable CODE|RULE]... [--timings] [--with-engines] [--kubernetes-version 1.28|1.37]',
   '       k8s-practice validate --list-rules [--format text|json]',
-  '  Validates Kubernetes manifests offline (default folder: dist).',
+  '  Validates Kubernetes manifests offline (default folder: dist); - reads them from stdin (named <stdin>).',
   '  --format json   machine-readable output: {"findings": [...], "summary": {...}}',
   '  --crds <folder> also load CustomResourceDefinitions from this folder (repeatable)',
   '  --kubernetes-version <v>  judge built-in kinds by the vendored schemas of Kubernetes 1.28 (default) or 1.37',
@@ -43,13 +44,23 @@ function listRules(positional: readonly string[], format: 'text' | 'json', io: C
   return 0;
 }
 
-/** Runs the command; returns the exit code. */
-export function runValidate(args: readonly string[], io: CommandIO): number {
-  const { positional, options, flags } = parseArgs(
-    args,
-    ['format', 'crds', 'disable', 'kubernetes-version'],
-    ['timings', 'with-engines', 'list-rules'],
-  );
+function parseValidateArgs(args: readonly string[]) {
+  return parseArgs(args, ['format', 'crds', 'disable', 'kubernetes-version'], ['timings', 'with-engines', 'list-rules']);
+}
+
+/** The command as the CLI runs it: reads stdin first when a path is `-`, then {@link runValidate}. */
+export async function runValidateCommand(args: readonly string[], io: CommandIO): Promise<number> {
+  const { positional, flags } = parseValidateArgs(args);
+  const wantsStdin = !flags.has('list-rules') && positional.includes(STDIN_PATH);
+  return runValidate(args, io, wantsStdin ? await readProcessStdin(MAX_FILE_BYTES) : undefined);
+}
+
+/**
+ * Runs the command; returns the exit code. `stdin` is what the path `-` stands for (the bytes of
+ * standard input); without it, `-` is refused.
+ */
+export function runValidate(args: readonly string[], io: CommandIO, stdin?: Buffer): number {
+  const { positional, options, flags } = parseValidateArgs(args);
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   if (flags.has('list-rules')) return listRules(positional, format, io);
   const disable = options.disable ?? [];
@@ -61,9 +72,12 @@ export function runValidate(args: readonly string[], io: CommandIO): number {
     throw error;
   }
   const paths = positional.length > 0 ? positional : ['dist'];
+  const stdinPaths = paths.filter((path) => path === STDIN_PATH).length;
+  if (stdinPaths > 1) throw new UsageError(`"${STDIN_PATH}" (stdin) given twice; it can be read once`);
+  if (stdinPaths === 1 && stdin === undefined) throw new UsageError(`"${STDIN_PATH}" (stdin) is not available here`);
   const crdDirs = [join(packageRoot(), CRD_DIR), ...(options.crds ?? [])];
   const kubernetesVersion = oneOf(options, 'kubernetes-version', KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
-  const validated = validatePaths(paths, { crdDirs, disable, kubernetesVersion });
+  const validated = validatePathsAndStdin(paths, stdin, { crdDirs, disable, kubernetesVersion });
   let result = validated;
   if (flags.has('with-engines')) {
     const tekton = tektonAdmissionFindings(validated.files);

@@ -8,7 +8,7 @@
  * `metadata.creationTimestamp`. Lists with a merge key (containers by name,
  * ports by port and protocol, env by name, volumes by name, volumeMounts by
  * mountPath, ...) are compared by key, not by position. The diff itself is
- * microdiff's. Image references are compared in their fully written form
+ * microdiff's. A port without `protocol` is TCP, as the API server defaults it. Image references are compared in their fully written form
  * (`nginx` = `docker.io/library/nginx:latest`; a digest is kept); the report
  * shows each side as written, in full.
  */
@@ -90,6 +90,8 @@ function normalize(value: unknown, field: string | number | undefined): unknown 
   if (Array.isArray(value)) {
     const items = value.map((item) => normalize(item, undefined) ?? {});
     if (items.length === 0) return undefined;
+    // Every `ports` list of the API (containers, Services, Endpoints, EndpointSlices, NetworkPolicies) defaults protocol to TCP.
+    if (field === 'ports') for (const item of items) if (isPlainObject(item) && item.protocol === undefined) item.protocol = 'TCP';
     const keyFn = mergeKeyOf(field);
     if (keyFn && items.every(isPlainObject)) {
       const keys = items.map((item) => keyFn(item as KubeObject));
@@ -266,6 +268,44 @@ function toDifference(d: Difference, sides: { a: KubeObject; b: KubeObject; na: 
   }
 }
 
+/** An object that does not match because one side has no namespace: what `defaultNamespace` would fix. */
+export interface NamespaceMismatch {
+  /** The object as the side without a namespace has it. */
+  readonly id: ObjectIdentity;
+  /** The side where it has no namespace. */
+  readonly without: 'a' | 'b';
+  /** The namespace it has on the other side. */
+  readonly namespace: string;
+}
+
+/**
+ * Objects of a and b that are the same apiVersion, kind and name, unmatched only because one side
+ * has no namespace and the other has one (`kubectl run -o yaml` against an exercise's file):
+ * giving `defaultNamespace` that namespace would match them. Empty when there is none.
+ */
+export function namespaceMismatches(
+  aObjects: readonly KubeObject[],
+  bObjects: readonly KubeObject[],
+  options: Pick<CompareOptions, 'defaultNamespace'> = {},
+): NamespaceMismatch[] {
+  const ids = (objects: readonly KubeObject[]) => objects.map((o) => identityOf(withNamespace(o, options.defaultNamespace)));
+  const [a, b] = [ids(aObjects), ids(bObjects)];
+  const same = (x: ObjectIdentity, y: ObjectIdentity) => x.apiVersion === y.apiVersion && x.kind === y.kind && x.name === y.name;
+  const has = (list: readonly ObjectIdentity[], id: ObjectIdentity) => list.some((o) => same(o, id) && o.namespace === id.namespace);
+  const out: NamespaceMismatch[] = [];
+  for (const [side, own, other] of [
+    ['a', a, b],
+    ['b', b, a],
+  ] as const) {
+    for (const id of own) {
+      if (id.namespace !== '' || has(other, id)) continue;
+      const elsewhere = other.find((o) => same(o, id) && o.namespace !== '' && !has(own, o));
+      if (elsewhere) out.push({ id, without: side, namespace: elsewhere.namespace });
+    }
+  }
+  return out;
+}
+
 /** Compares two lists of objects. */
 export function compareObjects(
   aObjects: readonly KubeObject[],
@@ -327,7 +367,7 @@ export function parseObjects(text: string, source: string): KubeObject[] {
 }
 
 /** Reads a YAML file the way the validator does (regular files only, size limit, UTF-8); throws an Error naming the file. */
-function readObjects(path: string): KubeObject[] {
+export function readObjects(path: string): KubeObject[] {
   const read = readManifestFile(path);
   if (read.problem) throw new Error(read.problem.message.startsWith(path) ? read.problem.message : `${path}: ${read.problem.message}`);
   return parseObjects(read.text, path);

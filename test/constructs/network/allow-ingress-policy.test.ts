@@ -1,5 +1,7 @@
-import { AllowIngressPolicy, Images, NOBODY_UID, RunPod } from '../../../lib';
-import { emptyChart, only, synthWith } from '../../helpers';
+import { Testing } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { AllowIngressPolicy, Images, NOBODY_UID, Project, PropError, RunPod, podTargetOf } from '../../../lib';
+import { KubeObject, emptyChart, only, synthWith } from '../../helpers';
 
 describe('AllowIngressPolicy', () => {
   test('selects the target by its labels and allows the given clients on its port', () => {
@@ -58,7 +60,49 @@ describe('AllowIngressPolicy', () => {
     const chart = emptyChart();
     const box = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
     expect(() => new AllowIngressPolicy(chart, 'p', { name: 'p', to: box, fromAnywhere: true })).toThrow(
-      /invalid ports undefined; expected at least one port; the pod "box" declares none/,
+      /missing ports; expected at least one port; the pod "box" declares none/,
     );
+  });
+});
+
+describe('AllowIngressPolicy across namespaces', () => {
+  test('a policy in one project whose `to` is a pod of another project is refused with what to write instead', () => {
+    const app = Testing.app();
+    const a = new Project(app, 'a', { namespace: 'team-a' });
+    const b = new Project(app, 'b', { namespace: 'team-b' });
+    const web = new RunPod(a, 'web', { name: 'web' });
+    let error: unknown;
+    try {
+      new AllowIngressPolicy(b, 'p', { name: 'web-from-b', to: web, from: [{ podLabels: { run: 'client' } }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PropError);
+    expect((error as PropError).field).toBe('to (a pod of namespace "team-a")');
+    expect((error as Error).message).toBe(
+      'b/p: invalid to (a pod of namespace "team-a") "web"; expected a pod of the policy\'s own namespace "team-b": ' +
+        'a NetworkPolicy protects only pods of its own namespace, so in "team-b" this one would select nothing. ' +
+        'Create the policy in the project of namespace "team-a" instead, and name the clients with from: [{ namespace: "team-b", podLabels: {...} }]',
+    );
+  });
+
+  test('the same holds for a cdk8s-plus workload given through podTargetOf', () => {
+    const app = Testing.app();
+    const a = new Project(app, 'a', { namespace: 'team-a' });
+    const b = new Project(app, 'b', { namespace: 'team-b' });
+    const deployment = new plus.Deployment(a, 'api', { containers: [{ image: Images.web, portNumber: 8080 }] });
+    expect(() => new AllowIngressPolicy(b, 'p', { name: 'p', to: podTargetOf(deployment), fromAnywhere: true })).toThrow(
+      /^b\/p: invalid to \(a pod of namespace "team-a"\) .*expected a pod of the policy's own namespace "team-b"/,
+    );
+  });
+
+  test("created in the pod's own project, naming the other namespace in `from`, it synthesizes", () => {
+    const app = Testing.app();
+    const a = new Project(app, 'a', { namespace: 'team-a' });
+    new Project(app, 'b', { namespace: 'team-b' });
+    const web = new RunPod(a, 'web', { name: 'web' });
+    new AllowIngressPolicy(a, 'p', { name: 'web-from-b', to: web, from: [{ namespace: 'team-b', podLabels: { run: 'client' } }] });
+    const policy = only(Testing.synth(a) as KubeObject[], 'NetworkPolicy', 'web-from-b');
+    expect(policy.metadata.namespace).toBe('team-a');
   });
 });

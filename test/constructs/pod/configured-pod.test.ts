@@ -84,7 +84,7 @@ describe('ConfiguredPod', () => {
     [{ settings: {} }, /invalid settings \{\}; expected an object with at least one key/],
     [{ settings: { 'APP-COLOR': 'x' } }, /invalid settings key "APP-COLOR"/],
     [{ settings: { A: 1 } }, /invalid settings\["A"\] 1; expected a string/],
-    [{ secret: undefined }, /invalid secret undefined/],
+    [{ secret: undefined }, /missing secret/],
     [{ secret: { name: 'Bad', keys: ['A'] } }, /invalid secret.name "Bad"/],
     [{ secret: { name: 's', keys: [] } }, /invalid secret.keys \[\]; expected at least one key/],
     [{ secret: { name: 's', keys: ['APP_COLOR'] } }, /invalid secret.keys "APP_COLOR"; expected keys that are not also settings keys/],

@@ -94,7 +94,7 @@ describe('RunPod', () => {
   });
 
   test('a JavaScript caller without props gets a clear error, not a TypeError', () => {
-    expect(() => new (RunPod as any)(emptyChart(), 'bad')).toThrow(/invalid name undefined/);
+    expect(() => new (RunPod as any)(emptyChart(), 'bad')).toThrow(/missing name/);
   });
 });
 

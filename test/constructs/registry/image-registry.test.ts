@@ -246,9 +246,7 @@ describe('ImageRegistry workload and Service', () => {
     expect(toml).toContain('[host."http://localhost:30500"]');
     expect(toml).toContain('capabilities = ["pull", "resolve"]');
     expect(registry.containerdHostsToml('http://192.168.49.2:30500/')).toContain('[host."http://192.168.49.2:30500"]');
-    expect(() => build().registry.containerdHostsToml()).toThrow(
-      /invalid mirror undefined; expected a mirror URL, because no nodePort is fixed/,
-    );
+    expect(() => build().registry.containerdHostsToml()).toThrow(/missing mirror; expected a mirror URL, because no nodePort is fixed/);
     expect(() => registry.containerdHostsToml('localhost:30500')).toThrow(/invalid mirror "localhost:30500"/);
   });
 });
@@ -269,7 +267,7 @@ describe('ImageRegistry invalid props', () => {
     [endpoint({ header: 'X Token' }), /invalid notificationEndpoints\[0\]\.header "X Token"/],
     [endpoint({ name: '' }), /invalid notificationEndpoints\[0\]\.name ""/],
     [endpoint({ tokenSecret: { name: 'tok', key: 'a b' } }), /invalid notificationEndpoints\[0\]\.tokenSecret\.key "a b"/],
-    [endpoint({ tokenSecret: undefined }), /invalid notificationEndpoints\[0\]\.tokenSecret undefined; expected an object/],
+    [endpoint({ tokenSecret: undefined }), /missing notificationEndpoints\[0\]\.tokenSecret; expected an object/],
     [
       { notificationEndpoints: [TEKTON, TEKTON] },
       /invalid notificationEndpoints\[1\]\.name "tekton"; expected a name no other endpoint uses/,

@@ -87,7 +87,7 @@ describe('ExposedPod / PodService', () => {
     const chart = emptyChart();
     const pod = new RunPod(chart, 'box', { name: 'box', image: Images.shell, runAsUser: NOBODY_UID });
     expect(() => new PodService(chart, 'svc', { pod })).toThrow(
-      /invalid targetPort undefined; expected a port the pod "box" declares; it declares none/,
+      /missing targetPort; expected a port the pod "box" declares; it declares none/,
     );
     expect(() => new PodService(chart, 'svc2', { pod, servicePort: 80, targetPort: 80 })).toThrow(
       /expected a port the pod "box" declares: none/,
@@ -95,7 +95,7 @@ describe('ExposedPod / PodService', () => {
   });
 
   test('a JavaScript caller without a pod gets a clear error', () => {
-    expect(() => new (PodService as any)(emptyChart(), 'svc', {})).toThrow(/invalid pod undefined; expected a pod construct/);
+    expect(() => new (PodService as any)(emptyChart(), 'svc', {})).toThrow(/missing pod; expected a pod construct/);
   });
 });
 

@@ -77,7 +77,7 @@ describe('ServiceEndpoints (SEP)', () => {
     [{ addresses: ['10.0.0.1', '10.0.0.1'] }, /invalid addresses "10.0.0.1"; expected each address once/],
     [{ addresses: [] }, /invalid addresses \[\]; expected a list of at least one IP address/],
     [{ ports: [] }, /invalid ports \[\]; expected a list of at least one port/],
-    [{ ports: [{ name: 'a', port: 1 }, { port: 2 }] }, /invalid ports\[1\].name undefined; expected a name on every port/],
+    [{ ports: [{ name: 'a', port: 1 }, { port: 2 }] }, /missing ports\[1\].name; expected a name on every port/],
     [
       {
         ports: [

@@ -268,9 +268,7 @@ describe('GogsPushTrigger: options', () => {
   });
 
   test('a missing pipeline is refused with the construct path', () => {
-    expect(() => new (GogsPushTrigger as any)(Testing.chart(), 'hook', {})).toThrow(
-      /hook: invalid pipeline undefined; expected a BuildPipeline/,
-    );
+    expect(() => new (GogsPushTrigger as any)(Testing.chart(), 'hook', {})).toThrow(/hook: missing pipeline; expected a BuildPipeline/);
   });
 });
 

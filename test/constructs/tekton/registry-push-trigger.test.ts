@@ -223,7 +223,7 @@ describe('RegistryPushTrigger: options', () => {
 
   test('a missing deploy Task is refused', () => {
     expect(() => new (RegistryPushTrigger as any)(Testing.chart(), 'hook', { deployment: 'web', repository: 'a/b' })).toThrow(
-      /hook: invalid deployTask undefined; expected a DeployImageTask/,
+      /hook: missing deployTask; expected a DeployImageTask/,
     );
   });
 });

@@ -211,7 +211,7 @@ describe('Listener NetworkPolicies', () => {
 
   test('a listener is required', () => {
     expect(() => new (ListenerNetworkPolicy as any)(Testing.chart(), 'p', { from: [{ podLabels: { a: 'b' } }] })).toThrow(
-      /p: invalid listener undefined; expected a WebhookListener/,
+      /p: missing listener; expected a WebhookListener/,
     );
   });
 });

@@ -777,4 +777,28 @@ export const MUTATIONS: readonly Mutation[] = [
     apiServerAccepts:
       'the API server stores NetworkPolicies and Services without relating them; on a cluster that enforces NetworkPolicy, node-port clients time out',
   },
+  {
+    title: "NetworkPolicy in one namespace whose podSelector matches only another namespace's pods",
+    mutate: (o) => {
+      o.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'web-from-tools', namespace: 'legacy' },
+        spec: {
+          podSelector: { matchLabels: { app: 'web' } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ podSelector: { matchLabels: { run: 'tools' } } }], ports: [{ port: 'http' }] }],
+        },
+      });
+    },
+    expected: ['NetworkPolicy/web-from-tools spec.podSelector [policy-selects-other-namespace] error'],
+    fix: (o) => {
+      // The policy belongs with the pods it protects; the clients' namespace becomes a source.
+      const policy = pick(o, 'NetworkPolicy', 'web-from-tools');
+      policy.metadata.namespace = 'shop';
+      policy.spec.ingress[0].from[0].namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': 'legacy' } };
+    },
+    apiServerAccepts:
+      'the API server stores a NetworkPolicy whatever it selects; this one selects no pod in its namespace and protects nothing',
+  },
 ];

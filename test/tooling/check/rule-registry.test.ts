@@ -260,8 +260,8 @@ describe('disable', () => {
 
   test('a rule id turns off that rule only; a code it shares with another rule is still reported there', () => {
     const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ci\n  labels: {pod-security.kubernetes.io/enforce: baseline}\n---
-apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ci}\nspec:\n  containers: [{name: c, image: busybox, securityContext: {privileged: true}}]\n---
-apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: busybox, securityContext: {privileged: true}}]\n`;
+apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ci}\nspec:\n  containers: [{name: c, image: 'busybox:1.36', securityContext: {privileged: true}}]\n---
+apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: 'busybox:1.36', securityContext: {privileged: true}}]\n`;
     const kinds = (disable: string[]) => validateYaml(text, 'ci.yaml', { disable }).findings.map((f) => `${f.kind} ${f.rule}`);
     expect(kinds([])).toEqual(['Pod psa-privileged', 'Task psa-privileged']);
     expect(kinds(['tekton-pod-security'])).toEqual(['Pod psa-privileged']);

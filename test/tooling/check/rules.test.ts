@@ -360,7 +360,7 @@ metadata: { name: p }
 spec:
   containers:
     - name: a
-      image: x
+      image: x:1
       ports: [{ name: http, containerPort: 8080 }, { name: http, containerPort: 8081 }]
       readinessProbe: { tcpSocket: { port: Http_Port } }
       livenessProbe: { httpGet: { port: 0 } }
@@ -423,7 +423,7 @@ spec:
   template:
     metadata: { labels: { app: d } }
     spec:
-      containers: [{ name: App, image: x }, { name: b, image: x }, { name: b, image: z }]
+      containers: [{ name: App, image: 'x:1' }, { name: b, image: 'x:1' }, { name: b, image: 'z:1' }]
       volumes: [{ name: v.1, emptyDir: {} }]
 `),
     ).toEqual([
@@ -462,5 +462,75 @@ describe('objects without metadata', () => {
     expect(findings.map((f) => `${f.path} ${f.rule} ${f.severity}: ${f.message}`)).toContain(
       'metadata invalid-name error: missing metadata; every object needs metadata.name',
     );
+  });
+});
+
+describe('network-policies: a policy protects pods of its own namespace', () => {
+  const pod = (namespace: string, labels: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: ${namespace}, labels: ${labels}}\nspec:\n  containers: [{name: c, image: busybox:1.36}]\n`;
+  const policy = (namespace: string, podSelector: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ${namespace}}\nspec:\n  podSelector: ${podSelector}\n  policyTypes: [Ingress]\n`;
+  const codes = (...docs: string[]) =>
+    validateYaml(docs.join('---\n'), 'x.yaml')
+      .findings.filter((f) => f.rule === 'policy-selects-other-namespace')
+      .map((f) => `${f.namespace}/${f.name} ${f.path}: ${f.message}`);
+
+  test('a policy matching only a pod of another namespace is reported, with what to write instead', () => {
+    expect(codes(pod('a', '{app: web}'), policy('b', '{matchLabels: {app: web}}'))).toEqual([
+      'b/p spec.podSelector: podSelector {"matchLabels":{"app":"web"}} selects no pod template in namespace "b", but matches Pod/web in namespace "a"; ' +
+        'a NetworkPolicy protects only pods of its own namespace, so this one selects nothing. Create it in namespace "a" instead, ' +
+        'and name the clients of "b" in "from" with namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: b}}',
+    ]);
+  });
+
+  test('matchExpressions are matched too', () => {
+    expect(codes(pod('a', '{app: web}'), policy('b', '{matchExpressions: [{key: app, operator: In, values: [web]}]}'))).toHaveLength(1);
+  });
+
+  test('not reported: a pod of its own namespace matches, the selector is empty, or nothing matches anywhere', () => {
+    expect(codes(pod('a', '{app: web}'), pod('b', '{app: web}'), policy('b', '{matchLabels: {app: web}}'))).toEqual([]);
+    expect(codes(pod('a', '{app: web}'), policy('b', '{}'))).toEqual([]);
+    expect(codes(pod('a', '{app: web}'), policy('b', '{matchLabels: {app: api}}'))).toEqual([]);
+  });
+});
+
+describe('images: an unpinned image is a warning', () => {
+  const pinning = (yaml: string) =>
+    validateYaml(yaml, 'x.yaml')
+      .findings.filter((f) => f.rule === 'image-not-pinned')
+      .map((f) => `${f.kind}/${f.name} ${f.path} ${f.severity}: ${f.message}`);
+
+  test('untagged and :latest images of pods, workloads and Tekton steps; tags, digests and $(params) pass', () => {
+    const yaml = `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers: [{name: i, image: "busybox:latest"}]
+  containers: [{name: a, image: nginx}, {name: b, image: "nginx:1.27"}, {name: c, image: "nginx@sha256:${'a'.repeat(64)}"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec: {containers: [{name: a, image: "localhost:5000/app"}]}
+---
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: t}
+spec:
+  stepTemplate: {image: alpine}
+  steps: [{name: s, image: "$(params.image)"}, {name: u, image: "docker.io/library/busybox:1.36"}]
+  sidecars: [{name: side, image: "redis:latest"}]
+`;
+    expect(pinning(yaml)).toEqual([
+      'Deployment/d spec.template.spec.containers[0].image warning: image "localhost:5000/app" is not pinned (no tag, so "latest"): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Pod/p spec.containers[0].image warning: image "nginx" is not pinned (no tag, so "latest"): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Pod/p spec.initContainers[0].image warning: image "busybox:latest" is not pinned (the "latest" tag): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Task/t spec.sidecars[0].image warning: image "redis:latest" is not pinned (the "latest" tag): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+      'Task/t spec.stepTemplate.image warning: image "alpine" is not pinned (no tag, so "latest"): each pull may get another image; give a tag such as "nginx:1.27" or a digest (@sha256:...)',
+    ]);
   });
 });

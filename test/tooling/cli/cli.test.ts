@@ -3,17 +3,24 @@
  * in a child process.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, main } from '../../../bin/k8s-practice';
 import { RULES } from '../../../lib/tooling/check/rule-registry';
 import { CommandIO } from '../../../lib/tooling/cli/command-io';
+import { runValidate } from '../../../lib/tooling/cli/validate-command';
+import { MAX_FILE_BYTES } from '../../../lib/tooling/check/manifest';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join('test', 'tooling', 'check', 'fixtures');
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return cliWithInput(undefined, ...args);
+}
+
+function cliWithInput(input: string | undefined, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, input });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -69,6 +76,24 @@ describe('k8s-practice (child process)', () => {
       '0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code port-range (2 findings not shown)\n',
     );
     expect(run.status).toBe(0);
+  });
+
+  test('validate - reads the manifests from stdin, alone or with files', () => {
+    const broken = readFileSync(join(ROOT, FIXTURES, 'broken-pod.yaml'), 'utf8');
+    const alone = cliWithInput(broken, 'validate', '-');
+    expect(alone.stderr).toBe('');
+    expect(alone.status).toBe(1);
+    expect(alone.stdout.trimEnd().split('\n')).toEqual([
+      '<stdin>: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error: unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?',
+      '<stdin>: Pod/broken spec.containers[0].ports[0].containerPort [port-range] error: invalid containerPort 70000; expected an integer from 1 to 65535',
+      '2 errors, 0 warnings in 1 object from 1 file',
+    ]);
+    const good = cliWithInput('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'validate', 'dist', '-');
+    expect(good.stdout).toMatch(/^0 errors, 0 warnings in \d+ objects from 9 files\n$/);
+    expect(good.status).toBe(0);
+    const twice = cliWithInput('', 'validate', '-', '-');
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/^k8s-practice validate: "-" \(stdin\) given twice; it can be read once\n/);
   });
 
   test('compare exits 0 for equal files and 1 for different ones', () => {
@@ -146,6 +171,39 @@ describe('k8s-practice (in process)', () => {
       /^k8s-practice validate: invalid --disable "port-rnage"; expected a code or rule id: schemas, names, ports, .*, port-range, .*, psa-privileged, /,
     );
     expect(typo.errors[1]).toMatch(/^usage: k8s-practice validate /);
+  });
+
+  test('validate - reports stdin that is too large or not UTF-8 like a file, named <stdin>', () => {
+    const big = collect();
+    expect(runValidate(['-'], big, Buffer.alloc(MAX_FILE_BYTES + 1, 'a'))).toBe(1);
+    expect(big.lines[0]).toBe(
+      '<stdin>: ?/? (object) [file-too-large] error: <stdin> has more than the 8388608 bytes (8 MiB) read from one file; split it',
+    );
+    const latin1 = collect();
+    expect(runValidate(['-'], latin1, Buffer.from('kind: Caf\xe9\n', 'latin1'))).toBe(1);
+    expect(latin1.lines[0]).toMatch(
+      /^<stdin>: \?\/\? \(object\) \[not-utf8\] error: <stdin> is not UTF-8 text \(invalid byte 0xe9 at offset 9\)/,
+    );
+    expect(() => runValidate(['-'], collect())).toThrow('"-" (stdin) is not available here');
+  });
+
+  test('compare hints --namespace when objects differ only by one side having no namespace', async () => {
+    const a = join(KUBECTL_FIXTURES, 'service-clusterip.yaml');
+    const b = join(ROOT, 'dist', '02-expose-clusterip.k8s.yaml');
+    const io = collect();
+    expect(await main(['compare', a, b, '--only-matched'], io)).toBe(1);
+    expect(io.errors).toEqual([
+      'hint: v1 Service nginx has no namespace in a and is in namespace "expose-clusterip" in b; ' +
+        '--namespace expose-clusterip gives objects without a namespace that one, on both sides',
+    ]);
+    const json = collect();
+    expect(await main(['compare', '--format', 'json', a, b], json)).toBe(1);
+    expect(json.errors).toHaveLength(1);
+    JSON.parse(json.lines.join('\n')); // stdout stays JSON
+    const withNamespace = collect();
+    expect(await main(['compare', a, b, '--namespace', 'expose-clusterip', '--only-matched'], withNamespace)).toBe(1);
+    expect(withNamespace.errors).toEqual([]);
+    expect(withNamespace.lines.some((line) => line.startsWith('~ v1 Service expose-clusterip/nginx: '))).toBe(true);
   });
 
   test('validate of a folder without YAML fails instead of passing vacuously', async () => {

@@ -10,6 +10,7 @@ import {
   FieldDifference,
   formatComparison,
   MERGE_KEYS,
+  namespaceMismatches,
   normalizeObject,
   parseObjects,
 } from '../../../lib/tooling/compare/compare';
@@ -111,6 +112,33 @@ describe('compare: changed copies report the exact differing paths', () => {
       'only-in-b spec.ports[port=53,protocol=UDP]',
       'only-in-b spec.ports[port=80,protocol=TCP].nodePort',
       'changed spec.type',
+    ]);
+  });
+
+  test('a port without protocol is TCP on both sides: Service, container and NetworkPolicy ports', () => {
+    const [service] = kubectl('service-nodeport.yaml');
+    const withProtocol = structuredClone(service);
+    const without = structuredClone(service);
+    withProtocol.spec.ports[0].protocol = 'TCP';
+    delete without.spec.ports[0].protocol;
+    expect(compareObjects([withProtocol], [without]).objects[0]!.differences).toEqual([]);
+    expect(compareObjects([without], [withProtocol]).equal).toBe(true);
+    const [pod] = kubectl('pod-run.yaml');
+    const podWith = structuredClone(pod);
+    podWith.spec.containers[0].ports = [{ containerPort: 80, protocol: 'TCP' }];
+    const podWithout = structuredClone(pod);
+    podWithout.spec.containers[0].ports = [{ containerPort: 80 }];
+    expect(compareObjects([podWith], [podWithout]).equal).toBe(true);
+    const policy = (ports: object[]) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p' },
+      spec: { podSelector: {}, ingress: [{ ports }] },
+    });
+    expect(compareObjects([policy([{ port: 8080 }])], [policy([{ port: 8080, protocol: 'TCP' }])]).equal).toBe(true);
+    expect(paths(compareObjects([policy([{ port: 53 }])], [policy([{ port: 53, protocol: 'UDP' }])]).objects[0]!.differences)).toEqual([
+      'only-in-a spec.ingress[0].ports[port=53,protocol=TCP]',
+      'only-in-b spec.ingress[0].ports[port=53,protocol=UDP]',
     ]);
   });
 
@@ -332,5 +360,26 @@ describe('compare: hostile mappings', () => {
     expect(compareYaml(yaml, yaml).equal).toBe(true);
     const other = yaml.replace('false', 'true');
     expect(() => compareYaml(yaml, other)).not.toThrow();
+  });
+});
+
+describe('namespaceMismatches: what --namespace would fix', () => {
+  const service = (namespace?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', ...(namespace ? { namespace } : {}) },
+  });
+
+  test('an object without a namespace on either side, in one on the other', () => {
+    expect(namespaceMismatches([service()], [service('shop')])).toEqual([
+      { id: { apiVersion: 'v1', kind: 'Service', namespace: '', name: 'web' }, without: 'a', namespace: 'shop' },
+    ]);
+    expect(namespaceMismatches([service('shop')], [service()]).map((m) => m.without)).toEqual(['b']);
+  });
+
+  test('none when the objects match, when both have other namespaces, or once defaultNamespace is given', () => {
+    expect(namespaceMismatches([service()], [service()])).toEqual([]);
+    expect(namespaceMismatches([service('a')], [service('b')])).toEqual([]);
+    expect(namespaceMismatches([service()], [service('shop')], { defaultNamespace: 'shop' })).toEqual([]);
   });
 });
