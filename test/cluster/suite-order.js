@@ -9,6 +9,7 @@ const Sequencer = require('@jest/test-sequencer').default;
 const ORDER = [
   'apply-dist',
   'admission-refusals',
+  'local-users',
   'tekton-triggers',
   'simulate-vs-sink',
   'registry',

@@ -7,6 +7,8 @@
 import { KUBECONFIG, NodeKind, readClusterState, startCluster, stopCluster } from './local-cluster';
 import { NODE_IP, NODE_NETNS } from './node-network';
 import { ensurePrerequisites } from './prerequisites';
+import { lockClusterDir } from './cluster-dir';
+import { CLUSTER_DIR } from './paths';
 
 const USAGE = 'usage: cluster up [--node kwok|real] | down | status';
 
@@ -21,6 +23,17 @@ function nodeKind(args: readonly string[]): NodeKind {
 import { isOurProcessAlive } from './processes';
 
 async function main(command: string | undefined, args: readonly string[]): Promise<number> {
+  // One cluster command at a time on one cluster folder (status only reads).
+  const release = command === 'up' || command === 'down' ? lockClusterDir(CLUSTER_DIR, `cluster:${command}`) : () => undefined;
+  process.once('exit', release); // also when a signal handler exits
+  try {
+    return await run(command, args);
+  } finally {
+    release();
+  }
+}
+
+async function run(command: string | undefined, args: readonly string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const began = Date.now();

@@ -20,10 +20,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts, httpGet } from './network';
-import { CLUSTER_DIR, KWOK_STAGES_DIR, OWN_KWOK_STAGES_DIR, engineBinary } from './paths';
+import { CLUSTER_DIR, DEFAULT_CLUSTER_DIR, KWOK_STAGES_DIR, OWN_KWOK_STAGES_DIR, engineBinary } from './paths';
+import { isSignallablePid, readStateFile, resetClusterDir, writeStateFile } from './cluster-dir';
 import { StartedProcess, isOurProcessAlive, startProcess, stopProcess, waitFor } from './processes';
 import { NODE_IP, NODE_NAME, createNodeNetwork, deleteNodeNetwork, healthyInNode, inNode, nodeNetworkExists } from './node-network';
-import { NodeApiServerPki, makeApiServerPki } from './node-pki';
+import { NodeApiServerPki, makeApiServerPki, makeEtcdPki } from './node-pki';
 import { RealNodeState, cleanUpNodeHost, missingForRealNode, recordHostBefore, removeNodeContainers, startRealNode } from './real-node';
 import { RUNTIME_PATHS } from './host-state';
 import { KUBE_ROUTER_USER } from './node-addons';
@@ -110,8 +111,14 @@ export function writeKubeconfig(
 
 /** Reads the state of the cluster started last, if its state file exists. */
 export function readClusterState(): ClusterState | undefined {
-  if (!existsSync(STATE_FILE)) return undefined;
-  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
+  const state = readStateFile<ClusterState>(STATE_FILE);
+  if (!state) return undefined;
+  // A PID that cannot name one process of ours (0, 1, negative, this process) is never signalled.
+  const usable = (state.processes ?? []).filter((proc) => isSignallablePid(proc.pid));
+  if (usable.length !== (state.processes ?? []).length) {
+    console.error(`cluster: ${STATE_FILE} names PIDs that cannot be ours; they are ignored`);
+  }
+  return { ...state, processes: usable };
 }
 
 /** The engine binaries the cluster needs, with the command that provides each missing one. */
@@ -160,7 +167,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     );
   }
   await stopCluster({ log: () => undefined });
-  rmSync(CLUSTER_DIR, { recursive: true, force: true });
+  resetClusterDir(CLUSTER_DIR, CLUSTER_DIR === DEFAULT_CLUSTER_DIR);
   mkdirSync(LOG_DIR, { recursive: true });
 
   const real = node === 'real';
@@ -177,7 +184,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const processes: StartedProcess[] = [];
   const realNode = real ? recordHostBefore(CLUSTER_DIR, RUNTIME_PATHS) : undefined;
   const state: ClusterState = { apiServerUrl, kubeconfig: KUBECONFIG, processes, ports, node, realNode };
-  const save = () => writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  const save = () => writeStateFile(STATE_FILE, state);
   save();
 
   const pki = join(CLUSTER_DIR, 'pki');
@@ -205,6 +212,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ? makeApiServerPki(pki, { nodeIp: NODE_IP, serviceIp: '10.96.0.1', nodeName: NODE_NAME })
     : undefined;
   const servingCert = apiPki ? apiPki.caCert : SERVING_CERT;
+  const etcdPki = makeEtcdPki(pki);
 
   writeKubeconfig(KUBECONFIG, { server: apiServerUrl, certificateAuthority: servingCert, user: 'admin', token });
   // What the components inside the node's namespace use (the host's forwarder is not there).
@@ -250,14 +258,31 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       [
         '--name=local',
         `--data-dir=${join(CLUSTER_DIR, 'etcd')}`,
-        `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-        `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-cluster=local=http://127.0.0.1:${etcdPeer}`,
+        `--listen-client-urls=https://127.0.0.1:${etcdClient}`,
+        `--advertise-client-urls=https://127.0.0.1:${etcdClient}`,
+        `--listen-peer-urls=https://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=https://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=local=https://127.0.0.1:${etcdPeer}`,
+        // TLS with client certificates, as kubeadm sets it up: only the API server's gets in.
+        `--cert-file=${etcdPki.serverCert}`,
+        `--key-file=${etcdPki.serverKey}`,
+        `--trusted-ca-file=${etcdPki.caCert}`,
+        '--client-cert-auth=true',
+        `--peer-cert-file=${etcdPki.serverCert}`,
+        `--peer-key-file=${etcdPki.serverKey}`,
+        `--peer-trusted-ca-file=${etcdPki.caCert}`,
+        '--peer-client-cert-auth=true',
         '--unsafe-no-fsync', // a throw-away test store: durability is not needed, speed is
       ],
-      okInside(`http://127.0.0.1:${etcdClient}/health`),
+      real
+        ? healthyInNode(`https://127.0.0.1:${etcdClient}/health`, { cert: etcdPki.apiServerClientCert, key: etcdPki.apiServerClientKey })
+        : async () =>
+            (
+              await httpGet(`https://127.0.0.1:${etcdClient}/health`, {}, 2000, {
+                cert: etcdPki.apiServerClientCert,
+                key: etcdPki.apiServerClientKey,
+              })
+            ).status === 200,
     );
 
     const apiServerFlags = real
@@ -287,7 +312,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       'kube-apiserver',
       engineBinary('kube-apiserver'),
       [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        `--etcd-servers=https://127.0.0.1:${etcdClient}`,
+        `--etcd-cafile=${etcdPki.caCert}`,
+        `--etcd-certfile=${etcdPki.apiServerClientCert}`,
+        `--etcd-keyfile=${etcdPki.apiServerClientKey}`,
         `--secure-port=${apiServer}`,
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
         '--allow-privileged=true',
@@ -453,7 +481,7 @@ export function startClusterProcess(
   if (!state) throw new Error('no cluster is running (npm run cluster:up)');
   const proc = startProcess(name, executable, args, join(LOG_DIR, `${name}.log`), env, runs);
   state.processes.push(proc);
-  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  writeStateFile(STATE_FILE, state);
   return proc;
 }
 
@@ -478,7 +506,7 @@ export function startClusterProcessAgain(name: string): StartedProcess {
   if (isOurProcessAlive(old)) throw new Error(`${name} (pid ${old.pid}) is still running`);
   const proc = startProcess(name, old.launch.executable, old.launch.args, old.launch.logFile, process.env, old.executable);
   state.processes[index] = proc;
-  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  writeStateFile(STATE_FILE, state);
   return proc;
 }
 

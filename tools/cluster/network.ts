@@ -2,6 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 
 /** Asks the kernel for a free port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -24,12 +25,19 @@ export async function freePorts(count: number): Promise<number[]> {
 
 /**
  * GET `url` and resolve with the status and body. TLS certificates are not verified:
- * these are self-signed serving certificates of processes we started on loopback.
+ * these are self-signed serving certificates of processes we started on loopback. A client
+ * certificate is sent when given (etcd accepts nobody without one).
  */
-export function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+export function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 2000,
+  clientCertificate?: { cert: string; key: string },
+): Promise<{ status: number; body: string }> {
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  const tls = clientCertificate ? { cert: readFileSync(clientCertificate.cert), key: readFileSync(clientCertificate.key) } : {};
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers, rejectUnauthorized: false, timeout: timeoutMs }, (res) => {
+    const req = request(url, { method: 'GET', headers, rejectUnauthorized: false, timeout: timeoutMs, ...tls }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

@@ -47,8 +47,9 @@ export function statusInNode(executable: string, args: readonly string[], timeou
 }
 
 /** A health probe that GETs `url` from inside the node's namespace (curl, TLS unverified). */
-export function healthyInNode(url: string): () => Promise<boolean> {
-  return async () => (await statusInNode('/usr/bin/curl', ['-fsk', '--max-time', '2', '-o', '/dev/null', url])) === 0;
+export function healthyInNode(url: string, clientCertificate?: { cert: string; key: string }): () => Promise<boolean> {
+  const tls = clientCertificate ? ['--cert', clientCertificate.cert, '--key', clientCertificate.key] : [];
+  return async () => (await statusInNode('/usr/bin/curl', ['-fsk', '--max-time', '2', ...tls, '-o', '/dev/null', url])) === 0;
 }
 
 export function nodeNetworkExists(): boolean {

@@ -1,13 +1,14 @@
 /**
- * The certificates of a real-node cluster, made with `openssl` (Node.js can sign no
- * certificate): one throw-away CA per cluster, the API server's serving certificate, the
- * kubelet's serving certificate and the API server's client certificate for the kubelet.
+ * The local cluster's certificates, made with `openssl` (Node.js can sign no certificate):
+ * one throw-away CA per cluster; etcd's serving certificate and the API server's client
+ * certificate for it (every cluster); on a real node also the API server's serving
+ * certificate, the kubelet's, and the API server's client certificate for the kubelet.
  *
  * With them the kubelet refuses anonymous callers (a pod could otherwise reach its API on the
  * node's address and exec into any pod), and the API server checks it talks to this kubelet.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The API server's side: the cluster CA, its serving certificate and its kubelet client certificate. */
@@ -17,6 +18,15 @@ export interface NodeApiServerPki {
   readonly servingKey: string;
   readonly kubeletClientCert: string;
   readonly kubeletClientKey: string;
+}
+
+/** etcd's side: the CA, etcd's serving (and peer) certificate, and the API server's client certificate. */
+export interface EtcdPki {
+  readonly caCert: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly apiServerClientCert: string;
+  readonly apiServerClientKey: string;
 }
 
 /** The kubelet's side: the CA its callers must be signed by, and its serving certificate. */
@@ -59,15 +69,12 @@ function issue(dir: string, name: string, subject: string, extensions: string): 
   return [cert, key];
 }
 
-/**
- * Makes the cluster CA in `dir` (created 0700), the API server's serving certificate for every
- * name it is reached by (loopback through the host's forwarder, the node's address, the
- * `kubernetes` Service's ClusterIP and DNS names), and its client certificate for the kubelet.
- */
-export function makeApiServerPki(dir: string, names: { nodeIp: string; serviceIp: string; nodeName: string }): NodeApiServerPki {
+/** Makes the cluster CA in `dir` (created 0700) unless it is there. */
+function ensureCa(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const caKey = join(dir, 'ca.key');
   const caCert = join(dir, 'ca.crt');
+  if (existsSync(caCert)) return caCert;
   openssl([
     'req',
     '-x509',
@@ -86,6 +93,38 @@ export function makeApiServerPki(dir: string, names: { nodeIp: string; serviceIp
     caCert,
   ]);
   chmodSync(caKey, 0o600);
+  return caCert;
+}
+
+/**
+ * etcd's certificates, as kubeadm makes them: etcd serves (and peers) only over TLS and accepts
+ * only clients with a certificate of the cluster CA — the API server's. Without them any local
+ * user could read every Secret from etcd's loopback port.
+ */
+export function makeEtcdPki(dir: string): EtcdPki {
+  const caCert = ensureCa(dir);
+  const [serverCert, serverKey] = issue(
+    dir,
+    'etcd-server',
+    '/CN=etcd',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
+  );
+  const [apiServerClientCert, apiServerClientKey] = issue(
+    dir,
+    'apiserver-etcd-client',
+    '/CN=kube-apiserver-etcd-client',
+    'extendedKeyUsage=clientAuth\n',
+  );
+  return { caCert, serverCert, serverKey, apiServerClientCert, apiServerClientKey };
+}
+
+/**
+ * Makes the cluster CA in `dir` (created 0700) unless it is there, the API server's serving certificate for every
+ * name it is reached by (loopback through the host's forwarder, the node's address, the
+ * `kubernetes` Service's ClusterIP and DNS names), and its client certificate for the kubelet.
+ */
+export function makeApiServerPki(dir: string, names: { nodeIp: string; serviceIp: string; nodeName: string }): NodeApiServerPki {
+  const caCert = ensureCa(dir);
   const dnsNames = [
     'localhost',
     'kubernetes',

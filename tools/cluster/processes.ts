@@ -45,6 +45,8 @@ export function startProcess(
 
 /** True while the process exists and still runs the executable we started (not a reused PID). */
 export function isOurProcessAlive(proc: StartedProcess): boolean {
+  // 0, 1 and negative PIDs never name one process of ours (kill(-1) would reach them all).
+  if (!Number.isInteger(proc.pid) || proc.pid <= 1 || proc.pid === process.pid) return false;
   const cmdline = `/proc/${proc.pid}/cmdline`;
   if (!existsSync(cmdline)) return false;
   try {

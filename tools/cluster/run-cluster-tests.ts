@@ -19,6 +19,7 @@ import { HostState, diffHostState, snapshotHostState } from './host-state';
 import { KUBECONFIG, NodeKind, clusterLogs, startCluster, stopCluster } from './local-cluster';
 import { CLUSTER_DIR, REPO_DIR } from './paths';
 import { ensurePrerequisites } from './prerequisites';
+import { lockClusterDir } from './cluster-dir';
 import { NODE_NETNS_PATH } from './node-network';
 import { nodeStackRssMiB } from './real-node';
 
@@ -58,6 +59,9 @@ function reportHostChanges(before: HostState): number {
 async function main(): Promise<number> {
   const began = Date.now();
   const { phases, jestArgs } = parseArguments(process.argv.slice(2));
+  // No cluster:up or cluster:down of another shell may interleave with this run.
+  const release = lockClusterDir(CLUSTER_DIR, 'test:cluster');
+  process.on('exit', release);
   ensurePrerequisites(phases.includes('real') ? 'real' : 'kwok', { forTests: true });
   const figures: string[] = [`prerequisites ${Date.now() - began} ms`];
 
