@@ -9,10 +9,11 @@
  * {@link MAX_FILE_BYTES} per file, {@link MAX_DOCUMENTS} documents per file
  * and {@link MAX_ALIASES} alias uses per document.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Composer, Document, Parser } from 'yaml';
 import { Finding } from './finding';
+import { MAX_FILE_BYTES, readGuardedText } from './guarded-read';
 import { JsonObject } from './json-value';
 
 /**
@@ -38,8 +39,7 @@ export interface LoadedManifests {
   readonly findings: Finding[];
 }
 
-/** The largest file read (8 MiB; the API server takes at most 3 MiB in one request). */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+export { MAX_FILE_BYTES };
 /** The most documents read from one file. */
 export const MAX_DOCUMENTS = 10000;
 /** The most alias (`*name`) uses one document may expand (an alias bomb needs many). */
@@ -188,71 +188,16 @@ function readDocument(doc: Document.Parsed, index: number, file: string, objects
   }
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
- * Reads a manifest file as UTF-8 text, or says why not: only regular files
- * (a FIFO is never opened for a blocking read), at most {@link MAX_FILE_BYTES},
- * valid UTF-8 only (kubectl refuses other bytes too).
+ * Reads a manifest file as UTF-8 text, or says why not, with the one guarded
+ * reader ({@link readGuardedText}): only regular files (a FIFO is never opened
+ * for a blocking read), at most {@link MAX_FILE_BYTES}, valid UTF-8 only
+ * (kubectl refuses other bytes too).
  */
 export function readManifestFile(file: string): { text: string; problem?: undefined } | { text?: undefined; problem: Finding } {
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { problem: fileFinding(file, 'unreadable', errorText(error)) };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) {
-      return {
-        problem: fileFinding(
-          file,
-          'unreadable',
-          `${file} is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; not read`,
-        ),
-      };
-    }
-    if (stat.size > MAX_FILE_BYTES) {
-      return {
-        problem: fileFinding(
-          file,
-          'file-too-large',
-          `${file} has ${stat.size} bytes, more than the ${MAX_FILE_BYTES} (8 MiB) read from one file; split it`,
-        ),
-      };
-    }
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < buffer.length) {
-      const n = readSync(fd, buffer, read, buffer.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    try {
-      return { text: UTF8.decode(buffer.subarray(0, read)) };
-    } catch {
-      const at = firstInvalidUtf8(buffer.subarray(0, read)); // < read: decoding failed on some byte
-      return {
-        problem: fileFinding(
-          file,
-          'not-utf8',
-          `${file} is not UTF-8 text (invalid byte 0x${buffer[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`,
-        ),
-      };
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The offset of the first byte that is not part of a valid UTF-8 sequence. */
-function firstInvalidUtf8(bytes: Buffer): number {
-  const lossy = Buffer.from(bytes.toString('utf8'), 'utf8'); // invalid bytes became U+FFFD
-  let at = 0;
-  while (at < bytes.length && bytes[at] === lossy[at]) at++;
-  return Math.min(at, bytes.length - 1);
+  const read = readGuardedText(file);
+  if (read.problem) return { problem: fileFinding(file, read.problem.rule, read.problem.message) };
+  return { text: read.text };
 }
 
 /** Reads every file (folders expanded) and parses it; a bad file is a finding, the others are still read. */

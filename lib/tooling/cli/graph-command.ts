@@ -2,9 +2,10 @@
  * `k8s-practice graph [files or folders...]`: a Mermaid diagram per YAML file
  * (one file = one chart in dist/), edges computed from the objects.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CommandIO, parseArgs } from './command-io';
+import { readGuardedText } from '../check/guarded-read';
 import { loadManifests } from '../check/manifest';
 import { toMermaid } from '../graph/mermaid';
 import { buildObjectGraph, isGraphable, SynthesizedObject } from '../graph/object-graph';
@@ -53,8 +54,10 @@ export function runGraph(args: readonly string[], io: CommandIO): number {
         failed = true;
         continue;
       }
-      if (existsSync(target) && !readFileSync(target, 'utf8').startsWith('flowchart ')) {
-        io.err(`${file}: not written: ${target} exists and is not a Mermaid flowchart this command wrote`);
+      const existing = existsSync(target) ? readGuardedText(target) : undefined;
+      if (existing && (existing.problem || !existing.text.startsWith('flowchart '))) {
+        const why = existing.problem ? existing.problem.message : `${target} exists and is not a Mermaid flowchart this command wrote`;
+        io.err(`${file}: not written: ${why}`);
         failed = true;
         continue;
       }

@@ -1,9 +1,9 @@
 /**
  * `k8s-practice simulate`: what an EventListener would do with one delivery, offline.
  */
-import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
+import { FileRefusedError, readGuardedBytes, readTextOrThrow } from '../check/guarded-read';
 import { parseManifestText } from '../check/manifest';
 import { SimulationResult, simulate } from '../simulate/simulate';
 import { SecretStore } from '../simulate/triggers-cel';
@@ -14,7 +14,7 @@ export const SIMULATE_USAGE: readonly string[] = [
   '  Tekton Triggers v0.37.0 would: its interceptors (the cel ClusterInterceptor; Node interceptors',
   '  whose program is in the same manifest), bindings and template. Prints whether the listener',
   '  accepts the event, which interceptor or CEL clause refused it, and the resources it would create.',
-  '  --body FILE          the request body, byte for byte (- reads stdin)',
+  '  --body FILE          the request body, byte for byte (- reads stdin); at most 8 MiB, a regular file or stdin',
   '  --header K=V         a request header (repeat; the same name twice gives two values)',
   '  --url PATH?QUERY     the request URI (default /)',
   '  --secret N/K=VALUE   the value of key K of Secret N, for compareSecret and interceptor programs',
@@ -80,10 +80,17 @@ export function runSimulate(args: readonly string[], io: CommandIO): number {
   const url = options.url?.at(-1) ?? '/';
   if (!url.startsWith('/')) throw new UsageError(`--url ${JSON.stringify(url)} must start with / (a request URI)`);
   const file = positional[0]!;
-  const parsed = parseManifestText(readFileSync(file, 'utf8'), file);
+  // Both through the one guarded reader: regular files only (a FIFO or /dev/zero is refused, never
+  // waited on), at most 8 MiB each; standard input (`--body -`) is read up to the same limit.
+  const parsed = parseManifestText(readTextOrThrow(file, 'manifest'), file);
   const broken = parsed.findings.filter((f) => f.severity === 'error');
   if (broken.length > 0) throw new Error(`${file}: ${broken.map((f) => f.message).join('; ')}`);
-  const body = readFileSync(bodyFile === '-' ? 0 : bodyFile, 'utf8');
+  const bodyRead = readGuardedBytes(bodyFile);
+  if (bodyRead.problem) {
+    const name = bodyFile === '-' || bodyRead.problem.message.includes(bodyFile) ? '' : `${bodyFile}: `;
+    throw new FileRefusedError({ ...bodyRead.problem, message: `cannot read the --body: ${name}${bodyRead.problem.message}` });
+  }
+  const body = bodyRead.bytes.toString('utf8'); // decoded as before; the signature program sees these characters
   const result = simulate(
     parsed.objects.map((o) => o.object),
     listener,

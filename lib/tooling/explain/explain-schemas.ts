@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from '../check/package-root';
 import { JsonSchema } from '../check/strict-schema';
+import { readTextOrThrow } from '../check/guarded-read';
 import { BUILTIN_RESOURCES } from './builtin-resources';
 import { CrdNames, indexCrds } from './crd-index';
 import { field, objectField, textOf } from '../check/json-value';
@@ -307,13 +308,13 @@ export class ExplainSchemas {
 
   /** The CRDs of one file (only the parts explain reads), from the cache when the file's content is known. */
   private readCrdFile(file: string): CachedCrd[] {
-    const text = readFileSync(file, 'utf8');
+    const text = readTextOrThrow(file, 'CRD file');
     const cacheFile = this.cacheDir
       ? join(this.cacheDir, `${CACHE_FORMAT}-${createHash('sha256').update(text).digest('hex')}.json`)
       : undefined;
     if (cacheFile && existsSync(cacheFile)) {
       try {
-        const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedCrd[]; // written below
+        const cached = JSON.parse(readTextOrThrow(cacheFile, 'explain cache entry')) as CachedCrd[]; // written below
         this.timings.crdCacheHits++;
         return cached;
       } catch {
