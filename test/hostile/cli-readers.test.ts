@@ -6,11 +6,13 @@
  * `validate --with-engines` hands to Tekton's admission program.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandIO } from '../../lib/tooling/cli/command-io';
 import { main } from '../../bin/k8s-practice';
+import { runValidate } from '../../lib/tooling/cli/validate-command';
 import { MAX_FILE_BYTES } from '../../lib/tooling/check/guarded-read';
 
 const ROOT = join(__dirname, '..', '..');
@@ -41,7 +43,7 @@ beforeAll(() => {
   writeFileSync(huge, '');
   truncateSync(huge, 250 * 1024 * 1024); // sparse: 250 MB that take no disk
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => execFileSync('rm', ['-rf', dir])); // GNU rm also removes trees deeper than PATH_MAX
 
 describe('simulate reads its manifest and --body through the guarded reader', () => {
   const simulateArgs = (manifest: string, body: string) => ['simulate', manifest, '--listener', 'gogs-push', '--body', body];
@@ -160,5 +162,66 @@ describe('validate --with-engines hands the program only what the guarded reader
     expect(seen).toMatch(/^file 700 \S+\/\d+\.yaml\n/); // a copy in a folder only its owner reads
     expect(seen).toContain(task);
     expect(statSync(files).isDirectory()).toBe(true);
+  });
+});
+
+describe('validate reports folders it cannot read (exit 1), never skips them silently', () => {
+  const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {a: b}\n';
+
+  test('a folder below a path longer than PATH_MAX (ENAMETOOLONG) is an unreadable finding', () => {
+    const root = join(dir, 'deep');
+    mkdirSync(root);
+    writeFileSync(join(root, 'good.yaml'), CONFIG_MAP);
+    const name = 'd'.repeat(250);
+    // mkdir with relative names, from the folder before, works at any depth; 18 levels of 251 characters pass PATH_MAX (4096).
+    execFileSync(process.execPath, [
+      '-e',
+      `const fs = require('node:fs'); process.chdir(${JSON.stringify(root)}); for (let i = 0; i < 18; i++) { fs.mkdirSync('${name}'); process.chdir('${name}'); } fs.writeFileSync('hidden.yaml', 'a: 1');`,
+    ]);
+    try {
+      const io = collect();
+      expect(runValidate([root, '--format', 'json'], io)).toBe(1);
+      const { findings, summary } = JSON.parse(io.lines.join('\n'));
+      expect(summary.objects).toBe(1);
+      expect(findings).toEqual([
+        expect.objectContaining({ rule: 'unreadable', severity: 'error', message: expect.stringMatching(/ENAMETOOLONG/) }),
+      ]);
+      expect(findings[0].file.startsWith(join(root, name))).toBe(true);
+    } finally {
+      execFileSync('rm', ['-rf', root]); // GNU rm walks trees deeper than PATH_MAX
+    }
+  });
+
+  test('a folder that cannot be listed (EACCES) is an unreadable finding naming it', () => {
+    const root = join(dir, 'locked-tree');
+    const locked = join(root, 'locked');
+    mkdirSync(locked, { recursive: true });
+    writeFileSync(join(root, 'good.yaml'), CONFIG_MAP);
+    writeFileSync(join(locked, 'hidden.yaml'), 'a: 1\n');
+    chmodSync(locked, 0o000);
+    // root may list any folder; for root, listing this one fails as it does for everyone else.
+    const realFs = jest.requireActual<typeof fs>('node:fs');
+    const readdirSync = (path: fs.PathLike, ...rest: unknown[]): unknown => {
+      if (String(path) === locked && process.getuid?.() === 0)
+        throw Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' });
+      return (realFs.readdirSync as (...args: unknown[]) => unknown)(path, ...rest);
+    };
+    try {
+      let validate: typeof runValidate = runValidate;
+      jest.isolateModules(() => {
+        jest.doMock('node:fs', () => ({ ...realFs, readdirSync }));
+        validate = (require('../../lib/tooling/cli/validate-command') as typeof import('../../lib/tooling/cli/validate-command'))
+          .runValidate;
+      });
+      const io = collect();
+      expect(validate([root], io)).toBe(1);
+      expect(io.lines[0]).toBe(
+        `${locked}: ?/? (object) [unreadable] error: cannot read the folder ${locked}, so no file in it was checked: EACCES: permission denied, scandir '${locked}'`,
+      );
+      expect(io.lines.at(-1)).toMatch(/^1 error, 0 warnings in 1 object from 1 file/);
+    } finally {
+      jest.dontMock('node:fs');
+      chmodSync(locked, 0o755);
+    }
   });
 });

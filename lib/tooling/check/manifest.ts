@@ -73,7 +73,11 @@ export function listManifestFiles(dir: string): string[] {
 const MANIFEST_NAME = /\.(ya?ml|json)$/i;
 const YAML_NAME = /\.ya?ml$/i;
 
-/** Adds the files under `dir` whose names match to `files`; each real folder is searched once, so a symlink loop ends. */
+/**
+ * Adds the files under `dir` whose names match to `files`; each real folder is searched once, so a
+ * symlink loop ends. A folder that cannot be listed (no permission, a path too long) is an
+ * `unreadable` finding naming it, never a silent gap: the files in it were not checked.
+ */
 function walk(dir: string, names: RegExp, files: string[], findings: Finding[], seen: Set<string>): void {
   let entries: string[];
   try {
@@ -81,7 +85,8 @@ function walk(dir: string, names: RegExp, files: string[], findings: Finding[], 
     if (seen.has(real)) return; // reached again through a symlink: already searched
     seen.add(real);
     entries = readdirSync(dir).sort();
-  } catch {
+  } catch (error) {
+    findings.push(fileFinding(dir, 'unreadable', `cannot read the folder ${dir}, so no file in it was checked: ${errorText(error)}`));
     return;
   }
   for (const entry of entries) {
@@ -90,8 +95,11 @@ function walk(dir: string, names: RegExp, files: string[], findings: Finding[], 
     try {
       isDir = statSync(full).isDirectory();
     } catch (error) {
-      // A dangling symlink or a symlink loop: a finding when it is named like a manifest.
-      if (names.test(entry)) findings.push(fileFinding(full, 'unreadable', `cannot read ${full}: ${errorText(error)}`));
+      // A dangling symlink or a symlink loop: a finding when it is named like a manifest. Any
+      // other failure (no permission, a path too long) may hide a folder of manifests: always one.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (names.test(entry) || (code !== 'ENOENT' && code !== 'ELOOP'))
+        findings.push(fileFinding(full, 'unreadable', `cannot read ${full}: ${errorText(error)}`));
       continue;
     }
     if (isDir) walk(full, names, files, findings, seen);
