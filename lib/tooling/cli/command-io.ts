@@ -1,4 +1,5 @@
 import { parseArgs as nodeParseArgs } from 'node:util';
+import { terminalText } from '../../util/terminal-text';
 
 /** Where a command writes: the CLI passes the process streams, tests collect lines. */
 export interface CommandIO {
@@ -8,11 +9,20 @@ export interface CommandIO {
   err(line: string): void;
 }
 
-/** CommandIO over the process's stdout and stderr. */
-export const PROCESS_IO: CommandIO = {
+/**
+ * `io` with every line passed through {@link terminalText}: control characters from manifests,
+ * CRDs or bodies (ESC, CR, C1, bidi overrides) arrive as visible `\uXXXX` escapes. `main` wraps
+ * whatever io it is given in it, so every command's every line goes through the one helper.
+ */
+export function terminalIO(io: CommandIO): CommandIO {
+  return { out: (line) => io.out(terminalText(line)), err: (line) => io.err(terminalText(line)) };
+}
+
+/** CommandIO over the process's stdout and stderr (control characters neutralised, see {@link terminalIO}). */
+export const PROCESS_IO: CommandIO = terminalIO({
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-};
+});
 
 /** Thrown for a bad command line; the CLI prints the message and the usage, exit code 2. */
 export class UsageError extends Error {}

@@ -4,6 +4,7 @@
  */
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
 import { compareFiles, formatComparison } from '../compare/compare';
+import { terminalValue } from '../../util/terminal-text';
 
 export const COMPARE_USAGE = [
   'usage: k8s-practice compare <a.yaml> <b.yaml> [--ignore-only-in a|b|both] [--namespace <ns>] [--only-matched] [--format text|json]',
@@ -28,8 +29,8 @@ export function runCompare(args: readonly string[], io: CommandIO): number {
   const result = compareFiles(a, b, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') });
   if (format === 'json') io.out(JSON.stringify({ a, b, ...result }, null, 2));
   else {
-    io.out(`a: ${a}`);
-    io.out(`b: ${b}`);
+    io.out(`a: ${terminalValue(a)}`);
+    io.out(`b: ${terminalValue(b)}`);
     for (const line of formatComparison(result)) io.out(line);
   }
   return result.equal ? 0 : 1;

@@ -7,6 +7,7 @@ import { FileRefusedError, readGuardedBytes, readTextOrThrow } from '../check/gu
 import { parseManifestText } from '../check/manifest';
 import { SimulationResult, simulate } from '../simulate/simulate';
 import { SecretStore } from '../simulate/triggers-cel';
+import { terminalValue } from '../../util/terminal-text';
 
 export const SIMULATE_USAGE: readonly string[] = [
   'usage: k8s-practice simulate <manifest.yaml> --listener NAME --body FILE [--header K=V]... [--url PATH?QUERY] [--secret NAME/KEY=VALUE]... [--format text|json]',
@@ -31,16 +32,18 @@ function keyValue(option: string, text: string): [string, string] {
 /** The report, one line per string (YAML documents of the created resources last). */
 export function formatSimulation(result: SimulationResult): string[] {
   const lines: string[] = [];
-  lines.push(`EventListener ${result.namespace}/${result.listener}: ${result.accepted ? 'accepts' : 'refuses'} the event`);
+  const v = terminalValue;
+  lines.push(`EventListener ${v(result.namespace)}/${v(result.listener)}: ${result.accepted ? 'accepts' : 'refuses'} the event`);
   for (const trigger of result.triggers) {
-    lines.push(`trigger ${trigger.trigger}: ${trigger.accepted ? 'accepted' : 'refused'}`);
+    lines.push(`trigger ${v(trigger.trigger)}: ${trigger.accepted ? 'accepted' : 'refused'}`);
     for (const step of trigger.interceptors) {
-      const what = step.continue ? 'continue' : `stop: ${step.reason}`;
-      lines.push(`  interceptor ${step.name} (${step.ref}): ${what}`);
-      for (const [key, value] of Object.entries(step.extensions ?? {})) lines.push(`    extensions.${key} = ${JSON.stringify(value)}`);
+      const what = step.continue ? 'continue' : `stop: ${v(step.reason ?? '')}`;
+      lines.push(`  interceptor ${v(step.name)} (${v(step.ref)}): ${what}`);
+      for (const [key, value] of Object.entries(step.extensions ?? {}))
+        lines.push(`    extensions.${v(key)} = ${v(JSON.stringify(value))}`);
     }
-    if (trigger.error) lines.push(`  error: ${trigger.error}`);
-    for (const [name, value] of Object.entries(trigger.params ?? {})) lines.push(`  param ${name} = ${JSON.stringify(value)}`);
+    if (trigger.error) lines.push(`  error: ${v(trigger.error)}`);
+    for (const [name, value] of Object.entries(trigger.params ?? {})) lines.push(`  param ${v(name)} = ${v(JSON.stringify(value))}`);
   }
   const resources = result.triggers.flatMap((t) => t.resources);
   if (resources.length === 0) {

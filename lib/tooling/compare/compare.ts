@@ -19,6 +19,7 @@ import { dropNulls } from '../check/strict-schema';
 import { canonicalImageReference } from '../../util/image-reference';
 import { KubeObject, parseManifestText, readManifestFile } from '../check/manifest';
 import { textOf } from '../check/json-value';
+import { terminalValue } from '../../util/terminal-text';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */
 class KeyedList {
@@ -224,9 +225,9 @@ function identityOf(object: KubeObject): ObjectIdentity {
   };
 }
 
-/** `apps/v1 Deployment ns/name` (no `ns/` when the object has no namespace). */
+/** `apps/v1 Deployment ns/name` (no `ns/` when the object has no namespace), control characters escaped ({@link terminalValue}). */
 export function describeIdentity(id: ObjectIdentity): string {
-  return `${id.apiVersion} ${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
+  return terminalValue(`${id.apiVersion} ${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`);
 }
 
 /**
@@ -371,7 +372,7 @@ export function formatComparison(result: CompareResult): string[] {
         lines.push(`~ ${id}: ${object.differences.length} difference${object.differences.length === 1 ? '' : 's'}`);
         for (const d of object.differences) {
           const value = d.kind === 'changed' ? `${showValue(d.a)} -> ${showValue(d.b)}` : showValue(d.kind === 'only-in-a' ? d.a : d.b);
-          lines.push(`    ${DIFFERENCE_LABEL[d.kind]}  ${d.path}: ${value}`);
+          lines.push(`    ${DIFFERENCE_LABEL[d.kind]}  ${terminalValue(d.path)}: ${terminalValue(value)}`);
         }
     }
   }
