@@ -68,17 +68,18 @@ export function runSimulate(args: readonly string[], io: CommandIO): number {
   const bodyFile = options.body?.at(-1);
   if (!bodyFile) throw new UsageError('--body FILE is required');
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
-  const headers: { [name: string]: string[] } = {};
+  // Null-prototype maps: a header or Secret named `__proto__` or `constructor` is an ordinary name.
+  const headers = Object.create(null) as { [name: string]: string[] };
   for (const text of options.header ?? []) {
     const [name, value] = keyValue('header', text);
     (headers[name] ??= []).push(value);
   }
-  const secrets: { [name: string]: { [key: string]: string } } = {};
+  const secrets = Object.create(null) as { [name: string]: { [key: string]: string } };
   for (const text of options.secret ?? []) {
     const [ref, value] = keyValue('secret', text);
     const slash = ref.indexOf('/');
     if (slash <= 0 || slash === ref.length - 1) throw new UsageError(`--secret ${JSON.stringify(ref)} must look like NAME/KEY=VALUE`);
-    (secrets[ref.slice(0, slash)] ??= {})[ref.slice(slash + 1)] = value;
+    (secrets[ref.slice(0, slash)] ??= Object.create(null) as { [key: string]: string })[ref.slice(slash + 1)] = value;
   }
   const url = options.url?.at(-1) ?? '/';
   if (!url.startsWith('/')) throw new UsageError(`--url ${JSON.stringify(url)} must start with / (a request URI)`);

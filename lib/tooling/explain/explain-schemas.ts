@@ -29,7 +29,7 @@ import { JsonSchema } from '../check/strict-schema';
 import { readTextOrThrow } from '../check/guarded-read';
 import { BUILTIN_RESOURCES } from './builtin-resources';
 import { CrdNames, indexCrds } from './crd-index';
-import { field, objectField, textOf } from '../check/json-value';
+import { field, objectField, ownMember, textOf } from '../check/json-value';
 
 /** A REST resource `explain` can resolve, in discovery order. */
 export interface ApiResource {
@@ -273,7 +273,7 @@ export class ExplainSchemas {
   /** Resolves a local `#/components/schemas/NAME` reference (undefined for anything else). */
   public resolveRef(ref: unknown): JsonSchema | undefined {
     if (typeof ref !== 'string' || !ref.startsWith(SCHEMA_REF_PREFIX)) return undefined;
-    return this.components[ref.slice(SCHEMA_REF_PREFIX.length)];
+    return ownMember(this.components, ref.slice(SCHEMA_REF_PREFIX.length)) as JsonSchema | undefined;
   }
 
   /** The `apiVersion` field as the API server's TypeMeta defines it (taken from a built-in kind). */

@@ -23,7 +23,7 @@
 import { CelScalar, celMethod, isCelError, isCelList, isCelMap, mapType, run } from '@bufbuild/cel';
 import type { CelFunc, CelInput, CelMap } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { field, member } from '../check/json-value';
+import { field, member, ownMember } from '../check/json-value';
 
 /** An HTTP request as the EventListener sees it. */
 export interface WebhookRequest {
@@ -99,11 +99,20 @@ function parseUrl(value: string): { [key: string]: CelInput } {
   return parsed;
 }
 
+/**
+ * The value of key `key` of Secret `secretName`, or undefined: own properties only, so a Secret
+ * named `constructor` or a key named `name` is found only when it was given.
+ */
+export function secretValue(secrets: SecretStore, secretName: string, key: string): string | undefined {
+  const value = ownMember(ownMember(secrets, secretName), key);
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The Triggers CEL functions, bound to a Secret store. */
 export function triggersFunctions(secrets: SecretStore): CelFunc[] {
   const headerType = mapType(CelScalar.STRING, CelScalar.DYN);
   const compare = (value: string, key: string, secretName: string): boolean => {
-    const secret = secrets[secretName]?.[key];
+    const secret = secretValue(secrets, secretName, key);
     if (secret === undefined) throw new Error(`failed to find secret '${secretName}' key '${key}' in compareSecret`);
     return secret === value;
   };
