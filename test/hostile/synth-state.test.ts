@@ -1,0 +1,64 @@
+/**
+ * Issue 27, "synth and build state": what sits where the synth writes. A regular file or a
+ * symbolic link named `dist` is refused with a message (before: the file was deleted and the new
+ * dist/ got mode 0644; the link was replaced while its target kept stale output).
+ */
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'hostile-synth-state-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const writeOne = (staging: string) => writeFileSync(join(staging, 'a.k8s.yaml'), 'new\n');
+
+describe('what sits in the place of dist/', () => {
+  test.each(['exchange', 'rename-pair'] as const)('a regular file named dist is refused and kept (%s)', (swap) => {
+    const dist = join(root, 'dist');
+    writeFileSync(dist, 'my notes\n', { mode: 0o644 });
+    let synthesized = false;
+    expect(() =>
+      synthesizeWithSwap(
+        dist,
+        (staging) => {
+          synthesized = true;
+          writeOne(staging);
+        },
+        { swap },
+      ),
+    ).toThrow(
+      new SynthAbortedError(
+        `${dist} is a regular file, not a folder; the synth would delete it to write a folder there: move it away or remove it, then synth again (nothing was changed)`,
+        dist,
+      ),
+    );
+    expect(synthesized).toBe(false);
+    expect(readFileSync(dist, 'utf8')).toBe('my notes\n');
+    expect(lstatSync(dist).isFile()).toBe(true);
+  });
+
+  test('a symbolic link named dist is refused; the link and its target stay as they were', () => {
+    const real = join(root, 'real-dist');
+    mkdirSync(real);
+    writeFileSync(join(real, 'a.k8s.yaml'), 'old\n');
+    const dist = join(root, 'dist');
+    symlinkSync(real, dist);
+    expect(() => synthesizeWithSwap(dist, writeOne)).toThrow(
+      /dist is a symbolic link \(to .*real-dist\), not a folder; the synth replaces the folder as a whole and would leave the link and its target stale: point the output \(cdk8s\.yaml\) at a real folder, or remove the link/,
+    );
+    expect(readlinkSync(dist)).toBe(real);
+    expect(readFileSync(join(real, 'a.k8s.yaml'), 'utf8')).toBe('old\n');
+  });
+
+  test('a real folder is still replaced', () => {
+    const dist = join(root, 'dist');
+    mkdirSync(dist);
+    writeFileSync(join(dist, 'a.k8s.yaml'), 'old\n');
+    expect(synthesizeWithSwap(dist, writeOne).files).toEqual(['a.k8s.yaml']);
+    expect(readFileSync(join(dist, 'a.k8s.yaml'), 'utf8')).toBe('new\n');
+  });
+});
