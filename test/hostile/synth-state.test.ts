@@ -1,9 +1,22 @@
 /**
  * Issue 27, "synth and build state": what sits where the synth writes. A regular file or a
  * symbolic link named `dist` is refused with a message (before: the file was deleted and the new
- * dist/ got mode 0644; the link was replaced while its target kept stale output).
+ * dist/ got mode 0644; the link was replaced while its target kept stale output). The temporary
+ * files of `.synth/` writes that failed (a full disk) or whose run died are removed.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
@@ -60,5 +73,50 @@ describe('what sits in the place of dist/', () => {
     writeFileSync(join(dist, 'a.k8s.yaml'), 'old\n');
     expect(synthesizeWithSwap(dist, writeOne).files).toEqual(['a.k8s.yaml']);
     expect(readFileSync(join(dist, 'a.k8s.yaml'), 'utf8')).toBe('new\n');
+  });
+});
+
+describe('temporary files in .synth/', () => {
+  const SCRIPTS = join(__dirname, '..', '..', 'scripts');
+  // Plain JavaScript, run by npm scripts: loaded as it is.
+  const { ensureBundle } = require(join(SCRIPTS, 'synth-bundle.js')) as { ensureBundle(entry: string, bundle: string): Promise<boolean> };
+
+  /** A stand-in app folder whose bundle is over 20 KB. */
+  function standInApp(): string {
+    const app = join(root, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'main.ts'), `const big = ${JSON.stringify('x'.repeat(20_000))};\nconsole.log(big.length);\n`);
+    return app;
+  }
+
+  test('a bundle write that fails (the disk is full) leaves no temporary file', () => {
+    const app = standInApp();
+    // A file size limit of 1 KiB, its signal ignored: writes past it fail with EFBIG, as on a full disk.
+    const run = spawnSync('sh', ['-c', `trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${join(SCRIPTS, 'synth.js')}"`], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/synth: could not bundle .*main\.ts: EFBIG/);
+    expect(readdirSync(join(app, '.synth')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('the next run removes temporary files of runs that died, and leaves those of a live synth', async () => {
+    const app = standInApp();
+    const synthDir = join(app, '.synth');
+    mkdirSync(synthDir);
+    const live = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const dead = spawnSync('true').pid!; // exited: its pid is no one's
+      writeFileSync(join(synthDir, `main.js.${dead}.tmp`), 'partial');
+      writeFileSync(join(synthDir, `main.js.abc.v8-cache.${process.pid}.tmp`), 'partial');
+      writeFileSync(join(synthDir, `main.js.${live.pid}.tmp`), 'being written');
+      expect(await ensureBundle(join(app, 'main.ts'), join(synthDir, 'main.js'))).toBe(true);
+      expect(readdirSync(synthDir).filter((name) => name.endsWith('.tmp'))).toEqual([`main.js.${live.pid}.tmp`]);
+      expect(existsSync(join(synthDir, 'main.js'))).toBe(true);
+    } finally {
+      live.kill('SIGKILL');
+    }
   });
 });

@@ -19,7 +19,7 @@
  * Nothing is made strict here: `explain` shows the schema as published.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -375,12 +375,17 @@ export class ExplainSchemas {
       });
     }
     if (cacheFile) {
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
       try {
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temporary, JSON.stringify(crds), { mode: 0o600 });
         renameSync(temporary, cacheFile);
       } catch {
-        // a read-only or missing cache folder only costs time
+        // a read-only or full cache folder only costs time; a partly written entry is removed
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // cannot be removed either: it is never read (not a cache entry's name)
+        }
       }
     }
     return crds;
