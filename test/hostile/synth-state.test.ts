@@ -2,7 +2,8 @@
  * Issue 27, "synth and build state": what sits where the synth writes. A regular file or a
  * symbolic link named `dist` is refused with a message (before: the file was deleted and the new
  * dist/ got mode 0644; the link was replaced while its target kept stale output). The temporary
- * files of `.synth/` writes that failed (a full disk) or whose run died are removed.
+ * files of `.synth/` writes that failed (a full disk) or whose run died are removed. `validate
+ * dist/` while a synth swaps a new tree in reads one tree, and says it read it again.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -19,7 +20,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as fs from 'node:fs';
 import { SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+import type { LoadedManifests } from '../../lib/tooling/check/manifest';
 
 let root: string;
 beforeEach(() => {
@@ -118,5 +121,80 @@ describe('temporary files in .synth/', () => {
     } finally {
       live.kill('SIGKILL');
     }
+  });
+});
+
+describe('validate dist/ while a synth swaps a new tree in', () => {
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {a: b}\n`;
+
+  /**
+   * loadManifests over `dist`, with a synth's swap (two renames, as the fallback does; the
+   * exchange is the same for a reader) made just before the reader opens a file for the n-th
+   * time (1-based), for each n of `swaps`, which gives the tree swapped in.
+   */
+  function loadDuringSwaps(dist: string, swaps: Map<number, string>): LoadedManifests {
+    const realFs = jest.requireActual<typeof fs>('node:fs');
+    let opened = 0;
+    const openSync = (path: fs.PathLike, ...rest: unknown[]): number => {
+      const next = String(path).startsWith(`${dist}/`) ? swaps.get(++opened) : undefined;
+      if (next) {
+        // The synth: dist -> aside, the next tree -> dist.
+        realFs.renameSync(dist, `${dist}.previous-${opened}`);
+        realFs.renameSync(next, dist);
+      }
+      return (realFs.openSync as (...args: unknown[]) => number)(path, ...rest);
+    };
+    let load: (paths: readonly string[]) => LoadedManifests = () => {
+      throw new Error('not loaded');
+    };
+    jest.isolateModules(() => {
+      jest.doMock('node:fs', () => ({ ...realFs, openSync }));
+      load = (require('../../lib/tooling/check/manifest') as typeof import('../../lib/tooling/check/manifest')).loadManifests;
+    });
+    try {
+      return load([dist]);
+    } finally {
+      jest.dontMock('node:fs');
+    }
+  }
+
+  function tree(name: string, files: Record<string, string>): string {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return dir;
+  }
+
+  test('a swap during the read: read again, one tree only, and a tree-changed warning says so', () => {
+    const dist = tree('dist', { 'a.yaml': cm('a-old'), 'b.yaml': cm('b-old') });
+    const fresh = tree('new', { 'a.yaml': cm('a-new'), 'c.yaml': cm('c-new') });
+    const loaded = loadDuringSwaps(dist, new Map([[1, fresh]])); // before a.yaml is opened
+    expect(loaded.objects.map((o) => `${o.file.slice(dist.length + 1)} ${String((o.object.metadata as { name: string }).name)}`)).toEqual([
+      'a.yaml a-new',
+      'c.yaml c-new',
+    ]);
+    expect(loaded.findings).toEqual([
+      expect.objectContaining({
+        file: dist,
+        rule: 'tree-changed',
+        severity: 'warning',
+        message: expect.stringMatching(/was replaced while it was read .*it was read again, and the findings are of the tree it holds now/),
+      }),
+    ]);
+  });
+
+  test('swapped again during the second read: a tree-changed error (the findings may mix two trees)', () => {
+    const dist = tree('dist', { 'a.yaml': cm('a-1') });
+    const second = tree('second', { 'a.yaml': cm('a-2') });
+    const third = tree('third', { 'a.yaml': cm('a-3') });
+    const loaded = loadDuringSwaps(
+      dist,
+      new Map([
+        [1, second],
+        [2, third],
+      ]),
+    ); // before each read opens a.yaml
+    expect(loaded.findings.map((f) => `${f.rule} ${f.severity}`)).toEqual(['tree-changed error']);
+    expect(loaded.findings[0]!.message).toMatch(/and again while it was read a second time; the findings may mix two trees/);
   });
 });

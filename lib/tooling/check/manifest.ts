@@ -208,8 +208,8 @@ export function readManifestFile(file: string): { text: string; problem?: undefi
   return { text: read.text };
 }
 
-/** Reads every file (folders expanded) and parses it; a bad file is a finding, the others are still read. */
-export function loadManifests(paths: readonly string[]): LoadedManifests {
+/** Reads every file (folders expanded) and parses it once; a bad file is a finding, the others are still read. */
+function loadOnce(paths: readonly string[]): LoadedManifests {
   const { files, findings } = collectManifestFiles(paths);
   const objects: ManifestObject[] = [];
   for (const file of files) {
@@ -223,4 +223,57 @@ export function loadManifests(paths: readonly string[]): LoadedManifests {
     append(findings, parsed.findings);
   }
   return { files, objects, findings };
+}
+
+/** Which folder each path is now (device and inode), `file` for anything else, undefined when it is missing. */
+function identities(paths: readonly string[]): (string | undefined)[] {
+  return paths.map((path) => {
+    try {
+      const stat = statSync(path);
+      return stat.isDirectory() ? `${stat.dev}:${stat.ino}` : 'file';
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** The paths whose identity differs between `before` and `after`. */
+function replaced(paths: readonly string[], before: readonly (string | undefined)[], after: readonly (string | undefined)[]): string[] {
+  return paths.filter((_path, i) => before[i] !== after[i]);
+}
+
+/**
+ * Reads every file (folders expanded) and parses it; a bad file is a finding, the others are
+ * still read.
+ *
+ * A folder may be replaced while it is read: a synth swaps a new `dist/` in with one rename, so a
+ * run that listed the old tree would open the new tree's files by the old names and report files
+ * that are gone as unreadable. Each folder given is identified (device, inode) before and after
+ * the read; when one was replaced, everything is read once more and a `tree-changed` warning says
+ * so (the findings are of the tree it holds now). Replaced during that second read too, it is a
+ * `tree-changed` error: the findings may mix two trees.
+ */
+export function loadManifests(paths: readonly string[]): LoadedManifests {
+  const before = identities(paths);
+  const first = loadOnce(paths);
+  const changed = replaced(paths, before, identities(paths));
+  if (changed.length === 0) return first;
+  const again = identities(paths);
+  const second = loadOnce(paths);
+  const changedAgain = replaced(paths, again, identities(paths));
+  const notes = changed.map((path): Finding => {
+    if (changedAgain.includes(path))
+      return fileFinding(
+        path,
+        'tree-changed',
+        `${path} was replaced while it was read, and again while it was read a second time; the findings may mix two trees: validate it again when nothing is writing it`,
+      );
+    const note = fileFinding(
+      path,
+      'tree-changed',
+      `${path} was replaced while it was read (a synth swapping a new tree in?); it was read again, and the findings are of the tree it holds now`,
+    );
+    return { ...note, severity: 'warning' };
+  });
+  return { ...second, findings: [...notes, ...second.findings] };
 }

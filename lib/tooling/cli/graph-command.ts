@@ -24,7 +24,7 @@ export const GRAPH_USAGE = [
 export function runGraph(args: readonly string[], io: CommandIO): number {
   const { positional, options } = parseArgs(args, ['out']);
   const loaded = loadManifests(positional.length > 0 ? positional : ['dist']);
-  let failed = loaded.findings.length > 0;
+  let failed = loaded.findings.some((f) => f.severity === 'error'); // a `tree-changed` warning only says the folder was read again
   for (const finding of loaded.findings) io.err(`${terminalValue(finding.file)}: ${terminalValue(finding.message)}`);
   const outDir = options.out?.[0];
   if (outDir) mkdirSync(outDir, { recursive: true });
