@@ -220,7 +220,8 @@ function refuseNonFolder(target: string): void {
       // unreadable link: named without its target
     }
     what = `a symbolic link (to ${to})`;
-    fix = 'the synth replaces the folder as a whole and would leave the link and its target stale: point the output (cdk8s.yaml) at a real folder, or remove the link';
+    fix =
+      'the synth replaces the folder as a whole and would leave the link and its target stale: point the output (cdk8s.yaml) at a real folder, or remove the link';
   } else {
     what = stat.isFile() ? 'a regular file' : 'not a folder (a FIFO, socket or device)';
     fix = 'the synth would delete it to write a folder there: move it away or remove it';
