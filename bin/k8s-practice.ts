@@ -12,7 +12,7 @@
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
  */
-import { CommandIO, PROCESS_IO, UsageError, quietOnClosedPipes } from '../lib/tooling/cli/command-io';
+import { CommandIO, PROCESS_IO, terminalIO, UsageError, quietOnClosedPipes } from '../lib/tooling/cli/command-io';
 
 // Each command's module is loaded when the command runs (or shows its usage):
 // `validate` does not pay for simulate's CEL interpreter or explain's schemas.
@@ -75,7 +75,9 @@ function help(io: CommandIO): void {
 }
 
 /** Runs the CLI with these arguments (without `node` and the script); returns the exit code. */
-export async function main(argv: readonly string[], io: CommandIO = PROCESS_IO): Promise<number> {
+export async function main(argv: readonly string[], given: CommandIO = PROCESS_IO): Promise<number> {
+  // Every line any command prints, manifest text included, goes through the one terminal-text helper.
+  const io = terminalIO(given);
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     help(io);

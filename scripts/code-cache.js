@@ -8,7 +8,8 @@
 // cache of another one. A cache V8 rejects (another node version) is replaced.
 'use strict';
 const { createHash } = require('node:crypto');
-const { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { readdirSync, readFileSync, unlinkSync } = require('node:fs');
+const { writeFileAtomically } = require('./atomic-write');
 const { basename, dirname, join } = require('node:path');
 const { createRequire, Module } = require('node:module');
 const vm = require('node:vm');
@@ -43,8 +44,7 @@ function requireWithCodeCache(bundle) {
       for (const old of readdirSync(dirname(bundle))) {
         if (old.startsWith(prefix) && old.endsWith('.v8-cache')) unlinkSync(join(dirname(bundle), old));
       }
-      writeFileSync(`${cacheFile}.${process.pid}.tmp`, script.createCachedData());
-      renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
+      writeFileAtomically(cacheFile, script.createCachedData());
     } catch {
       // only a cache: the next run compiles again
     }

@@ -10,8 +10,9 @@
 // hash of the 6 MB there would cost more than the rest of the check).
 'use strict';
 const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, statSync } = require('node:fs');
 const { dirname, join, resolve, sep } = require('node:path');
+const { removeStaleTemporaries, writeFileAtomically } = require('./atomic-write');
 
 const PACKAGE_FILE = `${sep}node_modules${sep}`;
 // A bundle built by another esbuild release is rebuilt.
@@ -60,6 +61,8 @@ const ownDirname = {
 
 /** Bundles `entry` into `bundle` (unless it is fresh); resolves to whether it built. */
 async function ensureBundle(entry, bundle) {
+  // Temporary files of runs that died mid-write (a full disk, a kill) go first.
+  removeStaleTemporaries(dirname(bundle));
   if (bundleIsFresh(bundle)) return false;
   const esbuild = require('esbuild');
   const cwd = dirname(resolve(entry));
@@ -84,10 +87,8 @@ async function ensureBundle(entry, bundle) {
   mkdirSync(dirname(bundle), { recursive: true });
   // Written under temporary names and renamed: a synth running at the same time reads one whole bundle or the other.
   const code = result.outputFiles.find((f) => f.path.endsWith('.js'));
-  writeFileSync(`${bundle}.${process.pid}.tmp`, code.contents);
-  renameSync(`${bundle}.${process.pid}.tmp`, bundle);
-  writeFileSync(`${inputsFile(bundle)}.${process.pid}.tmp`, JSON.stringify({ esbuild: ESBUILD_VERSION, inputs }));
-  renameSync(`${inputsFile(bundle)}.${process.pid}.tmp`, inputsFile(bundle));
+  writeFileAtomically(bundle, code.contents);
+  writeFileAtomically(inputsFile(bundle), JSON.stringify({ esbuild: ESBUILD_VERSION, inputs }));
   return true;
 }
 

@@ -95,6 +95,7 @@ export class AllowIngressPolicy extends Construct {
 
     const fromAnywhere = props.fromAnywhere ?? false;
     const sources = props.from ?? [];
+    if (!Array.isArray(sources)) invalidProp(this, 'from', props.from, 'a list of sources { podLabels?, namespace? }');
     if (!fromAnywhere && sources.length === 0) invalidProp(this, 'from', props.from, 'at least one source, or fromAnywhere: true');
     if (fromAnywhere && sources.length > 0) invalidProp(this, 'from', props.from, 'no sources together with fromAnywhere: true');
 
@@ -128,6 +129,8 @@ export class AllowIngressPolicy extends Construct {
   }
 
   private peer(source: IngressSource, i: number): k8s.NetworkPolicyPeer {
+    if (typeof source !== 'object' || source === null || Array.isArray(source))
+      invalidProp(this, `from[${i}]`, source, 'a source { podLabels?, namespace? }');
     const podLabels = source.podLabels === undefined ? undefined : checkLabels(this, `from[${i}].podLabels`, source.podLabels);
     const namespace = source.namespace === undefined ? undefined : checkDnsLabel(this, `from[${i}].namespace`, source.namespace);
     return ingressPeer(podLabels, namespace, Chart.of(this).namespace);

@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -129,6 +130,7 @@ export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: stri
   try {
     step('recover');
     warnings.push(...recoverLeftovers(parent, prefix, target));
+    refuseNonFolder(target);
 
     step('stage');
     staging = mkdtempSync(join(parent, prefix));
@@ -192,6 +194,39 @@ export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: stri
     // An abandoned run keeps its lock, as a killed process would; the next run finds it stale.
     if (!abandoned) releaseLock(lockFile);
   }
+}
+
+/**
+ * Throws when `target` exists and is not a real folder. A regular file there would be deleted
+ * and replaced by a folder with the file's mode (0644: no one could enter it); a symbolic link
+ * would be replaced by a folder while its target kept the stale output. Neither is the synth's to
+ * decide: it stops before synthesizing, and both stay as they are.
+ */
+function refuseNonFolder(target: string): void {
+  let stat;
+  try {
+    stat = lstatSync(target);
+  } catch {
+    return; // absent: the synth creates it
+  }
+  if (stat.isDirectory()) return;
+  let what: string;
+  let fix: string;
+  if (stat.isSymbolicLink()) {
+    let to = '?';
+    try {
+      to = readlinkSync(target);
+    } catch {
+      // unreadable link: named without its target
+    }
+    what = `a symbolic link (to ${to})`;
+    fix =
+      'the synth replaces the folder as a whole and would leave the link and its target stale: point the output (cdk8s.yaml) at a real folder, or remove the link';
+  } else {
+    what = stat.isFile() ? 'a regular file' : 'not a folder (a FIFO, socket or device)';
+    fix = 'the synth would delete it to write a folder there: move it away or remove it';
+  }
+  throw new SynthAbortedError(`${target} is ${what}, not a folder; ${fix}, then synth again (nothing was changed)`, target);
 }
 
 /**

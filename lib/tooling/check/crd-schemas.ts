@@ -2,8 +2,8 @@
  * Reads CustomResourceDefinitions from YAML files (any folder depth) and
  * returns one schema per served version, for the validator to compile.
  */
-import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { readTextOrThrow } from './guarded-read';
 import { listManifestFiles } from './manifest';
 import { JsonSchema } from './strict-schema';
 import { field, textOf } from './json-value';
@@ -21,7 +21,7 @@ export interface CrdVersionSchema {
 
 /** The served versions of every CRD found under `dirs`. */
 export function loadCrdSchemas(dirs: readonly string[]): CrdVersionSchema[] {
-  return dirs.flatMap((dir) => listManifestFiles(dir)).flatMap((file) => crdSchemasFromYaml(file, readFileSync(file, 'utf8')));
+  return dirs.flatMap((dir) => listManifestFiles(dir)).flatMap((file) => crdSchemasFromYaml(file, readTextOrThrow(file, 'CRD file')));
 }
 
 /** The served versions of the CRDs in one YAML text (`file` is where it came from). */

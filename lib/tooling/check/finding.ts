@@ -3,6 +3,8 @@
  * rule that found it and the field path inside the object.
  */
 
+import { terminalValue } from '../../util/terminal-text';
+
 /** How serious a finding is: `k8s-practice validate` exits non-zero on any error, not on warnings. */
 export type Severity = 'error' | 'warning';
 
@@ -23,11 +25,15 @@ export interface Finding {
   readonly message: string;
 }
 
-/** One line per finding: `file: Kind/name path [rule] severity: message`. */
+/**
+ * One line per finding: `file: Kind/name path [rule] severity: message`. Each part is written
+ * with {@link terminalValue}: a kind, name or file name holding ESC, a carriage return, a newline
+ * or another control character shows it as `\uXXXX`, so no finding can rewrite or forge a line.
+ */
 export function formatFinding(finding: Finding): string {
-  const object = `${finding.kind || '?'}/${finding.name || '?'}`;
-  const path = finding.path || '(object)';
-  return `${finding.file}: ${object} ${path} [${finding.rule}] ${finding.severity}: ${finding.message}`;
+  const object = `${terminalValue(finding.kind || '?')}/${terminalValue(finding.name || '?')}`;
+  const path = terminalValue(finding.path || '(object)');
+  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.rule)}] ${finding.severity}: ${terminalValue(finding.message)}`;
 }
 
 /**

@@ -83,6 +83,17 @@ export function member(value: unknown, key: string): unknown {
   return (value as { readonly [key: string]: unknown })[key];
 }
 
+/**
+ * `value[key]` when `value` is an object that has `key` as its own property, else undefined:
+ * what a schema, a header map or a Secret store holds, never what JavaScript's prototype adds
+ * (`constructor`, `toString`, `__proto__`).
+ */
+export function ownMember(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+    ? (value as { readonly [key: string]: unknown })[key]
+    : undefined;
+}
+
 /** `value ?? []` as a for-of loop reads it: a missing list is empty; anything else is iterated as written (a mapping throws). */
 export function iterableOrEmpty(value: unknown): Iterable<unknown> {
   return (value ?? []) as Iterable<unknown>;

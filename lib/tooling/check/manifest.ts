@@ -9,10 +9,11 @@
  * {@link MAX_FILE_BYTES} per file, {@link MAX_DOCUMENTS} documents per file
  * and {@link MAX_ALIASES} alias uses per document.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Composer, Document, Parser } from 'yaml';
 import { Finding } from './finding';
+import { MAX_FILE_BYTES, readGuardedText } from './guarded-read';
 import { JsonObject } from './json-value';
 
 /**
@@ -38,8 +39,7 @@ export interface LoadedManifests {
   readonly findings: Finding[];
 }
 
-/** The largest file read (8 MiB; the API server takes at most 3 MiB in one request). */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+export { MAX_FILE_BYTES };
 /** The most documents read from one file. */
 export const MAX_DOCUMENTS = 10000;
 /** The most alias (`*name`) uses one document may expand (an alias bomb needs many). */
@@ -73,7 +73,11 @@ export function listManifestFiles(dir: string): string[] {
 const MANIFEST_NAME = /\.(ya?ml|json)$/i;
 const YAML_NAME = /\.ya?ml$/i;
 
-/** Adds the files under `dir` whose names match to `files`; each real folder is searched once, so a symlink loop ends. */
+/**
+ * Adds the files under `dir` whose names match to `files`; each real folder is searched once, so a
+ * symlink loop ends. A folder that cannot be listed (no permission, a path too long) is an
+ * `unreadable` finding naming it, never a silent gap: the files in it were not checked.
+ */
 function walk(dir: string, names: RegExp, files: string[], findings: Finding[], seen: Set<string>): void {
   let entries: string[];
   try {
@@ -81,7 +85,8 @@ function walk(dir: string, names: RegExp, files: string[], findings: Finding[], 
     if (seen.has(real)) return; // reached again through a symlink: already searched
     seen.add(real);
     entries = readdirSync(dir).sort();
-  } catch {
+  } catch (error) {
+    findings.push(fileFinding(dir, 'unreadable', `cannot read the folder ${dir}, so no file in it was checked: ${errorText(error)}`));
     return;
   }
   for (const entry of entries) {
@@ -90,8 +95,11 @@ function walk(dir: string, names: RegExp, files: string[], findings: Finding[], 
     try {
       isDir = statSync(full).isDirectory();
     } catch (error) {
-      // A dangling symlink or a symlink loop: a finding when it is named like a manifest.
-      if (names.test(entry)) findings.push(fileFinding(full, 'unreadable', `cannot read ${full}: ${errorText(error)}`));
+      // A dangling symlink or a symlink loop: a finding when it is named like a manifest. Any
+      // other failure (no permission, a path too long) may hide a folder of manifests: always one.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (names.test(entry) || (code !== 'ENOENT' && code !== 'ELOOP'))
+        findings.push(fileFinding(full, 'unreadable', `cannot read ${full}: ${errorText(error)}`));
       continue;
     }
     if (isDir) walk(full, names, files, findings, seen);
@@ -188,53 +196,19 @@ function readDocument(doc: Document.Parsed, index: number, file: string, objects
   }
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
- * Reads a manifest file as UTF-8 text, or says why not: only regular files
- * (a FIFO is never opened for a blocking read), at most {@link MAX_FILE_BYTES},
- * valid UTF-8 only (kubectl refuses other bytes too).
+ * Reads a manifest file as UTF-8 text, or says why not, with the one guarded
+ * reader ({@link readGuardedText}): only regular files (a FIFO is never opened
+ * for a blocking read), at most {@link MAX_FILE_BYTES}, valid UTF-8 only
+ * (kubectl refuses other bytes too).
  */
 export function readManifestFile(file: string): { text: string; problem?: undefined } | { text?: undefined; problem: Finding } {
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { problem: fileFinding(file, 'unreadable', errorText(error)) };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) {
-      return {
-        problem: fileFinding(
-          file,
-          'unreadable',
-          `${file} is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; not read`,
-        ),
-      };
-    }
-    if (stat.size > MAX_FILE_BYTES) {
-      return {
-        problem: fileFinding(
-          file,
-          'file-too-large',
-          `${file} has ${stat.size} bytes, more than the ${MAX_FILE_BYTES} (8 MiB) read from one file; split it`,
-        ),
-      };
-    }
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < buffer.length) {
-      const n = readSync(fd, buffer, read, buffer.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return decodeManifestBytes(file, buffer.subarray(0, read));
-  } finally {
-    closeSync(fd);
-  }
+  const read = readGuardedText(file);
+  if (read.problem) return { problem: fileFinding(file, read.problem.rule, read.problem.message) };
+  return { text: read.text };
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Manifest bytes as UTF-8 text, or why not (more than {@link MAX_FILE_BYTES}, or not UTF-8). */
 export function decodeManifestBytes(
@@ -278,10 +252,10 @@ function firstInvalidUtf8(bytes: Buffer): number {
 }
 
 /**
- * Reads every file (folders expanded) and parses it; a bad file is a finding, the others are still read.
+ * Reads every file (folders expanded) and parses it once; a bad file is a finding, the others are still read.
  * With `stdin` (the bytes read from standard input), the path `-` stands for them, named `<stdin>`.
  */
-export function loadManifests(paths: readonly string[], stdin?: Buffer): LoadedManifests {
+function loadOnce(paths: readonly string[], stdin?: Buffer): LoadedManifests {
   const collected = collectManifestFiles(paths);
   const findings = collected.findings;
   const files = stdin === undefined ? collected.files : collected.files.map((file) => (file === STDIN_PATH ? STDIN_NAME : file));
@@ -297,4 +271,58 @@ export function loadManifests(paths: readonly string[], stdin?: Buffer): LoadedM
     append(findings, parsed.findings);
   }
   return { files, objects, findings };
+}
+
+/** Which folder each path is now (device and inode), `file` for anything else, undefined when it is missing. */
+function identities(paths: readonly string[]): (string | undefined)[] {
+  return paths.map((path) => {
+    try {
+      const stat = statSync(path);
+      return stat.isDirectory() ? `${stat.dev}:${stat.ino}` : 'file';
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** The paths whose identity differs between `before` and `after`. */
+function replaced(paths: readonly string[], before: readonly (string | undefined)[], after: readonly (string | undefined)[]): string[] {
+  return paths.filter((_path, i) => before[i] !== after[i]);
+}
+
+/**
+ * Reads every file (folders expanded) and parses it; a bad file is a finding, the others are
+ * still read.
+ *
+ * A folder may be replaced while it is read: a synth swaps a new `dist/` in with one rename, so a
+ * run that listed the old tree would open the new tree's files by the old names and report files
+ * that are gone as unreadable. Each folder given is identified (device, inode) before and after
+ * the read; when one was replaced, everything is read once more and a `tree-changed` warning says
+ * so (the findings are of the tree it holds now). Replaced during that second read too, it is a
+ * `tree-changed` error: the findings may mix two trees. With `stdin`, the path `-` stands for
+ * those bytes (named `<stdin>`).
+ */
+export function loadManifests(paths: readonly string[], stdin?: Buffer): LoadedManifests {
+  const before = identities(paths);
+  const first = loadOnce(paths, stdin);
+  const changed = replaced(paths, before, identities(paths));
+  if (changed.length === 0) return first;
+  const again = identities(paths);
+  const second = loadOnce(paths, stdin);
+  const changedAgain = replaced(paths, again, identities(paths));
+  const notes = changed.map((path): Finding => {
+    if (changedAgain.includes(path))
+      return fileFinding(
+        path,
+        'tree-changed',
+        `${path} was replaced while it was read, and again while it was read a second time; the findings may mix two trees: validate it again when nothing is writing it`,
+      );
+    const note = fileFinding(
+      path,
+      'tree-changed',
+      `${path} was replaced while it was read (a synth swapping a new tree in?); it was read again, and the findings are of the tree it holds now`,
+    );
+    return { ...note, severity: 'warning' };
+  });
+  return { ...second, findings: [...notes, ...second.findings] };
 }

@@ -12,6 +12,7 @@ export const ALWAYS_ON_CODES: readonly string[] = [
   'not-utf8',
   'yaml-parse',
   'not-an-object',
+  'tree-changed',
   'internal-error',
   'tekton-admission',
 ];

@@ -6,7 +6,7 @@
  * standalone code `require`s, so both paths run the same checks.
  */
 import Ajv, { _, KeywordCxt } from 'ajv';
-import { KNOWN_FORMATS, quantityProblem } from './schema-runtime';
+import { KNOWN_FORMATS, quantityProblem, re2RegExp } from './schema-runtime';
 import { QUANTITY_KEYWORD } from './strict-schema';
 
 /**
@@ -15,12 +15,16 @@ import { QUANTITY_KEYWORD } from './strict-schema';
  * compiles for `standaloneCode`.
  */
 export function createAjv(standaloneRuntime?: string): Ajv {
+  // Schema patterns run on RE2 (schema-runtime.ts), in compiled and in standalone code alike.
+  const regExp = Object.assign((pattern: string) => re2RegExp(pattern), {
+    code: `require(${JSON.stringify(standaloneRuntime ?? './schema-runtime')}).re2RegExp`,
+  });
   const ajv = new Ajv({
     strict: false,
     allErrors: true,
     verbose: true,
     logger: false,
-    ...(standaloneRuntime === undefined ? {} : { code: { source: true, formats: _`require(${standaloneRuntime}).KNOWN_FORMATS` } }),
+    code: standaloneRuntime === undefined ? { regExp } : { regExp, source: true, formats: _`require(${standaloneRuntime}).KNOWN_FORMATS` },
   });
   for (const [name, format] of Object.entries(KNOWN_FORMATS)) ajv.addFormat(name, format);
   ajv.addKeyword({

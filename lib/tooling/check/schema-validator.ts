@@ -136,7 +136,16 @@ export class SchemaValidator {
   public validate(object: Record<string, unknown>): SchemaProblem[] | undefined {
     const entry = this.lookup(String(object.apiVersion), String(object.kind));
     if (!entry) return undefined;
-    const validate = this.validatorFor(entry);
+    let validate: ValidateFunction;
+    try {
+      validate = this.validatorFor(entry);
+    } catch (error) {
+      // A CRD schema that does not compile (a pattern RE2 refuses): the API server refuses such a CRD.
+      if (entry.source !== 'crd') throw error;
+      const where = entry.file ? ` (${entry.file})` : '';
+      const why = error instanceof Error ? error.message : String(error);
+      return [{ path: '', rule: 'schema', message: `the CRD of ${entry.apiVersion} ${entry.kind}${where} cannot be used: ${why}` }];
+    }
     const data = dropNulls(object);
     if (validate(data)) return [];
     return toProblems(validate.errors ?? [], data);

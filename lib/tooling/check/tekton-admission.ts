@@ -5,9 +5,11 @@
  * Tekton Pipelines v1.15.0 and Triggers v0.37.0 webhooks do; each error becomes a finding.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Finding } from './finding';
+import { readGuardedText } from './guarded-read';
 import { packageRoot } from './package-root';
 
 /** The rule code of findings from Tekton's admission code. */
@@ -18,7 +20,14 @@ export function tektonAdmissionBinary(): string {
   return process.env.K8S_PRACTICE_TEKTON_ADMISSION ?? join(packageRoot(), '.engines', 'bin', 'tekton-admission');
 }
 
-/** Findings for every Tekton object of `files` that Tekton's admission refuses, or why it could not run. */
+/**
+ * Findings for every Tekton object of `files` that Tekton's admission refuses, or why it could not run.
+ *
+ * The program never opens the paths given: each file is read once more by the one guarded reader
+ * (a FIFO, a device or a file over the limit is skipped: the validator has already reported it)
+ * and the program reads a copy from a private temporary folder, so it sees exactly the text
+ * that was checked, and nothing it could hang on. Its findings name the original files.
+ */
 export function tektonAdmissionFindings(files: readonly string[]): { findings: Finding[] } | { unavailable: string } {
   const binary = tektonAdmissionBinary();
   if (!existsSync(binary)) {
@@ -26,16 +35,38 @@ export function tektonAdmissionFindings(files: readonly string[]): { findings: F
       unavailable: `--with-engines needs ${binary}: build it with \`npm run engines:build -- tekton\` (needs Go), or set K8S_PRACTICE_TEKTON_ADMISSION`,
     };
   }
-  const run = spawnSync(binary, files, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0 && run.status !== 1)
-    return { unavailable: `${binary} failed (exit ${run.status ?? run.signal}): ${(run.stderr ?? '').trim()}` };
+  const copies = mkdtempSync(join(tmpdir(), 'k8s-practice-admission-')); // mode 0700
+  try {
+    const original = new Map<string, string>();
+    files.forEach((file, index) => {
+      const read = readGuardedText(file);
+      if (read.problem) return; // already a finding of the validator
+      const copy = join(copies, `${index}.yaml`);
+      writeFileSync(copy, read.text, { mode: 0o600 });
+      original.set(copy, file);
+    });
+    if (original.size === 0) return { findings: [] };
+    return runAdmission(binary, original);
+  } finally {
+    rmSync(copies, { recursive: true, force: true });
+  }
+}
+
+/** Runs the program on the copies; `original` maps each copy to the file it was read from. */
+function runAdmission(binary: string, original: ReadonlyMap<string, string>): { findings: Finding[] } | { unavailable: string } {
+  const run = spawnSync(binary, [...original.keys()], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0 && run.status !== 1) {
+    let stderr = (run.stderr ?? '').trim();
+    for (const [copy, file] of original) stderr = stderr.split(copy).join(file);
+    return { unavailable: `${binary} failed (exit ${run.status ?? run.signal}): ${stderr}` };
+  }
   const findings: Finding[] = [];
   for (const line of run.stdout.split('\n')) {
     if (line.trim() === '') continue;
     const result = JSON.parse(line) as { file: string; kind: string; name: string; errors: string[] };
     for (const message of result.errors) {
       findings.push({
-        file: result.file,
+        file: original.get(result.file) ?? result.file,
         kind: result.kind,
         name: result.name,
         namespace: '',

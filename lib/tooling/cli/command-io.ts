@@ -1,4 +1,5 @@
 import { parseArgs as nodeParseArgs } from 'node:util';
+import { terminalText } from '../../util/terminal-text';
 
 /** Where a command writes: the CLI passes the process streams, tests collect lines. */
 export interface CommandIO {
@@ -15,11 +16,20 @@ function writeLine(stream: NodeJS.WriteStream, line: string): void {
   if (!closedStreams.has(stream)) stream.write(`${line}\n`);
 }
 
-/** CommandIO over the process's stdout and stderr. */
-export const PROCESS_IO: CommandIO = {
+/**
+ * `io` with every line passed through {@link terminalText}: control characters from manifests,
+ * CRDs or bodies (ESC, CR, C1, bidi overrides) arrive as visible `\uXXXX` escapes. `main` wraps
+ * whatever io it is given in it, so every command's every line goes through the one helper.
+ */
+export function terminalIO(io: CommandIO): CommandIO {
+  return { out: (line) => io.out(terminalText(line)), err: (line) => io.err(terminalText(line)) };
+}
+
+/** CommandIO over the process's stdout and stderr (control characters neutralised, see {@link terminalIO}). */
+export const PROCESS_IO: CommandIO = terminalIO({
   out: (line) => writeLine(process.stdout, line),
   err: (line) => writeLine(process.stderr, line),
-};
+});
 
 /**
  * Makes a closed pipe quiet, as in Unix tools: when the reader of stdout or stderr goes away

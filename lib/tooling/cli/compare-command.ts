@@ -4,14 +4,8 @@
  */
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
 import { KubeObject } from '../check/manifest';
-import {
-  compareObjects,
-  describeIdentity,
-  formatComparison,
-  NamespaceMismatch,
-  namespaceMismatches,
-  readObjects,
-} from '../compare/compare';
+import { compareSides, describeIdentity, formatComparison, NamespaceMismatch, namespaceMismatches, readObjects } from '../compare/compare';
+import { terminalValue } from '../../util/terminal-text';
 
 export const COMPARE_USAGE = [
   'usage: k8s-practice compare <a.yaml> <b.yaml> [--ignore-only-in a|b|both] [--namespace <ns>] [--only-matched] [--format text|json]',
@@ -34,11 +28,11 @@ export function runCompare(args: readonly string[], io: CommandIO): number {
   const defaultNamespace = options.namespace?.[options.namespace.length - 1];
   const [a, b] = positional as [string, string]; // checked above: exactly two
   const [aObjects, bObjects] = [readObjects(a), readObjects(b)];
-  const result = compareObjects(aObjects, bObjects, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') });
+  const result = compareSides(aObjects, bObjects, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') }, { a, b });
   if (format === 'json') io.out(JSON.stringify({ a, b, ...result }, null, 2));
   else {
-    io.out(`a: ${a}`);
-    io.out(`b: ${b}`);
+    io.out(`a: ${terminalValue(a)}`);
+    io.out(`b: ${terminalValue(b)}`);
     for (const line of formatComparison(result)) io.out(line);
   }
   for (const line of namespaceHints(aObjects, bObjects, defaultNamespace)) io.err(line);

@@ -2,11 +2,13 @@
  * `k8s-practice graph [files or folders...]`: a Mermaid diagram per YAML file
  * (one file = one chart in dist/), edges computed from the objects.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CommandIO, parseArgs } from './command-io';
+import { readGuardedText } from '../check/guarded-read';
 import { loadManifests } from '../check/manifest';
 import { toMermaid } from '../graph/mermaid';
+import { terminalValue } from '../../util/terminal-text';
 import { buildObjectGraph, isGraphable, SynthesizedObject } from '../graph/object-graph';
 
 export const GRAPH_USAGE = [
@@ -22,8 +24,8 @@ export const GRAPH_USAGE = [
 export function runGraph(args: readonly string[], io: CommandIO): number {
   const { positional, options } = parseArgs(args, ['out']);
   const loaded = loadManifests(positional.length > 0 ? positional : ['dist']);
-  let failed = loaded.findings.length > 0;
-  for (const finding of loaded.findings) io.err(`${finding.file}: ${finding.message}`);
+  let failed = loaded.findings.some((f) => f.severity === 'error'); // a `tree-changed` warning only says the folder was read again
+  for (const finding of loaded.findings) io.err(`${terminalValue(finding.file)}: ${terminalValue(finding.message)}`);
   const outDir = options.out?.[0];
   if (outDir) mkdirSync(outDir, { recursive: true });
   const written = new Map<string, string>();
@@ -32,7 +34,7 @@ export function runGraph(args: readonly string[], io: CommandIO): number {
     for (const o of loaded.objects.filter((m) => m.file === file)) {
       if (isGraphable(o.object)) objects.push(o.object);
       else {
-        io.err(`${file}: document ${o.document + 1}: skipped, not an object with a string kind and metadata.name`);
+        io.err(`${terminalValue(file)}: document ${o.document + 1}: skipped, not an object with a string kind and metadata.name`);
         failed = true;
       }
     }
@@ -41,7 +43,7 @@ export function runGraph(args: readonly string[], io: CommandIO): number {
       mermaid = toMermaid(buildObjectGraph(objects));
     } catch (error) {
       // A shape the graph does not understand (a field of an unexpected type): report it, go on with the other files.
-      io.err(`${file}: cannot draw: ${error instanceof Error ? error.message : String(error)}`);
+      io.err(`${terminalValue(file)}: cannot draw: ${error instanceof Error ? error.message : String(error)}`);
       failed = true;
       continue;
     }
@@ -49,20 +51,26 @@ export function runGraph(args: readonly string[], io: CommandIO): number {
       const target = join(outDir, `${basename(file).replace(/\.ya?ml$/i, '')}.mmd`);
       const earlier = written.get(target);
       if (earlier !== undefined) {
-        io.err(`${file}: not written: ${target} already holds the graph of ${earlier} (same file name)`);
+        io.err(
+          `${terminalValue(file)}: not written: ${terminalValue(target)} already holds the graph of ${terminalValue(earlier)} (same file name)`,
+        );
         failed = true;
         continue;
       }
-      if (existsSync(target) && !readFileSync(target, 'utf8').startsWith('flowchart ')) {
-        io.err(`${file}: not written: ${target} exists and is not a Mermaid flowchart this command wrote`);
+      const existing = existsSync(target) ? readGuardedText(target) : undefined;
+      if (existing && (existing.problem || !existing.text.startsWith('flowchart '))) {
+        const why = existing.problem
+          ? terminalValue(existing.problem.message)
+          : `${terminalValue(target)} exists and is not a Mermaid flowchart this command wrote`;
+        io.err(`${terminalValue(file)}: not written: ${why}`);
         failed = true;
         continue;
       }
       writeFileSync(target, `${mermaid}\n`);
       written.set(target, file);
-      io.out(`wrote ${target}`);
+      io.out(`wrote ${terminalValue(target)}`);
     } else {
-      io.out(`### ${file}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\`\n`);
+      io.out(`### ${terminalValue(file)}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\`\n`);
     }
   }
   return failed ? 1 : 0;

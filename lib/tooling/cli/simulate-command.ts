@@ -1,12 +1,13 @@
 /**
  * `k8s-practice simulate`: what an EventListener would do with one delivery, offline.
  */
-import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
+import { FileRefusedError, readGuardedBytes, readTextOrThrow } from '../check/guarded-read';
 import { parseManifestText } from '../check/manifest';
 import { SimulationResult, simulate } from '../simulate/simulate';
 import { SecretStore } from '../simulate/triggers-cel';
+import { terminalValue } from '../../util/terminal-text';
 
 export const SIMULATE_USAGE: readonly string[] = [
   'usage: k8s-practice simulate <manifest.yaml> --listener NAME --body FILE [--header K=V]... [--url PATH?QUERY] [--secret NAME/KEY=VALUE]... [--format text|json]',
@@ -14,7 +15,7 @@ export const SIMULATE_USAGE: readonly string[] = [
   '  Tekton Triggers v0.37.0 would: its interceptors (the cel ClusterInterceptor; Node interceptors',
   '  whose program is in the same manifest), bindings and template. Prints whether the listener',
   '  accepts the event, which interceptor or CEL clause refused it, and the resources it would create.',
-  '  --body FILE          the request body, byte for byte (- reads stdin)',
+  '  --body FILE          the request body, byte for byte (- reads stdin); at most 8 MiB, a regular file or stdin',
   '  --header K=V         a request header (repeat; the same name twice gives two values)',
   '  --url PATH?QUERY     the request URI (default /)',
   '  --secret N/K=VALUE   the value of key K of Secret N, for compareSecret and interceptor programs',
@@ -31,16 +32,18 @@ function keyValue(option: string, text: string): [string, string] {
 /** The report, one line per string (YAML documents of the created resources last). */
 export function formatSimulation(result: SimulationResult): string[] {
   const lines: string[] = [];
-  lines.push(`EventListener ${result.namespace}/${result.listener}: ${result.accepted ? 'accepts' : 'refuses'} the event`);
+  const v = terminalValue;
+  lines.push(`EventListener ${v(result.namespace)}/${v(result.listener)}: ${result.accepted ? 'accepts' : 'refuses'} the event`);
   for (const trigger of result.triggers) {
-    lines.push(`trigger ${trigger.trigger}: ${trigger.accepted ? 'accepted' : 'refused'}`);
+    lines.push(`trigger ${v(trigger.trigger)}: ${trigger.accepted ? 'accepted' : 'refused'}`);
     for (const step of trigger.interceptors) {
-      const what = step.continue ? 'continue' : `stop: ${step.reason}`;
-      lines.push(`  interceptor ${step.name} (${step.ref}): ${what}`);
-      for (const [key, value] of Object.entries(step.extensions ?? {})) lines.push(`    extensions.${key} = ${JSON.stringify(value)}`);
+      const what = step.continue ? 'continue' : `stop: ${v(step.reason ?? '')}`;
+      lines.push(`  interceptor ${v(step.name)} (${v(step.ref)}): ${what}`);
+      for (const [key, value] of Object.entries(step.extensions ?? {}))
+        lines.push(`    extensions.${v(key)} = ${v(JSON.stringify(value))}`);
     }
-    if (trigger.error) lines.push(`  error: ${trigger.error}`);
-    for (const [name, value] of Object.entries(trigger.params ?? {})) lines.push(`  param ${name} = ${JSON.stringify(value)}`);
+    if (trigger.error) lines.push(`  error: ${v(trigger.error)}`);
+    for (const [name, value] of Object.entries(trigger.params ?? {})) lines.push(`  param ${v(name)} = ${v(JSON.stringify(value))}`);
   }
   const resources = result.triggers.flatMap((t) => t.resources);
   if (resources.length === 0) {
@@ -65,25 +68,33 @@ export function runSimulate(args: readonly string[], io: CommandIO): number {
   const bodyFile = options.body?.at(-1);
   if (!bodyFile) throw new UsageError('--body FILE is required');
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
-  const headers: { [name: string]: string[] } = {};
+  // Null-prototype maps: a header or Secret named `__proto__` or `constructor` is an ordinary name.
+  const headers = Object.create(null) as { [name: string]: string[] };
   for (const text of options.header ?? []) {
     const [name, value] = keyValue('header', text);
     (headers[name] ??= []).push(value);
   }
-  const secrets: { [name: string]: { [key: string]: string } } = {};
+  const secrets = Object.create(null) as { [name: string]: { [key: string]: string } };
   for (const text of options.secret ?? []) {
     const [ref, value] = keyValue('secret', text);
     const slash = ref.indexOf('/');
     if (slash <= 0 || slash === ref.length - 1) throw new UsageError(`--secret ${JSON.stringify(ref)} must look like NAME/KEY=VALUE`);
-    (secrets[ref.slice(0, slash)] ??= {})[ref.slice(slash + 1)] = value;
+    (secrets[ref.slice(0, slash)] ??= Object.create(null) as { [key: string]: string })[ref.slice(slash + 1)] = value;
   }
   const url = options.url?.at(-1) ?? '/';
   if (!url.startsWith('/')) throw new UsageError(`--url ${JSON.stringify(url)} must start with / (a request URI)`);
   const file = positional[0]!;
-  const parsed = parseManifestText(readFileSync(file, 'utf8'), file);
+  // Both through the one guarded reader: regular files only (a FIFO or /dev/zero is refused, never
+  // waited on), at most 8 MiB each; standard input (`--body -`) is read up to the same limit.
+  const parsed = parseManifestText(readTextOrThrow(file, 'manifest'), file);
   const broken = parsed.findings.filter((f) => f.severity === 'error');
   if (broken.length > 0) throw new Error(`${file}: ${broken.map((f) => f.message).join('; ')}`);
-  const body = readFileSync(bodyFile === '-' ? 0 : bodyFile, 'utf8');
+  const bodyRead = readGuardedBytes(bodyFile);
+  if (bodyRead.problem) {
+    const name = bodyFile === '-' || bodyRead.problem.message.includes(bodyFile) ? '' : `${bodyFile}: `;
+    throw new FileRefusedError({ ...bodyRead.problem, message: `cannot read the --body: ${name}${bodyRead.problem.message}` });
+  }
+  const body = bodyRead.bytes.toString('utf8'); // decoded as before; the signature program sees these characters
   const result = simulate(
     parsed.objects.map((o) => o.object),
     listener,

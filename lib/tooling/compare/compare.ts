@@ -19,6 +19,7 @@ import { dropNulls } from '../check/strict-schema';
 import { canonicalImageReference } from '../../util/image-reference';
 import { KubeObject, parseManifestText, readManifestFile } from '../check/manifest';
 import { textOf } from '../check/json-value';
+import { terminalValue } from '../../util/terminal-text';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */
 class KeyedList {
@@ -226,9 +227,9 @@ function identityOf(object: KubeObject): ObjectIdentity {
   };
 }
 
-/** `apps/v1 Deployment ns/name` (no `ns/` when the object has no namespace). */
+/** `apps/v1 Deployment ns/name` (no `ns/` when the object has no namespace), control characters escaped ({@link terminalValue}). */
 export function describeIdentity(id: ObjectIdentity): string {
-  return `${id.apiVersion} ${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
+  return terminalValue(`${id.apiVersion} ${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`);
 }
 
 /**
@@ -306,15 +307,51 @@ export function namespaceMismatches(
   return out;
 }
 
-/** Compares two lists of objects. */
+const identityKey = (id: ObjectIdentity) => JSON.stringify([id.apiVersion, id.kind, id.namespace, id.name]);
+
+/**
+ * Throws when two objects of one side have one identity: compare matches objects by identity, so
+ * with two the answer would depend on their order (the second `kubectl apply` overwrites the
+ * first; validate reports it as `duplicate-object`).
+ */
+function checkUnique(objects: readonly KubeObject[], source: string, defaultNamespace: string | undefined): void {
+  const first = new Map<string, number>();
+  objects.forEach((object, index) => {
+    const id = identityOf(object);
+    const earlier = first.get(identityKey(id));
+    if (earlier === undefined) {
+      first.set(identityKey(id), index);
+      return;
+    }
+    const namespaced = defaultNamespace ? ` (with --namespace ${defaultNamespace} given to objects without one)` : '';
+    throw new Error(
+      `${source}: objects ${earlier + 1} and ${index + 1} are both ${describeIdentity(id)}${namespaced}; ` +
+        'compare matches objects by apiVersion, kind, namespace and name, so each may appear once in a file: remove or rename one',
+    );
+  });
+}
+
+/** Compares two lists of objects; throws an Error when one side has two objects of one identity. */
 export function compareObjects(
   aObjects: readonly KubeObject[],
   bObjects: readonly KubeObject[],
   options: CompareOptions = {},
 ): CompareResult {
+  return compareSides(aObjects, bObjects, options, { a: 'a', b: 'b' });
+}
+
+/** Like {@link compareObjects}, naming each side (its file) in errors. */
+export function compareSides(
+  aObjects: readonly KubeObject[],
+  bObjects: readonly KubeObject[],
+  options: CompareOptions,
+  names: { readonly a: string; readonly b: string },
+): CompareResult {
   const a = aObjects.map((o) => withNamespace(o, options.defaultNamespace));
   const b = bObjects.map((o) => withNamespace(o, options.defaultNamespace));
-  const key = (id: ObjectIdentity) => JSON.stringify([id.apiVersion, id.kind, id.namespace, id.name]);
+  checkUnique(a, names.a, options.defaultNamespace);
+  checkUnique(b, names.b, options.defaultNamespace);
+  const key = identityKey;
   const right = new Map<string, KubeObject>();
   for (const object of b) right.set(key(identityOf(object)), object);
   const results: ObjectComparison[] = [];
@@ -378,9 +415,9 @@ export function compareYaml(a: string, b: string, options: CompareOptions = {}):
   return compareObjects(parseObjects(a, 'a'), parseObjects(b, 'b'), options);
 }
 
-/** Compares two YAML files. */
+/** Compares two YAML files; throws an Error naming the file when one has two objects of one identity. */
 export function compareFiles(aPath: string, bPath: string, options: CompareOptions = {}): CompareResult {
-  return compareObjects(readObjects(aPath), readObjects(bPath), options);
+  return compareSides(readObjects(aPath), readObjects(bPath), options, { a: aPath, b: bPath });
 }
 
 /** A value as JSON, never shortened: the report is the only place a user sees it. */
@@ -411,7 +448,7 @@ export function formatComparison(result: CompareResult): string[] {
         lines.push(`~ ${id}: ${object.differences.length} difference${object.differences.length === 1 ? '' : 's'}`);
         for (const d of object.differences) {
           const value = d.kind === 'changed' ? `${showValue(d.a)} -> ${showValue(d.b)}` : showValue(d.kind === 'only-in-a' ? d.a : d.b);
-          lines.push(`    ${DIFFERENCE_LABEL[d.kind]}  ${d.path}: ${value}`);
+          lines.push(`    ${DIFFERENCE_LABEL[d.kind]}  ${terminalValue(d.path)}: ${terminalValue(value)}`);
         }
     }
   }

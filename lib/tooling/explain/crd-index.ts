@@ -13,8 +13,8 @@
  * unusual layout) is parsed fully instead: the scan is a shortcut, never the
  * only way in.
  */
-import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { readTextOrThrow } from '../check/guarded-read';
 import { listManifestFiles } from '../check/manifest';
 import { asList, field, objectField, textOf } from '../check/json-value';
 
@@ -175,7 +175,7 @@ function splitDocuments(text: string): string[] {
 export function indexCrds(dirs: readonly string[]): CrdNames[] {
   const out: CrdNames[] = [];
   for (const file of dirs.flatMap((dir) => listManifestFiles(dir))) {
-    const text = readFileSync(file, 'utf8');
+    const text = readTextOrThrow(file, 'CRD file');
     const docs = splitDocuments(text);
     const scanned = docs.map((doc) => scanCrdDocument(doc, file));
     const unreadable = docs.some((doc, i) => !scanned[i] && /^kind:\s*["']?CustomResourceDefinition/m.test(doc));

@@ -19,16 +19,17 @@
  * Nothing is made strict here: `explain` shows the schema as published.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from '../check/package-root';
 import { JsonSchema } from '../check/strict-schema';
+import { readTextOrThrow } from '../check/guarded-read';
 import { BUILTIN_RESOURCES } from './builtin-resources';
 import { CrdNames, indexCrds } from './crd-index';
-import { field, objectField, textOf } from '../check/json-value';
+import { field, objectField, ownMember, textOf } from '../check/json-value';
 
 /** A REST resource `explain` can resolve, in discovery order. */
 export interface ApiResource {
@@ -50,15 +51,39 @@ export interface ExplainSchemasOptions {
   readonly crdDirs?: readonly string[];
   /**
    * Where parsed CRD files are cached (as JSON, named by the hash of the file's content); `false` for no cache.
-   * @default `<package root>/node_modules/.cache/k8s-practice-explain`, or the system temp folder when there is no node_modules
+   * The folder is used only when it is private to this user ({@link privateCacheProblem}); otherwise nothing is cached.
+   * @default `<package root>/node_modules/.cache/k8s-practice-explain`, or, when there is no node_modules
+   * (installed as a dependency), `k8s-practice-explain-cache-<uid>` in the system temp folder
    */
   readonly cacheDir?: string | false;
 }
 
-/** The default cache folder for parsed CRD files. */
-export function defaultCacheDir(): string {
-  const modules = join(packageRoot(), 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'k8s-practice-explain') : join(tmpdir(), 'k8s-practice-explain-cache');
+/** The default cache folder for parsed CRD files (one per user in the shared temp folder). */
+export function defaultCacheDir(root = packageRoot()): string {
+  const modules = join(root, 'node_modules');
+  if (existsSync(modules)) return join(modules, '.cache', 'k8s-practice-explain');
+  return join(tmpdir(), `k8s-practice-explain-cache-${process.getuid?.() ?? 'user'}`);
+}
+
+/**
+ * Why `dir` must not be used as explain's cache, or undefined when it may: it is created (mode
+ * 0700) when missing, and must then be a real folder (not a symlink) owned by this user that no
+ * one else may write to. In the shared temp folder another local user could otherwise create the
+ * folder first and plant entries that `explain` prints as the CRDs' schemas.
+ */
+export function privateCacheProblem(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
+    if (!stat.isDirectory()) return `${dir} is not a folder`;
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) return `${dir} belongs to user ${stat.uid}, not to this user (${uid})`;
+    if ((stat.mode & 0o022) !== 0) return `${dir} may be written by others (mode ${(stat.mode & 0o777).toString(8)})`;
+    return undefined;
+  } catch (error) {
+    return `${dir} cannot be made: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 /** Bump when the cached shape changes. */
@@ -182,6 +207,9 @@ export class ExplainSchemas {
   private readonly byGvk = new Map<string, string>();
   private readonly groupVersions = new Set<string>();
   private readonly parsedFiles = new Set<string>();
+  /** Why the cache folder is not used (checked on first need), or undefined while it may be. */
+  public cacheProblem: string | undefined;
+  private cacheChecked = false;
 
   public constructor(
     schemaDir: string,
@@ -272,7 +300,7 @@ export class ExplainSchemas {
   /** Resolves a local `#/components/schemas/NAME` reference (undefined for anything else). */
   public resolveRef(ref: unknown): JsonSchema | undefined {
     if (typeof ref !== 'string' || !ref.startsWith(SCHEMA_REF_PREFIX)) return undefined;
-    return this.components[ref.slice(SCHEMA_REF_PREFIX.length)];
+    return ownMember(this.components, ref.slice(SCHEMA_REF_PREFIX.length)) as JsonSchema | undefined;
   }
 
   /** The `apiVersion` field as the API server's TypeMeta defines it (taken from a built-in kind). */
@@ -305,15 +333,24 @@ export class ExplainSchemas {
     this.timings.crdFilesParsed++;
   }
 
+  /** The cache folder when it is private to this user (checked once), else undefined: nothing is cached. */
+  private privateCacheDir(): string | undefined {
+    if (!this.cacheDir) return undefined;
+    if (!this.cacheChecked) {
+      this.cacheChecked = true;
+      this.cacheProblem = privateCacheProblem(this.cacheDir);
+    }
+    return this.cacheProblem === undefined ? this.cacheDir : undefined;
+  }
+
   /** The CRDs of one file (only the parts explain reads), from the cache when the file's content is known. */
   private readCrdFile(file: string): CachedCrd[] {
-    const text = readFileSync(file, 'utf8');
-    const cacheFile = this.cacheDir
-      ? join(this.cacheDir, `${CACHE_FORMAT}-${createHash('sha256').update(text).digest('hex')}.json`)
-      : undefined;
+    const text = readTextOrThrow(file, 'CRD file');
+    const cacheDir = this.privateCacheDir();
+    const cacheFile = cacheDir ? join(cacheDir, `${CACHE_FORMAT}-${createHash('sha256').update(text).digest('hex')}.json`) : undefined;
     if (cacheFile && existsSync(cacheFile)) {
       try {
-        const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedCrd[]; // written below
+        const cached = JSON.parse(readTextOrThrow(cacheFile, 'explain cache entry')) as CachedCrd[]; // written below
         this.timings.crdCacheHits++;
         return cached;
       } catch {
@@ -338,13 +375,17 @@ export class ExplainSchemas {
       });
     }
     if (cacheFile) {
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
       try {
-        mkdirSync(this.cacheDir as string, { recursive: true });
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(temporary, JSON.stringify(crds));
+        writeFileSync(temporary, JSON.stringify(crds), { mode: 0o600 });
         renameSync(temporary, cacheFile);
       } catch {
-        // a read-only or missing cache folder only costs time
+        // a read-only or full cache folder only costs time; a partly written entry is removed
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // cannot be removed either: it is never read (not a cache entry's name)
+        }
       }
     }
     return crds;

@@ -16,7 +16,7 @@ import { ExplainSchemas, ExplainSchemasOptions } from './explain-schemas';
 import { header, PlaintextRenderer, TemplateError, truthy } from './plaintext';
 import { fieldSteps, ObjectUsage, projectUsage, renderUsage, ConstructUsage, UsageOptions } from './project-usage';
 import { ExplainError, gvrString, resolveRequest } from './resource-mapper';
-import { isList, member } from '../check/json-value';
+import { isList, member, ownMember } from '../check/json-value';
 
 export type ExplainOutput = 'plaintext' | 'json';
 
@@ -122,7 +122,7 @@ interface Target {
 }
 
 /** `value?.[key]` as JavaScript reads it on a schema value not yet checked. */
-const optionalProp = (value: unknown, key: string): unknown => (value as Record<string, unknown> | null | undefined)?.[key];
+const optionalProp = (value: unknown, key: string): unknown => ownMember(value, key);
 
 /** Follows the path like the renderer and returns the explained schema. */
 function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPath: readonly string[]): { schema: unknown } {
@@ -137,7 +137,7 @@ function locate(schemas: ExplainSchemas, root: Record<string, unknown>, fieldPat
         s = resolved;
         continue;
       }
-      if ('property' in step && truthy(member(s, 'properties')) && member(member(s, 'properties'), step.property)) break;
+      if ('property' in step && truthy(member(s, 'properties')) && ownMember(member(s, 'properties'), step.property)) break;
       if ('items' in step && truthy(member(s, 'items'))) break;
       if ('values' in step && truthy(member(s, 'additionalProperties'))) break;
       const allOf = member(s, 'allOf');

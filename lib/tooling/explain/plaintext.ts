@@ -26,6 +26,7 @@
  */
 import { JsonSchema } from '../check/strict-schema';
 import { wrapWords } from './word-wrap';
+import { ownMember } from '../check/json-value';
 
 /** What the renderer needs from the document. */
 export interface SchemaDocument {
@@ -114,8 +115,9 @@ export class PlaintextRenderer {
     if (ref && history.has(ref)) return '';
     const properties = resolved.properties as Record<string, unknown> | undefined;
     const name = fieldPath[0]!; // fieldPath is not empty here
-    if (truthy(properties) && truthy(properties![name])) {
-      const sub = properties![name];
+    // Own properties only: `constructor` or `__proto__` is a field only when the schema defines one.
+    if (truthy(properties) && truthy(ownMember(properties, name))) {
+      const sub = ownMember(properties, name);
       let out = '';
       if (fieldPath.length === 1) out += `FIELD: ${fieldPath[0]} <${this.typeGuess(sub)}>\n\n`;
       return out + this.output(sub, fieldPath.slice(1), recursive, new Set());

@@ -15,7 +15,7 @@ import { expandPaths, loadManifests } from '../check/manifest';
 import { packageRoot } from '../check/package-root';
 import { JsonSchema } from '../check/strict-schema';
 import { SchemaDocument, truthy } from './plaintext';
-import { field, textOf } from '../check/json-value';
+import { field, ownMember, textOf } from '../check/json-value';
 
 /** How the schema walk got from one schema to the next. */
 export type FieldStep = { readonly property: string } | { readonly items: true } | { readonly values: true };
@@ -59,8 +59,8 @@ export function fieldSteps(doc: SchemaDocument, root: JsonSchema, fieldPath: rea
     const resolved = doc.resolveRef(ref) ?? s;
     const properties = resolved.properties as Record<string, unknown> | undefined;
     const name = path[0]!; // path is not empty here
-    if (truthy(properties) && truthy(properties![name])) {
-      const rest = walk(properties![name], path.slice(1), new Set());
+    if (truthy(properties) && truthy(ownMember(properties, name))) {
+      const rest = walk(ownMember(properties, name), path.slice(1), new Set());
       return rest && [{ property: name }, ...rest];
     }
     if (truthy(resolved.items)) {
@@ -91,7 +91,7 @@ export function valuesAt(object: unknown, steps: readonly FieldStep[]): Array<{ 
     const next: Array<{ path: string; value: unknown }> = [];
     for (const { path, value } of current) {
       if ('property' in step) {
-        if (value && typeof value === 'object' && !Array.isArray(value) && step.property in value) {
+        if (value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, step.property)) {
           next.push({ path: path + formatKey(step.property), value: (value as Record<string, unknown>)[step.property] });
         }
       } else if ('items' in step) {

@@ -16,7 +16,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
-import { evaluateCel, headerMap, SecretStore, WebhookRequest } from './triggers-cel';
+import { evaluateCel, headerMap, SecretStore, secretValue, WebhookRequest } from './triggers-cel';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
 import { field, iterableOrEmpty, JsonObject, lengthOf, member, textOf } from '../check/json-value';
 
@@ -274,7 +274,7 @@ function namespacedInterceptorStep(
   const fs = {
     readFileSync(path: string) {
       const source = secretFiles.get(path);
-      const value = source ? secrets[source.secret]?.[source.key] : undefined;
+      const value = source ? secretValue(secrets, source.secret, source.key) : undefined;
       if (value === undefined) {
         if (source) missing.push(`${source.secret}/${source.key}`);
         throw new Error(`ENOENT: no such file, open '${path}'`);
@@ -331,8 +331,8 @@ function namespacedInterceptorStep(
   const decide = sandbox.decide;
   if (typeof decide !== 'function')
     throw new Error(`the program of Interceptor ${interceptorName} has no top-level decide(request) function`);
-  const header: { [name: string]: string[] } = {};
-  for (const [k, v] of headerMap(delivery.headers)) header[k] = v;
+  // fromEntries makes own properties: a header named `__proto__` stays a header.
+  const header = Object.fromEntries(headerMap(delivery.headers));
   const [code, message] = (decide as (request: unknown) => unknown)({
     body: delivery.body,
     header,
@@ -427,7 +427,7 @@ export function simulate(
       continue;
     }
     try {
-      const params: { [name: string]: string } = {};
+      const params = Object.create(null) as { [name: string]: string }; // `constructor` is a param name like any other
       for (const ref of iterableOrEmpty(member(trigger, 'bindings'))) {
         let resolved: { [name: string]: string };
         const refRef = member(ref, 'ref');
@@ -447,7 +447,7 @@ export function simulate(
           );
         }
         for (const [k, v] of Object.entries(resolved)) {
-          if (k in params) throw new Error(`duplicate binding param ${k}`);
+          if (Object.hasOwn(params, k)) throw new Error(`duplicate binding param ${k}`);
           params[k] = v;
         }
       }

@@ -9,7 +9,7 @@
  * only (the bindings here need no JSONPath brackets). A path that does not
  * exist is an error, as Triggers reports it ("failed to find field").
  */
-import { iterableOrEmpty, member, textOf } from '../check/json-value';
+import { iterableOrEmpty, member, ownMember, textOf } from '../check/json-value';
 import { canonicalHeaderKey, headerMap, WebhookRequest } from './triggers-cel';
 
 const EXPRESSION = /\$\(([^)]*)\)/g;
@@ -17,7 +17,7 @@ const EXPRESSION = /\$\(([^)]*)\)/g;
 function lookup(root: unknown, path: string[], whole: string): unknown {
   let node = root;
   for (const segment of path) {
-    if (node === null || typeof node !== 'object' || !(segment in (node as object))) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) {
       throw new Error(`failed to find field ${whole}`);
     }
     node = (node as { [key: string]: unknown })[segment];
@@ -51,11 +51,11 @@ export function resolveBindingValue(value: string, request: WebhookRequest, exte
 
 /** Resolves every param of a TriggerBinding object: name -> value. */
 export function resolveBinding(binding: unknown, request: WebhookRequest, extensions: object): { [name: string]: string } {
-  const out: { [name: string]: string } = {};
+  const out = Object.create(null) as { [name: string]: string }; // `constructor` is a param name like any other
   for (const param of iterableOrEmpty(member(member(binding, 'spec'), 'params'))) {
     // Read as written: the binding's schema makes name and value strings.
     const name = member(param, 'name') as string;
-    if (name in out) throw new Error(`duplicate binding param ${name}`);
+    if (Object.hasOwn(out, name)) throw new Error(`duplicate binding param ${name}`);
     out[name] = resolveBindingValue(member(param, 'value') as string, request, extensions);
   }
   return out;
@@ -76,7 +76,7 @@ export function instantiateTemplate(template: unknown, params: { [name: string]:
   }
   const values = new Map<string, string>();
   for (const [name, fallback] of declared) {
-    const value = params[name] ?? fallback;
+    const value = (ownMember(params, name) as string | undefined) ?? fallback;
     if (value === undefined) throw new Error(`TriggerTemplate ${templateName()} param ${name} has no value and no default`);
     values.set(name, value);
   }

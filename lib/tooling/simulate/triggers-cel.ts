@@ -23,7 +23,8 @@
 import { CelScalar, celMethod, isCelError, isCelList, isCelMap, mapType, run } from '@bufbuild/cel';
 import type { CelFunc, CelInput, CelMap } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { field, member } from '../check/json-value';
+import { createContext, Script } from 'node:vm';
+import { field, member, ownMember } from '../check/json-value';
 
 /** An HTTP request as the EventListener sees it. */
 export interface WebhookRequest {
@@ -99,11 +100,20 @@ function parseUrl(value: string): { [key: string]: CelInput } {
   return parsed;
 }
 
+/**
+ * The value of key `key` of Secret `secretName`, or undefined: own properties only, so a Secret
+ * named `constructor` or a key named `name` is found only when it was given.
+ */
+export function secretValue(secrets: SecretStore, secretName: string, key: string): string | undefined {
+  const value = ownMember(ownMember(secrets, secretName), key);
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The Triggers CEL functions, bound to a Secret store. */
 export function triggersFunctions(secrets: SecretStore): CelFunc[] {
   const headerType = mapType(CelScalar.STRING, CelScalar.DYN);
   const compare = (value: string, key: string, secretName: string): boolean => {
-    const secret = secrets[secretName]?.[key];
+    const secret = secretValue(secrets, secretName, key);
     if (secret === undefined) throw new Error(`failed to find secret '${secretName}' key '${key}' in compareSecret`);
     return secret === value;
   };
@@ -163,17 +173,47 @@ export function toPlain(value: unknown): unknown {
   return value;
 }
 
-/** Evaluates one CEL expression in a Triggers-like environment. Throws on an evaluation error. */
+/**
+ * The most time one CEL expression may take (1 s). Tekton Triggers sets no bound, but simulate
+ * reads manifests from anywhere: a nested comprehension would otherwise run for minutes and take
+ * gigabytes. Real filters and overlays take milliseconds.
+ */
+export const CEL_TIME_LIMIT_MS = 1000;
+
+/** A context that only calls `evaluate`: node:vm's timeout stops whatever runs under it, the CEL evaluator included. */
+const boundedContext = createContext({ evaluate: undefined as (() => unknown) | undefined });
+const boundedCall = new Script('evaluate()');
+
+/** `evaluate()`, stopped with an Error after {@link CEL_TIME_LIMIT_MS}. */
+function withinTimeLimit<T>(expression: string, evaluate: () => T): T {
+  boundedContext.evaluate = evaluate;
+  try {
+    return boundedCall.runInContext(boundedContext, { timeout: CEL_TIME_LIMIT_MS }) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+    throw new Error(
+      `CEL error in ${expression}: stopped after ${CEL_TIME_LIMIT_MS} ms, the most simulate gives one expression ` +
+        '(stricter than Tekton Triggers, which sets no limit); simplify the expression (nested comprehensions over large lists)',
+      { cause: error },
+    );
+  } finally {
+    boundedContext.evaluate = undefined;
+  }
+}
+
+/** Evaluates one CEL expression in a Triggers-like environment, within {@link CEL_TIME_LIMIT_MS}. Throws on an evaluation error. */
 export function evaluateCel(expression: string, request: WebhookRequest, secrets: SecretStore, extensions: object = {}): unknown {
-  const result = run(
-    expression,
-    {
-      body: request.body as never,
-      header: headerMap(request.headers),
-      requestURL: request.requestURL,
-      extensions: extensions as never,
-    },
-    { funcs: triggersFunctions(secrets) },
+  const result = withinTimeLimit(expression, () =>
+    run(
+      expression,
+      {
+        body: request.body as never,
+        header: headerMap(request.headers),
+        requestURL: request.requestURL,
+        extensions: extensions as never,
+      },
+      { funcs: triggersFunctions(secrets) },
+    ),
   );
   if (isCelError(result)) throw new Error(`CEL error in ${expression}: ${result.message}`);
   return toPlain(result);
