@@ -67,6 +67,19 @@ export function sh(command: string, options: { input?: string; env?: Record<stri
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
+/** Like {@link sh}, without waiting: resolves with the exit status (output discarded). */
+export function shAsync(command: string, timeoutMs = 60_000): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      stdio: 'ignore',
+      timeout: timeoutMs,
+      env: { ...process.env, PATH: `${kubectlShimDir()}:${process.env.PATH ?? ''}` },
+    });
+    child.on('error', () => resolve(127));
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
 /** Runs a command on the node (inside its network namespace), where pod and node IPs are reachable. */
 export function onNode(executable: string, args: readonly string[], timeoutMs = 30_000): ShellResult {
   const [exe, argv] = inNode(executable, args);
