@@ -172,6 +172,8 @@ export const REGISTRY_PUSH_TRIGGER_PROPS: PropNames<RegistryPushTriggerProps> = 
   name: true,
   tokenSecret: true,
   tokenHeader: true,
+  registryHost: true,
+  registry: true,
   imageHost: true,
   clusterDomain: true,
 };

@@ -26,6 +26,8 @@ const REGISTRY_HEADERS = REGISTRY_PUSH.headers;
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!; // the fixture carries its token
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret'; // the fixture's X-Gogs-Signature is valid for it
 const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');
+/** The in-cluster registry's own address (the registry Service of dist/08): every rollout pulls from it. */
+const REGISTRY_ADDRESS = 'registry.ci.svc.cluster.local:5000';
 
 describe("Tekton's admission checks (strict decode, defaults, validation), run in process", () => {
   test('accept every Tekton object of dist/', () => {
@@ -197,17 +199,28 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     expect(runs).toEqual([]);
   });
 
+  interface Notification {
+    events: { request: { host: string }; target: { repository: string; digest: string } }[];
+  }
+
   test('a registry push notification with the right token creates exactly one TaskRun for that digest', async () => {
     const { status, runs } = await deliver(registrySink, REGISTRY_BODY, REGISTRY_HEADERS, 'TaskRun', 1);
     expect(status).toBe(202);
     expect(runs).toHaveLength(1);
-    const event = (
-      JSON.parse(REGISTRY_BODY.toString('utf8')) as {
-        events: { request: { host: string }; target: { repository: string; digest: string } }[];
-      }
-    ).events[0]!;
-    expect(param(runs[0]!, 'image')).toBe(`${event.request.host}/${event.target.repository}@${event.target.digest}`);
+    const event = (JSON.parse(REGISTRY_BODY.toString('utf8')) as Notification).events[0]!;
+    expect(param(runs[0]!, 'image')).toBe(`${REGISTRY_ADDRESS}/${event.target.repository}@${event.target.digest}`);
     expect(param(runs[0]!, 'deployment')).toBe('demo-app');
+  });
+
+  test("a notification whose request.host (the pusher's Host header) is attacker.example still deploys from the registry's own address", async () => {
+    const notification = JSON.parse(REGISTRY_BODY.toString('utf8')) as Notification;
+    for (const e of notification.events) e.request.host = 'attacker.example';
+    const body = Buffer.from(JSON.stringify(notification, null, 3));
+    const { status, runs } = await deliver(registrySink, body, REGISTRY_HEADERS, 'TaskRun', 1);
+    expect(status).toBe(202);
+    expect(runs.map((r) => param(r, 'image'))).toEqual([
+      `${REGISTRY_ADDRESS}/${notification.events[0]!.target.repository}@${notification.events[0]!.target.digest}`,
+    ]);
   });
 
   test.each([
