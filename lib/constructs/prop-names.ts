@@ -133,6 +133,7 @@ export const WEBHOOK_LISTENER_PROPS: PropNames<WebhookListenerProps> = {
   name: true,
   triggers: true,
   serviceAccountName: true,
+  creates: true,
   clusterDomain: true,
   externalRefs: true,
 };

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
@@ -16,7 +16,7 @@ import {
   startSignatureInterceptor,
   tektonAdmission,
 } from '../../tools/cluster/tekton-engines';
-import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, replaceSecret } from './support';
+import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, kubectl, replaceSecret } from './support';
 import { GOGS_PUSH, REGISTRY_PUSH } from '../fixture-paths';
 
 const GOGS_BODY = Buffer.from(GOGS_PUSH.body, 'utf8');
@@ -119,15 +119,27 @@ interface Run extends ApiObject {
   spec: { params?: { name: string; value: string }[] };
 }
 
+const SINK_LOGS = {
+  'gogs-push': join(CLUSTER_DIR, 'logs', 'el-sink-gogs-push.log'),
+  'registry-push': join(CLUSTER_DIR, 'logs', 'el-sink-registry-push.log'),
+};
+/** The log text written since `offset` (the log files are appended to by every sink of that name). */
+const logSince = (file: string, offset: number) => (existsSync(file) ? readFileSync(file, 'utf8').slice(offset) : '');
+const logLength = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').length : 0);
+
 describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () => {
   let gogsSink = '';
   let registrySink = '';
+  /** Where each sink's own log starts in its file. */
+  const logStart = { 'gogs-push': 0, 'registry-push': 0 };
 
   beforeAll(async () => {
     installCiExercise();
     replaceSecret('ci', 'registry-webhook-token', 'token', REGISTRY_TOKEN);
     await startCoreInterceptors();
     await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, GOGS_WEBHOOK_SECRET);
+    logStart['gogs-push'] = logLength(SINK_LOGS['gogs-push']);
+    logStart['registry-push'] = logLength(SINK_LOGS['registry-push']);
     gogsSink = (await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url;
     registrySink = (await startEventListenerSink('ci', 'registry-push', 'registry-push-listener')).url;
   }, 240_000);
@@ -167,28 +179,6 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     const { status, runs } = await deliver(`${gogsSink}/`, body, headers, 'PipelineRun', 0);
     expect(status).toBe(202); // the sink answers before its triggers decide
     expect(runs).toEqual([]);
-  });
-
-  test("the sink acts with the listener's own RBAC: without its RoleBinding the same push creates nothing", async () => {
-    const binding = (await api().get('rbac.authorization.k8s.io/v1', 'RoleBinding', 'gogs-push-listener', 'ci'))!;
-    expect(binding).toBeDefined();
-    await api().delete('rbac.authorization.k8s.io/v1', 'RoleBinding', 'gogs-push-listener', 'ci');
-    const log = join(CLUSTER_DIR, 'logs', 'el-sink-gogs-push.log');
-    const logBefore = readFileSync(log, 'utf8').length;
-    try {
-      const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 0);
-      expect(runs).toEqual([]);
-      // Refused for the reason under test, not another one.
-      expect(readFileSync(log, 'utf8').slice(logBefore)).toContain(
-        '"system:serviceaccount:ci:gogs-push-listener" cannot create resource "pipelineruns"',
-      );
-    } finally {
-      const restored = await api().create(CI_OBJECTS.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'gogs-push-listener')!);
-      expect(restored.status).toBe(201);
-    }
-    // And with it back, the push works again (the informers still hold the listener's objects).
-    const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
-    expect(runs).toHaveLength(1);
   });
 
   test('a correctly signed Gogs push of a tag creates nothing (the filter)', async () => {
@@ -233,6 +223,61 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     expect(() => JSON.parse(body.toString('utf8'))).not.toThrow();
     const { runs } = await deliver(registrySink, body, headers, 'TaskRun', 0);
     expect(runs).toEqual([]);
+  });
+
+  test("the listeners' own roles are all the sink uses: it started (its informers synced) and created the runs above, and the API server refused it nothing", () => {
+    // After the deliveries of both sinks above, before the RoleBinding is taken away below.
+    for (const [name, file] of Object.entries(SINK_LOGS)) {
+      const log = logSince(file, logStart[name as keyof typeof logStart]);
+      expect(log).toContain(`serving EventListener ci/${name}`);
+      expect({ name, refused: log.split('\n').filter((line) => /forbidden|cannot (get|list|watch|create)/i.test(line)) }).toEqual({
+        name,
+        refused: [],
+      });
+    }
+  });
+
+  test.each([
+    // [ServiceAccount, kubectl auth can-i arguments, allowed]
+    ['gogs-push-listener', ['create', 'pipelineruns.tekton.dev', '-n', 'ci'], true],
+    ['gogs-push-listener', ['create', 'taskruns.tekton.dev', '-n', 'ci'], false],
+    ['registry-push-listener', ['create', 'taskruns.tekton.dev', '-n', 'ci'], true],
+    ['registry-push-listener', ['create', 'pipelineruns.tekton.dev', '-n', 'ci'], false],
+    ['gogs-push-listener', ['list', 'clustertriggerbindings.triggers.tekton.dev'], true],
+    ['gogs-push-listener', ['watch', 'triggertemplates.triggers.tekton.dev', '-n', 'ci'], true],
+    ['gogs-push-listener', ['list', 'eventlisteners.triggers.tekton.dev', '-n', 'default'], false],
+    ['gogs-push-listener', ['get', 'secrets', '-n', 'ci'], false],
+    ['gogs-push-listener', ['list', 'secrets', '--all-namespaces'], false],
+    ['registry-push-listener', ['get', 'secrets/registry-webhook-token', '-n', 'ci'], false],
+    ['registry-push-listener', ['list', 'secrets', '-n', 'tekton-pipelines'], false],
+    ['gogs-push-listener', ['get', 'configmaps', '-n', 'ci'], false],
+    ['gogs-push-listener', ['impersonate', 'serviceaccounts', '-n', 'ci'], false],
+  ])('the API server decides for %s: can-i %j is %s', (sa, args, allowed) => {
+    const run = kubectl(['auth', 'can-i', ...args, `--as=system:serviceaccount:ci:${sa}`]);
+    // (kubectl warns on stderr when the kubeconfig's namespace meets a cluster-scoped resource)
+    expect({ answer: run.stdout.trim(), status: run.status }).toEqual({ answer: allowed ? 'yes' : 'no', status: allowed ? 0 : 1 });
+  });
+
+  test("the sink acts with the listener's own RBAC: without its RoleBinding the same push creates nothing", async () => {
+    const binding = (await api().get('rbac.authorization.k8s.io/v1', 'RoleBinding', 'gogs-push-listener', 'ci'))!;
+    expect(binding).toBeDefined();
+    await api().delete('rbac.authorization.k8s.io/v1', 'RoleBinding', 'gogs-push-listener', 'ci');
+    const log = join(CLUSTER_DIR, 'logs', 'el-sink-gogs-push.log');
+    const logBefore = readFileSync(log, 'utf8').length;
+    try {
+      const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 0);
+      expect(runs).toEqual([]);
+      // Refused for the reason under test, not another one.
+      expect(readFileSync(log, 'utf8').slice(logBefore)).toContain(
+        '"system:serviceaccount:ci:gogs-push-listener" cannot create resource "pipelineruns"',
+      );
+    } finally {
+      const restored = await api().create(CI_OBJECTS.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'gogs-push-listener')!);
+      expect(restored.status).toBe(201);
+    }
+    // And with it back, the push works again (the informers still hold the listener's objects).
+    const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
+    expect(runs).toHaveLength(1);
   });
 });
 

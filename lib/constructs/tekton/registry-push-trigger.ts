@@ -210,6 +210,7 @@ export class RegistryPushTrigger extends Construct {
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       clusterDomain,
+      creates: ['TaskRun'],
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
       triggers: [
         celTrigger({
