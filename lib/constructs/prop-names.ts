@@ -133,6 +133,7 @@ export const WEBHOOK_LISTENER_PROPS: PropNames<WebhookListenerProps> = {
   name: true,
   triggers: true,
   serviceAccountName: true,
+  creates: true,
   clusterDomain: true,
   externalRefs: true,
 };
@@ -172,6 +173,8 @@ export const REGISTRY_PUSH_TRIGGER_PROPS: PropNames<RegistryPushTriggerProps> = 
   name: true,
   tokenSecret: true,
   tokenHeader: true,
+  registryHost: true,
+  registry: true,
   imageHost: true,
   clusterDomain: true,
 };

@@ -22,6 +22,8 @@ import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, repla
 const REGISTRY = CI_OBJECTS.find((o) => o.kind === 'Deployment' && o.metadata.name === 'registry') as ApiObject & { spec: any };
 const CONFIG_YML = ciConfigMapValue('registry-config', 'config.yml');
 const TOKEN = 'test-registry-token';
+/** The registry Service's in-cluster address in dist/08. */
+const REGISTRY_ADDRESS = 'registry.ci.svc.cluster.local:5000';
 const DIR = join(CLUSTER_DIR, 'registry');
 
 let registry = '';
@@ -156,5 +158,10 @@ test('skopeo pushes an image; the real notification creates exactly one TaskRun 
     await api().list<ApiObject & { spec: { params?: { name: string; value: string }[] } }>('tekton.dev/v1', 'TaskRun', 'ci')
   ).filter((r) => !before.has(r.metadata.name));
   expect(after).toHaveLength(1);
-  expect(runs[0]!.spec.params?.find((p) => p.name === 'image')?.value).toBe(`${registry}/gitadmin/demo-app@${digest}`);
+  // skopeo pushed to 127.0.0.1:<port>, and the notification the sink logged says so (request.host):
+  // the rollout still names the registry's own in-cluster address, never the host the pusher chose.
+  expect(readFileSync(join(CLUSTER_DIR, 'logs', 'el-sink-registry-push.log'), 'utf8')).toMatch(
+    new RegExp(`host\\\\?"\\s*:\\s*\\\\?"${registry.replace(/\./g, '\\.')}\\\\?"`),
+  );
+  expect(runs[0]!.spec.params?.find((p) => p.name === 'image')?.value).toBe(`${REGISTRY_ADDRESS}/gitadmin/demo-app@${digest}`);
 }, 120_000);

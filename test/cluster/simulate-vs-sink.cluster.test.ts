@@ -129,7 +129,8 @@ const registryEvent = fc.record({
   repository: mostly(fc.constant('gitadmin/demo-app'), fc.constantFrom('gitadmin/other', 'library/busybox')),
   tag: fc.option(fc.constantFrom('latest', 'v1', '9b1e7c3'), { nil: undefined, freq: 5 }),
   digest: hex(64).map((h) => `sha256:${h}`),
-  host: fc.constantFrom('registry.ci.svc.cluster.local:5000', 'localhost:5000'),
+  // request.host is the pusher's Host header: hostile values must not reach the image either way.
+  host: fc.constantFrom('registry.ci.svc.cluster.local:5000', 'localhost:5000', 'attacker.example', 'attacker.example:443'),
 });
 const registryCase: fc.Arbitrary<Case> = fc
   .record({

@@ -81,7 +81,11 @@ export function ciConfigMapValue(name: string, key: string): string {
   return value;
 }
 
-/** Applies, server-side, what exercise 8 needs: the Tekton CRDs, the Triggers release's ClusterRoles its listeners are bound to, and dist/08. Idempotent. */
+/**
+ * Applies, server-side, what exercise 8 needs: the Tekton CRDs, the Triggers release's ClusterRoles
+ * (as a real install has them; the listeners of dist/08 bind none of them, they bring their own roles),
+ * and dist/08. Idempotent.
+ */
 export function installCiExercise(): void {
   installTektonCrds();
   for (const file of [join(TRIGGERS_RELEASE_DIR, '200-clusterrole.yaml'), CI_FILE]) {

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR, REPO_DIR } from '../../tools/cluster/paths';
@@ -16,7 +16,7 @@ import {
   startSignatureInterceptor,
   tektonAdmission,
 } from '../../tools/cluster/tekton-engines';
-import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, replaceSecret } from './support';
+import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, kubectl, replaceSecret } from './support';
 import { GOGS_PUSH, REGISTRY_PUSH } from '../fixture-paths';
 
 const GOGS_BODY = Buffer.from(GOGS_PUSH.body, 'utf8');
@@ -26,6 +26,8 @@ const REGISTRY_HEADERS = REGISTRY_PUSH.headers;
 const REGISTRY_TOKEN = REGISTRY_HEADERS['X-Registry-Token']!; // the fixture carries its token
 const GOGS_WEBHOOK_SECRET = 'gogs-webhook-secret'; // the fixture's X-Gogs-Signature is valid for it
 const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');
+/** The in-cluster registry's own address (the registry Service of dist/08): every rollout pulls from it. */
+const REGISTRY_ADDRESS = 'registry.ci.svc.cluster.local:5000';
 
 describe("Tekton's admission checks (strict decode, defaults, validation), run in process", () => {
   test('accept every Tekton object of dist/', () => {
@@ -117,15 +119,27 @@ interface Run extends ApiObject {
   spec: { params?: { name: string; value: string }[] };
 }
 
+const SINK_LOGS = {
+  'gogs-push': join(CLUSTER_DIR, 'logs', 'el-sink-gogs-push.log'),
+  'registry-push': join(CLUSTER_DIR, 'logs', 'el-sink-registry-push.log'),
+};
+/** The log text written since `offset` (the log files are appended to by every sink of that name). */
+const logSince = (file: string, offset: number) => (existsSync(file) ? readFileSync(file, 'utf8').slice(offset) : '');
+const logLength = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').length : 0);
+
 describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () => {
   let gogsSink = '';
   let registrySink = '';
+  /** Where each sink's own log starts in its file. */
+  const logStart = { 'gogs-push': 0, 'registry-push': 0 };
 
   beforeAll(async () => {
     installCiExercise();
     replaceSecret('ci', 'registry-webhook-token', 'token', REGISTRY_TOKEN);
     await startCoreInterceptors();
     await startSignatureInterceptor('ci', 'gogs-push-signature', SIGNATURE_PROGRAM, GOGS_WEBHOOK_SECRET);
+    logStart['gogs-push'] = logLength(SINK_LOGS['gogs-push']);
+    logStart['registry-push'] = logLength(SINK_LOGS['registry-push']);
     gogsSink = (await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener')).url;
     registrySink = (await startEventListenerSink('ci', 'registry-push', 'registry-push-listener')).url;
   }, 240_000);
@@ -167,6 +181,83 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     expect(runs).toEqual([]);
   });
 
+  test('a correctly signed Gogs push of a tag creates nothing (the filter)', async () => {
+    const tag = Buffer.from(GOGS_BODY.toString('utf8').replace('"ref": "refs/heads/master"', '"ref": "refs/tags/v1"'));
+    expect(tag.toString('utf8')).toContain('refs/tags/v1');
+    const signature = createHmac('sha256', GOGS_WEBHOOK_SECRET).update(tag).digest('hex');
+    const { runs } = await deliver(`${gogsSink}/`, tag, { ...GOGS_HEADERS, 'X-Gogs-Signature': signature }, 'PipelineRun', 0);
+    expect(runs).toEqual([]);
+  });
+
+  interface Notification {
+    events: { request: { host: string }; target: { repository: string; digest: string } }[];
+  }
+
+  test('a registry push notification with the right token creates exactly one TaskRun for that digest', async () => {
+    const { status, runs } = await deliver(registrySink, REGISTRY_BODY, REGISTRY_HEADERS, 'TaskRun', 1);
+    expect(status).toBe(202);
+    expect(runs).toHaveLength(1);
+    const event = (JSON.parse(REGISTRY_BODY.toString('utf8')) as Notification).events[0]!;
+    expect(param(runs[0]!, 'image')).toBe(`${REGISTRY_ADDRESS}/${event.target.repository}@${event.target.digest}`);
+    expect(param(runs[0]!, 'deployment')).toBe('demo-app');
+  });
+
+  test("a notification whose request.host (the pusher's Host header) is attacker.example still deploys from the registry's own address", async () => {
+    const notification = JSON.parse(REGISTRY_BODY.toString('utf8')) as Notification;
+    for (const e of notification.events) e.request.host = 'attacker.example';
+    const body = Buffer.from(JSON.stringify(notification, null, 3));
+    const { status, runs } = await deliver(registrySink, body, REGISTRY_HEADERS, 'TaskRun', 1);
+    expect(status).toBe(202);
+    expect(runs.map((r) => param(r, 'image'))).toEqual([
+      `${REGISTRY_ADDRESS}/${notification.events[0]!.target.repository}@${notification.events[0]!.target.digest}`,
+    ]);
+  });
+
+  test.each([
+    ['a wrong token', (b: string) => b, { ...REGISTRY_HEADERS, 'X-Registry-Token': 'wrong' }],
+    ['a pull', (b: string) => b.replace(/"action": "push"/g, '"action": "pull"'), REGISTRY_HEADERS],
+    ['a blob push (no tag)', (b: string) => b.replace(/,\s*"tag": "[^"]*"/g, ''), REGISTRY_HEADERS],
+  ])('a registry notification with %s creates nothing', async (_what, edit, headers) => {
+    const body = Buffer.from(edit(REGISTRY_BODY.toString('utf8')));
+    expect(body.equals(REGISTRY_BODY) && headers === REGISTRY_HEADERS).toBe(false);
+    expect(() => JSON.parse(body.toString('utf8'))).not.toThrow();
+    const { runs } = await deliver(registrySink, body, headers, 'TaskRun', 0);
+    expect(runs).toEqual([]);
+  });
+
+  test("the listeners' own roles are all the sink uses: it started (its informers synced) and created the runs above, and the API server refused it nothing", () => {
+    // After the deliveries of both sinks above, before the RoleBinding is taken away below.
+    for (const [name, file] of Object.entries(SINK_LOGS)) {
+      const log = logSince(file, logStart[name as keyof typeof logStart]);
+      expect(log).toContain(`serving EventListener ci/${name}`);
+      expect({ name, refused: log.split('\n').filter((line) => /forbidden|cannot (get|list|watch|create)/i.test(line)) }).toEqual({
+        name,
+        refused: [],
+      });
+    }
+  });
+
+  test.each([
+    // [ServiceAccount, kubectl auth can-i arguments, allowed]
+    ['gogs-push-listener', ['create', 'pipelineruns.tekton.dev', '-n', 'ci'], true],
+    ['gogs-push-listener', ['create', 'taskruns.tekton.dev', '-n', 'ci'], false],
+    ['registry-push-listener', ['create', 'taskruns.tekton.dev', '-n', 'ci'], true],
+    ['registry-push-listener', ['create', 'pipelineruns.tekton.dev', '-n', 'ci'], false],
+    ['gogs-push-listener', ['list', 'clustertriggerbindings.triggers.tekton.dev'], true],
+    ['gogs-push-listener', ['watch', 'triggertemplates.triggers.tekton.dev', '-n', 'ci'], true],
+    ['gogs-push-listener', ['list', 'eventlisteners.triggers.tekton.dev', '-n', 'default'], false],
+    ['gogs-push-listener', ['get', 'secrets', '-n', 'ci'], false],
+    ['gogs-push-listener', ['list', 'secrets', '--all-namespaces'], false],
+    ['registry-push-listener', ['get', 'secrets/registry-webhook-token', '-n', 'ci'], false],
+    ['registry-push-listener', ['list', 'secrets', '-n', 'tekton-pipelines'], false],
+    ['gogs-push-listener', ['get', 'configmaps', '-n', 'ci'], false],
+    ['gogs-push-listener', ['impersonate', 'serviceaccounts', '-n', 'ci'], false],
+  ])('the API server decides for %s: can-i %j is %s', (sa, args, allowed) => {
+    const run = kubectl(['auth', 'can-i', ...args, `--as=system:serviceaccount:ci:${sa}`]);
+    // (kubectl warns on stderr when the kubeconfig's namespace meets a cluster-scoped resource)
+    expect({ answer: run.stdout.trim(), status: run.status }).toEqual({ answer: allowed ? 'yes' : 'no', status: allowed ? 0 : 1 });
+  });
+
   test("the sink acts with the listener's own RBAC: without its RoleBinding the same push creates nothing", async () => {
     const binding = (await api().get('rbac.authorization.k8s.io/v1', 'RoleBinding', 'gogs-push-listener', 'ci'))!;
     expect(binding).toBeDefined();
@@ -187,39 +278,6 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
     // And with it back, the push works again (the informers still hold the listener's objects).
     const { runs } = await deliver(`${gogsSink}/`, GOGS_BODY, GOGS_HEADERS, 'PipelineRun', 1);
     expect(runs).toHaveLength(1);
-  });
-
-  test('a correctly signed Gogs push of a tag creates nothing (the filter)', async () => {
-    const tag = Buffer.from(GOGS_BODY.toString('utf8').replace('"ref": "refs/heads/master"', '"ref": "refs/tags/v1"'));
-    expect(tag.toString('utf8')).toContain('refs/tags/v1');
-    const signature = createHmac('sha256', GOGS_WEBHOOK_SECRET).update(tag).digest('hex');
-    const { runs } = await deliver(`${gogsSink}/`, tag, { ...GOGS_HEADERS, 'X-Gogs-Signature': signature }, 'PipelineRun', 0);
-    expect(runs).toEqual([]);
-  });
-
-  test('a registry push notification with the right token creates exactly one TaskRun for that digest', async () => {
-    const { status, runs } = await deliver(registrySink, REGISTRY_BODY, REGISTRY_HEADERS, 'TaskRun', 1);
-    expect(status).toBe(202);
-    expect(runs).toHaveLength(1);
-    const event = (
-      JSON.parse(REGISTRY_BODY.toString('utf8')) as {
-        events: { request: { host: string }; target: { repository: string; digest: string } }[];
-      }
-    ).events[0]!;
-    expect(param(runs[0]!, 'image')).toBe(`${event.request.host}/${event.target.repository}@${event.target.digest}`);
-    expect(param(runs[0]!, 'deployment')).toBe('demo-app');
-  });
-
-  test.each([
-    ['a wrong token', (b: string) => b, { ...REGISTRY_HEADERS, 'X-Registry-Token': 'wrong' }],
-    ['a pull', (b: string) => b.replace(/"action": "push"/g, '"action": "pull"'), REGISTRY_HEADERS],
-    ['a blob push (no tag)', (b: string) => b.replace(/,\s*"tag": "[^"]*"/g, ''), REGISTRY_HEADERS],
-  ])('a registry notification with %s creates nothing', async (_what, edit, headers) => {
-    const body = Buffer.from(edit(REGISTRY_BODY.toString('utf8')));
-    expect(body.equals(REGISTRY_BODY) && headers === REGISTRY_HEADERS).toBe(false);
-    expect(() => JSON.parse(body.toString('utf8'))).not.toThrow();
-    const { runs } = await deliver(registrySink, body, headers, 'TaskRun', 0);
-    expect(runs).toEqual([]);
   });
 });
 

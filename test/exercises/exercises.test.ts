@@ -185,7 +185,7 @@ describe('CI pipeline exercise', () => {
     const env = only(objects, 'Deployment', 'registry').spec.template.spec.containers[0].env;
     const endpoints = JSON.parse(env.find((e: any) => e.name === 'REGISTRY_NOTIFICATIONS_ENDPOINTS').value);
     expect(endpoints.map((e: any) => new URL(e.url).hostname)).toEqual(['el-registry-push.ci.svc.cluster.local']);
-    const role = only(objects, 'Role');
+    const role = only(objects, 'Role', 'deploy-image');
     expect(role.rules).toEqual([expect.objectContaining({ resources: ['deployments'], resourceNames: ['demo-app'] })]);
   });
 });

@@ -219,6 +219,7 @@ export class GogsPushTrigger extends Construct {
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       clusterDomain,
+      creates: ['PipelineRun'],
       externalRefs: this.authentication === 'url-token' ? [{ kind: 'Secret', name: this.tokenSecret.name }] : [],
       triggers: [
         celTrigger({

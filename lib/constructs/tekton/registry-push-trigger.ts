@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import { Chart } from 'cdk8s';
 import {
   DEFAULT_TOKEN_HEADER,
   HTTP_HEADER_NAME_RULE,
+  REGISTRY_PORT,
   REPOSITORY_NAME_RULE,
   checkRegistryHost,
   isHttpHeaderName,
@@ -72,12 +74,30 @@ export interface RegistryPushTriggerProps {
   readonly tokenHeader?: string;
 
   /**
+   * Address (`host:port`, no scheme) of the registry whose notifications
+   * this listener receives. The Deployment is only ever rolled out to an
+   * image on this address: the notification's `request.host` is the Host
+   * header the *pusher* sent, which any client allowed to push can set to
+   * any value, so it is never used. Give either this or {@link registry}.
+   * @default `registry.<namespace>.svc.<clusterDomain>:5000` (an `ImageRegistry` with its default name in the listener's namespace), or `registry.address` when `registry` is given
+   */
+  readonly registryHost?: string;
+
+  /**
+   * The registry whose notifications this listener receives, e.g. an
+   * `ImageRegistry`: its `address` (`host:port`) is used as {@link registryHost}.
+   * @default see registryHost
+   */
+  readonly registry?: { readonly address: string };
+
+  /**
    * Host (and port) written into the Deployment's image reference instead
-   * of the one the image was pushed to. Nodes usually cannot pull from
-   * `registry.<ns>.svc.cluster.local:5000` (their DNS does not resolve
-   * cluster names); give the address the nodes' container runtime pulls
-   * from, e.g. `localhost:30500` for a NodePort with a containerd mirror.
-   * @default the host the pusher used (the event's `request.host`)
+   * of {@link registryHost}, for the same registry reached another way.
+   * Nodes usually cannot pull from `registry.<ns>.svc.cluster.local:5000`
+   * (their DNS does not resolve cluster names); give the address the
+   * nodes' container runtime pulls from, e.g. `localhost:30500` for a
+   * NodePort with a containerd mirror.
+   * @default the registry's own address ({@link registryHost}), never the host named in the notification
    */
   readonly imageHost?: string;
 
@@ -97,9 +117,15 @@ export interface RegistryPushTriggerProps {
  * (`action == 'push'` and a `target.tag`; blob uploads have no tag, pulls
  * have another action) and the token header matches the Secret
  * (`compareSecret`). An overlay computes `extensions.image` =
- * `<host>/<repository>@<digest>` from the first such event, and the
+ * `<imageHost>/<repository>@<digest>` from the first such event, and the
  * TriggerTemplate creates a TaskRun of {@link DeployImageTask} with it, run
  * as the Task's own ServiceAccount (allowed only get/patch on the Deployment).
+ *
+ * The image host is fixed when the construct is made (the registry's own
+ * address, or {@link RegistryPushTriggerProps.imageHost}): the event's
+ * `request.host` is the Host header the pusher sent, so taking it from there
+ * would let any client allowed to push have the Deployment pull from a host
+ * of its choosing.
  */
 export class RegistryPushTrigger extends Construct {
   /** The EventListener with its ServiceAccount and role bindings. */
@@ -124,6 +150,10 @@ export class RegistryPushTrigger extends Construct {
   public readonly container: string;
   /** The registry repository whose pushes are accepted. */
   public readonly repository: string;
+  /** Address (`host:port`) of the registry whose notifications are received. */
+  public readonly registryHost: string;
+  /** Host (and port) of every image reference the Deployment is rolled out to (a fixed value, never the notification's). */
+  public readonly imageHost: string;
 
   constructor(scope: Construct, id: string, props: RegistryPushTriggerProps) {
     super(scope, id);
@@ -149,11 +179,23 @@ export class RegistryPushTrigger extends Construct {
     this.tokenSecret = checkSecretKeyReference(this, 'tokenSecret', props.tokenSecret ?? { name: 'registry-webhook-token', key: 'token' });
     this.tokenHeader = props.tokenHeader ?? DEFAULT_TOKEN_HEADER;
     if (!isHttpHeaderName(this.tokenHeader)) invalidProp(this, 'tokenHeader', props.tokenHeader, HTTP_HEADER_NAME_RULE);
-    if (props.imageHost !== undefined) checkRegistryHost(this, 'imageHost', props.imageHost);
     const clusterDomain = checkDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    if (props.registry !== undefined && props.registryHost !== undefined) {
+      invalidProp(this, 'registry', props.registry, 'no registry when registryHost is given (give one of the two)');
+    }
+    if (props.registry !== undefined && (typeof props.registry !== 'object' || props.registry === null)) {
+      invalidProp(this, 'registry', props.registry, 'an object with an address "host:port", such as an ImageRegistry');
+    }
+    const namespace = Chart.of(this).namespace ?? 'default';
+    this.registryHost =
+      props.registry !== undefined
+        ? checkRegistryHost(this, 'registry.address', props.registry.address)
+        : checkRegistryHost(this, 'registryHost', props.registryHost ?? `registry.${namespace}.svc.${clusterDomain}:${REGISTRY_PORT}`);
+    this.imageHost = props.imageHost === undefined ? this.registryHost : checkRegistryHost(this, 'imageHost', props.imageHost);
 
     const accepted = `e.action == 'push' && 'tag' in e.target && e.target.repository == ${celString(this.repository)}`;
-    const host = props.imageHost === undefined ? 'e.request.host' : celString(props.imageHost);
+    // A constant, never `e.request.host`: that is the Host header of the push, chosen by the pusher.
+    const hostPrefix = celString(`${this.imageHost}/`);
     this.filter = [
       `body.events.exists(e, ${accepted})`,
       `header.canonical(${celString(this.tokenHeader)}).compareSecret(${celString(this.tokenSecret.key)}, ${celString(this.tokenSecret.name)})`,
@@ -161,13 +203,14 @@ export class RegistryPushTrigger extends Construct {
     this.overlays = [
       {
         key: 'image',
-        expression: `body.events.filter(e, ${accepted}).map(e, ${host} + '/' + e.target.repository + '@' + e.target.digest)[0]`,
+        expression: `body.events.filter(e, ${accepted}).map(e, ${hostPrefix} + e.target.repository + '@' + e.target.digest)[0]`,
       },
     ];
 
     this.listener = new WebhookListener(this, 'Listener', {
       name,
       clusterDomain,
+      creates: ['TaskRun'],
       externalRefs: [{ kind: 'Secret', name: this.tokenSecret.name }],
       triggers: [
         celTrigger({

@@ -67,6 +67,12 @@ describe('registry <-> build and registry push listener', () => {
     expect(registryTrigger.filter).toContain(`header.canonical('${registryTrigger.tokenHeader}')`);
   });
 
+  test("the registry listener deploys from the registry's own address, the one kaniko pushes to", () => {
+    expect(registryTrigger.registryHost).toBe(registry.address);
+    expect(registryTrigger.imageHost).toBe(registry.address);
+    expect(registryTrigger.overlays[0]!.expression).toContain(`'${registry.address}/' + e.target.repository`);
+  });
+
   test('the listener policy lets exactly the registry pods in', () => {
     const policy = only(objects, 'NetworkPolicy', 'el-registry-push-ingress');
     const registryPod = only(objects, 'Deployment', registry.name).spec.template.metadata.labels;

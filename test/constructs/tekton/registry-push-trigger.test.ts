@@ -81,6 +81,18 @@ describe('RegistryPushTrigger: CEL filter and overlay against the registry fixtu
     expect(outcome).toEqual({ accepted: true, extensions: { image: DIGEST_REF } });
   });
 
+  test.each(['attacker.example', 'attacker.example:5000', 'localhost:5000', ''])(
+    "a push whose Host header was %j still gives the registry's own address: request.host is never read",
+    (host) => {
+      const hostile = { ...manifestPush, request: { ...manifestPush.request, host } };
+      expect(runCelInterceptor(cel, request({ body: { events: [hostile] } }), SECRETS)).toEqual({
+        accepted: true,
+        extensions: { image: DIGEST_REF },
+      });
+      expect(cel.overlays.map((o) => o.expression).join('\n')).not.toContain('request');
+    },
+  );
+
   test('a lower-case header name works too (Go canonicalises it)', () => {
     const lower = { 'x-registry-token': headers['X-Registry-Token'] };
     expect(runCelInterceptor(cel, request({ headers: lower }), SECRETS).accepted).toBe(true);
@@ -151,6 +163,44 @@ describe('RegistryPushTrigger: options', () => {
     });
   });
 
+  test('imageHost replaces the registry address, and a hostile request.host changes nothing', () => {
+    const cel = celParams(only(build({ imageHost: 'localhost:30500' }), 'EventListener'));
+    const hostile = { ...manifestPush, request: { ...manifestPush.request, host: 'attacker.example' } };
+    expect(runCelInterceptor(cel, request({ body: { events: [hostile] } }), SECRETS).extensions).toEqual({
+      image: `localhost:30500/gitadmin/demo-app@${manifestPush.target.digest}`,
+    });
+  });
+
+  test('the registry address: registry.<namespace>.svc.<clusterDomain>:5000 by default, else registryHost or registry.address', () => {
+    const trigger = (props: Partial<RegistryPushTriggerProps>, namespace = 'ci') => {
+      const chart = new Chart(Testing.app(), 'c', { namespace });
+      return new RegistryPushTrigger(chart, 't', {
+        deployTask: new DeployImageTask(chart, 'd'),
+        deployment: 'web',
+        repository: 'a/b',
+        ...props,
+      });
+    };
+    expect(trigger({}).registryHost).toBe('registry.ci.svc.cluster.local:5000');
+    expect(trigger({}, 'apps').imageHost).toBe('registry.apps.svc.cluster.local:5000');
+    expect(trigger({ clusterDomain: 'k8s.internal' }).registryHost).toBe('registry.ci.svc.k8s.internal:5000');
+    expect(trigger({ registryHost: 'images.ci.svc.cluster.local:5000' }).imageHost).toBe('images.ci.svc.cluster.local:5000');
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'ci' });
+    const registry = new ImageRegistry(chart, 'images', { serviceName: 'images' });
+    const withRegistry = new RegistryPushTrigger(chart, 't', {
+      deployTask: new DeployImageTask(chart, 'd'),
+      deployment: 'web',
+      repository: 'a/b',
+      registry,
+    });
+    expect(withRegistry.registryHost).toBe(registry.address);
+    expect(withRegistry.overlays[0]!.expression).toContain(`'${registry.address}/' + e.target.repository`);
+    expect(trigger({ registryHost: 'images:5000', imageHost: 'localhost:30500' })).toMatchObject({
+      registryHost: 'images:5000',
+      imageHost: 'localhost:30500',
+    });
+  });
+
   test('another token header and Secret', () => {
     const cel = celParams(only(build({ tokenHeader: 'X-Hook-Auth', tokenSecret: { name: 'hook', key: 'auth' } }), 'EventListener'));
     expect(runCelInterceptor(cel, request(), SECRETS).accepted).toBe(false);
@@ -217,6 +267,13 @@ describe('RegistryPushTrigger: options', () => {
     [{ repository: 'a'.repeat(256) }, /invalid repository "a{256}"/],
     [{ clusterDomain: 'bad_domain' }, /t: invalid clusterDomain "bad_domain"; expected a DNS-1123 subdomain/],
     [{ tokenSecret: { name: 'x', key: '' } }, /invalid tokenSecret.key ""/],
+    [{ registryHost: 'http://registry:5000' }, /t: invalid registryHost "http:\/\/registry:5000"; expected a registry host/],
+    [{ registry: { address: 'a b' } }, /t: invalid registry.address "a b"/],
+    [{ registry: null }, /t: invalid registry null; expected an object with an address/],
+    [
+      { registry: { address: 'r:5000' }, registryHost: 'r:5000' },
+      /t: invalid registry .*; expected no registry when registryHost is given/,
+    ],
   ])('rejects %j', (props, message) => {
     expect(() => build(props as any)).toThrow(message);
   });

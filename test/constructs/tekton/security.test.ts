@@ -1,6 +1,6 @@
 /**
- * RBAC, Pod Security and NetworkPolicy of the Tekton wiring: least privilege,
- * the Triggers ClusterRoles bound and never defined, every step admitted by
+ * RBAC, Pod Security and NetworkPolicy of the Tekton wiring: least privilege
+ * (each listener's own Role and ClusterRole, no Secret), every step admitted by
  * the Pod Security level the docs ask for, listeners reachable only by their senders.
  */
 import { Chart, Testing } from 'cdk8s';
@@ -20,9 +20,8 @@ const { objects } = buildCiWiring();
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
 describe('RBAC', () => {
-  test('no wildcard in any rule, and no ClusterRole is defined', () => {
-    expect(ofKind('ClusterRole')).toEqual([]);
-    for (const role of ofKind('Role')) {
+  test("no wildcard in any rule; the only ClusterRoles are the listeners' read of ClusterTriggerBindings and ClusterInterceptors", () => {
+    for (const role of [...ofKind('Role'), ...ofKind('ClusterRole')]) {
       for (const rule of role.rules) {
         for (const field of ['verbs', 'resources', 'apiGroups', 'resourceNames']) {
           expect({ role: role.metadata.name, field, wildcard: (rule[field] ?? []).some((v: string) => v.includes('*')) }).toEqual({
@@ -33,32 +32,50 @@ describe('RBAC', () => {
         }
       }
     }
+    expect(ofKind('ClusterRole').map((r) => [r.metadata.name, r.rules])).toEqual(
+      ['ci.gogs-push-listener', 'ci.registry-push-listener'].map((name) => [
+        name,
+        [{ apiGroups: ['triggers.tekton.dev'], resources: ['clusterinterceptors', 'clustertriggerbindings'], verbs: ['list', 'watch'] }],
+      ]),
+    );
   });
 
-  test.each(ofKind('EventListener').map((el) => [el.metadata.name, el] as const))(
-    'listener %s: its ServiceAccount is bound to the two Triggers ClusterRoles by name',
-    (_name, el) => {
-      const sa = el.spec.serviceAccountName;
-      only(objects, 'ServiceAccount', sa);
-      const subject = { kind: 'ServiceAccount', name: sa, namespace: 'ci' };
-      const roleBindings = ofKind('RoleBinding').filter((b) => b.subjects.some((s: any) => s.name === sa));
-      expect(roleBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([
-        [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-roles' }, [subject], 'ci'],
-      ]);
-      const clusterBindings = ofKind('ClusterRoleBinding').filter((b) => b.subjects.some((s: any) => s.name === sa));
-      expect(clusterBindings.map((b) => [b.roleRef, b.subjects, b.metadata.namespace])).toEqual([
-        [
-          { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-triggers-eventlistener-clusterroles' },
-          [subject],
-          undefined,
-        ],
-      ]);
-      // cluster-scoped names must not collide between projects: namespace "." ServiceAccount
-      expect(clusterBindings[0].metadata.name).toBe(`ci.${sa}`);
-    },
-  );
+  test("no rule grants anything on Secrets, and no binding points at the Triggers release's listener ClusterRoles (one reads every Secret)", () => {
+    const rules = [...ofKind('Role'), ...ofKind('ClusterRole')].flatMap((r) => r.rules);
+    expect(rules.filter((rule: any) => rule.resources.includes('secrets'))).toEqual([]);
+    const refs = [...ofKind('RoleBinding'), ...ofKind('ClusterRoleBinding')].map((b) => b.roleRef.name);
+    expect(refs.filter((name) => [EVENTLISTENER_ROLES_CLUSTERROLE, EVENTLISTENER_CLUSTERROLES_CLUSTERROLE].includes(name))).toEqual([]);
+  });
 
-  test('the ClusterRole names are the ones the Triggers release ships', () => {
+  test.each([
+    ['gogs-push', 'pipelineruns'],
+    ['registry-push', 'taskruns'],
+  ])('listener %s: its ServiceAccount is bound to a Role and a ClusterRole of its own, with exactly what the sink uses', (name, runs) => {
+    const el = only(objects, 'EventListener', name);
+    const sa = el.spec.serviceAccountName;
+    only(objects, 'ServiceAccount', sa);
+    const subject = { kind: 'ServiceAccount', name: sa, namespace: 'ci' };
+    const roleBindings = ofKind('RoleBinding').filter((b) => b.subjects.some((s: any) => s.name === sa));
+    expect(roleBindings.map((b) => [b.metadata.name, b.roleRef, b.subjects, b.metadata.namespace])).toEqual([
+      [sa, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: sa }, [subject], 'ci'],
+    ]);
+    expect(only(objects, 'Role', sa).rules).toEqual([
+      {
+        apiGroups: ['triggers.tekton.dev'],
+        resources: ['eventlisteners', 'interceptors', 'triggerbindings', 'triggers', 'triggertemplates'],
+        verbs: ['list', 'watch'],
+      },
+      { apiGroups: ['tekton.dev'], resources: [runs], verbs: ['create'] },
+    ]);
+    const clusterBindings = ofKind('ClusterRoleBinding').filter((b) => b.subjects.some((s: any) => s.name === sa));
+    // cluster-scoped names must not collide between projects: namespace "." ServiceAccount
+    expect(clusterBindings.map((b) => [b.metadata.name, b.roleRef, b.subjects, b.metadata.namespace])).toEqual([
+      [`ci.${sa}`, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `ci.${sa}` }, [subject], undefined],
+    ]);
+    expect(only(objects, 'ClusterRole', `ci.${sa}`).metadata.namespace).toBeUndefined();
+  });
+
+  test("the names of the Triggers release's listener ClusterRoles (not bound, kept for reference)", () => {
     expect([EVENTLISTENER_ROLES_CLUSTERROLE, EVENTLISTENER_CLUSTERROLES_CLUSTERROLE]).toEqual([
       'tekton-triggers-eventlistener-roles',
       'tekton-triggers-eventlistener-clusterroles',

@@ -8,7 +8,12 @@ import {
   TriggerBinding,
   TriggerTemplate,
 } from '../../../lib/constructs/tekton/triggers-types';
-import { WebhookListener, eventListenerPodLabels } from '../../../lib/constructs/tekton/webhook-listener';
+import {
+  LISTENER_CLUSTER_ROLE_RULES,
+  LISTENER_ROLE_RULES,
+  WebhookListener,
+  eventListenerPodLabels,
+} from '../../../lib/constructs/tekton/webhook-listener';
 import { EXTERNAL_REFS_ANNOTATION } from '../../../lib/util/external-refs';
 import { KubeObject, only, synthWith } from '../../helpers';
 
@@ -67,20 +72,28 @@ describe('WebhookListener', () => {
     expect(eventListenerPodLabels('x').eventlistener).toBe('x');
   });
 
-  test('objects: ServiceAccount, RoleBinding, ClusterRoleBinding (no namespace), EventListener using the SA', () => {
+  test('objects: ServiceAccount, Role + RoleBinding, ClusterRole + ClusterRoleBinding (no namespace), EventListener using the SA', () => {
     const { objects } = build('ci', { serviceAccountName: 'hooks-sa', externalRefs: [{ kind: 'Secret', name: 'tok' }] });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}@${o.metadata.namespace ?? '-'}`)).toEqual([
       'ServiceAccount/hooks-sa@ci',
+      'Role/hooks-sa@ci',
       'RoleBinding/hooks-sa@ci',
+      'ClusterRole/ci.hooks-sa@-',
       'ClusterRoleBinding/ci.hooks-sa@-',
       'EventListener/hooks@ci',
     ]);
+    expect(only(objects, 'RoleBinding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'hooks-sa' });
+    expect(only(objects, 'ClusterRoleBinding').roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'ci.hooks-sa',
+    });
     const el = only(objects, 'EventListener');
     expect(el.spec).toEqual({ serviceAccountName: 'hooks-sa', triggers: [{ triggerRef: 'x' }] });
     expect((el.metadata as any).annotations[EXTERNAL_REFS_ANNOTATION]).toBe('Secret/tok');
   });
 
-  test('ClusterRoleBinding names cannot collide across namespaces: a-b + c and a + b-c differ', () => {
+  test('ClusterRole and ClusterRoleBinding names cannot collide across namespaces: a-b + c and a + b-c differ', () => {
     const bindingName = (namespace: string, serviceAccountName: string) =>
       only(build(namespace, { serviceAccountName }).objects, 'ClusterRoleBinding').metadata.name;
     expect(bindingName('a-b', 'c')).toBe('a-b.c');
@@ -102,6 +115,68 @@ describe('WebhookListener', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  describe('RBAC: exactly what the Triggers v0.37.0 sink uses, and no Secret', () => {
+    const INFORMERS = {
+      apiGroups: ['triggers.tekton.dev'],
+      resources: ['eventlisteners', 'interceptors', 'triggerbindings', 'triggers', 'triggertemplates'],
+      verbs: ['list', 'watch'],
+    };
+    const rules = (props: object = {}) => only(build('ci', props).objects, 'Role').rules;
+
+    test('by default: its informers in the namespace, and create on PipelineRuns and TaskRuns', () => {
+      expect(rules()).toEqual([INFORMERS, { apiGroups: ['tekton.dev'], resources: ['pipelineruns', 'taskruns'], verbs: ['create'] }]);
+      expect(LISTENER_ROLE_RULES).toEqual([INFORMERS]);
+    });
+
+    test('the ClusterRole reads ClusterTriggerBindings and ClusterInterceptors only', () => {
+      expect(only(build('ci').objects, 'ClusterRole').rules).toEqual([
+        { apiGroups: ['triggers.tekton.dev'], resources: ['clusterinterceptors', 'clustertriggerbindings'], verbs: ['list', 'watch'] },
+      ]);
+      expect(LISTENER_CLUSTER_ROLE_RULES).toEqual(only(build('ci').objects, 'ClusterRole').rules);
+    });
+
+    test('creates narrows the runs it may create', () => {
+      expect(rules({ creates: ['TaskRun'] })[1]).toEqual({ apiGroups: ['tekton.dev'], resources: ['taskruns'], verbs: ['create'] });
+      expect(rules({ creates: ['PipelineRun', 'PipelineRun'] })[1].resources).toEqual(['pipelineruns']);
+    });
+
+    test('impersonate only the ServiceAccounts inline triggers name, by name', () => {
+      expect(rules()).toHaveLength(2);
+      const triggers = [
+        { name: 'a', serviceAccountName: 'runner-b', template: { ref: 't' } },
+        { name: 'b', serviceAccountName: 'runner-a', template: { ref: 't' } },
+        { name: 'c', template: { ref: 't' } },
+      ];
+      expect(rules({ triggers })[2]).toEqual({
+        apiGroups: [''],
+        resources: ['serviceaccounts'],
+        resourceNames: ['runner-a', 'runner-b'],
+        verbs: ['impersonate'],
+      });
+    });
+
+    test('no rule of any listener touches Secrets, and the Triggers release ClusterRoles are not bound', () => {
+      const { objects } = build('ci', { triggers: [{ name: 'a', serviceAccountName: 'runner', template: { ref: 't' } }] });
+      const all = objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) => o.rules);
+      expect(all.filter((r: any) => r.resources.includes('secrets'))).toEqual([]);
+      expect(
+        objects
+          .filter((o) => o.kind.endsWith('Binding'))
+          .map((o) => o.roleRef.name)
+          .filter((n) => n.startsWith('tekton-triggers-')),
+      ).toEqual([]);
+    });
+
+    test.each([
+      [{ creates: [] }, /l: invalid creates \[\]; expected a non-empty list of "PipelineRun", "TaskRun"/],
+      [{ creates: 'TaskRun' }, /l: invalid creates "TaskRun"/],
+      [{ creates: ['Pod'] }, /l: invalid creates\[0\] "Pod"; expected one of "PipelineRun", "TaskRun"/],
+      [{ triggers: [{ name: 'a', serviceAccountName: 'Bad SA' }] }, /l: invalid triggers\[0\].serviceAccountName "Bad SA"/],
+    ])('rejects %j', (props, message) => {
+      expect(() => build('ci', props)).toThrow(message);
+    });
   });
 
   test('clusterDomain changes the address', () => {

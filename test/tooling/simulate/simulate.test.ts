@@ -3,7 +3,8 @@
  * Its agreement with the real sink is measured in test/cluster/simulate-vs-sink.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseManifestText } from '../../../lib/tooling/check/manifest';
@@ -17,6 +18,8 @@ const OBJECTS = parseManifestText(readFileSync(CI_FILE, 'utf8'), CI_FILE).object
 const { body: GOGS_BODY, headers: GOGS_HEADERS } = GOGS_PUSH;
 const { body: REGISTRY_BODY, headers: REGISTRY_HEADERS } = REGISTRY_PUSH;
 const SECRETS = { 'gogs-webhook-secret': { secret: 'gogs-webhook-secret' }, 'registry-webhook-token': { token: 's3cr3t' } };
+/** The in-cluster registry's own address: the only host the registry listener deploys from. */
+const REGISTRY_ADDRESS = 'registry.ci.svc.cluster.local:5000';
 const sign = (body: string, secret = 'gogs-webhook-secret') => createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 const { ['X-Gogs-Signature']: _signature, ...UNSIGNED } = GOGS_HEADERS;
 
@@ -151,9 +154,26 @@ describe('simulate: the registry-push listener of dist/', () => {
     expect(resources[0].metadata.generateName).toBe('deploy-image-demo-app-');
     expect(resources[0].spec.params).toContainEqual({
       name: 'image',
-      value: `${event.request.host}/${event.target.repository}@${event.target.digest}`,
+      value: `${REGISTRY_ADDRESS}/${event.target.repository}@${event.target.digest}`,
     });
   });
+
+  test.each(['attacker.example', 'attacker.example:443', 'localhost:5000', 'registry.ci.svc.cluster.local.attacker.example:5000'])(
+    'a notification whose request.host (the Host header of the push) is %s still deploys from the registry itself',
+    (host) => {
+      const notification = JSON.parse(REGISTRY_BODY);
+      for (const e of notification.events) e.request.host = host;
+      const result = registry(JSON.stringify(notification, null, 3), REGISTRY_HEADERS);
+      expect(result.accepted).toBe(true);
+      const [run, ...more]: any[] = result.triggers.flatMap((t) => t.resources);
+      expect(more).toEqual([]);
+      const event = notification.events[0];
+      expect(run.spec.params).toContainEqual({
+        name: 'image',
+        value: `${REGISTRY_ADDRESS}/${event.target.repository}@${event.target.digest}`,
+      });
+    },
+  );
 
   test('a wrong token stops at the compareSecret clause', () => {
     expect(refusal(registry(REGISTRY_BODY, { ...REGISTRY_HEADERS, 'X-Registry-Token': 'wrong' }))).toEqual([
@@ -268,6 +288,36 @@ describe('k8s-practice simulate (the command)', () => {
     const json = await cli([...args, '--format', 'json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out).accepted).toBe(false);
+  });
+
+  test('a registry notification naming a hostile request.host: the TaskRun it prints deploys from the registry itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-host-'));
+    try {
+      const notification = JSON.parse(REGISTRY_BODY);
+      notification.events[0].request.host = 'attacker.example';
+      const body = join(dir, 'notification.json');
+      writeFileSync(body, JSON.stringify(notification, null, 3));
+      const run = await cli([
+        'dist/08-ci-pipeline.k8s.yaml',
+        '--listener',
+        'registry-push',
+        '--body',
+        body,
+        ...headerArgs(REGISTRY_HEADERS),
+        '--secret',
+        'registry-webhook-token/token=s3cr3t',
+        '--format',
+        'json',
+      ]);
+      expect(run.code).toBe(0);
+      const taskRuns = (JSON.parse(run.out).triggers as any[]).flatMap((t) => t.resources);
+      expect(taskRuns.map((r) => [r.kind, r.spec.params.find((p: any) => p.name === 'image').value])).toEqual([
+        ['TaskRun', `${REGISTRY_ADDRESS}/gitadmin/demo-app@${notification.events[0].target.digest}`],
+      ]);
+      expect(run.out).not.toContain('attacker.example');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([
