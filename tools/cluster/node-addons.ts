@@ -1,6 +1,7 @@
 /**
  * The objects a real node needs in the cluster besides itself: cluster DNS (CoreDNS, as kubeadm
- * deploys it, with our own Corefile) and the role of the NetworkPolicy enforcer.
+ * deploys it, with our own Corefile), the role of the NetworkPolicy enforcer, and storage (a
+ * default StorageClass with volumes made in advance).
  */
 import type { ApiObject } from './api-client';
 
@@ -128,5 +129,41 @@ export function kubeRouterRbac(): ApiObject[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: KUBE_ROUTER_USER }],
     },
+  ];
+}
+
+/** The default StorageClass of a real-node cluster. */
+export const STORAGE_CLASS = 'node-local';
+
+/**
+ * Storage without a provisioner, as a one-node lab needs it: a default StorageClass whose
+ * PersistentVolumes the tool makes in advance, each a folder of the node (`hostPath`). A claim of
+ * the class binds to a free volume at once (Immediate); a pod's PodSecurity is not affected (the
+ * pod names the claim, not the host path). The folders are writable by every user (1777, as
+ * local-path provisioners make them): hostPath volumes get no fsGroup, and the exercises' pods
+ * run as non-root users. Deleting a claim releases its volume, which is retained, not reused.
+ */
+export function nodeStorageObjects(folders: readonly string[], capacity: string): ApiObject[] {
+  return [
+    {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'kubernetes.io/no-provisioner',
+      volumeBindingMode: 'Immediate',
+      reclaimPolicy: 'Retain',
+    },
+    ...folders.map((path, i): ApiObject => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: `node-local-${String(i + 1).padStart(2, '0')}` },
+      spec: {
+        storageClassName: STORAGE_CLASS,
+        capacity: { storage: capacity },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        hostPath: { path, type: 'Directory' },
+      },
+    })),
   ];
 }

@@ -10,6 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -33,7 +34,7 @@ import {
   removeAllContainers,
   writeContainerdConfig,
 } from './containerd';
-import { CLUSTER_DNS_IP, coreDnsObjects, kubeRouterRbac } from './node-addons';
+import { CLUSTER_DNS_IP, STORAGE_CLASS, coreDnsObjects, kubeRouterRbac, nodeStorageObjects } from './node-addons';
 import { NODE_IP, NODE_NAME, healthyInNode, runInNode } from './node-network';
 import { KubeletPki, makeKubeletPki } from './node-pki';
 import { IMAGES_DIR, engineBinary } from './paths';
@@ -41,6 +42,10 @@ import { WATCHED_SYSCTLS } from './host-state';
 
 /** The pod range of the node (the controller-manager allocates the first /24 of the cluster's). */
 export const NODE_POD_CIDR = '10.244.0.0/24';
+/** Volumes made in advance for the default StorageClass (hostPath folders under the node's folder). */
+const NODE_VOLUMES = 6;
+/** Their stated size (hostPath enforces none): large enough for any claim of the exercises. */
+const NODE_VOLUME_SIZE = '10Gi';
 /** The cgroup (in every hierarchy) under which the kubelet puts the pods: ours alone to remove. */
 export const NODE_CGROUP_ROOT = '/k8s-practice';
 
@@ -197,6 +202,15 @@ export async function startRealNode(context: NodeContext, node: RealNodeState): 
     ],
     async () => runInNode('/usr/sbin/iptables', ['-S']).includes('KUBE-ROUTER'),
   );
+
+  // Storage: a default StorageClass and volumes made in advance (no provisioner runs here).
+  const volumes = Array.from({ length: NODE_VOLUMES }, (_, i) => join(node.dir, 'volumes', `pv-${String(i + 1).padStart(2, '0')}`));
+  for (const folder of volumes) {
+    mkdirSync(folder, { recursive: true });
+    chmodSync(folder, 0o1777);
+  }
+  context.apply(nodeStorageObjects(volumes, NODE_VOLUME_SIZE));
+  log(`cluster: ${'storage'.padEnd(24)} StorageClass ${STORAGE_CLASS} (default), ${NODE_VOLUMES} volumes of ${NODE_VOLUME_SIZE}`);
 
   const coreDnsImage = images.find((image) => image.reference.startsWith('registry.k8s.io/coredns/'))?.reference;
   if (!coreDnsImage) throw new Error('no CoreDNS image was built (npm run images:build)');
