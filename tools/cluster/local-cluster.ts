@@ -27,6 +27,7 @@ import { NODE_IP, NODE_NAME, createNodeNetwork, deleteNodeNetwork, healthyInNode
 import { NodeApiServerPki, makeApiServerPki, makeEtcdPki } from './node-pki';
 import { RealNodeState, cleanUpNodeHost, missingForRealNode, recordHostBefore, removeNodeContainers, startRealNode } from './real-node';
 import { RUNTIME_PATHS } from './host-state';
+import { apiForwarders } from './api-forwarder';
 import { KUBE_ROUTER_USER } from './node-addons';
 
 /** The kind of node the cluster runs: kwok's fake nodes, or one real node. */
@@ -426,23 +427,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stopCluster({ log });
     throw error;
   }
-}
-
-/**
- * The two halves of the host's way to the API server inside the node's namespace: a socat in
- * the namespace serving a Unix socket (file-system sockets cross network namespaces), and one on
- * the host's loopback forwarding to it. The socket is 0600: only root reaches it.
- */
-function apiForwarders(socket: string, hostPort: number, apiPort: number): { name: string; executable: string; args: string[] }[] {
-  const [innerExe, innerArgs] = inNode('/usr/bin/socat', [`UNIX-LISTEN:${socket},fork,mode=600,unlink-early`, `TCP:127.0.0.1:${apiPort}`]);
-  return [
-    { name: 'api-forwarder-node', executable: innerExe, args: innerArgs },
-    {
-      name: 'api-forwarder-host',
-      executable: '/usr/bin/socat',
-      args: [`TCP-LISTEN:${hostPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${socket}`],
-    },
-  ];
 }
 
 /** Applies objects with the cluster's kubectl, as the admin. */
