@@ -2,7 +2,7 @@
  * Shared helpers of the real-engine suites. They run only under `npm run test:cluster`, which
  * starts the local control plane and sets KUBECONFIG to it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, ApiObject } from '../../tools/cluster/api-client';
@@ -40,6 +40,19 @@ export function kubectl(args: readonly string[], input?: string): KubectlResult 
     timeout: 120_000,
   });
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** {@link kubectl} without blocking, so that several can run at once. */
+export function kubectlAsync(args: readonly string[]): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = spawn(engineBinary('kubectl'), [`--kubeconfig=${kubeconfig()}`, ...args], { timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => resolve({ status: 127, stdout, stderr: stderr + error.message }));
+    child.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  });
 }
 
 /** The dist/ files in apply order (the order the README gives: file names sort that way). */
