@@ -12,8 +12,11 @@ import { labelSelectorMatches, serviceSelectorSelects } from '../check/label-sel
 
 /** A synthesized object (plain JSON). */
 export interface SynthesizedObject {
+  /** `v1`, `apps/v1`, ... */
   readonly apiVersion: string;
+  /** `Pod`, `Service`, ... */
   readonly kind: string;
+  /** The name (required), namespace, labels and annotations the graph reads. */
   readonly metadata: {
     readonly name: string;
     readonly namespace?: string;
@@ -25,14 +28,19 @@ export interface SynthesizedObject {
 
 /** One edge: `from` relates to `to` (`label` says how). */
 export interface GraphEdge {
+  /** The object key ({@link objectKey}) of the object the edge starts at. */
   readonly from: string;
+  /** The object key of the object it points at. */
   readonly to: string;
+  /** How they relate: `selects`, `guards`, `admits from`, `mounts`, `runs as`, `webhook`, ... */
   readonly label: string;
 }
 
 /** Nodes (keyed by {@link objectKey}) and edges. */
 export interface ObjectGraph {
+  /** Every object, by object key, in input order. */
   readonly nodes: ReadonlyMap<string, SynthesizedObject>;
+  /** The relations found, each once. */
   readonly edges: readonly GraphEdge[];
 }
 
