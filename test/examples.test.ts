@@ -63,8 +63,12 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 describe('the README shows a library user what to type', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-  test('its first lines are the two commands, then "Use it in your cdk8s app" with the install line', () => {
-    expect(readme.startsWith('# k8s-practice-constructs\n\n```sh\nnpm ci && npm run synth')).toBe(true);
+  test('its first lines say in one sentence what the project is, then the two commands, then "Use it in your cdk8s app"', () => {
+    const [title, blank, sentence, blank2, fence, first, second] = readme.split('\n');
+    expect([title, blank, blank2, fence]).toEqual(['# k8s-practice-constructs', '', '', '```sh']);
+    expect(sentence).toMatch(/^Typed \[cdk8s\]\(https:\/\/cdk8s\.io\) constructs for a set of Kubernetes practice exercises\b[^.]*\.$/);
+    expect(first).toMatch(/^npm ci && npm run synth /);
+    expect(second).toMatch(/^npm test /);
     const use = readme.indexOf('## Use it in your cdk8s app');
     expect(use).toBeGreaterThan(0);
     expect(readme.slice(0, use).split('\n').length).toBeLessThan(15);
