@@ -4,7 +4,7 @@
  *
  *   k8s-practice validate [files or folders...]   (default: dist; - for stdin; --disable CODE|RULE)
  *   k8s-practice validate --list-rules            (every rule, its codes and severity)
- *   k8s-practice compare <a.yaml> <b.yaml>
+ *   k8s-practice compare <a.yaml> <b.yaml>               (- for stdin on either side)
  *   k8s-practice graph [files or folders...]      (default: dist)
  *   k8s-practice explain RESOURCE[.field.path]
  *   k8s-practice simulate <manifest.yaml> --listener NAME --body FILE [--header K=V]...
@@ -42,7 +42,7 @@ export const COMMANDS: Record<string, Command> = {
     get usage() {
       return compareCommand().COMPARE_USAGE;
     },
-    run: (args, io) => compareCommand().runCompare(args, io),
+    run: (args, io) => compareCommand().runCompareCommand(args, io),
   },
   graph: {
     summary: 'draw each YAML file as a Mermaid diagram: objects and how they refer to each other',
