@@ -135,6 +135,12 @@ describe('the packed library in a fresh consumer project', () => {
     expect(output).toContain('[invalid-name]');
   });
 
+  test('the installed CLI writes the kubectl discovery cache the README uses (kubectl-cache DIR)', () => {
+    const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
+    expect(run(bin, ['kubectl-cache', join(work, 'kubectl-cache')], work).trim()).toBe(join(work, 'kubectl-cache'));
+    expect(existsSync(join(work, 'kubectl-cache', 'discovery', 'localhost_8080', 'v1', 'serverresources.json'))).toBe(true);
+  });
+
   test('the examples compile with the recommended tsconfig under TypeScript 5.9 and 7, run and validate clean', () => {
     const examples = join(work, 'examples');
     cpSync(join(ROOT, 'examples'), examples, { recursive: true, filter: (f) => !f.includes(`${join('examples', 'build')}`) });

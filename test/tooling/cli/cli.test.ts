@@ -128,7 +128,7 @@ describe('k8s-practice (child process)', () => {
 
 describe('k8s-practice (in process)', () => {
   test('lists its commands; unknown commands and bad options exit 2', async () => {
-    expect(Object.keys(COMMANDS)).toEqual(['validate', 'compare', 'graph', 'explain', 'simulate']);
+    expect(Object.keys(COMMANDS)).toEqual(['validate', 'compare', 'graph', 'explain', 'simulate', 'kubectl-cache']);
     const io = collect();
     expect(await main(['help'], io)).toBe(0);
     expect(io.lines.join('\n')).toContain('validate');
