@@ -4,10 +4,11 @@
  *
  *   k8s-practice validate [files or folders...]   (default: dist; - for stdin; --disable CODE|RULE)
  *   k8s-practice validate --list-rules            (every rule, its codes and severity)
- *   k8s-practice compare <a.yaml> <b.yaml>
+ *   k8s-practice compare <a.yaml> <b.yaml>               (- for stdin on either side)
  *   k8s-practice graph [files or folders...]      (default: dist)
  *   k8s-practice explain RESOURCE[.field.path]
  *   k8s-practice simulate <manifest.yaml> --listener NAME --body FILE [--header K=V]...
+ *   k8s-practice kubectl-cache [DIR]                      (kubectl run/expose offline: --cache-dir=DIR)
  *
  * Run it with `npx tsx bin/k8s-practice.ts ...` or, compiled, `node build/bin/k8s-practice.js ...`.
  * To add a command, add an entry to COMMANDS.
@@ -21,6 +22,8 @@ const compareCommand = () => require('../lib/tooling/cli/compare-command') as ty
 const graphCommand = () => require('../lib/tooling/cli/graph-command') as typeof import('../lib/tooling/cli/graph-command');
 const explainCommand = () => require('../lib/tooling/cli/explain-command') as typeof import('../lib/tooling/cli/explain-command');
 const simulateCommand = () => require('../lib/tooling/cli/simulate-command') as typeof import('../lib/tooling/cli/simulate-command');
+const kubectlCacheCommand = () =>
+  require('../lib/tooling/cli/kubectl-cache-command') as typeof import('../lib/tooling/cli/kubectl-cache-command');
 
 /** A subcommand: one line of help, its usage text, and what it does (returns the exit code). */
 export interface Command {
@@ -42,7 +45,7 @@ export const COMMANDS: Record<string, Command> = {
     get usage() {
       return compareCommand().COMPARE_USAGE;
     },
-    run: (args, io) => compareCommand().runCompare(args, io),
+    run: (args, io) => compareCommand().runCompareCommand(args, io),
   },
   graph: {
     summary: 'draw each YAML file as a Mermaid diagram: objects and how they refer to each other',
@@ -65,12 +68,20 @@ export const COMMANDS: Record<string, Command> = {
     },
     run: (args, io) => simulateCommand().runSimulate(args, io),
   },
+  'kubectl-cache': {
+    summary: "write kubectl's discovery cache, so `kubectl run`/`expose -f --dry-run=client -o yaml` work with no cluster",
+    get usage() {
+      return kubectlCacheCommand().KUBECTL_CACHE_USAGE;
+    },
+    run: (args, io) => kubectlCacheCommand().runKubectlCache(args, io),
+  },
 };
 
 function help(io: CommandIO): void {
   io.out('usage: k8s-practice <command> [arguments]');
   io.out('commands:');
-  for (const [name, command] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(10)} ${command.summary}`);
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  for (const [name, command] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(width)}  ${command.summary}`);
   io.out('Run "k8s-practice <command> --help" for a command\'s options.');
 }
 

@@ -5,8 +5,10 @@
 //
 // `npm ci` here skips the build (npm sets npm_command=ci): the tests and
 // `npm run synth` run the TypeScript sources, so a clean clone's `npm ci` stays
-// fast and offline. npm prepares a git dependency by running `npm install` in
-// its clone (npm_command=install), so that path always builds.
+// fast and offline. Skipping is the normal case, not a problem, so it prints
+// nothing (a `build/ not built` line among npm's output read like an error).
+// npm prepares a git dependency by running `npm install` in its clone
+// (npm_command=install), so that path always builds.
 // K8S_PRACTICE_BUILD=1 forces the build, K8S_PRACTICE_BUILD=0 skips it.
 //
 // A build/ whose stamp (scripts/build-stamp.js) matches the sources is kept:
@@ -20,9 +22,7 @@ const { join } = require('node:path');
 const forced = process.env.K8S_PRACTICE_BUILD;
 const force = process.argv.includes('--force'); // `npm run build`
 const skip = !force && (forced === '0' || (forced !== '1' && process.env.npm_command === 'ci'));
-if (skip) {
-  console.log('prepare: build/ not built (npm ci; run `npm run build` or `npm pack` when you need it)');
-} else {
+if (!skip) {
   const { sourcesDigest, buildIsFresh, writeStamp } = require('./build-stamp');
   const { withBuildLock } = require('./build-lock');
   const root = join(__dirname, '..');

@@ -63,8 +63,12 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 describe('the README shows a library user what to type', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-  test('its first lines are the two commands, then "Use it in your cdk8s app" with the install line', () => {
-    expect(readme.startsWith('# k8s-practice-constructs\n\n```sh\nnpm ci && npm run synth')).toBe(true);
+  test('its first lines say in one sentence what the project is, then the two commands, then "Use it in your cdk8s app"', () => {
+    const [title, blank, sentence, blank2, fence, first, second] = readme.split('\n');
+    expect([title, blank, blank2, fence]).toEqual(['# k8s-practice-constructs', '', '', '```sh']);
+    expect(sentence).toMatch(/^Typed \[cdk8s\]\(https:\/\/cdk8s\.io\) constructs for a set of Kubernetes practice exercises\b[^.]*\.$/);
+    expect(first).toMatch(/^npm ci && npm run synth /);
+    expect(second).toMatch(/^npm test /);
     const use = readme.indexOf('## Use it in your cdk8s app');
     expect(use).toBeGreaterThan(0);
     expect(readme.slice(0, use).split('\n').length).toBeLessThan(15);
@@ -77,7 +81,18 @@ describe('the README shows a library user what to type', () => {
     expect(readme).toContain(`\`\`\`json\n${tsconfig}\`\`\``);
     expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
     expect(example.trimEnd().split('\n')).toHaveLength(10);
-    expect(JSON.parse(tsconfig).compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext' });
+    expect(JSON.parse(tsconfig).compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext', types: ['node'] });
+  });
+
+  test('examples/cdk8s.yaml compiles and runs the quoted example, and the README says how to run cdk8s synth offline', () => {
+    const config = parseAllDocuments(readFileSync(join(ROOT, 'examples', 'cdk8s.yaml'), 'utf8'))[0]!.toJS();
+    expect(config).toEqual({ language: 'typescript', app: 'npx --no-install tsc -p . && node build/web-nodeport.js' });
+    expect(readme).toContain('[examples/cdk8s.yaml](examples/cdk8s.yaml)');
+    expect(readme).toContain('`CDK8S_CHECK_UPGRADE=false npx --no-install cdk8s synth`');
+    // The install line names what the tsconfig's `types` and the cdk8s.yaml need.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const tools = ['typescript', '@types/node', 'cdk8s-cli'].map((name) => `${name}@${pkg.devDependencies[name]}`).join(' ');
+    expect(readme).toContain(`\nnpm install --save-dev --save-exact ${tools}\n`);
   });
 
   test('it runs the CLI only in forms that never fetch a package of the same name', () => {

@@ -7,7 +7,8 @@
  * Fails when an export, a type declaration or a runtime file is missing from
  * the package.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -134,11 +135,19 @@ describe('the packed library in a fresh consumer project', () => {
     expect(output).toContain('[invalid-name]');
   });
 
+  test('the installed CLI writes the kubectl discovery cache the README uses (kubectl-cache DIR)', () => {
+    const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
+    expect(run(bin, ['kubectl-cache', join(work, 'kubectl-cache')], work).trim()).toBe(join(work, 'kubectl-cache'));
+    expect(existsSync(join(work, 'kubectl-cache', 'discovery', 'localhost_8080', 'v1', 'serverresources.json'))).toBe(true);
+  });
+
   test('the examples compile with the recommended tsconfig under TypeScript 5.9 and 7, run and validate clean', () => {
     const examples = join(work, 'examples');
     cpSync(join(ROOT, 'examples'), examples, { recursive: true, filter: (f) => !f.includes(`${join('examples', 'build')}`) });
     const names = readdirSync(examples).filter((f) => f.endsWith('.ts'));
     expect(names.length).toBeGreaterThanOrEqual(2);
+    // Code that uses Node's globals compiles with the recommended tsconfig: TypeScript 7 loads @types/node only through `types`.
+    writeFileSync(join(examples, 'uses-node-types.ts'), 'export const outdir: string | undefined = process.env.CDK8S_OUTDIR;\n');
     const versions: string[] = [];
     for (const tsc of [join(work, 'node_modules', '.bin', 'tsc'), join(work, 'ts7', 'node_modules', '.bin', 'tsc')]) {
       versions.push(run(tsc, ['--version'], work).trim());
@@ -152,6 +161,19 @@ describe('the packed library in a fresh consumer project', () => {
       }
     }
     expect(versions).toEqual([`Version ${pkg.devDependencies.typescript}`, `Version ${TYPESCRIPT_7}`]);
+
+    // `cdk8s synth` with examples/cdk8s.yaml, offline, as the README says (the repository's cdk8s-cli stands in for the consumer's).
+    rmSync(join(examples, 'build'), { recursive: true, force: true });
+    const synth = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth'], {
+      cwd: examples,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect({ status: synth.status, stderr: synth.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(existsSync(join(examples, 'dist', 'web-nodeport.k8s.yaml'))).toBe(true);
+    expect(run(join(work, 'node_modules', '.bin', 'k8s-practice'), ['validate', join(examples, 'dist')], work)).toMatch(
+      /^0 errors, 0 warnings in 8 objects from 1 file$/m,
+    );
   }, 180_000);
 
   test('the package root does not load ajv or the validator; k8s-practice-constructs/check does, and validates', () => {

@@ -8,6 +8,7 @@ import { terminalValue } from '../../util/terminal-text';
 /** How serious a finding is: `k8s-practice validate` exits non-zero on any error, not on warnings. */
 export type Severity = 'error' | 'warning';
 
+/** One problem `validate` found in one object. */
 export interface Finding {
   /** The file the object came from (as given on the command line). */
   readonly file: string;
@@ -21,7 +22,9 @@ export interface Finding {
   readonly path: string;
   /** Rule code, e.g. `schema-unknown-field`, `port-range`, `psa-restricted`. */
   readonly rule: string;
+  /** `error` or `warning`. */
   readonly severity: Severity;
+  /** What is wrong, naming the value and what is allowed. */
   readonly message: string;
 }
 

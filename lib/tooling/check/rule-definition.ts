@@ -14,11 +14,13 @@ export type CodeSeverity = Severity | 'error or warning';
 export interface RuleCode {
   /** The code, as in `Finding.rule` (e.g. `port-range`). */
   readonly code: string;
+  /** The severity its findings have. */
   readonly severity: CodeSeverity;
   /** What a finding with this code means, in one line. */
   readonly summary: string;
 }
 
+/** A validation rule: its id, what it checks, the codes it reports and the check itself (see `RULES`). */
 export interface RuleDefinition {
   /** Stable id, kebab-case, distinct from every code (e.g. `ports`). */
   readonly id: string;

@@ -79,6 +79,7 @@ export class SchemaValidator {
     return validator;
   }
 
+  /** Time spent loading and compiling schemas so far, and how many kinds were compiled. */
   public readonly timings: SchemaTimings = { loadMs: 0, crdLoadMs: 0, crdKinds: 0, compileMs: 0, compiledKinds: 0 };
   private readonly kinds = new Map<string, KindSchema>();
   private readonly compiled = new Map<string, ValidateFunction>();

@@ -12,6 +12,7 @@ import { SchemaTimings, SchemaValidator, SchemaValidatorOptions } from './schema
 
 export { RULES };
 
+/** Options of {@link validatePaths}, {@link validateYaml} and {@link validateObjects}. */
 export interface ValidateOptions extends SchemaValidatorOptions {
   /**
    * Rule ids (e.g. `ports`: every finding of that rule) or finding codes (e.g. `port-range`, from
@@ -25,12 +26,17 @@ export interface ValidateOptions extends SchemaValidatorOptions {
 /** A rule's check: looks at every object of the run and reports through the context. */
 export type Rule = (ctx: RuleContext) => void;
 
+/** What a validation found, with the counts `k8s-practice validate` prints in its summary line. */
 export interface ValidationResult {
+  /** The YAML files read. */
   readonly files: readonly string[];
+  /** How many objects they hold. */
   readonly objects: number;
   /** Sorted by file, kind, namespace, name, path, rule. */
   readonly findings: readonly Finding[];
+  /** How many findings are errors. */
   readonly errors: number;
+  /** How many findings are warnings. */
   readonly warnings: number;
   /** Time spent in this call (ms) and the schema load/compile totals of the process so far. */
   readonly timings: { readonly validateMs: number; readonly schema: Readonly<SchemaTimings> };

@@ -1,14 +1,24 @@
 /**
  * `k8s-practice compare <a.yaml> <b.yaml>`: semantic comparison of two sets
- * of Kubernetes objects (see compare.ts for what is ignored).
+ * of Kubernetes objects (see compare.ts for what is ignored). Either side may
+ * be `-`, standard input: `kubectl run ... -o yaml | k8s-practice compare - dist/01-pod.k8s.yaml`.
  */
-import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
-import { KubeObject } from '../check/manifest';
-import { compareSides, describeIdentity, formatComparison, NamespaceMismatch, namespaceMismatches, readObjects } from '../compare/compare';
+import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';
+import { decodeManifestBytes, KubeObject, MAX_FILE_BYTES, STDIN_NAME, STDIN_PATH } from '../check/manifest';
+import {
+  compareSides,
+  describeIdentity,
+  formatComparison,
+  NamespaceMismatch,
+  namespaceMismatches,
+  parseObjects,
+  readObjects,
+} from '../compare/compare';
 import { terminalValue } from '../../util/terminal-text';
 
 export const COMPARE_USAGE = [
   'usage: k8s-practice compare <a.yaml> <b.yaml> [--ignore-only-in a|b|both] [--namespace <ns>] [--only-matched] [--format text|json]',
+  '  Either file may be - (standard input, named <stdin>): kubectl run ... --dry-run=client -o yaml | k8s-practice compare - b.yaml',
   '  Compares the objects of two YAML files by apiVersion/kind/namespace/name, ignoring key order,',
   '  nulls, empty maps and lists, status and creationTimestamp; keyed lists (containers, ports, env,',
   '  volumes, volumeMounts, ...) are matched by key, not position. Images are compared fully written',
@@ -19,15 +29,40 @@ export const COMPARE_USAGE = [
   '  Exit code: 0 when equal, 1 when different, 2 on a usage error.',
 ];
 
-/** Runs the command; returns the exit code. */
-export function runCompare(args: readonly string[], io: CommandIO): number {
-  const { positional, options, flags } = parseArgs(args, ['format', 'ignore-only-in', 'namespace'], ['only-matched']);
+function parseCompareArgs(args: readonly string[]) {
+  return parseArgs(args, ['format', 'ignore-only-in', 'namespace'], ['only-matched']);
+}
+
+/** The command as the CLI runs it: reads stdin first when a file is `-`, then {@link runCompare}. */
+export async function runCompareCommand(args: readonly string[], io: CommandIO): Promise<number> {
+  const { positional } = parseCompareArgs(args);
+  const wantsStdin = positional.length === 2 && positional.filter((path) => path === STDIN_PATH).length === 1;
+  return runCompare(args, io, wantsStdin ? await readProcessStdin(MAX_FILE_BYTES) : undefined);
+}
+
+/** The objects of one side: a file, or `-` for the bytes of standard input (refused without them). */
+function readSide(path: string, stdin: Buffer | undefined): KubeObject[] {
+  if (path !== STDIN_PATH) return readObjects(path);
+  if (stdin === undefined) throw new UsageError(`"${STDIN_PATH}" (stdin) is not available here`);
+  const read = decodeManifestBytes(STDIN_NAME, stdin);
+  if (read.problem) throw new Error(read.problem.message);
+  return parseObjects(read.text, STDIN_NAME);
+}
+
+/**
+ * Runs the command; returns the exit code. `stdin` is what the file `-` stands for (the bytes of
+ * standard input); without it, `-` is refused.
+ */
+export function runCompare(args: readonly string[], io: CommandIO, stdin?: Buffer): number {
+  const { positional, options, flags } = parseCompareArgs(args);
   if (positional.length !== 2) throw new UsageError(`compare needs exactly two files, got ${positional.length}`);
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   const ignoreOnlyIn = oneOf(options, 'ignore-only-in', ['a', 'b', 'both'] as const);
   const defaultNamespace = options.namespace?.[options.namespace.length - 1];
-  const [a, b] = positional as [string, string]; // checked above: exactly two
-  const [aObjects, bObjects] = [readObjects(a), readObjects(b)];
+  const [aPath, bPath] = positional as [string, string]; // checked above: exactly two
+  if (aPath === STDIN_PATH && bPath === STDIN_PATH) throw new UsageError(`"${STDIN_PATH}" (stdin) given twice; it can be read once`);
+  const [aObjects, bObjects] = [readSide(aPath, stdin), readSide(bPath, stdin)];
+  const [a, b] = [aPath, bPath].map((path) => (path === STDIN_PATH ? STDIN_NAME : path)) as [string, string];
   const result = compareSides(aObjects, bObjects, { ignoreOnlyIn, defaultNamespace, onlyMatched: flags.has('only-matched') }, { a, b });
   if (format === 'json') io.out(JSON.stringify({ a, b, ...result }, null, 2));
   else {

@@ -150,9 +150,11 @@ function renderPath(root: unknown, path: readonly (string | number)[]): string {
 
 export type DifferenceKind = 'changed' | 'only-in-a' | 'only-in-b';
 
+/** One field that differs between the two sides of a compared object. */
 export interface FieldDifference {
   /** Field path, kubectl style, with keyed list items as `[key=value]`. */
   readonly path: string;
+  /** `changed` (on both sides, other values), `only-in-a` or `only-in-b`. */
   readonly kind: DifferenceKind;
   /** The value in a (absent for `only-in-b`). */
   readonly a?: unknown;
@@ -170,8 +172,11 @@ export interface ObjectIdentity {
 
 export type ObjectStatus = 'equal' | 'different' | 'only-in-a' | 'only-in-b';
 
+/** One object of either side and how it compares with its match on the other side. */
 export interface ObjectComparison {
+  /** What matches it with the other side: apiVersion, kind, namespace and name. */
   readonly id: ObjectIdentity;
+  /** `equal`, `different`, `only-in-a` or `only-in-b`. */
   readonly status: ObjectStatus;
   /** Field differences (for `different`); sorted by path. */
   readonly differences: readonly FieldDifference[];
@@ -211,7 +216,9 @@ function withNamespace(object: KubeObject, namespace: string | undefined): KubeO
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
+/** What {@link compareObjects}, {@link compareYaml} and {@link compareFiles} return. */
 export interface CompareResult {
+  /** Every object of either side, matched by identity. */
   readonly objects: readonly ObjectComparison[];
   /** True when every object is on both sides and equal. */
   readonly equal: boolean;

@@ -14,7 +14,7 @@
  */
 import { ExplainSchemas, ExplainSchemasOptions } from './explain-schemas';
 import { header, PlaintextRenderer, TemplateError, truthy } from './plaintext';
-import { fieldSteps, ObjectUsage, projectUsage, renderUsage, ConstructUsage, UsageOptions } from './project-usage';
+import { fieldSteps, ProjectUsage, projectUsage, renderUsage, UsageOptions } from './project-usage';
 import { ExplainError, gvrString, resolveRequest } from './resource-mapper';
 import { isList, member, ownMember } from '../check/json-value';
 
@@ -50,7 +50,7 @@ export interface ExplainJson {
   readonly description: string;
   readonly enum?: readonly unknown[];
   readonly fields: ReadonlyArray<{ name: string; type: string; required: boolean; description?: string; enum?: readonly unknown[] }>;
-  readonly usage?: { objects: readonly ObjectUsage[]; constructs: readonly ConstructUsage[] };
+  readonly usage?: ProjectUsage;
 }
 
 const KUBECTL_MISSING_ARGUMENT =

@@ -1,16 +1,18 @@
 /**
  * "Where is this field used in this project?", computed, never written by hand:
  *
- * - **exercises**: every object in the synthesized YAML (`dist/` by default)
- *   of the explained group and kind that sets the field, with the concrete
- *   path and value; the exercise is the file's name (`05-...k8s.yaml`);
+ * - **exercises**: every object in the synthesized YAML of the project (the
+ *   `dist/` folder of the current directory by default: this repository's
+ *   exercises, or a consumer's own charts) of the explained group and kind
+ *   that sets the field, with the concrete path and value; the exercise is the
+ *   file's number (`05-...k8s.yaml`);
  * - **constructs**: the constructs in the generated API reference
  *   (`docs/API.md`, made from the doc comments) with a prop of the field's
  *   name, or whose docs name the field in code (`shareProcessNamespace`,
  *   `spec.shareProcessNamespace`, `shareProcessNamespace: true`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { expandPaths, loadManifests } from '../check/manifest';
 import { packageRoot } from '../check/package-root';
 import { JsonSchema } from '../check/strict-schema';
@@ -22,7 +24,7 @@ export type FieldStep = { readonly property: string } | { readonly items: true }
 
 /** One place an object in the output sets the field. */
 export interface ObjectUsage {
-  /** The YAML file, relative to the package root when inside it. */
+  /** The YAML file, relative to the project folder when inside it. */
   readonly file: string;
   /** `05` for `05-shared-process-namespace.k8s.yaml`, or the file's base name. */
   readonly exercise: string;
@@ -46,6 +48,8 @@ export interface ConstructUsage {
 export interface ProjectUsage {
   readonly objects: readonly ObjectUsage[];
   readonly constructs: readonly ConstructUsage[];
+  /** Where the objects were looked for: each file or folder (an absolute path), and whether it exists. */
+  readonly searched: ReadonlyArray<{ readonly path: string; readonly exists: boolean }>;
 }
 
 /** The steps `kubectl explain` takes through the schema for a field path (undefined when it leads nowhere). */
@@ -119,16 +123,28 @@ export interface UsageQuery {
 }
 
 export interface UsageOptions {
-  /** Files or folders of synthesized YAML. @default `[<package root>/dist]` */
+  /**
+   * The project whose synthesized YAML is searched: this repository, or a cdk8s app that uses the
+   * package (whose `node_modules` copy ships no `dist/`). File names are shown relative to it.
+   * @default the current working directory
+   */
+  readonly projectDir?: string;
+  /** Files or folders of synthesized YAML. @default `[<projectDir>/dist]` */
   readonly manifests?: readonly string[];
   /** The generated API reference. @default `<package root>/docs/API.md` */
   readonly apiReference?: string;
 }
 
+/** A path relative to the project folder when inside it, else as given. */
+function shownPath(path: string, projectDir: string): string {
+  const absolute = resolve(path);
+  return absolute.startsWith(projectDir + sep) ? relative(projectDir, absolute) : path;
+}
+
 /** Objects in the synthesized output that set the field (or, for a bare kind, every object of the kind). */
-export function findObjectUsage(query: UsageQuery, manifests: readonly string[]): ObjectUsage[] {
-  const root = packageRoot();
-  const { objects } = loadManifests(expandPaths(manifests));
+export function findObjectUsage(query: UsageQuery, manifests: readonly string[], projectDir = process.cwd()): ObjectUsage[] {
+  const root = resolve(projectDir);
+  const { objects } = loadManifests(expandPaths(manifests.filter((path) => existsSync(path))));
   const out: ObjectUsage[] = [];
   for (const { file, object } of objects) {
     const apiVersion = textOf(object.apiVersion ?? '');
@@ -138,7 +154,7 @@ export function findObjectUsage(query: UsageQuery, manifests: readonly string[])
     const name = namespace
       ? `${textOf(namespace)}/${textOf(field(object.metadata, 'name'))}`
       : textOf(field(object.metadata, 'name') ?? '');
-    const shownFile = file.startsWith(root) ? relative(root, file) : file;
+    const shownFile = shownPath(file, root);
     const base = basename(file);
     const exercise = /^(\d+)-/.exec(base)?.[1] ?? base.replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');
     for (const { path, value } of valuesAt(object, query.steps)) {
@@ -227,25 +243,40 @@ export function findConstructUsage(field: string, markdown: string): ConstructUs
 
 /** Where the field is used: objects in the output and constructs in the API reference. */
 export function projectUsage(query: UsageQuery, options: UsageOptions = {}): ProjectUsage {
-  const manifests = options.manifests ?? [join(packageRoot(), 'dist')];
+  const projectDir = resolve(options.projectDir ?? process.cwd());
+  const manifests = options.manifests ?? [join(projectDir, 'dist')];
   const apiReference = options.apiReference ?? join(packageRoot(), 'docs', 'API.md');
-  const objects = findObjectUsage(query, manifests);
+  const objects = findObjectUsage(query, manifests, projectDir);
   const field = query.fieldPath[query.fieldPath.length - 1];
   const constructs = field !== undefined && existsSync(apiReference) ? findConstructUsage(field, readFileSync(apiReference, 'utf8')) : [];
-  return { objects, constructs };
+  const searched = manifests.map((path) => ({ path: resolve(path), exists: existsSync(path) }));
+  return { objects, constructs, searched };
+}
+
+/** `a`, `a and b`, `a, b and c` */
+function listPaths(paths: readonly string[]): string {
+  return paths.length <= 1 ? (paths[0] ?? '') : `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]!}`;
 }
 
 /** The plaintext section printed after kubectl's output. */
 export function renderUsage(usage: ProjectUsage, query: UsageQuery, maxPerFile = 5): string {
   const target = query.fieldPath.length > 0 ? query.fieldPath.join('.') : `${query.kind} objects`;
   let out = 'USED IN THIS PROJECT:\n';
+  const missing = usage.searched.filter((s) => !s.exists).map((s) => s.path);
+  const found = usage.searched.filter((s) => s.exists).map((s) => s.path);
+  if (missing.length > 0) {
+    out +=
+      `    Nothing searched: ${listPaths(missing)} does not exist. Synthesize your cdk8s app (\`cdk8s synth\`)\n` +
+      `    and run explain in its folder, or give --project <the app's folder>.\n`;
+  }
   if (usage.objects.length === 0) {
-    out += `    No synthesized object sets ${target}.\n`;
+    if (found.length > 0) out += `    No synthesized object in ${listPaths(found)} sets ${target}.\n`;
   } else {
     const byFile = new Map<string, ObjectUsage[]>();
     for (const u of usage.objects) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u]);
     for (const [file, uses] of byFile) {
-      out += `    exercise ${uses[0]!.exercise} (${file}):\n`; // each file has a use
+      const exercise = uses[0]!.exercise; // each file has a use
+      out += /^\d+$/.test(exercise) ? `    exercise ${exercise} (${file}):\n` : `    ${file}:\n`;
       for (const u of uses.slice(0, maxPerFile)) {
         out += query.fieldPath.length > 0 ? `      ${u.object}: ${u.path} = ${u.value}\n` : `      ${u.object}\n`;
       }

@@ -5,14 +5,18 @@ import { labelSelectorMatches, serviceSelectorSelects } from '../check/label-sel
 /**
  * The relations between synthesized Kubernetes objects, computed from the
  * objects themselves (never written by hand): which pods a Service selects,
- * which ConfigMaps, Secrets, PVCs and ServiceAccounts a workload uses, who
+ * which pods a NetworkPolicy guards and admits traffic from, which
+ * ConfigMaps, Secrets, PVCs and ServiceAccounts a workload uses, who
  * delivers webhooks to which Tekton EventListener, and so on.
  */
 
 /** A synthesized object (plain JSON). */
 export interface SynthesizedObject {
+  /** `v1`, `apps/v1`, ... */
   readonly apiVersion: string;
+  /** `Pod`, `Service`, ... */
   readonly kind: string;
+  /** The name (required), namespace, labels and annotations the graph reads. */
   readonly metadata: {
     readonly name: string;
     readonly namespace?: string;
@@ -24,14 +28,19 @@ export interface SynthesizedObject {
 
 /** One edge: `from` relates to `to` (`label` says how). */
 export interface GraphEdge {
+  /** The object key ({@link objectKey}) of the object the edge starts at. */
   readonly from: string;
+  /** The object key of the object it points at. */
   readonly to: string;
+  /** How they relate: `selects`, `guards`, `admits from`, `mounts`, `runs as`, `webhook`, ... */
   readonly label: string;
 }
 
 /** Nodes (keyed by {@link objectKey}) and edges. */
 export interface ObjectGraph {
+  /** Every object, by object key, in input order. */
   readonly nodes: ReadonlyMap<string, SynthesizedObject>;
+  /** The relations found, each once. */
   readonly edges: readonly GraphEdge[];
 }
 
@@ -93,6 +102,37 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
   };
   const selector = (value: unknown) =>
     value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : undefined;
+  const namespaceObjects = objects.filter((o) => o.kind === 'Namespace');
+  /** The Namespace objects a namespaceSelector picks (the API server labels each with its name). */
+  const namespacesSelectedBy = (namespaceSelector: unknown) =>
+    namespaceObjects.filter((n) =>
+      labelSelectorMatches(namespaceSelector, { ...obj(n.metadata.labels), 'kubernetes.io/metadata.name': n.metadata.name }),
+    );
+  /**
+   * Edges from a NetworkPolicy to the pods a podSelector picks in these namespaces. An empty (or
+   * absent) podSelector picks every pod of a namespace: one edge to the Namespace object says so
+   * (`wholeLabel`); without that object in the set, one edge per pod.
+   */
+  const podsOrNamespace = (
+    policy: SynthesizedObject,
+    namespaces: readonly string[],
+    podSelector: unknown,
+    label: string,
+    wholeLabel: string,
+  ) => {
+    const s = obj(podSelector);
+    const everyPod = Object.keys(obj(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
+    for (const namespace of namespaces) {
+      if (everyPod && find('Namespace', '', namespace)) {
+        link(policy, 'Namespace', '', namespace, wholeLabel);
+        continue;
+      }
+      for (const w of objects) {
+        if (podSpecOf(w) && ns(w) === namespace && labelSelectorMatches(podSelector, podTemplateLabels(w)))
+          link(policy, w.kind, ns(w), w.metadata.name, label);
+      }
+    }
+  };
 
   for (const o of objects) {
     const spec = obj(o.spec);
@@ -106,13 +146,19 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
     // Endpoints / EndpointSlice -> their Service
     if (o.kind === 'Endpoints') link(o, 'Service', ns(o), o.metadata.name, 'endpoints of');
     if (o.kind === 'EndpointSlice') link(o, 'Service', ns(o), obj(o.metadata.labels)['kubernetes.io/service-name'], 'endpoints of');
-    // NetworkPolicy -> the pods it protects (an empty podSelector, a namespace-wide default, draws no edges)
-    const podSelector = obj(spec.podSelector);
-    const namesPods = Object.keys(obj(podSelector.matchLabels)).length > 0 || list(podSelector.matchExpressions).length > 0;
-    if (o.kind === 'NetworkPolicy' && namesPods) {
-      for (const w of objects) {
-        if (podSpecOf(w) && ns(w) === ns(o) && labelSelectorMatches(spec.podSelector, podTemplateLabels(w)))
-          link(o, w.kind, ns(w), w.metadata.name, 'guards');
+    // NetworkPolicy -> the pods it protects, and the pods and namespaces its ingress rules admit traffic from
+    if (o.kind === 'NetworkPolicy') {
+      podsOrNamespace(o, [ns(o)], spec.podSelector, 'guards', 'guards every pod of');
+      for (const rule of list(spec.ingress)) {
+        for (const peer of list(obj(rule).from)) {
+          const p = obj(peer);
+          // A peer without namespaceSelector means the policy's own namespace; an ipBlock has no object to point at.
+          if (!isObject(p.namespaceSelector) && !isObject(p.podSelector)) continue;
+          const namespaces = !isObject(p.namespaceSelector)
+            ? [ns(o)]
+            : namespacesSelectedBy(p.namespaceSelector).map((n) => n.metadata.name);
+          podsOrNamespace(o, namespaces, p.podSelector, 'admits from', 'admits from every pod of');
+        }
       }
     }
     // workload -> ConfigMaps, Secrets, PVCs, ServiceAccount it uses

@@ -105,11 +105,30 @@ describe('k8s-practice (child process)', () => {
     expect(different.status).toBe(1);
     expect(different.stdout).toContain('    changed    spec.replicas: 3 -> 1');
   });
+
+  test('compare - reads one side from stdin (kubectl ... -o yaml | compare - b.yaml); - twice is refused', () => {
+    const kubectlOutput = readFileSync(join(KUBECTL_FIXTURES, 'deployment-port80-replicas3.yaml'), 'utf8');
+    const reformatted = join(FIXTURES, 'reformatted', 'deployment-port80-replicas3.json');
+    const a = cliWithInput(kubectlOutput, 'compare', '-', reformatted);
+    expect(a.stderr).toBe('');
+    expect(a.status).toBe(0);
+    expect(a.stdout.split('\n').slice(0, 3)).toEqual(['a: <stdin>', `b: ${reformatted}`, '= apps/v1 Deployment nginx: equal']);
+    const b = cliWithInput(kubectlOutput, 'compare', join(FIXTURES, 'k8syaml', 'deployment-nginx.reconstructed.yaml'), '-');
+    expect(b.status).toBe(1);
+    expect(b.stdout).toContain('b: <stdin>\n');
+    expect(b.stdout).toContain('    changed    spec.replicas: 1 -> 3');
+    const twice = cliWithInput('', 'compare', '-', '-');
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/^k8s-practice compare: "-" \(stdin\) given twice; it can be read once\n/);
+    const notYaml = cliWithInput('a: [', 'compare', '-', reformatted);
+    expect(notYaml.status).toBe(2);
+    expect(notYaml.stderr).toMatch(/^k8s-practice compare: <stdin>: /);
+  });
 });
 
 describe('k8s-practice (in process)', () => {
   test('lists its commands; unknown commands and bad options exit 2', async () => {
-    expect(Object.keys(COMMANDS)).toEqual(['validate', 'compare', 'graph', 'explain', 'simulate']);
+    expect(Object.keys(COMMANDS)).toEqual(['validate', 'compare', 'graph', 'explain', 'simulate', 'kubectl-cache']);
     const io = collect();
     expect(await main(['help'], io)).toBe(0);
     expect(io.lines.join('\n')).toContain('validate');

@@ -135,3 +135,94 @@ describe('objects the graph cannot read', () => {
     expect(edgeList(buildObjectGraph(objects))).toEqual(['NetworkPolicy//np -guards-> Pod//a']);
   });
 });
+
+describe('NetworkPolicy edges: whom a policy guards, and whom it admits traffic from', () => {
+  const namespace = (name: string, labels: Record<string, string> = {}): SynthesizedObject => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels },
+  });
+  const pod = (ns: string, name: string, labels: Record<string, string>): SynthesizedObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [] },
+  });
+  const policy = (ns: string, name: string, spec: object): SynthesizedObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: ns },
+    spec,
+  });
+
+  test('a namespace-wide policy (empty podSelector) guards every pod of its Namespace: one edge to the Namespace', () => {
+    const g = buildObjectGraph([
+      namespace('shop'),
+      pod('shop', 'web', { run: 'web' }),
+      policy('shop', 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
+      policy('shop', 'allow-same-namespace', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
+    ]);
+    expect(edgeList(g)).toEqual([
+      'NetworkPolicy/shop/default-deny-ingress -guards every pod of-> Namespace//shop',
+      'NetworkPolicy/shop/allow-same-namespace -guards every pod of-> Namespace//shop',
+      'NetworkPolicy/shop/allow-same-namespace -admits from every pod of-> Namespace//shop',
+    ]);
+  });
+
+  test('without its Namespace object in the set, a namespace-wide policy points at each pod instead', () => {
+    const g = buildObjectGraph([
+      pod('shop', 'web', { run: 'web' }),
+      pod('shop', 'db', { run: 'db' }),
+      policy('shop', 'deny', { podSelector: {} }),
+    ]);
+    expect(edgeList(g)).toEqual(['NetworkPolicy/shop/deny -guards-> Pod/shop/web', 'NetworkPolicy/shop/deny -guards-> Pod/shop/db']);
+  });
+
+  test('`from` peers: pods of its own namespace, pods of selected namespaces, whole namespaces; an ipBlock draws nothing', () => {
+    const g = buildObjectGraph([
+      namespace('shop'),
+      namespace('monitoring', { team: 'ops' }),
+      namespace('other'),
+      pod('shop', 'web', { run: 'web' }),
+      pod('shop', 'client', { access: 'web' }),
+      pod('shop', 'stranger', { run: 'stranger' }),
+      pod('monitoring', 'prometheus', { app: 'prometheus' }),
+      pod('other', 'prometheus', { app: 'prometheus' }),
+      policy('shop', 'web-ingress', {
+        podSelector: { matchLabels: { run: 'web' } },
+        ingress: [
+          { from: [{ podSelector: { matchLabels: { access: 'web' } } }, { ipBlock: { cidr: '192.0.2.0/24' } }] },
+          { from: [{ namespaceSelector: { matchLabels: { team: 'ops' } }, podSelector: { matchLabels: { app: 'prometheus' } } }] },
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }] },
+          { ports: [{ port: 8080 }] },
+        ],
+      }),
+    ]);
+    expect(edgeList(g)).toEqual([
+      'NetworkPolicy/shop/web-ingress -guards-> Pod/shop/web',
+      'NetworkPolicy/shop/web-ingress -admits from-> Pod/shop/client',
+      'NetworkPolicy/shop/web-ingress -admits from-> Pod/monitoring/prometheus',
+      'NetworkPolicy/shop/web-ingress -admits from every pod of-> Namespace//other',
+    ]);
+  });
+
+  test('exercise 7: the web policy guards web and admits allowed-client, not denied-client', async () => {
+    const { main } = await import('../../../bin/k8s-practice');
+    const lines: string[] = [];
+    const code = await main(['graph', 'dist/07-network-policy.k8s.yaml'], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(`ERR ${l}`),
+    });
+    expect(code).toBe(0);
+    expect(
+      lines
+        .join('\n')
+        .split('\n')
+        .filter((l) => l.includes('NetworkPolicy') && l.includes('-->')),
+    ).toEqual([
+      '  NetworkPolicy_network_policy_default_deny_ingress -->|guards every pod of| Namespace__network_policy',
+      '  NetworkPolicy_network_policy_web_allow_access_label -->|guards| Pod_network_policy_web',
+      '  NetworkPolicy_network_policy_web_allow_access_label -->|admits from| Pod_network_policy_allowed_client',
+    ]);
+  });
+});
