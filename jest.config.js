@@ -7,8 +7,9 @@ module.exports = {
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   // Type-checking is done once by `tsc --noEmit` in `npm test`; the transform only strips types (esbuild).
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
-  // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/'],
+  // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js), the
+  // package-install suites only under `npm run test:package` (jest.package.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/', '/test/consumer/'],
   // jest's default (cores - 1) is one in-band worker on a 2-core machine; the
   // slow suites mostly wait on child processes, so two workers fill both cores.
   maxWorkers: Math.max(2, availableParallelism()),
