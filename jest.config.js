@@ -16,7 +16,9 @@ module.exports = {
   // With both cores busy, a property test that talks to a child process can pass jest's
   // 5 s default (seen once, on a shared machine); a hang still fails, after 30 s.
   testTimeout: 30_000,
-  // A temporary folder per run (TMPDIR), removed at the end: see test/support/scratch-tmpdir.js.
+  // A temporary folder per run (TMPDIR), removed at the end (test/support/scratch-tmpdir.js), and
+  // the schema validators compiled once for the run (test/support/test-validators.js).
   globalSetup: '<rootDir>/test/support/global-setup.js',
+  setupFiles: ['<rootDir>/test/support/use-test-validators.js'],
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
