@@ -19,7 +19,9 @@ export default tseslint.config(
   {
     files: ['lib/**/*.ts', 'bin/**/*.ts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // A program of the shipped code alone (tsconfig.lint.json: tsconfig.json's options, lib/ and bin/), not
+    // the project service's whole repository: a third less to load, the same types for these files.
+    languageOptions: { parserOptions: { project: './tsconfig.lint.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
     rules: {

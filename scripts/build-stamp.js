@@ -8,15 +8,23 @@
 // (the compiler and @types versions), this file, and the schemas and CRDs the
 // precompiled validators are compiled from (dist/ only picks which kinds are
 // precompiled, never what they check, so it is left out).
+//
+// Beside the stamp, the size and modification time (ns) of each of those files
+// when the digest was taken: `npm run validate` and the other CLI scripts
+// (scripts/cli.js) ask buildIsFreshQuick(), which trusts the stamp without
+// reading the files while the same files have the same sizes and times (as make
+// and tsc's watch mode do), and hashes them all otherwise. `prepare` (and so
+// `npm pack`) always compares the full digest.
 'use strict';
 const { createHash } = require('node:crypto');
-const { existsSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const SOURCE_DIRS = ['lib', 'bin', 'imports'];
 const DATA_DIRS = ['schemas', 'crds'];
 const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build-stamp.js'];
 const STAMP = join('build', '.sources.sha256');
+const STAT_RECORD = join('build', '.sources.stat.json');
 
 /** Every file under `dir` whose name ends with `suffix`, sorted, as paths relative to `root`. */
 function filesUnder(root, dir, suffix) {
@@ -33,15 +41,27 @@ function filesUnder(root, dir, suffix) {
   return out;
 }
 
-/** The digest of the build's inputs under `root`. */
-function sourcesDigest(root) {
-  const hash = createHash('sha256');
-  const files = [
+/** The build's input files under `root`, relative to it. */
+function inputFiles(root) {
+  return [
     ...SOURCE_DIRS.flatMap((dir) => filesUnder(root, dir, '.ts')),
     ...DATA_DIRS.flatMap((dir) => filesUnder(root, dir, '')),
     ...FILES,
   ];
-  for (const file of files) {
+}
+
+/** `[file, size, mtimeNs]` of each file ('-' for a missing one). */
+function statsOf(root, files) {
+  return files.map((file) => {
+    const stat = statSync(join(root, file), { bigint: true, throwIfNoEntry: false });
+    return stat ? [file, String(stat.size), String(stat.mtimeNs)] : [file, '-', '-'];
+  });
+}
+
+/** The digest of the build's inputs under `root`. */
+function sourcesDigest(root) {
+  const hash = createHash('sha256');
+  for (const file of inputFiles(root)) {
     hash.update(`${file}\0`);
     hash.update(existsSync(join(root, file)) ? readFileSync(join(root, file)) : '(missing)');
     hash.update('\0');
@@ -55,9 +75,50 @@ function buildIsFresh(root) {
   return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sourcesDigest(root);
 }
 
-/** Records that `root`/build was just compiled from `digest` (taken before compiling). */
-function writeStamp(root, digest) {
-  writeFileSync(join(root, STAMP), `${digest}\n`);
+/** A file written this close before its stats were taken may be written again with the same time (coarse clocks): 2 s, in ns. */
+const RACY_NS = 2_000_000_000n;
+
+/** The inputs' digest and their sizes and times, the times taken first (see sourcesState's use in prepare.js). */
+function sourcesState(root) {
+  const takenNs = String(BigInt(Date.now()) * 1_000_000n);
+  const stats = statsOf(root, inputFiles(root));
+  return { digest: sourcesDigest(root), stats, takenNs };
 }
 
-module.exports = { sourcesDigest, buildIsFresh, writeStamp, STAMP };
+/** Whether the record can vouch for the files: none was modified within RACY_NS of the moment its stats were taken (as git does with its index). */
+const trustworthy = ({ stats, takenNs }) =>
+  typeof takenNs === 'string' && stats.every(([, , time]) => time === '-' || BigInt(time) < BigInt(takenNs) - RACY_NS);
+
+/**
+ * Whether `root`/build is fresh, without reading the sources while each input file has the size and
+ * time recorded with the stamp: a file written since has another time. Files written within 2 s
+ * before the record was taken are not vouched for (a coarse clock could give a rewrite the same
+ * time). Any difference, or no record: the full digest decides.
+ */
+function buildIsFreshQuick(root) {
+  const stamp = join(root, STAMP);
+  const record = join(root, STAT_RECORD);
+  if (!existsSync(stamp)) return false;
+  if (existsSync(record)) {
+    try {
+      const recorded = JSON.parse(readFileSync(record, 'utf8'));
+      if (
+        recorded.digest === readFileSync(stamp, 'utf8').trim() &&
+        trustworthy(recorded) &&
+        JSON.stringify(recorded.stats) === JSON.stringify(statsOf(root, inputFiles(root)))
+      )
+        return true;
+    } catch {
+      // an unreadable record: hash
+    }
+  }
+  return buildIsFresh(root);
+}
+
+/** Records that `root`/build was just compiled from the inputs in `state` (sourcesState(), taken before compiling). */
+function writeStamp(root, state) {
+  writeFileSync(join(root, STAT_RECORD), `${JSON.stringify({ digest: state.digest, takenNs: state.takenNs, stats: state.stats })}\n`);
+  writeFileSync(join(root, STAMP), `${state.digest}\n`);
+}
+
+module.exports = { sourcesDigest, sourcesState, buildIsFresh, buildIsFreshQuick, writeStamp, STAMP };

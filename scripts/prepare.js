@@ -23,7 +23,7 @@ const forced = process.env.K8S_PRACTICE_BUILD;
 const force = process.argv.includes('--force'); // `npm run build`
 const skip = !force && (forced === '0' || (forced !== '1' && process.env.npm_command === 'ci'));
 if (!skip) {
-  const { sourcesDigest, buildIsFresh, writeStamp } = require('./build-stamp');
+  const { sourcesState, buildIsFresh, writeStamp } = require('./build-stamp');
   const { withBuildLock } = require('./build-lock');
   const root = join(__dirname, '..');
   withBuildLock(root, () => {
@@ -32,14 +32,14 @@ if (!skip) {
       console.error('prepare: build/ is up to date with the sources (build/.sources.sha256), not rebuilt');
       return;
     }
-    // The digest is taken before compiling: a source edited during the build leaves a stamp that no longer matches.
-    const digest = sourcesDigest(root);
+    // The digest (and the files' times) are taken before compiling: a source edited during the build leaves a stamp that no longer matches.
+    const state = sourcesState(root);
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     require('node:fs').rmSync(join(root, 'build'), { recursive: true, force: true });
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     // Ajv standalone code for the kinds in dist/, so `k8s-practice validate` does not compile them on every run.
     const generated = require(join(root, 'build', 'lib', 'tooling', 'check', 'precompile-validators.js')).writeGeneratedValidators();
     console.error(`prepare: wrote ${require('node:path').relative(root, generated)}`);
-    writeStamp(root, digest);
+    writeStamp(root, state);
   });
 }

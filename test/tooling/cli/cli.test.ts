@@ -1,6 +1,7 @@
 /**
- * The command line, run the way users run it: `npx tsx bin/k8s-practice.ts ...`
- * in a child process.
+ * The command line, run the way users run it from the sources (`npx tsx bin/k8s-practice.ts ...`)
+ * in a child process: `node --import tsx`, the same node process that `npx tsx` ends in, without
+ * the two processes (npm's and tsx's launcher) it starts on the way.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,7 +21,12 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 function cliWithInput(input: string | undefined, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, input });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/k8s-practice.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    input,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
