@@ -71,3 +71,11 @@ test('PID 0, 1, negative ones and our own are never treated as a process of the 
   }
   expect(isSignallablePid(12345)).toBe(true);
 });
+
+test('a new folder holding only the lock of the command that will use it is accepted', () => {
+  const dir = join(root, 'fresh');
+  const release = lockClusterDir(dir, 'cluster:up');
+  expect(() => resetClusterDir(dir, false)).not.toThrow();
+  expect(existsSync(join(dir, MARKER))).toBe(true);
+  release();
+});

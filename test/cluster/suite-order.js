@@ -10,6 +10,7 @@ const ORDER = [
   'apply-dist',
   'admission-refusals',
   'local-users',
+  'interrupted-up',
   'tekton-triggers',
   'simulate-vs-sink',
   'registry',

@@ -4,7 +4,7 @@
  * with one real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS) in its own network
  * namespace.
  */
-import { KUBECONFIG, NodeKind, readClusterState, startCluster, stopCluster } from './local-cluster';
+import { KUBECONFIG, NodeKind, abortStart, readClusterState, startCluster, stopCluster } from './local-cluster';
 import { NODE_IP, NODE_NETNS } from './node-network';
 import { ensurePrerequisites } from './prerequisites';
 import { lockClusterDir } from './cluster-dir';
@@ -42,6 +42,7 @@ async function run(command: string | undefined, args: readonly string[]): Promis
       // Ctrl-C (or a kill) while it starts: stop what was started, then exit.
       const interrupt = (signal: NodeJS.Signals) => {
         console.error(`cluster: ${signal} during start-up, stopping what was started`);
+        abortStart();
         void stopCluster().finally(() => process.exit(130));
       };
       for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, interrupt);

@@ -36,7 +36,7 @@ const LOCK = '.lock';
 export function resetClusterDir(dir: string, isDefault: boolean): void {
   if (existsSync(dir)) {
     if (!isDefault && !existsSync(join(dir, MARKER))) {
-      const entries = readdirSync(dir);
+      const entries = readdirSync(dir).filter((entry) => entry !== LOCK);
       if (entries.length > 0) {
         throw new Error(
           `${dir} is not a folder the local cluster made (it has no ${MARKER} file) and is not empty: refusing to empty it. ` +

@@ -146,6 +146,18 @@ function tail(file: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** Set by {@link abortStart}: a start in progress starts nothing more. */
+let startAborted = false;
+
+/**
+ * Makes a `startCluster` in progress start no further process (for a signal handler that is
+ * about to stop the cluster: without it, a component started after the stop read the state
+ * file would be left running).
+ */
+export function abortStart(): void {
+  startAborted = true;
+}
+
 /**
  * Starts the cluster and resolves once every component is healthy and the nodes are Ready.
  * Stops whatever a previous run left behind first. On failure, everything started so far is
@@ -223,6 +235,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const start = async (name: string, executable: string, args: string[], healthy: () => Promise<boolean>, timeoutMs = 60_000) => {
     const began = Date.now();
     const logFile = join(LOG_DIR, `${name}.log`);
+    if (startAborted) throw new Error(`start-up interrupted before ${name}`);
     const [exe, argv] = real ? inNode(executable, args) : [executable, args];
     const proc = startProcess(name, exe, argv, logFile, process.env, executable);
     processes.push(proc);
@@ -330,6 +343,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       120_000,
     );
     if (real) {
+      if (startAborted) throw new Error('start-up interrupted before the API server forwarder');
       for (const forwarder of apiForwarders(join(CLUSTER_DIR, 'apiserver.sock'), hostApiPort, apiServer!)) {
         const logFile = join(LOG_DIR, `${forwarder.name}.log`);
         const proc = startProcess(forwarder.name, forwarder.executable, forwarder.args, logFile, process.env, '/usr/bin/socat');

@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { HostState, diffHostState, snapshotHostState } from './host-state';
-import { KUBECONFIG, NodeKind, clusterLogs, startCluster, stopCluster } from './local-cluster';
+import { KUBECONFIG, NodeKind, abortStart, clusterLogs, startCluster, stopCluster } from './local-cluster';
 import { CLUSTER_DIR, REPO_DIR } from './paths';
 import { ensurePrerequisites } from './prerequisites';
 import { lockClusterDir } from './cluster-dir';
@@ -75,6 +75,7 @@ async function main(): Promise<number> {
     interrupted = true;
     console.error(`test:cluster: ${signal}, stopping the cluster`);
     jest?.kill('SIGTERM');
+    abortStart();
     void stopOnce()
       .then(() => (hostBefore ? reportHostChanges(hostBefore) : 0))
       .finally(() => process.exit(130));
