@@ -1,7 +1,7 @@
-// One `prepare` at a time per checkout. `npm test` builds build/ while the
-// consumer test runs `npm pack` (whose `prepare` builds too): without the lock
-// one would empty build/ while the other compiles into it. The second waits,
-// then finds the first's stamp fresh and reuses its build.
+// One `prepare` at a time per checkout. Two builds of one checkout at once (an
+// `npm run build` while `npm run test:package` runs `npm pack`, whose `prepare`
+// builds too) would otherwise have one empty build/ while the other compiles into
+// it. The second waits, then finds the first's stamp fresh and reuses its build.
 'use strict';
 const { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
