@@ -78,8 +78,16 @@ export function installTektonCrds(): void {
   );
   const applied = kubectl(['apply', '--server-side', ...files.flatMap((f) => ['-f', f])]);
   if (applied.status !== 0 || applied.stderr !== '') throw new Error(`applying the Tekton CRDs failed:\n${applied.stderr}`);
-  const established = kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-  if (established.status !== 0) throw new Error(`the Tekton CRDs did not become Established:\n${established.stderr}`);
+  // kubectl 1.28's `wait` fails at once ("accessor error: <nil>") on a CRD whose status has no
+  // conditions yet, instead of waiting: ask again until every CRD has them.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const established = kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+    if (established.status === 0) return;
+    if (!established.stderr.includes('accessor error') || Date.now() > deadline)
+      throw new Error(`the Tekton CRDs did not become Established:\n${established.stderr}`);
+    spawnSync('sleep', ['0.5']);
+  }
 }
 
 /** Exercise 8 (Gogs + registry + Tekton) as synthesized, and its objects. */
