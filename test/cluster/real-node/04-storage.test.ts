@@ -49,7 +49,14 @@ test('a claim of the default class binds, and a restricted non-root pod writes t
       },
     ],
   };
-  const applied = sh('kubectl apply -f -', { input: JSON.stringify(manifest) });
+  // The namespace and claim first: the pod is admitted only once the namespace's default
+  // ServiceAccount exists, which the controller manager creates a moment later.
+  const [namespace, claim, pod] = manifest.items;
+  expect(sh('kubectl apply -f -', { input: JSON.stringify({ ...manifest, items: [namespace, claim] }) }).stderr).toBe('');
+  await until('the default ServiceAccount', () =>
+    sh(`kubectl get serviceaccount default -n ${NAMESPACE}`).status === 0 ? true : undefined,
+  );
+  const applied = sh('kubectl apply -f -', { input: JSON.stringify(pod) });
   expect(applied.stderr).toBe('');
   expect(sh('kubectl get pvc data -n storage-check -o jsonpath={.spec.storageClassName}').stdout).toBe(STORAGE_CLASS);
   await until('the claim to bind', () => (phase('pvc', 'data', NAMESPACE) === 'Bound' ? true : undefined), 30_000);
