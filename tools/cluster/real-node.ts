@@ -1,8 +1,8 @@
 /**
  * A real node for the local cluster: containerd, the kubelet, kube-proxy (iptables mode), the
- * NetworkPolicy enforcer (kube-router's firewall) and cluster DNS (CoreDNS), all inside the
- * node's network namespace (see `node-network.ts`), started in that order after the control
- * plane. Pods really run, on the images `npm run images:build` made (nothing can be pulled).
+ * NetworkPolicy enforcer (kube-router's firewall), storage (a default StorageClass with volumes
+ * made in advance) and cluster DNS (CoreDNS), all inside the node's network namespace (see
+ * `node-network.ts`), started in that order after the control plane. Pods really run, on the images `npm run images:build` made (nothing can be pulled).
  *
  * What the node changes outside its namespace is undone by `cleanUpNodeHost`: the kubelet's
  * global sysctls, its cgroups, the mounts of pod volumes and root filesystems, the folders
@@ -260,7 +260,7 @@ function writeKubeletConfig(dir: string, pki: KubeletPki, containerd: Containerd
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%' },
-    // Status every 2 s so that tests see readiness changes quickly.
+    // Node status every 4 s (the default is 10 s), so that readiness changes show quickly.
     nodeStatusUpdateFrequency: '4s',
     syncFrequency: '10s',
   };
