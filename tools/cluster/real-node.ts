@@ -128,9 +128,7 @@ export function recordHostBefore(clusterDir: string, runtimePaths: readonly stri
     sysctls: Object.fromEntries(GLOBAL_SYSCTLS.map((key) => [key, readSysctl(key)])),
     runtimeEntries: [
       ...runtimePaths.filter(existsSync).flatMap((path) => [path, ...readdirSync(path).map((name) => join(path, name))]),
-      ...cgroupHierarchies()
-        .flatMap((hierarchy) => [join(hierarchy, NODE_CGROUP_ROOT), join(hierarchy, 'k8s.io')])
-        .filter(existsSync),
+      ...nodeCgroupRoots().filter(existsSync),
     ],
   };
 }
@@ -224,6 +222,14 @@ function cgroupHierarchies(): string[] {
   return readdirSync('/sys/fs/cgroup', { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join('/sys/fs/cgroup', entry.name));
+}
+
+/**
+ * The cgroups a node makes, in every hierarchy: the kubelet's root for the pods, and the one
+ * containerd names after its namespace (`/k8s.io`). Each is ours to remove unless it was there before.
+ */
+function nodeCgroupRoots(): string[] {
+  return cgroupHierarchies().flatMap((hierarchy) => [join(hierarchy, NODE_CGROUP_ROOT), join(hierarchy, 'k8s.io')]);
 }
 
 /** The kubelet requires its cgroup root to exist in every hierarchy. */
@@ -385,9 +391,7 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
     }
   }
   // Cgroups: the deepest first; a cgroup folder is removed with rmdir (its files are virtual).
-  // containerd also makes one named after its namespace (`/k8s.io`): ours unless it was there.
-  const cgroupRoots = cgroupHierarchies().flatMap((hierarchy) => [join(hierarchy, NODE_CGROUP_ROOT), join(hierarchy, 'k8s.io')]);
-  for (const root of cgroupRoots) {
+  for (const root of nodeCgroupRoots()) {
     if (!existsSync(root) || !ours(root)) continue;
     const found = execFileSync('find', [root, '-depth', '-type', 'd'], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const dir of found) {
