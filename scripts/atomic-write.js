@@ -5,6 +5,7 @@
 'use strict';
 const { readdirSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { alive } = require('./build-lock');
 
 const TEMPORARY = /\.(\d+)\.tmp$/;
 
@@ -25,15 +26,6 @@ function writeFileAtomically(file, data) {
   } catch (error) {
     removeQuietly(temporary);
     throw error;
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
   }
 }
 

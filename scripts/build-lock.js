@@ -47,6 +47,7 @@ function runsPrepare(pid) {
   }
 }
 
+/** Whether a process with this pid exists (EPERM: it does, owned by another user). */
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -115,4 +116,4 @@ function withBuildLock(root, work) {
   }
 }
 
-module.exports = { withBuildLock, LOCK, processStart };
+module.exports = { withBuildLock, LOCK, processStart, alive };
