@@ -129,6 +129,7 @@ export function renderCiSetup(setup: CiSetup): string {
     `# 3. An API token (Gogs 0.14 takes the password only for this), then the repository (public: the`,
     `#    clone step reads it without credentials) and its push webhook, signed with the webhook secret`,
     `kubectl -n ${ns} port-forward svc/gogs 3000 & GOGS=http://localhost:3000/api/v1`,
+    'until curl -fs -o /dev/null http://localhost:3000/healthcheck; do sleep 1; done   # until the port-forward answers',
     `GOGS_TOKEN=$(printf 'user = "%s:%s"\\n' ${setup.admin.name} "$GOGS_PASSWORD" | curl -fsS -K - -H 'Content-Type: application/json' \\`,
     `  "$GOGS/users/${setup.admin.name}/tokens" -d '{"name":"setup"}' | sed 's/.*"sha1":"\\([0-9a-f]*\\)".*/\\1/'); unset GOGS_PASSWORD`,
     api(repo, shellQuote(JSON.stringify(repo.body))),

@@ -87,6 +87,14 @@ const server = createServer((request, response) => {
       return;
     }
     const [code, message] = decide(parsed);
+    // One line per verdict: kubectl logs then shows why a delivery was let through or stopped.
+    const header = parsed && parsed.header;
+    console.log(JSON.stringify({
+      delivery: headerValue(header, 'X-Gogs-Delivery'),
+      event: headerValue(header, 'X-Gogs-Event'),
+      verdict: code === OK ? 'accepted' : 'refused',
+      reason: message,
+    }));
     answer(response, code, message);
   });
 });

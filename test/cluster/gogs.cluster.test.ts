@@ -103,6 +103,7 @@ function localSetupScript(): string {
     ['exec /app/gogs/gogs ', `exec ${engineBinary('gogs')} `, 'the local Gogs binary'],
     ['--config /etc/gogs/app.ini', `--config ${gogs.config}`, 'the local copy of the app.ini'],
     [/^kubectl -n ci port-forward svc\/gogs 3000 & GOGS=.*$/m, `GOGS=${gogs.url}/api/v1`, 'Gogs listens on 127.0.0.1 already'],
+    [/^until curl -fs -o \/dev\/null http:\/\/localhost:3000\/healthcheck; .*$/m, ': Gogs answers already', 'no port-forward to wait for'],
   ];
   let script = body;
   for (const [from, to, why] of substitutions) {

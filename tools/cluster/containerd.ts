@@ -22,11 +22,19 @@ export interface ContainerdPaths {
   readonly config: string;
   readonly socket: string;
   readonly cniConfDir: string;
+  /** containerd's per-registry host configuration (`<host:port>/hosts.toml`), read at each pull. */
+  readonly registryHostsDir: string;
 }
 
 export function containerdPaths(nodeDir: string): ContainerdPaths {
   const dir = join(nodeDir, 'containerd');
-  return { dir, config: join(dir, 'config.toml'), socket: join(dir, 'containerd.sock'), cniConfDir: join(nodeDir, 'cni', 'net.d') };
+  return {
+    dir,
+    config: join(dir, 'config.toml'),
+    socket: join(dir, 'containerd.sock'),
+    cniConfDir: join(nodeDir, 'cni', 'net.d'),
+    registryHostsDir: join(dir, 'certs.d'),
+  };
 }
 
 /**
@@ -60,6 +68,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   # exec, attach, logs and port-forward: reached by the kubelet inside the node's namespace.
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    # Per-registry hosts.toml files: how the node reaches an in-cluster registry (see
+    # mirrorRegistry). Nothing else can be pulled: no registry outside this machine is reachable.
+    config_path = "${paths.registryHostsDir}"
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -96,6 +108,27 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     ],
   };
   writeFileSync(join(paths.cniConfDir, '10-practice-pods.conflist'), `${JSON.stringify(cni, null, 2)}\n`);
+}
+
+/**
+ * Tells the node's containerd how to reach a registry that runs in the cluster, as kind's
+ * "local registry" recipe does: `host` (the name pods push to, e.g.
+ * `registry.ci.svc.cluster.local:5000`) is served over plain HTTP at `endpoint` (the registry
+ * Service's ClusterIP and port; the node cannot resolve cluster names, and containerd wants
+ * HTTPS by default). containerd reads the file at each pull: no restart. Returns its path.
+ */
+export function mirrorRegistry(paths: ContainerdPaths, host: string, endpoint: string): string {
+  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host)) throw new Error(`mirrorRegistry: host must be name[:port], not '${host}'`);
+  if (!/^\d+\.\d+\.\d+\.\d+:\d+$/.test(endpoint)) throw new Error(`mirrorRegistry: endpoint must be ip:port, not '${endpoint}'`);
+  const dir = join(paths.registryHostsDir, host);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'hosts.toml');
+  writeFileSync(
+    file,
+    `# Written by tools/cluster/containerd.ts: ${host} is the in-cluster registry, reached at its ClusterIP.\n` +
+      `server = "http://${host}"\n\n[host."http://${endpoint}"]\n  capabilities = ["pull", "resolve"]\n`,
+  );
+  return file;
 }
 
 const ctr = (paths: ContainerdPaths, args: readonly string[]) =>

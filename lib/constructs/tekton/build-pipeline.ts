@@ -45,8 +45,10 @@ export interface BuildPipelineProps {
   readonly dockerfile?: string;
 
   /**
-   * Push over plain HTTP without TLS checks (kaniko `--insecure
-   * --skip-tls-verify`), as the in-cluster registry needs.
+   * Push and pull over plain HTTP without TLS checks (kaniko `--insecure
+   * --insecure-pull --skip-tls-verify`), as the in-cluster registry needs:
+   * the image is pushed there, and a Dockerfile's `FROM` may name a base
+   * image kept there too.
    * @default true
    */
   readonly insecureRegistry?: boolean;
@@ -151,7 +153,7 @@ export class BuildPipeline extends Construct {
               { name: 'IMAGE', value: '$(params.image)' },
               { name: 'CONTEXT', value: context },
               { name: 'DOCKERFILE', value: dockerfile },
-              { name: 'EXTRA_ARGS', value: insecure ? ['--insecure', '--skip-tls-verify'] : [] },
+              { name: 'EXTRA_ARGS', value: insecure ? ['--insecure', '--insecure-pull', '--skip-tls-verify'] : [] },
             ],
             workspaces: [{ name: 'source', workspace: this.workspace }],
           },

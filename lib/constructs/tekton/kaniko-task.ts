@@ -55,7 +55,8 @@ printf '%s' "$PARAM_IMAGE" > "$RESULT_IMAGE_URL_PATH"
  * `IMAGE_URL`.
  *
  * For the in-cluster registry, which speaks plain HTTP, pass `--insecure`
- * (and `--skip-tls-verify`) in `EXTRA_ARGS`; BuildPipeline does.
+ * (push), `--insecure-pull` (a base image kept there) and `--skip-tls-verify`
+ * in `EXTRA_ARGS`; BuildPipeline does.
  *
  * kaniko unpacks the base image into its own root filesystem and so runs as
  * root (uid 0) with the default capabilities. That is allowed by the

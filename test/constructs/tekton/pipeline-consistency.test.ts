@@ -135,7 +135,7 @@ describe('Pipeline -> Tasks', () => {
 
   test('the build task pushes over plain HTTP to the in-cluster registry', () => {
     const build = pipeline.spec.tasks.find((t: any) => t.name === 'build-and-push');
-    expect(build.params.find((p: any) => p.name === 'EXTRA_ARGS').value).toEqual(['--insecure', '--skip-tls-verify']);
+    expect(build.params.find((p: any) => p.name === 'EXTRA_ARGS').value).toEqual(['--insecure', '--insecure-pull', '--skip-tls-verify']);
     expect(build.runAfter).toEqual(['fetch-source']);
   });
 });
