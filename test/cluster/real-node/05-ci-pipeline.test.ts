@@ -16,7 +16,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CiPipelineExercise } from '../../../lib/exercises/ci-pipeline-exercise';
 import { ciSetup, renderCiSetup } from '../../../lib/exercises/ci-setup';
-import { containerdPaths, mirrorRegistry, readImageIndex } from '../../../tools/cluster/containerd';
+import { readImageIndex } from '../../../tools/cluster/containerd';
+import { mirrorServiceRegistry } from '../../../tools/cluster/registry-mirror';
 import { CLUSTER_DIR, IMAGES_DIR, REPO_DIR } from '../../../tools/cluster/paths';
 import { TEKTON_RELEASE_URLS } from '../../../tools/cluster/tekton-release';
 import {
@@ -225,10 +226,9 @@ test("kubectl apply -f dist/08 and the README's setup commands bring Gogs, the r
 test('the node pulls from the in-cluster registry, and the base image is kept there', async () => {
   // What kind's local-registry recipe does: containerd on the node reaches the registry's name
   // at its ClusterIP over plain HTTP (the node cannot resolve cluster names).
-  const ip = sh(`kubectl -n ${NS} get service registry -o jsonpath={.spec.clusterIP}`).stdout;
-  expect(ip).toMatch(/^10\.96\.\d+\.\d+$/);
-  const hosts = mirrorRegistry(containerdPaths(join(CLUSTER_DIR, 'node')), REGISTRY_HOST, `${ip}:5000`);
-  substitution(`node set-up (docs/ci-servers.md): ${hosts} sends ${REGISTRY_HOST} to http://${ip}:5000`);
+  const { file, endpoint } = mirrorServiceRegistry(REGISTRY_HOST, `${NS}/registry`);
+  expect(endpoint).toMatch(/^10\.96\.\d+\.\d+:5000$/);
+  substitution(`node set-up (tsx tools/cluster/cli.ts mirror-registry ${REGISTRY_HOST} ${NS}/registry): ${file} -> http://${endpoint}`);
 
   registry = await portForward(NS, 'svc/registry', 5000);
   gogs = await portForward(NS, 'svc/gogs', 3000);
