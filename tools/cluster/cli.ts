@@ -2,17 +2,17 @@
  * `npm run cluster:up [-- --node real|kwok]` / `npm run cluster:down` / `npm run cluster:status`:
  * a real Kubernetes 1.28 control plane with kwok's fake nodes on 127.0.0.1 (the default), or
  * with one real node (containerd, kubelet, kube-proxy, kube-router, CoreDNS) in its own network
- * namespace. `tsx tools/cluster/cli.ts mirror-registry HOST NAMESPACE/SERVICE` lets that node
- * pull from a registry running in the cluster (exercise 8's).
+ * namespace. `tsx tools/cluster/cli.ts mirror-registry` lets that node pull from exercise 8's
+ * in-cluster registry.
  */
 import { KUBECONFIG, NodeKind, abortStart, readClusterState, startCluster, stopCluster } from './local-cluster';
 import { NODE_IP, NODE_NETNS } from './node-network';
 import { ensurePrerequisites } from './prerequisites';
 import { lockClusterDir } from './cluster-dir';
 import { CLUSTER_DIR } from './paths';
-import { mirrorServiceRegistry } from './registry-mirror';
+import { mirrorExerciseRegistry } from './registry-mirror';
 
-const USAGE = 'usage: cluster up [--node kwok|real] | down | status | mirror-registry HOST NAMESPACE/SERVICE';
+const USAGE = 'usage: cluster up [--node kwok|real] | down | status | mirror-registry';
 
 /** The `--node` value of `up` (`--node real` or `--node=real`); kwok when absent. */
 function nodeKind(args: readonly string[]): NodeKind {
@@ -73,13 +73,8 @@ async function run(command: string | undefined, args: readonly string[]): Promis
       return state.processes.every(isOurProcessAlive) ? 0 : 1;
     }
     case 'mirror-registry': {
-      const [host, service] = args;
-      if (!host || !service || args.length !== 2) {
-        console.error(USAGE);
-        return 2;
-      }
-      const { file, endpoint } = mirrorServiceRegistry(host, service);
-      console.log(`cluster: the node pulls ${host} from http://${endpoint} (${file})`);
+      const { host, file, mirror } = mirrorExerciseRegistry();
+      console.log(`cluster: the node pulls ${host} from ${mirror} (${file})`);
       return 0;
     }
     default:

@@ -70,7 +70,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   stream_server_port = "0"
   [plugins."io.containerd.grpc.v1.cri".registry]
     # Per-registry hosts.toml files: how the node reaches an in-cluster registry (see
-    # mirrorRegistry). Nothing else can be pulled: no registry outside this machine is reachable.
+    # installRegistryHosts). Nothing else can be pulled: no registry outside this machine is reachable.
     config_path = "${paths.registryHostsDir}"
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
@@ -111,23 +111,16 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 }
 
 /**
- * Tells the node's containerd how to reach a registry that runs in the cluster, as kind's
- * "local registry" recipe does: `host` (the name pods push to, e.g.
- * `registry.ci.svc.cluster.local:5000`) is served over plain HTTP at `endpoint` (the registry
- * Service's ClusterIP and port; the node cannot resolve cluster names, and containerd wants
- * HTTPS by default). containerd reads the file at each pull: no restart. Returns its path.
+ * Installs a registry host configuration (`hosts.toml`, e.g. what
+ * `ImageRegistry.containerdHostsToml()` prints) for `host` (name:port) on the node, where
+ * containerd's CRI plugin reads it at each pull: no restart. Returns the file's path.
  */
-export function mirrorRegistry(paths: ContainerdPaths, host: string, endpoint: string): string {
-  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host)) throw new Error(`mirrorRegistry: host must be name[:port], not '${host}'`);
-  if (!/^\d+\.\d+\.\d+\.\d+:\d+$/.test(endpoint)) throw new Error(`mirrorRegistry: endpoint must be ip:port, not '${endpoint}'`);
+export function installRegistryHosts(paths: ContainerdPaths, host: string, hostsToml: string): string {
+  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host)) throw new Error(`registry hosts: host must be name[:port], not '${host}'`);
   const dir = join(paths.registryHostsDir, host);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'hosts.toml');
-  writeFileSync(
-    file,
-    `# Written by tools/cluster/containerd.ts: ${host} is the in-cluster registry, reached at its ClusterIP.\n` +
-      `server = "http://${host}"\n\n[host."http://${endpoint}"]\n  capabilities = ["pull", "resolve"]\n`,
-  );
+  writeFileSync(file, hostsToml);
   return file;
 }
 

@@ -1,26 +1,26 @@
 /**
- * `cluster mirror-registry HOST NAMESPACE/SERVICE`: lets the real node pull from a registry that
- * runs in the cluster, as kind's "local registry" recipe does. Pods push to the registry by its
- * cluster name (e.g. `registry.ci.svc.cluster.local:5000`); the node cannot resolve cluster names
- * and containerd wants HTTPS, so containerd is told to reach that name at the Service's
- * ClusterIP over plain HTTP (a hosts.toml it reads at each pull).
+ * `tsx tools/cluster/cli.ts mirror-registry`: lets the real node pull from exercise 8's in-cluster
+ * registry, as kind's "local registry" recipe does. Pods push to the registry by its cluster name
+ * (`registry.ci.svc.cluster.local:5000`); the node cannot resolve cluster names and containerd
+ * wants HTTPS, so the node gets the library's own `ImageRegistry.containerdHostsToml()` with the
+ * Service's ClusterIP as the mirror (docs/ci-servers.md, "ClusterIP from the node").
  */
-import { containerdPaths, mirrorRegistry } from './containerd';
+import { App } from 'cdk8s';
+import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
+import { containerdPaths, installRegistryHosts } from './containerd';
 import { kubectlJson, readClusterState } from './local-cluster';
 
-/** Points the node's containerd at Service `serviceRef` (`namespace/name`) for `host`; returns what it wrote. */
-export function mirrorServiceRegistry(host: string, serviceRef: string): { file: string; endpoint: string } {
+/** Writes the hosts.toml for exercise 8's registry on the running real node; returns the file and the mirror URL. */
+export function mirrorExerciseRegistry(): { host: string; file: string; mirror: string } {
   const node = readClusterState()?.realNode;
   if (!node) throw new Error('mirror-registry: needs a running real-node cluster (npm run cluster:up -- --node real)');
-  const [namespace, name, ...rest] = serviceRef.split('/');
-  if (!namespace || !name || rest.length > 0) throw new Error(`mirror-registry: the Service must be NAMESPACE/NAME, not '${serviceRef}'`);
-  const port = /:(\d+)$/.exec(host)?.[1] ?? '443';
-  const service = kubectlJson<{ spec: { clusterIP?: string; ports?: { port: number }[] } }>(['-n', namespace, 'get', 'service', name]);
+  const { registry } = new CiPipelineExercise(new App(), 'ci');
+  const service = kubectlJson<{ spec: { clusterIP?: string } }>(['-n', registry.namespace, 'get', 'service', registry.name]);
   const clusterIp = service.spec.clusterIP;
-  if (!clusterIp || clusterIp === 'None') throw new Error(`mirror-registry: Service ${serviceRef} has no ClusterIP`);
-  if (!service.spec.ports?.some((p) => String(p.port) === port)) {
-    throw new Error(`mirror-registry: Service ${serviceRef} has no port ${port} (the port of ${host})`);
+  if (!clusterIp || clusterIp === 'None') {
+    throw new Error(`mirror-registry: Service ${registry.namespace}/${registry.name} has no ClusterIP (apply dist/08 first)`);
   }
-  const endpoint = `${clusterIp}:${port}`;
-  return { file: mirrorRegistry(containerdPaths(node.dir), host, endpoint), endpoint };
+  const mirror = `http://${clusterIp}:${registry.address.split(':')[1]}`;
+  const file = installRegistryHosts(containerdPaths(node.dir), registry.address, registry.containerdHostsToml(mirror));
+  return { host: registry.address, file, mirror };
 }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { CiPipelineExercise } from '../../../lib/exercises/ci-pipeline-exercise';
 import { ciSetup, renderCiSetup } from '../../../lib/exercises/ci-setup';
 import { readImageIndex } from '../../../tools/cluster/containerd';
-import { mirrorServiceRegistry } from '../../../tools/cluster/registry-mirror';
+import { mirrorExerciseRegistry } from '../../../tools/cluster/registry-mirror';
 import { CLUSTER_DIR, IMAGES_DIR, REPO_DIR } from '../../../tools/cluster/paths';
 import { TEKTON_RELEASE_URLS } from '../../../tools/cluster/tekton-release';
 import {
@@ -226,9 +226,10 @@ test("kubectl apply -f dist/08 and the README's setup commands bring Gogs, the r
 test('the node pulls from the in-cluster registry, and the base image is kept there', async () => {
   // What kind's local-registry recipe does: containerd on the node reaches the registry's name
   // at its ClusterIP over plain HTTP (the node cannot resolve cluster names).
-  const { file, endpoint } = mirrorServiceRegistry(REGISTRY_HOST, `${NS}/registry`);
-  expect(endpoint).toMatch(/^10\.96\.\d+\.\d+:5000$/);
-  substitution(`node set-up (tsx tools/cluster/cli.ts mirror-registry ${REGISTRY_HOST} ${NS}/registry): ${file} -> http://${endpoint}`);
+  const { host, file, mirror } = mirrorExerciseRegistry();
+  expect(host).toBe(REGISTRY_HOST);
+  expect(mirror).toMatch(/^http:\/\/10\.96\.\d+\.\d+:5000$/);
+  substitution(`node set-up (tsx tools/cluster/cli.ts mirror-registry): ${file} sends ${host} to ${mirror}`);
 
   registry = await portForward(NS, 'svc/registry', 5000);
   gogs = await portForward(NS, 'svc/gogs', 3000);
