@@ -56,9 +56,12 @@ export function substitution(what: string): void {
   console.log(`substituted: ${what}`);
 }
 
-/** Runs a shell command line as a user would type it; `kubectl` is the cluster's. */
-export function sh(command: string, options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): ShellResult {
-  const result = spawnSync('/bin/sh', ['-c', command], {
+/** Runs a shell command line as a user would type it (in bash when `bash` is set); `kubectl` is the cluster's. */
+export function sh(
+  command: string,
+  options: { input?: string; env?: Record<string, string>; timeoutMs?: number; bash?: boolean } = {},
+): ShellResult {
+  const result = spawnSync(options.bash ? '/bin/bash' : '/bin/sh', ['-c', command], {
     input: options.input,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
