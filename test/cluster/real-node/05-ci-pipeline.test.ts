@@ -345,6 +345,20 @@ test('a git push builds the commit with kaniko, pushes it to the registry, and t
   );
 }, 600_000);
 
+test("PodSecurity decides for real: ci enforces baseline, so kaniko's root step ran and a privileged pod is refused", () => {
+  const labels = jsonOf<{ metadata: { labels: Record<string, string> } }>(`kubectl get namespace ${NS} -o json`).metadata.labels;
+  expect(labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+  // Every pod of the pipeline was admitted by the API server's PodSecurity: kaniko's ran as root.
+  const pods = jsonOf<{
+    items: { metadata: { name: string }; spec: { containers: { name: string; securityContext?: { runAsUser?: number } }[] } }[];
+  }>(`kubectl -n ${NS} get pods -o json`).items;
+  const kaniko = pods.flatMap((p) => p.spec.containers).find((c) => c.name === 'step-build-and-push');
+  expect(kaniko?.securityContext?.runAsUser).toBe(0);
+  const refused = sh(`kubectl -n ${NS} run privileged-probe --image=docker.io/library/busybox:1.36 --restart=Never --privileged -- true`);
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain('violates PodSecurity "baseline:v1.28": privileged');
+});
+
 describe('what must create nothing', () => {
   const pipelineRunsFor = (commit: string) => runsOf('pipelineruns').filter((r) => paramOf(r, 'git-revision') === commit);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 3000));
