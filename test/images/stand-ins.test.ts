@@ -21,6 +21,9 @@ interface StandIn {
   readonly standIn: boolean;
   readonly optional?: boolean;
   readonly binary?: string;
+  readonly goModule?: string;
+  readonly importPath?: string;
+  readonly links?: Record<string, string>;
   readonly config: {
     readonly user: number;
     readonly group?: number;
@@ -70,7 +73,7 @@ describe('the stand-in spec', () => {
   });
 
   test.each(STAND_INS.map((s) => [s.name, s] as const))('%s is complete', (_name, s) => {
-    expect(['pause', 'busybox', 'nginx', 'static-binary']).toContain(s.builder);
+    expect(['pause', 'busybox', 'nginx', 'static-binary', 'ko-app']).toContain(s.builder);
     expect(Number.isInteger(s.config.user) && s.config.user >= 0).toBe(true);
     for (const port of s.config.ports) expect(port).toMatch(/^[0-9]{1,5}\/(tcp|udp)$/);
     for (const path of s.writablePaths) expect(path).toMatch(/^\/[^\s]*$/);
@@ -82,6 +85,34 @@ describe('the stand-in spec', () => {
       expect(s.binary).toMatch(/^\.engines\/bin\/[\w.-]+$/);
       expect(s.config.entrypoint).toHaveLength(1);
     }
+  });
+
+  describe.each(STAND_INS.filter((s) => s.builder === 'ko-app').map((s) => [s.name, s] as const))('%s (ko layout)', (_name, s) => {
+    const command = (s.importPath ?? '').split('/').pop()!;
+    const project = s.importPath?.match(/^github\.com\/tektoncd\/(pipeline|triggers)\/cmd\/[\w-]+$/)?.[1];
+
+    test('is a command of a Tekton module the engines pin, built by `tools/engines/build.sh tekton-images`', () => {
+      expect(project).toBeDefined();
+      expect(s.goModule).toBe('tools/engines/tekton');
+      const goMod = readFileSync(join(REPO, s.goModule!, 'go.mod'), 'utf8');
+      const version = goMod.match(new RegExp(`^\\s*github\\.com/tektoncd/${project} (v\\S+)$`, 'm'))?.[1];
+      expect(s.reference).toBe(`ghcr.io/tektoncd/${project}/${command}:${version}`);
+      expect(goMod.match(/^tool \(\n([^)]*)\)/m)?.[1]?.split(/\s+/)).toContain(s.importPath);
+      expect(readFileSync(join(REPO, 'tools', 'engines', 'build.sh'), 'utf8')).toContain(` ${s.importPath}`);
+      expect(s.binary).toBe(`.engines/bin/tekton/${project}/${command}`);
+      expect(s.optional).toBe(true);
+    });
+
+    test('has the binary at /ko-app/<command> as its entrypoint and runs as nonroot (65532), as ko and its base make it', () => {
+      expect(s.config.entrypoint).toEqual([`/ko-app/${command}`]);
+      expect(s.config.cmd).toEqual([]);
+      expect(s.config.user).toBe(65532);
+      expect(s.config.env).toEqual(expect.arrayContaining(['KO_DATA_PATH=/var/run/ko', expect.stringMatching(/^PATH=.*:\/ko-app$/)]));
+      for (const [link, target] of Object.entries(s.links ?? {})) {
+        expect(link).toMatch(/^\/[\w/.-]+$/);
+        expect(target).toMatch(/^\/[\w/.-]+$/);
+      }
+    });
   });
 
   test('the pause image is the sandbox image containerd is configured with (registry.k8s.io/pause:3.9, uid 65535)', () => {

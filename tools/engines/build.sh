@@ -12,6 +12,11 @@
 #   gogs         gogs        -> gogs
 #   kube-router  kube-router -> kube-router (run only as the NetworkPolicy firewall)
 #   coredns      coredns     -> coredns (minimal: kubernetes cache errors log health ready)
+#   tekton-images tekton     -> Tekton's own commands, static, for the images a real node runs
+#                               (tools/images): .engines/bin/tekton/pipeline/{controller webhook
+#                               entrypoint nop workingdirinit sidecarlogresults resolvers events}
+#                               and .engines/bin/tekton/triggers/{controller webhook
+#                               eventlistenersink interceptors}
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
@@ -42,24 +47,26 @@ k8s_ldflags() {
   echo "-s -w$flags"
 }
 
-# build_group NAME MODULE_DIR LDFLAGS PACKAGE...
+# build_group NAME MODULE_DIR LDFLAGS PACKAGE... — into $BIN_DIR, or into $BUILD_OUT when set
+# (a folder of its own, for commands whose names clash with others': controller, webhook).
 build_group() {
   local name="$1" module="$2" ldflags="$3"
   shift 3
-  local stamp="$STAMP_DIR/$name"
+  local stamp="$STAMP_DIR/$name" out="${BUILD_OUT:-$BIN_DIR}"
   local want
   # Stale when the module's pins, its own Go sources or this script change.
   want="$(cat "$0" "$ENGINES_DIR/$module/go.mod" "$ENGINES_DIR/$module/go.sum" \
     $(find "$ENGINES_DIR/$module" -name '*.go' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
   local missing=0 pkg
-  for pkg in "$@"; do [[ -x "$BIN_DIR/$(basename "$pkg")" ]] || missing=1; done
+  for pkg in "$@"; do [[ -x "$out/$(basename "$pkg")" ]] || missing=1; done
   if [[ $missing == 0 && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "engines: $name is up to date"
     return
   fi
   local start=$SECONDS
   echo "engines: building $name ($*)"
-  (cd "$ENGINES_DIR/$module" && go build -ldflags "$ldflags" -o "$BIN_DIR/" "$@")
+  mkdir -p "$out"
+  (cd "$ENGINES_DIR/$module" && go build -ldflags "$ldflags" -o "$out/" "$@")
   echo "$want" >"$stamp"
   echo "engines: built $name in $((SECONDS - start)) s"
 }
@@ -71,7 +78,7 @@ kube_router_ldflags() {
   echo "-s -w -X $pkg/pkg/version.Version=$version -X $pkg/pkg/version.BuildDate=1970-01-01T00:00:00Z"
 }
 
-known_groups=(k8s node kwok tekton gogs kube-router coredns)
+known_groups=(k8s node kwok tekton gogs kube-router coredns tekton-images)
 groups=("$@")
 [[ ${#groups[@]} -gt 0 ]] || groups=("${known_groups[@]}")
 # Refuse a misspelt group before building anything.
@@ -132,6 +139,22 @@ for group in "${groups[@]}"; do
       # Our own main package (tools/engines/coredns/cmd/coredns), not CoreDNS's all-plugin build.
       # Static (no cgo): it runs in an image that holds nothing but this file, without a libc.
       CGO_ENABLED=0 build_group coredns coredns "-s -w" ./cmd/coredns
+      ;;
+    tekton-images)
+      # Tekton's upstream commands, as its release builds them with ko (one image per command,
+      # the binary at /ko-app/<command>; tools/images packs them): every cmd/* the release
+      # manifests in tools/cluster/tekton-release/ reference. Static (no cgo): the entrypoint
+      # binary is copied into every step container and must run in any image; the others run
+      # in images without a libc. Own folders: pipeline and triggers both have a controller
+      # and a webhook.
+      CGO_ENABLED=0 BUILD_OUT="$BIN_DIR/tekton/pipeline" build_group tekton-images-pipeline tekton "-s -w" \
+        github.com/tektoncd/pipeline/cmd/controller github.com/tektoncd/pipeline/cmd/webhook \
+        github.com/tektoncd/pipeline/cmd/entrypoint github.com/tektoncd/pipeline/cmd/nop \
+        github.com/tektoncd/pipeline/cmd/workingdirinit github.com/tektoncd/pipeline/cmd/sidecarlogresults \
+        github.com/tektoncd/pipeline/cmd/resolvers github.com/tektoncd/pipeline/cmd/events
+      CGO_ENABLED=0 BUILD_OUT="$BIN_DIR/tekton/triggers" build_group tekton-images-triggers tekton "-s -w" \
+        github.com/tektoncd/triggers/cmd/controller github.com/tektoncd/triggers/cmd/webhook \
+        github.com/tektoncd/triggers/cmd/eventlistenersink github.com/tektoncd/triggers/cmd/interceptors
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2

@@ -10,8 +10,10 @@
 #
 # No image registry is needed: pause is compiled from the Kubernetes source in Go's module cache,
 # BusyBox from Debian's source package, the nginx stand-in is a Debian root filesystem
-# (mmdebstrap), and images of one static binary (CoreDNS) are made from .engines/bin. Each image
-# is rebuilt only when its inputs changed (a stamp per image under .engines/images/stamps).
+# (mmdebstrap), images of one static binary (CoreDNS) are made from .engines/bin, and Tekton's
+# images are laid out as ko lays them out (tools/images/ko-app.sh) around the commands
+# `tools/engines/build.sh tekton-images` builds. Each image is rebuilt only when its inputs
+# changed (a stamp per image under .engines/images/stamps).
 # Needs root (umoci keeps file owners; mmdebstrap); installs missing Debian packages itself.
 set -euo pipefail
 IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -29,10 +31,12 @@ source "$IMAGES_DIR/pause.sh"
 source "$IMAGES_DIR/busybox.sh"
 # shellcheck source=tools/images/nginx.sh
 source "$IMAGES_DIR/nginx.sh"
+# shellcheck source=tools/images/ko-app.sh
+source "$IMAGES_DIR/ko-app.sh"
 
 [[ $EUID == 0 ]] || die "run as root (umoci must keep the files' owners; mmdebstrap and apt-get need it)"
 command -v apt-get >/dev/null || die "needs a Debian-based host (apt-get, mmdebstrap)"
-ensure_packages jq file gcc libc6-dev make bzip2 xz-utils dpkg-dev mmdebstrap umoci skopeo
+ensure_packages jq file gcc libc6-dev make bzip2 xz-utils dpkg-dev mmdebstrap umoci skopeo ca-certificates tzdata
 
 mkdir -p "$OUT_DIR" "$WORK_DIR" "$STAMP_DIR"
 # One build at a time per checkout.
@@ -58,6 +62,7 @@ for name in "${names[@]}"; do
         "$(spec "$name" '.config.user | tostring')$(spec "$name" '.config.group // empty | ":" + tostring')" \
         "$(spec "$name" '.config.entrypoint | tojson')" "${ports[@]}"
       ;;
+    ko-app) build_ko_app "$name" ;;
     *) die "$name: unknown builder '$(spec "$name" .builder)'" ;;
   esac
 done
