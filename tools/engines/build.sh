@@ -12,6 +12,9 @@
 #   gogs         gogs        -> gogs
 #   kube-router  kube-router -> kube-router (run only as the NetworkPolicy firewall)
 #   coredns      coredns     -> coredns (minimal: kubernetes cache errors log health ready)
+#   kaniko       kaniko      -> executor (kaniko's image builder; static, for its stand-in image)
+#   kubectl-static k8s128    -> static/kubectl (CGO_ENABLED=0, as Kubernetes releases it: the
+#                               kubectl stand-in image has no libc; .engines/bin/kubectl stays)
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
@@ -42,24 +45,25 @@ k8s_ldflags() {
   echo "-s -w$flags"
 }
 
-# build_group NAME MODULE_DIR LDFLAGS PACKAGE...
+# build_group NAME MODULE_DIR LDFLAGS PACKAGE... — into $BIN_DIR, or $GROUP_BIN_DIR when set.
 build_group() {
   local name="$1" module="$2" ldflags="$3"
   shift 3
-  local stamp="$STAMP_DIR/$name"
+  local stamp="$STAMP_DIR/$name" out="${GROUP_BIN_DIR:-$BIN_DIR}"
   local want
   # Stale when the module's pins, its own Go sources or this script change.
   want="$(cat "$0" "$ENGINES_DIR/$module/go.mod" "$ENGINES_DIR/$module/go.sum" \
     $(find "$ENGINES_DIR/$module" -name '*.go' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
   local missing=0 pkg
-  for pkg in "$@"; do [[ -x "$BIN_DIR/$(basename "$pkg")" ]] || missing=1; done
+  for pkg in "$@"; do [[ -x "$out/$(basename "$pkg")" ]] || missing=1; done
   if [[ $missing == 0 && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "engines: $name is up to date"
     return
   fi
   local start=$SECONDS
   echo "engines: building $name ($*)"
-  (cd "$ENGINES_DIR/$module" && go build -ldflags "$ldflags" -o "$BIN_DIR/" "$@")
+  mkdir -p "$out"
+  (cd "$ENGINES_DIR/$module" && go build -ldflags "$ldflags" -o "$out/" "$@")
   echo "$want" >"$stamp"
   echo "engines: built $name in $((SECONDS - start)) s"
 }
@@ -71,7 +75,14 @@ kube_router_ldflags() {
   echo "-s -w -X $pkg/pkg/version.Version=$version -X $pkg/pkg/version.BuildDate=1970-01-01T00:00:00Z"
 }
 
-known_groups=(k8s node kwok tekton gogs kube-router coredns)
+# kaniko's `executor version` prints what its Makefile stamps in; take the pinned module version.
+kaniko_ldflags() {
+  local pkg=github.com/GoogleContainerTools/kaniko version
+  version="$(cd "$ENGINES_DIR/kaniko" && go list -m -f '{{.Version}}' "$pkg")"
+  echo "-s -w -X $pkg/pkg/version.version=$version"
+}
+
+known_groups=(k8s node kwok tekton gogs kube-router coredns kaniko kubectl-static)
 groups=("$@")
 [[ ${#groups[@]} -gt 0 ]] || groups=("${known_groups[@]}")
 # Refuse a misspelt group before building anything.
@@ -87,6 +98,13 @@ for group in "${groups[@]}"; do
       build_group k8s k8s128 "$(k8s_ldflags)" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+      ;;
+    kubectl-static)
+      # The kubectl of the registry.k8s.io/kubectl stand-in: static, as hack/lib/golang.sh builds
+      # it for a release (KUBE_STATIC_LIBRARIES). Its own folder: the cluster tooling keeps the
+      # cgo kubectl of the k8s group in .engines/bin.
+      GROUP_BIN_DIR="$BIN_DIR/static" CGO_ENABLED=0 build_group kubectl-static k8s128 "$(k8s_ldflags)" \
+        k8s.io/kubernetes/cmd/kubectl
       ;;
     node)
       # A real node's kubelet and kube-proxy, from the same module and version as the control
@@ -132,6 +150,10 @@ for group in "${groups[@]}"; do
       # Our own main package (tools/engines/coredns/cmd/coredns), not CoreDNS's all-plugin build.
       # Static (no cgo): it runs in an image that holds nothing but this file, without a libc.
       CGO_ENABLED=0 build_group coredns coredns "-s -w" ./cmd/coredns
+      ;;
+    kaniko)
+      # Static (no cgo), as kaniko's own Makefile builds it: its image has no libc.
+      CGO_ENABLED=0 build_group kaniko kaniko "$(kaniko_ldflags)" github.com/GoogleContainerTools/kaniko/cmd/executor
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2

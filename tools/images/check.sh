@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the images tools/images/build.sh made, the way a node uses them:
 #  1. `skopeo inspect` of every archive in .engines/images/index.json shows the user, entrypoint,
-#     cmd and ports tools/images/stand-ins.json asks for;
+#     cmd, ports, environment and working directory tools/images/stand-ins.json asks for, and no
+#     layer holds /etc/resolv.conf or /etc/hostname (the build host's must not ship);
 #  2. a throw-away containerd (its own root, state and socket under a temporary folder, no CRI
 #     plugin, nothing listening on TCP) imports every archive with `ctr -n k8s.io images import`
 #     and lists it under exactly its reference;
@@ -10,10 +11,12 @@
 #     and a tmpfs on /tmp; busybox. It checks that nginx serves its page on 8080 (wget from both
 #     containers), that `ps ax` as uid 101 shows /pause as PID 1 and nginx, that `kill -HUP`
 #     reloads nginx, that `wget -T 2` times out instead of crashing, and that the tools
-#     exercise 6 uses run as uid 65534.
+#     exercise 6 uses run as uid 65534;
+#  4. exercise 8's images, in a second private network namespace (tools/images/check-ci.sh).
 # Everything it starts is stopped by PID and everything it made is removed at exit.
 #
 #   tools/images/check.sh          (after tools/images/build.sh; needs root)
+#   CHECK_LOG_LINES=30 tools/images/check.sh   (more of the servers' output at the end)
 set -euo pipefail
 IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_DIR="$(cd "$IMAGES_DIR/../.." && pwd)"
@@ -52,19 +55,25 @@ while IFS=$'\t' read -r reference archive; do
   name="$(jq -r --arg ref "$reference" '.images[] | select(.reference == $ref) | .name' "$SPEC")"
   actual="$(skopeo inspect --config "docker-archive:$OUT_DIR/$archive" | jq -c '.config | {
     User: (.User // ""), Entrypoint: (.Entrypoint // []), Cmd: (.Cmd // []),
-    Ports: ((.ExposedPorts // {}) | keys | sort)}')"
+    Ports: ((.ExposedPorts // {}) | keys | sort), Env: (.Env // []), WorkingDir: (.WorkingDir // "/")}')"
   wanted="$(jq -c --arg name "$name" '.images[] | select(.name == $name) | .config | {
     User: ((.user | tostring) + (if .group then ":" + (.group | tostring) else "" end) | if . == "0" then "0" else . end),
-    Entrypoint: .entrypoint, Cmd: .cmd, Ports: (.ports | sort)}' "$SPEC")"
+    Entrypoint: .entrypoint, Cmd: .cmd, Ports: (.ports | sort), Env: .env, WorkingDir: (.workingDir // "/")}' "$SPEC")"
   # An image without USER has user "" (root); the spec says 0.
   actual="$(jq -c 'if .User == "" then .User = "0" else . end' <<<"$actual")"
   if [[ "$actual" == "$wanted" ]]; then pass "$reference: $actual"; else fail "$reference: $actual, wanted $wanted"; fi
+  leaked=""
+  while IFS= read -r layer; do
+    leaked+="$(tar -xOf "$OUT_DIR/$archive" "$layer" | tar -t | grep -E '^(\./)?etc/(resolv\.conf|hostname)$' || true)"
+  done < <(tar -xOf "$OUT_DIR/$archive" manifest.json | jq -r '.[].Layers[]')
+  if [[ -z "$leaked" ]]; then pass "$reference: no /etc/resolv.conf or /etc/hostname"; else fail "$reference ships $leaked"; fi
 done < <(jq -r '.images[] | [.reference, .archive] | @tsv' "$INDEX")
 
 echo "== containerd $(containerd --version | cut -d' ' -f3): import and run"
 TMP="$(mktemp -d /tmp/images-check.XXXXXX)"
 SOCK="$TMP/containerd.sock"
 NETNS="images-check-$$"
+NETNS_CI="images-check-ci-$$"
 CONTAINERD_PID=""
 CONTAINERS=()
 # containerd 1.6 puts shim sockets under /run/containerd/s whatever its state dir: remove the
@@ -92,6 +101,7 @@ cleanup() {
     wait "$CONTAINERD_PID" 2>/dev/null
   fi
   ip netns delete "$NETNS" 2>/dev/null
+  ip netns delete "$NETNS_CI" 2>/dev/null
   # Nothing of ours may stay mounted (the snapshots' overlay mounts go with their tasks).
   local left
   left="$(grep -F "$TMP" /proc/self/mountinfo | cut -d' ' -f5 || true)"
@@ -145,7 +155,9 @@ BUSYBOX="$(ref busybox)"
 ip netns add "$NETNS"
 ip -n "$NETNS" link set lo up
 mkdir -p "$TMP/runc" "$TMP/fifo"
-# run ID IMAGE [ctr run options...] -- [command...]: a detached container in the test's network namespace.
+# run ID IMAGE [ctr run options...] -- [command...]: a detached container in the test's network
+# namespace ($RUN_NETNS, else $NETNS). A command replaces the image's entrypoint and cmd (as a
+# pod's `command` does).
 run() {
   local id="$1" image="$2"
   shift 2
@@ -157,7 +169,7 @@ run() {
   [[ $# -gt 0 ]] && shift
   CONTAINERS+=("$id")
   ctr_ run --detach --runc-root "$TMP/runc" --fifo-dir "$TMP/fifo" --log-uri "file://$TMP/$id.log" \
-    --seccomp --read-only --with-ns "network:/var/run/netns/$NETNS" "${opts[@]}" "$image" "$id" "$@"
+    --seccomp --read-only --with-ns "network:/var/run/netns/${RUN_NETNS:-$NETNS}" "${opts[@]}" "$image" "$id" "$@"
 }
 task_pid() { ctr_ tasks ls | awk -v id="$1" '$1 == id { print $2 }'; }
 exec_in() {
@@ -207,5 +219,8 @@ expect "exercise 6's tools as uid 65534 on a read-only root (env, sort, ls, cat)
 
 echo "== nginx's output"
 sed 's/^/    /' "$TMP/check-nginx.log"
+
+# shellcheck source=tools/images/check-ci.sh
+source "$IMAGES_DIR/check-ci.sh"
 echo "== $failures failure(s)"
 [[ $failures == 0 ]]
