@@ -43,7 +43,12 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   { pkg: 'ipset', file: '/usr/sbin/ipset', why: "kube-router's NetworkPolicy sets", realNodeOnly: true },
   { pkg: 'conntrack', file: '/usr/sbin/conntrack', why: "kube-proxy's stale-connection clean-up", realNodeOnly: true },
   { pkg: 'socat', file: '/usr/bin/socat', why: 'the host end of the API server forwarder', realNodeOnly: true },
-  { pkg: 'mmdebstrap', file: '/usr/bin/mmdebstrap', why: 'the nginx stand-in image', realNodeOnly: true },
+  {
+    pkg: 'mmdebstrap',
+    file: '/usr/bin/mmdebstrap',
+    why: 'the Debian-based stand-in images (nginx, gogs, registry, node, git)',
+    realNodeOnly: true,
+  },
   { pkg: 'umoci', file: '/usr/bin/umoci', why: 'packing the node images', realNodeOnly: true },
   { pkg: 'gcc', file: '/usr/bin/gcc', why: 'the pause image (pause.c) and busybox', realNodeOnly: true },
 ];
@@ -59,6 +64,19 @@ function run(what: string, command: string, args: readonly string[], log: (line:
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: REPO_DIR, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (result.status !== 0) throw new Error(`prerequisites: ${what} failed (exit ${result.status ?? result.signal})`);
   log(`prerequisites: ${what} done in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The engines groups (tools/engines/build.sh) a cluster needs. A real node runs the node images,
+ * and tools/images/build.sh makes some of them from engines binaries: Gogs (gogs), kaniko's
+ * executor (kaniko), a static kubectl (kubectl-static) and Tekton's own commands
+ * (tekton-images, for its release manifests in tools/cluster/tekton-release), for exercise 8;
+ * CoreDNS (coredns).
+ */
+export function engineGroups(node: NodeKind, forTests: boolean): string[] {
+  const groups = node === 'real' ? ['k8s', 'node', 'kube-router', 'coredns', 'gogs', 'kaniko', 'kubectl-static', 'tekton-images'] : ['k8s', 'kwok'];
+  if (forTests) groups.push(...['kwok', 'tekton', 'gogs'].filter((g) => !groups.includes(g)));
+  return groups;
 }
 
 /**
@@ -89,13 +107,12 @@ export function ensurePrerequisites(node: NodeKind, options: { forTests?: boolea
       log,
     );
   }
-  const groups = node === 'real' ? ['k8s', 'node', 'kube-router', 'coredns'] : ['k8s', 'kwok'];
-  if (options.forTests) groups.push(...['kwok', 'tekton', 'gogs'].filter((g) => !groups.includes(g)));
+  const groups = engineGroups(node, options.forTests ?? false);
   run(
     `engines (${groups.join(', ')}; a cold build takes 20-30 min on 2 cores, a warm one seconds)`,
     'bash',
     [join(REPO_DIR, 'tools', 'engines', 'build.sh'), ...groups],
     log,
   );
-  if (node === 'real') run('node images (cold: a few minutes)', 'bash', [join(REPO_DIR, 'tools', 'images', 'build.sh')], log);
+  if (node === 'real') run('node images (cold: about 6 min)', 'bash', [join(REPO_DIR, 'tools', 'images', 'build.sh')], log);
 }

@@ -17,6 +17,9 @@
 #                               entrypoint nop workingdirinit sidecarlogresults resolvers events}
 #                               and .engines/bin/tekton/triggers/{controller webhook
 #                               eventlistenersink interceptors}
+#   kaniko       kaniko      -> executor (kaniko's image builder; static, for its stand-in image)
+#   kubectl-static k8s128    -> static/kubectl (CGO_ENABLED=0, as Kubernetes releases it: the
+#                               kubectl stand-in image has no libc; .engines/bin/kubectl stays)
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
@@ -47,12 +50,12 @@ k8s_ldflags() {
   echo "-s -w$flags"
 }
 
-# build_group NAME MODULE_DIR LDFLAGS PACKAGE... — into $BIN_DIR, or into $BUILD_OUT when set
-# (a folder of its own, for commands whose names clash with others': controller, webhook).
+# build_group NAME MODULE_DIR LDFLAGS PACKAGE... — into $BIN_DIR, or into $GROUP_BIN_DIR when set
+# (a folder of its own: static variants, and commands whose names clash: controller, webhook).
 build_group() {
   local name="$1" module="$2" ldflags="$3"
   shift 3
-  local stamp="$STAMP_DIR/$name" out="${BUILD_OUT:-$BIN_DIR}"
+  local stamp="$STAMP_DIR/$name" out="${GROUP_BIN_DIR:-$BIN_DIR}"
   local want
   # Stale when the module's pins, its own Go sources or this script change.
   want="$(cat "$0" "$ENGINES_DIR/$module/go.mod" "$ENGINES_DIR/$module/go.sum" \
@@ -78,7 +81,14 @@ kube_router_ldflags() {
   echo "-s -w -X $pkg/pkg/version.Version=$version -X $pkg/pkg/version.BuildDate=1970-01-01T00:00:00Z"
 }
 
-known_groups=(k8s node kwok tekton gogs kube-router coredns tekton-images)
+# kaniko's `executor version` prints what its Makefile stamps in; take the pinned module version.
+kaniko_ldflags() {
+  local pkg=github.com/GoogleContainerTools/kaniko version
+  version="$(cd "$ENGINES_DIR/kaniko" && go list -m -f '{{.Version}}' "$pkg")"
+  echo "-s -w -X $pkg/pkg/version.version=$version"
+}
+
+known_groups=(k8s node kwok tekton gogs kube-router coredns tekton-images kaniko kubectl-static)
 groups=("$@")
 [[ ${#groups[@]} -gt 0 ]] || groups=("${known_groups[@]}")
 # Refuse a misspelt group before building anything.
@@ -94,6 +104,13 @@ for group in "${groups[@]}"; do
       build_group k8s k8s128 "$(k8s_ldflags)" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+      ;;
+    kubectl-static)
+      # The kubectl of the registry.k8s.io/kubectl stand-in: static, as hack/lib/golang.sh builds
+      # it for a release (KUBE_STATIC_LIBRARIES). Its own folder: the cluster tooling keeps the
+      # cgo kubectl of the k8s group in .engines/bin.
+      GROUP_BIN_DIR="$BIN_DIR/static" CGO_ENABLED=0 build_group kubectl-static k8s128 "$(k8s_ldflags)" \
+        k8s.io/kubernetes/cmd/kubectl
       ;;
     node)
       # A real node's kubelet and kube-proxy, from the same module and version as the control
@@ -147,14 +164,18 @@ for group in "${groups[@]}"; do
       # binary is copied into every step container and must run in any image; the others run
       # in images without a libc. Own folders: pipeline and triggers both have a controller
       # and a webhook.
-      CGO_ENABLED=0 BUILD_OUT="$BIN_DIR/tekton/pipeline" build_group tekton-images-pipeline tekton "-s -w" \
+      CGO_ENABLED=0 GROUP_BIN_DIR="$BIN_DIR/tekton/pipeline" build_group tekton-images-pipeline tekton "-s -w" \
         github.com/tektoncd/pipeline/cmd/controller github.com/tektoncd/pipeline/cmd/webhook \
         github.com/tektoncd/pipeline/cmd/entrypoint github.com/tektoncd/pipeline/cmd/nop \
         github.com/tektoncd/pipeline/cmd/workingdirinit github.com/tektoncd/pipeline/cmd/sidecarlogresults \
         github.com/tektoncd/pipeline/cmd/resolvers github.com/tektoncd/pipeline/cmd/events
-      CGO_ENABLED=0 BUILD_OUT="$BIN_DIR/tekton/triggers" build_group tekton-images-triggers tekton "-s -w" \
+      CGO_ENABLED=0 GROUP_BIN_DIR="$BIN_DIR/tekton/triggers" build_group tekton-images-triggers tekton "-s -w" \
         github.com/tektoncd/triggers/cmd/controller github.com/tektoncd/triggers/cmd/webhook \
         github.com/tektoncd/triggers/cmd/eventlistenersink github.com/tektoncd/triggers/cmd/interceptors
+      ;;
+    kaniko)
+      # Static (no cgo), as kaniko's own Makefile builds it: its image has no libc.
+      CGO_ENABLED=0 build_group kaniko kaniko "$(kaniko_ldflags)" github.com/GoogleContainerTools/kaniko/cmd/executor
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the container images exercises 1-7 need, offline, into .engines/images (ignored by git):
+# Builds the container images exercises 1-8 need, offline, into .engines/images (ignored by git):
 # one docker-archive per image, tagged with exactly the reference the manifests in dist/ use, so
 # a node imports them with `ctr -n k8s.io images import FILE`, plus .engines/images/index.json
 # ({reference, archive, standIn, contents} per image). The images are described in
@@ -9,11 +9,12 @@
 #   tools/images/build.sh busybox nginx   build only these (names from stand-ins.json)
 #
 # No image registry is needed: pause is compiled from the Kubernetes source in Go's module cache,
-# BusyBox from Debian's source package, the nginx stand-in is a Debian root filesystem
-# (mmdebstrap), images of one static binary (CoreDNS) are made from .engines/bin, and Tekton's
-# images are laid out as ko lays them out (tools/images/ko-app.sh) around the commands
-# `tools/engines/build.sh tekton-images` builds. Each image is rebuilt only when its inputs
-# changed (a stamp per image under .engines/images/stamps).
+# BusyBox from Debian's source package; nginx, gogs, registry, node and git are Debian root
+# filesystems (mmdebstrap, debian.sh) with Debian's packages; kaniko, kubectl and CoreDNS are
+# static binaries from .engines/bin (tools/engines/build.sh; an image whose binary is not built
+# yet is skipped with a line saying so); Tekton's images are laid out as ko lays them out
+# (tools/images/ko-app.sh) around the commands `tools/engines/build.sh tekton-images` builds.
+# Each image is rebuilt only when its inputs changed (a stamp per image under .engines/images/stamps).
 # Needs root (umoci keeps file owners; mmdebstrap); installs missing Debian packages itself.
 set -euo pipefail
 IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -29,10 +30,22 @@ source "$IMAGES_DIR/lib.sh"
 source "$IMAGES_DIR/pause.sh"
 # shellcheck source=tools/images/busybox.sh
 source "$IMAGES_DIR/busybox.sh"
+# shellcheck source=tools/images/debian.sh
+source "$IMAGES_DIR/debian.sh"
 # shellcheck source=tools/images/nginx.sh
 source "$IMAGES_DIR/nginx.sh"
 # shellcheck source=tools/images/ko-app.sh
 source "$IMAGES_DIR/ko-app.sh"
+# shellcheck source=tools/images/gogs.sh
+source "$IMAGES_DIR/gogs.sh"
+# shellcheck source=tools/images/registry.sh
+source "$IMAGES_DIR/registry.sh"
+# shellcheck source=tools/images/node.sh
+source "$IMAGES_DIR/node.sh"
+# shellcheck source=tools/images/git.sh
+source "$IMAGES_DIR/git.sh"
+# shellcheck source=tools/images/kaniko.sh
+source "$IMAGES_DIR/kaniko.sh"
 
 [[ $EUID == 0 ]] || die "run as root (umoci must keep the files' owners; mmdebstrap and apt-get need it)"
 command -v apt-get >/dev/null || die "needs a Debian-based host (apt-get, mmdebstrap)"
@@ -56,12 +69,12 @@ for name in "${names[@]}"; do
     pause) build_pause ;;
     busybox) build_busybox ;;
     nginx) build_nginx ;;
-    static-binary)
-      mapfile -t ports < <(spec "$name" '.config.ports[]')
-      image_from_static_binary "$name" "$(spec "$name" .reference)" "$(spec "$name" .binary)" \
-        "$(spec "$name" '.config.user | tostring')$(spec "$name" '.config.group // empty | ":" + tostring')" \
-        "$(spec "$name" '.config.entrypoint | tojson')" "${ports[@]}"
-      ;;
+    gogs) build_gogs ;;
+    registry) build_registry ;;
+    node) build_node ;;
+    git) build_git ;;
+    kaniko) build_kaniko ;;
+    static-binary) image_from_static_binary "$name" ;;
     ko-app) build_ko_app "$name" ;;
     *) die "$name: unknown builder '$(spec "$name" .builder)'" ;;
   esac

@@ -14,12 +14,7 @@ BUSYBOX_BIN="$WORK_DIR/busybox-bin/busybox"
 # busybox_source_version — Debian's source version of the busybox package apt would install.
 busybox_source_version() {
   local candidate source
-  candidate="$(apt-cache policy busybox | sed -n 's/^ *Candidate: //p')"
-  if [[ -z "$candidate" || "$candidate" == "(none)" ]]; then
-    apt_update_once
-    candidate="$(apt-cache policy busybox | sed -n 's/^ *Candidate: //p')"
-  fi
-  [[ -n "$candidate" && "$candidate" != "(none)" ]] || die "busybox: no busybox package in the apt sources"
+  candidate="$(apt_candidate busybox)"
   # "Source: busybox (1:1.35.0-4+deb12u1)" when the binary was rebuilt (binNMU), else no line.
   source="$(apt-cache show "busybox=$candidate" | sed -n 's/^Source: busybox (\(.*\))$/\1/p' | head -1)"
   echo "${source:-$candidate}"
@@ -99,18 +94,14 @@ build_busybox_binary() {
 }
 
 build_busybox() {
-  local name=busybox reference config want rootfs applet start=$SECONDS
-  reference="$(spec "$name" .reference)"
-  config="$(spec "$name" .config)"
   build_busybox_binary
-  want="$(hash_of "$(cat "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/busybox.sh")" "$(spec_entry "$name")" "$(sha256sum <"$BUSYBOX_BIN")")"
-  if up_to_date "$name" "$want" "$reference"; then
-    log "$name is up to date ($(basename "$(archive_path "$reference")"))"
-    return 0
-  fi
-  log "building $name ($reference)"
-  rootfs="$WORK_DIR/$name/rootfs"
-  rm -rf "${WORK_DIR:?}/$name"
+  build_image busybox "$(hash_of "$(cat "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/busybox.sh")" "$(spec_entry busybox)" \
+    "$(sha256sum <"$BUSYBOX_BIN")")" busybox_rootfs
+}
+
+# busybox_rootfs NAME ROOTFS — /bin/busybox, a link per applet, root and nobody.
+busybox_rootfs() {
+  local rootfs="$2" applet
   mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/root" "$rootfs/home"
   install -d -m 1777 "$rootfs/tmp"
   chmod 0700 "$rootfs/root"
@@ -120,8 +111,6 @@ build_busybox() {
   done <"$BUSYBOX_BIN.applets"
   printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/home:/bin/false' >"$rootfs/etc/passwd"
   printf '%s\n' 'root:x:0:' 'nobody:x:65534:' >"$rootfs/etc/group"
-  pack_image "$reference" "$rootfs" "$config" "tools/images: BusyBox $("$BUSYBOX_BIN" 2>&1 | head -1 | cut -d' ' -f2) static, applet links in /bin"
-  rm -rf "${WORK_DIR:?}/$name"
-  echo "$want" >"$STAMP_DIR/$name"
-  report "$name" "$reference" "$start"
+  # shellcheck disable=SC2034 # read by build_image (lib.sh)
+  IMAGE_CREATED_BY="BusyBox $("$BUSYBOX_BIN" 2>&1 | head -1 | cut -d' ' -f2) static, applet links in /bin"
 }

@@ -14,13 +14,6 @@
 
 KO_APP_DIR=/ko-app
 KO_DATA_DIR=/var/run/ko
-# Files dpkg leaves out of a Debian-based ko-app image (kept: the copyright files).
-KO_APP_DPKG_OPTIONS=(
-  'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright'
-  'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*'
-  'path-exclude=/usr/share/lintian/*' 'path-exclude=/usr/share/bash-completion/*'
-)
-
 # ko_app_go MODULE_DIR ARGS... — `go ARGS` in a module of tools/engines, offline (module cache only).
 ko_app_go() {
   local module="$1"
@@ -51,38 +44,15 @@ ko_app_base() {
   cp -a /usr/share/zoneinfo "$rootfs/usr/share/zoneinfo"
 }
 
-# ko_app_debian NAME ROOTFS PACKAGE... — a Debian root filesystem (mmdebstrap, variant essential,
-# merged /usr) with these packages and the nonroot user (65532).
+# ko_app_debian NAME ROOTFS — the spec's Debian root filesystem (debian.sh) with nonroot (65532).
 ko_app_debian() {
   local name="$1" rootfs="$2"
-  shift 2
-  local sources suite tarball include option dpkg_args=()
-  sources="$(apt_sources_file)"
-  # shellcheck disable=SC1091
-  suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
-  tarball="$WORK_DIR/$name/rootfs.tar"
-  include="$(IFS=, && echo "$*")"
-  for option in "${KO_APP_DPKG_OPTIONS[@]}"; do dpkg_args+=(--dpkgopt="$option"); done
-  if ! mmdebstrap --quiet --mode=unshare --variant=essential --include="$include" \
-    --aptopt='APT::Install-Recommends "false"' "${dpkg_args[@]}" \
-    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
-    "$suite" "$tarball" "$sources" >"$WORK_DIR/$name/mmdebstrap.log" 2>&1; then
-    tail -30 "$WORK_DIR/$name/mmdebstrap.log" >&2
-    die "$name: mmdebstrap failed (log: $WORK_DIR/$name/mmdebstrap.log)"
-  fi
   mkdir -p "$rootfs"
-  tar --numeric-owner -xpf "$tarball" -C "$rootfs" --exclude='./dev/*'
-  rm -f "$tarball"
-  ! grep -qE '^[^:]*:[^:]*:65532:' "$rootfs/etc/passwd" || die "$name: uid 65532 is taken in the Debian root filesystem"
-  echo 'nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin' >>"$rootfs/etc/passwd"
-  echo 'nonroot:x:65532:' >>"$rootfs/etc/group"
+  debian_rootfs "$name" "$rootfs"
+  add_account "$rootfs" nonroot 65532 65532 /home/nonroot /usr/sbin/nologin
   install -d -m 0755 -o 65532 -g 65532 "$rootfs/home/nonroot"
-  chmod 1777 "$rootfs/tmp"
-  # The build host's resolver and name must not ship in the image; nor installation leftovers.
-  rm -f "$rootfs/etc/resolv.conf" "$rootfs/etc/hostname"
-  rm -rf "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/lib/dpkg/*-old "$rootfs"/var/log/*.log \
-    "$rootfs"/var/log/apt "$rootfs/var/cache/ldconfig/aux-cache" "$rootfs"/var/cache/apt/*.bin
 }
+
 
 build_ko_app() {
   local name="$1" reference config binary module import_path command module_path module_version
@@ -108,10 +78,9 @@ build_ko_app() {
     die "$name: $module pins $module_path $module_version, but the spec names $reference"
   kodata="$(ko_app_go "$module" list -f '{{.Dir}}' "$import_path")/kodata"
   if [[ ${#packages[@]} -gt 0 ]]; then
-    # Package versions as the host's apt sees them: a new upload in the mirror rebuilds.
-    versions="$(apt-cache policy "${packages[@]}" 2>/dev/null | grep -E '^[^ ]|Candidate')"
+    versions="$(debian_inputs "$name")"
   fi
-  want="$(hash_of "$(cat "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/ko-app.sh")" "$(spec_entry "$name")" "$module_version" \
+  want="$(hash_of "$(cat "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/debian.sh" "$IMAGES_DIR/ko-app.sh")" "$(spec_entry "$name")" "$module_version" \
     "$(sha256sum <"$binary")" "$(find "$kodata" -type f -exec sha256sum {} + 2>/dev/null | sort)" "$versions" \
     "$(dpkg-query -W ca-certificates tzdata 2>/dev/null)")"
   if up_to_date "$name" "$want" "$reference"; then
@@ -123,7 +92,7 @@ build_ko_app() {
   mkdir -p "$WORK_DIR/$name"
   rootfs="$WORK_DIR/$name/rootfs"
   if [[ ${#packages[@]} -gt 0 ]]; then
-    ko_app_debian "$name" "$rootfs" "${packages[@]}"
+    ko_app_debian "$name" "$rootfs"
   else
     ko_app_base "$rootfs"
   fi

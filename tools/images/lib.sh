@@ -17,6 +17,19 @@ apt_update_once() {
   APT_UPDATED=1
 }
 
+# apt_candidate PACKAGE — the version `apt-get install PACKAGE` would install (after an
+# `apt-get update` when apt knows none yet).
+apt_candidate() {
+  local candidate
+  candidate="$(apt-cache policy "$1" | sed -n 's/^ *Candidate: //p')"
+  if [[ -z "$candidate" || "$candidate" == "(none)" ]]; then
+    apt_update_once
+    candidate="$(apt-cache policy "$1" | sed -n 's/^ *Candidate: //p')"
+  fi
+  [[ -n "$candidate" && "$candidate" != "(none)" ]] || die "no $1 package in the apt sources"
+  echo "$candidate"
+}
+
 # ensure_packages PACKAGE... — installs the Debian packages that are not installed yet
 # (`apt-get update` first, only when something is missing).
 ensure_packages() {
@@ -109,37 +122,73 @@ check_layers() {
   rm -rf "$dir"
 }
 
-# image_from_static_binary NAME REFERENCE BINARY USER ENTRYPOINT_JSON [PORT...] — an image whose
-# root filesystem is one static binary at the entrypoint's path (e.g. /coredns), plus /tmp.
-# USER is "uid" or "uid:gid"; PORT is "53/udp", "8080/tcp". Skips, with a line saying so, when
-# BINARY does not exist (build it first; e.g. CoreDNS is built by the node tooling).
-image_from_static_binary() {
-  local name="$1" reference="$2" binary="$3" user="$4" entrypoint="$5"
-  shift 5
-  local ports_json config target want rootfs start=$SECONDS
-  [[ "$binary" = /* ]] || binary="$REPO_DIR/$binary"
-  if [[ ! -x "$binary" ]]; then
-    log "skipping $name ($reference): $binary does not exist (build it first)"
-    return 0
-  fi
-  [[ "$(file -b "$binary")" == *'statically linked'* ]] || die "$name: $binary is not a static executable"
-  ports_json="$(printf '%s\n' "$@" | jq -R 'select(. != "")' | jq -sc .)"
-  config="$(jq -nc --arg user "$user" --argjson entrypoint "$entrypoint" --argjson ports "$ports_json" \
-    '{user: ($user | split(":")[0]), group: ($user | split(":")[1]), entrypoint: $entrypoint, cmd: [], ports: $ports, env: [], workingDir: "/"}')"
-  target="$(jq -r '.[0]' <<<"$entrypoint")"
-  want="$(hash_of "$(cat "$IMAGES_DIR/lib.sh")" "$reference" "$config" "$(sha256sum <"$binary")")"
-  if up_to_date "$name" "$want" "$reference"; then
+# build_image NAME INPUTS POPULATE — the frame of every builder: nothing to do when the archive
+# exists and its stamp says INPUTS (a hash of everything the image is made from); else an empty
+# root filesystem under the work folder, `POPULATE NAME ROOTFS` fills it and sets
+# IMAGE_CREATED_BY (the layer's history line), and it is packed with the spec's config.
+IMAGE_CREATED_BY=""
+build_image() {
+  local name="$1" inputs="$2" populate="$3" reference rootfs start=$SECONDS
+  reference="$(spec "$name" .reference)"
+  if up_to_date "$name" "$inputs" "$reference"; then
     log "$name is up to date ($(basename "$(archive_path "$reference")"))"
     return 0
   fi
-  log "building $name ($reference) from $binary"
-  rootfs="$WORK_DIR/$name/rootfs"
+  log "building $name ($reference)"
   rm -rf "${WORK_DIR:?}/$name"
+  rootfs="$WORK_DIR/$name/rootfs"
+  mkdir -p "$rootfs"
+  IMAGE_CREATED_BY=""
+  "$populate" "$name" "$rootfs"
+  [[ -n "$IMAGE_CREATED_BY" ]] || die "$name: $populate said nothing about what it put in the image"
+  pack_image "$reference" "$rootfs" "$(spec "$name" .config)" "tools/images: $IMAGE_CREATED_BY"
+  rm -rf "${WORK_DIR:?}/$name"
+  echo "$inputs" >"$STAMP_DIR/$name"
+  report "$name" "$reference" "$start"
+}
+
+# spec_binary NAME — the absolute path of the spec's .binary (relative to the repository).
+spec_binary() {
+  local binary
+  binary="$(spec "$1" .binary)"
+  [[ "$binary" = /* ]] || binary="$REPO_DIR/$binary"
+  echo "$binary"
+}
+
+# binary_missing NAME — true, with a line saying the image is skipped, when the spec's .binary has
+# not been built (its engines group, .engineGroup, builds it: tools/engines/build.sh GROUP).
+binary_missing() {
+  local binary
+  binary="$(spec_binary "$1")"
+  [[ -x "$binary" ]] && return 1
+  log "skipping $1 ($(spec "$1" .reference)): $binary does not exist (build it first: tools/engines/build.sh $(spec "$1" '.engineGroup // "?"'))"
+  return 0
+}
+
+# image_from_static_binary NAME [EXTRAS [INPUT...]] — an image whose root filesystem is the
+# spec's static .binary at the entrypoint's path (e.g. /coredns), plus /tmp; `EXTRAS ROOTFS`,
+# when given, adds more files, and INPUT... is what those are made from (for the stamp). Skips,
+# with a line saying so, when the binary does not exist (e.g. CoreDNS is built by the node tooling).
+STATIC_EXTRAS=""
+image_from_static_binary() {
+  local name="$1" binary
+  STATIC_EXTRAS="${2:-}"
+  shift $(($# < 2 ? $# : 2))
+  binary_missing "$name" && return 0
+  binary="$(spec_binary "$name")"
+  [[ "$(file -b "$binary")" == *'statically linked'* ]] || die "$name: $binary is not a static executable"
+  build_image "$name" "$(hash_of "$(cat "$IMAGES_DIR/lib.sh")" "$(spec_entry "$name")" "$(sha256sum <"$binary")" "$@")" \
+    static_binary_rootfs
+}
+
+# static_binary_rootfs NAME ROOTFS — build_image's POPULATE for image_from_static_binary.
+static_binary_rootfs() {
+  local name="$1" rootfs="$2" binary target
+  binary="$(spec_binary "$name")"
+  target="$(spec "$name" '.config.entrypoint[0]')"
   mkdir -p "$rootfs$(dirname "$target")"
   install -d -m 1777 "$rootfs/tmp"
   install -m 0755 "$binary" "$rootfs$target"
-  pack_image "$reference" "$rootfs" "$config" "tools/images: $(basename "$binary") (one static binary)"
-  rm -rf "${WORK_DIR:?}/$name"
-  echo "$want" >"$STAMP_DIR/$name"
-  report "$name" "$reference" "$start"
+  IMAGE_CREATED_BY="$(basename "$binary") (one static binary)"
+  if [[ -n "$STATIC_EXTRAS" ]]; then "$STATIC_EXTRAS" "$rootfs"; fi
 }

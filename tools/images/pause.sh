@@ -9,35 +9,32 @@ k8s_module_dir() {
   (cd "$REPO_DIR/tools/engines/k8s128" && GOTOOLCHAIN=local go mod download -json k8s.io/kubernetes) | jq -r '.Dir, .Version'
 }
 
+PAUSE_SOURCE=""
+PAUSE_VERSION=""
 build_pause() {
-  local name=pause reference config module source_dir module_version source makefile tag want rootfs start=$SECONDS
+  local name=pause reference module source_dir makefile tag
   reference="$(spec "$name" .reference)"
-  config="$(spec "$name" .config)"
   module="$(k8s_module_dir)"
   source_dir="${module%%$'\n'*}"
-  module_version="${module##*$'\n'}"
-  source="$source_dir/build/pause/linux/pause.c"
+  PAUSE_VERSION="${module##*$'\n'}"
+  PAUSE_SOURCE="$source_dir/build/pause/linux/pause.c"
   makefile="$source_dir/build/pause/Makefile"
-  [[ -f "$source" ]] || die "$name: $source is missing"
+  [[ -f "$PAUSE_SOURCE" ]] || die "$name: $PAUSE_SOURCE is missing"
   # The image tag must be the one the source tree builds (build/pause/Makefile: TAG ?= 3.9).
   tag="$(sed -n 's/^TAG ?= *//p' "$makefile")"
   [[ "$reference" == *":$tag" ]] || die "$name: $makefile builds pause $tag, but the spec names $reference"
+  build_image "$name" "$(hash_of "$(cat "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/pause.sh")" "$(spec_entry "$name")" \
+    "$PAUSE_VERSION" "$(sha256sum <"$PAUSE_SOURCE")" "$(gcc --version | head -1)")" pause_rootfs
+}
 
-  want="$(hash_of "$(cat "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/pause.sh")" "$(spec_entry "$name")" \
-    "$module_version" "$(sha256sum <"$source")" "$(gcc --version | head -1)")"
-  if up_to_date "$name" "$want" "$reference"; then
-    log "$name is up to date ($(basename "$(archive_path "$reference")"))"
-    return 0
-  fi
-  log "building $name ($reference) from pause.c of k8s.io/kubernetes $module_version"
-  rootfs="$WORK_DIR/$name/rootfs"
-  rm -rf "${WORK_DIR:?}/$name"
-  mkdir -p "$rootfs"
-  # The flags of build/pause/Makefile; the version string names the module instead of a git revision.
-  gcc -Os -Wall -Werror -static "-DVERSION=v$tag-$module_version" -o "$rootfs/pause" "$source"
+# pause_rootfs NAME ROOTFS — /pause, with the flags of build/pause/Makefile; the version string
+# names the module instead of a git revision.
+pause_rootfs() {
+  local rootfs="$2" tag
+  tag="$(spec "$1" .reference)"
+  tag="${tag##*:}"
+  gcc -Os -Wall -Werror -static "-DVERSION=v$tag-$PAUSE_VERSION" -o "$rootfs/pause" "$PAUSE_SOURCE"
   strip "$rootfs/pause"
-  pack_image "$reference" "$rootfs" "$config" "tools/images: pause.c of k8s.io/kubernetes $module_version, gcc -Os -static"
-  rm -rf "${WORK_DIR:?}/$name"
-  echo "$want" >"$STAMP_DIR/$name"
-  report "$name" "$reference" "$start"
+  # shellcheck disable=SC2034 # read by build_image (lib.sh)
+  IMAGE_CREATED_BY="pause.c of k8s.io/kubernetes $PAUSE_VERSION, gcc -Os -static"
 }
