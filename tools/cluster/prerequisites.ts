@@ -74,7 +74,8 @@ function run(what: string, command: string, args: readonly string[], log: (line:
  * CoreDNS (coredns).
  */
 export function engineGroups(node: NodeKind, forTests: boolean): string[] {
-  const groups = node === 'real' ? ['k8s', 'node', 'kube-router', 'coredns', 'gogs', 'kaniko', 'kubectl-static', 'tekton-images'] : ['k8s', 'kwok'];
+  const groups =
+    node === 'real' ? ['k8s', 'node', 'kube-router', 'coredns', 'gogs', 'kaniko', 'kubectl-static', 'tekton-images'] : ['k8s', 'kwok'];
   if (forTests) groups.push(...['kwok', 'tekton', 'gogs'].filter((g) => !groups.includes(g)));
   return groups;
 }
