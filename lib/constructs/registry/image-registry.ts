@@ -297,7 +297,8 @@ export class ImageRegistry extends Construct implements IPodTarget {
    * `NAME.NAMESPACE.svc.cluster.local:5000/...` through a mirror it can
    * reach, by default the NodePort on the node itself. Install it as
    * `/etc/containerd/certs.d/<address>/hosts.toml` (see docs/ci-servers.md;
-   * unverified on a live cluster).
+   * with the Service's ClusterIP as mirror it is what the local real node
+   * uses in the end-to-end test).
    *
    * @param mirror the URL nodes reach the registry at
    * @default `http://localhost:<nodePort>` when a nodePort is fixed

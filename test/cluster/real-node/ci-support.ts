@@ -3,6 +3,7 @@
  * Gogs' record of its webhook deliveries (its settings page: Gogs 0.14's API has none), the
  * registry's answer for a tag, and the Tekton runs a trigger made.
  */
+import { kubectlAsync } from '../support';
 import { shInBackground } from './support';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -143,3 +144,68 @@ export const paramOf = (run: TektonRun, name: string) => run.spec.params?.find((
 export const resultOf = (run: TektonRun, name: string) => run.status?.results?.find((r) => r.name === name)?.value;
 /** 'True' (succeeded), 'False' (failed) or 'Unknown' (running). */
 export const succeeded = (run: TektonRun) => run.status?.conditions?.find((c) => c.type === 'Succeeded');
+
+/**
+ * When each hop of one push was first seen, by polling the API every 250 ms from the push on
+ * (the API's own timestamps have whole seconds only): the PipelineRun for `commit`, its
+ * git-clone and kaniko TaskRuns finishing, and the registry listener's deploy TaskRun created
+ * and finished.
+ */
+export class PushTimeline {
+  private readonly seen = new Map<string, number>();
+  private stopped = false;
+  private readonly polling: Promise<void>;
+
+  constructor(
+    private readonly namespace: string,
+    private readonly commit: string,
+    private readonly pushedAt: number,
+  ) {
+    this.polling = this.poll();
+  }
+
+  private mark(hop: string, when: boolean): void {
+    if (when && !this.seen.has(hop)) this.seen.set(hop, Date.now());
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.stopped) {
+      const listed = await kubectlAsync(['-n', this.namespace, 'get', 'pipelineruns,taskruns', '-o', 'json']);
+      if (listed.status === 0) {
+        const runs = (JSON.parse(listed.stdout) as { items: (TektonRun & { kind: string })[] }).items;
+        const pipelineRun = runs.find((r) => r.kind === 'PipelineRun' && paramOf(r, 'git-revision') === this.commit);
+        this.mark('PipelineRun created', pipelineRun !== undefined);
+        const child = (task: string) =>
+          runs.find(
+            (r) =>
+              r.kind === 'TaskRun' &&
+              r.metadata.labels?.['tekton.dev/pipelineTask'] === task &&
+              r.metadata.labels?.['tekton.dev/pipelineRun'] === pipelineRun?.metadata.name,
+          );
+        const done = (run: TektonRun | undefined) => run !== undefined && succeeded(run)?.status === 'True';
+        this.mark('git-clone done', done(child('fetch-source')));
+        this.mark('kaniko build and push done', done(child('build-and-push')));
+        const deploy = runs.find(
+          (r) => r.kind === 'TaskRun' && r.metadata.labels?.['triggers.tekton.dev/eventlistener'] === 'registry-push',
+        );
+        this.mark('registry notification -> deploy TaskRun created', deploy !== undefined);
+        this.mark('deploy TaskRun done', done(deploy));
+      }
+      await sleep(250);
+    }
+  }
+
+  /** Stops polling; returns each hop's seconds since the one before, ending at `servingAt`. */
+  async finish(servingAt: number): Promise<{ hop: string; seconds: number }[]> {
+    this.stopped = true;
+    await this.polling;
+    const marks = [...this.seen].sort((a, b) => a[1] - b[1]);
+    marks.push(['new demo-app pod serving the pushed page', servingAt]);
+    let previous = this.pushedAt;
+    return marks.map(([hop, at]) => {
+      const seconds = (at - previous) / 1000;
+      previous = at;
+      return { hop, seconds };
+    });
+  }
+}
