@@ -12,6 +12,9 @@
 #   gogs         gogs        -> gogs
 #   kube-router  kube-router -> kube-router (run only as the NetworkPolicy firewall)
 #   coredns      coredns     -> coredns (minimal: kubernetes cache errors log health ready)
+#   validation   validation  -> validation-engine (kube-apiserver 1.28.15's create/update path, offline;
+#                               `k8s-practice validate` runs it)
+#   validation-wasm validation -> .engines/wasm/validation-engine.wasm (the same, GOOS=wasip1)
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
@@ -71,7 +74,13 @@ kube_router_ldflags() {
   echo "-s -w -X $pkg/pkg/version.Version=$version -X $pkg/pkg/version.BuildDate=1970-01-01T00:00:00Z"
 }
 
-known_groups=(k8s node kwok tekton gogs kube-router coredns)
+# The validation engine as WebAssembly (wasip1), built when Go is present; see
+# tools/engines/validation/README.md. Placeholder until the wasm build lands.
+build_validation_wasm() {
+  echo "engines: validation-wasm is not built yet" >&2
+}
+
+known_groups=(k8s node kwok tekton gogs kube-router coredns validation validation-wasm)
 groups=("$@")
 [[ ${#groups[@]} -gt 0 ]] || groups=("${known_groups[@]}")
 # Refuse a misspelt group before building anything.
@@ -132,6 +141,12 @@ for group in "${groups[@]}"; do
       # Our own main package (tools/engines/coredns/cmd/coredns), not CoreDNS's all-plugin build.
       # Static (no cgo): it runs in an image that holds nothing but this file, without a libc.
       CGO_ENABLED=0 build_group coredns coredns "-s -w" ./cmd/coredns
+      ;;
+    validation)
+      build_group validation validation "$(k8s_ldflags)" ./cmd/validation-engine
+      ;;
+    validation-wasm)
+      build_validation_wasm
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2
