@@ -7,7 +7,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
-	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -35,7 +34,6 @@ import (
 	"k8s.io/kubernetes/plugin/pkg/admission/priority"
 	"k8s.io/kubernetes/plugin/pkg/admission/security/podsecurity"
 	"k8s.io/kubernetes/plugin/pkg/admission/serviceaccount"
-	"k8s.io/kubernetes/plugin/pkg/admission/storage/storageclass/setdefault"
 	netutils "k8s.io/utils/net"
 )
 
@@ -56,14 +54,15 @@ func defaultOptions() Options {
 // The admission plugins the engine runs, in kube-apiserver's order (AllOrderedPlugins), with
 // the name findings give as their engine. The others of the default set need the cluster
 // (NamespaceLifecycle: which namespaces exist; ResourceQuota: usage; RuntimeClass; webhooks
-// and ValidatingAdmissionPolicies) or do not touch what a manifest holds.
+// and ValidatingAdmissionPolicies), only set defaults (DefaultStorageClass: it pulls the
+// volume plugins in, which do not build for WebAssembly; DefaultIngressClass;
+// StorageObjectInUseProtection) or do not touch what a manifest holds.
 var admissionPlugins = []struct{ name, engine string }{
 	{limitranger.PluginName, "LimitRanger admission"},
 	{serviceaccount.PluginName, "ServiceAccount admission"},
 	{podsecurity.PluginName, "PodSecurity"},
 	{priority.PluginName, "Priority admission"},
 	{defaulttolerationseconds.PluginName, "DefaultTolerationSeconds admission"},
-	{setdefault.PluginName, "DefaultStorageClass admission"},
 }
 
 type namedPlugin struct {
@@ -114,7 +113,6 @@ func newCluster(opts Options) (*cluster, error) {
 	podsecurity.Register(plugins)
 	priority.Register(plugins)
 	defaulttolerationseconds.Register(plugins)
-	setdefault.Register(plugins)
 	init := admissioninitializer.New(offlineClient{}, nil, c.informers, nil, utilfeature.DefaultFeatureGate, nil)
 	for _, p := range admissionPlugins {
 		plugin, err := plugins.InitPlugin(p.name, nil, init)
@@ -308,9 +306,6 @@ func (c *cluster) cache(obj runtime.Object) {
 		_ = core.LimitRanges().Informer().GetIndexer().Update(o)
 	case *schedulingv1.PriorityClass:
 		_ = c.informers.Scheduling().V1().PriorityClasses().Informer().GetIndexer().Update(o)
-	}
-	if sc, ok := obj.(*storagev1.StorageClass); ok {
-		_ = c.informers.Storage().V1().StorageClasses().Informer().GetIndexer().Update(sc)
 	}
 }
 

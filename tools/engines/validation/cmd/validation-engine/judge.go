@@ -56,7 +56,7 @@ type Result struct {
 	Document   int    `json:"document"`
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace"`
+	Namespace  string `json:"namespace"` // as written (kubectl sends a namespaced object without one to "default")
 	Name       string `json:"name"`
 	// Operation is what kubectl apply sends: create, update (the object is in --previous or
 	// built in), unchanged (nothing to patch), or none (the request never leaves kubectl).
@@ -248,7 +248,6 @@ func (c *cluster) judge(d *document) (r Result) {
 	namespaced := isNamespaced(gvk.GroupKind(), k)
 	namespace := namespaceFor(d, namespaced)
 	if namespaced {
-		r.Namespace = namespace
 		if c.ensureNamespace(namespace) && !c.declared[namespace] {
 			r.Notes = append(r.Notes, fmt.Sprintf("namespace %q is not in the input: assumed to exist, without Pod Security labels", namespace))
 		}

@@ -29,7 +29,6 @@ import (
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
-	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	yamlutil "k8s.io/apimachinery/pkg/util/yaml"
@@ -334,7 +333,7 @@ func judgeRun(r Run, opts Options) (RunResult, error) {
 }
 
 // cacheDocument adds the objects admission plugins look up (Namespaces, ServiceAccounts,
-// LimitRanges, PriorityClasses, StorageClasses) to their informer caches, as the informers of
+// LimitRanges, PriorityClasses) to their informer caches, as the informers of
 // a cluster holding the input would have them.
 func (c *cluster) cacheDocument(d *document) {
 	var obj runtime.Object
@@ -347,8 +346,6 @@ func (c *cluster) cacheDocument(d *document) {
 		obj = &corev1.LimitRange{}
 	case "scheduling.k8s.io/v1/PriorityClass":
 		obj = &schedulingv1.PriorityClass{}
-	case "storage.k8s.io/v1/StorageClass":
-		obj = &storagev1.StorageClass{}
 	default:
 		return
 	}
@@ -356,7 +353,7 @@ func (c *cluster) cacheDocument(d *document) {
 		return
 	}
 	legacyscheme.Scheme.Default(obj)
-	if accessor, err := metaAccessor(obj); err == nil && d.head.Kind != "Namespace" && d.head.Kind != "PriorityClass" && d.head.Kind != "StorageClass" && accessor.GetNamespace() == "" {
+	if accessor, err := metaAccessor(obj); err == nil && d.head.Kind != "Namespace" && d.head.Kind != "PriorityClass" && accessor.GetNamespace() == "" {
 		accessor.SetNamespace("default")
 	}
 	if ns, ok := obj.(*corev1.Namespace); ok {
