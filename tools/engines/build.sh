@@ -74,10 +74,30 @@ kube_router_ldflags() {
   echo "-s -w -X $pkg/pkg/version.Version=$version -X $pkg/pkg/version.BuildDate=1970-01-01T00:00:00Z"
 }
 
-# The validation engine as WebAssembly (wasip1), built when Go is present; see
-# tools/engines/validation/README.md. Placeholder until the wasm build lands.
+# The validation engine as WebAssembly (GOOS=wasip1, run by Node's WASI), from the same sources
+# as the native one. Six dependencies hold files that cannot build for wasip1 (Unix syscalls) or
+# that only the etcd storage needs: validation/wasm/prepare.sh copies those modules from Go's
+# module cache into .engines/wasm-build (ignored), leaves those files out, puts our stand-ins
+# (validation/wasm/stubs) in their place and writes a go.mod pointing at the copies; the build
+# uses that go.mod (-modfile). Stale when the module, its sources, the stubs or this script change.
 build_validation_wasm() {
-  echo "engines: validation-wasm is not built yet" >&2
+  local module="$ENGINES_DIR/validation" out="$REPO_DIR/.engines/wasm" work="$REPO_DIR/.engines/wasm-build"
+  local stamp="$STAMP_DIR/validation-wasm" want
+  want="$(cat "$0" "$module/go.mod" "$module/go.sum" \
+    $(find "$module" \( -name '*.go' -o -name '*.stub' -o -name '*.sh' \) | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$out/validation-engine.wasm" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "engines: validation-wasm is up to date"
+    return
+  fi
+  local start=$SECONDS
+  echo "engines: building validation-wasm (./cmd/validation-engine, GOOS=wasip1 GOARCH=wasm)"
+  mkdir -p "$out" "$work"
+  (cd "$module" && bash wasm/prepare.sh "$work" &&
+    GOOS=wasip1 GOARCH=wasm go build -modfile "$work/go.mod" -ldflags "$(k8s_ldflags)" \
+      -o "$out/validation-engine.wasm.tmp" ./cmd/validation-engine)
+  mv "$out/validation-engine.wasm.tmp" "$out/validation-engine.wasm"
+  echo "$want" >"$stamp"
+  echo "engines: built validation-wasm in $((SECONDS - start)) s ($(du -m "$out/validation-engine.wasm" | cut -f1) MB)"
 }
 
 known_groups=(k8s node kwok tekton gogs kube-router coredns validation validation-wasm)

@@ -11,8 +11,9 @@
  * WASI in a child process. One process judges every file of a run. Without either, the caller
  * says so: the API-server checks are then not made (see {@link UNAVAILABLE_CHECKS}).
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Finding, RULE_ENGINE } from './finding';
 import { packageRoot } from './package-root';
@@ -157,28 +158,60 @@ export function locateEngine(choice: EngineChoice): { kind: EngineKind; path: st
 }
 
 /**
- * Runs the WebAssembly engine in a child Node: WASI preview1, the request on stdin, the JSON on
- * stdout, the engine's exit code as the process's. V8 compiles it with its baseline compiler
+ * Runs the WebAssembly engine in a child Node: WASI preview1, the request and the answer in files
+ * of a private temporary folder (WASI writes to a pipe that Node made non-blocking can lose
+ * output), the engine's exit code as the process's. V8 compiles it with its baseline compiler
  * only (Liftoff): the optimizing tier recompiles hot functions in background threads, which on
  * two busy cores made one validation of dist/ 3-4 times slower. Lazy validation skips
- * validating the functions never called (most of the 100 MB).
+ * validating the functions never called (most of the 100 MB). Fast API calls are off: Node's
+ * WASI calls through them keep a pointer into the module's memory that Go's memory.grow can
+ * move, and Node 20 then crashes (SIGSEGV) on larger inputs (nodejs/node#53087; seen here on
+ * the 1 MiB ConfigMap case). A flag this Node's V8 does not know is ignored (one stderr line).
  */
 const WASM_RUNNER = `
 const v8 = require('node:v8');
 v8.setFlagsFromString('--liftoff-only');
 v8.setFlagsFromString('--wasm-lazy-validation');
+v8.setFlagsFromString('--no-turbo-fast-api-calls');
 const { WASI } = require('node:wasi');
-const { readFileSync } = require('node:fs');
-const wasi = new WASI({ version: 'preview1', args: ['validation-engine', '--request', '-'], env: {}, preopens: {} });
-WebAssembly.compile(readFileSync(process.argv[1]))
+const { openSync, readFileSync } = require('node:fs');
+const [wasm, dir] = process.argv.slice(1);
+const wasi = new WASI({
+  version: 'preview1',
+  args: ['validation-engine', '--request', '/run/request.json'],
+  env: {},
+  preopens: { '/run': dir },
+  stdout: openSync(dir + '/answer.json', 'w'),
+});
+WebAssembly.compile(readFileSync(wasm))
   .then((module) => WebAssembly.instantiate(module, wasi.getImportObject()))
   .then((instance) => wasi.start(instance))
-  .catch((error) => { console.error(String(error && error.stack || error)); process.exit(3); });
+  .catch((error) => { console.error(String((error && error.stack) || error)); process.exit(3); });
 `;
 
-function command(kind: EngineKind, path: string): [string, string[]] {
-  if (kind === 'native') return [path, ['--request', '-']];
-  return [process.execPath, ['--no-warnings', '-e', WASM_RUNNER, path]];
+/** A run's command, and where its answer is read from (stdout, or the WebAssembly runner's file). */
+interface Invocation {
+  readonly program: string;
+  readonly args: string[];
+  readonly input?: string;
+  readonly answerFile?: string;
+  readonly cleanUp: () => void;
+}
+
+function invocation(kind: EngineKind, path: string, request: EngineRequest): Invocation {
+  if (kind === 'native') return { program: path, args: ['--request', '-'], input: JSON.stringify(request), cleanUp: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-practice-engine-')); // mode 0700
+  writeFileSync(join(dir, 'request.json'), JSON.stringify(request), { mode: 0o600 });
+  return {
+    program: process.execPath,
+    args: ['--no-warnings', '-e', WASM_RUNNER, path, dir],
+    answerFile: join(dir, 'answer.json'),
+    cleanUp: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function answerOf(run: Invocation, stdout: string): string {
+  return run.answerFile ? (existsSync(run.answerFile) ? readFileSync(run.answerFile, 'utf8') : '') : stdout;
 }
 
 function parseOutput(
@@ -202,11 +235,19 @@ function parseOutput(
 export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto'): EngineJudgement | { unavailable: string } {
   const located = locateEngine(choice);
   if ('unavailable' in located) return located;
-  const [program, args] = command(located.kind, located.path);
-  const started = performance.now();
-  const run = spawnSync(program, args, { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (run.error) return { unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${run.error.message}` };
-  return parseOutput(located.kind, located.path, run.status, run.signal, run.stdout, run.stderr, performance.now() - started);
+  const run = invocation(located.kind, located.path, request);
+  try {
+    const started = performance.now();
+    const child = spawnSync(run.program, run.args, { input: run.input ?? '', encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (child.error)
+      return { unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${child.error.message}` };
+    const ms = performance.now() - started;
+    return parseOutput(located.kind, located.path, child.status, child.signal, answerOf(run, child.stdout), child.stderr, ms);
+  } catch (error) {
+    return { unavailable: `the ${located.kind} validation engine (${located.path}) answered something unreadable: ${String(error)}` };
+  } finally {
+    run.cleanUp();
+  }
 }
 
 /**
@@ -216,43 +257,35 @@ export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto')
 export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'): Promise<EngineJudgement | { unavailable: string }> {
   const located = locateEngine(choice);
   if ('unavailable' in located) return Promise.resolve(located);
-  const [program, args] = command(located.kind, located.path);
+  const run = invocation(located.kind, located.path, request);
   const started = performance.now();
-  return new Promise((resolve) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    } catch (error) {
-      resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${String(error)}` });
-      return;
-    }
+  return new Promise<EngineJudgement | { unavailable: string }>((resolve) => {
+    const child = spawn(run.program, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    let ended = 0;
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('exit', () => {
+      ended = performance.now();
+    });
     child.on('error', (error) =>
       resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${error.message}` }),
     );
     child.on('close', (status, signal) => {
       try {
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = Buffer.concat(err).toString('utf8');
         resolve(
-          parseOutput(
-            located.kind,
-            located.path,
-            status,
-            signal,
-            Buffer.concat(out).toString('utf8'),
-            Buffer.concat(err).toString('utf8'),
-            performance.now() - started,
-          ),
+          parseOutput(located.kind, located.path, status, signal, answerOf(run, stdout), stderr, (ended || performance.now()) - started),
         );
       } catch (error) {
         resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) answered something unreadable: ${String(error)}` });
       }
     });
-    child.stdin!.on('error', () => undefined); // an engine that exits early closes its stdin
-    child.stdin!.end(JSON.stringify(request));
-  });
+    child.stdin.on('error', () => undefined); // an engine that exits early closes its stdin
+    child.stdin.end(run.input ?? '');
+  }).finally(run.cleanUp);
 }
 
 /** Where in a workload the fields of an object its controllers make are: a Pod's `spec.x` is a Deployment's `spec.template.spec.x`. */
@@ -313,7 +346,14 @@ export function engineFindings(run: EngineRunResult): Finding[] {
       findings.push(...statusFindings(base, API_SERVER_RULE, result.status, head, '', result.message ?? result.status.message));
     }
     for (const warning of result.warnings ?? [])
-      findings.push({ ...base, engine: warning.engine, path: '', rule: API_SERVER_WARNING_RULE, severity: 'warning', message: warning.message });
+      findings.push({
+        ...base,
+        engine: warning.engine,
+        path: '',
+        rule: API_SERVER_WARNING_RULE,
+        severity: 'warning',
+        message: warning.message,
+      });
     for (const later of result.later ?? []) {
       if (later.verdict === 'refused' && later.status) {
         const head = `the ${later.controller}'s ${later.kind} ${later.name} would be refused`;
@@ -390,7 +430,8 @@ export function sameProblem(ours: Finding, engine: Finding): boolean {
  */
 export function mergeFindings(ours: readonly Finding[], engine: readonly Finding[]): { findings: Finding[]; dropped: number } {
   const byObject = new Map<string, Finding[]>();
-  for (const f of engine) if (f.severity === 'error') (byObject.get(objectKey(f)) ?? byObject.set(objectKey(f), []).get(objectKey(f))!).push(f);
+  for (const f of engine)
+    if (f.severity === 'error') (byObject.get(objectKey(f)) ?? byObject.set(objectKey(f), []).get(objectKey(f))!).push(f);
   const alsoBy = new Map<Finding, Set<string>>();
   const kept: Finding[] = [];
   for (const f of ours) {

@@ -27,7 +27,7 @@ export interface Finding {
   /** What is wrong, naming the value and what is allowed. */
   readonly message: string;
   /**
-   * Who judged: {@link RULE_ENGINE} (our TypeScript rules; also when unset) or the API server's
+   * Who judged: `k8s-practice rule` (our TypeScript rules; also when unset) or the API server's
    * code run by the validation engine (`kube-apiserver 1.28.15 validation`, `PodSecurity`,
    * `ServiceAccount admission`...).
    */

@@ -42,7 +42,7 @@ export const VALIDATE_USAGE = [
   "  --api-server <b> which build of kube-apiserver 1.28.15's own checks judges the built-in objects: auto (default: native",
   '                  when built, else the WebAssembly one shipped with the package), native, wasm, or none',
   '  --previous <p>  objects as the cluster holds them (files or folders): objects found there are judged as kubectl apply',
-  "                  updates them (immutable fields, the update path) instead of creates (repeatable)",
+  '                  updates them (immutable fields, the update path) instead of creates (repeatable)',
   '  Exit code: 0 when there is no error (warnings allowed), 1 on any error, 2 on a usage error.',
 ];
 
@@ -64,7 +64,11 @@ function listRules(positional: readonly string[], format: 'text' | 'json', io: C
 }
 
 function parseValidateArgs(args: readonly string[]) {
-  return parseArgs(args, ['format', 'crds', 'disable', 'kubernetes-version', 'previous', 'api-server'], ['timings', 'with-engines', 'list-rules']);
+  return parseArgs(
+    args,
+    ['format', 'crds', 'disable', 'kubernetes-version', 'previous', 'api-server'],
+    ['timings', 'with-engines', 'list-rules'],
+  );
 }
 
 /** The engine build to use: --api-server, else $K8S_PRACTICE_API_SERVER, else auto. */
@@ -99,7 +103,6 @@ interface Prepared {
 }
 
 type EngineAnswer = EngineJudgement | { unavailable: string };
-
 
 /**
  * Runs the command; returns the exit code. `stdin` is what the path `-` stands for (the bytes of
@@ -145,7 +148,10 @@ function prepare(args: readonly string[], io: CommandIO, stdin?: Buffer): Prepar
   const base = { format, paths, crdDirs, disable, engineDisabled, kubernetesVersion, choice };
   if (choice === 'none') return base;
   if (kubernetesVersion !== '1.28')
-    return { ...base, skip: `the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version ${kubernetesVersion}` };
+    return {
+      ...base,
+      skip: `the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version ${kubernetesVersion}`,
+    };
   const collected = collectManifestFiles(paths.map((p) => p));
   const files = engineFiles(
     collected.files.map((file) => (file === STDIN_PATH && stdin !== undefined ? STDIN_NAME : file)),
@@ -156,7 +162,13 @@ function prepare(args: readonly string[], io: CommandIO, stdin?: Buffer): Prepar
 }
 
 /** Our findings and the engine's (merged), printed; returns the exit code. */
-function finish(args: readonly string[], io: CommandIO, prepared: Prepared, validated: ValidationResult, answer: EngineAnswer | undefined): number {
+function finish(
+  args: readonly string[],
+  io: CommandIO,
+  prepared: Prepared,
+  validated: ValidationResult,
+  answer: EngineAnswer | undefined,
+): number {
   const { flags } = parseValidateArgs(args);
   const { format, choice, engineDisabled } = prepared;
   let result = validated;
@@ -186,7 +198,11 @@ function finish(args: readonly string[], io: CommandIO, prepared: Prepared, vali
     const findings = sortFindings(merged.findings);
     const errors = findings.filter((f) => f.severity === 'error').length;
     const skipped = notJudged(run);
-    const disabled = { ...result.disabled, codes: [...result.disabled.codes, ...engineDisabled], hidden: result.disabled.hidden + all.length - shown.length };
+    const disabled = {
+      ...result.disabled,
+      codes: [...result.disabled.codes, ...engineDisabled],
+      hidden: result.disabled.hidden + all.length - shown.length,
+    };
     result = { ...result, findings, errors, warnings: findings.length - errors, disabled };
     apiServer = {
       engine: answer.engine,
@@ -263,7 +279,8 @@ function apiServerLine(answer: EngineJudgement): string {
   const run = answer.runs[0]!;
   const skipped = notJudged(run);
   const kinds = [...new Set(skipped.map((r) => r.kind || '?'))].sort();
-  const notJudgedText = skipped.length > 0 ? `; ${skipped.length} not judged by it (${kinds.join(', ')}: not built-in kinds, or kinds it does not model)` : '';
+  const notJudgedText =
+    skipped.length > 0 ? `; ${skipped.length} not judged by it (${kinds.join(', ')}: not built-in kinds, or kinds it does not model)` : '';
   return `API-server checks: ${answer.engine}, ${answer.kind} build (${Math.round(answer.ms)} ms): ${run.results.length - skipped.length} objects judged${notJudgedText}`;
 }
 
