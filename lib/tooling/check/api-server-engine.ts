@@ -12,7 +12,7 @@
  * says so: the API-server checks are then not made (see {@link UNAVAILABLE_CHECKS}).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Finding, RULE_ENGINE } from './finding';
@@ -123,6 +123,8 @@ export interface EngineJudgement {
   /** Wall time of the engine process, and the engine's own judging time. */
   readonly ms: number;
   readonly judgeMs: number;
+  /** When the engine process was started, in ms since this process started. */
+  readonly startedAtMs: number;
 }
 
 /** One request: independent runs, each a fresh cluster. */
@@ -158,15 +160,16 @@ export function locateEngine(choice: EngineChoice): { kind: EngineKind; path: st
 }
 
 /**
- * Runs the WebAssembly engine in a child Node: WASI preview1, the request and the answer in files
- * of a private temporary folder (WASI writes to a pipe that Node made non-blocking can lose
- * output), the engine's exit code as the process's. V8 compiles it with its baseline compiler
- * only (Liftoff): the optimizing tier recompiles hot functions in background threads, which on
- * two busy cores made one validation of dist/ 3-4 times slower. Lazy validation skips
- * validating the functions never called (most of the 100 MB). Fast API calls are off: Node's
- * WASI calls through them keep a pointer into the module's memory that Go's memory.grow can
- * move, and Node 20 then crashes (SIGSEGV) on larger inputs (nodejs/node#53087; seen here on
- * the 1 MiB ConfigMap case). A flag this Node's V8 does not know is ignored (one stderr line).
+ * Runs the WebAssembly engine in a child Node: WASI preview1, the request on stdin (the engine
+ * waits for it), the answer in a file of a private temporary folder (WASI writes to a pipe that
+ * Node made non-blocking can lose output), the engine's exit code as the process's. V8 compiles
+ * it with its baseline compiler only (Liftoff): the optimizing tier recompiles hot functions in
+ * background threads, which on two busy cores made one validation of dist/ 3-4 times slower.
+ * Lazy validation skips validating the functions never called (most of the 100 MB). Fast API
+ * calls are off: Node's WASI calls through them keep a pointer into the module's memory that
+ * Go's memory.grow can move, and Node 20 then crashes (SIGSEGV) on larger inputs
+ * (nodejs/node#53087; seen here on the 1 MiB ConfigMap case). A flag this Node's V8 does not
+ * know is ignored (one stderr line).
  */
 const WASM_RUNNER = `
 const v8 = require('node:v8');
@@ -175,14 +178,8 @@ v8.setFlagsFromString('--wasm-lazy-validation');
 v8.setFlagsFromString('--no-turbo-fast-api-calls');
 const { WASI } = require('node:wasi');
 const { openSync, readFileSync } = require('node:fs');
-const [wasm, dir] = process.argv.slice(1);
-const wasi = new WASI({
-  version: 'preview1',
-  args: ['validation-engine', '--request', '/run/request.json'],
-  env: {},
-  preopens: { '/run': dir },
-  stdout: openSync(dir + '/answer.json', 'w'),
-});
+const [wasm, answer] = process.argv.slice(1);
+const wasi = new WASI({ version: 'preview1', args: ['validation-engine', '--request', '-'], env: {}, preopens: {}, stdout: openSync(answer, 'w') });
 WebAssembly.compile(readFileSync(wasm))
   .then((module) => WebAssembly.instantiate(module, wasi.getImportObject()))
   .then((instance) => wasi.start(instance))
@@ -193,18 +190,16 @@ WebAssembly.compile(readFileSync(wasm))
 interface Invocation {
   readonly program: string;
   readonly args: string[];
-  readonly input?: string;
   readonly answerFile?: string;
   readonly cleanUp: () => void;
 }
 
-function invocation(kind: EngineKind, path: string, request: EngineRequest): Invocation {
-  if (kind === 'native') return { program: path, args: ['--request', '-'], input: JSON.stringify(request), cleanUp: () => undefined };
+function invocation(kind: EngineKind, path: string): Invocation {
+  if (kind === 'native') return { program: path, args: ['--request', '-'], cleanUp: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'k8s-practice-engine-')); // mode 0700
-  writeFileSync(join(dir, 'request.json'), JSON.stringify(request), { mode: 0o600 });
   return {
     program: process.execPath,
-    args: ['--no-warnings', '-e', WASM_RUNNER, path, dir],
+    args: ['--no-warnings', '-e', WASM_RUNNER, path, join(dir, 'answer.json')],
     answerFile: join(dir, 'answer.json'),
     cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -215,6 +210,7 @@ function answerOf(run: Invocation, stdout: string): string {
 }
 
 function parseOutput(
+  startedAtMs: number,
   kind: EngineKind,
   path: string,
   status: number | null,
@@ -228,21 +224,22 @@ function parseOutput(
     return { unavailable: `the ${kind} validation engine (${path}) failed (exit ${status ?? signal}): ${why}` };
   }
   const output = JSON.parse(stdout) as EngineOutput;
-  return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs };
+  return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs, startedAtMs };
 }
 
 /** Judges a request, blocking until the engine is done. */
 export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto'): EngineJudgement | { unavailable: string } {
   const located = locateEngine(choice);
   if ('unavailable' in located) return located;
-  const run = invocation(located.kind, located.path, request);
+  const run = invocation(located.kind, located.path);
   try {
     const started = performance.now();
-    const child = spawnSync(run.program, run.args, { input: run.input ?? '', encoding: 'utf8', maxBuffer: 1 << 30 });
+    const startedAtMs = process.uptime() * 1000;
+    const child = spawnSync(run.program, run.args, { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 30 });
     if (child.error)
       return { unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${child.error.message}` };
     const ms = performance.now() - started;
-    return parseOutput(located.kind, located.path, child.status, child.signal, answerOf(run, child.stdout), child.stderr, ms);
+    return parseOutput(startedAtMs, located.kind, located.path, child.status, child.signal, answerOf(run, child.stdout), child.stderr, ms);
   } catch (error) {
     return { unavailable: `the ${located.kind} validation engine (${located.path}) answered something unreadable: ${String(error)}` };
   } finally {
@@ -250,25 +247,35 @@ export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto')
   }
 }
 
+/** An engine process started before its request is ready (its start-up overlaps the reading of the manifests). */
+export interface StartedEngine {
+  /** Sends the request; resolves with the answer. */
+  judge(request: EngineRequest): Promise<EngineJudgement | { unavailable: string }>;
+  /** Stops the process unused (the command ended before it needed the engine). */
+  cancel(): void;
+}
+
 /**
- * Starts judging a request in a child process and returns at once: the caller runs our own rules
- * meanwhile (on the other core) and awaits the promise after.
+ * Starts the engine `choice` picks and returns at once; the request follows with `judge`. The
+ * caller reads the manifests and runs our own rules meanwhile (on the other core).
  */
-export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'): Promise<EngineJudgement | { unavailable: string }> {
+export function startEngine(choice: EngineChoice = 'auto'): StartedEngine | { unavailable: string } {
   const located = locateEngine(choice);
-  if ('unavailable' in located) return Promise.resolve(located);
-  const run = invocation(located.kind, located.path, request);
+  if ('unavailable' in located) return located;
+  const run = invocation(located.kind, located.path);
   const started = performance.now();
-  return new Promise<EngineJudgement | { unavailable: string }>((resolve) => {
-    const child = spawn(run.program, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let ended = 0;
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('exit', () => {
-      ended = performance.now();
-    });
+  const startedAtMs = process.uptime() * 1000;
+  const child = spawn(run.program, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let ended = 0;
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.on('exit', () => {
+    ended = performance.now();
+  });
+  child.stdin.on('error', () => undefined); // an engine that exits early closes its stdin
+  const answer = new Promise<EngineJudgement | { unavailable: string }>((resolve) => {
     child.on('error', (error) =>
       resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${error.message}` }),
     );
@@ -276,16 +283,29 @@ export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'
       try {
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
-        resolve(
-          parseOutput(located.kind, located.path, status, signal, answerOf(run, stdout), stderr, (ended || performance.now()) - started),
-        );
+        const ms = (ended || performance.now()) - started;
+        resolve(parseOutput(startedAtMs, located.kind, located.path, status, signal, answerOf(run, stdout), stderr, ms));
       } catch (error) {
         resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) answered something unreadable: ${String(error)}` });
       }
     });
-    child.stdin.on('error', () => undefined); // an engine that exits early closes its stdin
-    child.stdin.end(run.input ?? '');
   }).finally(run.cleanUp);
+  return {
+    judge: (request) => {
+      child.stdin.end(JSON.stringify(request));
+      return answer;
+    },
+    cancel: () => {
+      child.kill();
+      void answer;
+    },
+  };
+}
+
+/** Starts the engine and judges a request (the request is ready: nothing to overlap). */
+export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'): Promise<EngineJudgement | { unavailable: string }> {
+  const started = startEngine(choice);
+  return 'unavailable' in started ? Promise.resolve(started) : started.judge(request);
 }
 
 /** Where in a workload the fields of an object its controllers make are: a Pod's `spec.x` is a Deployment's `spec.template.spec.x`. */

@@ -1,6 +1,11 @@
 /**
  * `k8s-practice validate [files or folders...]`: strict schema validation and
- * cross-object rules over YAML manifests (default `dist/`).
+ * cross-object rules over YAML manifests (default `dist/`), and kube-apiserver
+ * 1.28.15's own checks through the validation engine.
+ *
+ * The rules, the schemas and the YAML parser are loaded when first needed: the CLI
+ * starts the engine before loading them, so that its start-up (half a second for the
+ * WebAssembly build) overlaps theirs.
  */
 import { join } from 'node:path';
 import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';
@@ -12,21 +17,24 @@ import {
   EngineJudgement,
   EngineRequest,
   engineFindings,
-  judgeAsync,
   judgeSync,
   mergeFindings,
   notJudged,
+  startEngine,
   UNAVAILABLE_CHECKS,
 } from '../check/api-server-engine';
 import { engineOf, Finding, formatFinding, formatSummary, sortFindings } from '../check/finding';
-import { readGuardedText } from '../check/guarded-read';
+import { MAX_FILE_BYTES, readGuardedText } from '../check/guarded-read';
 import { CRD_DIR, packageRoot } from '../check/package-root';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../check/kubernetes-versions';
-import { resolveDisabled, RULES, UnknownRuleError } from '../check/rule-registry';
-import { formatRuleList } from '../check/rule-table';
-import { tektonAdmissionFindings } from '../check/tekton-admission';
-import { collectManifestFiles, decodeManifestBytes, MAX_FILE_BYTES, STDIN_NAME, STDIN_PATH } from '../check/manifest';
-import { validatePathsAndStdin, ValidationResult } from '../check/validate';
+import type { ValidationResult } from '../check/validate';
+
+const validateModule = () => require('../check/validate') as typeof import('../check/validate');
+const registry = () => require('../check/rule-registry') as typeof import('../check/rule-registry');
+const manifests = () => require('../check/manifest') as typeof import('../check/manifest');
+
+/** The path that stands for standard input (manifest.ts's STDIN_PATH, without loading the YAML parser for it). */
+const STDIN_PATH = '-';
 
 export const VALIDATE_USAGE = [
   'usage: k8s-practice validate [files or folders or -...] [--format text|json] [--crds <folder>]... [--disable CODE|RULE]... [--timings] [--with-engines] [--kubernetes-version 1.28|1.37] [--previous <file or folder>]... [--api-server auto|native|wasm|none]',
@@ -49,6 +57,7 @@ export const VALIDATE_USAGE = [
 /** `--list-rules`: the registry as a table (or JSON), without validating anything. */
 function listRules(positional: readonly string[], format: 'text' | 'json', io: CommandIO): number {
   if (positional.length > 0) throw new UsageError(`--list-rules takes no files, got ${positional.join(' ')}`);
+  const { RULES } = registry();
   if (format === 'json') {
     io.out(
       JSON.stringify(
@@ -58,6 +67,7 @@ function listRules(positional: readonly string[], format: 'text' | 'json', io: C
       ),
     );
   } else {
+    const { formatRuleList } = require('../check/rule-table') as typeof import('../check/rule-table');
     for (const line of formatRuleList(RULES)) io.out(line);
   }
   return 0;
@@ -80,6 +90,7 @@ function engineChoice(options: Record<string, string[]>): EngineChoice {
 
 /** The texts of the files validated (each read once more by the guarded reader; a file it refuses is already a finding). */
 function engineFiles(files: readonly string[], stdin: Buffer | undefined): EngineFile[] {
+  const { STDIN_NAME, decodeManifestBytes } = manifests();
   const texts: EngineFile[] = [];
   for (const file of files) {
     const read = file === STDIN_NAME && stdin !== undefined ? decodeManifestBytes(file, stdin) : readGuardedText(file);
@@ -112,7 +123,7 @@ type EngineAnswer = EngineJudgement | { unavailable: string };
 export function runValidate(args: readonly string[], io: CommandIO, stdin?: Buffer): number {
   const prepared = prepare(args, io, stdin);
   if (typeof prepared === 'number') return prepared;
-  const validated = validatePathsAndStdin(prepared.paths, stdin, {
+  const validated = validateModule().validatePathsAndStdin(prepared.paths, stdin, {
     crdDirs: prepared.crdDirs,
     disable: prepared.disable,
     kubernetesVersion: prepared.kubernetesVersion,
@@ -128,6 +139,7 @@ function prepare(args: readonly string[], io: CommandIO, stdin?: Buffer): Prepar
   if (flags.has('list-rules')) return listRules(positional, format, io);
   const engineDisabled = (options.disable ?? []).filter((code) => (API_SERVER_CODES as readonly string[]).includes(code));
   const disable = (options.disable ?? []).filter((code) => !engineDisabled.includes(code));
+  const { resolveDisabled, UnknownRuleError } = registry();
   try {
     resolveDisabled(disable); // before reading any file: a typo is a usage error, not a run that hides nothing
   } catch (error) {
@@ -152,7 +164,8 @@ function prepare(args: readonly string[], io: CommandIO, stdin?: Buffer): Prepar
       ...base,
       skip: `the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version ${kubernetesVersion}`,
     };
-  const collected = collectManifestFiles(paths.map((p) => p));
+  const { collectManifestFiles, STDIN_NAME } = manifests();
+  const collected = collectManifestFiles(paths);
   const files = engineFiles(
     collected.files.map((file) => (file === STDIN_PATH && stdin !== undefined ? STDIN_NAME : file)),
     stdin,
@@ -173,6 +186,7 @@ function finish(
   const { format, choice, engineDisabled } = prepared;
   let result = validated;
   if (flags.has('with-engines')) {
+    const { tektonAdmissionFindings } = require('../check/tekton-admission') as typeof import('../check/tekton-admission');
     const tekton = tektonAdmissionFindings(validated.files);
     if ('unavailable' in tekton) {
       io.err(tekton.unavailable);
@@ -265,7 +279,9 @@ function report(
         `compile ${t.schema.compileMs.toFixed(0)} ms (${t.schema.compiledKinds} kinds), validate total ${t.validateMs.toFixed(0)} ms`,
     );
     if (answer && !('unavailable' in answer))
-      io.err(`timings: API-server engine (${answer.kind}) ${answer.ms.toFixed(0)} ms, of which judging ${answer.judgeMs.toFixed(0)} ms`);
+      io.err(
+        `timings: API-server engine (${answer.kind}) started at ${answer.startedAtMs.toFixed(0)} ms, ran ${answer.ms.toFixed(0)} ms, of which judging ${answer.judgeMs.toFixed(0)} ms; done at ${(process.uptime() * 1000).toFixed(0)} ms`,
+      );
   }
   if (result.files.length === 0) {
     io.err(`no YAML files found in ${paths.join(', ')}`);
@@ -285,20 +301,43 @@ function apiServerLine(answer: EngineJudgement): string {
 }
 
 /**
- * The command as the CLI runs it: reads stdin first when a path is `-`, starts the API-server
- * engine, runs our own rules while it judges, then merges both.
+ * The command as the CLI runs it: starts the API-server engine first (unless it will not be
+ * needed), reads stdin when a path is `-`, then the manifests; sends them to the engine, runs
+ * our own rules while it judges, and merges both.
  */
 export async function runValidateCommand(args: readonly string[], io: CommandIO): Promise<number> {
-  const { positional, flags } = parseValidateArgs(args);
-  const wantsStdin = !flags.has('list-rules') && positional.includes(STDIN_PATH);
-  const stdin = wantsStdin ? await readProcessStdin(MAX_FILE_BYTES) : undefined;
-  const prepared = prepare(args, io, stdin);
-  if (typeof prepared === 'number') return prepared;
-  const judging = prepared.request ? judgeAsync(prepared.request, prepared.choice) : undefined;
-  const validated = validatePathsAndStdin(prepared.paths, stdin, {
-    crdDirs: prepared.crdDirs,
-    disable: prepared.disable,
-    kubernetesVersion: prepared.kubernetesVersion,
-  });
-  return finish(args, io, prepared, validated, judging ? await judging : undefined);
+  const { positional, options, flags } = parseValidateArgs(args);
+  const version = options['kubernetes-version']?.[0] ?? DEFAULT_KUBERNETES_VERSION;
+  const wanted = !flags.has('list-rules') && version === '1.28' && engineChoiceOrNone(options) !== 'none';
+  const early = wanted ? startEngine(engineChoiceOrNone(options)) : undefined;
+  const cancel = () => {
+    if (early && !('unavailable' in early)) early.cancel();
+  };
+  try {
+    const wantsStdin = !flags.has('list-rules') && positional.includes(STDIN_PATH);
+    const stdin = wantsStdin ? await readProcessStdin(MAX_FILE_BYTES) : undefined;
+    const prepared = prepare(args, io, stdin);
+    if (typeof prepared === 'number' || !prepared.request) cancel();
+    if (typeof prepared === 'number') return prepared;
+    const judging =
+      prepared.request && early ? ('unavailable' in early ? Promise.resolve(early) : early.judge(prepared.request)) : undefined;
+    const validated = validateModule().validatePathsAndStdin(prepared.paths, stdin, {
+      crdDirs: prepared.crdDirs,
+      disable: prepared.disable,
+      kubernetesVersion: prepared.kubernetesVersion,
+    });
+    return finish(args, io, prepared, validated, judging ? await judging : undefined);
+  } catch (error) {
+    cancel();
+    throw error;
+  }
+}
+
+/** {@link engineChoice}, with a bad --api-server value left to the usage check that follows. */
+function engineChoiceOrNone(options: Record<string, string[]>): EngineChoice {
+  try {
+    return engineChoice(options);
+  } catch {
+    return 'none';
+  }
 }

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 	_ "time/tzdata" // CronJob timeZone names, where the system has no zoneinfo (WebAssembly)
 
@@ -93,6 +94,12 @@ var unknowable = []string{
 
 func main() {
 	klog.SetLogger(logr.Discard()) // the allocators and plugins log to stderr
+	if path := os.Getenv("VALIDATION_ENGINE_CPUPROFILE"); path != "" {
+		stop := startProfile(path)
+		code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -120,7 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var data []byte
 		var err error
 		if request == "-" {
-			data, err = io.ReadAll(stdin)
+			data, err = readAllWaiting(stdin)
 		} else {
 			data, err = os.ReadFile(request)
 		}
@@ -181,6 +188,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// readAllWaiting reads a whole stream, waiting whenever it has nothing yet: `k8s-practice
+// validate` starts the engine before it has read the manifests and writes the request later,
+// and under Node's WASI standard input is a non-blocking pipe (a read then fails with EAGAIN
+// instead of waiting).
+func readAllWaiting(r io.Reader) ([]byte, error) {
+	var data []byte
+	buf := make([]byte, 64*1024)
+	for {
+		n, err := r.Read(buf)
+		data = append(data, buf[:n]...)
+		switch {
+		case err == io.EOF:
+			return data, nil
+		case errors.Is(err, syscall.EAGAIN):
+			time.Sleep(time.Millisecond)
+		case err != nil:
+			return data, err
+		}
+	}
 }
 
 func mergeOptions(base, over Options) Options {
