@@ -271,6 +271,9 @@ func readPaths(paths []string) ([]File, error) {
 // empty documents skipped; a v1 List flattened into its items).
 func documents(file File) ([]*document, error) {
 	decoder := yamlutil.NewYAMLOrJSONDecoder(bytes.NewReader([]byte(file.Text)), 4096)
+	// A JSON stream keeps each document's bytes as written; a YAML one is converted to JSON by
+	// the decoder (duplicate keys already merged there).
+	isJSON := yamlutil.IsJSONBuffer([]byte(file.Text))
 	var docs []*document
 	for index := 0; ; index++ {
 		var ext runtime.RawExtension
@@ -284,7 +287,7 @@ func documents(file File) ([]*document, error) {
 		if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 			continue
 		}
-		d, err := newDocument(file.Name, index, raw)
+		d, err := newDocument(file.Name, index, raw, isJSON)
 		if err != nil {
 			return docs, err
 		}
@@ -296,7 +299,7 @@ func documents(file File) ([]*document, error) {
 				return docs, fmt.Errorf("error parsing %s: %v", file.Name, err)
 			}
 			for _, item := range list.Items {
-				d, err := newDocument(file.Name, index, item)
+				d, err := newDocument(file.Name, index, item, true)
 				if err != nil {
 					return docs, err
 				}
@@ -308,19 +311,23 @@ func documents(file File) ([]*document, error) {
 	}
 }
 
-// newDocument keeps the JSON kubectl sends: the document decoded into an unstructured object
-// and encoded again (so duplicate keys are already merged, as kubectl merges them).
-func newDocument(file string, index int, raw []byte) (*document, error) {
-	var object map[string]interface{}
-	if err := json.Unmarshal(raw, &object); err != nil {
-		return nil, fmt.Errorf("error parsing %s: %v", file, err)
-	}
-	body, err := json.Marshal(object)
-	if err != nil {
-		return nil, err
+// newDocument keeps the JSON kubectl sends: kubectl decodes each document into an unstructured
+// object and encodes it again, so duplicate keys of JSON input are merged (the last wins) and
+// never reach the API server. YAML input was converted by yaml.v2, which merged them already.
+func newDocument(file string, index int, raw []byte, reencode bool) (*document, error) {
+	body := raw
+	if reencode {
+		var object map[string]interface{}
+		if err := json.Unmarshal(raw, &object); err != nil {
+			return nil, fmt.Errorf("error parsing %s: %v", file, err)
+		}
+		var err error
+		if body, err = json.Marshal(object); err != nil {
+			return nil, err
+		}
 	}
 	d := &document{file: file, index: index, json: body}
-	_ = json.Unmarshal(body, &d.head)
+	_ = json.Unmarshal(body, &d.head) // a malformed head is the strict decoder's to report
 	return d, nil
 }
 
