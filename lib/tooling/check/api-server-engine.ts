@@ -7,7 +7,7 @@
  *
  * Two builds of the same Go program: the native binary (`npm run engines:build -- validation`,
  * .engines/bin/validation-engine), used when present, and the WebAssembly one shipped with the
- * package (build/engines/validation-engine.wasm; in a checkout .engines/wasm/), run by Node's
+ * package (build/engines/validation-engine.wasm; a checkout's own build in .engines/wasm/ comes first), run by Node's
  * WASI in a child process. One process judges every file of a run. Without either, the caller
  * says so: the API-server checks are then not made (see {@link UNAVAILABLE_CHECKS}).
  */
@@ -138,12 +138,16 @@ export function nativeEnginePath(): string {
   return process.env.K8S_PRACTICE_VALIDATION_ENGINE ?? join(packageRoot(), '.engines', 'bin', 'validation-engine');
 }
 
-/** The WebAssembly file: `$K8S_PRACTICE_VALIDATION_WASM`, else the package's, else the checkout's build. */
+/**
+ * The WebAssembly file: `$K8S_PRACTICE_VALIDATION_WASM`, else a checkout's own build
+ * (`.engines/wasm/`, rebuilt by build.sh as the sources change), else the one the package ships
+ * (`build/engines/`, copied by `prepare`).
+ */
 export function wasmEnginePath(): string {
   const fromEnv = process.env.K8S_PRACTICE_VALIDATION_WASM;
   if (fromEnv) return fromEnv;
-  const shipped = join(packageRoot(), 'build', 'engines', 'validation-engine.wasm');
-  return existsSync(shipped) ? shipped : join(packageRoot(), '.engines', 'wasm', 'validation-engine.wasm');
+  const checkout = join(packageRoot(), '.engines', 'wasm', 'validation-engine.wasm');
+  return existsSync(checkout) ? checkout : join(packageRoot(), 'build', 'engines', 'validation-engine.wasm');
 }
 
 /** The build `choice` picks, or why none can run. */
@@ -436,7 +440,8 @@ export function sameProblem(ours: Finding, engine: Finding): boolean {
   if (by === 'PodSecurity') return ours.rule.startsWith('psa-');
   if (by === 'ServiceAccount admission') return ours.rule === 'missing-reference' && ours.path.endsWith('serviceAccountName');
   if (by === 'Priority admission') return ours.path.endsWith('priorityClassName');
-  if (by.startsWith('kubectl')) return ours.rule === 'unknown-kind';
+  if (by === 'kubectl 1.28 (REST mapping)') return ours.rule === 'unknown-kind';
+  if (by === 'kubectl 1.28 (apply)') return ours.rule === 'generate-name';
   if (engine.rule === API_SERVER_RULE && / cannot be handled as a /.test(engine.message))
     return ours.rule === 'schema-type' || ours.rule === 'invalid-quantity';
   if (ours.rule === 'selector-template-mismatch') return ['spec.template.metadata.labels', 'spec.selector'].includes(engine.path);

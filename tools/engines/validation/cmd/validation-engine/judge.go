@@ -27,6 +27,7 @@ const (
 	engineAllocator = "kube-apiserver 1.28.15 Service allocation"
 	engineStorage   = "kube-apiserver 1.28.15 storage"
 	engineKubectl   = "kubectl 1.28 (REST mapping)"
+	engineApply     = "kubectl 1.28 (apply)"
 	engineNone      = "not judged by this engine"
 )
 
@@ -241,6 +242,15 @@ func (c *cluster) judge(d *document) (r Result) {
 			r.Notes = append(r.Notes, fmt.Sprintf("internal error of the engine: %v; please report it\n%s", p, firstLines(string(debug.Stack()), 12)))
 		}
 	}()
+	if d.head.Metadata.Name == "" && d.head.Metadata.GenerateName != "" && d.head.APIVersion != "" && d.head.Kind != "" {
+		// kubectl apply stops before any request, whatever the kind (apply.go: applyOneObject).
+		err := fmt.Errorf("from %s: cannot use generate name with apply", d.head.Metadata.GenerateName)
+		r.Operation, r.Verdict, r.Engine = "none", refused, engineApply
+		r.Message = kubectlText(err, "", "")
+		r.Status = &Status{Message: err.Error()}
+		r.Notes = append(r.Notes, "kubectl create accepts it (the API server generates the name)")
+		return r
+	}
 	gvk, k, ok := classify(d, &r)
 	if !ok {
 		return r
