@@ -313,11 +313,10 @@ export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'
 }
 
 /** Where in a workload the fields of an object its controllers make are: a Pod's `spec.x` is a Deployment's `spec.template.spec.x`. */
-function laterPrefix(ownerKind: string, later: EngineLater, owner: EngineResult): string {
-  if (later.kind === 'PersistentVolumeClaim') return 'spec.volumeClaimTemplates[]';
+function laterPrefix(ownerKind: string, later: EngineLater): string {
+  if (later.kind === 'PersistentVolumeClaim') return 'spec.volumeClaimTemplates[]'; // which template: not known, so no path
   if (ownerKind === 'CronJob') return later.kind === 'Job' ? 'spec.jobTemplate.' : 'spec.jobTemplate.spec.template.';
   if (later.kind === 'ReplicaSet' || later.kind === 'Job') return '';
-  void owner;
   return 'spec.template.';
 }
 
@@ -381,7 +380,7 @@ export function engineFindings(run: EngineRunResult): Finding[] {
     for (const later of result.later ?? []) {
       if (later.verdict === 'refused' && later.status) {
         const head = `the ${later.controller}'s ${later.kind} ${later.name} would be refused`;
-        const prefix = laterPrefix(result.kind, later, result);
+        const prefix = laterPrefix(result.kind, later);
         const text = `${head}: ${later.message ?? later.status.message}`;
         const made = statusFindings(
           { ...base, engine: later.engine ?? result.engine },
