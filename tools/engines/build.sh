@@ -79,7 +79,9 @@ kube_router_ldflags() {
 # that only the etcd storage needs: validation/wasm/prepare.sh copies those modules from Go's
 # module cache into .engines/wasm-build (ignored), leaves those files out, puts our stand-ins
 # (validation/wasm/stubs) in their place and writes a go.mod pointing at the copies; the build
-# uses that go.mod (-modfile). Stale when the module, its sources, the stubs or this script change.
+# uses that go.mod (-modfile). GOWASM=satconv,signext: two WebAssembly features every Node the
+# package supports has (about 10% faster here). Stale when the module, its sources, the stubs or
+# this script change.
 build_validation_wasm() {
   local module="$ENGINES_DIR/validation" out="$REPO_DIR/.engines/wasm" work="$REPO_DIR/.engines/wasm-build"
   local stamp="$STAMP_DIR/validation-wasm" want
@@ -93,7 +95,7 @@ build_validation_wasm() {
   echo "engines: building validation-wasm (./cmd/validation-engine, GOOS=wasip1 GOARCH=wasm)"
   mkdir -p "$out" "$work"
   (cd "$module" && bash wasm/prepare.sh "$work" &&
-    GOOS=wasip1 GOARCH=wasm go build -modfile "$work/go.mod" -ldflags "$(k8s_ldflags)" \
+    GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build -modfile "$work/go.mod" -ldflags "$(k8s_ldflags)" \
       -o "$out/validation-engine.wasm.tmp" ./cmd/validation-engine)
   mv "$out/validation-engine.wasm.tmp" "$out/validation-engine.wasm"
   echo "$want" >"$stamp"
