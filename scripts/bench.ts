@@ -340,7 +340,7 @@ function engineSection(): BenchSection {
     if (!existsSync(file))
       throw new Error(`${file} is missing: build it (npm run engines:build -- validation validation-wasm; npm run build)`);
   const validate = (engine: string): Command => [process.execPath, [CLI, 'validate', 'dist', '--api-server', engine]];
-  const runner = join(ROOT, 'scripts', 'bench-wasm-engine.cjs');
+  const runner = join(ROOT, 'scripts', 'bench-wasm-engine.js');
   const r = compare({
     none: validate('none'),
     native: validate('native'),

@@ -114,7 +114,9 @@ const native = existsSync(nativeEnginePath());
       `${file}: Pod/web spec.containers[0].readinessProbe [api-server] error (${engine}): The Pod "web" is invalid: spec.containers[0].readinessProbe: Required value: must specify a handler type`,
     );
     expect(io.lines.some((l) => l.includes('[port-range]'))).toBe(false);
-    expect(io.lines.at(-2)).toBe('API-server checks: kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline, native build: 3 objects judged');
+    expect(io.lines.at(-2)).toBe(
+      'API-server checks: kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline, native build: 3 objects judged',
+    );
     expect(io.lines.at(-1)).toBe('2 errors, 0 warnings in 3 objects from 1 file');
   });
 

@@ -1,6 +1,6 @@
 // `npm run bench -- engine`: the WebAssembly validation engine alone, run as `k8s-practice
 // validate` runs it (lib/tooling/check/api-server-engine.ts: Liftoff only, lazy validation, no
-// fast API calls), on the files and folders given: node scripts/bench-wasm-engine.cjs WASM PATH...
+// fast API calls), on the files and folders given: node scripts/bench-wasm-engine.js WASM PATH...
 // (the answer is dropped; BENCH_ENGINE_OUT=FILE keeps it)
 'use strict';
 const v8 = require('node:v8');
