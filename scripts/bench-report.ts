@@ -32,7 +32,7 @@ export interface BenchResults {
 }
 
 /** The order sections appear in, and the README section name. */
-export const SECTION_ORDER = ['synth', 'import', 'validate', 'scale', 'explain', 'tests'] as const;
+export const SECTION_ORDER = ['synth', 'import', 'validate', 'engine', 'scale', 'explain', 'tests'] as const;
 export const README_SECTION = 'bench';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

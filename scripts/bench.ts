@@ -3,7 +3,7 @@
  * one run. Each figure is the median of BENCH_REPS repetitions (default 5)
  * with their min and max; the variants of a section are interleaved, so noise
  * on a shared machine hits them alike, and every ratio compares medians of
- * the same run. Sections: synth, import, validate, scale, explain, tests
+ * the same run. Sections: synth, import, validate, engine, scale, explain, tests
  * (`tests` only when named: it runs the whole suite twice per repetition).
  *
  * The figures go to docs/bench.json (the sections run replace theirs) and the
@@ -316,6 +316,81 @@ function validateSection(): BenchSection {
   }
 }
 
+/** Peak RSS (bytes) of a command and the processes it waited for (GNU time's %M: the largest of them), or undefined without /usr/bin/time. */
+function peakTreeRss([command, args]: Command): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+  const kb = Number(run.stderr.trim().split('\n').at(-1));
+  return Number.isFinite(kb) ? kb * 1024 : undefined;
+}
+
+const mib = (bytes: number | undefined) => (bytes === undefined ? 'n/a (no /usr/bin/time)' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
+
+/**
+ * `validate dist` with kube-apiserver 1.28.15's own checks: our rules alone, with the native
+ * engine, with the WebAssembly one (each engine in a child process, alongside our rules), and
+ * each engine alone. Needs both built (`npm run engines:build -- validation validation-wasm`).
+ */
+function engineSection(): BenchSection {
+  const loadAtStart = load();
+  ensureBuild();
+  const native = join(ROOT, '.engines', 'bin', 'validation-engine');
+  const wasm = join(ROOT, 'build', 'engines', 'validation-engine.wasm');
+  for (const file of [native, wasm])
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: build it (npm run engines:build -- validation validation-wasm; npm run build)`);
+  const validate = (engine: string): Command => [process.execPath, [CLI, 'validate', 'dist', '--api-server', engine]];
+  const runner = join(ROOT, 'scripts', 'bench-wasm-engine.js');
+  const r = compare({
+    none: validate('none'),
+    native: validate('native'),
+    wasm: validate('wasm'),
+    nativeAlone: [native, ['dist']],
+    wasmAlone: [process.execPath, [runner, wasm, 'dist']],
+  });
+  const rss = { none: peakTreeRss(validate('none')), native: peakTreeRss(validate('native')), wasm: peakTreeRss(validate('wasm')) };
+  const gzip = require('node:zlib').gzipSync(readFileSync(wasm), { level: 9 }).length as number;
+  const rows: BenchRow[] = [
+    {
+      figure: '`k8s-practice validate dist --api-server none` (our rules only)',
+      value: msStats(r.none),
+      ratio: `peak RSS ${mib(rss.none)}`,
+    },
+    {
+      figure: '`k8s-practice validate dist` with the native engine (`--api-server native`, alongside our rules)',
+      value: msStats(r.native),
+      ratio: `${ratio(r.native.median, r.none.median)} of our rules only; peak RSS ${mib(rss.native)} (the largest process)`,
+      target: `<= 350 ms: ${r.native.median <= 350 ? 'met' : 'not met'}`,
+    },
+    {
+      figure: '`k8s-practice validate dist` with the WebAssembly engine (`--api-server wasm`, alongside our rules)',
+      value: msStats(r.wasm),
+      ratio: `${ratio(r.wasm.median, r.none.median)} of our rules only; peak RSS ${mib(rss.wasm)} (the engine's Node)`,
+      target: `<= 1000 ms: ${r.wasm.median <= 1000 ? 'met' : 'not met'}`,
+    },
+    { figure: 'the native engine alone on dist/ (`validation-engine dist`)', value: msStats(r.nativeAlone), ratio: '' },
+    {
+      figure: "the WebAssembly engine alone on dist/ (a Node with the CLI's runner: WASI, Liftoff only)",
+      value: msStats(r.wasmAlone),
+      ratio: '',
+    },
+    {
+      figure: 'sizes',
+      value: `native ${mib(statSync(native).size)}; WebAssembly ${mib(statSync(wasm).size)} (${mib(gzip)} gzipped)`,
+      ratio: '',
+    },
+  ];
+  return {
+    title: 'API-server engine',
+    ranAt: new Date().toISOString().slice(0, 10),
+    how: how(
+      `${REPS} interleaved runs after one warm-up, wall time of the whole process (the engine runs in a child process)`,
+      loadAtStart,
+    ),
+    rows,
+  };
+}
+
 function scaleSection(): BenchSection {
   const loadAtStart = load();
   const sample = (n: number, variant: string) =>
@@ -443,6 +518,7 @@ const SECTIONS: Record<string, () => BenchSection> = {
   synth: synthSection,
   import: importSection,
   validate: validateSection,
+  engine: engineSection,
   scale: scaleSection,
   explain: explainSection,
   tests: testsSection,

@@ -11,6 +11,14 @@
 // (npm_command=install), so that path always builds.
 // K8S_PRACTICE_BUILD=1 forces the build, K8S_PRACTICE_BUILD=0 skips it.
 //
+// The build also holds the WebAssembly validation engine (kube-apiserver 1.28.15's own checks
+// for `k8s-practice validate`, tools/engines/validation): when Go is installed, it is built
+// (tools/engines/build.sh validation-wasm: incremental, minutes only the first time) and copied
+// to build/engines/validation-engine.wasm, which package.json `files` ships. Without Go it is
+// left out with a line saying so: that package's validate then says the API-server checks are
+// unavailable. `npm pack` and `npm publish` refuse to pack without it (a package that silently
+// lacks it would be a lesser package with the same version). K8S_PRACTICE_WASM=0 skips it.
+//
 // A build/ whose stamp (scripts/build-stamp.js) matches the sources is kept:
 // `npm run build` (which always compiles: --force) then `npm pack`, or the
 // consumer test's pack, compile once. Two prepares of one checkout run one
@@ -42,4 +50,40 @@ if (!skip) {
     console.error(`prepare: wrote ${require('node:path').relative(root, generated)}`);
     writeStamp(root, state);
   });
+  withBuildLock(root, () => shipWasmEngine(root));
+}
+
+/**
+ * Builds the WebAssembly validation engine when Go is installed and copies it into build/engines.
+ * Why the raw .wasm (about 100 MB, 17 MB gzipped) and not a compressed file: the npm tarball
+ * is gzipped anyway, so the download is the same, and `validate` reads it in tens of
+ * milliseconds on every run instead of inflating it first (a quarter of a second and more each
+ * run) or keeping an inflated copy in a cache folder of its own.
+ */
+function shipWasmEngine(root) {
+  const { copyFileSync, existsSync, mkdirSync, statSync } = require('node:fs');
+  const { spawnSync } = require('node:child_process');
+  const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
+  if (process.env.K8S_PRACTICE_WASM === '0') return;
+  const built = join(root, '.engines', 'wasm', 'validation-engine.wasm');
+  const shipped = join(root, 'build', 'engines', 'validation-engine.wasm');
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    const why = 'Go is not installed, so the WebAssembly validation engine is not built';
+    if (packing && !existsSync(shipped)) throw new Error(`prepare: ${why}; install Go (1.22 or newer) to pack this package`);
+    console.error(`prepare: ${why}; \`k8s-practice validate\` will say that the API-server checks are unavailable`);
+    return;
+  }
+  const started = Date.now();
+  const build = spawnSync('bash', [join(root, 'tools', 'engines', 'build.sh'), 'validation-wasm'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`prepare: building the WebAssembly validation engine failed:\n${build.stdout}${build.stderr}`);
+  const fresh =
+    existsSync(shipped) && statSync(shipped).mtimeMs >= statSync(built).mtimeMs && statSync(shipped).size === statSync(built).size;
+  if (!fresh) {
+    mkdirSync(join(root, 'build', 'engines'), { recursive: true });
+    copyFileSync(built, shipped);
+  }
+  console.error(
+    `prepare: WebAssembly validation engine ${fresh ? 'up to date' : 'copied'} in build/engines (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }

@@ -31,6 +31,12 @@
 //
 // The checks' output is held back and printed after jest's, so they do not
 // interleave; jest streams as usual.
+//
+// Before jest, when Go is installed, the validation engine is built (native and
+// WebAssembly: `tools/engines/build.sh validation validation-wasm`), so that its
+// suites run; build.sh rebuilds only what changed (its stamps), and the line it
+// prints says what it cost. Without Go those suites are skipped and say so; a
+// failed build fails the command.
 'use strict';
 const { spawn } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -92,6 +98,37 @@ async function lintTyped() {
   return result;
 }
 
+/** Builds the validation engine's two builds when Go is installed; resolves to a status line and an exit code. */
+function buildEngines() {
+  return new Promise((done) => {
+    const go = require('node:child_process').spawnSync('go', ['version'], { encoding: 'utf8' });
+    if (go.error || go.status !== 0) {
+      done({ code: 0, line: 'validation engine: Go is not installed, so it is not built and its tests are skipped' });
+      return;
+    }
+    const started = Date.now();
+    const child = spawn('bash', [join(root, 'tools', 'engines', 'build.sh'), 'validation', 'validation-wasm'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const steps = output
+        .split('\n')
+        .filter((l) => /^engines: (built|.* is up to date)/.test(l))
+        .map((l) => l.replace(/^engines: /, ''));
+      done(
+        code === 0
+          ? { code: 0, line: `validation engine (native and WebAssembly), ${seconds} s: ${steps.join('; ')}` }
+          : { code: code ?? 1, line: `validation engine: build FAILED (exit ${code}) after ${seconds} s:\n${output}` },
+      );
+    });
+  });
+}
+
 async function main() {
   const started = Date.now();
   const timed = (promise) => promise.then((r) => ({ ...r, ms: Date.now() - started }));
@@ -108,6 +145,8 @@ async function main() {
   const formatting = timed(
     run(bin('prettier', 'prettier.cjs'), ['--check', '.', '--cache', '--cache-location', join(CACHE, 'prettier')], { quiet: true }),
   );
+  const engines = await buildEngines();
+  console.log(engines.line);
   const jest = await run(bin('jest', 'jest.js'), process.argv.slice(2), { quiet: false });
   const checks = [
     ['type-check (tsgo -p tsconfig.json)', await typecheck, 'no type errors'],
@@ -121,7 +160,8 @@ async function main() {
     const status = result.code === 0 ? (result.note ? `${ok}, ${result.note}` : ok) : `FAILED (exit ${result.code})`;
     console.log(`${name}: ${status} (${(result.ms / 1000).toFixed(1)} s, alongside jest)`);
   }
-  process.exitCode = checks.find(([, result]) => result.code !== 0)?.[1].code ?? jest.code;
+  if (engines.code !== 0) console.log(engines.line);
+  process.exitCode = checks.find(([, result]) => result.code !== 0)?.[1].code ?? (engines.code || jest.code);
 }
 
 main();

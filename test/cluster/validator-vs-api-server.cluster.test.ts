@@ -17,6 +17,7 @@ import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { goodObjects, Mutation, MUTATIONS, run } from '../tooling/check/mutation-cases';
 import { api, eventually, installTektonCrds } from './support';
+import { VALIDATION_ENGINE_SECTION } from './validation-engine-section';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
 type KubeObject = Record<string, any>;
@@ -202,6 +203,7 @@ function renderTable(): string {
     '',
     ...(onlyThey.length === 0 ? ['None.'] : onlyThey.map((v) => `- ${v.title}: ${v.theirs}`)),
     '',
+    ...VALIDATION_ENGINE_SECTION,
   ];
   return lines.join('\n');
 }

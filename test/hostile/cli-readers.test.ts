@@ -207,14 +207,17 @@ describe('validate reports folders it cannot read (exit 1), never skips them sil
       return (realFs.readdirSync as (...args: unknown[]) => unknown)(path, ...rest);
     };
     try {
-      let validate: typeof runValidate = runValidate;
+      // The command loads the manifest reader when it runs: it runs inside the isolated registry too.
+      const io = collect();
+      let code: number | undefined;
       jest.isolateModules(() => {
         jest.doMock('node:fs', () => ({ ...realFs, readdirSync }));
-        validate = (require('../../lib/tooling/cli/validate-command') as typeof import('../../lib/tooling/cli/validate-command'))
-          .runValidate;
+        const validate: typeof runValidate = (
+          require('../../lib/tooling/cli/validate-command') as typeof import('../../lib/tooling/cli/validate-command')
+        ).runValidate;
+        code = validate([root], io);
       });
-      const io = collect();
-      expect(validate([root], io)).toBe(1);
+      expect(code).toBe(1);
       expect(io.lines[0]).toBe(
         `${locked}: ?/? (object) [unreadable] error: cannot read the folder ${locked}, so no file in it was checked: EACCES: permission denied, scandir '${locked}'`,
       );

@@ -26,17 +26,33 @@ export interface Finding {
   readonly severity: Severity;
   /** What is wrong, naming the value and what is allowed. */
   readonly message: string;
+  /**
+   * Who judged: `k8s-practice rule` (our TypeScript rules; also when unset) or the API server's
+   * code run by the validation engine (`kube-apiserver 1.28.15 validation`, `PodSecurity`,
+   * `ServiceAccount admission`...).
+   */
+  readonly engine?: string;
+}
+
+/** Who judged a finding of our own TypeScript rules. */
+export const RULE_ENGINE = 'k8s-practice rule';
+
+/** Who judged a finding: its engine, {@link RULE_ENGINE} when unset. */
+export function engineOf(finding: Finding): string {
+  return finding.engine ?? RULE_ENGINE;
 }
 
 /**
- * One line per finding: `file: Kind/name path [rule] severity: message`. Each part is written
+ * One line per finding: `file: Kind/name path [rule] severity: message`; a finding of the API
+ * server's code says which part of it judged: `[api-server] error (PodSecurity): ...`. Each part is written
  * with {@link terminalValue}: a kind, name or file name holding ESC, a carriage return, a newline
  * or another control character shows it as `\uXXXX`, so no finding can rewrite or forge a line.
  */
 export function formatFinding(finding: Finding): string {
   const object = `${terminalValue(finding.kind || '?')}/${terminalValue(finding.name || '?')}`;
   const path = terminalValue(finding.path || '(object)');
-  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.rule)}] ${finding.severity}: ${terminalValue(finding.message)}`;
+  const by = engineOf(finding) === RULE_ENGINE ? '' : ` (${terminalValue(engineOf(finding))})`;
+  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.rule)}] ${finding.severity}${by}: ${terminalValue(finding.message)}`;
 }
 
 /**

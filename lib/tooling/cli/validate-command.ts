@@ -1,20 +1,43 @@
 /**
  * `k8s-practice validate [files or folders...]`: strict schema validation and
- * cross-object rules over YAML manifests (default `dist/`).
+ * cross-object rules over YAML manifests (default `dist/`), and kube-apiserver
+ * 1.28.15's own checks through the validation engine.
+ *
+ * The rules, the schemas and the YAML parser are loaded when first needed: the CLI
+ * starts the engine before loading them, so that its start-up (half a second for the
+ * WebAssembly build) overlaps theirs.
  */
 import { join } from 'node:path';
 import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';
-import { formatFinding, formatSummary, sortFindings } from '../check/finding';
+import {
+  API_SERVER_CODES,
+  ENGINE_CHOICES,
+  EngineChoice,
+  EngineFile,
+  EngineJudgement,
+  EngineRequest,
+  engineFindings,
+  judgeSync,
+  mergeFindings,
+  notJudged,
+  startEngine,
+  UNAVAILABLE_CHECKS,
+} from '../check/api-server-engine';
+import { engineOf, Finding, formatFinding, formatSummary, sortFindings } from '../check/finding';
+import { MAX_FILE_BYTES, readGuardedText } from '../check/guarded-read';
 import { CRD_DIR, packageRoot } from '../check/package-root';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../check/kubernetes-versions';
-import { resolveDisabled, RULES, UnknownRuleError } from '../check/rule-registry';
-import { formatRuleList } from '../check/rule-table';
-import { tektonAdmissionFindings } from '../check/tekton-admission';
-import { MAX_FILE_BYTES, STDIN_PATH } from '../check/manifest';
-import { validatePathsAndStdin } from '../check/validate';
+import type { ValidationResult } from '../check/validate';
+
+const validateModule = () => require('../check/validate') as typeof import('../check/validate');
+const registry = () => require('../check/rule-registry') as typeof import('../check/rule-registry');
+const manifests = () => require('../check/manifest') as typeof import('../check/manifest');
+
+/** The path that stands for standard input (manifest.ts's STDIN_PATH, without loading the YAML parser for it). */
+const STDIN_PATH = '-';
 
 export const VALIDATE_USAGE = [
-  'usage: k8s-practice validate [files or folders or -...] [--format text|json] [--crds <folder>]... [--disable CODE|RULE]... [--timings] [--with-engines] [--kubernetes-version 1.28|1.37]',
+  'usage: k8s-practice validate [files or folders or -...] [--format text|json] [--crds <folder>]... [--disable CODE|RULE]... [--timings] [--with-engines] [--kubernetes-version 1.28|1.37] [--previous <file or folder>]... [--api-server auto|native|wasm|none]',
   '       k8s-practice validate --list-rules [--format text|json]',
   '  Validates Kubernetes manifests offline (default folder: dist); - reads them from stdin (named <stdin>).',
   '  --format json   machine-readable output: {"findings": [...], "summary": {...}}',
@@ -24,12 +47,17 @@ export const VALIDATE_USAGE = [
   '  --list-rules    print every rule with its codes, severity and summary, and exit',
   '  --timings       print schema load/compile and validation times to stderr',
   "  --with-engines  also run Tekton's own admission checks on Tekton objects (needs the engines built: npm run engines:build)",
+  "  --api-server <b> which build of kube-apiserver 1.28.15's own checks judges the built-in objects: auto (default: native",
+  '                  when built, else the WebAssembly one shipped with the package), native, wasm, or none',
+  '  --previous <p>  objects as the cluster holds them (files or folders): objects found there are judged as kubectl apply',
+  '                  updates them (immutable fields, the update path) instead of creates (repeatable)',
   '  Exit code: 0 when there is no error (warnings allowed), 1 on any error, 2 on a usage error.',
 ];
 
 /** `--list-rules`: the registry as a table (or JSON), without validating anything. */
 function listRules(positional: readonly string[], format: 'text' | 'json', io: CommandIO): number {
   if (positional.length > 0) throw new UsageError(`--list-rules takes no files, got ${positional.join(' ')}`);
+  const { RULES } = registry();
   if (format === 'json') {
     io.out(
       JSON.stringify(
@@ -39,47 +67,126 @@ function listRules(positional: readonly string[], format: 'text' | 'json', io: C
       ),
     );
   } else {
+    const { formatRuleList } = require('../check/rule-table') as typeof import('../check/rule-table');
     for (const line of formatRuleList(RULES)) io.out(line);
   }
   return 0;
 }
 
 function parseValidateArgs(args: readonly string[]) {
-  return parseArgs(args, ['format', 'crds', 'disable', 'kubernetes-version'], ['timings', 'with-engines', 'list-rules']);
+  return parseArgs(
+    args,
+    ['format', 'crds', 'disable', 'kubernetes-version', 'previous', 'api-server'],
+    ['timings', 'with-engines', 'list-rules'],
+  );
 }
 
-/** The command as the CLI runs it: reads stdin first when a path is `-`, then {@link runValidate}. */
-export async function runValidateCommand(args: readonly string[], io: CommandIO): Promise<number> {
-  const { positional, flags } = parseValidateArgs(args);
-  const wantsStdin = !flags.has('list-rules') && positional.includes(STDIN_PATH);
-  return runValidate(args, io, wantsStdin ? await readProcessStdin(MAX_FILE_BYTES) : undefined);
+/** The engine build to use: --api-server, else $K8S_PRACTICE_API_SERVER, else auto. */
+function engineChoice(options: Record<string, string[]>): EngineChoice {
+  const fromEnv = process.env.K8S_PRACTICE_API_SERVER;
+  if (!options['api-server'] && fromEnv && (ENGINE_CHOICES as readonly string[]).includes(fromEnv)) return fromEnv as EngineChoice;
+  return oneOf(options, 'api-server', ENGINE_CHOICES, 'auto');
 }
+
+/** The texts of the files validated (each read once more by the guarded reader; a file it refuses is already a finding). */
+function engineFiles(files: readonly string[], stdin: Buffer | undefined): EngineFile[] {
+  const { STDIN_NAME, decodeManifestBytes } = manifests();
+  const texts: EngineFile[] = [];
+  for (const file of files) {
+    const read = file === STDIN_NAME && stdin !== undefined ? decodeManifestBytes(file, stdin) : readGuardedText(file);
+    if (read.text !== undefined) texts.push({ name: file, text: read.text });
+  }
+  return texts;
+}
+
+/** What runValidate needs before judging: the parsed command line and the engine's request. */
+interface Prepared {
+  readonly format: 'text' | 'json';
+  readonly paths: readonly string[];
+  readonly crdDirs: readonly string[];
+  readonly disable: readonly string[];
+  readonly engineDisabled: readonly string[];
+  readonly kubernetesVersion: (typeof KUBERNETES_VERSIONS)[number];
+  readonly choice: EngineChoice;
+  /** Why the engine does not run although it may be built (a Kubernetes version it does not judge). */
+  readonly skip?: string;
+  readonly request?: EngineRequest;
+}
+
+type EngineAnswer = EngineJudgement | { unavailable: string };
 
 /**
  * Runs the command; returns the exit code. `stdin` is what the path `-` stands for (the bytes of
- * standard input); without it, `-` is refused.
+ * standard input); without it, `-` is refused. The API-server engine runs after our rules here;
+ * {@link runValidateCommand} runs both at once.
  */
 export function runValidate(args: readonly string[], io: CommandIO, stdin?: Buffer): number {
+  const prepared = prepare(args, io, stdin);
+  if (typeof prepared === 'number') return prepared;
+  const validated = validateModule().validatePathsAndStdin(prepared.paths, stdin, {
+    crdDirs: prepared.crdDirs,
+    disable: prepared.disable,
+    kubernetesVersion: prepared.kubernetesVersion,
+  });
+  const answer = prepared.request ? judgeSync(prepared.request, prepared.choice) : undefined;
+  return finish(args, io, prepared, validated, answer);
+}
+
+/** The command line checked, and the engine's request made (which reads the files' texts). */
+function prepare(args: readonly string[], io: CommandIO, stdin?: Buffer): Prepared | number {
   const { positional, options, flags } = parseValidateArgs(args);
   const format = oneOf(options, 'format', ['text', 'json'] as const, 'text');
   if (flags.has('list-rules')) return listRules(positional, format, io);
-  const disable = options.disable ?? [];
+  const engineDisabled = (options.disable ?? []).filter((code) => (API_SERVER_CODES as readonly string[]).includes(code));
+  const disable = (options.disable ?? []).filter((code) => !engineDisabled.includes(code));
+  const { resolveDisabled, UnknownRuleError } = registry();
   try {
     resolveDisabled(disable); // before reading any file: a typo is a usage error, not a run that hides nothing
   } catch (error) {
     if (error instanceof UnknownRuleError)
-      throw new UsageError(`invalid --disable ${JSON.stringify(error.value)}; expected a code or rule id: ${error.allowed.join(', ')}`);
+      throw new UsageError(
+        `invalid --disable ${JSON.stringify(error.value)}; expected a code or rule id: ${[...error.allowed, ...API_SERVER_CODES].join(', ')}`,
+      );
     throw error;
   }
   const paths = positional.length > 0 ? positional : ['dist'];
   const stdinPaths = paths.filter((path) => path === STDIN_PATH).length;
   if (stdinPaths > 1) throw new UsageError(`"${STDIN_PATH}" (stdin) given twice; it can be read once`);
   if (stdinPaths === 1 && stdin === undefined) throw new UsageError(`"${STDIN_PATH}" (stdin) is not available here`);
+  if ((options.previous ?? []).includes(STDIN_PATH)) throw new UsageError(`--previous cannot be "${STDIN_PATH}" (stdin)`);
   const crdDirs = [join(packageRoot(), CRD_DIR), ...(options.crds ?? [])];
   const kubernetesVersion = oneOf(options, 'kubernetes-version', KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
-  const validated = validatePathsAndStdin(paths, stdin, { crdDirs, disable, kubernetesVersion });
+  const choice = engineChoice(options);
+  const base = { format, paths, crdDirs, disable, engineDisabled, kubernetesVersion, choice };
+  if (choice === 'none') return base;
+  if (kubernetesVersion !== '1.28')
+    return {
+      ...base,
+      skip: `the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version ${kubernetesVersion}`,
+    };
+  const { collectManifestFiles, STDIN_NAME } = manifests();
+  const collected = collectManifestFiles(paths);
+  const files = engineFiles(
+    collected.files.map((file) => (file === STDIN_PATH && stdin !== undefined ? STDIN_NAME : file)),
+    stdin,
+  );
+  const previous = engineFiles(collectManifestFiles(options.previous ?? []).files, undefined);
+  return { ...base, request: { runs: [{ files, previous }] } };
+}
+
+/** Our findings and the engine's (merged), printed; returns the exit code. */
+function finish(
+  args: readonly string[],
+  io: CommandIO,
+  prepared: Prepared,
+  validated: ValidationResult,
+  answer: EngineAnswer | undefined,
+): number {
+  const { flags } = parseValidateArgs(args);
+  const { format, choice, engineDisabled } = prepared;
   let result = validated;
   if (flags.has('with-engines')) {
+    const { tektonAdmissionFindings } = require('../check/tekton-admission') as typeof import('../check/tekton-admission');
     const tekton = tektonAdmissionFindings(validated.files);
     if ('unavailable' in tekton) {
       io.err(tekton.unavailable);
@@ -88,6 +195,56 @@ export function runValidate(args: readonly string[], io: CommandIO, stdin?: Buff
     const findings = sortFindings([...validated.findings, ...tekton.findings]);
     result = { ...validated, findings, errors: validated.errors + tekton.findings.length };
   }
+  let apiServer: Record<string, unknown> = { off: prepared.skip ?? 'turned off with --api-server none (or $K8S_PRACTICE_API_SERVER=none)' };
+  if (answer && 'unavailable' in answer) {
+    if (choice !== 'auto') {
+      io.err(`validate: ${answer.unavailable}`);
+      return 2;
+    }
+    apiServer = { unavailable: answer.unavailable, notChecked: UNAVAILABLE_CHECKS };
+    io.err(`API-server checks not made: ${answer.unavailable}.`);
+    io.err(`Not checked: ${UNAVAILABLE_CHECKS.join('; ')}.`);
+  } else if (answer) {
+    const run = answer.runs[0]!;
+    const all = engineFindings(run);
+    const shown = all.filter((f) => !engineDisabled.includes(f.rule));
+    const merged = mergeFindings(result.findings, shown);
+    const findings = sortFindings(merged.findings);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const skipped = notJudged(run);
+    const disabled = {
+      ...result.disabled,
+      codes: [...result.disabled.codes, ...engineDisabled],
+      hidden: result.disabled.hidden + all.length - shown.length,
+    };
+    result = { ...result, findings, errors, warnings: findings.length - errors, disabled };
+    apiServer = {
+      engine: answer.engine,
+      build: answer.kind,
+      path: answer.path,
+      judged: run.results.length - skipped.length,
+      notJudged: skipped.map((r) => ({ file: r.file, kind: r.kind, name: r.name, why: (r.notes ?? []).join('; ') || r.engine })),
+      ourFindingsAlsoFoundByTheEngine: merged.dropped,
+      errors: run.errors ?? [],
+      unknowable: run.unknowable,
+      ms: Math.round(answer.ms),
+    };
+    for (const error of run.errors ?? []) io.err(`validation engine: ${error}`);
+  }
+  return report(io, format, result, apiServer, answer, prepared, flags.has('timings'));
+}
+
+/** Prints the findings and the summary; returns the exit code. */
+function report(
+  io: CommandIO,
+  format: 'text' | 'json',
+  result: ValidationResult,
+  apiServer: Record<string, unknown>,
+  answer: EngineAnswer | undefined,
+  prepared: Prepared,
+  timings: boolean,
+): number {
+  const paths = prepared.paths;
   const summary = formatSummary(result.findings, result.files.length, result.objects, result.disabled);
   if (format === 'json') {
     const off = result.disabled;
@@ -95,13 +252,14 @@ export function runValidate(args: readonly string[], io: CommandIO, stdin?: Buff
     io.out(
       JSON.stringify(
         {
-          findings: result.findings,
+          findings: result.findings.map((f: Finding) => ({ ...f, engine: engineOf(f) })),
           summary: {
             errors: result.errors,
             warnings: result.warnings,
             objects: result.objects,
             files: result.files.length,
             ...disabled,
+            apiServer,
             text: summary,
           },
         },
@@ -111,18 +269,76 @@ export function runValidate(args: readonly string[], io: CommandIO, stdin?: Buff
     );
   } else {
     for (const finding of result.findings) io.out(formatFinding(finding));
+    if (answer && !('unavailable' in answer)) io.out(apiServerLine(answer));
     io.out(summary);
   }
-  if (flags.has('timings')) {
+  if (timings) {
     const t = result.timings;
     io.err(
       `timings: schema load ${t.schema.loadMs.toFixed(0)} ms, CRD load ${t.schema.crdLoadMs.toFixed(0)} ms (${t.schema.crdKinds} kinds), ` +
         `compile ${t.schema.compileMs.toFixed(0)} ms (${t.schema.compiledKinds} kinds), validate total ${t.validateMs.toFixed(0)} ms`,
     );
+    if (answer && !('unavailable' in answer))
+      io.err(
+        `timings: API-server engine (${answer.kind}) started at ${answer.startedAtMs.toFixed(0)} ms, ran ${answer.ms.toFixed(0)} ms, of which judging ${answer.judgeMs.toFixed(0)} ms; done at ${(process.uptime() * 1000).toFixed(0)} ms`,
+      );
   }
   if (result.files.length === 0) {
     io.err(`no YAML files found in ${paths.join(', ')}`);
     return 1;
   }
   return result.errors > 0 ? 1 : 0;
+}
+
+/** The line naming the engine that judged, what it judged and what it did not. */
+function apiServerLine(answer: EngineJudgement): string {
+  const run = answer.runs[0]!;
+  const skipped = notJudged(run);
+  const kinds = [...new Set(skipped.map((r) => r.kind || '?'))].sort();
+  const notJudgedText =
+    skipped.length > 0 ? `; ${skipped.length} not judged by it (${kinds.join(', ')}: not built-in kinds, or kinds it does not model)` : '';
+  // No time here (--timings has it): the same input prints the same lines.
+  return `API-server checks: ${answer.engine}, ${answer.kind} build: ${run.results.length - skipped.length} objects judged${notJudgedText}`;
+}
+
+/**
+ * The command as the CLI runs it: starts the API-server engine first (unless it will not be
+ * needed), reads stdin when a path is `-`, then the manifests; sends them to the engine, runs
+ * our own rules while it judges, and merges both.
+ */
+export async function runValidateCommand(args: readonly string[], io: CommandIO): Promise<number> {
+  const { positional, options, flags } = parseValidateArgs(args);
+  const version = options['kubernetes-version']?.[0] ?? DEFAULT_KUBERNETES_VERSION;
+  const wanted = !flags.has('list-rules') && version === '1.28' && engineChoiceOrNone(options) !== 'none';
+  const early = wanted ? startEngine(engineChoiceOrNone(options)) : undefined;
+  const cancel = () => {
+    if (early && !('unavailable' in early)) early.cancel();
+  };
+  try {
+    const wantsStdin = !flags.has('list-rules') && positional.includes(STDIN_PATH);
+    const stdin = wantsStdin ? await readProcessStdin(MAX_FILE_BYTES) : undefined;
+    const prepared = prepare(args, io, stdin);
+    if (typeof prepared === 'number' || !prepared.request) cancel();
+    if (typeof prepared === 'number') return prepared;
+    const judging =
+      prepared.request && early ? ('unavailable' in early ? Promise.resolve(early) : early.judge(prepared.request)) : undefined;
+    const validated = validateModule().validatePathsAndStdin(prepared.paths, stdin, {
+      crdDirs: prepared.crdDirs,
+      disable: prepared.disable,
+      kubernetesVersion: prepared.kubernetesVersion,
+    });
+    return finish(args, io, prepared, validated, judging ? await judging : undefined);
+  } catch (error) {
+    cancel();
+    throw error;
+  }
+}
+
+/** {@link engineChoice}, with a bad --api-server value left to the usage check that follows. */
+function engineChoiceOrNone(options: Record<string, string[]>): EngineChoice {
+  try {
+    return engineChoice(options);
+  } catch {
+    return 'none';
+  }
 }

@@ -71,6 +71,7 @@ describe('k8s-practice (child process)', () => {
       rule: 'port-range',
       severity: 'error',
       message: 'invalid containerPort 70000; expected an integer from 1 to 65535',
+      engine: 'k8s-practice rule',
     });
   });
 
