@@ -297,8 +297,9 @@ function apiServerLine(answer: EngineJudgement): string {
   const kinds = [...new Set(skipped.map((r) => r.kind || '?'))].sort();
   const notJudgedText =
     skipped.length > 0 ? `; ${skipped.length} not judged by it (${kinds.join(', ')}: not built-in kinds, or kinds it does not model)` : '';
+  const judged = run.results.length - skipped.length;
   // No time here (--timings has it): the same input prints the same lines.
-  return `API-server checks: ${answer.engine}, ${answer.kind} build: ${run.results.length - skipped.length} objects judged${notJudgedText}`;
+  return `API-server checks: ${answer.engine}, ${answer.kind} build: ${judged} ${judged === 1 ? 'object' : 'objects'} judged${notJudgedText}`;
 }
 
 /**
