@@ -168,7 +168,14 @@ test("Tekton installs from its release manifests: controllers, webhooks and inte
         command = command.replace(url, file);
       }
     }
-    const ran = sh(command, { timeoutMs: 320_000 });
+    let ran = sh(command, { timeoutMs: 320_000 });
+    // A webhook whose pod just became Ready may not be reachable through its Service for a
+    // moment (endpoints, then kube-proxy's rules): a user sees the error and runs the line again.
+    for (let retry = 1; retry <= 5 && ran.status !== 0 && /failed calling webhook/.test(ran.stderr); retry++) {
+      substitution(`run again (${retry}), a webhook did not answer yet: ${command}`);
+      execFileSync('sleep', ['2']);
+      ran = sh(command, { timeoutMs: 320_000 });
+    }
     if (ran.status !== 0) throw new Error(`${command} failed:\n${ran.stderr}\n${sh('kubectl get pods -A -o wide').stdout}`);
   }
   console.log(`figure: Tekton releases applied -> every tekton-pipelines Deployment Available in ${Date.now() - began} ms`);
