@@ -32,6 +32,7 @@ import {
   resultOf,
   succeeded,
 } from './ci-support';
+import { kubectlAsync } from '../support';
 import { onNode, sh, substitution, until } from './support';
 
 const NS = 'ci';
@@ -326,7 +327,8 @@ test('a git push builds the commit with kaniko, pushes it to the registry, and t
   expect(sh(`kubectl -n ${NS} get deployment demo-app -o jsonpath={.spec.template.spec.containers[0].image}`).stdout).toBe(image);
 
   // The new pod (pulled by the node from the in-cluster registry) serves the pushed page.
-  const rolled = sh(`kubectl -n ${NS} rollout status deployment/demo-app --timeout=120s`, { timeoutMs: 130_000 });
+  // (without blocking: the timeline's poll runs meanwhile)
+  const rolled = await kubectlAsync(['-n', NS, 'rollout', 'status', 'deployment/demo-app', '--timeout=120s']);
   expect(rolled.status).toBe(0);
   const serviceIp = sh(`kubectl -n ${NS} get service demo-app -o jsonpath={.spec.clusterIP}`).stdout;
   const page = await until('the new page', () => {
