@@ -10,13 +10,14 @@ import { EXERCISES } from '../lib/exercises/catalog';
 import { buildObjectGraph, SynthesizedObject } from '../lib/tooling/graph/object-graph';
 import { toMermaid } from '../lib/tooling/graph/mermaid';
 import { replaceSection } from './readme-section';
+import { withScratchApp } from './scratch-app';
 
 export const README = join(__dirname, '..', 'README.md');
 /** The generated Markdown: one heading and one Mermaid block per exercise. */
 export function renderExerciseGraphs(): string {
   const sections = EXERCISES.map((exercise) => {
-    const chart = exercise.build(Testing.app(), exercise.id);
-    const graph = buildObjectGraph(Testing.synth(chart) as SynthesizedObject[]);
+    const objects = withScratchApp((app) => Testing.synth(exercise.build(app, exercise.id)) as SynthesizedObject[]);
+    const graph = buildObjectGraph(objects);
     return `#### ${exercise.id}: ${exercise.title}\n\n\`\`\`mermaid\n${toMermaid(graph)}\n\`\`\``;
   });
   return sections.join('\n\n');

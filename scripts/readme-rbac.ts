@@ -8,6 +8,7 @@ import { Testing } from 'cdk8s';
 import { EXERCISES } from '../lib/exercises/catalog';
 import { README } from './readme-graphs';
 import { replaceSection } from './readme-section';
+import { withScratchApp } from './scratch-app';
 
 /** A synthesized RBAC object. */
 export interface RbacObject {
@@ -22,7 +23,9 @@ const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
 /** Every RBAC object of every exercise, in chart order. */
 export function rbacObjects(): RbacObject[] {
-  return EXERCISES.flatMap((e) => Testing.synth(e.build(Testing.app(), e.id)) as RbacObject[]).filter((o) => RBAC_KINDS.includes(o.kind));
+  return EXERCISES.flatMap((e) => withScratchApp((app) => Testing.synth(e.build(app, e.id)) as RbacObject[])).filter((o) =>
+    RBAC_KINDS.includes(o.kind),
+  );
 }
 
 const where = (o: RbacObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
