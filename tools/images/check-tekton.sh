@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Part 5 of tools/images/check.sh (sourced, not run): Tekton's images (tools/images/ko-app.sh),
 # those that were built, each started in the throw-away containerd of check.sh. Uses check.sh's
-# run, exec_in, expect, ref and its containerd (SOCK, TMP, NETNS, DROP_ALL, BUSYBOX).
+# run, split_run_args, exec_in, expect, ref and its containerd (SOCK, TMP, NETNS, DROP_ALL, BUSYBOX).
 echo "== Tekton images (ko layout)"
 ko_built=()
 while IFS= read -r name; do
@@ -18,16 +18,11 @@ else
   run_once() {
     local id="$1" image="$2"
     shift 2
-    local opts=()
-    while [[ $# -gt 0 && "$1" != -- ]]; do
-      opts+=("$1")
-      shift
-    done
-    [[ $# -gt 0 ]] && shift
+    split_run_args "$@"
     CONTAINERS+=("$id")
     timeout 40 ctr --address "$SOCK" --namespace k8s.io run --rm --runc-root "$TMP/runc" --fifo-dir "$TMP/fifo" \
-      --seccomp --read-only --with-ns "network:/var/run/netns/$NETNS-tekton" "${DROP_ALL[@]}" "${opts[@]}" \
-      "$image" "$id" "$@" </dev/null 2>&1 && echo "rc=0" || echo "rc=$?"
+      --seccomp --read-only --with-ns "network:/var/run/netns/$NETNS-tekton" "${DROP_ALL[@]}" "${RUN_OPTS[@]}" \
+      "$image" "$id" "${RUN_COMMAND[@]}" </dev/null 2>&1 && echo "rc=0" || echo "rc=$?"
   }
   built() { [[ " ${ko_built[*]} " == *" $1 "* ]]; }
   oneline() { tr '\n' ' '; }

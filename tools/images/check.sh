@@ -167,18 +167,23 @@ mkdir -p "$TMP/runc" "$TMP/fifo"
 # run ID IMAGE [ctr run options...] -- [command...]: a detached container in the test's network
 # namespace ($RUN_NETNS, else $NETNS). A command replaces the image's entrypoint and cmd (as a
 # pod's `command` does).
-run() {
-  local id="$1" image="$2"
-  shift 2
-  local opts=()
+# split_run_args [ctr run options...] -- [command...]: sets RUN_OPTS and RUN_COMMAND (run, run_once).
+split_run_args() {
+  RUN_OPTS=()
   while [[ $# -gt 0 && "$1" != -- ]]; do
-    opts+=("$1")
+    RUN_OPTS+=("$1")
     shift
   done
   [[ $# -gt 0 ]] && shift
+  RUN_COMMAND=("$@")
+}
+run() {
+  local id="$1" image="$2"
+  shift 2
+  split_run_args "$@"
   CONTAINERS+=("$id")
   ctr_ run --detach --runc-root "$TMP/runc" --fifo-dir "$TMP/fifo" --log-uri "file://$TMP/$id.log" \
-    --seccomp --read-only --with-ns "network:/var/run/netns/${RUN_NETNS:-$NETNS}" "${opts[@]}" "$image" "$id" "$@"
+    --seccomp --read-only --with-ns "network:/var/run/netns/${RUN_NETNS:-$NETNS}" "${RUN_OPTS[@]}" "$image" "$id" "${RUN_COMMAND[@]}"
 }
 task_pid() { ctr_ tasks ls | awk -v id="$1" '$1 == id { print $2 }'; }
 exec_in() {

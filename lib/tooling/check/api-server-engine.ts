@@ -355,6 +355,18 @@ function invalidHead(message: string | undefined, kind: string, name: string): s
   return match ? match[1]! : `The ${kind} "${name}" is invalid`;
 }
 
+/** An `api-server-warning` on the object `base` names, in the words of the engine that warned. */
+function warningFinding(base: Omit<Finding, 'path' | 'rule' | 'severity' | 'message'>, warning: EngineText, prefix: string): Finding {
+  return {
+    ...base,
+    engine: warning.engine,
+    path: '',
+    rule: API_SERVER_WARNING_RULE,
+    severity: 'warning',
+    message: `${prefix}${warning.message}`,
+  };
+}
+
 /**
  * The engine's verdicts as findings: a refusal is an `api-server` error per cause (kubectl's
  * text, the field as path), a refusal of an object a controller makes is an `api-server-later`
@@ -368,15 +380,7 @@ export function engineFindings(run: EngineRunResult): Finding[] {
       const head = invalidHead(result.message, result.kind, result.name);
       findings.push(...statusFindings(base, API_SERVER_RULE, result.status, head, '', result.message ?? result.status.message));
     }
-    for (const warning of result.warnings ?? [])
-      findings.push({
-        ...base,
-        engine: warning.engine,
-        path: '',
-        rule: API_SERVER_WARNING_RULE,
-        severity: 'warning',
-        message: warning.message,
-      });
+    for (const warning of result.warnings ?? []) findings.push(warningFinding(base, warning, ''));
     for (const later of result.later ?? []) {
       if (later.verdict === 'refused' && later.status) {
         const head = `the ${later.controller}'s ${later.kind} ${later.name} would be refused`;
@@ -393,14 +397,7 @@ export function engineFindings(run: EngineRunResult): Finding[] {
         findings.push(...made.map((f) => (f.path.includes('[]') ? { ...f, path: '' } : f)));
       }
       for (const warning of later.warnings ?? [])
-        findings.push({
-          ...base,
-          engine: warning.engine,
-          path: '',
-          rule: API_SERVER_WARNING_RULE,
-          severity: 'warning',
-          message: `the ${later.controller}'s ${later.kind} ${later.name}: ${warning.message}`,
-        });
+        findings.push(warningFinding(base, warning, `the ${later.controller}'s ${later.kind} ${later.name}: `));
     }
   }
   return findings;

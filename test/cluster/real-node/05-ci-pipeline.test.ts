@@ -32,7 +32,7 @@ import {
   resultOf,
   succeeded,
 } from './ci-support';
-import { kubectlAsync } from '../support';
+import { eventually, kubectlAsync } from '../support';
 import { onNode, sh, substitution, until } from './support';
 
 const NS = 'ci';
@@ -92,13 +92,15 @@ function pushApp(marker: string, repo = REPO): string {
 
 /** Gogs' record of its delivery of `commit` to hook `id` of `repo`, once the receiver answered. */
 async function deliveryFor(commit: string, repo = REPO, id = hookId): Promise<GogsDelivery> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = (await gogsDeliveries(gogs.url, ADMIN, repo, id)).find((d) => d.payload.includes(`"after": "${commit}"`));
-    if (found?.status !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`Gogs recorded no answered delivery of ${commit} to hook ${id} of ${repo}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  const found = await eventually(
+    `Gogs' answered delivery of ${commit} to hook ${id} of ${repo}`,
+    async () => {
+      const delivery = (await gogsDeliveries(gogs.url, ADMIN, repo, id)).find((d) => d.payload.includes(`"after": "${commit}"`));
+      return { done: delivery?.status !== undefined, state: delivery };
+    },
+    30_000,
+  );
+  return found!;
 }
 
 /**
