@@ -17,35 +17,21 @@
 // `npm pack`) always compares the full digest.
 'use strict';
 const { createHash } = require('node:crypto');
-const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { existsSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { filesUnder } = require('./input-digest');
 
 const SOURCE_DIRS = ['lib', 'bin', 'imports'];
 const DATA_DIRS = ['schemas', 'crds'];
-const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build-stamp.js'];
+const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build-stamp.js', 'scripts/input-digest.js'];
 const STAMP = join('build', '.sources.sha256');
 const STAT_RECORD = join('build', '.sources.stat.json');
-
-/** Every file under `dir` whose name ends with `suffix`, sorted, as paths relative to `root`. */
-function filesUnder(root, dir, suffix) {
-  const out = [];
-  const walk = (abs) => {
-    if (!existsSync(abs)) return;
-    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const path = join(abs, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(suffix)) out.push(relative(root, path));
-    }
-  };
-  walk(join(root, dir));
-  return out;
-}
 
 /** The build's input files under `root`, relative to it. */
 function inputFiles(root) {
   return [
-    ...SOURCE_DIRS.flatMap((dir) => filesUnder(root, dir, '.ts')),
-    ...DATA_DIRS.flatMap((dir) => filesUnder(root, dir, '')),
+    ...SOURCE_DIRS.flatMap((dir) => filesUnder(root, dir).filter((path) => path.endsWith('.ts'))),
+    ...DATA_DIRS.flatMap((dir) => filesUnder(root, dir)),
     ...FILES,
   ];
 }
