@@ -71,12 +71,12 @@ function run(what: string, command: string, args: readonly string[], log: (line:
  * and tools/images/build.sh makes some of them from engines binaries: Gogs (gogs), kaniko's
  * executor (kaniko), a static kubectl (kubectl-static) and Tekton's own commands
  * (tekton-images, for its release manifests in tools/cluster/tekton-release), for exercise 8;
- * CoreDNS (coredns).
+ * CoreDNS (coredns). The tests also compare the validation engine with the API server (validation).
  */
 export function engineGroups(node: NodeKind, forTests: boolean): string[] {
   const groups =
     node === 'real' ? ['k8s', 'node', 'kube-router', 'coredns', 'gogs', 'kaniko', 'kubectl-static', 'tekton-images'] : ['k8s', 'kwok'];
-  if (forTests) groups.push(...['kwok', 'tekton', 'gogs'].filter((g) => !groups.includes(g)));
+  if (forTests) groups.push(...['kwok', 'tekton', 'gogs', 'validation'].filter((g) => !groups.includes(g)));
   return groups;
 }
 

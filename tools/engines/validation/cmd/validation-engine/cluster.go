@@ -14,6 +14,8 @@ import (
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apiserver/pkg/admission"
 	admissioninitializer "k8s.io/apiserver/pkg/admission/initializer"
+	"k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle"
+	"k8s.io/apiserver/pkg/admission/plugin/resourcequota"
 	"k8s.io/apiserver/pkg/audit"
 	"k8s.io/apiserver/pkg/authentication/user"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
@@ -52,12 +54,14 @@ func defaultOptions() Options {
 }
 
 // The admission plugins the engine runs, in kube-apiserver's order (AllOrderedPlugins), with
-// the name findings give as their engine. The others of the default set need the cluster
-// (NamespaceLifecycle: which namespaces exist; ResourceQuota: usage; RuntimeClass; webhooks
+// the name findings give as their engine. NamespaceLifecycle knows the namespaces of the input
+// that were created, the built-in ones and those assumed to exist. The others of the default
+// set need the cluster (RuntimeClass; webhooks
 // and ValidatingAdmissionPolicies), only set defaults (DefaultStorageClass: it pulls the
 // volume plugins in, which do not build for WebAssembly; DefaultIngressClass;
 // StorageObjectInUseProtection) or do not touch what a manifest holds.
 var admissionPlugins = []struct{ name, engine string }{
+	{lifecycle.PluginName, "NamespaceLifecycle admission"},
 	{limitranger.PluginName, "LimitRanger admission"},
 	{serviceaccount.PluginName, "ServiceAccount admission"},
 	{podsecurity.PluginName, "PodSecurity"},
@@ -108,6 +112,7 @@ func newCluster(opts Options) (*cluster, error) {
 	c.getter = restOptions{mem: c.mem}
 	c.informers = informers.NewSharedInformerFactory(offlineClient{}, 0)
 	plugins := admission.NewPlugins()
+	lifecycle.Register(plugins)
 	limitranger.Register(plugins)
 	serviceaccount.Register(plugins)
 	podsecurity.Register(plugins)
@@ -126,6 +131,12 @@ func newCluster(opts Options) (*cluster, error) {
 		}
 		c.plugins = append(c.plugins, namedPlugin{p.name, p.engine, plugin})
 	}
+	// ResourceQuota comes last, as in kube-apiserver's order.
+	quotaPlugin, err := newQuotaPlugin(c.informers)
+	if err != nil {
+		return nil, err
+	}
+	c.plugins = append(c.plugins, namedPlugin{resourcequota.PluginName, quotaPluginEngine, quotaPlugin})
 	if err := c.newServiceREST(); err != nil {
 		return nil, err
 	}
@@ -309,23 +320,45 @@ func (c *cluster) cache(obj runtime.Object) {
 	}
 }
 
-// ensureNamespace makes a namespace the input uses but does not declare exist in the caches,
-// without labels (assumed to exist), with its default ServiceAccount.
-func (c *cluster) ensureNamespace(name string) (assumed bool) {
+// uncache removes from the informer caches an object of the input that was put there in advance
+// (cacheDocument) and then refused: the cluster does not hold it, so a Namespace refused leaves
+// the objects meant for it without a namespace, as on the server.
+func (c *cluster) uncache(kind, namespace, name string) {
 	core := c.informers.Core().V1()
-	if _, err := core.Namespaces().Lister().Get(name); err != nil {
+	meta := metav1.ObjectMeta{Name: name, Namespace: namespace}
+	switch kind {
+	case "Namespace":
+		_ = core.Namespaces().Informer().GetIndexer().Delete(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	case "ServiceAccount":
+		_ = core.ServiceAccounts().Informer().GetIndexer().Delete(&corev1.ServiceAccount{ObjectMeta: meta})
+	case "LimitRange":
+		_ = core.LimitRanges().Informer().GetIndexer().Delete(&corev1.LimitRange{ObjectMeta: meta})
+	case "PriorityClass":
+		_ = c.informers.Scheduling().V1().PriorityClasses().Informer().GetIndexer().Delete(&schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	}
+}
+
+// ensureNamespace makes a namespace the input uses but does not declare exist in the caches,
+// without labels (assumed to exist).
+func (c *cluster) ensureNamespace(name string) (assumed bool) {
+	if _, err := c.informers.Core().V1().Namespaces().Lister().Get(name); err != nil {
 		ns := &corev1.Namespace{}
 		ns.Name = name
 		ns.Labels = map[string]string{"kubernetes.io/metadata.name": name}
 		c.cache(ns)
 		assumed = true
 	}
-	if _, err := core.ServiceAccounts().Lister().ServiceAccounts(name).Get("default"); err != nil {
+	return assumed
+}
+
+// ensureDefaultServiceAccount gives a namespace its `default` ServiceAccount, which the
+// service account controller creates with every namespace.
+func (c *cluster) ensureDefaultServiceAccount(namespace string) {
+	if _, err := c.informers.Core().V1().ServiceAccounts().Lister().ServiceAccounts(namespace).Get("default"); err != nil {
 		sa := &corev1.ServiceAccount{}
-		sa.Name, sa.Namespace = "default", name
+		sa.Name, sa.Namespace = "default", namespace
 		c.cache(sa)
 	}
-	return assumed
 }
 
 // recorder collects the warnings of one component.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"k8s.io/apimachinery/pkg/labels"
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -65,13 +66,13 @@ func (c *cluster) later(stored runtime.Object, gvk schema.GroupVersionKind) []La
 		return result
 	case schema.GroupKind{Group: "apps", Kind: "ReplicaSet"}:
 		rs := toVersioned(stored, appsv1.SchemeGroupVersion).(*appsv1.ReplicaSet)
-		return c.pod("ReplicaSet controller", &rs.Spec.Template, rs, appsv1.SchemeGroupVersion.WithKind("ReplicaSet"), nil)
+		return c.pods("ReplicaSet controller", &rs.Spec.Template, rs, appsv1.SchemeGroupVersion.WithKind("ReplicaSet"), nil, replicas(rs.Spec.Replicas))
 	case schema.GroupKind{Kind: "ReplicationController"}:
 		rc := toVersioned(stored, corev1.SchemeGroupVersion).(*corev1.ReplicationController)
 		if rc.Spec.Template == nil {
 			return nil
 		}
-		return c.pod("ReplicationController controller", rc.Spec.Template, rc, corev1.SchemeGroupVersion.WithKind("ReplicationController"), nil)
+		return c.pods("ReplicationController controller", rc.Spec.Template, rc, corev1.SchemeGroupVersion.WithKind("ReplicationController"), nil, replicas(rc.Spec.Replicas))
 	case schema.GroupKind{Group: "apps", Kind: "DaemonSet"}:
 		ds := toVersioned(stored, appsv1.SchemeGroupVersion).(*appsv1.DaemonSet)
 		hash := controller.ComputeHash(&ds.Spec.Template, ds.Status.CollisionCount)
@@ -83,7 +84,7 @@ func (c *cluster) later(stored runtime.Object, gvk schema.GroupVersionKind) []La
 		return c.statefulSet(toVersioned(stored, appsv1.SchemeGroupVersion).(*appsv1.StatefulSet))
 	case schema.GroupKind{Group: "batch", Kind: "Job"}:
 		job := toVersioned(stored, batchv1.SchemeGroupVersion).(*batchv1.Job)
-		return c.pod("Job controller", &job.Spec.Template, job, batchv1.SchemeGroupVersion.WithKind("Job"), func(pod *corev1.Pod) {
+		return c.pods("Job controller", &job.Spec.Template, job, batchv1.SchemeGroupVersion.WithKind("Job"), func(pod *corev1.Pod) {
 			pod.Finalizers = append(pod.Finalizers, batchv1.JobTrackingFinalizer)
 			if job.Spec.CompletionMode != nil && *job.Spec.CompletionMode == batchv1.IndexedCompletion {
 				if pod.Annotations == nil {
@@ -92,7 +93,7 @@ func (c *cluster) later(stored runtime.Object, gvk schema.GroupVersionKind) []La
 				pod.Annotations[batchv1.JobCompletionIndexAnnotation] = "0"
 				pod.Labels[batchv1.JobCompletionIndexAnnotation] = "0"
 			}
-		})
+		}, jobPods(job))
 	case schema.GroupKind{Group: "batch", Kind: "CronJob"}:
 		cj := toVersioned(stored, batchv1.SchemeGroupVersion).(*batchv1.CronJob)
 		job := &batchv1.Job{TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}}
@@ -125,20 +126,73 @@ func copyMap(in map[string]string) map[string]string {
 // pod judges the Pod a ReplicaSet, Job, DaemonSet or ReplicationController controller creates
 // from its template (controller.GetPodFromTemplate; the name is generated from the prefix).
 func (c *cluster) pod(controllerName string, template *corev1.PodTemplateSpec, parent runtime.Object, parentKind schema.GroupVersionKind, adjust func(*corev1.Pod)) []Later {
+	return c.pods(controllerName, template, parent, parentKind, adjust, 1)
+}
+
+// maxQuotaPods bounds the pods made for one controller when a quota makes them count.
+const maxQuotaPods = 1000
+
+// pods judges the `count` pods a controller makes from its template. They are alike, so the
+// first one stands for all, unless a ResourceQuota of the namespace counts them: then they are
+// made one by one (up to maxQuotaPods) until one is refused, as the controller's creates meet
+// the quota on the server. Reported: the first pod, and the first refused one.
+func (c *cluster) pods(controllerName string, template *corev1.PodTemplateSpec, parent runtime.Object, parentKind schema.GroupVersionKind, adjust func(*corev1.Pod), count int) []Later {
+	if count <= 0 {
+		return nil
+	}
 	owner, _ := metaAccessor(parent)
-	pod, err := controller.GetPodFromTemplate(template, parent, ownerRef(owner, parentKind))
-	if err != nil {
-		panic(err)
+	quotas, _ := c.informers.Core().V1().ResourceQuotas().Lister().ResourceQuotas(owner.GetNamespace()).List(labels.Everything())
+	if len(quotas) == 0 {
+		count = 1
+	} else if count > maxQuotaPods {
+		count = maxQuotaPods
 	}
-	pod.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
-	pod.Namespace = owner.GetNamespace()
-	// The store would add five random characters; a fixed suffix keeps the output stable.
-	pod.Name = pod.GenerateName + "xxxxx"
-	if adjust != nil {
-		adjust(pod)
+	var result []Later
+	for i := 0; i < count; i++ {
+		pod, err := controller.GetPodFromTemplate(template, parent, ownerRef(owner, parentKind))
+		if err != nil {
+			panic(err)
+		}
+		pod.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
+		pod.Namespace = owner.GetNamespace()
+		// The store would add five random characters; fixed ones keep the output stable.
+		pod.Name = pod.GenerateName + "xxxxx"
+		if i > 0 {
+			pod.Name = fmt.Sprintf("%s%05d", pod.GenerateName, i)
+		}
+		if adjust != nil {
+			adjust(pod)
+		}
+		judged, _ := c.createMade(controllerName, pod, "Pod", pod.Name, func(status string) string { return "Error creating: " + status })
+		if i == 0 || judged.Verdict != accepted {
+			result = append(result, judged)
+		}
+		if judged.Verdict != accepted {
+			break
+		}
 	}
-	judged, _ := c.createMade(controllerName, pod, "Pod", pod.Name, func(status string) string { return "Error creating: " + status })
-	return []Later{judged}
+	return result
+}
+
+// jobPods is how many pods a Job's controller starts with: its parallelism, no more than its
+// completions, none while it is suspended.
+func jobPods(job *batchv1.Job) int {
+	if job.Spec.Suspend != nil && *job.Spec.Suspend {
+		return 0
+	}
+	n := replicas(job.Spec.Parallelism)
+	if job.Spec.Completions != nil && int(*job.Spec.Completions) < n {
+		n = int(*job.Spec.Completions)
+	}
+	return n
+}
+
+// replicas is a controller's replica count (1 when unset, as defaulted).
+func replicas(n *int32) int {
+	if n == nil {
+		return 1
+	}
+	return int(*n)
 }
 
 // statefulSet judges the claims of ordinal 0 (created first) and its Pod, as the StatefulSet
@@ -185,18 +239,18 @@ func (c *cluster) statefulSet(set *appsv1.StatefulSet) []Later {
 	pod.Labels[appsv1.PodIndexLabel] = strconv.Itoa(ordinal)
 	pod.Labels[appsv1.ControllerRevisionHashLabelKey] = set.Name + "-" + controller.ComputeHash(&set.Spec.Template, set.Status.CollisionCount)
 	pod.Spec.Hostname, pod.Spec.Subdomain = podName, set.Spec.ServiceName
+	// As the controller's updateStorage orders them: the claims' volumes first (in map order, as
+	// there), then the template's volumes that no claim replaces.
+	volumes := make([]corev1.Volume, 0, len(claims)+len(pod.Spec.Volumes))
 	for name, claimName := range claims {
-		volume := corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName}}}
-		replaced := false
-		for i := range pod.Spec.Volumes {
-			if pod.Spec.Volumes[i].Name == name {
-				pod.Spec.Volumes[i], replaced = volume, true
-			}
-		}
-		if !replaced {
-			pod.Spec.Volumes = append(pod.Spec.Volumes, volume)
+		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName}}})
+	}
+	for _, volume := range pod.Spec.Volumes {
+		if _, claimed := claims[volume.Name]; !claimed {
+			volumes = append(volumes, volume)
 		}
 	}
+	pod.Spec.Volumes = volumes
 	judged, _ := c.createMade("StatefulSet controller", pod, "Pod", podName, func(status string) string {
 		return fmt.Sprintf("create Pod %s in StatefulSet %s failed error: %s", podName, set.Name, status)
 	})

@@ -257,11 +257,19 @@ func (c *cluster) judge(d *document) (r Result) {
 	}
 	namespaced := isNamespaced(gvk.GroupKind(), k)
 	namespace := namespaceFor(d, namespaced)
+	// A namespace the input declares exists once its Namespace is created (and not if that was
+	// refused); one it only uses is assumed to exist.
 	if namespaced {
-		if c.ensureNamespace(namespace) && !c.declared[namespace] {
+		if !c.declared[namespace] && c.ensureNamespace(namespace) {
 			r.Notes = append(r.Notes, fmt.Sprintf("namespace %q is not in the input: assumed to exist, without Pod Security labels", namespace))
 		}
+		c.ensureDefaultServiceAccount(namespace)
 	}
+	defer func() {
+		if r.Verdict == refused && r.Operation == "create" {
+			c.uncache(gvk.Kind, namespace, d.head.Metadata.Name)
+		}
+	}()
 	obj, err := decode(d.json, gvk, true)
 	if err != nil {
 		r.Operation = "create"
@@ -362,6 +370,9 @@ func (c *cluster) create(r *Result, obj runtime.Object, gvk schema.GroupVersionK
 		return nil
 	}
 	r.Verdict, r.Engine = accepted, engineAPIServer
+	if gvk.GroupKind() == (schema.GroupKind{Kind: "ResourceQuota"}) {
+		c.quotaCreated(out)
+	}
 	if stored, err := meta.Accessor(out); err == nil {
 		r.Name = stored.GetName()
 		c.createdHere[c.key(store, stored.GetNamespace(), stored.GetName())] = true
