@@ -17,6 +17,7 @@ const ORDER = [
   'pipeline-run',
   'gogs',
   'explain-vs-kubectl',
+  'engine-vs-api-server',
   'validator-vs-api-server',
   'node-heartbeats',
 ];

@@ -360,7 +360,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'duplicate object': 'kubectl apply patches the first object with the second (the recording used create)',
   'unknown kind': 'a group that is not built in may be a CRD: not judged',
   'unknown field in a Tekton Task step (CRD schema)': 'Tekton kinds are not judged by this engine',
-  'replicas beyond the pods quota': 'quota usage is not modelled',
 };
 
 /** Cases the recorded server accepted (it was sent a create) that kubectl apply refuses, with kubectl's text. */
