@@ -14,11 +14,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { EngineResult, EngineRunResult, judgeSync } from '../../lib/tooling/check/api-server-engine';
-import { isBuiltinClusterScoped } from '../../lib/tooling/check/cluster-scoped-kinds';
 import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
-import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { DifferentialCase, differentialCases, KubeObject } from './differential-cases';
+import { isolated, label, normalize } from './differential-support';
 import { api, eventually } from './support';
 
 const SEED = 20261205;
@@ -47,40 +46,6 @@ interface Comparison {
   /** Per workload whose controller the engine ran. */
   readonly later: readonly { readonly workload: string; readonly engine: LaterVerdict; readonly server: LaterVerdict }[];
 }
-
-/**
- * Text that differs from run to run: generated pod names, Go pointers, the run's prefix. Both
- * sides judge the same prefixed names, so the prefix is only removed for the report.
- */
-const normalize = (message: string, prefix: string) =>
-  message
-    .split(`${prefix}-`)
-    .join('')
-    .replace(/\(0x[0-9a-f]+\)/g, '(0x…)')
-    .replace(/"([a-z0-9.-]+?)-[a-z0-9]{8,10}-[a-z0-9]{5}"/g, '"$1-…"')
-    .replace(/"([a-z0-9.-]+?)-[a-z0-9]{5}"/g, '"$1-…"');
-
-/**
- * A case's objects with their namespaces and cluster-scoped names made its own, plus the
- * Namespaces they use but do not declare (the examples assume `default`): both sides get exactly these.
- */
-function isolated(c: DifferentialCase, prefix: string): ApiObject[] {
-  const placed = c.objects.map((o) => {
-    const copy = structuredClone(o) as ApiObject;
-    const metadata = copy.metadata as KubeObject | undefined;
-    if (metadata && typeof metadata === 'object' && metadata.namespace === undefined && copy.kind !== 'Namespace') {
-      if (!isBuiltinClusterScoped(String(copy.apiVersion), String(copy.kind))) metadata.namespace = 'default';
-    }
-    return copy;
-  });
-  const objects = isolateCase(placed, prefix);
-  const declared = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata?.name));
-  const used = [...new Set(objects.map((o) => o.metadata?.namespace).filter((n): n is string => typeof n === 'string'))];
-  const missing = used.filter((n) => !declared.has(n)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-  return [...missing, ...objects];
-}
-
-const label = (o: ApiObject) => `${String(o.kind)}/${String(o.metadata?.name ?? '?')}`;
 
 /** Waits until the quota controller has filled `status.hard`: until then the quota admission plugin refuses pods. */
 async function quotaSettled(namespace: string, name: string): Promise<void> {

@@ -419,6 +419,17 @@ func (c *cluster) preloadDocument(d *document) string {
 	if k := kinds[gvk.GroupKind()]; isNamespaced(gvk.GroupKind(), k) && accessor.GetNamespace() == "" {
 		accessor.SetNamespace("default")
 	}
+	// A previous object without kubectl's last-applied annotation (a manifest, such as the dist/
+	// applied last time, rather than what `kubectl get -o yaml` prints) was applied from that
+	// very manifest: it is the original of the next apply's three-way patch, so fields it has
+	// and the new manifest lacks are removed, as kubectl removes them.
+	if annotations := accessor.GetAnnotations(); annotations[lastApplied] == "" {
+		if annotations == nil {
+			annotations = map[string]string{}
+		}
+		annotations[lastApplied] = string(d.json)
+		accessor.SetAnnotations(annotations)
+	}
 	if err := c.storeExisting(gvk.GroupKind(), obj); err != nil {
 		return fmt.Sprintf("%s: previous object %s/%s: %v", d.file, d.head.Kind, d.head.Metadata.Name, err)
 	}

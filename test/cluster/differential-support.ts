@@ -1,0 +1,42 @@
+/**
+ * What both differential suites (engine-vs-api-server*.cluster.test.ts) do to a case before the
+ * engine and the server judge it, and to their answers before comparing them.
+ */
+import { isBuiltinClusterScoped } from '../../lib/tooling/check/cluster-scoped-kinds';
+import { ApiObject } from '../../tools/cluster/api-client';
+import { isolateCase } from '../../tools/cluster/case-namespaces';
+import { KubeObject } from './differential-cases';
+
+/**
+ * Text that differs from run to run: generated pod names, Go pointers, the run's prefix. Both
+ * sides judge the same prefixed names, so the prefix is only removed for the report.
+ */
+export const normalize = (message: string, prefix: string) =>
+  message
+    .split(`${prefix}-`)
+    .join('')
+    .replace(/\(0x[0-9a-f]+\)/g, '(0x…)')
+    .replace(/"([a-z0-9.-]+?)-[a-z0-9]{8,10}-[a-z0-9]{5}"/g, '"$1-…"')
+    .replace(/"([a-z0-9.-]+?)-[a-z0-9]{5}"/g, '"$1-…"');
+
+/**
+ * A case's objects with their namespaces and cluster-scoped names made its own, plus the
+ * Namespaces they use but do not declare (the examples assume `default`): both sides get exactly these.
+ */
+export function isolated(c: { readonly objects: readonly KubeObject[] }, prefix: string): ApiObject[] {
+  const placed = c.objects.map((o) => {
+    const copy = structuredClone(o) as ApiObject;
+    const metadata = copy.metadata as KubeObject | undefined;
+    if (metadata && typeof metadata === 'object' && metadata.namespace === undefined && copy.kind !== 'Namespace') {
+      if (!isBuiltinClusterScoped(String(copy.apiVersion), String(copy.kind))) metadata.namespace = 'default';
+    }
+    return copy;
+  });
+  const objects = isolateCase(placed, prefix);
+  const declared = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata?.name));
+  const used = [...new Set(objects.map((o) => o.metadata?.namespace).filter((n): n is string => typeof n === 'string'))];
+  const missing = used.filter((n) => !declared.has(n)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  return [...missing, ...objects];
+}
+
+export const label = (o: ApiObject) => `${String(o.kind)}/${String(o.metadata?.name ?? '?')}`;
