@@ -219,7 +219,7 @@ describe('validate reports folders it cannot read (exit 1), never skips them sil
       });
       expect(code).toBe(1);
       expect(io.lines[0]).toBe(
-        `${locked}: ?/? (object) [unreadable] error: cannot read the folder ${locked}, so no file in it was checked: EACCES: permission denied, scandir '${locked}'`,
+        `${locked}: ?/? (object) [unreadable] error (k8s-practice rule): cannot read the folder ${locked}, so no file in it was checked: EACCES: permission denied, scandir '${locked}'`,
       );
       expect(io.lines.at(-1)).toMatch(/^1 error, 0 warnings in 1 object from 1 file/);
     } finally {

@@ -60,7 +60,7 @@ test('^(a+)+$ against 5,000 a and a ! is answered at once (JavaScript RegExp bac
   const started = Date.now();
   expect(runValidate([file, '--crds', crds], io)).toBe(1);
   expect(Date.now() - started).toBeLessThan(10_000);
-  expect(io.lines[0]).toMatch(/Evil\/e spec\.value \[schema\] error: .*must match pattern "\^\(a\+\)\+\$"/);
+  expect(io.lines[0]).toMatch(/Evil\/e spec\.value \[schema\] error \(k8s-practice rule\): .*must match pattern "\^\(a\+\)\+\$"/);
 });
 
 test('RE2 semantics, not JavaScript: a pattern still matches what it should', () => {
@@ -88,6 +88,6 @@ test('validate reports a CRD whose pattern RE2 refuses as a schema error naming 
   const io = collect();
   expect(runValidate([file, '--crds', crds], io)).toBe(1);
   expect(io.lines[0]).toBe(
-    `${file}: Look/l (object) [schema] error: the CRD of example.com/v1 Look (${join(crds, 'crd.yaml')}) cannot be used: schema pattern "^(?=a)a$" is not an RE2 regular expression, which the API server requires: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``,
+    `${file}: Look/l (object) [schema] error (k8s-practice rule): the CRD of example.com/v1 Look (${join(crds, 'crd.yaml')}) cannot be used: schema pattern "^(?=a)a$" is not an RE2 regular expression, which the API server requires: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``,
   );
 });

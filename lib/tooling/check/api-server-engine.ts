@@ -28,12 +28,21 @@ export const API_SERVER_WARNING_RULE = 'api-server-warning';
 export const API_SERVER_CODES = [API_SERVER_RULE, API_SERVER_LATER_RULE, API_SERVER_WARNING_RULE] as const;
 export { RULE_ENGINE };
 
-/** What is not checked when no engine can run. */
+/**
+ * What is not checked when the engine does not run (no build available, `--api-server none`, or
+ * a Kubernetes version other than 1.28): the API server's own checks, which our rules leave to it.
+ */
 export const UNAVAILABLE_CHECKS = [
-  "the API server's own validation of every built-in field (probes, volumes, env, tolerations, CronJob schedules, PodDisruptionBudgets, RBAC roleRefs, Service IPs...)",
-  'PodSecurity admission on the Pods controllers create (only our psa-* rules run)',
+  "the API server's own validation of built-in objects, which our rules leave to it: names, namespaces, labels, annotations " +
+    'and selectors; port numbers and names; node ports (range, type, one port on two Services); pod specs (container and ' +
+    'volume names, volume mounts, env names, images, probes, user ids, restart policies); ConfigMap and Secret keys and ' +
+    'sizes; Endpoints and EndpointSlice addresses; replicas, rollout and Service fields; workload selectors against their ' +
+    'templates; LimitRange bounds; negative quantities; requests above limits; CronJob schedules, tolerations, ' +
+    'PodDisruptionBudgets, RBAC roleRefs, Service IPs... (our schemas still check field names, types and enums)',
+  'PodSecurity admission on Pods and the Pods controllers create (our psa-* rules check Tekton steps only)',
+  'LimitRanger admission on Pods: LimitRange defaults that leave a container with a request above its limit (our rule checks Tekton steps only)',
   'ServiceAccount and Priority admission',
-  'Service IP and node-port allocation',
+  'kubectl apply refusing objects that have only a generateName',
   'immutable fields on update (--previous)',
 ];
 
@@ -424,23 +433,18 @@ function samePlace(a: string, b: string): boolean {
 
 /**
  * Whether a finding of our rules and an error of the engine on the same object are the same
- * problem: the same field (or one level apart); our PodSecurity rules and PodSecurity's
- * refusal; a missing ServiceAccount or PriorityClass and the admission plugin that looks it up;
- * a type or quantity our schema refuses and the body the API server cannot decode; a kind
- * kubectl cannot map; a Deployment selector that misses its template.
+ * problem: the same field (or one level apart); a missing ServiceAccount and the admission
+ * plugin that looks it up; a type or quantity our schema refuses and the body the API server
+ * cannot decode; a kind kubectl cannot map.
  */
 export function sameProblem(ours: Finding, engine: Finding): boolean {
   if (objectKey(ours) !== objectKey(engine) || engine.severity !== 'error' || ours.severity !== 'error') return false;
   if (samePlace(ours.path, engine.path)) return true;
   const by = engine.engine ?? '';
-  if (by === 'PodSecurity') return ours.rule.startsWith('psa-');
   if (by === 'ServiceAccount admission') return ours.rule === 'missing-reference' && ours.path.endsWith('serviceAccountName');
-  if (by === 'Priority admission') return ours.path.endsWith('priorityClassName');
   if (by === 'kubectl 1.28 (REST mapping)') return ours.rule === 'unknown-kind';
-  if (by === 'kubectl 1.28 (apply)') return ours.rule === 'generate-name';
   if (engine.rule === API_SERVER_RULE && / cannot be handled as a /.test(engine.message))
     return ours.rule === 'schema-type' || ours.rule === 'invalid-quantity';
-  if (ours.rule === 'selector-template-mismatch') return ['spec.template.metadata.labels', 'spec.selector'].includes(engine.path);
   return false;
 }
 

@@ -20,16 +20,16 @@ export interface Finding {
   readonly namespace: string;
   /** Field path in the object, kubectl style: `spec.containers[0].ports[0].containerPort`; `''` for the whole object. */
   readonly path: string;
-  /** Rule code, e.g. `schema-unknown-field`, `port-range`, `psa-restricted`. */
+  /** Rule code, e.g. `schema-unknown-field`, `missing-reference`, or the engine's `api-server`. */
   readonly rule: string;
   /** `error` or `warning`. */
   readonly severity: Severity;
   /** What is wrong, naming the value and what is allowed. */
   readonly message: string;
   /**
-   * Who judged: `k8s-practice rule` (our TypeScript rules; also when unset) or the API server's
+   * Who judged: `k8s-practice rule` (our TypeScript rules; also when unset), the API server's
    * code run by the validation engine (`kube-apiserver 1.28.15 validation`, `PodSecurity`,
-   * `ServiceAccount admission`...).
+   * `ServiceAccount admission`...), or `Tekton admission` (`--with-engines`).
    */
   readonly engine?: string;
 }
@@ -43,16 +43,16 @@ export function engineOf(finding: Finding): string {
 }
 
 /**
- * One line per finding: `file: Kind/name path [rule] severity: message`; a finding of the API
- * server's code says which part of it judged: `[api-server] error (PodSecurity): ...`. Each part is written
+ * One line per finding: `file: Kind/name path [rule] severity (engine): message`, where the engine
+ * says who judged: `k8s-practice rule` for our own rules, else the part of the API server's (or
+ * Tekton's) code that did (`[api-server] error (PodSecurity): ...`). Each part is written
  * with {@link terminalValue}: a kind, name or file name holding ESC, a carriage return, a newline
  * or another control character shows it as `\uXXXX`, so no finding can rewrite or forge a line.
  */
 export function formatFinding(finding: Finding): string {
   const object = `${terminalValue(finding.kind || '?')}/${terminalValue(finding.name || '?')}`;
   const path = terminalValue(finding.path || '(object)');
-  const by = engineOf(finding) === RULE_ENGINE ? '' : ` (${terminalValue(engineOf(finding))})`;
-  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.rule)}] ${finding.severity}${by}: ${terminalValue(finding.message)}`;
+  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.rule)}] ${finding.severity} (${terminalValue(engineOf(finding))}): ${terminalValue(finding.message)}`;
 }
 
 /**

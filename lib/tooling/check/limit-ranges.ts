@@ -38,7 +38,7 @@ export interface LimitRangeItem {
 }
 
 /** Items of one LimitRange object, with `type: Container` items defaulted. */
-export function limitRangeItemsOf(limitRange: ManifestObject): LimitRangeItem[] {
+function limitRangeItemsOf(limitRange: ManifestObject): LimitRangeItem[] {
   const limits = field(limitRange.object.spec, 'limits');
   if (!Array.isArray(limits)) return [];
   const out: LimitRangeItem[] = [];

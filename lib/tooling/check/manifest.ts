@@ -243,6 +243,20 @@ export const STDIN_PATH = '-';
 /** The name findings give the manifests read from standard input. */
 export const STDIN_NAME = '<stdin>';
 
+/**
+ * The text of each file (as listed by {@link loadManifests}: `<stdin>` for `stdin`), read once more
+ * by the guarded reader, for the validation engine; a file it refuses is left out (it is already
+ * a finding).
+ */
+export function readManifestTexts(files: readonly string[], stdin?: Buffer): { name: string; text: string }[] {
+  const texts: { name: string; text: string }[] = [];
+  for (const file of files) {
+    const read = file === STDIN_NAME && stdin !== undefined ? decodeManifestBytes(file, stdin) : readGuardedText(file);
+    if (read.text !== undefined) texts.push({ name: file, text: read.text });
+  }
+  return texts;
+}
+
 /** The offset of the first byte that is not part of a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Buffer): number {
   const lossy = Buffer.from(bytes.toString('utf8'), 'utf8'); // invalid bytes became U+FFFD

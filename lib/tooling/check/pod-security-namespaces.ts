@@ -1,6 +1,6 @@
 /**
  * The Pod Security level each Namespace of a run enforces, through the label
- * `pod-security.kubernetes.io/enforce`. Shared by the pod and Tekton security rules.
+ * `pod-security.kubernetes.io/enforce`. Used by the Pod Security rule of Tekton steps.
  */
 import { POD_SECURITY_LEVELS, PodSecurityLevel, PSA_ENFORCE_LABEL } from '../../util/pod-security-level';
 import { KubeObject } from './manifest';

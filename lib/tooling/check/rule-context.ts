@@ -72,6 +72,14 @@ export class RuleContext {
     return this.schemas.isClusterScoped(apiVersion, kind) ?? isBuiltinClusterScoped(apiVersion, kind);
   }
 
+  /**
+   * Whether the object is a custom resource (its kind comes from a CRD): the validation engine
+   * does not judge those, so our rules make the API server's generic checks of them.
+   */
+  public isCustomResource(object: KubeObject): boolean {
+    return this.schemas.lookup(textOf(object.apiVersion ?? ''), textOf(object.kind ?? ''))?.source === 'crd';
+  }
+
   /** The namespace the object ends up in: its own, `default` when unset, `''` for cluster-scoped kinds. */
   public namespaceOf(item: ManifestObject): string {
     let namespace = this.namespaces.get(item);

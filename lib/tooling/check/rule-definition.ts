@@ -12,7 +12,7 @@ export type CodeSeverity = Severity | 'error or warning';
 
 /** One finding code a rule can report. */
 export interface RuleCode {
-  /** The code, as in `Finding.rule` (e.g. `port-range`). */
+  /** The code, as in `Finding.rule` (e.g. `missing-reference`). */
   readonly code: string;
   /** The severity its findings have. */
   readonly severity: CodeSeverity;
@@ -22,7 +22,7 @@ export interface RuleCode {
 
 /** A validation rule: its id, what it checks, the codes it reports and the check itself (see `RULES`). */
 export interface RuleDefinition {
-  /** Stable id, kebab-case, distinct from every code (e.g. `ports`). */
+  /** Stable id, kebab-case, distinct from every code (e.g. `services`). */
   readonly id: string;
   /** What the rule checks, in one line. */
   readonly summary: string;

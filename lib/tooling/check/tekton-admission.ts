@@ -14,6 +14,8 @@ import { packageRoot } from './package-root';
 
 /** The rule code of findings from Tekton's admission code. */
 export const TEKTON_ADMISSION_RULE = 'tekton-admission';
+/** Who judged those findings (`Finding.engine`). */
+export const TEKTON_ADMISSION_ENGINE = 'Tekton admission';
 
 /** Where the program is: `$K8S_PRACTICE_TEKTON_ADMISSION`, else the checkout's `.engines/bin`. */
 export function tektonAdmissionBinary(): string {
@@ -73,6 +75,7 @@ function runAdmission(binary: string, original: ReadonlyMap<string, string>): { 
         path: '',
         rule: TEKTON_ADMISSION_RULE,
         severity: 'error',
+        engine: TEKTON_ADMISSION_ENGINE,
         message: `Tekton's admission refuses it: ${message}`,
       });
     }

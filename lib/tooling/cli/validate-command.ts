@@ -13,18 +13,14 @@ import {
   API_SERVER_CODES,
   ENGINE_CHOICES,
   EngineChoice,
-  EngineFile,
   EngineJudgement,
   EngineRequest,
-  engineFindings,
   judgeSync,
-  mergeFindings,
   notJudged,
   startEngine,
-  UNAVAILABLE_CHECKS,
 } from '../check/api-server-engine';
 import { engineOf, Finding, formatFinding, formatSummary, sortFindings } from '../check/finding';
-import { MAX_FILE_BYTES, readGuardedText } from '../check/guarded-read';
+import { MAX_FILE_BYTES } from '../check/guarded-read';
 import { CRD_DIR, packageRoot } from '../check/package-root';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../check/kubernetes-versions';
 import type { ValidationResult } from '../check/validate';
@@ -86,17 +82,6 @@ function engineChoice(options: Record<string, string[]>): EngineChoice {
   const fromEnv = process.env.K8S_PRACTICE_API_SERVER;
   if (!options['api-server'] && fromEnv && (ENGINE_CHOICES as readonly string[]).includes(fromEnv)) return fromEnv as EngineChoice;
   return oneOf(options, 'api-server', ENGINE_CHOICES, 'auto');
-}
-
-/** The texts of the files validated (each read once more by the guarded reader; a file it refuses is already a finding). */
-function engineFiles(files: readonly string[], stdin: Buffer | undefined): EngineFile[] {
-  const { STDIN_NAME, decodeManifestBytes } = manifests();
-  const texts: EngineFile[] = [];
-  for (const file of files) {
-    const read = file === STDIN_NAME && stdin !== undefined ? decodeManifestBytes(file, stdin) : readGuardedText(file);
-    if (read.text !== undefined) texts.push({ name: file, text: read.text });
-  }
-  return texts;
 }
 
 /** What runValidate needs before judging: the parsed command line and the engine's request. */
@@ -164,13 +149,13 @@ function prepare(args: readonly string[], io: CommandIO, stdin?: Buffer): Prepar
       ...base,
       skip: `the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version ${kubernetesVersion}`,
     };
-  const { collectManifestFiles, STDIN_NAME } = manifests();
+  const { collectManifestFiles, readManifestTexts, STDIN_NAME } = manifests();
   const collected = collectManifestFiles(paths);
-  const files = engineFiles(
+  const files = readManifestTexts(
     collected.files.map((file) => (file === STDIN_PATH && stdin !== undefined ? STDIN_NAME : file)),
     stdin,
   );
-  const previous = engineFiles(collectManifestFiles(options.previous ?? []).files, undefined);
+  const previous = readManifestTexts(collectManifestFiles(options.previous ?? []).files);
   return { ...base, request: { runs: [{ files, previous }] } };
 }
 
@@ -195,43 +180,20 @@ function finish(
     const findings = sortFindings([...validated.findings, ...tekton.findings]);
     result = { ...validated, findings, errors: validated.errors + tekton.findings.length };
   }
-  let apiServer: Record<string, unknown> = { off: prepared.skip ?? 'turned off with --api-server none (or $K8S_PRACTICE_API_SERVER=none)' };
-  if (answer && 'unavailable' in answer) {
-    if (choice !== 'auto') {
-      io.err(`validate: ${answer.unavailable}`);
-      return 2;
-    }
-    apiServer = { unavailable: answer.unavailable, notChecked: UNAVAILABLE_CHECKS };
-    io.err(`API-server checks not made: ${answer.unavailable}.`);
-    io.err(`Not checked: ${UNAVAILABLE_CHECKS.join('; ')}.`);
-  } else if (answer) {
-    const run = answer.runs[0]!;
-    const all = engineFindings(run);
-    const shown = all.filter((f) => !engineDisabled.includes(f.rule));
-    const merged = mergeFindings(result.findings, shown);
-    const findings = sortFindings(merged.findings);
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const skipped = notJudged(run);
-    const disabled = {
-      ...result.disabled,
-      codes: [...result.disabled.codes, ...engineDisabled],
-      hidden: result.disabled.hidden + all.length - shown.length,
-    };
-    result = { ...result, findings, errors, warnings: findings.length - errors, disabled };
-    apiServer = {
-      engine: answer.engine,
-      build: answer.kind,
-      path: answer.path,
-      judged: run.results.length - skipped.length,
-      notJudged: skipped.map((r) => ({ file: r.file, kind: r.kind, name: r.name, why: (r.notes ?? []).join('; ') || r.engine })),
-      ourFindingsAlsoFoundByTheEngine: merged.dropped,
-      errors: run.errors ?? [],
-      unknowable: run.unknowable,
-      ms: Math.round(answer.ms),
-    };
-    for (const error of run.errors ?? []) io.err(`validation engine: ${error}`);
+  if (answer && 'unavailable' in answer && choice !== 'auto') {
+    io.err(`validate: ${answer.unavailable}`);
+    return 2;
   }
-  return report(io, format, result, apiServer, answer, prepared, flags.has('timings'));
+  const off = prepared.skip ?? 'turned off with --api-server none (or $K8S_PRACTICE_API_SERVER=none)';
+  result = validateModule().withApiServer(result, answer ?? { off }, engineDisabled);
+  const summary = result.apiServer;
+  if ('notChecked' in summary) {
+    io.err(`API-server checks not made: ${'off' in summary ? summary.off : summary.unavailable}.`);
+    io.err(`Not checked: ${summary.notChecked.join('; ')}.`);
+  } else {
+    for (const error of summary.errors) io.err(`validation engine: ${error}`);
+  }
+  return report(io, format, result, answer, prepared, flags.has('timings'));
 }
 
 /** Prints the findings and the summary; returns the exit code. */
@@ -239,7 +201,6 @@ function report(
   io: CommandIO,
   format: 'text' | 'json',
   result: ValidationResult,
-  apiServer: Record<string, unknown>,
   answer: EngineAnswer | undefined,
   prepared: Prepared,
   timings: boolean,
@@ -259,7 +220,7 @@ function report(
             objects: result.objects,
             files: result.files.length,
             ...disabled,
-            apiServer,
+            apiServer: result.apiServer,
             text: summary,
           },
         },

@@ -1,12 +1,15 @@
 /**
- * The resource rules beyond the mutation suite: exact quantity arithmetic,
- * every place a container's requests and limits live, LimitRange defaulting
- * as the API server and Tekton do it, LimitRange consistency and quota sums.
+ * The resource rules beyond the mutation suite: exact quantity arithmetic, every place a Tekton
+ * step's requests and limits live, LimitRange defaulting as the API server and Tekton do it for
+ * steps, negative LimitRange values and quota sums. The same checks of built-in pods, workloads
+ * and LimitRanges are the API server's own (validation and LimitRanger admission), run by the
+ * validation engine: tested through it here.
  */
 import { stringify } from 'yaml';
 import { compareQuantities, parseQuantity } from '../../../lib/util/exact-quantity';
 import { Finding } from '../../../lib/tooling/check/finding';
 import { validateYaml } from '../../../lib/tooling/check/validate';
+import { engineMissing } from './mutation-cases';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
 type KubeObject = Record<string, any>;
@@ -19,7 +22,6 @@ function check(...objects: KubeObject[]): string[] {
 const RESOURCE_RULES = new Set([
   'resources-request-over-limit',
   'limit-range-default-below-request',
-  'limit-range-inconsistent',
   'negative-quantity',
   'quota-exceeded',
   'quota-missing-resource',
@@ -29,6 +31,23 @@ function findings(...objects: KubeObject[]): Finding[] {
   const text = objects.map((o) => stringify(o)).join('---\n');
   return validateYaml(text, 'test.yaml').findings.filter((f) => RESOURCE_RULES.has(f.rule));
 }
+
+/** What `validate` (our rules and the validation engine) finds, as `Kind/name path [rule] (engine)`. */
+function judged(...objects: KubeObject[]): string[] {
+  const text = objects.map((o) => stringify(o)).join('---\n');
+  return validateYaml(text, 'test.yaml', { apiServer: 'auto' })
+    .findings.filter((f) => f.rule !== 'image-not-pinned') // the containers here name an unpinned busybox
+    .map((f) => `${f.kind}/${f.name} ${f.path} [${f.rule}] (${f.engine ?? 'k8s-practice rule'})`);
+}
+
+const missing = engineMissing();
+const describeWithEngine = missing ? describe.skip : describe;
+if (missing) {
+  test(`no validation engine is built: the tests through it are skipped (${missing})`, () => {
+    console.warn(`skipped: tests through the validation engine: ${missing}`);
+  });
+}
+const VALIDATION = 'kube-apiserver 1.28.15 validation';
 
 const NS = 'ci';
 const limitRange = (limits: KubeObject, name = 'container-defaults', namespace = NS): KubeObject => ({
@@ -80,10 +99,10 @@ describe('exact quantities', () => {
   });
 });
 
-describe('resources-request-over-limit', () => {
+describeWithEngine('built-in pods and workloads: the API server refuses a request above the limit (through the engine)', () => {
   const over = { requests: { cpu: '250m' }, limits: { cpu: '200m' } };
 
-  test('in every pod template kind and container list, at the request path', () => {
+  test('in every pod template kind and container list, at the requests', () => {
     const cronJob = {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -110,24 +129,26 @@ describe('resources-request-over-limit', () => {
       },
     };
     expect(
-      check(cronJob, statefulSet, pod([container('ok'), container('a', { requests: { memory: '1Gi' }, limits: { memory: '1000Mi' } })])),
+      judged(cronJob, statefulSet, pod([container('ok'), container('a', { requests: { memory: '1Gi' }, limits: { memory: '1000Mi' } })])),
     ).toEqual([
-      'CronJob/c spec.jobTemplate.spec.template.spec.containers[0].resources.requests.cpu [resources-request-over-limit]',
-      'Pod/p spec.containers[1].resources.requests.memory [resources-request-over-limit]',
-      'StatefulSet/s spec.template.spec.initContainers[0].resources.requests.ephemeral-storage [resources-request-over-limit]',
+      `CronJob/c spec.jobTemplate.spec.template.spec.containers[0].resources.requests [api-server] (${VALIDATION})`,
+      `Pod/p spec.containers[1].resources.requests [api-server] (${VALIDATION})`,
+      `StatefulSet/s spec.template.spec.initContainers[0].resources.requests [api-server-later] (${VALIDATION})`,
     ]);
   });
 
   test('equal values written differently pass', () => {
-    expect(check(pod([container('a', { requests: { cpu: '700m', memory: '1Gi' }, limits: { cpu: 0.7, memory: '1073741824' } })]))).toEqual(
+    expect(judged(pod([container('a', { requests: { cpu: '700m', memory: '1Gi' }, limits: { cpu: 0.7, memory: '1073741824' } })]))).toEqual(
       [],
     );
   });
+});
 
-  test('the message names the container, the resource and both values', () => {
-    expect(findings(pod([container('web', over)]))[0].message).toBe(
-      'container "web" requests cpu 250m, more than its cpu limit 200m; a request must not exceed the limit, so the API server refuses it',
-    );
+describe('resources-request-over-limit: Tekton steps and sidecars (our rule)', () => {
+  const over = { requests: { cpu: '250m' }, limits: { cpu: '200m' } };
+
+  test('built-in pods are left to the engine', () => {
+    expect(check(pod([container('web', over)]))).toEqual([]);
   });
 
   test('Tekton: steps and sidecars, inline taskSpecs of TaskRuns and Pipelines, v1beta1 `resources`', () => {
@@ -203,23 +224,29 @@ describe('limit-range-default-below-request', () => {
 
   test('a default the API server derives from max counts, and the message says so', () => {
     const onlyMax = limitRange({ max: { memory: '128Mi' } });
-    const result = findings(onlyMax, pod([container('web', { requests: { memory: '256Mi' } })]));
+    const result = findings(onlyMax, task({ steps: [step('build', { requests: { memory: '256Mi' } })] }));
     expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual([
-      'spec.containers[0].resources.limits.memory [limit-range-default-below-request]',
+      'spec.steps[0].computeResources.limits.memory [limit-range-default-below-request]',
     ]);
     expect(result[0].message).toContain('LimitRange "container-defaults" default 128Mi (its max, as it sets no default) becomes its limit');
-    expect(result[0].message).toContain('the API server refuses the pod.');
+    expect(result[0].message).toContain('the API server refuses the TaskRun pods of this Task.');
   });
 
-  test('any of several LimitRanges with a lower default is reported', () => {
+  test('any of several LimitRanges with a lower default is reported (which one LimitRanger applies first is not known offline)', () => {
     const low = limitRange({ default: { cpu: '100m' } }, 'low');
-    expect(check(limitRange({ default: { cpu: '1' } }, 'high'), low, pod([container('a', { requests: { cpu: '500m' } })]))).toEqual([
-      'Pod/p spec.containers[0].resources.limits.cpu [limit-range-default-below-request]',
+    expect(check(limitRange({ default: { cpu: '1' } }, 'high'), low, task({ steps: [step('a', { requests: { cpu: '500m' } })] }))).toEqual([
+      'Task/t spec.steps[0].computeResources.limits.cpu [limit-range-default-below-request]',
     ]);
   });
 
-  test('a container with a limit but no request gets a request equal to the limit (not the defaultRequest)', () => {
-    expect(check(DEFAULTS, pod([container('a', { limits: { cpu: '10m' } })]))).toEqual([]);
+  test('built-in pods are left to the engine: LimitRanger admission', () => {
+    const onlyMax = limitRange({ max: { memory: '128Mi' } });
+    const hungry = pod([container('web', { requests: { memory: '256Mi' } })]);
+    expect(check(onlyMax, hungry)).toEqual([]);
+    if (missing) return;
+    expect(judged(onlyMax, hungry)).toEqual([`Pod/p spec.containers[0].resources.requests [api-server] (${VALIDATION})`]);
+    // A container with a limit but no request gets a request equal to its limit (not the defaultRequest).
+    expect(judged(DEFAULTS, pod([container('a', { limits: { cpu: '10m' } })]))).toEqual([]);
   });
 
   test('Tekton shares the defaultRequest among the steps and raises it to the min', () => {
@@ -246,28 +273,32 @@ describe('limit-range-default-below-request', () => {
   });
 });
 
-describe('limit-range-inconsistent', () => {
+describeWithEngine('LimitRange bounds out of order: the API server refuses the LimitRange (through the engine)', () => {
   test.each([
-    ['defaultRequest above default', { default: { cpu: '200m' }, defaultRequest: { cpu: '250m' } }, 'spec.limits[0].defaultRequest.cpu'],
-    ['min above max', { min: { cpu: '2' }, max: { cpu: '1' } }, 'spec.limits[0].min.cpu'],
+    ['defaultRequest above default', { default: { cpu: '200m' }, defaultRequest: { cpu: '250m' } }, ['spec.limits[0].defaultRequest[cpu]']],
     [
-      'min above default (also the defaultRequest derived from it: one finding)',
+      'min above max (and above the default and defaultRequest derived from max)',
+      { min: { cpu: '2' }, max: { cpu: '1' } },
+      ['spec.limits[0].defaultRequest[cpu]', 'spec.limits[0].default[cpu]', 'spec.limits[0].min[cpu]'],
+    ],
+    [
+      'min above default (and above the defaultRequest derived from it)',
       { min: { memory: '1Gi' }, default: { memory: '512Mi' } },
-      'spec.limits[0].default.memory',
+      ['spec.limits[0].defaultRequest[memory]', 'spec.limits[0].default[memory]'],
     ],
     [
-      'defaultRequest above max (default derived from max: one finding)',
+      'defaultRequest above max (and above the default derived from max)',
       { max: { cpu: '1' }, defaultRequest: { cpu: '2' } },
-      'spec.limits[0].defaultRequest.cpu',
+      ['spec.limits[0].defaultRequest[cpu]', 'spec.limits[0].defaultRequest[cpu]'],
     ],
-    ['ratio below 1', { maxLimitRequestRatio: { cpu: '0.5' } }, 'spec.limits[0].maxLimitRequestRatio.cpu'],
+    ['ratio below 1', { maxLimitRequestRatio: { cpu: '0.5' } }, ['spec.limits[0].maxLimitRequestRatio[cpu]']],
     [
       'ratio above max / min',
       { min: { cpu: '100m' }, max: { cpu: '1' }, maxLimitRequestRatio: { cpu: '11' } },
-      'spec.limits[0].maxLimitRequestRatio.cpu',
+      ['spec.limits[0].maxLimitRequestRatio[cpu]'],
     ],
-  ])('%s', (_title, limits, path) => {
-    expect(check(limitRange(limits))).toEqual([`LimitRange/container-defaults ${path} [limit-range-inconsistent]`]);
+  ])('%s', (_title, limits, paths) => {
+    expect(judged(limitRange(limits))).toEqual(paths.map((path) => `LimitRange/container-defaults ${path} [api-server] (${VALIDATION})`));
   });
 
   test('a consistent chain passes, Pod-type items are checked too', () => {
@@ -278,40 +309,44 @@ describe('limit-range-inconsistent', () => {
       max: { cpu: '1' },
       maxLimitRequestRatio: { cpu: '100' },
     };
-    expect(check(limitRange(chain))).toEqual([]);
+    expect(judged(limitRange(chain))).toEqual([]);
     const podItem = {
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata: { name: 'pods', namespace: NS },
       spec: { limits: [{ type: 'Pod', min: { memory: '2Gi' }, max: { memory: '1Gi' } }] },
     };
-    expect(check(podItem)).toEqual(['LimitRange/pods spec.limits[0].min.memory [limit-range-inconsistent]']);
-  });
-
-  test('the message names the item, resource and both values', () => {
-    expect(findings(limitRange({ default: { cpu: '200m' }, defaultRequest: { cpu: '250m' } }))[0].message).toBe(
-      'spec.limits[0] (type Container): cpu defaultRequest 250m is greater than default 200m; the API server refuses this LimitRange ' +
-        '(containers without requests or limits would get a request above their limit)',
-    );
+    expect(judged(podItem)).toEqual([`LimitRange/pods spec.limits[0].min[memory] [api-server] (${VALIDATION})`]);
   });
 });
 
 describe('negative-quantity', () => {
-  test('quota, LimitRange and container values; other resource rules skip negative values', () => {
-    const quota = {
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: { name: 'q', namespace: NS },
-      spec: { hard: { 'requests.cpu': '-1', 'count/jobs.batch': '-2', pods: '3' } },
-    };
-    const lr = limitRange({ default: { cpu: '-100m' }, min: { memory: '-1' } });
-    expect(check(quota, lr, pod([container('a', { requests: { cpu: '1' }, limits: { cpu: '-1', 'example.com/gpu': -1 } })]))).toEqual([
+  const quota = {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'q', namespace: NS },
+    spec: { hard: { 'requests.cpu': '-1', 'count/jobs.batch': '-2', pods: '3' } },
+  };
+  const lr = limitRange({ default: { cpu: '-100m' }, min: { memory: '-1' } });
+  const negativePod = pod([container('a', { requests: { cpu: '1' }, limits: { cpu: '-1', 'example.com/gpu': -1 } })]);
+
+  test('ours: LimitRange values (which the API server accepts) and Tekton steps; other resource rules skip negative values', () => {
+    const negativeStep = task({ steps: [step('s', { requests: { cpu: '1' }, limits: { cpu: '-1' } })] });
+    expect(check(quota, lr, negativePod, negativeStep)).toEqual([
       'LimitRange/container-defaults spec.limits[0].default.cpu [negative-quantity]',
       'LimitRange/container-defaults spec.limits[0].min.memory [negative-quantity]',
-      'Pod/p spec.containers[0].resources.limits.cpu [negative-quantity]',
-      'Pod/p spec.containers[0].resources.limits["example.com/gpu"] [negative-quantity]',
-      'ResourceQuota/q spec.hard["count/jobs.batch"] [negative-quantity]',
-      'ResourceQuota/q spec.hard["requests.cpu"] [negative-quantity]',
+      'Task/t spec.steps[0].computeResources.limits.cpu [negative-quantity]',
+    ]);
+  });
+
+  (missing ? test.skip : test)('the API server refuses negative quota and container values itself (through the engine)', () => {
+    expect(judged(quota, negativePod)).toEqual([
+      `Pod/p spec.containers[0].resources.limits[cpu] [api-server] (${VALIDATION})`,
+      `Pod/p spec.containers[0].resources.limits[example.com/gpu] [api-server] (${VALIDATION})`,
+      `Pod/p spec.containers[0].resources.requests [api-server] (${VALIDATION})`,
+      `Pod/p spec.containers[0].resources.requests[example.com/gpu] [api-server] (${VALIDATION})`,
+      `ResourceQuota/q spec.hard[count/jobs.batch] [api-server] (${VALIDATION})`,
+      `ResourceQuota/q spec.hard[requests.cpu] [api-server] (${VALIDATION})`,
     ]);
   });
 

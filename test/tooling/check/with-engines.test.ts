@@ -54,7 +54,7 @@ test("each error of Tekton's admission becomes an error finding, and the exit co
   const io = collect();
   expect(runValidate([GOOD, '--with-engines'], io)).toBe(1);
   expect(io.lines).toContain(
-    `${GOOD}: Task/hello (object) [tekton-admission] error: Tekton's admission refuses it: non-existent variable in "echo $(params.x)": spec.steps[0].script`,
+    `${GOOD}: Task/hello (object) [tekton-admission] error (Tekton admission): Tekton's admission refuses it: non-existent variable in "echo $(params.x)": spec.steps[0].script`,
   );
   expect(io.lines[io.lines.length - 1]).toMatch(/^1 error, 0 warnings/);
 });

@@ -38,10 +38,19 @@ function collect(): CommandIO & { lines: string[]; errors: string[] } {
 
 jest.setTimeout(120_000);
 
+/**
+ * What `validate` prints on stderr with the API-server engine off (the test runs turn it off:
+ * test/support/global-setup.js; test/tooling/cli/validate-api-server.test.ts runs it).
+ */
+const ENGINE_OFF =
+  /^API-server checks not made: turned off with --api-server none \(or \$K8S_PRACTICE_API_SERVER=none\)\.\nNot checked: the API server's own validation of built-in objects, .*immutable fields on update \(--previous\)\.\n$/;
+const MISSING_SETTINGS =
+  'ConfigMap "settings" is not in the output; add it, or declare it created out of band with annotation k8s-practice.dev/external-refs: "ConfigMap/settings"';
+
 describe('k8s-practice (child process)', () => {
-  test('validate dist exits 0 and prints only the summary', () => {
+  test('validate dist exits 0 and prints only the summary (and, with the engine off, which checks it did not make)', () => {
     const run = cli('validate', 'dist');
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toMatch(ENGINE_OFF);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^0 errors, 0 warnings in \d+ objects from \d+ files\n$/);
   });
@@ -51,8 +60,8 @@ describe('k8s-practice (child process)', () => {
     const run = cli('validate', file);
     expect(run.status).toBe(1);
     expect(run.stdout.trimEnd().split('\n')).toEqual([
-      `${file}: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error: unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?`,
-      `${file}: Pod/broken spec.containers[0].ports[0].containerPort [port-range] error: invalid containerPort 70000; expected an integer from 1 to 65535`,
+      `${file}: Pod/broken spec.containers[0].envFrom[0].configMapRef.name [missing-reference] error (k8s-practice rule): ${MISSING_SETTINGS}`,
+      `${file}: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error (k8s-practice rule): unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?`,
       '2 errors, 0 warnings in 1 object from 1 file',
     ]);
   });
@@ -62,25 +71,29 @@ describe('k8s-practice (child process)', () => {
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.summary).toMatchObject({ errors: 2, warnings: 0, objects: 1, files: 1 });
-    expect(report.findings[1]).toEqual({
+    expect(report.findings[0]).toEqual({
       file: join(FIXTURES, 'broken-pod.yaml'),
       kind: 'Pod',
       name: 'broken',
       namespace: '',
-      path: 'spec.containers[0].ports[0].containerPort',
-      rule: 'port-range',
+      path: 'spec.containers[0].envFrom[0].configMapRef.name',
+      rule: 'missing-reference',
       severity: 'error',
-      message: 'invalid containerPort 70000; expected an integer from 1 to 65535',
+      message: MISSING_SETTINGS,
       engine: 'k8s-practice rule',
+    });
+    expect(report.summary.apiServer).toEqual({
+      off: 'turned off with --api-server none (or $K8S_PRACTICE_API_SERVER=none)',
+      notChecked: expect.arrayContaining(['immutable fields on update (--previous)']),
     });
   });
 
   test('validate exits 0 when the only errors are disabled, and says what it did not show', () => {
     const file = join(FIXTURES, 'broken-pod.yaml');
-    const run = cli('validate', '--disable', 'port-range', '--disable=schema-unknown-field', file);
-    expect(run.stderr).toBe('');
+    const run = cli('validate', '--disable', 'missing-reference', '--disable=schema-unknown-field', file);
+    expect(run.stderr).toMatch(ENGINE_OFF);
     expect(run.stdout).toBe(
-      '0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code port-range (2 findings not shown)\n',
+      '0 errors, 0 warnings in 1 object from 1 file; disabled: code schema-unknown-field, code missing-reference (2 findings not shown)\n',
     );
     expect(run.status).toBe(0);
   });
@@ -88,11 +101,11 @@ describe('k8s-practice (child process)', () => {
   test('validate - reads the manifests from stdin, alone or with files', () => {
     const broken = readFileSync(join(ROOT, FIXTURES, 'broken-pod.yaml'), 'utf8');
     const alone = cliWithInput(broken, 'validate', '-');
-    expect(alone.stderr).toBe('');
+    expect(alone.stderr).toMatch(ENGINE_OFF);
     expect(alone.status).toBe(1);
     expect(alone.stdout.trimEnd().split('\n')).toEqual([
-      '<stdin>: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error: unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?',
-      '<stdin>: Pod/broken spec.containers[0].ports[0].containerPort [port-range] error: invalid containerPort 70000; expected an integer from 1 to 65535',
+      `<stdin>: Pod/broken spec.containers[0].envFrom[0].configMapRef.name [missing-reference] error (k8s-practice rule): ${MISSING_SETTINGS}`,
+      '<stdin>: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error (k8s-practice rule): unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?',
       '2 errors, 0 warnings in 1 object from 1 file',
     ]);
     const good = cliWithInput('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'validate', 'dist', '-');
@@ -154,9 +167,7 @@ describe('k8s-practice (in process)', () => {
     expect(await main(['validate', '--list-rules'], io)).toBe(0);
     expect(io.errors).toEqual([]);
     expect(io.lines[0]).toMatch(/^RULE \/ CODE +SEVERITY +SUMMARY$/);
-    expect(io.lines).toContain(
-      `ports${' '.repeat(io.lines[0]!.indexOf('SUMMARY') - 5)}port numbers and names, which the schemas type only as int32 or int-or-string`,
-    );
+    expect(io.lines).toContain(`images${' '.repeat(io.lines[0]!.indexOf('SUMMARY') - 6)}container images are pinned to a tag or digest`);
     expect(io.lines.find((l) => l.startsWith('  target-port-not-declared '))).toMatch(/ error or warning +a named targetPort /);
     for (const rule of RULES) {
       expect(io.lines.filter((l) => l.startsWith(`${rule.id} `))).toHaveLength(1);
@@ -174,18 +185,22 @@ describe('k8s-practice (in process)', () => {
   test('validate --disable takes codes and rule ids; an unknown one is a usage error listing the allowed values', async () => {
     const file = join(ROOT, FIXTURES, 'broken-pod.yaml');
     const some = collect();
-    expect(await main(['validate', '--disable', 'ports', file], some)).toBe(1);
+    expect(await main(['validate', '--disable', 'references', file], some)).toBe(1);
     expect(some.lines).toEqual([
-      `${file}: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error: unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?`,
-      '1 error, 0 warnings in 1 object from 1 file; disabled: rule ports (1 finding not shown)',
+      `${file}: Pod/broken spec.containers[0].imagePullPolicyy [schema-unknown-field] error (k8s-practice rule): unknown field "imagePullPolicyy"; did you mean "imagePullPolicy"?`,
+      '1 error, 0 warnings in 1 object from 1 file; disabled: rule references (1 finding not shown)',
     ]);
     const json = collect();
-    expect(await main(['validate', '--format', 'json', '--disable', 'schemas', '--disable', 'port-range', file], json)).toBe(0);
+    expect(await main(['validate', '--format', 'json', '--disable', 'schemas', '--disable', 'missing-reference', file], json)).toBe(0);
     const report = JSON.parse(json.lines.join('\n'));
     expect(report.findings).toEqual([]);
-    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, disabled: { rules: ['schemas'], codes: ['port-range'], hidden: 2 } });
+    expect(report.summary).toMatchObject({
+      errors: 0,
+      warnings: 0,
+      disabled: { rules: ['schemas'], codes: ['missing-reference'], hidden: 2 },
+    });
     expect(report.summary.text).toBe(
-      '0 errors, 0 warnings in 1 object from 1 file; disabled: rule schemas, code port-range (2 findings not shown)',
+      '0 errors, 0 warnings in 1 object from 1 file; disabled: rule schemas, code missing-reference (2 findings not shown)',
     );
     const nothingOff = collect();
     expect(await main(['validate', '--format', 'json', file], nothingOff)).toBe(1);
@@ -194,7 +209,7 @@ describe('k8s-practice (in process)', () => {
     expect(await main(['validate', '--disable', 'port-rnage', file], typo)).toBe(2);
     expect(typo.lines).toEqual([]);
     expect(typo.errors[0]).toMatch(
-      /^k8s-practice validate: invalid --disable "port-rnage"; expected a code or rule id: schemas, names, ports, .*, port-range, .*, psa-privileged, /,
+      /^k8s-practice validate: invalid --disable "port-rnage"; expected a code or rule id: schemas, names, .*, missing-reference, psa-privileged, .*, api-server, /,
     );
     expect(typo.errors[1]).toMatch(/^usage: k8s-practice validate /);
   });
@@ -203,12 +218,12 @@ describe('k8s-practice (in process)', () => {
     const big = collect();
     expect(runValidate(['-'], big, Buffer.alloc(MAX_FILE_BYTES + 1, 'a'))).toBe(1);
     expect(big.lines[0]).toBe(
-      '<stdin>: ?/? (object) [file-too-large] error: <stdin> has more than the 8388608 bytes (8 MiB) read from one file; split it',
+      '<stdin>: ?/? (object) [file-too-large] error (k8s-practice rule): <stdin> has more than the 8388608 bytes (8 MiB) read from one file; split it',
     );
     const latin1 = collect();
     expect(runValidate(['-'], latin1, Buffer.from('kind: Caf\xe9\n', 'latin1'))).toBe(1);
     expect(latin1.lines[0]).toMatch(
-      /^<stdin>: \?\/\? \(object\) \[not-utf8\] error: <stdin> is not UTF-8 text \(invalid byte 0xe9 at offset 9\)/,
+      /^<stdin>: \?\/\? \(object\) \[not-utf8\] error \(k8s-practice rule\): <stdin> is not UTF-8 text \(invalid byte 0xe9 at offset 9\)/,
     );
     expect(() => runValidate(['-'], collect())).toThrow('"-" (stdin) is not available here');
   });

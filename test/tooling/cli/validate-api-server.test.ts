@@ -36,6 +36,17 @@ beforeAll(() => {
       '    image: nginx:1.27',
       '    ports: [{containerPort: 70000}]',
       '    readinessProbe: {periodSeconds: 5}',
+      '    envFrom: [{configMapRef: {name: missing}}]',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: typo, namespace: default}',
+      'spec:',
+      '  replicas: "2"',
+      '  selector: {matchLabels: {app: typo}}',
+      '  template:',
+      '    metadata: {labels: {app: typo}}',
+      '    spec: {containers: [{name: app, image: nginx:1.27}]}',
       '---',
       'apiVersion: v1',
       'kind: ConfigMap',
@@ -65,6 +76,11 @@ afterEach(() => {
   }
 });
 
+const MISSING =
+  'ConfigMap "missing" is not in the output; add it, or declare it created out of band with annotation k8s-practice.dev/external-refs: "ConfigMap/missing"';
+const NOT_CHECKED =
+  /^Not checked: the API server's own validation of built-in objects, which our rules leave to it: names, .*; PodSecurity admission on Pods and the Pods controllers create \(our psa-\* rules check Tekton steps only\); .*immutable fields on update \(--previous\)\.$/;
+
 describe('without an engine', () => {
   beforeEach(() => {
     process.env.K8S_PRACTICE_VALIDATION_ENGINE = join(dir, 'no-native-engine');
@@ -73,14 +89,17 @@ describe('without an engine', () => {
 
   test('auto: our rules run, and stderr says plainly which checks were not made', () => {
     const io = collect();
-    expect(runValidate([file, '--api-server', 'auto'], io)).toBe(1); // containerPort 70000: our port-range rule
+    expect(runValidate([file, '--api-server', 'auto'], io)).toBe(1);
     expect(io.errors[0]).toBe(
       `API-server checks not made: no validation engine at ${join(dir, 'no-native-engine')} or ${join(dir, 'no-engine.wasm')}: build it with \`npm run engines:build -- validation\` (native) or \`npm run engines:build -- validation-wasm\` (needs Go).`,
     );
-    expect(io.errors[1]).toMatch(
-      /^Not checked: the API server's own validation of every built-in field .*immutable fields on update \(--previous\)\.$/,
-    );
-    expect(io.lines.some((l) => l.includes('[api-server]'))).toBe(false);
+    expect(io.errors[1]).toMatch(NOT_CHECKED);
+    // our rules only: the missing ConfigMap and the string replicas; not the port, the probe or anything else the API server checks
+    expect(io.lines).toEqual([
+      `${file}: Deployment/typo spec.replicas [schema-type] error (k8s-practice rule): invalid value "2"; expected an integer`,
+      `${file}: Pod/web spec.containers[0].envFrom[0].configMapRef.name [missing-reference] error (k8s-practice rule): ${MISSING}`,
+      '2 errors, 0 warnings in 4 objects from 1 file',
+    ]);
   });
 
   test('auto, JSON: the summary says why and what is not checked', () => {
@@ -101,23 +120,45 @@ describe('without an engine', () => {
   });
 });
 
+describe('turned off', () => {
+  test('--api-server none: stderr says so, and which checks are not made', () => {
+    const io = collect();
+    expect(runValidate([file, '--api-server', 'none'], io)).toBe(1);
+    expect(io.errors[0]).toBe('API-server checks not made: turned off with --api-server none (or $K8S_PRACTICE_API_SERVER=none).');
+    expect(io.errors[1]).toMatch(NOT_CHECKED);
+    expect(io.errors).toHaveLength(2);
+  });
+
+  test('--kubernetes-version 1.37: the same, with the reason', () => {
+    const io = collect();
+    runValidate([file, '--api-server', 'auto', '--kubernetes-version', '1.37', '--format', 'json'], io);
+    expect(io.errors[0]).toBe(
+      'API-server checks not made: the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version 1.37.',
+    );
+    expect(io.errors[1]).toMatch(NOT_CHECKED);
+    expect(JSON.parse(io.lines.join('\n')).summary.apiServer).toEqual({
+      off: 'the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version 1.37',
+      notChecked: expect.arrayContaining(['ServiceAccount and Priority admission']),
+    });
+  });
+});
+
 const native = existsSync(nativeEnginePath());
 (native ? describe : describe.skip)('with the native engine', () => {
-  test('each finding says who judged; our finding of the same field is merged into the engine\u2019s', () => {
+  const engine = 'kube-apiserver 1.28.15 validation';
+
+  test('each finding says who judged; our finding of the same problem is merged into the engine\u2019s', () => {
     const io = collect();
     expect(runValidate([file, '--api-server', 'native'], io)).toBe(1);
-    const engine = 'kube-apiserver 1.28.15 validation';
-    expect(io.lines).toContain(
-      `${file}: Pod/web spec.containers[0].ports[0].containerPort [api-server] error (${engine}): The Pod "web" is invalid: spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive (also found by k8s-practice rule port-range)`,
-    );
-    expect(io.lines).toContain(
+    expect(io.errors).toEqual([]);
+    expect(io.lines).toEqual([
+      `${file}: Deployment/typo (object) [api-server] error (${engine}): Error from server (BadRequest): error when creating "${file}": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32 (also found by k8s-practice rule schema-type)`,
+      `${file}: Pod/web spec.containers[0].envFrom[0].configMapRef.name [missing-reference] error (k8s-practice rule): ${MISSING}`,
+      `${file}: Pod/web spec.containers[0].ports[0].containerPort [api-server] error (${engine}): The Pod "web" is invalid: spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive`,
       `${file}: Pod/web spec.containers[0].readinessProbe [api-server] error (${engine}): The Pod "web" is invalid: spec.containers[0].readinessProbe: Required value: must specify a handler type`,
-    );
-    expect(io.lines.some((l) => l.includes('[port-range]'))).toBe(false);
-    expect(io.lines.at(-2)).toBe(
-      'API-server checks: kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline, native build: 3 objects judged',
-    );
-    expect(io.lines.at(-1)).toBe('2 errors, 0 warnings in 3 objects from 1 file');
+      'API-server checks: kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline, native build: 4 objects judged',
+      '4 errors, 0 warnings in 4 objects from 1 file',
+    ]);
   });
 
   test('JSON: every finding names its engine', () => {
@@ -125,10 +166,12 @@ const native = existsSync(nativeEnginePath());
     runValidate([file, '--api-server', 'native', '--format', 'json'], io);
     const report = JSON.parse(io.lines.join('\n'));
     expect(report.findings.map((f: { rule: string; engine: string }) => `${f.rule} ${f.engine}`)).toEqual([
-      'api-server kube-apiserver 1.28.15 validation',
-      'api-server kube-apiserver 1.28.15 validation',
+      `api-server ${engine}`,
+      'missing-reference k8s-practice rule',
+      `api-server ${engine}`,
+      `api-server ${engine}`,
     ]);
-    expect(report.summary.apiServer).toMatchObject({ build: 'native', judged: 3, ourFindingsAlsoFoundByTheEngine: 1 });
+    expect(report.summary.apiServer).toMatchObject({ build: 'native', judged: 4, ourFindingsAlsoFoundByTheEngine: 1 });
   });
 
   test('--previous: an object that exists is judged as kubectl apply updates it', () => {
@@ -139,16 +182,13 @@ const native = existsSync(nativeEnginePath());
     );
   });
 
-  test('--disable takes the engine\u2019s codes, and --kubernetes-version 1.37 turns it off with the reason', () => {
+  test('--disable takes the engine\u2019s codes; our finding it would have merged is then shown', () => {
     const io = collect();
-    expect(runValidate([file, '--api-server', 'native', '--disable', 'api-server', '--disable', 'port-range'], io)).toBe(0);
-    expect(io.lines.at(-1)).toBe(
-      '0 errors, 0 warnings in 3 objects from 1 file; disabled: code port-range, code api-server (3 findings not shown)',
-    );
-    const newer = collect();
-    runValidate([file, '--api-server', 'native', '--kubernetes-version', '1.37', '--format', 'json'], newer);
-    expect(JSON.parse(newer.lines.join('\n')).summary.apiServer).toEqual({
-      off: 'the API-server checks are those of Kubernetes 1.28.15; not made for --kubernetes-version 1.37',
-    });
+    expect(runValidate([file, '--api-server', 'native', '--disable', 'api-server', '--disable', 'missing-reference'], io)).toBe(1);
+    expect(io.lines).toEqual([
+      `${file}: Deployment/typo spec.replicas [schema-type] error (k8s-practice rule): invalid value "2"; expected an integer`,
+      'API-server checks: kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline, native build: 4 objects judged',
+      '1 error, 0 warnings in 4 objects from 1 file; disabled: code missing-reference, code api-server (4 findings not shown)',
+    ]);
   });
 });

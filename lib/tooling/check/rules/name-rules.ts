@@ -1,48 +1,31 @@
 /**
- * Rules `invalid-name`, `invalid-label`, `invalid-annotation`: the name,
- * namespace, label and annotation syntax the API server enforces, plus the
- * names of containers and volumes. Rule `generate-name`: an object with only
- * `generateName` cannot be applied with `kubectl apply`. The predicates are the ones the constructs
- * use (`lib/util/k8s-syntax.ts`).
+ * Rules `invalid-name`, `invalid-label`, `invalid-annotation` for custom resources (kinds of a
+ * CRD): the ObjectMeta checks the API server makes on every object (a name that is a DNS-1123
+ * subdomain, a namespace that is a DNS-1123 label, label and annotation syntax), which the
+ * validation engine makes for built-in objects but not for custom resources. Labels and selectors
+ * nested in a custom resource (a TriggerTemplate's resource templates) are checked too: they
+ * become objects later. The predicates are the ones the constructs use (`lib/util/k8s-syntax.ts`).
  */
 import {
-  DNS1035_LABEL_RULE,
   DNS_LABEL_RULE,
   DNS_SUBDOMAIN_RULE,
   LABEL_KEY_RULE,
   LABEL_VALUE_RULE,
-  isDns1035Label,
   isDnsLabel,
   isDnsSubdomain,
   isLabelKey,
   isLabelValue,
 } from '../../../util/k8s-syntax';
 import { describeValue } from '../../../util/props-check';
-import { apiGroup } from '../cluster-scoped-kinds';
 import { PathSegment } from '../field-path';
-import { isObject, textOf } from '../json-value';
+import { isObject } from '../json-value';
 import { KubeObject, ManifestObject } from '../manifest';
-import { containersOf, podTemplateOf } from '../pod-templates';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 
-const PATH_SEGMENT_RULE = 'a path segment name: not "." or "..", without "/" or "%"';
-
-function isPathSegmentName(value: string): boolean {
-  return value !== '' && value !== '.' && value !== '..' && !/[/%]/.test(value);
-}
-
-/** The name rule the API server applies to `metadata.name` of this kind. */
-function nameRuleFor(object: KubeObject): { test: (v: string) => boolean; rule: string } {
-  const group = apiGroup(textOf(object.apiVersion ?? ''));
-  if (group === '' && object.kind === 'Service') return { test: isDns1035Label, rule: DNS1035_LABEL_RULE };
-  if (group === '' && object.kind === 'Namespace') return { test: isDnsLabel, rule: DNS_LABEL_RULE };
-  if (group === 'rbac.authorization.k8s.io') return { test: isPathSegmentName, rule: PATH_SEGMENT_RULE };
-  return { test: isDnsSubdomain, rule: DNS_SUBDOMAIN_RULE };
-}
-
 export function checkNames(ctx: RuleContext): void {
   for (const item of ctx.objects) {
+    if (!ctx.isCustomResource(item.object)) continue; // built-in objects: the validation engine
     const metadata = item.object.metadata;
     if (!isObject(metadata)) {
       ctx.report(item, ['metadata'], 'invalid-name', 'error', 'missing metadata; every object needs metadata.name');
@@ -50,18 +33,15 @@ export function checkNames(ctx: RuleContext): void {
     }
     const { name, generateName, namespace } = metadata;
     if (typeof name === 'string') {
-      const { test, rule } = nameRuleFor(item.object);
-      if (!test(name))
-        ctx.report(item, ['metadata', 'name'], 'invalid-name', 'error', `invalid name ${describeValue(name)}; expected ${rule}`);
-    } else if (typeof generateName === 'string') {
-      ctx.report(
-        item,
-        ['metadata', 'name'],
-        'generate-name',
-        'error',
-        `only metadata.generateName ${describeValue(generateName)} is set; \`kubectl apply\` needs a fixed metadata.name (generateName works only with \`kubectl create\`)`,
-      );
-    } else {
+      if (!isDnsSubdomain(name))
+        ctx.report(
+          item,
+          ['metadata', 'name'],
+          'invalid-name',
+          'error',
+          `invalid name ${describeValue(name)}; expected ${DNS_SUBDOMAIN_RULE}`,
+        );
+    } else if (typeof generateName !== 'string') {
       ctx.report(item, ['metadata', 'name'], 'invalid-name', 'error', 'missing metadata.name');
     }
     if (typeof namespace === 'string' && !isDnsLabel(namespace)) {
@@ -74,11 +54,10 @@ export function checkNames(ctx: RuleContext): void {
       );
     }
     walkLabels(ctx, item, item.object, []);
-    checkPodNames(ctx, item);
   }
 }
 
-/** Checks every `metadata.labels`/`annotations`, `matchLabels`, `matchExpressions` and Service selector in the object. */
+/** Checks every `metadata.labels`/`annotations`, `matchLabels` and `matchExpressions` in the object. */
 function walkLabels(ctx: RuleContext, item: ManifestObject, node: unknown, path: PathSegment[]): void {
   if (Array.isArray(node)) {
     node.forEach((child, index) => walkLabels(ctx, item, child, [...path, index]));
@@ -91,9 +70,7 @@ function walkLabels(ctx: RuleContext, item: ManifestObject, node: unknown, path:
     if (key === 'labels' && parent === 'metadata' && isObject(child)) checkLabelMap(ctx, item, child, childPath, 'invalid-label', 'label');
     else if (key === 'annotations' && parent === 'metadata' && isObject(child)) checkAnnotations(ctx, item, child, childPath);
     else if (key === 'matchLabels' && isObject(child)) checkLabelMap(ctx, item, child, childPath, 'invalid-label', 'selector');
-    else if (key === 'selector' && path.length === 1 && path[0] === 'spec' && item.object.kind === 'Service' && isObject(child)) {
-      checkLabelMap(ctx, item, child, childPath, 'invalid-label', 'selector');
-    } else if (key === 'matchExpressions' && Array.isArray(child)) checkExpressions(ctx, item, child, childPath);
+    else if (key === 'matchExpressions' && Array.isArray(child)) checkExpressions(ctx, item, child, childPath);
     else walkLabels(ctx, item, child, childPath);
   }
 }
@@ -172,59 +149,21 @@ function checkExpressions(ctx: RuleContext, item: ManifestObject, list: unknown[
   });
 }
 
-/** Container and volume names: DNS-1123 labels, unique within the pod. */
-function checkPodNames(ctx: RuleContext, item: ManifestObject): void {
-  const template = podTemplateOf(item.object);
-  if (!template) return;
-  const seen = new Set<string>();
-  for (const { container, path } of containersOf(template)) {
-    const name = container.name;
-    if (typeof name !== 'string') continue;
-    if (!isDnsLabel(name))
-      ctx.report(
-        item,
-        [...path, 'name'],
-        'invalid-name',
-        'error',
-        `invalid container name ${describeValue(name)}; expected ${DNS_LABEL_RULE}`,
-      );
-    else if (seen.has(name))
-      ctx.report(
-        item,
-        [...path, 'name'],
-        'invalid-name',
-        'error',
-        `duplicate container name ${describeValue(name)}; names must be unique across containers, initContainers and ephemeralContainers`,
-      );
-    seen.add(name);
-  }
-  const volumes = template.spec.volumes;
-  if (!Array.isArray(volumes)) return;
-  const seenVolumes = new Set<string>();
-  volumes.forEach((volume: unknown, index: number) => {
-    if (!isObject(volume) || typeof volume.name !== 'string') return;
-    const path = [...template.specPath, 'volumes', index, 'name'];
-    if (!isDnsLabel(volume.name))
-      ctx.report(item, path, 'invalid-name', 'error', `invalid volume name ${describeValue(volume.name)}; expected ${DNS_LABEL_RULE}`);
-    else if (seenVolumes.has(volume.name))
-      ctx.report(item, path, 'invalid-name', 'error', `duplicate volume name ${describeValue(volume.name)}`);
-    seenVolumes.add(volume.name);
-  });
-}
-
 export const nameRule: RuleDefinition = {
   id: 'names',
-  summary: 'names, namespaces, labels and annotations in the syntax the API server enforces',
+  summary: 'custom resources have names, namespaces, labels and annotations in the syntax the API server enforces',
   codes: [
     {
       code: 'invalid-name',
       severity: 'error',
-      summary:
-        'a name, namespace, container or volume name that is not DNS-1123 (DNS-1035 for Services), or a duplicate container or volume name',
+      summary: 'a custom resource without a name, or whose name or namespace is not DNS-1123',
     },
-    { code: 'invalid-label', severity: 'error', summary: 'a bad label or selector key or value' },
-    { code: 'invalid-annotation', severity: 'error', summary: 'a bad annotation key, or annotations over 256 KiB in total' },
-    { code: 'generate-name', severity: 'error', summary: 'an object with only generateName, which kubectl apply cannot create' },
+    { code: 'invalid-label', severity: 'error', summary: 'a bad label or selector key or value in a custom resource' },
+    {
+      code: 'invalid-annotation',
+      severity: 'error',
+      summary: 'a bad annotation key in a custom resource, or its annotations over 256 KiB in total',
+    },
   ],
   check: checkNames,
 };

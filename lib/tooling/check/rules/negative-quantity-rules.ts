@@ -1,11 +1,12 @@
 /**
- * Rule `negative-quantity`: a resource quantity below zero where the schema
- * accepts any quantity (`-1` passes it). The API server refuses negative
- * ResourceQuota `spec.hard` values and negative container requests and
- * limits ("must be greater than or equal to 0"; for a Tekton step, it refuses
- * the TaskRun pods). It accepts a negative LimitRange value, but none makes
- * sense: a negative `default` or `defaultRequest` is handed to containers,
- * whose pods are then refused, and a negative `max` fits no container.
+ * Rule `negative-quantity`: a resource quantity below zero where neither a schema nor the
+ * validation engine refuses it. The API server accepts a negative LimitRange value, but none
+ * makes sense: a negative `default` or `defaultRequest` is handed to containers, whose pods are
+ * then refused (Tekton's TaskRun pods included, which no offline check creates), and a negative
+ * `max` fits no container. The Tekton CRD schema does not check the quantities of steps,
+ * sidecars and stepTemplate; the API server refuses the TaskRun pods ("must be greater than or
+ * equal to 0"). (Negative ResourceQuota values and container requests and limits of built-in
+ * objects are refused by the API server itself: the validation engine.)
  */
 import { isNegative, parseQuantity } from '../../../util/exact-quantity';
 import { PathSegment } from '../field-path';
@@ -27,21 +28,6 @@ const LIMIT_RANGE_EFFECT: Record<LimitField, string> = {
 function negative(raw: unknown): boolean {
   const quantity = parseQuantity(raw);
   return quantity !== undefined && isNegative(quantity);
-}
-
-function checkQuota(ctx: RuleContext, item: ManifestObject): void {
-  const hard = field(item.object.spec, 'hard');
-  if (!isObject(hard)) return;
-  for (const [resource, raw] of Object.entries(hard)) {
-    if (!negative(raw)) continue;
-    ctx.report(
-      item,
-      ['spec', 'hard', resource],
-      'negative-quantity',
-      'error',
-      `ResourceQuota hard ${resource} is ${String(raw)}; quotas must be greater than or equal to 0, so the API server refuses it (use 0 to allow none)`,
-    );
-  }
 }
 
 function checkLimitRange(ctx: RuleContext, item: ManifestObject): void {
@@ -67,8 +53,9 @@ function checkLimitRange(ctx: RuleContext, item: ManifestObject): void {
 
 function checkContainers(ctx: RuleContext): void {
   for (const shape of podShapes(ctx)) {
+    if (shape.source !== 'task') continue; // built-in pods: the validation engine
     const seen = new Set<string>(); // steps inheriting one stepTemplate value
-    const refused = shape.source === 'task' ? podsOf(shape) : 'it';
+    const refused = podsOf(shape);
     for (const container of shape.containers) {
       for (const [field, values] of [
         ['requests', container.requests],
@@ -94,19 +81,18 @@ function checkContainers(ctx: RuleContext): void {
 }
 
 export function checkNegativeQuantities(ctx: RuleContext): void {
-  for (const item of ctx.ofKind('', 'ResourceQuota')) checkQuota(ctx, item);
   for (const item of ctx.ofKind('', 'LimitRange')) checkLimitRange(ctx, item);
   checkContainers(ctx);
 }
 
 export const negativeQuantityRule: RuleDefinition = {
   id: 'negative-quantities',
-  summary: 'no negative quantity where the schema accepts one',
+  summary: 'no negative quantity in a LimitRange or a Tekton step, which the API server refuses only in the pods made later',
   codes: [
     {
       code: 'negative-quantity',
       severity: 'error',
-      summary: 'a negative quantity in a ResourceQuota, a LimitRange or container resources',
+      summary: 'a negative quantity in a LimitRange, or in the resources of a Tekton step, sidecar or stepTemplate',
     },
   ],
   check: checkNegativeQuantities,

@@ -1,22 +1,20 @@
 /**
- * Rules on the requests and limits of every container the output runs (pod
- * templates, and Tekton steps and sidecars), for cpu, memory and ephemeral-storage:
+ * Rules on the requests and limits of Tekton steps and sidecars (for cpu, memory and
+ * ephemeral-storage), which become the containers of the pods Tekton's controller creates for
+ * each TaskRun, after this validation and after the API server sees the Task. (The containers of
+ * built-in pods and workloads are judged by the validation engine: kube-apiserver's own
+ * validation and LimitRanger admission.)
  *
- * - `resources-request-over-limit`: a container requests more than its own
- *   limit. The API server refuses the object ("must be less than or equal to
- *   cpu limit"); for a Tekton Task, it refuses the TaskRun pods.
- * - `limit-range-default-below-request`: LimitRange defaulting leaves a
- *   container with a request above its limit. A container that requests a
- *   resource without a limit gets the LimitRange `default` as its limit
- *   (LimitRanger admission); when that is below the request, the API server
- *   refuses the pod. Mirror case for Tekton: a step with a limit but no
- *   request gets the LimitRange `defaultRequest` divided among the steps (at
- *   least the `min`) from Tekton, which may be above the limit.
+ * - `resources-request-over-limit`: a step or sidecar requests more than its own limit. The API
+ *   server refuses the TaskRun pods ("must be less than or equal to cpu limit").
+ * - `limit-range-default-below-request`: LimitRange defaulting leaves a step or sidecar with a
+ *   request above its limit. One that requests a resource without a limit gets the LimitRange
+ *   `default` as its limit (LimitRanger admission); when that is below the request, the API
+ *   server refuses the pod. Mirror case: a step with a limit but no request gets the LimitRange
+ *   `defaultRequest` divided among the steps (at least the `min`) from Tekton, which may be above
+ *   the limit.
  *
- * A container with neither gets `defaultRequest` and `default` of the same
- * LimitRange; when those are out of order the LimitRange itself is refused
- * (rule `limit-range-inconsistent`). Negative or unparsable values are left
- * to other rules.
+ * Negative or unparsable values are left to other rules.
  */
 import { compareQuantities } from '../../../util/exact-quantity';
 import { PathSegment } from '../field-path';
@@ -39,11 +37,6 @@ function origin(value: StatedValue): string {
   return value.path.includes('stepTemplate') ? ' (from stepTemplate)' : '';
 }
 
-/** Who the API server refuses when a container's own values are inconsistent: the object itself (its pod template is validated), or a Task's pods. */
-function refusedObject(shape: PodShape): string {
-  return shape.source === 'task' ? podsOf(shape) : 'it';
-}
-
 function checkContainer(ctx: RuleContext, shape: PodShape, container: ResourceContainer, seen: Set<string>): void {
   const limits = limitsFor(ctx, shape);
   const report = (path: PathSegment[], rule: string, message: string) => {
@@ -62,12 +55,11 @@ function checkContainer(ctx: RuleContext, shape: PodShape, container: ResourceCo
           path,
           'resources-request-over-limit',
           `${container.label} requests ${resource} ${request.quantity.text}${origin(request)}, more than its ${resource} limit ${limit.quantity.text}${origin(limit)}; ` +
-            `a request must not exceed the limit, so the API server refuses ${refusedObject(shape)}`,
+            `a request must not exceed the limit, so the API server refuses ${podsOf(shape)}`,
         );
       }
       continue;
     }
-    if (container.role === 'ephemeral container') continue; // LimitRanger defaults pods at creation; ephemeral containers come later
     if (request?.quantity && !limit && request.quantity.num !== 0n) {
       for (const item of limits) {
         const fallback = item.values.default.get(resource);
@@ -103,6 +95,7 @@ function checkContainer(ctx: RuleContext, shape: PodShape, container: ResourceCo
 
 export function checkContainerResources(ctx: RuleContext): void {
   for (const shape of podShapes(ctx)) {
+    if (shape.source !== 'task') continue; // built-in pods: the validation engine
     const seen = new Set<string>();
     for (const container of shape.containers) checkContainer(ctx, shape, container, seen);
   }
@@ -110,17 +103,18 @@ export function checkContainerResources(ctx: RuleContext): void {
 
 export const containerResourceRule: RuleDefinition = {
   id: 'container-resources',
-  summary: 'no container, Tekton step or sidecar requests more than its limit, before or after LimitRange defaults',
+  summary: 'no Tekton step or sidecar requests more than its limit, before or after LimitRange defaults',
   codes: [
     {
       code: 'resources-request-over-limit',
       severity: 'error',
-      summary: 'a container, Tekton step or sidecar that requests more than its own limit',
+      summary: 'a Tekton step or sidecar that requests more than its own limit',
     },
     {
       code: 'limit-range-default-below-request',
       severity: 'error',
-      summary: "a container the namespace's LimitRange defaults leave with a request above its limit",
+      summary:
+        "a Tekton step or sidecar the namespace's LimitRange defaults (and Tekton's share of them) leave with a request above its limit",
     },
   ],
   check: checkContainerResources,
