@@ -329,27 +329,39 @@ const mib = (bytes: number | undefined) => (bytes === undefined ? 'n/a (no /usr/
 /**
  * `validate dist` with kube-apiserver 1.28.15's own checks: our rules alone, with the native
  * engine, with the WebAssembly one (each engine in a child process, alongside our rules), and
- * each engine alone. Needs both built (`npm run engines:build -- validation validation-wasm`).
+ * each engine alone (Tekton's admission off in these); then with Tekton's admission too, both
+ * engines of one kind (the default of a checkout with the native builds, and of an installed
+ * package: WebAssembly). Needs all built (`npm run engines:build -- validation validation-wasm
+ * tekton-admission tekton-wasm`).
  */
 function engineSection(): BenchSection {
   const loadAtStart = load();
   ensureBuild();
   const native = join(ROOT, '.engines', 'bin', 'validation-engine');
   const wasm = join(ROOT, 'build', 'engines', 'validation-engine.wasm');
-  for (const file of [native, wasm])
+  const tektonWasm = join(ROOT, 'build', 'engines', 'tekton-admission.wasm');
+  for (const file of [native, wasm, join(ROOT, '.engines', 'bin', 'tekton-admission'), tektonWasm])
     if (!existsSync(file))
-      throw new Error(`${file} is missing: build it (npm run engines:build -- validation validation-wasm; npm run build)`);
-  const validate = (engine: string): Command => [process.execPath, [CLI, 'validate', 'dist', '--api-server', engine]];
+      throw new Error(
+        `${file} is missing: build it (npm run engines:build -- validation validation-wasm tekton-admission tekton-wasm; npm run build)`,
+      );
+  const validate = (engine: string, tekton = 'none'): Command => [
+    process.execPath,
+    [CLI, 'validate', 'dist', '--api-server', engine, '--tekton', tekton],
+  ];
   const runner = join(ROOT, 'scripts', 'bench-wasm-engine.js');
   const r = compare({
     none: validate('none'),
     native: validate('native'),
     wasm: validate('wasm'),
+    bothNative: validate('native', 'native'),
+    bothWasm: validate('wasm', 'wasm'),
     nativeAlone: [native, ['dist']],
     wasmAlone: [process.execPath, [runner, wasm, 'dist']],
   });
   const rss = { none: peakTreeRss(validate('none')), native: peakTreeRss(validate('native')), wasm: peakTreeRss(validate('wasm')) };
-  const gzip = require('node:zlib').gzipSync(readFileSync(wasm), { level: 9 }).length as number;
+  const gzipOf = (file: string) => require('node:zlib').gzipSync(readFileSync(file), { level: 9 }).length as number;
+  const gzip = gzipOf(wasm);
   const rows: BenchRow[] = [
     {
       figure: '`k8s-practice validate dist --api-server none` (our rules only)',
@@ -368,6 +380,16 @@ function engineSection(): BenchSection {
       ratio: `${ratio(r.wasm.median, r.none.median)} of our rules only; peak RSS ${mib(rss.wasm)} (the engine's Node)`,
       target: `<= 1000 ms: ${r.wasm.median <= 1000 ? 'met' : 'not met'}`,
     },
+    {
+      figure: "`k8s-practice validate dist` with the native engine and Tekton's native admission (`--tekton native`)",
+      value: msStats(r.bothNative),
+      ratio: `${ratio(r.bothNative.median, r.native.median)} of the native engine alone`,
+    },
+    {
+      figure: "`k8s-practice validate dist` with both WebAssembly engines (an installed package's default)",
+      value: msStats(r.bothWasm),
+      ratio: `${ratio(r.bothWasm.median, r.wasm.median)} of the WebAssembly validation engine alone`,
+    },
     { figure: 'the native engine alone on dist/ (`validation-engine dist`)', value: msStats(r.nativeAlone), ratio: '' },
     {
       figure: "the WebAssembly engine alone on dist/ (a Node with the CLI's runner: WASI, Liftoff only)",
@@ -376,7 +398,9 @@ function engineSection(): BenchSection {
     },
     {
       figure: 'sizes',
-      value: `native ${mib(statSync(native).size)}; WebAssembly ${mib(statSync(wasm).size)} (${mib(gzip)} gzipped)`,
+      value:
+        `native ${mib(statSync(native).size)}; WebAssembly ${mib(statSync(wasm).size)} (${mib(gzip)} gzipped); ` +
+        `Tekton admission WebAssembly ${mib(statSync(tektonWasm).size)} (${mib(gzipOf(tektonWasm))} gzipped)`,
       ratio: '',
     },
   ];

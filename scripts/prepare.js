@@ -11,13 +11,15 @@
 // (npm_command=install), so that path always builds.
 // K8S_PRACTICE_BUILD=1 forces the build, K8S_PRACTICE_BUILD=0 skips it.
 //
-// The build also holds the WebAssembly validation engine (kube-apiserver 1.28.15's own checks
-// for `k8s-practice validate`, tools/engines/validation): when Go is installed, it is built
-// (tools/engines/build.sh validation-wasm: incremental, minutes only the first time) and copied
-// to build/engines/validation-engine.wasm, which package.json `files` ships. Without Go it is
-// left out with a line saying so: that package's validate then says the API-server checks are
-// unavailable. `npm pack` and `npm publish` refuse to pack without it (a package that silently
-// lacks it would be a lesser package with the same version). K8S_PRACTICE_WASM=0 skips it.
+// The build also holds the two WebAssembly engines of `k8s-practice validate`: the validation
+// engine (kube-apiserver 1.28.15's own checks, tools/engines/validation) and Tekton's admission
+// (Tekton Pipelines v1.15.0 and Triggers v0.37.0, tools/engines/tekton/cmd/tekton-admission).
+// When Go is installed, they are built (tools/engines/build.sh validation-wasm tekton-wasm:
+// incremental, minutes only the first time) and copied to build/engines/, which package.json
+// `files` ships. Without Go they are left out with a line saying so: that package's validate
+// then says the API-server and Tekton admission checks are unavailable. `npm pack` and `npm
+// publish` refuse to pack without them (a package that silently lacks them would be a lesser
+// package with the same version). K8S_PRACTICE_WASM=0 skips them.
 //
 // A build/ whose stamp (scripts/build-stamp.js) matches the sources is kept:
 // `npm run build` (which always compiles: --force) then `npm pack`, or the
@@ -26,6 +28,12 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
+
+/** The WebAssembly engines: build.sh's group and the file it writes to .engines/wasm/. */
+const WASM_ENGINES = [
+  { group: 'validation-wasm', file: 'validation-engine.wasm', what: 'the API-server checks' },
+  { group: 'tekton-wasm', file: 'tekton-admission.wasm', what: 'the Tekton admission checks' },
+];
 
 const forced = process.env.K8S_PRACTICE_BUILD;
 const force = process.argv.includes('--force'); // `npm run build`
@@ -50,40 +58,48 @@ if (!skip) {
     console.error(`prepare: wrote ${require('node:path').relative(root, generated)}`);
     writeStamp(root, state);
   });
-  withBuildLock(root, () => shipWasmEngine(root));
+  withBuildLock(root, () => shipWasmEngines(root));
 }
 
 /**
- * Builds the WebAssembly validation engine when Go is installed and copies it into build/engines.
- * Why the raw .wasm (about 100 MB, 17 MB gzipped) and not a compressed file: the npm tarball
- * is gzipped anyway, so the download is the same, and `validate` reads it in tens of
- * milliseconds on every run instead of inflating it first (a quarter of a second and more each
- * run) or keeping an inflated copy in a cache folder of its own.
+ * Builds the WebAssembly engines when Go is installed and copies them into build/engines.
+ * Why the raw .wasm files (about 100 and 70 MB, 17 and 13 MB gzipped) and not compressed ones:
+ * the npm tarball is gzipped anyway, so the download is the same, and `validate` reads them in
+ * tens of milliseconds on every run instead of inflating them first (a quarter of a second and
+ * more each run) or keeping inflated copies in a cache folder of its own.
  */
-function shipWasmEngine(root) {
+function shipWasmEngines(root) {
   const { copyFileSync, existsSync, mkdirSync, statSync } = require('node:fs');
   const { spawnSync } = require('node:child_process');
   const packing = ['pack', 'publish'].includes(process.env.npm_command ?? '');
   if (process.env.K8S_PRACTICE_WASM === '0') return;
-  const built = join(root, '.engines', 'wasm', 'validation-engine.wasm');
-  const shipped = join(root, 'build', 'engines', 'validation-engine.wasm');
+  const shipped = (engine) => join(root, 'build', 'engines', engine.file);
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
-    const why = 'Go is not installed, so the WebAssembly validation engine is not built';
-    if (packing && !existsSync(shipped)) throw new Error(`prepare: ${why}; install Go (1.22 or newer) to pack this package`);
-    console.error(`prepare: ${why}; \`k8s-practice validate\` will say that the API-server checks are unavailable`);
+    const why = 'Go is not installed, so the WebAssembly engines are not built';
+    if (packing && !WASM_ENGINES.every((engine) => existsSync(shipped(engine))))
+      throw new Error(`prepare: ${why}; install Go (1.22 or newer) to pack this package`);
+    console.error(
+      `prepare: ${why}; \`k8s-practice validate\` will say that ${WASM_ENGINES.map((e) => e.what).join(' and ')} are unavailable`,
+    );
     return;
   }
   const started = Date.now();
-  const build = spawnSync('bash', [join(root, 'tools', 'engines', 'build.sh'), 'validation-wasm'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`prepare: building the WebAssembly validation engine failed:\n${build.stdout}${build.stderr}`);
-  const fresh =
-    existsSync(shipped) && statSync(shipped).mtimeMs >= statSync(built).mtimeMs && statSync(shipped).size === statSync(built).size;
-  if (!fresh) {
-    mkdirSync(join(root, 'build', 'engines'), { recursive: true });
-    copyFileSync(built, shipped);
+  const groups = WASM_ENGINES.map((engine) => engine.group);
+  const build = spawnSync('bash', [join(root, 'tools', 'engines', 'build.sh'), ...groups], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`prepare: building the WebAssembly engines failed:\n${build.stdout}${build.stderr}`);
+  const copied = [];
+  for (const engine of WASM_ENGINES) {
+    const built = join(root, '.engines', 'wasm', engine.file);
+    const target = shipped(engine);
+    const fresh =
+      existsSync(target) && statSync(target).mtimeMs >= statSync(built).mtimeMs && statSync(target).size === statSync(built).size;
+    if (!fresh) {
+      mkdirSync(join(root, 'build', 'engines'), { recursive: true });
+      copyFileSync(built, target);
+      copied.push(engine.file);
+    }
   }
-  console.error(
-    `prepare: WebAssembly validation engine ${fresh ? 'up to date' : 'copied'} in build/engines (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  );
+  const state = copied.length > 0 ? `${copied.join(' and ')} copied` : 'up to date';
+  console.error(`prepare: WebAssembly engines in build/engines ${state} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -32,11 +32,12 @@
 // The checks' output is held back and printed after jest's, so they do not
 // interleave; jest streams as usual.
 //
-// Before jest, when Go is installed, the validation engine is built (native and
-// WebAssembly: `tools/engines/build.sh validation validation-wasm`), so that its
-// suites run; build.sh rebuilds only what changed (its stamps), and the line it
-// prints says what it cost. Without Go those suites are skipped and say so; a
-// failed build fails the command.
+// Before jest, when Go is installed, the engines of `validate` are built, native
+// and WebAssembly: the validation engine and Tekton's admission (`tools/engines/build.sh
+// validation validation-wasm tekton-admission tekton-wasm`), so that their suites
+// run; build.sh rebuilds only what changed (its stamps), and the line it prints
+// says what it cost. Without Go those suites are skipped and say so; a failed
+// build fails the command.
 'use strict';
 const { spawn } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -98,16 +99,19 @@ async function lintTyped() {
   return result;
 }
 
-/** Builds the validation engine's two builds when Go is installed; resolves to a status line and an exit code. */
+/** The engines' build.sh groups. */
+const ENGINE_GROUPS = ['validation', 'validation-wasm', 'tekton-admission', 'tekton-wasm'];
+
+/** Builds the engines' native and WebAssembly builds when Go is installed; resolves to a status line and an exit code. */
 function buildEngines() {
   return new Promise((done) => {
     const go = require('node:child_process').spawnSync('go', ['version'], { encoding: 'utf8' });
     if (go.error || go.status !== 0) {
-      done({ code: 0, line: 'validation engine: Go is not installed, so it is not built and its tests are skipped' });
+      done({ code: 0, line: 'engines: Go is not installed, so they are not built and their tests are skipped' });
       return;
     }
     const started = Date.now();
-    const child = spawn('bash', [join(root, 'tools', 'engines', 'build.sh'), 'validation', 'validation-wasm'], {
+    const child = spawn('bash', [join(root, 'tools', 'engines', 'build.sh'), ...ENGINE_GROUPS], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -122,8 +126,8 @@ function buildEngines() {
         .map((l) => l.replace(/^engines: /, ''));
       done(
         code === 0
-          ? { code: 0, line: `validation engine (native and WebAssembly), ${seconds} s: ${steps.join('; ')}` }
-          : { code: code ?? 1, line: `validation engine: build FAILED (exit ${code}) after ${seconds} s:\n${output}` },
+          ? { code: 0, line: `engines (validation, Tekton admission; native and WebAssembly), ${seconds} s: ${steps.join('; ')}` }
+          : { code: code ?? 1, line: `engines: build FAILED (exit ${code}) after ${seconds} s:\n${output}` },
       );
     });
   });

@@ -281,7 +281,7 @@ describe('the real EventListener sinks of dist/ (gogs-push, registry-push)', () 
   });
 });
 
-describe('k8s-practice validate --with-engines (the real tekton-admission program)', () => {
+describe('k8s-practice validate --with-engines (the real tekton-admission program, required)', () => {
   const cli = (...args: string[]) =>
     spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', 'validate', '--with-engines', ...args], { cwd: REPO_DIR, encoding: 'utf8' });
 
@@ -299,7 +299,7 @@ describe('k8s-practice validate --with-engines (the real tekton-admission progra
     const run = cli(file);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
-      /Task\/t \(object\) \[tekton-admission\] error: Tekton's admission refuses it: non-existent variable .*params\.nope/,
+      /Task\/t spec\.steps\[0\]\.script \[tekton-admission\] error \(Tekton admission\): Tekton's admission refuses it: non-existent variable .*params\.nope/,
     );
   });
 });

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadedBy, peers, pkg, ROOT, run, TYPESCRIPT_7 } from './consumer-support';
 
@@ -65,6 +65,8 @@ describe('the packed library in a fresh consumer project', () => {
         'README.md',
         'LICENSE',
         'docs/API.md',
+        'build/engines/validation-engine.wasm',
+        'build/engines/tekton-admission.wasm',
       ]),
     );
     expect(files.filter((f) => /\.test\.|^test\/|^lib\/.*\.ts$|^main\.ts$|^dist\//.test(f))).toEqual([]);
@@ -136,6 +138,48 @@ describe('the packed library in a fresh consumer project', () => {
     expect(output).toContain('spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive');
     expect(output).toContain('[service-no-endpoints] error (k8s-practice rule)');
     expect(output).toContain(', wasm build: 1 object judged');
+  });
+
+  test("the installed CLI judges by default with the shipped WebAssembly engines, without Go: the API server's checks and Tekton's admission", () => {
+    const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
+    // Only node's folder on PATH, and none of the test run's engine settings: what a consumer without Go has.
+    const env = {
+      PATH: dirname(process.execPath),
+      K8S_PRACTICE_API_SERVER: undefined,
+      K8S_PRACTICE_TEKTON: undefined,
+      K8S_PRACTICE_TEKTON_ADMISSION: undefined,
+      K8S_PRACTICE_TEKTON_WASM: undefined,
+      K8S_PRACTICE_VALIDATION_ENGINE: undefined,
+      K8S_PRACTICE_VALIDATION_WASM: undefined,
+    };
+    expect(spawnSync('go', ['version'], { env }).error).toMatchObject({ code: 'ENOENT' });
+    writeFileSync(
+      join(work, 'task.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata: {name: ci}',
+        '---',
+        'apiVersion: tekton.dev/v1',
+        'kind: Task',
+        'metadata: {name: both, namespace: ci}',
+        'spec:',
+        '  steps:',
+        '  - {name: s, image: "busybox:1.36", command: [sh], script: echo hi}',
+        '',
+      ].join('\n'),
+    );
+    const result = spawnSync(bin, ['validate', 'task.yaml'], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: '' });
+    expect(result.stdout.split('\n')).toEqual([
+      "task.yaml: Task/both spec.steps[0].script [tekton-admission] error (Tekton admission): Tekton's admission refuses it: script cannot be used with command: spec.steps[0].script",
+      expect.stringMatching(/^API-server checks: kube-apiserver 1\.28\.15 .*, wasm build: 1 object judged; 1 not judged by it \(Task: /),
+      expect.stringMatching(
+        /^Tekton admission: Tekton Pipelines v1\.15\.0 and Triggers v0\.37\.0 admission .*, wasm build: 1 Tekton object judged$/,
+      ),
+      '1 error, 0 warnings in 2 objects from 1 file',
+      '',
+    ]);
   });
 
   test('the installed CLI writes the kubectl discovery cache the README uses (kubectl-cache DIR)', () => {

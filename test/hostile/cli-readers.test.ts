@@ -2,8 +2,8 @@
  * Issue 27, "the CLI's other readers": every file a command reads goes through the one guarded
  * reader (regular files only, 8 MiB at most, a clear refusal naming the file), as `validate`'s
  * manifests already did: `simulate`'s manifest and `--body` (a file or stdin), the CRD folders
- * of `validate --crds` and `explain --crds`, graph's existing `.mmd` files, and the files
- * `validate --with-engines` hands to Tekton's admission program.
+ * of `validate --crds` and `explain --crds`, graph's existing `.mmd` files, and the texts
+ * `validate` hands to Tekton's admission engine.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -131,36 +131,38 @@ describe('CRD folders and graph outputs', () => {
   });
 });
 
-describe('validate --with-engines hands the program only what the guarded reader read', () => {
-  const saved = process.env.K8S_PRACTICE_TEKTON_ADMISSION;
+describe("validate hands Tekton's admission engine only what the guarded reader read", () => {
+  const saved = { engine: process.env.K8S_PRACTICE_TEKTON_ADMISSION, choice: process.env.K8S_PRACTICE_TEKTON };
   afterAll(() => {
-    if (saved === undefined) delete process.env.K8S_PRACTICE_TEKTON_ADMISSION;
-    else process.env.K8S_PRACTICE_TEKTON_ADMISSION = saved;
+    if (saved.engine === undefined) delete process.env.K8S_PRACTICE_TEKTON_ADMISSION;
+    else process.env.K8S_PRACTICE_TEKTON_ADMISSION = saved.engine;
+    if (saved.choice === undefined) delete process.env.K8S_PRACTICE_TEKTON;
+    else process.env.K8S_PRACTICE_TEKTON = saved.choice;
   });
 
-  test('a FIFO among the files never reaches the program; the others reach it as private copies of what was checked', async () => {
+  test('a FIFO among the files never reaches the engine; the others reach it as the texts that were checked, never as paths', async () => {
     const files = join(dir, 'engines');
     mkdirSync(files);
     const task =
       'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps:\n  - {name: s, image: busybox, script: echo}\n';
     writeFileSync(join(files, 'task.yaml'), task);
     execFileSync('mkfifo', [join(files, 'fifo.yaml')]);
-    const log = join(dir, 'engine-args');
-    // A stand-in that records, for each path it is given, whether it is a regular file, its mode and content.
+    const log = join(dir, 'engine-request');
+    // A stand-in that records its arguments and the request it reads on stdin, and accepts everything.
     const standIn = join(dir, 'admission');
     writeFileSync(
       standIn,
-      `#!/bin/sh\nfor f in "$@"; do\n  if [ -f "$f" ] && [ ! -p "$f" ]; then echo "file $(stat -c %a "$(dirname "$f")") $f" >> "${log}"; cat "$f" >> "${log}"; else echo "not-a-file $f" >> "${log}"; fi\ndone\nexit 0\n`,
+      `#!/bin/sh\necho "$@" > "${log}.args"\ncat > "${log}"\necho '{"engine":"stand-in","runs":[{"results":[]}],"timings":{"judgeMs":0,"objects":0}}'\n`,
     );
     chmodSync(standIn, 0o755);
     process.env.K8S_PRACTICE_TEKTON_ADMISSION = standIn;
-    const result = await run(['validate', files, '--with-engines']);
+    delete process.env.K8S_PRACTICE_TEKTON; // the default path
+    const result = await run(['validate', files, '--api-server', 'none']);
     expect(result.code).toBe(1); // the FIFO is an `unreadable` finding of the validator
     expect(result.out).toMatch(/fifo\.yaml: \?\/\? \(object\) \[unreadable\]/);
-    const seen = readFileSync(log, 'utf8');
-    expect(seen).not.toMatch(/not-a-file|fifo\.yaml/);
-    expect(seen).toMatch(/^file 700 \S+\/\d+\.yaml\n/); // a copy in a folder only its owner reads
-    expect(seen).toContain(task);
+    expect(readFileSync(`${log}.args`, 'utf8')).toBe('--request -\n');
+    const request = JSON.parse(readFileSync(log, 'utf8'));
+    expect(request).toEqual({ runs: [{ files: [{ name: join(files, 'task.yaml'), text: task }] }] });
     expect(statSync(files).isDirectory()).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // jest's global setup: a TMPDIR of the run's own (scratch-tmpdir.js), the
-// run's compiled schema validators (test-validators.js) and the API-server
-// engine turned off by default, all handed to the workers through the
-// environment, which they inherit.
+// run's compiled schema validators (test-validators.js) and the API-server and
+// Tekton admission engines turned off by default, all handed to the workers
+// through the environment, which they inherit.
 'use strict';
 const scratch = require('./scratch-tmpdir');
 const { ensureTestValidators } = require('./test-validators');
@@ -12,5 +12,7 @@ module.exports = async () => {
   // test/tooling/check/api-server-engine.test.ts and test/tooling/cli/validate-api-server.test.ts,
   // ask for it with --api-server) stays off for them, and for the CLI processes they start.
   process.env.K8S_PRACTICE_API_SERVER ??= 'none';
+  // Likewise Tekton's admission engine (its suite, test/tooling/check/with-engines.test.ts, turns it back on).
+  process.env.K8S_PRACTICE_TEKTON ??= 'none';
   process.env.K8S_PRACTICE_TEST_VALIDATORS = ensureTestValidators();
 };

@@ -9,6 +9,8 @@
 #   node         k8s128      -> kubelet kube-proxy (a real node; same k8s.io/kubernetes v1.28.15)
 #   kwok         kwok        -> kwok (fake nodes), plus its stock Stage configs
 #   tekton       tekton      -> pipelines-controller el-sink core-interceptors tekton-admission
+#   tekton-admission tekton  -> tekton-admission alone (Tekton's admission offline; `k8s-practice
+#                               validate` runs it; the tekton group builds it too)
 #   gogs         gogs        -> gogs
 #   kube-router  kube-router -> kube-router (run only as the NetworkPolicy firewall)
 #   coredns      coredns     -> coredns (minimal: kubernetes cache errors log health ready)
@@ -23,6 +25,7 @@
 #   validation   validation  -> validation-engine (kube-apiserver 1.28.15's create/update path, offline;
 #                               `k8s-practice validate` runs it)
 #   validation-wasm validation -> .engines/wasm/validation-engine.wasm (the same, GOOS=wasip1)
+#   tekton-wasm  tekton      -> .engines/wasm/tekton-admission.wasm (tekton-admission, GOOS=wasip1)
 #
 # Go's module and build caches (GOMODCACHE, GOCACHE) are reused, so a warm rebuild links only.
 # Each group prints its wall time. The binaries are rebuilt when go.mod/go.sum of their module
@@ -91,35 +94,43 @@ kaniko_ldflags() {
   echo "-s -w -X $pkg/pkg/version.version=$version"
 }
 
-# The validation engine as WebAssembly (GOOS=wasip1, run by Node's WASI), from the same sources
-# as the native one. Six dependencies hold files that cannot build for wasip1 (Unix syscalls) or
-# that only the etcd storage needs: validation/wasm/prepare.sh copies those modules from Go's
-# module cache into .engines/wasm-build (ignored), leaves those files out, puts our stand-ins
-# (validation/wasm/stubs) in their place and writes a go.mod pointing at the copies; the build
-# uses that go.mod (-modfile). GOWASM=satconv,signext: two WebAssembly features every Node the
-# package supports has (about 10% faster here). Stale when the module, its sources, the stubs or
-# this script change.
-build_validation_wasm() {
-  local module="$ENGINES_DIR/validation" out="$REPO_DIR/.engines/wasm" work="$REPO_DIR/.engines/wasm-build"
-  local stamp="$STAMP_DIR/validation-wasm" want
+# build_wasm NAME MODULE_DIR PACKAGE OUTPUT LDFLAGS [PREPARE] — one command as WebAssembly
+# (GOOS=wasip1, run by Node's WASI) into .engines/wasm/OUTPUT, from the same sources as the
+# native build. PREPARE, when given, is a script of the module (run there with a build folder,
+# .engines/wasm-build, ignored by git) that writes a go.mod for the build (-modfile): the
+# validation engine's (validation/wasm/prepare.sh) points six dependencies at copies in which
+# the files that cannot build for wasip1 (Unix syscalls) or that only the etcd storage needs
+# are replaced by our stand-ins (validation/wasm/stubs). GOWASM=satconv,signext: two
+# WebAssembly features every Node the package supports has (about 10% faster here). Stale when
+# the module, its sources, the stubs or this script change.
+build_wasm() {
+  local name="$1" module="$ENGINES_DIR/$2" pkg="$3" output="$4" ldflags="$5" prepare="${6:-}"
+  local out="$REPO_DIR/.engines/wasm" work="$REPO_DIR/.engines/wasm-build"
+  local stamp="$STAMP_DIR/$name" want
   want="$(cat "$0" "$module/go.mod" "$module/go.sum" \
     $(find "$module" \( -name '*.go' -o -name '*.stub' -o -name '*.sh' \) | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
-  if [[ -f "$out/validation-engine.wasm" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-    echo "engines: validation-wasm is up to date"
+  if [[ -f "$out/$output" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "engines: $name is up to date"
     return
   fi
   local start=$SECONDS
-  echo "engines: building validation-wasm (./cmd/validation-engine, GOOS=wasip1 GOARCH=wasm)"
-  mkdir -p "$out" "$work"
-  (cd "$module" && bash wasm/prepare.sh "$work" &&
-    GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build -modfile "$work/go.mod" -ldflags "$(k8s_ldflags)" \
-      -o "$out/validation-engine.wasm.tmp" ./cmd/validation-engine)
-  mv "$out/validation-engine.wasm.tmp" "$out/validation-engine.wasm"
+  echo "engines: building $name ($pkg, GOOS=wasip1 GOARCH=wasm)"
+  mkdir -p "$out"
+  local modfile=()
+  if [[ -n "$prepare" ]]; then
+    mkdir -p "$work"
+    (cd "$module" && bash "$prepare" "$work")
+    modfile=(-modfile "$work/go.mod")
+  fi
+  (cd "$module" && GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build "${modfile[@]}" -ldflags "$ldflags" \
+    -o "$out/$output.tmp" "$pkg")
+  mv "$out/$output.tmp" "$out/$output"
   echo "$want" >"$stamp"
-  echo "engines: built validation-wasm in $((SECONDS - start)) s ($(du -m "$out/validation-engine.wasm" | cut -f1) MB)"
+  echo "engines: built $name in $((SECONDS - start)) s ($(du -m "$out/$output" | cut -f1) MB)"
 }
 
-known_groups=(k8s node kwok tekton gogs kube-router coredns tekton-images kaniko kubectl-static validation validation-wasm)
+known_groups=(k8s node kwok tekton tekton-admission gogs kube-router coredns tekton-images kaniko kubectl-static validation validation-wasm
+  tekton-wasm)
 groups=("$@")
 [[ ${#groups[@]} -gt 0 ]] || groups=("${known_groups[@]}")
 # Refuse a misspelt group before building anything.
@@ -176,6 +187,13 @@ for group in "${groups[@]}"; do
       install -m 0644 "$pipeline_dir"/config/100-namespace/100-namespace.yaml "$pipeline_dir"/config/config-*.yaml \
         "$REPO_DIR/.engines/tekton-release/pipeline-config/"
       ;;
+    tekton-admission)
+      build_group tekton-admission tekton "-s -w" ./cmd/tekton-admission
+      ;;
+    tekton-wasm)
+      # Every dependency of tekton-admission builds for wasip1 as it is: no stand-ins.
+      build_wasm tekton-wasm tekton ./cmd/tekton-admission tekton-admission.wasm "-s -w"
+      ;;
     gogs)
       build_group gogs gogs "-s -w" gogs.io/gogs
       ;;
@@ -212,7 +230,7 @@ for group in "${groups[@]}"; do
       build_group validation validation "$(k8s_ldflags)" ./cmd/validation-engine
       ;;
     validation-wasm)
-      build_validation_wasm
+      build_wasm validation-wasm validation ./cmd/validation-engine validation-engine.wasm "$(k8s_ldflags)" wasm/prepare.sh
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2

@@ -8,13 +8,23 @@
  * Two builds of the same Go program: the native binary (`npm run engines:build -- validation`,
  * .engines/bin/validation-engine), used when present, and the WebAssembly one shipped with the
  * package (build/engines/validation-engine.wasm; a checkout's own build in .engines/wasm/ comes first), run by Node's
- * WASI in a child process. One process judges every file of a run. Without either, the caller
- * says so: the API-server checks are then not made (see {@link UNAVAILABLE_CHECKS}).
+ * WASI in a child process (engine-runner.ts, shared with Tekton's admission). One process judges
+ * every file of a run. Without either, the caller says so: the API-server checks are then not made
+ * (see {@link UNAVAILABLE_CHECKS}).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  ENGINE_CHOICES,
+  EngineAnswer,
+  EngineChoice,
+  EngineKind,
+  EngineProgram,
+  LocatedEngine,
+  locate,
+  runEngineSync,
+  startEngineProcess,
+} from './engine-runner';
 import { Finding, RULE_ENGINE } from './finding';
 import { packageRoot } from './package-root';
 
@@ -26,7 +36,8 @@ export const API_SERVER_LATER_RULE = 'api-server-later';
 export const API_SERVER_WARNING_RULE = 'api-server-warning';
 /** The codes of the engine's findings, for `--disable`. */
 export const API_SERVER_CODES = [API_SERVER_RULE, API_SERVER_LATER_RULE, API_SERVER_WARNING_RULE] as const;
-export { RULE_ENGINE };
+export { RULE_ENGINE, ENGINE_CHOICES };
+export type { EngineChoice, EngineKind };
 
 /**
  * What is not checked when the engine does not run (no build available, `--api-server none`, or
@@ -45,12 +56,6 @@ export const UNAVAILABLE_CHECKS = [
   'kubectl apply refusing objects that have only a generateName',
   'immutable fields on update (--previous)',
 ];
-
-/** Which build runs. */
-export type EngineKind = 'native' | 'wasm';
-/** `--api-server`: which build to use (`auto`: native when built, else WebAssembly). */
-export type EngineChoice = 'auto' | EngineKind | 'none';
-export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'native', 'wasm', 'none'];
 
 /** A file as the engine receives it: its name (as findings give it) and its text. */
 export interface EngineFile {
@@ -159,105 +164,32 @@ export function wasmEnginePath(): string {
   return existsSync(checkout) ? checkout : join(packageRoot(), 'build', 'engines', 'validation-engine.wasm');
 }
 
+/** The validation engine's builds, as the runner (engine-runner.ts) needs them. */
+function validationEngine(): EngineProgram {
+  return {
+    label: 'validation engine',
+    argv0: 'validation-engine',
+    native: nativeEnginePath(),
+    wasm: wasmEnginePath(),
+    off: 'turned off with --api-server none',
+    howToBuild: '`npm run engines:build -- validation` (native) or `npm run engines:build -- validation-wasm` (needs Go)',
+  };
+}
+
 /** The build `choice` picks, or why none can run. */
-export function locateEngine(choice: EngineChoice): { kind: EngineKind; path: string } | { unavailable: string } {
-  if (choice === 'none') return { unavailable: 'turned off with --api-server none' };
-  const native = nativeEnginePath();
-  const wasm = wasmEnginePath();
-  if (choice !== 'wasm' && existsSync(native)) return { kind: 'native', path: native };
-  if (choice !== 'native' && existsSync(wasm)) return { kind: 'wasm', path: wasm };
-  const wanted = choice === 'native' ? native : choice === 'wasm' ? wasm : `${native} or ${wasm}`;
-  return {
-    unavailable: `no validation engine at ${wanted}: build it with \`npm run engines:build -- validation\` (native) or \`npm run engines:build -- validation-wasm\` (needs Go)`,
-  };
+export function locateEngine(choice: EngineChoice): LocatedEngine | { unavailable: string } {
+  return locate(validationEngine(), choice);
 }
 
-/**
- * Runs the WebAssembly engine in a child Node: WASI preview1, the request on stdin (the engine
- * waits for it), the answer in a file of a private temporary folder (WASI writes to a pipe that
- * Node made non-blocking can lose output), the engine's exit code as the process's. V8 compiles
- * it with its baseline compiler only (Liftoff): the optimizing tier recompiles hot functions in
- * background threads, which on two busy cores made one validation of dist/ 3-4 times slower.
- * Lazy validation skips validating the functions never called (most of the 100 MB). Fast API
- * calls are off: Node's WASI calls through them keep a pointer into the module's memory that
- * Go's memory.grow can move, and Node 20 then crashes (SIGSEGV) on larger inputs
- * (nodejs/node#53087; seen here on the 1 MiB ConfigMap case). A flag this Node's V8 does not
- * know is ignored (one stderr line).
- */
-const WASM_RUNNER = `
-const v8 = require('node:v8');
-v8.setFlagsFromString('--liftoff-only');
-v8.setFlagsFromString('--wasm-lazy-validation');
-v8.setFlagsFromString('--no-turbo-fast-api-calls');
-const { WASI } = require('node:wasi');
-const { openSync, readFileSync } = require('node:fs');
-const [wasm, answer] = process.argv.slice(1);
-const wasi = new WASI({ version: 'preview1', args: ['validation-engine', '--request', '-'], env: {}, preopens: {}, stdout: openSync(answer, 'w') });
-WebAssembly.compile(readFileSync(wasm))
-  .then((module) => WebAssembly.instantiate(module, wasi.getImportObject()))
-  .then((instance) => wasi.start(instance))
-  .catch((error) => { console.error(String((error && error.stack) || error)); process.exit(3); });
-`;
-
-/** A run's command, and where its answer is read from (stdout, or the WebAssembly runner's file). */
-interface Invocation {
-  readonly program: string;
-  readonly args: string[];
-  readonly answerFile?: string;
-  readonly cleanUp: () => void;
-}
-
-function invocation(kind: EngineKind, path: string): Invocation {
-  if (kind === 'native') return { program: path, args: ['--request', '-'], cleanUp: () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), 'k8s-practice-engine-')); // mode 0700
-  return {
-    program: process.execPath,
-    args: ['--no-warnings', '-e', WASM_RUNNER, path, join(dir, 'answer.json')],
-    answerFile: join(dir, 'answer.json'),
-    cleanUp: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function answerOf(run: Invocation, stdout: string): string {
-  return run.answerFile ? (existsSync(run.answerFile) ? readFileSync(run.answerFile, 'utf8') : '') : stdout;
-}
-
-function parseOutput(
-  startedAtMs: number,
-  kind: EngineKind,
-  path: string,
-  status: number | null,
-  signal: string | null,
-  stdout: string,
-  stderr: string,
-  ms: number,
-): EngineJudgement | { unavailable: string } {
-  if (status !== 0 && status !== 1) {
-    const why = stderr.trim().split('\n').slice(-5).join(' ');
-    return { unavailable: `the ${kind} validation engine (${path}) failed (exit ${status ?? signal}): ${why}` };
-  }
-  const output = JSON.parse(stdout) as EngineOutput;
+function judgement(answer: EngineAnswer<EngineOutput> | { unavailable: string }): EngineJudgement | { unavailable: string } {
+  if ('unavailable' in answer) return answer;
+  const { kind, path, output, ms, startedAtMs } = answer;
   return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs, startedAtMs };
 }
 
 /** Judges a request, blocking until the engine is done. */
 export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto'): EngineJudgement | { unavailable: string } {
-  const located = locateEngine(choice);
-  if ('unavailable' in located) return located;
-  const run = invocation(located.kind, located.path);
-  try {
-    const started = performance.now();
-    const startedAtMs = process.uptime() * 1000;
-    const child = spawnSync(run.program, run.args, { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (child.error)
-      return { unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${child.error.message}` };
-    const ms = performance.now() - started;
-    return parseOutput(startedAtMs, located.kind, located.path, child.status, child.signal, answerOf(run, child.stdout), child.stderr, ms);
-  } catch (error) {
-    return { unavailable: `the ${located.kind} validation engine (${located.path}) answered something unreadable: ${String(error)}` };
-  } finally {
-    run.cleanUp();
-  }
+  return judgement(runEngineSync<EngineOutput>(validationEngine(), choice, request));
 }
 
 /** An engine process started before its request is ready (its start-up overlaps the reading of the manifests). */
@@ -273,46 +205,9 @@ export interface StartedEngine {
  * caller reads the manifests and runs our own rules meanwhile (on the other core).
  */
 export function startEngine(choice: EngineChoice = 'auto'): StartedEngine | { unavailable: string } {
-  const located = locateEngine(choice);
-  if ('unavailable' in located) return located;
-  const run = invocation(located.kind, located.path);
-  const started = performance.now();
-  const startedAtMs = process.uptime() * 1000;
-  const child = spawn(run.program, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let ended = 0;
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  child.on('exit', () => {
-    ended = performance.now();
-  });
-  child.stdin.on('error', () => undefined); // an engine that exits early closes its stdin
-  const answer = new Promise<EngineJudgement | { unavailable: string }>((resolve) => {
-    child.on('error', (error) =>
-      resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) did not start: ${error.message}` }),
-    );
-    child.on('close', (status, signal) => {
-      try {
-        const stdout = Buffer.concat(out).toString('utf8');
-        const stderr = Buffer.concat(err).toString('utf8');
-        const ms = (ended || performance.now()) - started;
-        resolve(parseOutput(startedAtMs, located.kind, located.path, status, signal, answerOf(run, stdout), stderr, ms));
-      } catch (error) {
-        resolve({ unavailable: `the ${located.kind} validation engine (${located.path}) answered something unreadable: ${String(error)}` });
-      }
-    });
-  }).finally(run.cleanUp);
-  return {
-    judge: (request) => {
-      child.stdin.end(JSON.stringify(request));
-      return answer;
-    },
-    cancel: () => {
-      child.kill();
-      void answer;
-    },
-  };
+  const started = startEngineProcess<EngineOutput>(validationEngine(), choice);
+  if ('unavailable' in started) return started;
+  return { judge: (request) => started.send(request).then(judgement), cancel: () => started.cancel() };
 }
 
 /** Starts the engine and judges a request (the request is ready: nothing to overlap). */

@@ -1,84 +1,188 @@
 /**
- * `validate --with-engines`: a second opinion from Tekton's own admission code. The
- * `tekton-admission` program (tools/engines/tekton, built by `npm run engines:build`) decodes
- * every Tekton object strictly, applies Tekton's defaults and runs its validation, as the
- * Tekton Pipelines v1.15.0 and Triggers v0.37.0 webhooks do; each error becomes a finding.
+ * Tekton's own admission code, offline: `k8s-practice validate` hands the Tekton objects of its
+ * input to the `tekton-admission` engine (tools/engines/tekton/cmd/tekton-admission), which
+ * decodes each strictly, applies Tekton's defaults and runs its validation, as the Tekton
+ * Pipelines v1.15.0 and Triggers v0.37.0 webhooks do on create; each error becomes a
+ * `tekton-admission` finding from the engine `Tekton admission`.
+ *
+ * Two builds of the same Go program, run by the same runner as the validation engine
+ * (engine-runner.ts): the native binary (`npm run engines:build -- tekton-admission`, or the
+ * `tekton` group; .engines/bin/tekton-admission), used when present, and the WebAssembly one
+ * shipped with the package (build/engines/tekton-admission.wasm; a checkout's own build in
+ * .engines/wasm/ comes first). The engine receives the texts the validator read (the request
+ * on stdin), never a path: it reads nothing else. Without either build, the caller says so:
+ * Tekton's own checks are then not made (see {@link TEKTON_UNAVAILABLE_CHECKS}).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { EngineAnswer, EngineChoice, EngineKind, EngineProgram, locate, runEngineSync, startEngineProcess } from './engine-runner';
 import { Finding } from './finding';
-import { readGuardedText } from './guarded-read';
 import { packageRoot } from './package-root';
 
 /** The rule code of findings from Tekton's admission code. */
 export const TEKTON_ADMISSION_RULE = 'tekton-admission';
-/** Who judged those findings (`Finding.engine`). */
-export const TEKTON_ADMISSION_ENGINE = 'Tekton admission';
+/** What judged them, as the findings name it. */
+export const TEKTON_ENGINE = 'Tekton admission';
 
-/** Where the program is: `$K8S_PRACTICE_TEKTON_ADMISSION`, else the checkout's `.engines/bin`. */
+/** What is not checked when no Tekton engine can run. */
+export const TEKTON_UNAVAILABLE_CHECKS = [
+  "Tekton's strict decoding of Tasks, Pipelines, TaskRuns, PipelineRuns, StepActions, EventListeners, Triggers, TriggerBindings, TriggerTemplates, Interceptors... (fields its Go types do not have; the CRD schemas allow them)",
+  "Tekton's defaults and validation on create (step script and command together, undeclared $(params...) and results, duplicate names, when expressions, workspaces, interceptor refs...)",
+];
+
+/** A file as the engine receives it: its name (as findings give it) and its text. */
+export interface TektonFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** The request: the validation engine's shape (only the files of each run are read). */
+export interface TektonRequest {
+  readonly runs: readonly { readonly name?: string; readonly files: readonly TektonFile[] }[];
+}
+
+/** One error of a refusal: a FieldError of Tekton's validation (after knative's merge), or the decoder's error. */
+export interface TektonCause {
+  readonly message: string;
+  readonly paths?: readonly string[];
+  readonly details?: string;
+}
+
+/** The engine's verdict on one Tekton object (tools/engines/tekton/cmd/tekton-admission/request.go: Result). */
+export interface TektonResult {
+  readonly file: string;
+  readonly document: number;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly engine: string;
+  readonly verdict: 'accepted' | 'refused';
+  /** Where it was refused: strict decoding, or SetDefaults then Validate. */
+  readonly stage?: 'decode' | 'validation';
+  /** The webhook's error text, all causes. */
+  readonly message?: string;
+  readonly causes?: readonly TektonCause[];
+}
+
+/** The engine's answer for one run; `errors` are texts it could not read (already the validator's findings). */
+export interface TektonRunResult {
+  readonly name?: string;
+  readonly results: readonly TektonResult[];
+  readonly errors?: readonly string[];
+}
+
+interface TektonOutput {
+  readonly engine: string;
+  readonly runs: readonly TektonRunResult[];
+  readonly timings: { readonly judgeMs: number; readonly objects: number };
+}
+
+/** A judged request, with which build judged it and how long the process took. */
+export interface TektonJudgement {
+  readonly kind: EngineKind;
+  /** The program or WebAssembly file that ran. */
+  readonly path: string;
+  /** e.g. `Tekton Pipelines v1.15.0 and Triggers v0.37.0 admission (...), offline` */
+  readonly engine: string;
+  readonly runs: readonly TektonRunResult[];
+  /** Wall time of the engine process, and the engine's own judging time. */
+  readonly ms: number;
+  readonly judgeMs: number;
+  /** When the engine process was started, in ms since this process started. */
+  readonly startedAtMs: number;
+}
+
+/** The native program: `$K8S_PRACTICE_TEKTON_ADMISSION`, else the checkout's `.engines/bin/tekton-admission`. */
 export function tektonAdmissionBinary(): string {
   return process.env.K8S_PRACTICE_TEKTON_ADMISSION ?? join(packageRoot(), '.engines', 'bin', 'tekton-admission');
 }
 
 /**
- * Findings for every Tekton object of `files` that Tekton's admission refuses, or why it could not run.
- *
- * The program never opens the paths given: each file is read once more by the one guarded reader
- * (a FIFO, a device or a file over the limit is skipped: the validator has already reported it)
- * and the program reads a copy from a private temporary folder, so it sees exactly the text
- * that was checked, and nothing it could hang on. Its findings name the original files.
+ * The WebAssembly file: `$K8S_PRACTICE_TEKTON_WASM`, else a checkout's own build (`.engines/wasm/`),
+ * else the one the package ships (`build/engines/`, copied by `prepare`).
  */
-export function tektonAdmissionFindings(files: readonly string[]): { findings: Finding[] } | { unavailable: string } {
-  const binary = tektonAdmissionBinary();
-  if (!existsSync(binary)) {
-    return {
-      unavailable: `--with-engines needs ${binary}: build it with \`npm run engines:build -- tekton\` (needs Go), or set K8S_PRACTICE_TEKTON_ADMISSION`,
-    };
-  }
-  const copies = mkdtempSync(join(tmpdir(), 'k8s-practice-admission-')); // mode 0700
-  try {
-    const original = new Map<string, string>();
-    files.forEach((file, index) => {
-      const read = readGuardedText(file);
-      if (read.problem) return; // already a finding of the validator
-      const copy = join(copies, `${index}.yaml`);
-      writeFileSync(copy, read.text, { mode: 0o600 });
-      original.set(copy, file);
-    });
-    if (original.size === 0) return { findings: [] };
-    return runAdmission(binary, original);
-  } finally {
-    rmSync(copies, { recursive: true, force: true });
-  }
+export function tektonAdmissionWasm(): string {
+  const fromEnv = process.env.K8S_PRACTICE_TEKTON_WASM;
+  if (fromEnv) return fromEnv;
+  const checkout = join(packageRoot(), '.engines', 'wasm', 'tekton-admission.wasm');
+  return existsSync(checkout) ? checkout : join(packageRoot(), 'build', 'engines', 'tekton-admission.wasm');
 }
 
-/** Runs the program on the copies; `original` maps each copy to the file it was read from. */
-function runAdmission(binary: string, original: ReadonlyMap<string, string>): { findings: Finding[] } | { unavailable: string } {
-  const run = spawnSync(binary, [...original.keys()], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0 && run.status !== 1) {
-    let stderr = (run.stderr ?? '').trim();
-    for (const [copy, file] of original) stderr = stderr.split(copy).join(file);
-    return { unavailable: `${binary} failed (exit ${run.status ?? run.signal}): ${stderr}` };
-  }
+function tektonEngine(): EngineProgram {
+  return {
+    label: 'Tekton admission engine',
+    argv0: 'tekton-admission',
+    native: tektonAdmissionBinary(),
+    wasm: tektonAdmissionWasm(),
+    off: 'turned off with --tekton none',
+    howToBuild: '`npm run engines:build -- tekton-admission` (native) or `npm run engines:build -- tekton-wasm` (needs Go)',
+  };
+}
+
+/** The build `choice` picks, or why none can run. */
+export function locateTektonEngine(choice: EngineChoice): { kind: EngineKind; path: string } | { unavailable: string } {
+  return locate(tektonEngine(), choice);
+}
+
+function judgement(answer: EngineAnswer<TektonOutput> | { unavailable: string }): TektonJudgement | { unavailable: string } {
+  if ('unavailable' in answer) return answer;
+  const { kind, path, output, ms, startedAtMs } = answer;
+  return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs, startedAtMs };
+}
+
+/** Judges a request, blocking until the engine is done. */
+export function judgeTektonSync(request: TektonRequest, choice: EngineChoice = 'auto'): TektonJudgement | { unavailable: string } {
+  return judgement(runEngineSync<TektonOutput>(tektonEngine(), choice, request));
+}
+
+/** Judges a request in a child process; resolves when it is done. */
+export function judgeTektonAsync(
+  request: TektonRequest,
+  choice: EngineChoice = 'auto',
+): Promise<TektonJudgement | { unavailable: string }> {
+  const started = startEngineProcess<TektonOutput>(tektonEngine(), choice);
+  return 'unavailable' in started ? Promise.resolve(started) : started.send(request).then(judgement);
+}
+
+/**
+ * Whether a text may hold a Tekton object: its apiVersion names `tekton.dev` or
+ * `triggers.tekton.dev`. `validate` starts no Tekton engine for an input without one.
+ */
+export function mayHoldTektonObjects(text: string): boolean {
+  return text.includes('tekton.dev/');
+}
+
+/** A cause as knative words it (`message: path, path` and the details on the next line). */
+function causeText(cause: TektonCause): string {
+  const paths = cause.paths && cause.paths.length > 0 ? `: ${cause.paths.join(', ')}` : '';
+  return `${cause.message}${paths}${cause.details ? `\n${cause.details}` : ''}`;
+}
+
+/**
+ * The engine's refusals as findings: one `tekton-admission` error per cause, from the engine
+ * `Tekton admission`, at the cause's field when it names exactly one (knative's paths are
+ * kubectl-style: `spec.steps[0].script`).
+ */
+export function tektonFindings(run: TektonRunResult): Finding[] {
   const findings: Finding[] = [];
-  for (const line of run.stdout.split('\n')) {
-    if (line.trim() === '') continue;
-    const result = JSON.parse(line) as { file: string; kind: string; name: string; errors: string[] };
-    for (const message of result.errors) {
-      findings.push({
-        file: original.get(result.file) ?? result.file,
-        kind: result.kind,
-        name: result.name,
-        namespace: '',
-        path: '',
-        rule: TEKTON_ADMISSION_RULE,
-        severity: 'error',
-        engine: TEKTON_ADMISSION_ENGINE,
-        message: `Tekton's admission refuses it: ${message}`,
-      });
+  for (const result of run.results) {
+    if (result.verdict !== 'refused') continue;
+    const base = {
+      file: result.file,
+      kind: result.kind,
+      name: result.name,
+      namespace: result.namespace,
+      rule: TEKTON_ADMISSION_RULE,
+      severity: 'error' as const,
+      engine: result.engine || TEKTON_ENGINE,
+    };
+    const head = result.stage === 'decode' ? "Tekton's admission cannot decode it" : "Tekton's admission refuses it";
+    const causes = result.causes && result.causes.length > 0 ? result.causes : [{ message: result.message ?? 'refused' }];
+    for (const cause of causes) {
+      const path = result.stage !== 'decode' && cause.paths?.length === 1 ? cause.paths[0]! : '';
+      findings.push({ ...base, path, message: `${head}: ${causeText(cause)}` });
     }
   }
-  return { findings };
+  return findings;
 }
