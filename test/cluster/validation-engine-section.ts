@@ -12,7 +12,7 @@ export const VALIDATION_ENGINE_SECTION: readonly string[] = [
   'admission code of Tekton Pipelines v1.15.0 and Triggers v0.37.0 (the Tekton admission engine,',
   '`tools/engines/tekton/cmd/tekton-admission`; `--tekton auto|native|wasm|none`). Each engine runs its native build',
   'when built, else the WebAssembly build shipped with the package. Every finding names what judged it (`--format',
-  "json`: `engine`; text: after the severity, `(k8s-practice rule)` for ours). Without an engine (none built,",
+  'json`: `engine`; text: after the severity, `(k8s-practice rule)` for ours). Without an engine (none built,',
   '`--api-server none`, or `--kubernetes-version 1.37`), validate says so on stderr and lists the checks not made: our',
   "rules leave the API server's single-object checks to the engine (the inventory below).",
   '',

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"k8s.io/apimachinery/pkg/api/validation/path"
 	"runtime/debug"
 	"strings"
 
@@ -270,39 +271,43 @@ func (c *cluster) judge(d *document) (r Result) {
 			c.uncache(gvk.Kind, namespace, d.head.Metadata.Name)
 		}
 	}()
-	obj, err := decode(d.json, gvk, true)
-	if err != nil {
-		r.Operation = "create"
-		if c.exists(gvk, k, namespace, d.head.Metadata.Name) {
-			r.Operation = "update"
-		}
-		refuse(&r, engineAPIServer, err, verbFor(r.Operation))
-		return r
-	}
 	gvr := gvk.GroupVersion().WithResource(k.resource)
+	if name := d.head.Metadata.Name; name != "" {
+		// kubectl apply first asks for the live object; its REST client refuses a name that cannot
+		// be a URL path segment before any request (client-go rest.Request.Name).
+		if problems := path.IsValidPathSegmentName(name); len(problems) > 0 {
+			info := fmt.Sprintf("Resource: %q, GroupVersionKind: %q\nName: %q, Namespace: %q", gvr.String(), gvk.String(), name, map[bool]string{true: namespace}[namespaced])
+			err := fmt.Errorf("error when retrieving current configuration of:\n%s\nfrom server for: %q: invalid resource name %q: %v", info, d.file, name, problems)
+			r.Operation, r.Verdict, r.Engine = "none", refused, engineApply
+			r.Message = kubectlText(err, "", "")
+			r.Status = &Status{Message: err.Error()}
+			return r
+		}
+	}
 	store, err := c.store(gvk.GroupKind())
 	if err != nil {
 		panic(err)
 	}
+	// An object that exists is patched: kubectl sends the manifest's changes, and the server
+	// decodes what the patch makes of the stored object (patch.go), not the manifest itself.
 	if existing := c.existing(store, namespace, d.head.Metadata.Name); existing != nil {
 		if c.createdHere[c.key(store, namespace, d.head.Metadata.Name)] {
 			r.Notes = append(r.Notes, "declared earlier in the input: kubectl apply patches that object with this one (kubectl create would answer that it already exists)")
 		}
 		c.update(d, &r, gvk, gvr, store, namespace, existing)
-	} else {
-		c.create(&r, obj, gvk, gvr, store, namespace)
-		if r.Verdict == accepted {
-			r.Later = c.later(obj, gvk)
-		}
+		return r
+	}
+	obj, err := decode(d.json, gvk, true)
+	if err != nil {
+		r.Operation = "create"
+		refuse(&r, engineAPIServer, err, "creating")
+		return r
+	}
+	c.create(&r, obj, gvk, gvr, store, namespace)
+	if r.Verdict == accepted {
+		r.Later = c.later(obj, gvk)
 	}
 	return r
-}
-
-func verbFor(operation string) string {
-	if operation == "update" {
-		return "applying patch"
-	}
-	return "creating"
 }
 
 func firstLines(text string, n int) string {
@@ -311,15 +316,6 @@ func firstLines(text string, n int) string {
 		lines = lines[:n]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// exists says whether an object of that name is stored (kubectl apply then patches it).
-func (c *cluster) exists(gvk schema.GroupVersionKind, k kind, namespace, name string) bool {
-	store, err := c.store(gvk.GroupKind())
-	if err != nil || name == "" {
-		return false
-	}
-	return c.existing(store, namespace, name) != nil
 }
 
 func (c *cluster) existing(store *genericregistry.Store, namespace, name string) runtime.Object {
@@ -408,7 +404,7 @@ func strategyWarnings(r *recorder) []engineText {
 func (c *cluster) update(d *document, r *Result, gvk schema.GroupVersionKind, gvr schema.GroupVersionResource,
 	store *genericregistry.Store, namespace string, existing runtime.Object) {
 	r.Operation = "update"
-	patched, unchanged, err := applyPatch(d.json, existing, gvk)
+	obj, unchanged, err := applyPatch(d.json, existing, gvk)
 	if err != nil {
 		refuse(r, engineAPIServer, err, "applying patch")
 		return
@@ -416,11 +412,6 @@ func (c *cluster) update(d *document, r *Result, gvk schema.GroupVersionKind, gv
 	if unchanged {
 		r.Operation, r.Verdict, r.Engine = "unchanged", accepted, engineAPIServer
 		r.Notes = append(r.Notes, "kubectl apply finds nothing to patch and sends no request")
-		return
-	}
-	obj, err := decode(patched, gvk, false)
-	if err != nil {
-		refuse(r, engineAPIServer, err, "applying patch")
 		return
 	}
 	name := d.head.Metadata.Name

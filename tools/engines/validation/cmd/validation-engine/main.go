@@ -427,8 +427,28 @@ func (c *cluster) preloadDocument(d *document) string {
 		if annotations == nil {
 			annotations = map[string]string{}
 		}
-		annotations[lastApplied] = string(d.json)
-		accessor.SetAnnotations(annotations)
+		if _, annotation, err := lastAppliedOf(d.json); err == nil {
+			annotations[lastApplied] = annotation
+			accessor.SetAnnotations(annotations)
+		}
+	}
+	// Stored as the cluster stored it: through the create path (the strategy's PrepareForCreate,
+	// admission's changes such as the service account token volume, a Job's generated selector);
+	// an object that path refuses is kept as given.
+	k := kinds[gvk.GroupKind()]
+	store, err := c.store(gvk.GroupKind())
+	if err != nil {
+		return fmt.Sprintf("%s: previous object %s/%s: %v", d.file, d.head.Kind, d.head.Metadata.Name, err)
+	}
+	if namespace := accessor.GetNamespace(); namespace != "" {
+		if !c.declared[namespace] {
+			c.ensureNamespace(namespace)
+		}
+		c.ensureDefaultServiceAccount(namespace)
+	}
+	if c.create(&Result{}, obj.DeepCopyObject(), gvk, gvk.GroupVersion().WithResource(k.resource), store, accessor.GetNamespace()) != nil {
+		delete(c.createdHere, c.key(store, accessor.GetNamespace(), accessor.GetName()))
+		return ""
 	}
 	if err := c.storeExisting(gvk.GroupKind(), obj); err != nil {
 		return fmt.Sprintf("%s: previous object %s/%s: %v", d.file, d.head.Kind, d.head.Metadata.Name, err)
