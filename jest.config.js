@@ -10,6 +10,9 @@ module.exports = {
   // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js), the
   // package-install suites only under `npm run test:package` (jest.package.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/', '/test/consumer/'],
+  // A running local cluster keeps etcd's *.snap files in .cluster/: not jest snapshots (jest --ci
+  // would call them obsolete and fail).
+  modulePathIgnorePatterns: ['<rootDir>/.cluster/'],
   // jest's default (cores - 1) is one in-band worker on a 2-core machine; the
   // slow suites mostly wait on child processes, so two workers fill both cores.
   maxWorkers: Math.max(2, availableParallelism()),
