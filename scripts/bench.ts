@@ -19,6 +19,7 @@ import { parseAllDocuments } from 'yaml';
 import { BenchResults, BenchRow, BenchSection, README_SECTION, renderBenchReport } from './bench-report';
 import { buildYardsticks } from './bench-yardstick';
 import { replaceSection } from './readme-section';
+import { wasmRunnerArgs } from '../lib/tooling/check/api-server-engine';
 
 const ROOT = join(__dirname, '..');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -340,13 +341,18 @@ function engineSection(): BenchSection {
     if (!existsSync(file))
       throw new Error(`${file} is missing: build it (npm run engines:build -- validation validation-wasm; npm run build)`);
   const validate = (engine: string): Command => [process.execPath, [CLI, 'validate', 'dist', '--api-server', engine]];
-  const runner = join(ROOT, 'scripts', 'bench-wasm-engine.js');
+  // The WebAssembly engine alone: the CLI's own runner, given the request the CLI would send for dist/.
+  const files = readdirSync(join(ROOT, 'dist'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ name: `dist/${f}`, text: readFileSync(join(ROOT, 'dist', f), 'utf8') }));
+  const request = JSON.stringify({ runs: [{ files, previous: [] }] });
   const r = compare({
     none: validate('none'),
     native: validate('native'),
     wasm: validate('wasm'),
     nativeAlone: [native, ['dist']],
-    wasmAlone: [process.execPath, [runner, wasm, 'dist']],
+    wasmAlone: [process.execPath, wasmRunnerArgs(wasm, '/dev/null'), { input: request }],
   });
   const rss = { none: peakTreeRss(validate('none')), native: peakTreeRss(validate('native')), wasm: peakTreeRss(validate('wasm')) };
   const gzip = require('node:zlib').gzipSync(readFileSync(wasm), { level: 9 }).length as number;

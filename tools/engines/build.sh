@@ -97,23 +97,32 @@ kaniko_ldflags() {
 # module cache into .engines/wasm-build (ignored), leaves those files out, puts our stand-ins
 # (validation/wasm/stubs) in their place and writes a go.mod pointing at the copies; the build
 # uses that go.mod (-modfile). GOWASM=satconv,signext: two WebAssembly features every Node the
-# package supports has (about 10% faster here). Stale when the module, its sources, the stubs or
-# this script change.
+# package supports has (about 10% faster here). Built as a WASI reactor (-buildmode=c-shared,
+# Go >= 1.24) whose package initialisation validation/wasm/snapshot.js runs once here and keeps
+# in the module: a run starts initialised. Stale when the module, its sources, the stubs, the
+# snapshot script or this script change.
 build_validation_wasm() {
   local module="$ENGINES_DIR/validation" out="$REPO_DIR/.engines/wasm" work="$REPO_DIR/.engines/wasm-build"
   local stamp="$STAMP_DIR/validation-wasm" want
   want="$(cat "$0" "$module/go.mod" "$module/go.sum" \
-    $(find "$module" \( -name '*.go' -o -name '*.stub' -o -name '*.sh' \) | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
+    $(find "$module" \( -name '*.go' -o -name '*.stub' -o -name '*.sh' -o -name '*.js' \) | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
   if [[ -f "$out/validation-engine.wasm" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "engines: validation-wasm is up to date"
     return
+  fi
+  local minor
+  minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+  if [[ "$minor" =~ ^[0-9]+$ ]] && ((minor < 24)); then
+    echo "build.sh: validation-wasm needs Go >= 1.24 (go:wasmexport, c-shared for wasip1); this is $(go env GOVERSION)" >&2
+    exit 3
   fi
   local start=$SECONDS
   echo "engines: building validation-wasm (./cmd/validation-engine, GOOS=wasip1 GOARCH=wasm)"
   mkdir -p "$out" "$work"
   (cd "$module" && bash wasm/prepare.sh "$work" &&
-    GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build -modfile "$work/go.mod" -ldflags "$(k8s_ldflags)" \
-      -o "$out/validation-engine.wasm.tmp" ./cmd/validation-engine)
+    GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -modfile "$work/go.mod" \
+      -ldflags "$(k8s_ldflags)" -o "$work/validation-engine.reactor.wasm" ./cmd/validation-engine)
+  node --no-warnings "$module/wasm/snapshot.js" "$work/validation-engine.reactor.wasm" "$out/validation-engine.wasm.tmp"
   mv "$out/validation-engine.wasm.tmp" "$out/validation-engine.wasm"
   echo "$want" >"$stamp"
   echo "engines: built validation-wasm in $((SECONDS - start)) s ($(du -m "$out/validation-engine.wasm" | cut -f1) MB)"

@@ -166,7 +166,7 @@ export function locateEngine(choice: EngineChoice): { kind: EngineKind; path: st
 /**
  * Runs the WebAssembly engine in a child Node: WASI preview1, the request on stdin (the engine
  * waits for it), the answer in a file of a private temporary folder (WASI writes to a pipe that
- * Node made non-blocking can lose output), the engine's exit code as the process's. V8 compiles
+ * Node made non-blocking can lose output), the engine's exit status as the process's. V8 compiles
  * it with its baseline compiler only (Liftoff): the optimizing tier recompiles hot functions in
  * background threads, which on two busy cores made one validation of dist/ 3-4 times slower.
  * Lazy validation skips validating the functions never called (most of the 100 MB). Fast API
@@ -174,6 +174,13 @@ export function locateEngine(choice: EngineChoice): { kind: EngineKind; path: st
  * Go's memory.grow can move, and Node 20 then crashes (SIGSEGV) on larger inputs
  * (nodejs/node#53087; seen here on the 1 MiB ConfigMap case). A flag this Node's V8 does not
  * know is ignored (one stderr line).
+ *
+ * The module is a snapshot of the engine after Go's initialisation
+ * (tools/engines/validation/wasm/snapshot.js): it is not started but called (`validate`), and
+ * the monotonic clock it reads continues from the snapshot's last reading, since Go's runtime
+ * holds readings of it (a clock that went back, as on a machine with a shorter uptime than the
+ * one that built it, would leave its timers far in the future). A Go exit (proc_exit) ends
+ * this process with its status.
  */
 const WASM_RUNNER = `
 const v8 = require('node:v8');
@@ -183,10 +190,31 @@ v8.setFlagsFromString('--no-turbo-fast-api-calls');
 const { WASI } = require('node:wasi');
 const { openSync, readFileSync } = require('node:fs');
 const [wasm, answer] = process.argv.slice(1);
-const wasi = new WASI({ version: 'preview1', args: ['validation-engine', '--request', '-'], env: {}, preopens: {}, stdout: openSync(answer, 'w') });
+const wasi = new WASI({ version: 'preview1', env: {}, preopens: {}, stdout: openSync(answer, 'w'), returnOnExit: false });
+const imports = wasi.getImportObject();
+const wasiImport = imports.wasi_snapshot_preview1;
+const clock = wasiImport.clock_time_get;
+let memory;
+let shift = 0n;
+wasiImport.clock_time_get = (id, precision, at) => {
+  const errno = clock(id, precision, at);
+  if (id === 1 && errno === 0) {
+    const view = new DataView(memory.buffer);
+    view.setBigUint64(at, BigInt.asUintN(64, view.getBigUint64(at, true) + shift), true);
+  }
+  return errno;
+};
 WebAssembly.compile(readFileSync(wasm))
-  .then((module) => WebAssembly.instantiate(module, wasi.getImportObject()))
-  .then((instance) => wasi.start(instance))
+  .then(async (module) => {
+    const [section] = WebAssembly.Module.customSections(module, 'k8s-practice-snapshot');
+    if (!section) throw new Error(wasm + ' is not a snapshot of the engine: rebuild it (npm run engines:build -- validation-wasm)');
+    const { monotonicNs } = JSON.parse(Buffer.from(section).toString());
+    const instance = await WebAssembly.instantiate(module, imports);
+    memory = instance.exports.memory;
+    shift = BigInt(monotonicNs) + 1000000n - process.hrtime.bigint();
+    wasi.initialize(instance);
+    process.exitCode = instance.exports.validate();
+  })
   .catch((error) => { console.error(String((error && error.stack) || error)); process.exit(3); });
 `;
 
@@ -198,12 +226,17 @@ interface Invocation {
   readonly cleanUp: () => void;
 }
 
+/** The arguments of a Node that runs the WebAssembly engine `wasm` on the request of its stdin, writing the answer to `answerFile`. */
+export function wasmRunnerArgs(wasm: string, answerFile: string): string[] {
+  return ['--no-warnings', '-e', WASM_RUNNER, wasm, answerFile];
+}
+
 function invocation(kind: EngineKind, path: string): Invocation {
   if (kind === 'native') return { program: path, args: ['--request', '-'], cleanUp: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'k8s-practice-engine-')); // mode 0700
   return {
     program: process.execPath,
-    args: ['--no-warnings', '-e', WASM_RUNNER, path, join(dir, 'answer.json')],
+    args: wasmRunnerArgs(path, join(dir, 'answer.json')),
     answerFile: join(dir, 'answer.json'),
     cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   };
