@@ -181,6 +181,10 @@ export function locateEngine(choice: EngineChoice): { kind: EngineKind; path: st
  * holds readings of it (a clock that went back, as on a machine with a shorter uptime than the
  * one that built it, would leave its timers far in the future). A Go exit (proc_exit) ends
  * this process with its status.
+ *
+ * The request is read here while the module compiles, into a file that is the engine's stdin:
+ * so the CLI's write of a request larger than a pipe holds completes at once instead of waiting
+ * for the engine to start reading (see {@link StartedEngine.judge}).
  */
 const WASM_RUNNER = `
 const v8 = require('node:v8');
@@ -188,9 +192,12 @@ v8.setFlagsFromString('--liftoff-only');
 v8.setFlagsFromString('--wasm-lazy-validation');
 v8.setFlagsFromString('--no-turbo-fast-api-calls');
 const { WASI } = require('node:wasi');
-const { openSync, readFileSync } = require('node:fs');
-const [wasm, answer] = process.argv.slice(1);
-const wasi = new WASI({ version: 'preview1', env: {}, preopens: {}, stdout: openSync(answer, 'w'), returnOnExit: false });
+const { openSync, readFileSync, writeSync } = require('node:fs');
+const [wasm, answer, requestFile] = process.argv.slice(1);
+const request = openSync(requestFile, 'w+');
+const chunks = [];
+const received = new Promise((resolve) => process.stdin.on('data', (chunk) => chunks.push(chunk)).on('end', resolve));
+const wasi = new WASI({ version: 'preview1', env: {}, preopens: {}, stdin: request, stdout: openSync(answer, 'w'), returnOnExit: false });
 const imports = wasi.getImportObject();
 const wasiImport = imports.wasi_snapshot_preview1;
 const clock = wasiImport.clock_time_get;
@@ -211,6 +218,8 @@ WebAssembly.compile(readFileSync(wasm))
     const { monotonicNs } = JSON.parse(Buffer.from(section).toString());
     const instance = await WebAssembly.instantiate(module, imports);
     memory = instance.exports.memory;
+    await received;
+    writeSync(request, Buffer.concat(chunks), 0, undefined, 0);
     shift = BigInt(monotonicNs) + 1000000n - process.hrtime.bigint();
     wasi.initialize(instance);
     process.exitCode = instance.exports.validate();
@@ -226,9 +235,12 @@ interface Invocation {
   readonly cleanUp: () => void;
 }
 
-/** The arguments of a Node that runs the WebAssembly engine `wasm` on the request of its stdin, writing the answer to `answerFile`. */
-export function wasmRunnerArgs(wasm: string, answerFile: string): string[] {
-  return ['--no-warnings', '-e', WASM_RUNNER, wasm, answerFile];
+/**
+ * The arguments of a Node that runs the WebAssembly engine `wasm` on the request of its stdin
+ * (kept in `requestFile`), writing the answer to `answerFile`; both in a folder of this user's.
+ */
+export function wasmRunnerArgs(wasm: string, answerFile: string, requestFile: string): string[] {
+  return ['--no-warnings', '-e', WASM_RUNNER, wasm, answerFile, requestFile];
 }
 
 function invocation(kind: EngineKind, path: string): Invocation {
@@ -236,7 +248,7 @@ function invocation(kind: EngineKind, path: string): Invocation {
   const dir = mkdtempSync(join(tmpdir(), 'k8s-practice-engine-')); // mode 0700
   return {
     program: process.execPath,
-    args: wasmRunnerArgs(path, join(dir, 'answer.json')),
+    args: wasmRunnerArgs(path, join(dir, 'answer.json'), join(dir, 'request.json')),
     answerFile: join(dir, 'answer.json'),
     cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -286,8 +298,13 @@ export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto')
 
 /** An engine process started before its request is ready (its start-up overlaps the reading of the manifests). */
 export interface StartedEngine {
-  /** Sends the request; resolves with the answer. */
-  judge(request: EngineRequest): Promise<EngineJudgement | { unavailable: string }>;
+  /**
+   * Sends the request. `sent` resolves once all of it is written to the engine's pipe (or the
+   * engine is gone): the caller's own rules run synchronously, and what Node has not written by
+   * then (a request larger than the pipe holds) would wait for them, and the engine with it.
+   * `answer` resolves with the engine's answer.
+   */
+  judge(request: EngineRequest): { readonly sent: Promise<void>; readonly answer: Promise<EngineJudgement | { unavailable: string }> };
   /** Stops the process unused (the command ended before it needed the engine). */
   cancel(): void;
 }
@@ -329,8 +346,11 @@ export function startEngine(choice: EngineChoice = 'auto'): StartedEngine | { un
   }).finally(run.cleanUp);
   return {
     judge: (request) => {
-      child.stdin.end(JSON.stringify(request));
-      return answer;
+      const sent = new Promise<void>((resolve) => {
+        child.stdin.end(JSON.stringify(request), () => resolve());
+        void answer.then(() => resolve());
+      });
+      return { sent, answer };
     },
     cancel: () => {
       child.kill();
@@ -342,7 +362,7 @@ export function startEngine(choice: EngineChoice = 'auto'): StartedEngine | { un
 /** Starts the engine and judges a request (the request is ready: nothing to overlap). */
 export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'): Promise<EngineJudgement | { unavailable: string }> {
   const started = startEngine(choice);
-  return 'unavailable' in started ? Promise.resolve(started) : started.judge(request);
+  return 'unavailable' in started ? Promise.resolve(started) : started.judge(request).answer;
 }
 
 /** Where in a workload the fields of an object its controllers make are: a Pod's `spec.x` is a Deployment's `spec.template.spec.x`. */

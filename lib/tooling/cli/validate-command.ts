@@ -322,13 +322,19 @@ export async function runValidateCommand(args: readonly string[], io: CommandIO)
     if (typeof prepared === 'number' || !prepared.request) cancel();
     if (typeof prepared === 'number') return prepared;
     const judging =
-      prepared.request && early ? ('unavailable' in early ? Promise.resolve(early) : early.judge(prepared.request)) : undefined;
+      prepared.request && early
+        ? 'unavailable' in early
+          ? { sent: Promise.resolve(), answer: Promise.resolve(early) }
+          : early.judge(prepared.request)
+        : undefined;
+    // Our rules run synchronously: the request goes out first, so that the engine judges meanwhile.
+    await judging?.sent;
     const validated = validateModule().validatePathsAndStdin(prepared.paths, stdin, {
       crdDirs: prepared.crdDirs,
       disable: prepared.disable,
       kubernetesVersion: prepared.kubernetesVersion,
     });
-    return finish(args, io, prepared, validated, judging ? await judging : undefined);
+    return finish(args, io, prepared, validated, judging ? await judging.answer : undefined);
   } catch (error) {
     cancel();
     throw error;
