@@ -4,8 +4,9 @@
  * 1.28.15's own checks through the validation engine.
  *
  * The rules, the schemas and the YAML parser are loaded when first needed: the CLI
- * starts the engine before loading them, so that its start-up (half a second for the
- * WebAssembly build) overlaps theirs.
+ * starts the engine before loading them, so that its start-up (a few hundred milliseconds
+ * for the WebAssembly build: a Node, reading and compiling the module) overlaps theirs, and
+ * sends the request before running them, so that the engine judges while they run.
  */
 import { join } from 'node:path';
 import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';

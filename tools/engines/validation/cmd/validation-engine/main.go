@@ -56,7 +56,7 @@ type Run struct {
 }
 
 // Request is the engine's input in --request mode: several runs share one process (the
-// start-up, 0.5 s in WebAssembly, is paid once).
+// start-up, a few hundred milliseconds in WebAssembly, is paid once).
 type Request struct {
 	Options *Options `json:"options,omitempty"`
 	Runs    []Run    `json:"runs"`
