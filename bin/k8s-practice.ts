@@ -14,6 +14,9 @@
  * To add a command, add an entry to COMMANDS.
  */
 import { CommandIO, PROCESS_IO, terminalIO, UsageError, quietOnClosedPipes } from '../lib/tooling/cli/command-io';
+import { enableCompileCache } from '../lib/tooling/cli/compile-cache';
+import { packageRoot } from '../lib/tooling/check/package-root';
+import { defaultCacheFolder } from '../lib/tooling/private-cache';
 
 // Each command's module is loaded when the command runs (or shows its usage):
 // `validate` does not pay for simulate's CEL interpreter or explain's schemas.
@@ -117,11 +120,21 @@ export async function main(argv: readonly string[], given: CommandIO = PROCESS_I
   }
 }
 
-if (require.main === module) {
+/**
+ * The CLI as a process: runs `main` and sets the exit code. Run compiled (build/), it keeps V8's
+ * compiled code of the modules it loads for the next run (lib/tooling/cli/compile-cache.ts), in
+ * the package's `node_modules/.cache/k8s-practice-compile`, or a private per-user folder of the
+ * temp folder when it has none. Not through tsx: its source maps would not be applied.
+ */
+export function runAsProcess(argv: readonly string[]): void {
   quietOnClosedPipes();
-  main(process.argv.slice(2)).then(
+  const saveCompileCache = __filename.endsWith('.js')
+    ? enableCompileCache(defaultCacheFolder(packageRoot(), 'k8s-practice-compile'))
+    : () => undefined;
+  main(argv).then(
     (code) => {
       process.exitCode = code;
+      saveCompileCache();
     },
     (error: unknown) => {
       console.error(error);
@@ -129,3 +142,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runAsProcess(process.argv.slice(2));

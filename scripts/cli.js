@@ -20,14 +20,4 @@ function cli() {
   return require(join(root, 'bin', 'k8s-practice.ts'));
 }
 
-cli()
-  .main(args)
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      console.error(error);
-      process.exitCode = 2;
-    },
-  );
+cli().runAsProcess(args);

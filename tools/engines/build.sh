@@ -94,36 +94,52 @@ kaniko_ldflags() {
   echo "-s -w -X $pkg/pkg/version.version=$version"
 }
 
-# build_wasm NAME MODULE_DIR PACKAGE OUTPUT LDFLAGS [PREPARE] — one command as WebAssembly
+# build_wasm NAME MODULE_DIR PACKAGE OUTPUT LDFLAGS [PREPARE [SNAPSHOT]] — one command as WebAssembly
 # (GOOS=wasip1, run by Node's WASI) into .engines/wasm/OUTPUT, from the same sources as the
 # native build. PREPARE, when given, is a script of the module (run there with a build folder,
 # .engines/wasm-build, ignored by git) that writes a go.mod for the build (-modfile): the
 # validation engine's (validation/wasm/prepare.sh) points six dependencies at copies in which
 # the files that cannot build for wasip1 (Unix syscalls) or that only the etcd storage needs
-# are replaced by our stand-ins (validation/wasm/stubs). GOWASM=satconv,signext: two
+# are replaced by our stand-ins (validation/wasm/stubs). SNAPSHOT, when given, is a script of
+# the module: the command is then built as a WASI reactor (-buildmode=c-shared, Go >= 1.24),
+# and the script runs its package initialisation once here and keeps it in the module, so that
+# a run starts initialised (validation/wasm/snapshot.js). GOWASM=satconv,signext: two
 # WebAssembly features every Node the package supports has (about 10% faster here). Stale when
-# the module, its sources, the stubs or this script change.
+# the module, its sources, the stubs, its scripts or this script change.
 build_wasm() {
-  local name="$1" module="$ENGINES_DIR/$2" pkg="$3" output="$4" ldflags="$5" prepare="${6:-}"
+  local name="$1" module="$ENGINES_DIR/$2" pkg="$3" output="$4" ldflags="$5" prepare="${6:-}" snapshot="${7:-}"
   local out="$REPO_DIR/.engines/wasm" work="$REPO_DIR/.engines/wasm-build"
   local stamp="$STAMP_DIR/$name" want
   want="$(cat "$0" "$module/go.mod" "$module/go.sum" \
-    $(find "$module" \( -name '*.go' -o -name '*.stub' -o -name '*.sh' \) | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
+    $(find "$module" \( -name '*.go' -o -name '*.stub' -o -name '*.sh' -o -name '*.js' \) | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
   if [[ -f "$out/$output" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "engines: $name is up to date"
     return
   fi
+  if [[ -n "$snapshot" ]]; then
+    local minor
+    minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+    if [[ "$minor" =~ ^[0-9]+$ ]] && ((minor < 24)); then
+      echo "build.sh: $name needs Go >= 1.24 (go:wasmexport, c-shared for wasip1); this is $(go env GOVERSION)" >&2
+      exit 3
+    fi
+  fi
   local start=$SECONDS
   echo "engines: building $name ($pkg, GOOS=wasip1 GOARCH=wasm)"
-  mkdir -p "$out"
+  mkdir -p "$out" "$work"
   local modfile=()
   if [[ -n "$prepare" ]]; then
-    mkdir -p "$work"
     (cd "$module" && bash "$prepare" "$work")
     modfile=(-modfile "$work/go.mod")
   fi
-  (cd "$module" && GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build "${modfile[@]}" -ldflags "$ldflags" \
-    -o "$out/$output.tmp" "$pkg")
+  if [[ -n "$snapshot" ]]; then
+    (cd "$module" && GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared "${modfile[@]}" \
+      -ldflags "$ldflags" -o "$work/$output.reactor" "$pkg")
+    node --no-warnings "$module/$snapshot" "$work/$output.reactor" "$out/$output.tmp"
+  else
+    (cd "$module" && GOWASM=satconv,signext GOOS=wasip1 GOARCH=wasm go build "${modfile[@]}" -ldflags "$ldflags" \
+      -o "$out/$output.tmp" "$pkg")
+  fi
   mv "$out/$output.tmp" "$out/$output"
   echo "$want" >"$stamp"
   echo "engines: built $name in $((SECONDS - start)) s ($(du -m "$out/$output" | cut -f1) MB)"
@@ -230,7 +246,7 @@ for group in "${groups[@]}"; do
       build_group validation validation "$(k8s_ldflags)" ./cmd/validation-engine
       ;;
     validation-wasm)
-      build_wasm validation-wasm validation ./cmd/validation-engine validation-engine.wasm "$(k8s_ldflags)" wasm/prepare.sh
+      build_wasm validation-wasm validation ./cmd/validation-engine validation-engine.wasm "$(k8s_ldflags)" wasm/prepare.sh wasm/snapshot.js
       ;;
     *)
       echo "build.sh: group '$group' has no build steps" >&2

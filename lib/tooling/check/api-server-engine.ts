@@ -194,8 +194,13 @@ export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto')
 
 /** An engine process started before its request is ready (its start-up overlaps the reading of the manifests). */
 export interface StartedEngine {
-  /** Sends the request; resolves with the answer. */
-  judge(request: EngineRequest): Promise<EngineJudgement | { unavailable: string }>;
+  /**
+   * Sends the request. `sent` resolves once all of it is written to the engine's pipe (or the
+   * engine is gone): the caller's own rules run synchronously, and what Node has not written by
+   * then (a request larger than the pipe holds) would wait for them, and the engine with it.
+   * `answer` resolves with the engine's answer.
+   */
+  judge(request: EngineRequest): { readonly sent: Promise<void>; readonly answer: Promise<EngineJudgement | { unavailable: string }> };
   /** Stops the process unused (the command ended before it needed the engine). */
   cancel(): void;
 }
@@ -207,13 +212,19 @@ export interface StartedEngine {
 export function startEngine(choice: EngineChoice = 'auto'): StartedEngine | { unavailable: string } {
   const started = startEngineProcess<EngineOutput>(validationEngine(), choice);
   if ('unavailable' in started) return started;
-  return { judge: (request) => started.send(request).then(judgement), cancel: () => started.cancel() };
+  return {
+    judge: (request) => {
+      const { sent, answer } = started.send(request);
+      return { sent, answer: answer.then(judgement) };
+    },
+    cancel: () => started.cancel(),
+  };
 }
 
 /** Starts the engine and judges a request (the request is ready: nothing to overlap). */
 export function judgeAsync(request: EngineRequest, choice: EngineChoice = 'auto'): Promise<EngineJudgement | { unavailable: string }> {
   const started = startEngine(choice);
-  return 'unavailable' in started ? Promise.resolve(started) : started.judge(request);
+  return 'unavailable' in started ? Promise.resolve(started) : started.judge(request).answer;
 }
 
 /** Where in a workload the fields of an object its controllers make are: a Pod's `spec.x` is a Deployment's `spec.template.spec.x`. */

@@ -49,16 +49,27 @@ export function locate(program: EngineProgram, choice: EngineChoice): LocatedEng
 }
 
 /**
- * Runs a WebAssembly engine in a child Node: WASI preview1, the request on stdin (the engine
- * waits for it), the answer in a file of a private temporary folder (WASI writes to a pipe that
- * Node made non-blocking can lose output), the engine's exit code as the process's. V8 compiles
- * it with its baseline compiler only (Liftoff): the optimizing tier recompiles hot functions in
- * background threads, which on two busy cores made one validation of dist/ 3-4 times slower.
- * Lazy validation skips validating the functions never called (most of the module). Fast API
- * calls are off: Node's WASI calls through them keep a pointer into the module's memory that
- * Go's memory.grow can move, and Node 20 then crashes (SIGSEGV) on larger inputs
- * (nodejs/node#53087; seen here on the 1 MiB ConfigMap case). A flag this Node's V8 does not
- * know is ignored (one stderr line).
+ * Runs a WebAssembly engine in a child Node: WASI preview1, the request on stdin, the answer in a
+ * file of a private temporary folder (WASI writes to a pipe that Node made non-blocking can lose
+ * output), the engine's exit code as the process's. V8 compiles it with its baseline compiler
+ * only (Liftoff): the optimizing tier recompiles hot functions in background threads, which on
+ * two busy cores made one validation of dist/ 3-4 times slower. Lazy validation skips validating
+ * the functions never called (most of the module). Fast API calls are off: Node's WASI calls
+ * through them keep a pointer into the module's memory that Go's memory.grow can move, and Node
+ * 20 then crashes (SIGSEGV) on larger inputs (nodejs/node#53087; seen here on the 1 MiB
+ * ConfigMap case). A flag this Node's V8 does not know is ignored (one stderr line).
+ *
+ * The request is read here while the module compiles, into a file that is the engine's stdin:
+ * so the CLI's write of a request larger than a pipe holds completes at once instead of waiting
+ * for the engine to start reading (see {@link StartedProcess.send}).
+ *
+ * A module with a `k8s-practice-snapshot` section (the validation engine:
+ * tools/engines/validation/wasm/snapshot.js) is a snapshot taken after Go's initialisation: it
+ * is not started but called (`validate`), and the monotonic clock it reads continues from the
+ * snapshot's last reading, since Go's runtime holds readings of it (a clock that went back, as on
+ * a machine with a shorter uptime than the one that built it, would leave its timers far in the
+ * future). Any other module is a WASI command, started with `--request -`. A Go exit (proc_exit)
+ * ends this process with its status.
  */
 const WASM_RUNNER = `
 const v8 = require('node:v8');
@@ -66,14 +77,49 @@ v8.setFlagsFromString('--liftoff-only');
 v8.setFlagsFromString('--wasm-lazy-validation');
 v8.setFlagsFromString('--no-turbo-fast-api-calls');
 const { WASI } = require('node:wasi');
-const { openSync, readFileSync } = require('node:fs');
-const [wasm, answer, argv0] = process.argv.slice(1);
-const wasi = new WASI({ version: 'preview1', args: [argv0, '--request', '-'], env: {}, preopens: {}, stdout: openSync(answer, 'w') });
+const { openSync, readFileSync, writeSync } = require('node:fs');
+const [wasm, answer, requestFile, argv0] = process.argv.slice(1);
+const request = openSync(requestFile, 'w+');
+const chunks = [];
+const received = new Promise((resolve) => process.stdin.on('data', (chunk) => chunks.push(chunk)).on('end', resolve));
+const wasi = new WASI({ version: 'preview1', args: [argv0, '--request', '-'], env: {}, preopens: {}, stdin: request, stdout: openSync(answer, 'w'), returnOnExit: false });
+const imports = wasi.getImportObject();
+const wasiImport = imports.wasi_snapshot_preview1;
+const clock = wasiImport.clock_time_get;
+let memory;
+let shift = 0n;
+wasiImport.clock_time_get = (id, precision, at) => {
+  const errno = clock(id, precision, at);
+  if (shift !== 0n && id === 1 && errno === 0) {
+    const view = new DataView(memory.buffer);
+    view.setBigUint64(at, BigInt.asUintN(64, view.getBigUint64(at, true) + shift), true);
+  }
+  return errno;
+};
 WebAssembly.compile(readFileSync(wasm))
-  .then((module) => WebAssembly.instantiate(module, wasi.getImportObject()))
-  .then((instance) => wasi.start(instance))
+  .then(async (module) => {
+    const [section] = WebAssembly.Module.customSections(module, 'k8s-practice-snapshot');
+    const instance = await WebAssembly.instantiate(module, imports);
+    memory = instance.exports.memory;
+    await received;
+    writeSync(request, Buffer.concat(chunks), 0, undefined, 0);
+    if (!section) return wasi.start(instance);
+    const { monotonicNs } = JSON.parse(Buffer.from(section).toString());
+    shift = BigInt(monotonicNs) + 1000000n - process.hrtime.bigint();
+    wasi.initialize(instance);
+    process.exitCode = instance.exports.validate();
+  })
   .catch((error) => { console.error(String((error && error.stack) || error)); process.exit(3); });
 `;
+
+/**
+ * The arguments of a Node that runs the WebAssembly engine `wasm` on the request of its stdin
+ * (kept in `requestFile`), writing the answer to `answerFile`; both in a folder of this user's.
+ * `argv0` is the program name a WASI command sees.
+ */
+export function wasmRunnerArgs(wasm: string, answerFile: string, requestFile: string, argv0 = 'engine'): string[] {
+  return ['--no-warnings', '-e', WASM_RUNNER, wasm, answerFile, requestFile, argv0];
+}
 
 /** A run's command, and where its answer is read from (stdout, or the WebAssembly runner's file). */
 interface Invocation {
@@ -88,7 +134,7 @@ function invocation(program: EngineProgram, located: LocatedEngine): Invocation 
   const dir = mkdtempSync(join(tmpdir(), 'k8s-practice-engine-')); // mode 0700
   return {
     program: process.execPath,
-    args: ['--no-warnings', '-e', WASM_RUNNER, located.path, join(dir, 'answer.json'), program.argv0],
+    args: wasmRunnerArgs(located.path, join(dir, 'answer.json'), join(dir, 'request.json'), program.argv0),
     answerFile: join(dir, 'answer.json'),
     cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -154,8 +200,13 @@ export function runEngineSync<T>(program: EngineProgram, choice: EngineChoice, r
 
 /** An engine process started before its request is ready (its start-up overlaps the reading of the manifests). */
 export interface StartedProcess<T> {
-  /** Sends the request; resolves with the answer. */
-  send(request: unknown): Promise<Answer<T>>;
+  /**
+   * Sends the request. `sent` resolves once all of it is written to the engine's pipe (or the
+   * engine is gone): a caller whose own work then runs synchronously would otherwise hold back
+   * what Node has not written yet (a request larger than the pipe holds), and the engine with it.
+   * `answer` resolves with the engine's answer.
+   */
+  send(request: unknown): { readonly sent: Promise<void>; readonly answer: Promise<Answer<T>> };
   /** Stops the process unused (the command ended before it needed the engine). */
   cancel(): void;
 }
@@ -190,8 +241,11 @@ export function startEngineProcess<T>(program: EngineProgram, choice: EngineChoi
   }).finally(run.cleanUp);
   return {
     send: (request) => {
-      child.stdin.end(JSON.stringify(request));
-      return answer;
+      const sent = new Promise<void>((resolve) => {
+        child.stdin.end(JSON.stringify(request), () => resolve());
+        void answer.then(() => resolve());
+      });
+      return { sent, answer };
     },
     cancel: () => {
       child.kill();

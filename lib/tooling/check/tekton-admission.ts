@@ -142,7 +142,7 @@ export function judgeTektonAsync(
   choice: EngineChoice = 'auto',
 ): Promise<TektonJudgement | { unavailable: string }> {
   const started = startEngineProcess<TektonOutput>(tektonEngine(), choice);
-  return 'unavailable' in started ? Promise.resolve(started) : started.send(request).then(judgement);
+  return 'unavailable' in started ? Promise.resolve(started) : started.send(request).answer.then(judgement);
 }
 
 /**

@@ -5,8 +5,9 @@
  * (Pipelines v1.15.0, Triggers v0.37.0) on Tekton objects through the Tekton engine.
  *
  * The rules, the schemas and the YAML parser are loaded when first needed: the CLI
- * starts the engine before loading them, so that its start-up (half a second for the
- * WebAssembly build) overlaps theirs.
+ * starts the engine before loading them, so that its start-up (a few hundred milliseconds
+ * for the WebAssembly build: a Node, reading and compiling the module) overlaps theirs, and
+ * sends the request before running them, so that the engine judges while they run.
  */
 import { join } from 'node:path';
 import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';
@@ -374,16 +375,29 @@ export async function runValidateCommand(args: readonly string[], io: CommandIO)
     if (typeof prepared === 'number' || !prepared.request) cancel();
     if (typeof prepared === 'number') return prepared;
     const judging =
-      prepared.request && early ? ('unavailable' in early ? Promise.resolve(early) : early.judge(prepared.request)) : undefined;
+      prepared.request && early
+        ? 'unavailable' in early
+          ? { sent: Promise.resolve(), answer: Promise.resolve(early) }
+          : early.judge(prepared.request)
+        : undefined;
     const tektonJudging = prepared.tekton.request
       ? tektonModule().judgeTektonAsync(prepared.tekton.request, prepared.tekton.choice)
       : undefined;
+    // Our rules run synchronously: the request goes out first, so that the engine judges meanwhile.
+    await judging?.sent;
     const validated = validateModule().validatePathsAndStdin(prepared.paths, stdin, {
       crdDirs: prepared.crdDirs,
       disable: prepared.disable,
       kubernetesVersion: prepared.kubernetesVersion,
     });
-    return finish(args, io, prepared, validated, judging ? await judging : undefined, tektonJudging ? await tektonJudging : undefined);
+    return finish(
+      args,
+      io,
+      prepared,
+      validated,
+      judging ? await judging.answer : undefined,
+      tektonJudging ? await tektonJudging : undefined,
+    );
   } catch (error) {
     cancel();
     throw error;

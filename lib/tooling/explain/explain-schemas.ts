@@ -19,8 +19,7 @@
  * Nothing is made strict here: `explain` shows the schema as published.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
@@ -30,6 +29,9 @@ import { readTextOrThrow } from '../check/guarded-read';
 import { BUILTIN_RESOURCES } from './builtin-resources';
 import { CrdNames, indexCrds } from './crd-index';
 import { field, objectField, ownMember, textOf } from '../check/json-value';
+import { defaultCacheFolder, privateCacheProblem } from '../private-cache';
+
+export { privateCacheProblem };
 
 /** A REST resource `explain` can resolve, in discovery order. */
 export interface ApiResource {
@@ -60,30 +62,7 @@ export interface ExplainSchemasOptions {
 
 /** The default cache folder for parsed CRD files (one per user in the shared temp folder). */
 export function defaultCacheDir(root = packageRoot()): string {
-  const modules = join(root, 'node_modules');
-  if (existsSync(modules)) return join(modules, '.cache', 'k8s-practice-explain');
-  return join(tmpdir(), `k8s-practice-explain-cache-${process.getuid?.() ?? 'user'}`);
-}
-
-/**
- * Why `dir` must not be used as explain's cache, or undefined when it may: it is created (mode
- * 0700) when missing, and must then be a real folder (not a symlink) owned by this user that no
- * one else may write to. In the shared temp folder another local user could otherwise create the
- * folder first and plant entries that `explain` prints as the CRDs' schemas.
- */
-export function privateCacheProblem(dir: string): string | undefined {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = lstatSync(dir);
-    if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
-    if (!stat.isDirectory()) return `${dir} is not a folder`;
-    const uid = process.getuid?.();
-    if (uid !== undefined && stat.uid !== uid) return `${dir} belongs to user ${stat.uid}, not to this user (${uid})`;
-    if ((stat.mode & 0o022) !== 0) return `${dir} may be written by others (mode ${(stat.mode & 0o777).toString(8)})`;
-    return undefined;
-  } catch (error) {
-    return `${dir} cannot be made: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  return defaultCacheFolder(root, 'k8s-practice-explain');
 }
 
 /** Bump when the cached shape changes. */

@@ -56,7 +56,7 @@ type Run struct {
 }
 
 // Request is the engine's input in --request mode: several runs share one process (the
-// start-up, 0.5 s in WebAssembly, is paid once).
+// start-up, a few hundred milliseconds in WebAssembly, is paid once).
 type Request struct {
 	Options *Options `json:"options,omitempty"`
 	Runs    []Run    `json:"runs"`
@@ -124,17 +124,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var req Request
 	if request != "" {
-		var data []byte
-		var err error
-		if request == "-" {
-			data, err = readAllWaiting(stdin)
-		} else {
-			data, err = os.ReadFile(request)
+		in := stdin
+		if request != "-" {
+			file, err := os.Open(request)
+			if err != nil {
+				fmt.Fprintln(stderr, "validation-engine: request:", err)
+				return 2
+			}
+			defer file.Close()
+			in = file
 		}
-		if err == nil {
-			err = json.Unmarshal(data, &req)
-		}
-		if err != nil {
+		// One JSON value, not everything up to the end of the stream: the end of a pipe from
+		// `k8s-practice validate` comes only when its Node runs its event loop again, that is
+		// after our own rules, which it runs meanwhile.
+		if err := json.NewDecoder(waitingReader{in}).Decode(&req); err != nil {
 			fmt.Fprintln(stderr, "validation-engine: request:", err)
 			return 2
 		}
@@ -190,24 +193,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// readAllWaiting reads a whole stream, waiting whenever it has nothing yet: `k8s-practice
-// validate` starts the engine before it has read the manifests and writes the request later,
-// and under Node's WASI standard input is a non-blocking pipe (a read then fails with EAGAIN
-// instead of waiting).
-func readAllWaiting(r io.Reader) ([]byte, error) {
-	var data []byte
-	buf := make([]byte, 64*1024)
+// waitingReader waits whenever its stream has nothing yet: `k8s-practice validate` starts the
+// engine before it has read the manifests and writes the request later, and under Node's WASI
+// standard input is a non-blocking pipe (a read then fails with EAGAIN instead of waiting).
+type waitingReader struct{ r io.Reader }
+
+func (w waitingReader) Read(p []byte) (int, error) {
 	for {
-		n, err := r.Read(buf)
-		data = append(data, buf[:n]...)
-		switch {
-		case err == io.EOF:
-			return data, nil
-		case errors.Is(err, syscall.EAGAIN):
-			time.Sleep(time.Millisecond)
-		case err != nil:
-			return data, err
+		n, err := w.r.Read(p)
+		if !errors.Is(err, syscall.EAGAIN) {
+			return n, err
 		}
+		if n > 0 {
+			return n, nil
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
