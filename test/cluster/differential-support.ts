@@ -8,14 +8,21 @@ import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { KubeObject } from './differential-cases';
 
 /**
- * Text that differs from run to run: generated pod names, Go pointers, the run's prefix. Both
- * sides judge the same prefixed names, so the prefix is only removed for the report.
+ * Text that differs from run to run: generated pod names, Go pointers, the run's prefix, and what
+ * the server gives each stored object (UID, times, resource version, cluster IP). Both sides
+ * judge the same prefixed names, so the prefix is only removed for the report.
  */
 export const normalize = (message: string, prefix: string) =>
   message
     .split(`${prefix}-`)
     .join('')
     .replace(/\(0x[0-9a-f]+\)/g, '(0x…)')
+    // What the server gives a stored object, shown where kubectl prints the live object.
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>')
+    .replace(/time\.Date\(\d{4}, [^)]*\)/g, 'time.Date(…)')
+    .replace(/([rR]esourceVersion\\?"?:\\?")\d+/g, '$1<n>')
+    .replace(/\b10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+\b/g, '<cluster IP>')
     .replace(/"([a-z0-9.-]+?)-[a-z0-9]{8,10}-[a-z0-9]{5}"/g, '"$1-…"')
     .replace(/"([a-z0-9.-]+?)-[a-z0-9]{5}"/g, '"$1-…"');
 

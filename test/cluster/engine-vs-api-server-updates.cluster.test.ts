@@ -58,6 +58,9 @@ function updateCases(): UpdateCase[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The case's temporary folder, as kubectl and the engine name the files in it, without its random part. */
+const withoutDir = (text: string, dir: string) => text.split(`${dir}/`).join('');
+
 /** kubectl's error text without the warnings it prints before it. */
 const errorText = (stderr: string) =>
   stderr
@@ -78,7 +81,9 @@ async function judgeOnServer(u: UpdateCase, dir: string): Promise<UpdateComparis
     }
     if (base.status !== 0) throw new Error(`the starting set of #${u.case.id} was not applied: ${base.stderr}`);
     const update = await kubectlAsync(['apply', '-f', targetFile]);
-    return update.status === 0 ? { accepted: true } : { accepted: false, message: normalize(errorText(update.stderr), u.prefix) };
+    return update.status === 0
+      ? { accepted: true }
+      : { accepted: false, message: withoutDir(normalize(errorText(update.stderr), u.prefix), dir) };
   } finally {
     await kubectlAsync(['delete', '-f', baseFile, '--wait=false', '--ignore-not-found']);
   }
@@ -118,7 +123,7 @@ beforeAll(async () => {
         engine: {
           accepted: result.verdict !== 'refused',
           operation: result.operation,
-          ...(result.verdict === 'refused' ? { message: normalize(result.message ?? '', u.prefix) } : {}),
+          ...(result.verdict === 'refused' ? { message: withoutDir(normalize(result.message ?? '', u.prefix), dirs[i]!) } : {}),
         },
       });
     };
@@ -187,6 +192,15 @@ test("the engine's text differs from kubectl's only for a known reason", () => {
   ).toEqual([]);
 });
 
+/**
+ * kubectl's text as the report shows it: where kubectl prints the patch and the live object (its
+ * managed fields and status, written by the controllers in no fixed order), only that it does.
+ */
+const shown = (text: string) => {
+  const at = text.indexOf('\nerror: error when applying patch:');
+  return at < 0 ? text : `${text.slice(0, at)}\nerror: error when applying patch: … (the patch, the live object and the error)`;
+};
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function renderReport(): string {
@@ -222,7 +236,7 @@ function renderReport(): string {
           '| --- | --- | --- | --- |',
           ...differences.map(
             (c) =>
-              `| ${cell(c.update.case.title)} | ${cell(c.server.message ?? '')} | ${cell(c.engine.message ?? '')} | ${cell(reasonOf(c) ?? '')} |`,
+              `| ${cell(c.update.case.title)} | ${cell(shown(c.server.message ?? ''))} | ${cell(c.engine.message ?? '')} | ${cell(reasonOf(c) ?? '')} |`,
           ),
         ]),
     '',
@@ -232,7 +246,7 @@ function renderReport(): string {
     '',
     ...comparisons.map(
       (c) =>
-        `- #${c.update.case.id} \`${c.update.case.set}\` ${c.update.case.title} → ${c.server.accepted ? 'accepted' : `refused: ${c.server.message}`}`,
+        `- #${c.update.case.id} \`${c.update.case.set}\` ${c.update.case.title} → ${c.server.accepted ? 'accepted' : `refused: ${shown(c.server.message ?? '')}`}`,
     ),
     '',
     '</details>',
