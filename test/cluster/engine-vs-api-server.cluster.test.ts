@@ -18,7 +18,7 @@ import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { DifferentialCase, differentialCases, KubeObject } from './differential-cases';
 import { isolated, label, normalize } from './differential-support';
-import { api, eventually } from './support';
+import { api, quotaSettled } from './support';
 
 const SEED = 20261205;
 const MUTATIONS = 400;
@@ -45,18 +45,6 @@ interface Comparison {
   readonly engine: readonly ObjectVerdict[];
   /** Per workload whose controller the engine ran. */
   readonly later: readonly { readonly workload: string; readonly engine: LaterVerdict; readonly server: LaterVerdict }[];
-}
-
-/** Waits until the quota controller has filled `status.hard`: until then the quota admission plugin refuses pods. */
-async function quotaSettled(namespace: string, name: string): Promise<void> {
-  await eventually(
-    `status.hard of quota ${namespace}/${name}`,
-    async () => {
-      const quota = await api().get<{ status?: { hard?: object } }>('v1', 'ResourceQuota', name, namespace);
-      return { done: !!quota?.status?.hard, state: quota?.status };
-    },
-    30_000,
-  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

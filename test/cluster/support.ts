@@ -141,3 +141,15 @@ export async function eventually<T>(what: string, probe: () => Promise<{ done: b
     await sleep(500);
   }
 }
+
+/** Waits until the quota controller has filled `status.hard`: until then the quota admission plugin refuses pods ("status unknown for quota"). */
+export async function quotaSettled(namespace: string, name: string): Promise<void> {
+  await eventually(
+    `status.hard of quota ${namespace}/${name}`,
+    async () => {
+      const quota = await api().get<{ status?: { hard?: object } }>('v1', 'ResourceQuota', name, namespace);
+      return { done: !!quota?.status?.hard, state: quota?.status };
+    },
+    30_000,
+  );
+}

@@ -17,25 +17,13 @@ import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
 import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { goodObjects, Mutation, MUTATIONS, run } from '../tooling/check/mutation-cases';
-import { api, eventually, installTektonCrds } from './support';
+import { api, eventually, installTektonCrds, quotaSettled } from './support';
 import { errorRules, GOOD_SET, renderTable, Verdict } from './validator-table';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
 type KubeObject = Record<string, any>;
 
 const TABLE_FILE = join(REPO_DIR, 'docs', 'validator-vs-api-server.md');
-
-/** Waits until the quota controller has filled `status.hard`: before that, the quota admission plugin refuses pods ("status unknown for quota"). */
-async function quotaSettled(namespace: string, name: string): Promise<void> {
-  await eventually(
-    `status.hard of quota ${namespace}/${name}`,
-    async () => {
-      const quota = await api().get<{ status?: { hard?: object } }>('v1', 'ResourceQuota', name, namespace);
-      return { done: !!quota?.status?.hard, state: quota?.status };
-    },
-    30_000,
-  );
-}
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'Job']);
 

@@ -16,10 +16,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ENGINE_CHOICES,
-  EngineAnswer,
   EngineChoice,
   EngineKind,
+  EngineOutputOf,
   EngineProgram,
+  JudgementOf,
+  judgementOf,
   LocatedEngine,
   locate,
   runEngineSync,
@@ -120,26 +122,10 @@ export interface EngineRunResult {
   readonly unknowable: readonly string[];
 }
 
-interface EngineOutput {
-  readonly engine: string;
-  readonly runs: readonly EngineRunResult[];
-  readonly timings: { readonly judgeMs: number; readonly objects: number };
-}
+type EngineOutput = EngineOutputOf<EngineRunResult>;
 
 /** A judged run, with which build judged it and how long the process took. */
-export interface EngineJudgement {
-  readonly kind: EngineKind;
-  /** The program or WebAssembly file that ran. */
-  readonly path: string;
-  /** e.g. `kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline` */
-  readonly engine: string;
-  readonly runs: readonly EngineRunResult[];
-  /** Wall time of the engine process, and the engine's own judging time. */
-  readonly ms: number;
-  readonly judgeMs: number;
-  /** When the engine process was started, in ms since this process started. */
-  readonly startedAtMs: number;
-}
+export type EngineJudgement = JudgementOf<EngineRunResult>;
 
 /** One request: independent runs, each a fresh cluster. */
 export interface EngineRequest {
@@ -181,11 +167,7 @@ export function locateEngine(choice: EngineChoice): LocatedEngine | { unavailabl
   return locate(validationEngine(), choice);
 }
 
-function judgement(answer: EngineAnswer<EngineOutput> | { unavailable: string }): EngineJudgement | { unavailable: string } {
-  if ('unavailable' in answer) return answer;
-  const { kind, path, output, ms, startedAtMs } = answer;
-  return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs, startedAtMs };
-}
+const judgement = judgementOf<EngineRunResult>;
 
 /** Judges a request, blocking until the engine is done. */
 export function judgeSync(request: EngineRequest, choice: EngineChoice = 'auto'): EngineJudgement | { unavailable: string } {

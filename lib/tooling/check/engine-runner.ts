@@ -155,6 +155,35 @@ export interface EngineAnswer<T> extends LocatedEngine {
 
 type Answer<T> = EngineAnswer<T> | { unavailable: string };
 
+/** What an engine answers a request with: its name, one result per run, how long it judged. */
+export interface EngineOutputOf<Run> {
+  readonly engine: string;
+  readonly runs: readonly Run[];
+  readonly timings: { readonly judgeMs: number; readonly objects: number };
+}
+
+/** A judged request, with which build judged it and how long the process took. */
+export interface JudgementOf<Run> {
+  readonly kind: EngineKind;
+  /** The program or WebAssembly file that ran. */
+  readonly path: string;
+  /** What judged, as the engine names itself: `kube-apiserver 1.28.15 (k8s.io/kubernetes v1.28.15), offline`... */
+  readonly engine: string;
+  readonly runs: readonly Run[];
+  /** Wall time of the engine process, and the engine's own judging time. */
+  readonly ms: number;
+  readonly judgeMs: number;
+  /** When the engine process was started, in ms since this process started. */
+  readonly startedAtMs: number;
+}
+
+/** An engine's answer as a judgement (or why there is none). */
+export function judgementOf<Run>(answer: Answer<EngineOutputOf<Run>>): JudgementOf<Run> | { unavailable: string } {
+  if ('unavailable' in answer) return answer;
+  const { kind, path, output, ms, startedAtMs } = answer;
+  return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs, startedAtMs };
+}
+
 function parse<T>(
   program: EngineProgram,
   located: LocatedEngine,

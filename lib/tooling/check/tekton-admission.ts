@@ -15,7 +15,17 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineAnswer, EngineChoice, EngineKind, EngineProgram, locate, runEngineSync, startEngineProcess } from './engine-runner';
+import {
+  EngineChoice,
+  EngineKind,
+  EngineOutputOf,
+  EngineProgram,
+  JudgementOf,
+  judgementOf,
+  locate,
+  runEngineSync,
+  startEngineProcess,
+} from './engine-runner';
 import { Finding } from './finding';
 import { packageRoot } from './package-root';
 
@@ -72,26 +82,10 @@ export interface TektonRunResult {
   readonly errors?: readonly string[];
 }
 
-interface TektonOutput {
-  readonly engine: string;
-  readonly runs: readonly TektonRunResult[];
-  readonly timings: { readonly judgeMs: number; readonly objects: number };
-}
+type TektonOutput = EngineOutputOf<TektonRunResult>;
 
 /** A judged request, with which build judged it and how long the process took. */
-export interface TektonJudgement {
-  readonly kind: EngineKind;
-  /** The program or WebAssembly file that ran. */
-  readonly path: string;
-  /** e.g. `Tekton Pipelines v1.15.0 and Triggers v0.37.0 admission (...), offline` */
-  readonly engine: string;
-  readonly runs: readonly TektonRunResult[];
-  /** Wall time of the engine process, and the engine's own judging time. */
-  readonly ms: number;
-  readonly judgeMs: number;
-  /** When the engine process was started, in ms since this process started. */
-  readonly startedAtMs: number;
-}
+export type TektonJudgement = JudgementOf<TektonRunResult>;
 
 /** The native program: `$K8S_PRACTICE_TEKTON_ADMISSION`, else the checkout's `.engines/bin/tekton-admission`. */
 export function tektonAdmissionBinary(): string {
@@ -125,11 +119,7 @@ export function locateTektonEngine(choice: EngineChoice): { kind: EngineKind; pa
   return locate(tektonEngine(), choice);
 }
 
-function judgement(answer: EngineAnswer<TektonOutput> | { unavailable: string }): TektonJudgement | { unavailable: string } {
-  if ('unavailable' in answer) return answer;
-  const { kind, path, output, ms, startedAtMs } = answer;
-  return { kind, path, engine: output.engine, runs: output.runs, ms, judgeMs: output.timings.judgeMs, startedAtMs };
-}
+const judgement = judgementOf<TektonRunResult>;
 
 /** Judges a request, blocking until the engine is done. */
 export function judgeTektonSync(request: TektonRequest, choice: EngineChoice = 'auto'): TektonJudgement | { unavailable: string } {
