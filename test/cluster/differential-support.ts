@@ -6,9 +6,10 @@ import { isBuiltinClusterScoped } from '../../lib/tooling/check/cluster-scoped-k
 import { ApiObject } from '../../tools/cluster/api-client';
 import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { KubeObject } from './differential-cases';
+import { api } from './support';
 
 /**
- * Text that differs from run to run: generated pod names, Go pointers, the run's prefix, and what
+ * Text that differs from run to run: generated pod names, Go pointers, go-cmp's spacing, the run's prefix, and what
  * the server gives each stored object (UID, times, resource version, cluster IP). Both sides
  * judge the same prefixed names, so the prefix is only removed for the report.
  */
@@ -17,6 +18,8 @@ export const normalize = (message: string, prefix: string) =>
     .split(`${prefix}-`)
     .join('')
     .replace(/\(0x[0-9a-f]+\)/g, '(0x…)')
+    // go-cmp's diffs (a Pod's forbidden update) put no-break spaces in at random, on purpose.
+    .replace(/\u00a0/g, ' ')
     // What the server gives a stored object, shown where kubectl prints the live object.
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>')
@@ -47,3 +50,24 @@ export function isolated(c: { readonly objects: readonly KubeObject[] }, prefix:
 }
 
 export const label = (o: ApiObject) => `${String(o.kind)}/${String(o.metadata?.name ?? '?')}`;
+
+/** The node ports the objects fix (`spec.ports[].nodePort` of their Services). */
+export function fixedNodePorts(objects: readonly KubeObject[]): Set<number> {
+  const ports = new Set<number>();
+  for (const o of objects)
+    if (o.kind === 'Service' && Array.isArray(o.spec?.ports))
+      for (const port of o.spec.ports) if (typeof port?.nodePort === 'number') ports.add(port.nodePort);
+  return ports;
+}
+
+/**
+ * Deletes the cluster's Services that hold one of `ports`: node ports are cluster-wide, and a
+ * suite run before this one (apply-dist) leaves dist/ applied as it is, with its fixed node port.
+ * Returns `namespace/name` of each Service deleted.
+ */
+export async function freeNodePorts(ports: ReadonlySet<number>): Promise<string[]> {
+  const services = await api().list<ApiObject & { spec?: { ports?: { nodePort?: number }[] } }>('v1', 'Service');
+  const holding = services.filter((s) => (s.spec?.ports ?? []).some((p) => p.nodePort !== undefined && ports.has(p.nodePort)));
+  for (const s of holding) await api().delete('v1', 'Service', s.metadata.name!, s.metadata.namespace);
+  return holding.map((s) => `${s.metadata.namespace}/${s.metadata.name}`);
+}

@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { judgeSync } from '../../lib/tooling/check/api-server-engine';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { DifferentialCase, differentialCases, KubeObject, startingSets } from './differential-cases';
-import { isolated, label, normalize } from './differential-support';
+import { fixedNodePorts, freeNodePorts, isolated, label, normalize } from './differential-support';
 import { kubectlAsync } from './support';
 
 const SEED = 20261206;
@@ -93,6 +93,8 @@ const UPDATES = updateCases();
 const comparisons: UpdateComparison[] = [];
 
 beforeAll(async () => {
+  const freed = await freeNodePorts(fixedNodePorts(UPDATES.flatMap((u) => [...u.base, u.target])));
+  if (freed.length > 0) console.log(`deleted the Services holding node ports the cases fix: ${freed.join(', ')}`);
   const dirs = UPDATES.map(() => mkdtempSync(join(tmpdir(), 'k8s-practice-update-')));
   try {
     UPDATES.forEach((u, i) => {

@@ -17,7 +17,7 @@ import { EngineResult, EngineRunResult, judgeSync } from '../../lib/tooling/chec
 import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
 import { REPO_DIR } from '../../tools/cluster/paths';
 import { DifferentialCase, differentialCases, KubeObject } from './differential-cases';
-import { isolated, label, normalize } from './differential-support';
+import { fixedNodePorts, freeNodePorts, isolated, label, normalize } from './differential-support';
 import { api, quotaSettled } from './support';
 
 const SEED = 20261205;
@@ -193,6 +193,8 @@ const CASES = differentialCases(SEED, MUTATIONS);
 const comparisons: Comparison[] = [];
 
 beforeAll(async () => {
+  const freed = await freeNodePorts(fixedNodePorts(CASES.flatMap((c) => c.objects)));
+  if (freed.length > 0) console.log(`deleted the Services holding node ports the cases fix: ${freed.join(', ')}`);
   const prefixOf = (c: DifferentialCase) => `d${c.id}-${RUN}`;
   const inputs = CASES.map((c) => isolated(c, prefixOf(c)));
   const judged = judgeSync(
