@@ -12,8 +12,6 @@
  * every file of a run. Without either, the caller says so: the API-server checks are then not made
  * (see {@link UNAVAILABLE_CHECKS}).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ENGINE_CHOICES,
   EngineChoice,
@@ -24,11 +22,12 @@ import {
   judgementOf,
   LocatedEngine,
   locate,
+  nativeBuildPath,
   runEngineSync,
   startEngineProcess,
+  wasmBuildPath,
 } from './engine-runner';
 import { Finding, RULE_ENGINE } from './finding';
-import { packageRoot } from './package-root';
 
 /** The rule code of a request the API server refuses. */
 export const API_SERVER_RULE = 'api-server';
@@ -135,19 +134,12 @@ export interface EngineRequest {
 
 /** The native program: `$K8S_PRACTICE_VALIDATION_ENGINE`, else the checkout's `.engines/bin/validation-engine`. */
 export function nativeEnginePath(): string {
-  return process.env.K8S_PRACTICE_VALIDATION_ENGINE ?? join(packageRoot(), '.engines', 'bin', 'validation-engine');
+  return nativeBuildPath('K8S_PRACTICE_VALIDATION_ENGINE', 'validation-engine');
 }
 
-/**
- * The WebAssembly file: `$K8S_PRACTICE_VALIDATION_WASM`, else a checkout's own build
- * (`.engines/wasm/`, rebuilt by build.sh as the sources change), else the one the package ships
- * (`build/engines/`, copied by `prepare`).
- */
+/** The WebAssembly file: `$K8S_PRACTICE_VALIDATION_WASM`, else a checkout's own build, else the package's. */
 export function wasmEnginePath(): string {
-  const fromEnv = process.env.K8S_PRACTICE_VALIDATION_WASM;
-  if (fromEnv) return fromEnv;
-  const checkout = join(packageRoot(), '.engines', 'wasm', 'validation-engine.wasm');
-  return existsSync(checkout) ? checkout : join(packageRoot(), 'build', 'engines', 'validation-engine.wasm');
+  return wasmBuildPath('K8S_PRACTICE_VALIDATION_WASM', 'validation-engine.wasm');
 }
 
 /** The validation engine's builds, as the runner (engine-runner.ts) needs them. */

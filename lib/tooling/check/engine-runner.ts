@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from './package-root';
 
 /** Which build runs. */
 export type EngineKind = 'native' | 'wasm';
@@ -31,6 +32,23 @@ export interface EngineProgram {
   readonly off: string;
   /** What builds it, for the message when neither build is there: `npm run engines:build -- validation` (native)... */
   readonly howToBuild: string;
+}
+
+/** A native engine: `$ENV_VAR`, else the checkout's `.engines/bin/NAME` (built by tools/engines/build.sh). */
+export function nativeBuildPath(envVar: string, name: string): string {
+  return process.env[envVar] ?? join(packageRoot(), '.engines', 'bin', name);
+}
+
+/**
+ * A WebAssembly engine: `$ENV_VAR`, else a checkout's own build (`.engines/wasm/`, rebuilt by
+ * build.sh as the sources change), else the one the package ships (`build/engines/`, copied by
+ * `prepare`).
+ */
+export function wasmBuildPath(envVar: string, file: string): string {
+  const fromEnv = process.env[envVar];
+  if (fromEnv) return fromEnv;
+  const checkout = join(packageRoot(), '.engines', 'wasm', file);
+  return existsSync(checkout) ? checkout : join(packageRoot(), 'build', 'engines', file);
 }
 
 /** A build found on disk. */

@@ -13,8 +13,6 @@
  * on stdin), never a path: it reads nothing else. Without either build, the caller says so:
  * Tekton's own checks are then not made (see {@link TEKTON_UNAVAILABLE_CHECKS}).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   EngineChoice,
   EngineKind,
@@ -23,11 +21,12 @@ import {
   JudgementOf,
   judgementOf,
   locate,
+  nativeBuildPath,
   runEngineSync,
   startEngineProcess,
+  wasmBuildPath,
 } from './engine-runner';
 import { Finding } from './finding';
-import { packageRoot } from './package-root';
 
 /** The rule code of findings from Tekton's admission code. */
 export const TEKTON_ADMISSION_RULE = 'tekton-admission';
@@ -89,18 +88,12 @@ export type TektonJudgement = JudgementOf<TektonRunResult>;
 
 /** The native program: `$K8S_PRACTICE_TEKTON_ADMISSION`, else the checkout's `.engines/bin/tekton-admission`. */
 export function tektonAdmissionBinary(): string {
-  return process.env.K8S_PRACTICE_TEKTON_ADMISSION ?? join(packageRoot(), '.engines', 'bin', 'tekton-admission');
+  return nativeBuildPath('K8S_PRACTICE_TEKTON_ADMISSION', 'tekton-admission');
 }
 
-/**
- * The WebAssembly file: `$K8S_PRACTICE_TEKTON_WASM`, else a checkout's own build (`.engines/wasm/`),
- * else the one the package ships (`build/engines/`, copied by `prepare`).
- */
+/** The WebAssembly file: `$K8S_PRACTICE_TEKTON_WASM`, else a checkout's own build, else the package's. */
 export function tektonAdmissionWasm(): string {
-  const fromEnv = process.env.K8S_PRACTICE_TEKTON_WASM;
-  if (fromEnv) return fromEnv;
-  const checkout = join(packageRoot(), '.engines', 'wasm', 'tekton-admission.wasm');
-  return existsSync(checkout) ? checkout : join(packageRoot(), 'build', 'engines', 'tekton-admission.wasm');
+  return wasmBuildPath('K8S_PRACTICE_TEKTON_WASM', 'tekton-admission.wasm');
 }
 
 function tektonEngine(): EngineProgram {

@@ -19,6 +19,7 @@ import (
 	"k8s.io/apiserver/pkg/audit"
 	"k8s.io/apiserver/pkg/authentication/user"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
+	quota "k8s.io/apiserver/pkg/quota/v1"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
@@ -89,6 +90,8 @@ type cluster struct {
 	objects   admission.ObjectInterfaces
 	// declared: the namespaces the input (or --previous) declares.
 	declared map[string]bool
+	// quotaRegistry: the ResourceQuota admission plugin's evaluators, to count a new quota's usage.
+	quotaRegistry quota.Registry
 	// createdHere: the storage keys of the objects this run created.
 	createdHere map[string]bool
 
@@ -132,10 +135,11 @@ func newCluster(opts Options) (*cluster, error) {
 		c.plugins = append(c.plugins, namedPlugin{p.name, p.engine, plugin})
 	}
 	// ResourceQuota comes last, as in kube-apiserver's order.
-	quotaPlugin, err := newQuotaPlugin(c.informers)
+	quotaPlugin, quotaRegistry, err := newQuotaPlugin(c.informers)
 	if err != nil {
 		return nil, err
 	}
+	c.quotaRegistry = quotaRegistry
 	c.plugins = append(c.plugins, namedPlugin{resourcequota.PluginName, quotaPluginEngine, quotaPlugin})
 	if err := c.newServiceREST(); err != nil {
 		return nil, err

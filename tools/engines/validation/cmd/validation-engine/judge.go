@@ -276,7 +276,11 @@ func (c *cluster) judge(d *document) (r Result) {
 		// kubectl apply first asks for the live object; its REST client refuses a name that cannot
 		// be a URL path segment before any request (client-go rest.Request.Name).
 		if problems := path.IsValidPathSegmentName(name); len(problems) > 0 {
-			info := fmt.Sprintf("Resource: %q, GroupVersionKind: %q\nName: %q, Namespace: %q", gvr.String(), gvk.String(), name, map[bool]string{true: namespace}[namespaced])
+			infoNamespace := "" // kubectl's Info has none for a cluster-scoped object
+			if namespaced {
+				infoNamespace = namespace
+			}
+			info := fmt.Sprintf("Resource: %q, GroupVersionKind: %q\nName: %q, Namespace: %q", gvr.String(), gvk.String(), name, infoNamespace)
 			err := fmt.Errorf("error when retrieving current configuration of:\n%s\nfrom server for: %q: invalid resource name %q: %v", info, d.file, name, problems)
 			r.Operation, r.Verdict, r.Engine = "none", refused, engineApply
 			r.Message = kubectlText(err, "", "")

@@ -32,19 +32,21 @@ const quotaPluginEngine = "ResourceQuota admission"
 
 // newQuotaPlugin builds the plugin with kube-apiserver's evaluators (pods, services, claims,
 // object counts) and an offline client whose status updates land in the informer cache.
-func newQuotaPlugin(f informers.SharedInformerFactory) (admission.Interface, error) {
+// The registry of those evaluators is returned too: quotaUsage counts with it.
+func newQuotaPlugin(f informers.SharedInformerFactory) (admission.Interface, quota.Registry, error) {
 	plugin, err := resourcequota.NewResourceQuota(&resourcequotaapi.Configuration{}, 1)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	configuration := install.NewQuotaConfigurationForAdmission()
 	plugin.SetDrainedNotification(make(chan struct{})) // never drained: the process ends instead
 	plugin.SetExternalKubeClientSet(quotaClient{f: f})
 	plugin.SetExternalKubeInformerFactory(f)
-	plugin.SetQuotaConfiguration(install.NewQuotaConfigurationForAdmission())
+	plugin.SetQuotaConfiguration(configuration)
 	if err := plugin.ValidateInitialization(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return plugin, nil
+	return plugin, generic.NewRegistry(configuration.Evaluators()), nil
 }
 
 // quotaCreated puts a quota the run created into the cache with the status the quota
@@ -64,7 +66,6 @@ func (c *cluster) quotaCreated(stored runtime.Object) {
 // quotaUsage adds up, with the admission evaluators, what the stored objects of the quota's
 // namespace use of the resources it limits.
 func (c *cluster) quotaUsage(rq *corev1.ResourceQuota) corev1.ResourceList {
-	registry := generic.NewRegistry(install.NewQuotaConfigurationForAdmission().Evaluators())
 	hard := quota.ResourceNames(rq.Status.Hard)
 	used := quota.Mask(quota.Add(corev1.ResourceList{}, zeroes(hard)), hard)
 	for _, obj := range c.mem.objects {
@@ -81,7 +82,7 @@ func (c *cluster) quotaUsage(rq *corev1.ResourceQuota) corev1.ResourceList {
 			continue
 		}
 		gr := schema.GroupResource{Group: gvks[0].Group, Resource: k.resource}
-		evaluator := registry.Get(gr)
+		evaluator := c.quotaRegistry.Get(gr)
 		if evaluator == nil {
 			evaluator = generic.NewObjectCountEvaluator(gr, nil, "")
 		}
