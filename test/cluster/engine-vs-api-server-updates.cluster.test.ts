@@ -8,7 +8,7 @@
  *
  * docs/engine-vs-api-server-updates.md is what this measured (UPDATE_GENERATED=1 rewrites it).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -17,6 +17,7 @@ import { REPO_DIR } from '../../tools/cluster/paths';
 import { DifferentialCase, differentialCases, KubeObject, startingSets } from './differential-cases';
 import { fixedNodePorts, freeNodePorts, isolated, label, normalize } from './differential-support';
 import { kubectlAsync } from './support';
+import { expectGeneratedFile } from '../generated-file';
 
 const SEED = 20261206;
 const MUTATIONS = 150;
@@ -258,6 +259,5 @@ function renderReport(): string {
 
 test('docs/engine-vs-api-server-updates.md is what this run measured', () => {
   const report = renderReport();
-  if (process.env.UPDATE_GENERATED === '1') writeFileSync(REPORT_FILE, report);
-  expect(readFileSync(REPORT_FILE, 'utf8')).toBe(report);
+  expectGeneratedFile(REPORT_FILE, report);
 });

@@ -10,7 +10,6 @@
  *
  * docs/engine-vs-api-server.md is what this measured (UPDATE_GENERATED=1 rewrites it).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { EngineResult, EngineRunResult, judgeSync } from '../../lib/tooling/check/api-server-engine';
@@ -19,6 +18,7 @@ import { REPO_DIR } from '../../tools/cluster/paths';
 import { DifferentialCase, differentialCases, KubeObject } from './differential-cases';
 import { fixedNodePorts, freeNodePorts, isolated, label, normalize } from './differential-support';
 import { api, quotaSettled } from './support';
+import { expectGeneratedFile } from '../generated-file';
 
 const SEED = 20261205;
 const MUTATIONS = 400;
@@ -68,43 +68,29 @@ function belongsTo(workload: string, kind: string | undefined, name: string | un
 }
 
 /**
- * Waits, for each workload, until the server shows a Pod of it or a FailedCreate event of it (or
- * of its Deployment's ReplicaSet), and gives its verdict: refused with the event's text, accepted,
- * or nothing seen within the time.
+ * Waits until the server shows a Pod of the workload or a FailedCreate event of it (or of its
+ * Deployment's ReplicaSet), and gives its verdict: refused with the event's text, accepted, or
+ * nothing seen within the time.
  */
-async function serverLater(expected: readonly ExpectedLater[], prefix: string): Promise<LaterVerdict[]> {
+async function serverLater(e: ExpectedLater, prefix: string): Promise<LaterVerdict> {
   const deadline = Date.now() + LATER_TIMEOUT_MS;
-  const verdicts = new Map<string, LaterVerdict>();
   for (;;) {
     const timedOut = Date.now() > deadline;
-    const seen = new Map<string, { events: Event[]; pods: ApiObject[] }>();
-    for (const e of expected) {
-      if (verdicts.has(e.workload)) continue;
-      if (!seen.has(e.namespace))
-        seen.set(e.namespace, {
-          events: await api().list<Event>('v1', 'Event', e.namespace),
-          pods: await api().list<ApiObject>('v1', 'Pod', e.namespace),
-        });
-      const { events, pods } = seen.get(e.namespace)!;
-      const failures = events.filter(
-        (ev) => ev.reason === 'FailedCreate' && belongsTo(e.workload, ev.involvedObject?.kind, ev.involvedObject?.name),
-      );
-      if (failures.length > 0) {
-        verdicts.set(e.workload, { verdict: 'refused', message: normalize(failures.map((f) => f.message ?? '').sort()[0]!, prefix) });
-        continue;
-      }
-      const owned = pods.some((pod) =>
-        ((pod.metadata.ownerReferences as { kind?: string; name?: string }[] | undefined) ?? []).some((o) =>
-          belongsTo(e.workload, o.kind, o.name),
-        ),
-      );
-      // A refusal may come after the first pods (the quota fills up): when the engine expects
-      // one, the server has until the timeout to give it.
-      const settled = e.verdict.verdict === 'refused' ? timedOut : owned || !e.makesPod;
-      if (settled) verdicts.set(e.workload, owned || !e.makesPod ? { verdict: 'accepted' } : { verdict: 'nothing seen' });
-    }
-    if (verdicts.size === expected.length) return expected.map((e) => verdicts.get(e.workload)!);
-    if (timedOut) return expected.map((e) => verdicts.get(e.workload) ?? { verdict: 'nothing seen' });
+    const events = await api().list<Event>('v1', 'Event', e.namespace);
+    const failures = events.filter(
+      (ev) => ev.reason === 'FailedCreate' && belongsTo(e.workload, ev.involvedObject?.kind, ev.involvedObject?.name),
+    );
+    if (failures.length > 0) return { verdict: 'refused', message: normalize(failures.map((f) => f.message ?? '').sort()[0]!, prefix) };
+    const pods = await api().list<ApiObject>('v1', 'Pod', e.namespace);
+    const owned = pods.some((pod) =>
+      ((pod.metadata.ownerReferences as { kind?: string; name?: string }[] | undefined) ?? []).some((o) =>
+        belongsTo(e.workload, o.kind, o.name),
+      ),
+    );
+    // A refusal may come after the first pods (the quota fills up): when the engine expects
+    // one, the server has until the timeout to give it.
+    const settled = e.verdict.verdict === 'refused' ? timedOut : owned || !e.makesPod;
+    if (settled) return owned || !e.makesPod ? { verdict: 'accepted' } : { verdict: 'nothing seen' };
     await sleep(250);
   }
 }
@@ -147,7 +133,7 @@ async function judgeOnServer(
       created.push(stored);
       if (stored.kind === 'ResourceQuota') await quotaSettled(stored.metadata.namespace!, stored.metadata.name!);
       const workload = expectedLater.find((e) => e.workload === label(object) && e.namespace === stored.metadata.namespace);
-      if (workload) later.set(workload, (await serverLater([workload], prefix))[0]!);
+      if (workload) later.set(workload, await serverLater(workload, prefix));
     }
     return { verdicts, later: expectedLater.map((e) => later.get(e) ?? { verdict: 'nothing seen' }) };
   } finally {
@@ -427,6 +413,5 @@ function renderReport(): string {
 
 test('docs/engine-vs-api-server.md is what this run measured', () => {
   const report = renderReport();
-  if (process.env.UPDATE_GENERATED === '1') writeFileSync(TABLE_FILE, report);
-  expect(readFileSync(TABLE_FILE, 'utf8')).toBe(report);
+  expectGeneratedFile(TABLE_FILE, report);
 });

@@ -11,7 +11,6 @@
  * otherwise a difference fails). The column "only the API server rejects" must stay empty:
  * each entry there is a validator bug.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
 import { isolateCase } from '../../tools/cluster/case-namespaces';
@@ -19,6 +18,7 @@ import { REPO_DIR } from '../../tools/cluster/paths';
 import { goodObjects, Mutation, MUTATIONS, run } from '../tooling/check/mutation-cases';
 import { api, eventually, installTektonCrds, quotaSettled } from './support';
 import { errorRules, GOOD_SET, renderTable, Verdict } from './validator-table';
+import { expectGeneratedFile } from '../generated-file';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
 type KubeObject = Record<string, any>;
@@ -148,6 +148,5 @@ test('every case only the validator rejects says why we are stricter, and no oth
 
 test('docs/validator-vs-api-server.md is the table this run measured', () => {
   const table = renderTable(verdicts);
-  if (process.env.UPDATE_GENERATED === '1') writeFileSync(TABLE_FILE, table);
-  expect(readFileSync(TABLE_FILE, 'utf8')).toBe(table);
+  expectGeneratedFile(TABLE_FILE, table);
 });

@@ -5,12 +5,13 @@
  * `k8s-practice validate` judges by default, our rules and the validation engine (native when
  * built, else WebAssembly; without either, the suite is skipped and says how to build one).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Finding } from '../../../lib/tooling/check/finding';
 import { errorRules, GOOD_SET, recordedVerdicts, renderTable, Verdict } from '../../cluster/validator-table';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { goodObjects, pick, run, brief, MUTATIONS, deployment, webContainer, tools, engineMissing } from './mutation-cases';
+import { expectGeneratedFile } from '../../generated-file';
 
 /** Parsed YAML, read by path in tests. */
 type KubeObject = Record<string, any>;
@@ -209,8 +210,7 @@ describe('docs/validator-vs-api-server.md (written by the real-engine suite)', (
         stricterBecause: c.stricterBecause,
       }));
       const rendered = renderTable(verdicts);
-      if (process.env.UPDATE_GENERATED === '1') writeFileSync(file, rendered);
-      expect(readFileSync(file, 'utf8')).toBe(rendered);
+      expectGeneratedFile(file, rendered);
     },
   );
 });
