@@ -15,7 +15,7 @@
  */
 import { CommandIO, PROCESS_IO, terminalIO, UsageError, quietOnClosedPipes } from '../lib/tooling/cli/command-io';
 import { enableCompileCache } from '../lib/tooling/cli/compile-cache';
-import { packageRoot } from '../lib/tooling/check/package-root';
+import { packageRoot } from '../lib/tooling/foundation/package-root';
 import { defaultCacheFolder } from '../lib/tooling/private-cache';
 
 // Each command's module is loaded when the command runs (or shows its usage):

@@ -24,13 +24,13 @@ export type { EngineChoice, EngineKind } from './tooling/check/api-server-engine
 export { UnknownRuleError } from './tooling/check/rule-registry';
 export type { DisabledChecks } from './tooling/check/rule-registry';
 export type { RuleDefinition, RuleCode, CodeSeverity } from './tooling/check/rule-definition';
-export { formatFinding, formatSummary } from './tooling/check/finding';
-export type { Finding, Severity } from './tooling/check/finding';
+export { formatFinding, formatSummary } from './tooling/foundation/finding';
+export type { Finding, Severity } from './tooling/foundation/finding';
 export { compareFiles, compareYaml, compareObjects, formatComparison } from './tooling/compare/compare';
 export type { CompareOptions, CompareResult, ObjectComparison, FieldDifference } from './tooling/compare/compare';
 export { SchemaValidator } from './tooling/check/schema-validator';
 export { buildObjectGraph } from './tooling/graph/object-graph';
 export type { SynthesizedObject, ObjectGraph, GraphEdge } from './tooling/graph/object-graph';
 export { toMermaid } from './tooling/graph/mermaid';
-export { KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from './tooling/check/kubernetes-versions';
-export type { KubernetesVersion } from './tooling/check/kubernetes-versions';
+export { KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from './tooling/foundation/kubernetes-versions';
+export type { KubernetesVersion } from './tooling/foundation/kubernetes-versions';

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { serviceSelectorSelects } from '../lib/tooling/check/label-selector';
+import { serviceSelectorSelects } from '../lib/tooling/foundation/label-selector';
 import { SynthesizedObject } from '../lib/tooling/graph/object-graph';
 
 /**

@@ -5,7 +5,7 @@
  * our rules and the validation engine), on the same objects.
  */
 import { ApiObject, statusMessage } from '../../tools/cluster/api-client';
-import { ManifestObject } from '../../lib/tooling/check/manifest';
+import { ManifestObject } from '../../lib/tooling/foundation/manifest';
 import { validateObjects } from '../../lib/tooling/check/validate';
 import { api, distFiles, eventually, kubectl, objectsOf } from './support';
 

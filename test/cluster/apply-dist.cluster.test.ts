@@ -5,7 +5,7 @@
  * defaults LimitRanger wrote into containers — each compared with what our own model predicts.
  */
 import { ApiObject } from '../../tools/cluster/api-client';
-import { ManifestObject } from '../../lib/tooling/check/manifest';
+import { ManifestObject } from '../../lib/tooling/foundation/manifest';
 import { COMPUTE_RESOURCES, effectiveLimit, effectiveRequest, limitsFor, podShapes } from '../../lib/tooling/check/resource-containers';
 import { RuleContext } from '../../lib/tooling/check/rule-context';
 import { SchemaValidator } from '../../lib/tooling/check/schema-validator';

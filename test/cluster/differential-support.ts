@@ -2,7 +2,7 @@
  * What both differential suites (engine-vs-api-server*.cluster.test.ts) do to a case before the
  * engine and the server judge it, and to their answers before comparing them.
  */
-import { isBuiltinClusterScoped } from '../../lib/tooling/check/cluster-scoped-kinds';
+import { isBuiltinClusterScoped } from '../../lib/tooling/foundation/cluster-scoped-kinds';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { isolateCase } from '../../tools/cluster/case-namespaces';
 import { KubeObject } from './differential-cases';

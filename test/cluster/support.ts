@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ApiClient, ApiObject } from '../../tools/cluster/api-client';
 import { CLUSTER_DIR, engineBinary, REPO_DIR } from '../../tools/cluster/paths';
 import { TRIGGERS_RELEASE_DIR } from '../../tools/cluster/tekton-engines';
-import { parseManifestText } from '../../lib/tooling/check/manifest';
+import { parseManifestText } from '../../lib/tooling/foundation/manifest';
 
 export const DIST_DIR = join(REPO_DIR, 'dist');
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../bin/k8s-practice';
 import { CommandIO, PROCESS_IO } from '../../lib/tooling/cli/command-io';
-import { formatFinding } from '../../lib/tooling/check/finding';
+import { formatFinding } from '../../lib/tooling/foundation/finding';
 import { terminalText, terminalValue } from '../../lib/util/terminal-text';
 
 const ROOT = join(__dirname, '..', '..');

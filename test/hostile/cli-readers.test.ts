@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { CommandIO } from '../../lib/tooling/cli/command-io';
 import { main } from '../../bin/k8s-practice';
 import { runValidate } from '../../lib/tooling/cli/validate-command';
-import { MAX_FILE_BYTES } from '../../lib/tooling/check/guarded-read';
+import { MAX_FILE_BYTES } from '../../lib/tooling/foundation/guarded-read';
 
 const ROOT = join(__dirname, '..', '..');
 const CI_FILE = join(ROOT, 'dist', '08-ci-pipeline.k8s.yaml');

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fs from 'node:fs';
 import { SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
-import type { LoadedManifests } from '../../lib/tooling/check/manifest';
+import type { LoadedManifests } from '../../lib/tooling/foundation/manifest';
 
 let root: string;
 beforeEach(() => {
@@ -149,7 +149,7 @@ describe('validate dist/ while a synth swaps a new tree in', () => {
     };
     jest.isolateModules(() => {
       jest.doMock('node:fs', () => ({ ...realFs, openSync }));
-      load = (require('../../lib/tooling/check/manifest') as typeof import('../../lib/tooling/check/manifest')).loadManifests;
+      load = (require('../../lib/tooling/foundation/manifest') as typeof import('../../lib/tooling/foundation/manifest')).loadManifests;
     });
     try {
       return load([dist]);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { locateEngine } from '../../lib/tooling/check/api-server-engine';
 import { CommandIO } from '../../lib/tooling/cli/command-io';
 import { compareYaml } from '../../lib/tooling/compare/compare';
-import { MAX_DOCUMENTS, MAX_FILE_BYTES } from '../../lib/tooling/check/manifest';
+import { MAX_DOCUMENTS, MAX_FILE_BYTES } from '../../lib/tooling/foundation/manifest';
 import { validatePaths, validateYaml } from '../../lib/tooling/check/validate';
 import { runValidate } from '../../lib/tooling/cli/validate-command';
 import { runGraph } from '../../lib/tooling/cli/graph-command';

@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import { Document } from 'yaml';
 import { compareYaml } from '../../lib/tooling/compare/compare';
-import { parseManifestText } from '../../lib/tooling/check/manifest';
+import { parseManifestText } from '../../lib/tooling/foundation/manifest';
 import { validateYaml } from '../../lib/tooling/check/validate';
 import { buildObjectGraph, SynthesizedObject } from '../../lib/tooling/graph/object-graph';
 import { toMermaid } from '../../lib/tooling/graph/mermaid';

@@ -4,7 +4,7 @@
  * `c12-shop`, ClusterRole `pod-reader` becomes `c12-pod-reader`, and every reference to them
  * (a subject's namespace, a binding's roleRef) is renamed the same way.
  */
-import { isBuiltinClusterScoped } from '../../lib/tooling/check/cluster-scoped-kinds';
+import { isBuiltinClusterScoped } from '../../lib/tooling/foundation/cluster-scoped-kinds';
 import { ApiObject } from './api-client';
 
 /** Whether an object's kind is cluster-scoped: the validator's list of built-in kinds (the cases use no cluster-scoped custom kind). */

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../pod/restricted-defaults';
-import { markClusterScoped } from '../../util/cluster-scoped';
+import { markClusterScoped } from '../cluster-scoped';
 import { checkDnsLabel, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
 import { compareQuantities, parseQuantity } from '../../util/exact-quantity';
 import { checkResourceQuantity } from '../../util/resource-quantity';

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { markClusterScoped } from '../../util/cluster-scoped';
+import { markClusterScoped } from '../cluster-scoped';
 import { ExternalRef, declareExternalRefs } from '../../util/external-refs';
 import { DNS1035_LABEL_RULE, isDns1035Label } from '../../util/k8s-syntax';
 import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';

@@ -27,7 +27,7 @@ import {
   startEngineProcess,
   wasmBuildPath,
 } from './engine-runner';
-import { Finding, RULE_ENGINE } from './finding';
+import { Finding, RULE_ENGINE } from '../foundation/finding';
 
 /** The rule code of a request the API server refuses. */
 export const API_SERVER_RULE = 'api-server';

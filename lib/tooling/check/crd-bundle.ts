@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { listManifestFiles } from './manifest';
+import { listManifestFiles } from '../foundation/manifest';
 import { CrdVersionSchema, crdSchemasFromYaml } from './crd-schemas';
 
 /** The bundle file, relative to the package root. */

@@ -3,10 +3,10 @@
  * returns one schema per served version, for the validator to compile.
  */
 import { parseAllDocuments } from 'yaml';
-import { readTextOrThrow } from './guarded-read';
-import { listManifestFiles } from './manifest';
-import { JsonSchema } from './strict-schema';
-import { field, textOf } from './json-value';
+import { readTextOrThrow } from '../foundation/guarded-read';
+import { listManifestFiles } from '../foundation/manifest';
+import { JsonSchema } from '../foundation/strict-schema';
+import { field, textOf } from '../foundation/json-value';
 
 export interface CrdVersionSchema {
   /** `tekton.dev/v1` */

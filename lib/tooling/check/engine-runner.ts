@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from './package-root';
+import { packageRoot } from '../foundation/package-root';
 
 /** Which build runs. */
 export type EngineKind = 'native' | 'wasm';

@@ -8,9 +8,9 @@
  * request equal to its limit from Pod defaulting).
  */
 import { ExactQuantity, isNegative, parseQuantity } from '../../util/exact-quantity';
-import { PathSegment } from './field-path';
-import { field, isObject, textOf } from './json-value';
-import { ManifestObject } from './manifest';
+import { PathSegment } from '../foundation/field-path';
+import { field, isObject, textOf } from '../foundation/json-value';
+import { ManifestObject } from '../foundation/manifest';
 import { nameOf, RuleContext } from './rule-context';
 
 /** The fields of a LimitRange item that hold quantities. */

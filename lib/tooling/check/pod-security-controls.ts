@@ -5,9 +5,9 @@
  * engine.) This module is not a rule file, so other code can import it.
  */
 import { PodSecurityLevel } from '../../util/pod-security-level';
-import { PathSegment } from './field-path';
-import { isObject } from './json-value';
-import { KubeObject } from './manifest';
+import { PathSegment } from '../foundation/field-path';
+import { isObject } from '../foundation/json-value';
+import { KubeObject } from '../foundation/manifest';
 
 /** Capabilities `baseline` lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES = new Set([

@@ -3,9 +3,9 @@
  * `pod-security.kubernetes.io/enforce`. Used by the Pod Security rule of Tekton steps.
  */
 import { POD_SECURITY_LEVELS, PodSecurityLevel, PSA_ENFORCE_LABEL } from '../../util/pod-security-level';
-import { KubeObject } from './manifest';
+import { KubeObject } from '../foundation/manifest';
 import { RuleContext } from './rule-context';
-import { field } from './json-value';
+import { field } from '../foundation/json-value';
 
 /** The level a Namespace object enforces, or undefined when it sets none (or an unknown value). */
 export function enforcedLevel(namespace: KubeObject | undefined): PodSecurityLevel | undefined {

@@ -11,8 +11,8 @@ import standaloneCode from 'ajv/dist/standalone';
 import { crdFilesDigest } from './crd-bundle';
 import { loadCrdSchemas } from './crd-schemas';
 import { crdKind, KindSchema } from './kind-schema';
-import { loadManifests } from './manifest';
-import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from './package-root';
+import { loadManifests } from '../foundation/manifest';
+import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from '../foundation/package-root';
 import { definitionsDigest, GENERATED_VALIDATORS, PrecompiledMeta } from './precompiled';
 import { SchemaCompiler } from './schema-compiler';
 

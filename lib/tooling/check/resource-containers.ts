@@ -7,13 +7,13 @@
  * A step's requests and limits are its own merged over `stepTemplate`'s,
  * resource by resource (Tekton merges the template into each step).
  */
-import { apiGroup } from './cluster-scoped-kinds';
+import { apiGroup } from '../foundation/cluster-scoped-kinds';
 import { ceilToUnits, ExactQuantity, fromUnits, isNegative, maxQuantity, parseQuantity } from '../../util/exact-quantity';
-import { PathSegment } from './field-path';
-import { field, isObject, objectField, textOf } from './json-value';
-import { KubeObject, ManifestObject } from './manifest';
+import { PathSegment } from '../foundation/field-path';
+import { field, isObject, objectField, textOf } from '../foundation/json-value';
+import { KubeObject, ManifestObject } from '../foundation/manifest';
 import { containerLimits, LimitRangeItem, LimitValue } from './limit-ranges';
-import { CONTAINER_LISTS, containersOf } from './pod-templates';
+import { CONTAINER_LISTS, containersOf } from '../foundation/pod-templates';
 import { RuleContext } from './rule-context';
 import { stepResourcesField, taskSpecsOf } from './task-specs';
 

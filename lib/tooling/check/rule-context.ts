@@ -2,13 +2,13 @@
  * What every cross-object rule sees: all objects of one validation run, their
  * effective namespaces, an index by kind and name, and a findings sink.
  */
-import { apiGroup, isBuiltinClusterScoped } from './cluster-scoped-kinds';
-import { fieldPath, PathSegment } from './field-path';
-import { Finding, Severity } from './finding';
-import { KubeObject, ManifestObject } from './manifest';
-import { field, isObject, objectField, textOf } from './json-value';
-import { selectorMatches } from './label-selector';
-import { podTemplateOf, PodTemplate } from './pod-templates';
+import { apiGroup, isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
+import { fieldPath, PathSegment } from '../foundation/field-path';
+import { Finding, Severity } from '../foundation/finding';
+import { KubeObject, ManifestObject } from '../foundation/manifest';
+import { field, isObject, objectField, textOf } from '../foundation/json-value';
+import { selectorMatches } from '../foundation/label-selector';
+import { podTemplateOf, PodTemplate } from '../foundation/pod-templates';
 import { SchemaValidator } from './schema-validator';
 
 /** The namespace objects without `metadata.namespace` land in. */

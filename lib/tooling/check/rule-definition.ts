@@ -4,7 +4,7 @@
  * (rule-registry.ts) lists every definition; `validate --list-rules`, `--disable`
  * and the README's rule table are built from it.
  */
-import { Severity } from './finding';
+import { Severity } from '../foundation/finding';
 import { RuleContext } from './rule-context';
 
 /** The severity a code is reported with; `error or warning` when it depends on the case. */

@@ -7,7 +7,7 @@
  */
 import Ajv, { _, KeywordCxt } from 'ajv';
 import { KNOWN_FORMATS, quantityProblem, re2RegExp } from './schema-runtime';
-import { QUANTITY_KEYWORD } from './strict-schema';
+import { QUANTITY_KEYWORD } from '../foundation/strict-schema';
 
 /**
  * A new Ajv for the validator. With `standaloneRuntime` (the path the

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
-import { isBuiltinClusterScoped } from './cluster-scoped-kinds';
+import { isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
 import { CrdVersionSchema } from './crd-schemas';
 import { crdSchemaRef, K8S_SCHEMA_ID, KindSchema } from './kind-schema';
 import { createAjv } from './schema-ajv';
 import { KNOWN_FORMATS } from './schema-runtime';
-import { JsonSchema, makeStrict, mergeEnums, QUANTITY_KEYWORD } from './strict-schema';
+import { JsonSchema, makeStrict, mergeEnums, QUANTITY_KEYWORD } from '../foundation/strict-schema';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const QUANTITY_DEFINITION = 'io.k8s.apimachinery.pkg.api.resource.Quantity';

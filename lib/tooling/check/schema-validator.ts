@@ -15,15 +15,15 @@ import { join, resolve, sep } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CRD_BUNDLE, crdFilesDigest, readCrdBundle } from './crd-bundle';
 import { CrdVersionSchema, loadCrdSchemas } from './crd-schemas';
-import { pointerSegments, fieldPath, PathSegment } from './field-path';
-import { CRD_DIR, packageRoot } from './package-root';
-import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, schemaDirOf } from './kubernetes-versions';
+import { pointerSegments, fieldPath, PathSegment } from '../foundation/field-path';
+import { CRD_DIR, packageRoot } from '../foundation/package-root';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, schemaDirOf } from '../foundation/kubernetes-versions';
 import { loadPrecompiled, Precompiled } from './precompiled';
 import { crdKind, KindSchema } from './kind-schema';
 import type { SchemaCompiler } from './schema-compiler';
 import { QUANTITY_SYNTAX } from '../../util/exact-quantity';
-import { dropNulls, JsonSchema, QUANTITY_KEYWORD } from './strict-schema';
-import { isList } from './json-value';
+import { dropNulls, JsonSchema, QUANTITY_KEYWORD } from '../foundation/strict-schema';
+import { isList } from '../foundation/json-value';
 
 export type { KindSchema } from './kind-schema';
 

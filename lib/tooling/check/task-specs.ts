@@ -3,10 +3,10 @@
  * `spec.taskSpec`, and the inline `taskSpec` of a Pipeline's tasks and
  * finally tasks. Their steps and sidecars become the containers of a TaskRun's pod.
  */
-import { apiGroup } from './cluster-scoped-kinds';
-import { PathSegment } from './field-path';
-import { isObject, textOf } from './json-value';
-import { KubeObject } from './manifest';
+import { apiGroup } from '../foundation/cluster-scoped-kinds';
+import { PathSegment } from '../foundation/field-path';
+import { isObject, textOf } from '../foundation/json-value';
+import { KubeObject } from '../foundation/manifest';
 
 /** A Task spec found in an object. */
 export interface TaskSpecAt {

@@ -26,7 +26,7 @@ import {
   startEngineProcess,
   wasmBuildPath,
 } from './engine-runner';
-import { Finding } from './finding';
+import { Finding } from '../foundation/finding';
 
 /** The rule code of findings from Tekton's admission code. */
 export const TEKTON_ADMISSION_RULE = 'tekton-admission';

@@ -16,8 +16,8 @@ import {
   notJudged,
   UNAVAILABLE_CHECKS,
 } from './api-server-engine';
-import { Finding, sortFindings } from './finding';
-import { loadManifests, ManifestObject, parseManifestText, readManifestTexts } from './manifest';
+import { Finding, sortFindings } from '../foundation/finding';
+import { loadManifests, ManifestObject, parseManifestText, readManifestTexts } from '../foundation/manifest';
 import { RuleContext } from './rule-context';
 import { severityAllowed } from './rule-definition';
 import { codeOf, DisabledChecks, resolveDisabled, RULES } from './rule-registry';

@@ -4,7 +4,7 @@
  * be `-`, standard input: `kubectl run ... -o yaml | k8s-practice compare - dist/01-pod.k8s.yaml`.
  */
 import { CommandIO, oneOf, parseArgs, readProcessStdin, UsageError } from './command-io';
-import { decodeManifestBytes, KubeObject, MAX_FILE_BYTES, STDIN_NAME, STDIN_PATH } from '../check/manifest';
+import { decodeManifestBytes, KubeObject, MAX_FILE_BYTES, STDIN_NAME, STDIN_PATH } from '../foundation/manifest';
 import {
   compareSides,
   describeIdentity,

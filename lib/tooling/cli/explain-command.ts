@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
-import { CRD_DIR, packageRoot } from '../check/package-root';
+import { CRD_DIR, packageRoot } from '../foundation/package-root';
 import { explain } from '../explain/explain';
 
 export const EXPLAIN_USAGE = [

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CommandIO, parseArgs } from './command-io';
-import { readGuardedText } from '../check/guarded-read';
-import { loadManifests } from '../check/manifest';
+import { readGuardedText } from '../foundation/guarded-read';
+import { loadManifests } from '../foundation/manifest';
 import { toMermaid } from '../graph/mermaid';
 import { terminalValue } from '../../util/terminal-text';
 import { buildObjectGraph, isGraphable, SynthesizedObject } from '../graph/object-graph';

@@ -3,8 +3,8 @@
  */
 import { stringify } from 'yaml';
 import { CommandIO, oneOf, parseArgs, UsageError } from './command-io';
-import { FileRefusedError, readGuardedBytes, readTextOrThrow } from '../check/guarded-read';
-import { parseManifestText } from '../check/manifest';
+import { FileRefusedError, readGuardedBytes, readTextOrThrow } from '../foundation/guarded-read';
+import { parseManifestText } from '../foundation/manifest';
 import { SimulationResult, simulate } from '../simulate/simulate';
 import { SecretStore } from '../simulate/triggers-cel';
 import { terminalValue } from '../../util/terminal-text';

@@ -22,16 +22,16 @@ import {
   notJudged,
   startEngine,
 } from '../check/api-server-engine';
-import { engineOf, Finding, formatFinding, formatSummary, sortFindings } from '../check/finding';
-import { MAX_FILE_BYTES } from '../check/guarded-read';
-import { CRD_DIR, packageRoot } from '../check/package-root';
-import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../check/kubernetes-versions';
+import { engineOf, Finding, formatFinding, formatSummary, sortFindings } from '../foundation/finding';
+import { MAX_FILE_BYTES } from '../foundation/guarded-read';
+import { CRD_DIR, packageRoot } from '../foundation/package-root';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../foundation/kubernetes-versions';
 import type { ValidationResult } from '../check/validate';
 import type { TektonJudgement, TektonRequest } from '../check/tekton-admission';
 
 const validateModule = () => require('../check/validate') as typeof import('../check/validate');
 const registry = () => require('../check/rule-registry') as typeof import('../check/rule-registry');
-const manifests = () => require('../check/manifest') as typeof import('../check/manifest');
+const manifests = () => require('../foundation/manifest') as typeof import('../foundation/manifest');
 const tektonModule = () => require('../check/tekton-admission') as typeof import('../check/tekton-admission');
 
 /** The path that stands for standard input (manifest.ts's STDIN_PATH, without loading the YAML parser for it). */

@@ -13,12 +13,12 @@
  * shows each side as written, in full.
  */
 import diff, { Difference } from 'microdiff';
-import { isBuiltinClusterScoped } from '../check/cluster-scoped-kinds';
-import { fieldPath } from '../check/field-path';
-import { dropNulls } from '../check/strict-schema';
+import { isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
+import { fieldPath } from '../foundation/field-path';
+import { dropNulls } from '../foundation/strict-schema';
 import { canonicalImageReference } from '../../util/image-reference';
-import { KubeObject, parseManifestText, readManifestFile } from '../check/manifest';
-import { textOf } from '../check/json-value';
+import { KubeObject, parseManifestText, readManifestFile } from '../foundation/manifest';
+import { textOf } from '../foundation/json-value';
 import { terminalValue } from '../../util/terminal-text';
 
 /** A list turned into a map by its merge key, so the diff matches items by key. */

@@ -14,9 +14,9 @@
  * only way in.
  */
 import { parseAllDocuments } from 'yaml';
-import { readTextOrThrow } from '../check/guarded-read';
-import { listManifestFiles } from '../check/manifest';
-import { asList, field, objectField, textOf } from '../check/json-value';
+import { readTextOrThrow } from '../foundation/guarded-read';
+import { listManifestFiles } from '../foundation/manifest';
+import { asList, field, objectField, textOf } from '../foundation/json-value';
 
 export interface CrdNames {
   readonly group: string;

@@ -23,12 +23,12 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
-import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from '../check/package-root';
-import { JsonSchema } from '../check/strict-schema';
-import { readTextOrThrow } from '../check/guarded-read';
+import { CRD_DIR, K8S_SCHEMA_DIR, packageRoot } from '../foundation/package-root';
+import { JsonSchema } from '../foundation/strict-schema';
+import { readTextOrThrow } from '../foundation/guarded-read';
 import { BUILTIN_RESOURCES } from './builtin-resources';
 import { CrdNames, indexCrds } from './crd-index';
-import { field, objectField, ownMember, textOf } from '../check/json-value';
+import { field, objectField, ownMember, textOf } from '../foundation/json-value';
 import { defaultCacheFolder, privateCacheProblem } from '../private-cache';
 
 export { privateCacheProblem };

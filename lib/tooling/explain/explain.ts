@@ -16,7 +16,7 @@ import { ExplainSchemas, ExplainSchemasOptions } from './explain-schemas';
 import { header, PlaintextRenderer, TemplateError, truthy } from './plaintext';
 import { fieldSteps, ProjectUsage, projectUsage, renderUsage, UsageOptions } from './project-usage';
 import { ExplainError, gvrString, resolveRequest } from './resource-mapper';
-import { isList, member, ownMember } from '../check/json-value';
+import { isList, member, ownMember } from '../foundation/json-value';
 
 export type ExplainOutput = 'plaintext' | 'json';
 

@@ -24,9 +24,9 @@
  * on the way stops the walk. "Truthiness" follows Go templates (empty maps,
  * lists and strings count as absent).
  */
-import { JsonSchema } from '../check/strict-schema';
+import { JsonSchema } from '../foundation/strict-schema';
 import { wrapWords } from './word-wrap';
-import { ownMember } from '../check/json-value';
+import { ownMember } from '../foundation/json-value';
 
 /** What the renderer needs from the document. */
 export interface SchemaDocument {

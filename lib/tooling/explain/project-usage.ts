@@ -13,11 +13,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { expandPaths, loadManifests } from '../check/manifest';
-import { packageRoot } from '../check/package-root';
-import { JsonSchema } from '../check/strict-schema';
+import { expandPaths, loadManifests } from '../foundation/manifest';
+import { packageRoot } from '../foundation/package-root';
+import { JsonSchema } from '../foundation/strict-schema';
 import { SchemaDocument, truthy } from './plaintext';
-import { field, ownMember, textOf } from '../check/json-value';
+import { field, ownMember, textOf } from '../foundation/json-value';
 
 /** How the schema walk got from one schema to the next. */
 export type FieldStep = { readonly property: string } | { readonly items: true } | { readonly values: true };

@@ -1,6 +1,6 @@
-import { podTemplateOf } from '../check/pod-templates';
-import { asList, isObject, JsonObject } from '../check/json-value';
-import { labelSelectorMatches, serviceSelectorSelects } from '../check/label-selector';
+import { podTemplateOf } from '../foundation/pod-templates';
+import { asList, isObject, JsonObject } from '../foundation/json-value';
+import { labelSelectorMatches, serviceSelectorSelects } from '../foundation/label-selector';
 
 /**
  * The relations between synthesized Kubernetes objects, computed from the

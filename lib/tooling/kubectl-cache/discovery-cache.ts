@@ -25,7 +25,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isBuiltinClusterScoped } from '../check/cluster-scoped-kinds';
+import { isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
 import { BUILTIN_RESOURCES, BuiltinResource } from '../explain/builtin-resources';
 
 /** The server kubectl talks to when no kubeconfig names one. */

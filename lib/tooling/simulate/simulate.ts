@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
 import { evaluateCel, headerMap, SecretStore, secretValue, WebhookRequest } from './triggers-cel';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
-import { field, iterableOrEmpty, JsonObject, lengthOf, member, textOf } from '../check/json-value';
+import { field, iterableOrEmpty, JsonObject, lengthOf, member, textOf } from '../foundation/json-value';
 
 /** SHA-256 of the interceptor programs this library ships: the only ones simulate runs. */
 const SHIPPED_PROGRAMS: ReadonlySet<string> = new Set([createHash('sha256').update(GOGS_SIGNATURE_SCRIPT).digest('hex')]);

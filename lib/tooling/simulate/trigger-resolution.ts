@@ -9,7 +9,7 @@
  * only (the bindings here need no JSONPath brackets). A path that does not
  * exist is an error, as Triggers reports it ("failed to find field").
  */
-import { iterableOrEmpty, member, ownMember, textOf } from '../check/json-value';
+import { iterableOrEmpty, member, ownMember, textOf } from '../foundation/json-value';
 import { canonicalHeaderKey, headerMap, WebhookRequest } from './triggers-cel';
 
 const EXPRESSION = /\$\(([^)]*)\)/g;

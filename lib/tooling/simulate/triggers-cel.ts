@@ -24,7 +24,7 @@ import { CelScalar, celMethod, isCelError, isCelList, isCelMap, mapType, run } f
 import type { CelFunc, CelInput, CelMap } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { createContext, Script } from 'node:vm';
-import { field, member, ownMember } from '../check/json-value';
+import { field, member, ownMember } from '../foundation/json-value';
 
 /** An HTTP request as the EventListener sees it. */
 export interface WebhookRequest {

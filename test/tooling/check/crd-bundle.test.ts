@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CRD_BUNDLE, readCrdBundle, renderCrdBundle } from '../../../lib/tooling/check/crd-bundle';
 import { loadCrdSchemas } from '../../../lib/tooling/check/crd-schemas';
-import { CRD_DIR } from '../../../lib/tooling/check/package-root';
+import { CRD_DIR } from '../../../lib/tooling/foundation/package-root';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

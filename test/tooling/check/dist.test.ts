@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatFinding } from '../../../lib/tooling/check/finding';
+import { formatFinding } from '../../../lib/tooling/foundation/finding';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
 import { validatePaths } from '../../../lib/tooling/check/validate';
 

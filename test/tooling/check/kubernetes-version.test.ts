@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandIO } from '../../../lib/tooling/cli/command-io';
-import { KUBERNETES_VERSIONS } from '../../../lib/tooling/check/kubernetes-versions';
+import { KUBERNETES_VERSIONS } from '../../../lib/tooling/foundation/kubernetes-versions';
 import { validateYaml } from '../../../lib/tooling/check/validate';
 import { runValidate } from '../../../lib/tooling/cli/validate-command';
 

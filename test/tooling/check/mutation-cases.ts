@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { locateEngine } from '../../../lib/tooling/check/api-server-engine';
-import { engineOf, Finding } from '../../../lib/tooling/check/finding';
-import { ManifestObject, parseManifestText } from '../../../lib/tooling/check/manifest';
+import { engineOf, Finding } from '../../../lib/tooling/foundation/finding';
+import { ManifestObject, parseManifestText } from '../../../lib/tooling/foundation/manifest';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */

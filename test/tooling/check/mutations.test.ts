@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Finding } from '../../../lib/tooling/check/finding';
+import { Finding } from '../../../lib/tooling/foundation/finding';
 import { errorRules, GOOD_SET, recordedVerdicts, renderTable, Verdict } from '../../cluster/validator-table';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { goodObjects, pick, run, brief, MUTATIONS, deployment, webContainer, tools, engineMissing } from './mutation-cases';

@@ -7,7 +7,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadManifests } from '../../../lib/tooling/check/manifest';
+import { loadManifests } from '../../../lib/tooling/foundation/manifest';
 import { generatedValidatorsCode, kindsIn } from '../../../lib/tooling/check/precompile-validators';
 import { loadPrecompiled, usePrecompiledModule } from '../../../lib/tooling/check/precompiled';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';

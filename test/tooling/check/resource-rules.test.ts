@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { compareQuantities, parseQuantity } from '../../../lib/util/exact-quantity';
-import { Finding } from '../../../lib/tooling/check/finding';
+import { Finding } from '../../../lib/tooling/foundation/finding';
 import { validateYaml } from '../../../lib/tooling/check/validate';
 import { engineMissing } from './mutation-cases';
 

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractEnumTable } from '../../../scripts/extract-enums';
-import { packageRoot } from '../../../lib/tooling/check/package-root';
+import { packageRoot } from '../../../lib/tooling/foundation/package-root';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
-import { dropNulls, makeStrict } from '../../../lib/tooling/check/strict-schema';
+import { dropNulls, makeStrict } from '../../../lib/tooling/foundation/strict-schema';
 import { validateYaml } from '../../../lib/tooling/check/validate';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
 

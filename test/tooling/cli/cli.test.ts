@@ -10,7 +10,7 @@ import { COMMANDS, main } from '../../../bin/k8s-practice';
 import { RULES } from '../../../lib/tooling/check/rule-registry';
 import { CommandIO } from '../../../lib/tooling/cli/command-io';
 import { runValidate } from '../../../lib/tooling/cli/validate-command';
-import { MAX_FILE_BYTES } from '../../../lib/tooling/check/manifest';
+import { MAX_FILE_BYTES } from '../../../lib/tooling/foundation/manifest';
 import { KUBECTL_FIXTURES } from '../../fixture-paths';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../../bin/k8s-practice';
 import { CommandIO } from '../../../lib/tooling/cli/command-io';
-import { listManifestFiles } from '../../../lib/tooling/check/manifest';
+import { listManifestFiles } from '../../../lib/tooling/foundation/manifest';
 import { BUILTIN_RESOURCES } from '../../../lib/tooling/explain/builtin-resources';
 import { indexCrds, namesFromObject, scanCrdDocument } from '../../../lib/tooling/explain/crd-index';
 import { explain } from '../../../lib/tooling/explain/explain';

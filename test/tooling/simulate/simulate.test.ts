@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseManifestText } from '../../../lib/tooling/check/manifest';
+import { parseManifestText } from '../../../lib/tooling/foundation/manifest';
 import { simulate, topLevelConjuncts } from '../../../lib/tooling/simulate/simulate';
 import { main } from '../../../bin/k8s-practice';
 import { GOGS_PUSH, REGISTRY_PUSH, WEBHOOK_FIXTURES } from '../../fixture-paths';

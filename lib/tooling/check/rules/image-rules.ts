@@ -6,10 +6,10 @@
  * (`$(params.image)`) is left alone, its value is not known here.
  */
 import { isPinnedImage } from '../../../util/image-reference';
-import { PathSegment } from '../field-path';
-import { each, isObject } from '../json-value';
-import { ManifestObject } from '../manifest';
-import { containersOf, podTemplateOf } from '../pod-templates';
+import { PathSegment } from '../../foundation/field-path';
+import { each, isObject } from '../../foundation/json-value';
+import { ManifestObject } from '../../foundation/manifest';
+import { containersOf, podTemplateOf } from '../../foundation/pod-templates';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 import { taskSpecsOf } from '../task-specs';

@@ -17,9 +17,9 @@ import {
   isLabelValue,
 } from '../../../util/k8s-syntax';
 import { describeValue } from '../../../util/props-check';
-import { PathSegment } from '../field-path';
-import { isObject } from '../json-value';
-import { KubeObject, ManifestObject } from '../manifest';
+import { PathSegment } from '../../foundation/field-path';
+import { isObject } from '../../foundation/json-value';
+import { KubeObject, ManifestObject } from '../../foundation/manifest';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 

@@ -9,10 +9,10 @@
  * objects are refused by the API server itself: the validation engine.)
  */
 import { isNegative, parseQuantity } from '../../../util/exact-quantity';
-import { PathSegment } from '../field-path';
-import { field, isObject } from '../json-value';
+import { PathSegment } from '../../foundation/field-path';
+import { field, isObject } from '../../foundation/json-value';
 import { LIMIT_FIELDS, LimitField } from '../limit-ranges';
-import { ManifestObject } from '../manifest';
+import { ManifestObject } from '../../foundation/manifest';
 import { podShapes, podsOf } from '../resource-containers';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';

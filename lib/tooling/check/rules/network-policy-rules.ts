@@ -9,8 +9,8 @@
  * nor a policy whose selector matches nothing anywhere in the run (its pods may come from elsewhere).
  */
 import { describeValue } from '../../../util/props-check';
-import { asList, isObject, objectField } from '../json-value';
-import { labelSelectorMatches } from '../label-selector';
+import { asList, isObject, objectField } from '../../foundation/json-value';
+import { labelSelectorMatches } from '../../foundation/label-selector';
 import { describeObject, PodTemplateAt, RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 

@@ -12,10 +12,10 @@
  * when it isolates, and it counts as admitting when it admits).
  */
 import { describeValue } from '../../../util/props-check';
-import { asList, each, field, isObject, textOf } from '../json-value';
-import { KubeObject, ManifestObject } from '../manifest';
-import { containersOf, PodTemplate } from '../pod-templates';
-import { labelSelectorMatches } from '../label-selector';
+import { asList, each, field, isObject, textOf } from '../../foundation/json-value';
+import { KubeObject, ManifestObject } from '../../foundation/manifest';
+import { containersOf, PodTemplate } from '../../foundation/pod-templates';
+import { labelSelectorMatches } from '../../foundation/label-selector';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 

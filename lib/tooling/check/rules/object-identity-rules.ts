@@ -5,10 +5,10 @@
  * - `cluster-scoped-namespace`: a cluster-scoped object (Namespace, ClusterRole, ...) that
  *   carries `metadata.namespace`.
  */
-import { apiGroup } from '../cluster-scoped-kinds';
+import { apiGroup } from '../../foundation/cluster-scoped-kinds';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
-import { field } from '../json-value';
+import { field } from '../../foundation/json-value';
 
 export function checkObjectIdentity(ctx: RuleContext): void {
   const firstSeen = new Map<string, { file: string; document: number }>();

@@ -29,8 +29,8 @@ import {
   scaleQuantity,
   ZERO,
 } from '../../../util/exact-quantity';
-import { field, isObject, textOf } from '../json-value';
-import { ManifestObject } from '../manifest';
+import { field, isObject, textOf } from '../../foundation/json-value';
+import { ManifestObject } from '../../foundation/manifest';
 import { LimitRangeItem } from '../limit-ranges';
 import {
   effectiveLimit,

@@ -7,11 +7,11 @@
  * `optional: true` may be missing.
  */
 import { declaredRefKeys, EXTERNAL_REFS_ANNOTATION } from '../../../util/external-refs';
-import { apiGroup } from '../cluster-scoped-kinds';
-import { PathSegment } from '../field-path';
-import { each, field, isObject, textOf } from '../json-value';
-import { KubeObject } from '../manifest';
-import { containersOf, podTemplateOf, PodTemplate } from '../pod-templates';
+import { apiGroup } from '../../foundation/cluster-scoped-kinds';
+import { PathSegment } from '../../foundation/field-path';
+import { each, field, isObject, textOf } from '../../foundation/json-value';
+import { KubeObject } from '../../foundation/manifest';
+import { containersOf, podTemplateOf, PodTemplate } from '../../foundation/pod-templates';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 

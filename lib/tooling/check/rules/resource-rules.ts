@@ -17,7 +17,7 @@
  * Negative or unparsable values are left to other rules.
  */
 import { compareQuantities } from '../../../util/exact-quantity';
-import { PathSegment } from '../field-path';
+import { PathSegment } from '../../foundation/field-path';
 import { describeLimit } from '../limit-ranges';
 import {
   COMPUTE_RESOURCES,

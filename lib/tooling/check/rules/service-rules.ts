@@ -7,10 +7,10 @@
  *   numeric one no container declares (warning: a container may listen on an undeclared port).
  */
 import { describeValue } from '../../../util/props-check';
-import { PathSegment } from '../field-path';
-import { asList, field, isObject } from '../json-value';
-import { KubeObject, ManifestObject } from '../manifest';
-import { containersOf } from '../pod-templates';
+import { PathSegment } from '../../foundation/field-path';
+import { asList, field, isObject } from '../../foundation/json-value';
+import { KubeObject, ManifestObject } from '../../foundation/manifest';
+import { containersOf } from '../../foundation/pod-templates';
 import { describeObject, PodTemplateAt, RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
 

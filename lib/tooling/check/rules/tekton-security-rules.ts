@@ -11,9 +11,9 @@
  */
 import { PodSecurityLevel } from '../../../util/pod-security-level';
 import { describeValue } from '../../../util/props-check';
-import { PathSegment } from '../field-path';
-import { isObject } from '../json-value';
-import { KubeObject } from '../manifest';
+import { PathSegment } from '../../foundation/field-path';
+import { isObject } from '../../foundation/json-value';
+import { KubeObject } from '../../foundation/manifest';
 import {
   capabilityAllowed,
   disallowedVolumeSources,
