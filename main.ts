@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { synthesizeWithSwap, SynthAbortedError } from './lib/exercises/app/atomic-swap';
-import { cdk8sOutdir } from './lib/exercises/app/cdk8s-outdir';
+import { synthesizeWithSwap, SynthAbortedError } from './lib/exercises/atomic-synth/atomic-swap';
+import { cdk8sOutdir } from './lib/exercises/atomic-synth/cdk8s-outdir';
 import { addExercises } from './lib/exercises/catalog';
 import { ExerciseOptions } from './lib/exercises/exercise-options';
 import { parseSynthArgs, SYNTH_USAGE } from './lib/exercises/synth-options';
@@ -45,7 +45,7 @@ export function synthMain(args: readonly string[] = process.argv.slice(2)): void
     for (const warning of result.warnings) console.error(`warning: ${warning}`);
     console.log(`dist/: ${result.files.join(' ')}`);
   } catch (error) {
-    // Every error synthesizeAtomically throws is raised before dist/ is touched.
+    // Every error synthesizeWithSwap throws is raised before dist/ is touched.
     const message = error instanceof Error ? error.message : String(error);
     console.error(error instanceof SynthAbortedError ? `synth failed, dist/ left unchanged: ${message}` : `synth failed: ${message}`);
     process.exitCode = 1;

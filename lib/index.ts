@@ -5,7 +5,7 @@
  * needs to write them (images, ports, levels, quotas). The offline validator,
  * compare and the object graph are in the `k8s-practice-constructs/check`
  * subpath (`lib/check-api.ts`), so importing the constructs does not load the
- * JSON-schema machinery. Helpers under `lib/util/`, `lib/exercises/app/` and the
+ * JSON-schema machinery. Helpers under `lib/util/`, `lib/exercises/atomic-synth/` and the
  * config-file writers are internal. `api/` holds the API report a test
  * compares with this surface: review every change to it.
  */

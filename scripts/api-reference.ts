@@ -346,7 +346,7 @@ function fileOf(node: ts.Node): string {
   return relative(ROOT, node.getSourceFile().fileName).split(sep).join('/');
 }
 
-/** `lib/constructs/pod/run-pod.ts` -> `constructs/pod`; `lib/exercises/app/x.ts` -> `exercises`; `lib/index.ts` -> `.` */
+/** `lib/constructs/pod/run-pod.ts` -> `constructs/pod`; `lib/exercises/atomic-synth/x.ts` -> `exercises`; `lib/index.ts` -> `.` */
 function folderOf(file: string): string {
   const dir = dirname(relative('lib', file)).split(sep).join('/');
   if (dir === '.') return ROOT_FOLDER;

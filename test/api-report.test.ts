@@ -44,7 +44,7 @@ describe('the public API', () => {
     for (const internal of [
       'GOGS_HOME_DIR',
       'REGISTRY_LOG_LEVEL',
-      'synthesizeAtomically',
+      'synthesizeWithSwap',
       'renderIni',
       'SchemaValidator',
       'validateObjects',

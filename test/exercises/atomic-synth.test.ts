@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { RunPod } from '../../lib';
-import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
-import { synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
-import { exchangeHelper } from '../../lib/exercises/app/folder-exchange';
+import { synthesizeWithSwap } from '../../lib/exercises/atomic-synth/atomic-swap';
+import { exchangeHelper } from '../../lib/exercises/atomic-synth/folder-exchange';
 
 // the module object itself (an `import * as` namespace cannot be spied on)
 const childProcess = require('node:child_process') as typeof import('node:child_process');
 
-describe('synthesizeAtomically', () => {
+describe('the atomic synth (synthesizeWithSwap)', () => {
   let root: string;
   let dist: string;
   beforeEach(() => {
@@ -28,10 +27,10 @@ describe('synthesizeAtomically', () => {
     };
 
   test('a failing app leaves the previous dist byte-identical and no staging folder behind', () => {
-    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    synthesizeWithSwap(dist, synthCharts('a', 'b'));
     const before = Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
     expect(() =>
-      synthesizeAtomically(dist, (staging) => {
+      synthesizeWithSwap(dist, (staging) => {
         const app = new App({ outdir: staging });
         new RunPod(new Chart(app, 'a'), 'pod', { name: 'a' });
         new RunPod(new Chart(app, 'c'), 'pod', { name: 'Not Valid' });
@@ -44,15 +43,15 @@ describe('synthesizeAtomically', () => {
   });
 
   test('a successful synth replaces dist whole: files of removed charts disappear', () => {
-    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    synthesizeWithSwap(dist, synthCharts('a', 'b'));
     writeFileSync(join(dist, 'stale.k8s.yaml'), 'kind: Stale\n');
-    expect(synthesizeAtomically(dist, synthCharts('a'))).toEqual(['a.k8s.yaml']);
+    expect(synthesizeWithSwap(dist, synthCharts('a')).files).toEqual(['a.k8s.yaml']);
     expect(readdirSync(dist)).toEqual(['a.k8s.yaml']);
   });
 
   test('an app that writes nothing fails and keeps dist', () => {
-    synthesizeAtomically(dist, synthCharts('a'));
-    expect(() => synthesizeAtomically(dist, () => undefined)).toThrow(/wrote no files/);
+    synthesizeWithSwap(dist, synthCharts('a'));
+    expect(() => synthesizeWithSwap(dist, () => undefined)).toThrow(/wrote no files/);
     expect(readdirSync(dist)).toEqual(['a.k8s.yaml']);
   });
 
@@ -60,14 +59,14 @@ describe('synthesizeAtomically', () => {
     const cliOut = join(root, 'cli-out');
     mkdirSync(cliOut);
     writeFileSync(join(cliOut, 'old.yaml'), 'x');
-    synthesizeAtomically(dist, synthCharts('a'), { alsoCopyTo: cliOut });
+    synthesizeWithSwap(dist, synthCharts('a'), { alsoCopyTo: cliOut });
     expect(readdirSync(cliOut).sort()).toEqual(['a.k8s.yaml', 'old.yaml']);
     expect(readFileSync(join(cliOut, 'old.yaml'), 'utf8')).toBe('x');
     expect(existsSync(join(dist, 'a.k8s.yaml'))).toBe(true);
   });
 
   test('auto tries the exchange directly and, where it cannot run (no perl, no python3), swaps with the rename pair', () => {
-    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    synthesizeWithSwap(dist, synthCharts('a', 'b'));
     // as where neither helper is installed: the exchange cannot run
     const spawn = jest.spyOn(childProcess, 'spawnSync').mockImplementation(((command: string) => ({
       error: new Error(`spawnSync ${command} ENOENT`),
@@ -87,7 +86,7 @@ describe('synthesizeAtomically', () => {
     expect(readdirSync(root)).toEqual(['dist']);
   });
   test('the same output again leaves dist untouched (same inodes, no swap); any difference is swapped in', () => {
-    synthesizeAtomically(dist, synthCharts('a', 'b'));
+    synthesizeWithSwap(dist, synthCharts('a', 'b'));
     const inode = (path: string) => statSync(path).ino;
     const before = { folder: inode(dist), a: inode(join(dist, 'a.k8s.yaml')) };
     const spawn = jest.spyOn(childProcess, 'spawnSync');

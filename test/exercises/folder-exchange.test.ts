@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exchangeFolders, exchangeHelper } from '../../lib/exercises/app/folder-exchange';
+import { exchangeFolders, exchangeHelper } from '../../lib/exercises/atomic-synth/folder-exchange';
 
 const installed = (command: string) => spawnSync(command, ['--version']).error === undefined;
 

@@ -8,9 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
-import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
-import { SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
-import { exchangeFolders } from '../../lib/exercises/app/folder-exchange';
+import { SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/atomic-synth/atomic-swap';
+import { exchangeFolders } from '../../lib/exercises/atomic-synth/folder-exchange';
 import { transpiledCopy } from '../transpiled-copy';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -95,7 +94,7 @@ describe('a synth killed (SIGKILL) at every step', () => {
   test('an interrupted fallback swap is restored to the old tree by the next run, even if that run fails', () => {
     runChild(dist, 'rename-pair', 'swap-second-rename');
     expect(() =>
-      synthesizeAtomically(dist, () => {
+      synthesizeWithSwap(dist, () => {
         throw new Error('app broke');
       }),
     ).toThrow(SynthAbortedError);
@@ -135,23 +134,23 @@ describe('dist/ permissions and messages', () => {
 
   test("a new dist/ gets the umask's mode, not mkdtemp's 0700; an existing one keeps its mode", () => {
     const dist = join(root, 'dist');
-    synthesizeAtomically(dist, (s) => writeFileSync(join(s, 'x.yaml'), 'x'));
+    synthesizeWithSwap(dist, (s) => writeFileSync(join(s, 'x.yaml'), 'x'));
     expect(statSync(dist).mode & 0o777).toBe(0o777 & ~process.umask());
     chmodSync(dist, 0o750);
-    synthesizeAtomically(dist, (s) => writeFileSync(join(s, 'y.yaml'), 'y'));
+    synthesizeWithSwap(dist, (s) => writeFileSync(join(s, 'y.yaml'), 'y'));
     expect(statSync(dist).mode & 0o777).toBe(0o750);
   });
 
   test('alsoCopyTo adds our files and deletes nothing already there', () => {
     const other = join(root, 'other');
     writeTree(other, { 'keep.txt': 'not ours' });
-    synthesizeAtomically(join(root, 'dist'), (s) => writeFileSync(join(s, 'x.yaml'), 'x'), { alsoCopyTo: other });
+    synthesizeWithSwap(join(root, 'dist'), (s) => writeFileSync(join(s, 'x.yaml'), 'x'), { alsoCopyTo: other });
     expect(tree(other)).toEqual({ 'keep.txt': 'not ours', 'x.yaml': 'x' });
   });
 
   test('a folder named like ours but not a leftover of ours (a file) is left alone', () => {
     writeFileSync(join(root, '.dist.staging-notes'), 'a file, not a staging folder');
-    synthesizeAtomically(join(root, 'dist'), (s) => writeFileSync(join(s, 'x.yaml'), 'x'));
+    synthesizeWithSwap(join(root, 'dist'), (s) => writeFileSync(join(s, 'x.yaml'), 'x'));
     expect(readFileSync(join(root, '.dist.staging-notes'), 'utf8')).toBe('a file, not a staging folder');
   });
 });

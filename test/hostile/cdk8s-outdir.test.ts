@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cdk8sOutdir } from '../../lib/exercises/app/cdk8s-outdir';
+import { cdk8sOutdir } from '../../lib/exercises/atomic-synth/cdk8s-outdir';
 
 const ROOT = resolve(__dirname, '..', '..');
 

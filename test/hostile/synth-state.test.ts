@@ -21,7 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fs from 'node:fs';
-import { SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
+import { SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/atomic-synth/atomic-swap';
 import type { LoadedManifests } from '../../lib/tooling/foundation/manifest';
 
 let root: string;

@@ -25,7 +25,7 @@ describe("cdk8s synth with this project's cdk8s.yaml", () => {
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  // A stand-in main.ts that synthesizes one chart through synthesizeAtomically, or fails.
+  // A stand-in main.ts that synthesizes one chart through synthesizeWithSwap, or fails.
   const writeApp = (fail: boolean) =>
     writeFileSync(
       join(work, 'main.ts'),
@@ -33,8 +33,8 @@ describe("cdk8s synth with this project's cdk8s.yaml", () => {
     import { App, Chart } from 'cdk8s';
     import { join } from 'node:path';
     import { RunPod } from ${JSON.stringify(join(ROOT, 'lib'))};
-    import { synthesizeAtomically } from ${JSON.stringify(join(ROOT, 'lib', 'exercises', 'app', 'atomic-synth'))};
-    synthesizeAtomically(join(__dirname, 'dist'), (staging) => {
+    import { synthesizeWithSwap } from ${JSON.stringify(join(ROOT, 'lib', 'exercises', 'atomic-synth', 'atomic-swap'))};
+    synthesizeWithSwap(join(__dirname, 'dist'), (staging) => {
       const app = new App({ outdir: staging });
       new RunPod(new Chart(app, 'fresh'), 'pod', { name: ${JSON.stringify(fail ? 'Broken Name' : 'ok')} });
       app.synth();

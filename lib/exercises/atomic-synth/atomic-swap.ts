@@ -17,7 +17,6 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { AtomicSynthOptions } from './atomic-synth';
 import { exchangeFolders } from './folder-exchange';
 
 /**
@@ -46,8 +45,14 @@ export type SwapMode =
   /** Two renames; `outdir` is absent between them and an interruption there is repaired by the next run. */
   | 'rename-pair';
 
-/** Options of {@link synthesizeWithSwap}: the public ones, and two for tests. */
-export interface SwapOptions extends AtomicSynthOptions {
+/** Options of {@link synthesizeWithSwap}: where else the result goes, and two for tests. */
+export interface SwapOptions {
+  /**
+   * Another folder that should receive a copy of the result, e.g. the
+   * `CDK8S_OUTDIR` that `cdk8s synth` hands the app and then lists.
+   * @default no copy
+   */
+  readonly alsoCopyTo?: string;
   /**
    * How the new tree replaces `outdir`: `exchange` when the platform offers an
    * atomic folder exchange (Linux, macOS; perl or python3 makes the call: folder-exchange.ts),
@@ -91,7 +96,7 @@ export class SynthAbortedError extends Error {
 class Abandoned extends Error {}
 
 /**
- * The implementation of `synthesizeAtomically`. Runs `synthesize` into a fresh
+ * The atomic synth (main.ts runs every exercise chart through it). Runs `synthesize` into a fresh
  * staging folder beside `outdir` and swaps the result into `outdir` only when it
  * returned without error and wrote at least one file. Guarantees:
  *
@@ -346,7 +351,7 @@ function lockHolder(lockFile: string): number | undefined {
 }
 
 function processAlive(pid: number): boolean {
-  // synthesizeAtomically is synchronous: a lock with our own pid is from a run
+  // synthesizeWithSwap is synchronous: a lock with our own pid is from a run
   // abandoned in this process (or from a dead process whose pid we now have).
   if (pid === process.pid) return false;
   try {
