@@ -28,7 +28,8 @@ export { SMALL_CONTAINER } from './constructs/pod/restricted-defaults';
 export type { ContainerSize } from './constructs/pod/restricted-defaults';
 export { IMAGE_PULL_POLICIES, POD_HARDENINGS } from './constructs/pod/run-container';
 export type { ImagePullPolicy, PodHardening, RunContainerProps } from './constructs/pod/run-container';
-export * from './constructs/pod/run-pod';
+export { RESTART_POLICIES, RunPod } from './constructs/pod/run-pod';
+export type { RestartPolicy, RunPodProps } from './constructs/pod/run-pod';
 export * from './constructs/pod/run-deployment';
 export { podTargetOf } from './constructs/pod/plus-pod-target';
 export type { PodProbe } from './constructs/pod/pod-probe';
@@ -40,7 +41,14 @@ export type { SecretKeyReference } from './util/secret-key-reference';
 
 // Services
 export * from './constructs/service/expose-type';
-export * from './constructs/service/pod-service';
+export { EXTERNAL_TRAFFIC_POLICIES, PodService, SESSION_AFFINITIES } from './constructs/service/pod-service';
+export type {
+  ExposeOptions,
+  ExternalTrafficPolicy,
+  PodServiceProps,
+  ServicePortOptions,
+  SessionAffinity,
+} from './constructs/service/pod-service';
 export * from './constructs/service/exposed-pod';
 export * from './constructs/service/service-endpoints';
 

@@ -5,7 +5,7 @@ import { GOGS_IMAGE, GOGS_UID } from '../images';
 import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps } from '../../util/props-check';
+import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';
 import { NodeServiceType } from '../registry/node-service-type';
 import { renderIni } from './app-ini';
 import {
@@ -22,7 +22,6 @@ import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-k
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../../util/webhook-hosts';
 import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
-import { GOGS_SERVER_PROPS } from '../prop-names';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -127,6 +126,22 @@ export interface GogsServerProps {
    */
   readonly size?: ContainerSize;
 }
+
+/** The prop names of {@link GogsServerProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const GOGS_SERVER_PROPS: PropNames<GogsServerProps> = {
+  serviceName: true,
+  webhookUrls: true,
+  secretKey: true,
+  storageSize: true,
+  storageClassName: true,
+  serviceType: true,
+  httpNodePort: true,
+  sshNodePort: true,
+  disableRegistration: true,
+  clusterDomain: true,
+  image: true,
+  size: true,
+};
 
 const NAME_PART = /^[A-Za-z0-9_.-]+$/;
 

@@ -14,7 +14,7 @@ import {
 } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
 import { ANY_ADDRESS_PEERS } from './outside-access-policy';
-import { ALLOW_INGRESS_POLICY_PROPS } from '../prop-names';
+import { PropNames } from '../../util/props-check';
 
 /** Where allowed traffic may come from. */
 export interface IngressSource {
@@ -53,6 +53,15 @@ export interface AllowIngressPolicyProps {
    */
   readonly fromAnywhere?: boolean;
 }
+
+/** The prop names of {@link AllowIngressPolicyProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const ALLOW_INGRESS_POLICY_PROPS: PropNames<AllowIngressPolicyProps> = {
+  name: true,
+  to: true,
+  ports: true,
+  from: true,
+  fromAnywhere: true,
+};
 
 /**
  * A NetworkPolicy allowing ingress to a pod's ports only from pods with given

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, NOBODY_UID } from '../images';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
   containerResources,
@@ -11,7 +11,6 @@ import {
   restrictedPodSecurityContext,
 } from './restricted-defaults';
 import { guardEmittedText } from '../../util/emitted-text';
-import { CONFIGURED_POD_PROPS } from '../prop-names';
 
 /** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */
 export interface SecretReference {
@@ -51,6 +50,16 @@ export interface ConfiguredPodProps {
    */
   readonly secretMountPath?: string;
 }
+
+/** The prop names of {@link ConfiguredPodProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const CONFIGURED_POD_PROPS: PropNames<ConfiguredPodProps> = {
+  name: true,
+  settings: true,
+  secret: true,
+  image: true,
+  configMountPath: true,
+  secretMountPath: true,
+};
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, NOBODY_UID, WEB_PORT } from '../images';
 import { requireProjectAdmits } from '../project/project-pod-security';
-import { checkImage, checkOneOf, checkPort, checkPortName, invalidProp } from '../../util/props-check';
+import { checkImage, checkOneOf, checkPort, checkPortName, invalidProp, PropNames } from '../../util/props-check';
 import { checkImageRunsAsNonRoot } from './image-user';
 import { IPodTarget, PodPort } from './pod-target';
 import { PodProbe, probeToKube } from './pod-probe';
@@ -144,6 +144,24 @@ export interface RunContainerProps {
    */
   readonly podSecurity?: PodHardening;
 }
+
+/** The prop names of {@link RunContainerProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+export const RUN_CONTAINER_PROPS: PropNames<RunContainerProps> = {
+  image: true,
+  port: true,
+  portName: true,
+  env: true,
+  imagePullPolicy: true,
+  readinessProbe: true,
+  livenessProbe: true,
+  startupProbe: true,
+  command: true,
+  args: true,
+  writablePaths: true,
+  runAsUser: true,
+  size: true,
+  podSecurity: true,
+};
 
 /** The container, its volumes and the pod securityContext it needs. */
 export interface RunContainer {

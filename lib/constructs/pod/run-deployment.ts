@@ -2,11 +2,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images } from '../images';
 import { isDnsLabel, LABEL_KEY_RULE, isLabelKey, DNS_LABEL_RULE } from '../../util/k8s-syntax';
-import { checkDnsLabel, checkLabels, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkLabels, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
 import { IPodTarget, PodPort } from './pod-target';
-import { RunContainerProps, checkStringMap, runContainer, runContainerPorts } from './run-container';
-import { RUN_DEPLOYMENT_PROPS } from '../prop-names';
+import { RunContainerProps, checkStringMap, runContainer, runContainerPorts, RUN_CONTAINER_PROPS } from './run-container';
 
 /** Props of {@link RunDeployment}: the flags of `kubectl create deployment` (the container's are in {@link RunContainerProps}). */
 export interface RunDeploymentProps extends RunContainerProps {
@@ -42,6 +41,16 @@ export interface RunDeploymentProps extends RunContainerProps {
    */
   readonly containerName?: string;
 }
+
+/** The prop names of {@link RunDeploymentProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const RUN_DEPLOYMENT_PROPS: PropNames<RunDeploymentProps> = {
+  name: true,
+  replicas: true,
+  labels: true,
+  podAnnotations: true,
+  containerName: true,
+  ...RUN_CONTAINER_PROPS,
+};
 
 /** kubectl's container name for an image, without its random suffix. */
 function containerNameOf(image: string): string {

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { checkDnsLabel, checkLabels, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkLabels, checkOneOf, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { isLabelKey, LABEL_KEY_RULE } from '../../util/k8s-syntax';
 import { IPodTarget, PodPort } from './pod-target';
-import { RunContainerProps, checkStringMap, runContainer, runContainerPorts } from './run-container';
+import { RunContainerProps, checkStringMap, runContainer, runContainerPorts, RUN_CONTAINER_PROPS } from './run-container';
 import { guardEmittedText } from '../../util/emitted-text';
-import { RUN_POD_PROPS } from '../prop-names';
 
 /** `--restart` values. */
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -40,6 +39,15 @@ export interface RunPodProps extends RunContainerProps {
    */
   readonly restartPolicy?: RestartPolicy;
 }
+
+/** The prop names of {@link RunPodProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+export const RUN_POD_PROPS: PropNames<RunPodProps> = {
+  name: true,
+  labels: true,
+  annotations: true,
+  restartPolicy: true,
+  ...RUN_CONTAINER_PROPS,
+};
 
 /**
  * A pod the way `kubectl run NAME --image=IMAGE --port=PORT` makes it: one

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Images, WEB_PORT, WEB_UID } from '../images';
-import { checkDnsLabel, checkImage, checkLabels, invalidProp, checkPropsObject, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkImage, checkLabels, invalidProp, checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';
 import { IPodTarget, PodPort } from './pod-target';
 import {
   containerResources,
@@ -12,7 +12,6 @@ import {
 import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkImageRunsAsNonRoot } from './image-user';
-import { SHARED_PROCESS_NAMESPACE_POD_PROPS } from '../prop-names';
 
 /** Props of {@link SharedProcessNamespacePod}. */
 export interface SharedProcessNamespacePodProps {
@@ -52,6 +51,15 @@ export interface SharedProcessNamespacePodProps {
    */
   readonly shellPtraceCapability?: boolean;
 }
+
+/** The prop names of {@link SharedProcessNamespacePodProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const SHARED_PROCESS_NAMESPACE_POD_PROPS: PropNames<SharedProcessNamespacePodProps> = {
+  name: true,
+  webImage: true,
+  shellImage: true,
+  labels: true,
+  shellPtraceCapability: true,
+};
 
 /**
  * The pod of the Kubernetes task "Share Process Namespace between Containers

@@ -3,13 +3,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../pod/restricted-defaults';
 import { markClusterScoped } from '../cluster-scoped';
-import { checkDnsLabel, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkOneOf, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { compareQuantities, parseQuantity } from '../../util/exact-quantity';
 import { checkResourceQuantity } from '../../util/resource-quantity';
 import { POD_SECURITY_LEVELS, PSA_ENFORCE_LABEL, PodSecurityLevel } from '../../util/pod-security-level';
 import { ProjectQuota, SMALL_PROJECT_QUOTA } from './project-quota';
 import { guardEmittedText } from '../../util/emitted-text';
-import { PROJECT_PROPS } from '../prop-names';
 
 const PROJECT_SYMBOL = Symbol.for('k8s-practice-constructs.Project');
 
@@ -50,6 +49,16 @@ export interface ProjectProps {
    */
   readonly allowSameNamespace?: boolean;
 }
+
+/** The prop names of {@link ProjectProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const PROJECT_PROPS: PropNames<ProjectProps> = {
+  namespace: true,
+  podSecurity: true,
+  podSecurityWarn: true,
+  quota: true,
+  containerDefaults: true,
+  allowSameNamespace: true,
+};
 
 /** Names of the objects every project makes, for `kubectl get -n NS ...`. */
 export const PROJECT_OBJECT_NAMES = {

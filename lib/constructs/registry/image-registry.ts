@@ -4,7 +4,7 @@ import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
 import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps } from '../../util/props-check';
+import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { checkSecretKeyReference } from '../../util/secret-key-reference';
 import { kubeletLiteral, tomlBasicString } from '../../util/text-formats';
@@ -29,7 +29,6 @@ import {
 } from './registry-config';
 import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
-import { IMAGE_REGISTRY_PROPS } from '../prop-names';
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -106,6 +105,20 @@ export interface ImageRegistryProps {
    */
   readonly size?: ContainerSize;
 }
+
+/** The prop names of {@link ImageRegistryProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const IMAGE_REGISTRY_PROPS: PropNames<ImageRegistryProps> = {
+  serviceName: true,
+  notificationEndpoints: true,
+  storageSize: true,
+  storageClassName: true,
+  deleteEnabled: true,
+  serviceType: true,
+  nodePort: true,
+  clusterDomain: true,
+  image: true,
+  size: true,
+};
 
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import { AllowIngressPolicy } from '../network/allow-ingress-policy';
-import { RunPod, RunPodProps } from '../pod/run-pod';
+import { RunPod, RunPodProps, RUN_POD_PROPS } from '../pod/run-pod';
 import { Project } from '../project/project';
-import { invalidProp, checkKnownProps, pickProps } from '../../util/props-check';
-import { ExposeOptions, PodService } from './pod-service';
+import { invalidProp, checkKnownProps, pickProps, PropNames } from '../../util/props-check';
+import { ExposeOptions, PodService, EXPOSE_OPTIONS_PROPS } from './pod-service';
 import { guardEmittedText } from '../../util/emitted-text';
-import { EXPOSE_OPTIONS_PROPS, EXPOSED_POD_PROPS, RUN_POD_PROPS } from '../prop-names';
 
 /** Props of {@link ExposedPod}: `kubectl run` flags plus `kubectl expose` flags. */
 export interface ExposedPodProps extends RunPodProps, ExposeOptions {
@@ -19,6 +18,9 @@ export interface ExposedPodProps extends RunPodProps, ExposeOptions {
    */
   readonly allowFromOutside?: boolean;
 }
+
+/** The prop names of {@link ExposedPodProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const EXPOSED_POD_PROPS: PropNames<ExposedPodProps> = { ...RUN_POD_PROPS, ...EXPOSE_OPTIONS_PROPS, allowFromOutside: true };
 
 /**
  * A pod and the Service that exposes it: `kubectl run NAME ...` followed by

@@ -13,7 +13,7 @@ import {
 } from '../../util/props-check';
 import { EXPOSE_TYPES, ExposeType } from './expose-type';
 import { guardEmittedText } from '../../util/emitted-text';
-import { POD_SERVICE_PROPS } from '../prop-names';
+import { PropNames } from '../../util/props-check';
 
 /** `--session-affinity` values. */
 export type SessionAffinity = 'None' | 'ClientIP';
@@ -108,11 +108,27 @@ export interface ExposeOptions {
   readonly serviceLabels?: { readonly [key: string]: string };
 }
 
+/** The prop names of {@link ExposeOptions}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+export const EXPOSE_OPTIONS_PROPS: PropNames<ExposeOptions> = {
+  type: true,
+  servicePort: true,
+  targetPort: true,
+  nodePort: true,
+  serviceName: true,
+  ports: true,
+  sessionAffinity: true,
+  externalTrafficPolicy: true,
+  serviceLabels: true,
+};
+
 /** Props of {@link PodService}. */
 export interface PodServiceProps extends ExposeOptions {
   /** The pod to expose; the Service selects exactly its labels. */
   readonly pod: IPodTarget;
 }
+
+/** The prop names of {@link PodServiceProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const POD_SERVICE_PROPS: PropNames<PodServiceProps> = { pod: true, ...EXPOSE_OPTIONS_PROPS };
 
 /** One checked Service port. */
 interface CheckedPort {

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { endpointAddressProblem, ipFamily, ipKey } from '../../util/k8s-syntax';
-import { checkDns1035Label, checkDnsLabel, checkOneOf, checkPort, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDns1035Label, checkDnsLabel, checkOneOf, checkPort, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { guardEmittedText } from '../../util/emitted-text';
-import { SERVICE_ENDPOINTS_PROPS } from '../prop-names';
 
 /** One port of a {@link ServiceEndpoints}. */
 export interface EndpointPortProps {
@@ -41,6 +40,9 @@ export interface ServiceEndpointsProps {
   /** The ports, at least one. */
   readonly ports: EndpointPortProps[];
 }
+
+/** The prop names of {@link ServiceEndpointsProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const SERVICE_ENDPOINTS_PROPS: PropNames<ServiceEndpointsProps> = { name: true, addresses: true, ports: true };
 
 /** Marks our hand-made EndpointSlices so the EndpointSlice controller leaves them alone. */
 export const ENDPOINT_SLICE_MANAGER = 'k8s-practice-constructs';

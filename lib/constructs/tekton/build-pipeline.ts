@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PipelineV1 } from '../../../imports/tekton-pipeline-tekton.dev';
 import { TEKTON_NONROOT_UID } from '../images';
-import { checkDnsSubdomain, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsSubdomain, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { GitCloneTask } from './git-clone-task';
 import { KanikoTask } from './kaniko-task';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
@@ -10,7 +10,6 @@ import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkTektonName } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { tektonPipeline } from './tekton-imports';
-import { BUILD_PIPELINE_PROPS } from '../prop-names';
 
 /** Props of {@link BuildPipeline}. */
 export interface BuildPipelineProps {
@@ -60,6 +59,17 @@ export interface BuildPipelineProps {
    */
   readonly runnerServiceAccountName?: string;
 }
+
+/** The prop names of {@link BuildPipelineProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const BUILD_PIPELINE_PROPS: PropNames<BuildPipelineProps> = {
+  name: true,
+  cloneTask: true,
+  buildTask: true,
+  context: true,
+  dockerfile: true,
+  insecureRegistry: true,
+  runnerServiceAccountName: true,
+};
 
 /**
  * A Pipeline that clones a git repository and builds and pushes its image:

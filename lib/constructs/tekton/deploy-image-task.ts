@@ -5,11 +5,10 @@ import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { KUBECTL_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { DNS_SUBDOMAIN_RULE } from '../../util/k8s-syntax';
-import { checkDnsSubdomain, checkImage, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsSubdomain, checkImage, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { tektonTask } from './tekton-imports';
-import { DEPLOY_IMAGE_TASK_PROPS } from '../prop-names';
 
 /** Props of {@link DeployImageTask}. */
 export interface DeployImageTaskProps {
@@ -34,6 +33,9 @@ export interface DeployImageTaskProps {
    */
   readonly image?: string;
 }
+
+/** The prop names of {@link DeployImageTaskProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const DEPLOY_IMAGE_TASK_PROPS: PropNames<DeployImageTaskProps> = { name: true, deployments: true, image: true };
 
 /**
  * A Task that points one container of a Deployment at a new image

@@ -2,11 +2,10 @@ import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { GIT_IMAGE, TEKTON_NONROOT_UID } from '../images';
 import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
-import { checkImage, checkKnownProps } from '../../util/props-check';
+import { checkImage, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { tektonTask } from './tekton-imports';
 import { guardEmittedText } from '../../util/emitted-text';
-import { GIT_CLONE_TASK_PROPS } from '../prop-names';
 
 /** Props of {@link GitCloneTask}. */
 export interface GitCloneTaskProps {
@@ -22,6 +21,9 @@ export interface GitCloneTaskProps {
    */
   readonly image?: string;
 }
+
+/** The prop names of {@link GitCloneTaskProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const GIT_CLONE_TASK_PROPS: PropNames<GitCloneTaskProps> = { name: true, image: true };
 
 /**
  * The script of the clone step. Params arrive as environment variables, never

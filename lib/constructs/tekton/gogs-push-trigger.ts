@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { REGISTRY_PORT, REPOSITORY_NAME_RULE, checkRegistryHost, isRepositoryName } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { checkStorageSize } from '../../util/resource-quantity';
-import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { BuildPipeline } from './build-pipeline';
 import { celString, celStringList } from './cel-literal';
 import { celTrigger } from './cel-trigger';
@@ -13,7 +13,6 @@ import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../util/git-names';
 import { tektonPipelineRun } from './tekton-imports';
-import { GOGS_PUSH_TRIGGER_PROPS } from '../prop-names';
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
 const ZERO_COMMIT = '0'.repeat(40);
@@ -116,6 +115,23 @@ export interface GogsPushTriggerProps {
    */
   readonly storageClassName?: string;
 }
+
+/** The prop names of {@link GogsPushTriggerProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const GOGS_PUSH_TRIGGER_PROPS: PropNames<GogsPushTriggerProps> = {
+  pipeline: true,
+  name: true,
+  authentication: true,
+  webhookSecret: true,
+  gogsUrl: true,
+  tokenSecret: true,
+  registryHost: true,
+  registry: true,
+  clusterDomain: true,
+  repositories: true,
+  branches: true,
+  workspaceSize: true,
+  storageClassName: true,
+};
 
 /**
  * Receives Gogs push webhooks with a Tekton Triggers EventListener and runs

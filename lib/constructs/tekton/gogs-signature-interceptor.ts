@@ -5,12 +5,11 @@ import { NODE_IMAGE, NODE_UID } from '../images';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
 import { configHash, CONFIG_HASH_ANNOTATION } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
-import { checkDnsLabel, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkKnownProps, PropNames } from '../../util/props-check';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
 import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
-import { GOGS_SIGNATURE_INTERCEPTOR_PROPS } from '../prop-names';
 
 /** Port the interceptor serves on. */
 export const SIGNATURE_INTERCEPTOR_PORT = 8080;
@@ -32,6 +31,9 @@ export interface GogsSignatureInterceptorProps {
    */
   readonly secret?: SecretKeyReference;
 }
+
+/** The prop names of {@link GogsSignatureInterceptorProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const GOGS_SIGNATURE_INTERCEPTOR_PROPS: PropNames<GogsSignatureInterceptorProps> = { listener: true, name: true, secret: true };
 
 /**
  * Verifies Gogs webhook signatures for a Tekton Triggers EventListener: a namespaced

@@ -2,13 +2,12 @@ import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
 import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
-import { checkImage, checkKnownProps } from '../../util/props-check';
+import { checkImage, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, stepResources } from './task-steps';
 import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
 import { tektonTask } from './tekton-imports';
-import { KANIKO_TASK_PROPS } from '../prop-names';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -24,6 +23,9 @@ export interface KanikoTaskProps {
    */
   readonly builderImage?: string;
 }
+
+/** The prop names of {@link KanikoTaskProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const KANIKO_TASK_PROPS: PropNames<KanikoTaskProps> = { name: true, builderImage: true };
 
 /**
  * Requests and limits of the build step. Limits must be set: a namespace

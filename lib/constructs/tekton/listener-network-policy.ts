@@ -1,9 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkLabels, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkLabels, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { WebhookListener } from './webhook-listener';
-import { LISTENER_NETWORK_POLICY_PROPS } from '../prop-names';
 
 /** Pods allowed to reach a listener. */
 export interface ListenerPeer {
@@ -28,6 +27,9 @@ export interface ListenerNetworkPolicyProps {
    */
   readonly name?: string;
 }
+
+/** The prop names of {@link ListenerNetworkPolicyProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const LISTENER_NETWORK_POLICY_PROPS: PropNames<ListenerNetworkPolicyProps> = { listener: true, from: true, name: true };
 
 /**
  * A NetworkPolicy that lets only the given pods reach an EventListener pod,

@@ -10,7 +10,7 @@ import {
   isRepositoryName,
 } from '../registry/registry-config';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
-import { checkDnsLabel, checkDnsSubdomain, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsLabel, checkDnsSubdomain, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { celString } from './cel-literal';
 import { DeployImageTask } from './deploy-image-task';
 import { celTrigger } from './cel-trigger';
@@ -18,7 +18,6 @@ import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
 import { guardEmittedText } from '../../util/emitted-text';
 import { tektonTaskRun } from './tekton-imports';
-import { REGISTRY_PUSH_TRIGGER_PROPS } from '../prop-names';
 
 /** What {@link RegistryPushTrigger.notificationEndpoint} returns: one registry notification endpoint. */
 export interface RegistryEndpointRef {
@@ -107,6 +106,21 @@ export interface RegistryPushTriggerProps {
    */
   readonly clusterDomain?: string;
 }
+
+/** The prop names of {@link RegistryPushTriggerProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const REGISTRY_PUSH_TRIGGER_PROPS: PropNames<RegistryPushTriggerProps> = {
+  deployTask: true,
+  deployment: true,
+  container: true,
+  repository: true,
+  name: true,
+  tokenSecret: true,
+  tokenHeader: true,
+  registryHost: true,
+  registry: true,
+  imageHost: true,
+  clusterDomain: true,
+};
 
 /**
  * Receives the image registry's notifications with a Tekton Triggers

@@ -11,8 +11,7 @@
  */
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPropsObject, checkKnownProps } from '../../util/props-check';
-import { TRIGGERS_OBJECT_PROPS } from '../prop-names';
+import { checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';
 
 /** The served and stored Triggers API version used for every object here. */
 export const TRIGGERS_API_VERSION = 'triggers.tekton.dev/v1beta1';
@@ -242,6 +241,9 @@ export interface TriggersObjectProps<Spec> {
   /** The object's spec. */
   readonly spec: Spec;
 }
+
+/** The prop names of {@link TriggersObjectProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const TRIGGERS_OBJECT_PROPS: PropNames<TriggersObjectProps<unknown>> = { metadata: true, spec: true };
 
 /** `EventListener`: the HTTP sink (Deployment + Service `el-<name>`) that runs triggers. */
 export class EventListener extends ApiObject {

@@ -4,11 +4,10 @@ import { Construct } from 'constructs';
 import { markClusterScoped } from '../cluster-scoped';
 import { ExternalRef, declareExternalRefs } from '../../util/external-refs';
 import { DNS1035_LABEL_RULE, isDns1035Label } from '../../util/k8s-syntax';
-import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps } from '../../util/props-check';
+import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { EventListener, EventListenerTrigger } from './triggers-types';
 import { guardEmittedText } from '../../util/emitted-text';
-import { WEBHOOK_LISTENER_PROPS } from '../prop-names';
 
 /**
  * ClusterRole shipped by the Tekton Triggers release (config/200-clusterrole.yaml):
@@ -143,6 +142,16 @@ export interface WebhookListenerProps {
    */
   readonly externalRefs?: ExternalRef[];
 }
+
+/** The prop names of {@link WebhookListenerProps}, for checkKnownProps and pickProps (the compiler checks the list against the type). */
+const WEBHOOK_LISTENER_PROPS: PropNames<WebhookListenerProps> = {
+  name: true,
+  triggers: true,
+  serviceAccountName: true,
+  creates: true,
+  clusterDomain: true,
+  externalRefs: true,
+};
 
 /**
  * A Tekton Triggers EventListener with its own ServiceAccount, and RBAC of
