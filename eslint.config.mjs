@@ -54,6 +54,12 @@ export default tseslint.config(
     rules: forbid(['constructs', 'exercises', 'rules'],
       'lib/tooling must not import the constructs or the exercises, and only the rule list imports rule files (see test/architecture).'),
   },
+  // The tools' shared kernel (lib/tooling/foundation) imports no tool.
+  {
+    files: ['lib/tooling/foundation/**/*.ts'],
+    rules: forbid(['constructs', 'exercises', 'check', 'cli', 'compare', 'explain', 'graph', 'simulate', 'kubectl-cache'],
+      'lib/tooling/foundation is the tools\' shared kernel: it imports no tool, the constructs or the exercises (see test/architecture).'),
+  },
   {
     files: ['lib/tooling/check/rule-registry.ts', 'lib/tooling/check/rules/**/*.ts'],
     rules: forbid(['constructs', 'exercises'], 'lib/tooling must not import the constructs or the exercises (see test/architecture).'),

@@ -7,7 +7,10 @@
  * and lib/util, leaf helpers all three share. Inside the tooling, rule files are reached only
  * through the rule registry (lib/tooling/check/rule-registry.ts), not even by other rule files:
  * what other code needs from a rule belongs in a module of its own (as selector matching and the
- * Pod Security controls do).
+ * Pod Security controls do). lib/tooling/foundation is the tools' shared kernel (JSON access,
+ * manifest reading, field paths, findings, Kubernetes versions, ...): it imports no tool. And no
+ * file of lib/ reaches itself through its imports (type-only imports count: a cycle of types is
+ * still a knot a reader has to untie).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,6 +18,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const LIB = resolve(__dirname, '..', '..', 'lib');
 const RULE_LIST = 'tooling/check/rule-registry.ts';
 const RULES_FOLDER = 'tooling/check/rules/';
+const FOUNDATION = 'tooling/foundation/';
 
 /** Top-level folders of lib/ each product may import from (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -70,6 +74,67 @@ test('rule files are imported only by the rule list (not by each other)', () => 
     f.imports.filter((i) => i.startsWith(RULES_FOLDER)).map((i) => `${f.file} -> ${i}`),
   );
   expect(crossing).toEqual([]);
+});
+
+test('the foundation of the tools imports no tool (only itself and lib/util)', () => {
+  const foundation = FILES.filter((f) => f.file.startsWith(FOUNDATION));
+  expect(foundation.map((f) => f.file)).toContain(`${FOUNDATION}manifest.ts`); // not vacuous
+  const crossing = foundation.flatMap((f) =>
+    f.imports.filter((i) => !i.startsWith(FOUNDATION) && !i.startsWith('util/')).map((i) => `${f.file} -> ${i}`),
+  );
+  expect(crossing).toEqual([]);
+  // and the tools do use it
+  expect(FILES.filter((f) => !f.file.startsWith(FOUNDATION) && f.imports.some((i) => i.startsWith(FOUNDATION))).length).toBeGreaterThan(20);
+});
+
+/** The cycles of a graph given as module -> the modules it imports (Tarjan's strongly connected components). */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1 || (graph.get(node) ?? []).includes(node)) cycles.push(component.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return cycles;
+}
+
+test('no import cycle in lib/ (type-only imports included)', () => {
+  const moduleOf = (file: string) => file.replace(/\.ts$/, '').replace(/\/index$/, '');
+  const graph = new Map(FILES.map((f) => [moduleOf(f.file), f.imports.map((i) => i.replace(/\/index$/, ''))]));
+  expect(
+    cyclesOf(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ),
+  ).toEqual([['a', 'b', 'c']]); // the check finds one
+  expect(cyclesOf(graph)).toEqual([]);
 });
 
 /** The modules `file` loads when it is loaded: its imports but not `import type` / `export type` (erased by the compiler). */
