@@ -29,7 +29,7 @@ function validatorErrors(...extra: ApiObject[]): string[] {
   const items: ManifestObject[] = objects.map((object, document) => ({ file: 'case.yaml', document, object }));
   return validateObjects(items, { apiServer: 'auto' })
     .findings.filter((f) => f.severity === 'error')
-    .map((f) => `${f.rule}: ${f.message}`);
+    .map((f) => `${f.code}: ${f.message}`);
 }
 
 async function refusal(object: ApiObject, options: { dryRun: boolean } = { dryRun: true }): Promise<string> {

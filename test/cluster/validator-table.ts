@@ -22,8 +22,8 @@ export const GOOD_SET = 'the good set (no mutation)';
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The error rule codes of a case's findings, once each, sorted: the validator's column. */
-export function errorRules(findings: readonly { readonly rule: string; readonly severity: string }[]): string[] {
-  return [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.rule))].sort();
+export function errorRules(findings: readonly { readonly code: string; readonly severity: string }[]): string[] {
+  return [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.code))].sort();
 }
 
 export function renderTable(verdicts: readonly Verdict[]): string {

@@ -62,7 +62,7 @@ test('a newline in a name cannot forge a finding line', () => {
     name: 'a\nx.yaml: Pod/b (object) [fake] error: forged',
     namespace: '',
     path: '',
-    rule: 'r',
+    code: 'r',
     severity: 'error',
     message: 'm',
   });

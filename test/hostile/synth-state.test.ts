@@ -194,7 +194,7 @@ describe('validate dist/ while a synth swaps a new tree in', () => {
         [2, third],
       ]),
     ); // before each read opens a.yaml
-    expect(loaded.findings.map((f) => `${f.rule} ${f.severity}`)).toEqual(['tree-changed error']);
+    expect(loaded.findings.map((f) => `${f.code} ${f.severity}`)).toEqual(['tree-changed error']);
     expect(loaded.findings[0]!.message).toMatch(/and again while it was read a second time; the findings may mix two trees/);
   });
 });

@@ -25,10 +25,10 @@ import { isQuantity } from '../../lib/util/resource-quantity';
 import goIps from './fixtures/go-ip-vectors.json';
 import goQuantities from './fixtures/go-quantity-vectors.json';
 
-const brief = (text: string) => validateYaml(text, 'in.yaml').findings.map((f) => `${f.path} [${f.rule}]`);
+const brief = (text: string) => validateYaml(text, 'in.yaml').findings.map((f) => `${f.path} [${f.code}]`);
 /** What `validate` finds with the API server's own checks (the validation engine), as `path [rule] message`. */
 const judged = (text: string) =>
-  validateYaml(text, 'in.yaml', { apiServer: 'auto' }).findings.map((f) => `${f.path} [${f.rule}] ${f.message}`);
+  validateYaml(text, 'in.yaml', { apiServer: 'auto' }).findings.map((f) => `${f.path} [${f.code}] ${f.message}`);
 /** The tests through the engine are skipped when no build of it is there. */
 const withEngine = 'unavailable' in locateEngine('auto') ? test.skip : test;
 
@@ -127,7 +127,7 @@ describe('denial of service: limits fail fast with a finding', () => {
   test(`more than ${MAX_DOCUMENTS} documents (200k tiny ones) is one finding, in seconds`, () => {
     const started = Date.now();
     const result = validateYaml('---\na: 1\n'.repeat(200000), 'many.yaml');
-    expect(result.findings.map((f) => f.rule)).toEqual(['too-many-documents']);
+    expect(result.findings.map((f) => f.code)).toEqual(['too-many-documents']);
     expect(Date.now() - started).toBeLessThan(15000);
   });
 
@@ -137,7 +137,7 @@ describe('denial of service: limits fail fast with a finding', () => {
       text += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
         .fill(`*${String.fromCharCode(96 + i)}`)
         .join(',')}]\n`;
-    expect(validateYaml(text, 'bomb.yaml').findings.map((f) => `${f.rule} ${f.message}`)).toEqual([
+    expect(validateYaml(text, 'bomb.yaml').findings.map((f) => `${f.code} ${f.message}`)).toEqual([
       expect.stringMatching(/^yaml-parse document 1: Excessive alias count/),
     ]);
   });

@@ -256,8 +256,8 @@ describe('hostile YAML shapes (generated)', () => {
         const result = validateYaml(yaml, 'gen.yaml');
         for (const finding of result.findings) {
           expect(finding.file).toBe('gen.yaml');
-          expect(finding.rule).toMatch(/^[a-z][-a-z0-9]*$/);
-          expect(finding.rule).not.toBe('internal-error');
+          expect(finding.code).toMatch(/^[a-z][-a-z0-9]*$/);
+          expect(finding.code).not.toBe('internal-error');
         }
       }),
     );

@@ -64,5 +64,5 @@ export function synthChartOrFieldError(construct: string, fields: readonly strin
   const result = validateObjects(objects.map((object, document) => ({ file: construct, document, object })));
   const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length)
-    throw new Error(`${construct}: accepted props gave invalid YAML: ${errors.map((f) => `${f.rule} ${f.path} ${f.message}`).join('; ')}`);
+    throw new Error(`${construct}: accepted props gave invalid YAML: ${errors.map((f) => `${f.code} ${f.path} ${f.message}`).join('; ')}`);
 }

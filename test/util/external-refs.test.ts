@@ -55,7 +55,7 @@ describe('the external-refs annotation (one reader and writer for constructs and
       spec: { containers: [{ name: 'c', image: 'busybox:1.36', envFrom: [{ secretRef: { name: 'token' } }] }] },
     });
     const missing = (annotation?: string) =>
-      validateYaml(stringify(pod(annotation))).findings.filter((f) => f.rule === 'missing-reference');
+      validateYaml(stringify(pod(annotation))).findings.filter((f) => f.code === 'missing-reference');
     expect(missing()).toHaveLength(1);
     expect(missing('Secret/token')).toEqual([]);
     expect(missing('Secret/other-ns/token')).toHaveLength(1);

@@ -211,8 +211,8 @@ function laterPrefix(ownerKind: string, later: EngineLater): string {
 
 /** The findings of one cause list: one per cause, each with kubectl's text for that cause alone. */
 function statusFindings(
-  base: Omit<Finding, 'path' | 'message' | 'rule' | 'severity'>,
-  rule: string,
+  base: Omit<Finding, 'path' | 'message' | 'code' | 'severity'>,
+  code: string,
   status: EngineStatus,
   head: string,
   prefix: string,
@@ -226,15 +226,15 @@ function statusFindings(
       if (seen.has(line)) continue;
       seen.add(line);
       const path = cause.field && !cause.field.startsWith('[') ? prefix + cause.field : '';
-      findings.push({ ...base, path, rule, severity: 'error', message: `${head}: ${line}` });
+      findings.push({ ...base, path, code, severity: 'error', message: `${head}: ${line}` });
     }
     return findings;
   }
   // A strict decoding error names each unknown field: one finding per field, so that it meets
   // the schema rule's finding at the same path.
   const fields = [...status.message.matchAll(/(?:unknown|duplicate) field "([^"]+)"/g)].map((m) => m[1]!);
-  if (fields.length > 0) return fields.map((field) => ({ ...base, path: prefix + field, rule, severity: 'error' as const, message: text }));
-  return [{ ...base, path: '', rule, severity: 'error', message: text }];
+  if (fields.length > 0) return fields.map((field) => ({ ...base, path: prefix + field, code, severity: 'error' as const, message: text }));
+  return [{ ...base, path: '', code, severity: 'error', message: text }];
 }
 
 /** The head of kubectl's text for an Invalid status (`The Pod "x" is invalid`). */
@@ -245,12 +245,12 @@ function invalidHead(message: string | undefined, kind: string, name: string): s
 }
 
 /** An `api-server-warning` on the object `base` names, in the words of the engine that warned. */
-function warningFinding(base: Omit<Finding, 'path' | 'rule' | 'severity' | 'message'>, warning: EngineText, prefix: string): Finding {
+function warningFinding(base: Omit<Finding, 'path' | 'code' | 'severity' | 'message'>, warning: EngineText, prefix: string): Finding {
   return {
     ...base,
     engine: warning.engine,
     path: '',
-    rule: API_SERVER_WARNING_RULE,
+    code: API_SERVER_WARNING_RULE,
     severity: 'warning',
     message: `${prefix}${warning.message}`,
   };
@@ -321,10 +321,10 @@ export function sameProblem(ours: Finding, engine: Finding): boolean {
   if (objectKey(ours) !== objectKey(engine) || engine.severity !== 'error' || ours.severity !== 'error') return false;
   if (samePlace(ours.path, engine.path)) return true;
   const by = engine.engine ?? '';
-  if (by === 'ServiceAccount admission') return ours.rule === 'missing-reference' && ours.path.endsWith('serviceAccountName');
-  if (by === 'kubectl 1.28 (REST mapping)') return ours.rule === 'unknown-kind';
-  if (engine.rule === API_SERVER_RULE && / cannot be handled as a /.test(engine.message))
-    return ours.rule === 'schema-type' || ours.rule === 'invalid-quantity';
+  if (by === 'ServiceAccount admission') return ours.code === 'missing-reference' && ours.path.endsWith('serviceAccountName');
+  if (by === 'kubectl 1.28 (REST mapping)') return ours.code === 'unknown-kind';
+  if (engine.code === API_SERVER_RULE && / cannot be handled as a /.test(engine.message))
+    return ours.code === 'schema-type' || ours.code === 'invalid-quantity';
   return false;
 }
 
@@ -343,7 +343,7 @@ export function mergeFindings(ours: readonly Finding[], engine: readonly Finding
     const match = (byObject.get(objectKey(f)) ?? []).find((e) => sameProblem(f, e));
     if (match) {
       if (!alsoBy.has(match)) alsoBy.set(match, new Set());
-      alsoBy.get(match)!.add(f.rule);
+      alsoBy.get(match)!.add(f.code);
       continue;
     }
     kept.push(f);

@@ -46,12 +46,12 @@ export class RuleContext {
   }
 
   /** Records a finding about an object. */
-  public report(item: ManifestObject, path: readonly PathSegment[], rule: string, severity: Severity, message: string): void {
-    this.reportAt(item, fieldPath(path), rule, severity, message);
+  public report(item: ManifestObject, path: readonly PathSegment[], code: string, severity: Severity, message: string): void {
+    this.reportAt(item, fieldPath(path), code, severity, message);
   }
 
   /** Records a finding whose field path is already rendered. */
-  public reportAt(item: ManifestObject, path: string, rule: string, severity: Severity, message: string): void {
+  public reportAt(item: ManifestObject, path: string, code: string, severity: Severity, message: string): void {
     const metadata = objectField(item.object, 'metadata') ?? {};
     this.findings.push({
       file: item.file,
@@ -59,7 +59,7 @@ export class RuleContext {
       name: nameOf(item.object),
       namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
       path,
-      rule,
+      code,
       severity,
       message,
     });

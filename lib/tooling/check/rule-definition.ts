@@ -12,7 +12,7 @@ export type CodeSeverity = Severity | 'error or warning';
 
 /** One finding code a rule can report. */
 export interface RuleCode {
-  /** The code, as in `Finding.rule` (e.g. `missing-reference`). */
+  /** The code, as in `Finding.code` (e.g. `missing-reference`). */
   readonly code: string;
   /** The severity its findings have. */
   readonly severity: CodeSeverity;

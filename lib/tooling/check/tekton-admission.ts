@@ -156,7 +156,7 @@ export function tektonFindings(run: TektonRunResult): Finding[] {
       kind: result.kind,
       name: result.name,
       namespace: result.namespace,
-      rule: TEKTON_ADMISSION_RULE,
+      code: TEKTON_ADMISSION_RULE,
       severity: 'error' as const,
       engine: result.engine || TEKTON_ENGINE,
     };

@@ -110,7 +110,7 @@ function result(
   schemas: SchemaValidator,
 ): ValidationResult {
   const off = new Set(disabled.codes);
-  const sorted = sortFindings(all.filter((f) => !off.has(f.rule)));
+  const sorted = sortFindings(all.filter((f) => !off.has(f.code)));
   const errors = sorted.filter((f) => f.severity === 'error').length;
   return {
     files,
@@ -138,7 +138,7 @@ export function withApiServer(
   if ('off' in answer) return { ...result, apiServer: { off: answer.off, notChecked: UNAVAILABLE_CHECKS } };
   const run = answer.runs[0]!;
   const all = engineFindings(run);
-  const shown = all.filter((f) => !engineDisabled.includes(f.rule));
+  const shown = all.filter((f) => !engineDisabled.includes(f.code));
   const merged = mergeFindings(result.findings, shown);
   const findings = sortFindings(merged.findings);
   const errors = findings.filter((f) => f.severity === 'error').length;
@@ -202,7 +202,7 @@ function runRules(ctx: RuleContext, disabledRules: readonly string[]): number {
       name: '',
       namespace: '',
       path: '',
-      rule: 'internal-error',
+      code: 'internal-error',
       severity: 'error' as const,
       message,
     });
@@ -216,19 +216,19 @@ function runRules(ctx: RuleContext, disabledRules: readonly string[]): number {
       );
     }
     const declared = (f: Finding) => {
-      const code = codeOf(rule, f.rule);
-      return f.rule === 'internal-error' || (code !== undefined && severityAllowed(code.severity, f.severity));
+      const code = codeOf(rule, f.code);
+      return f.code === 'internal-error' || (code !== undefined && severityAllowed(code.severity, f.severity));
     };
     const undeclared = new Set(
       ctx.findings
         .slice(from)
         .filter((f) => !declared(f))
-        .map((f) => `${f.rule} (${f.severity})`),
+        .map((f) => `${f.code} (${f.severity})`),
     );
     for (const code of undeclared)
       ctx.findings.push(internalError(`rule ${rule.id} reported ${code}, which its registry entry does not declare; please report it`));
     if (disabledRules.includes(rule.id)) {
-      const kept = ctx.findings.slice(from).filter((f) => f.rule === 'internal-error');
+      const kept = ctx.findings.slice(from).filter((f) => f.code === 'internal-error');
       hidden += ctx.findings.length - from - kept.length;
       ctx.findings.splice(from, Infinity, ...kept);
     }

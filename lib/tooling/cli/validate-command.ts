@@ -272,6 +272,16 @@ function withTekton(
   };
 }
 
+/**
+ * A finding as `--format json` prints it: its fields in their order, the code under the name
+ * `rule` (the output's field name since the first release; `Finding.code` in the TypeScript API),
+ * and who judged it.
+ */
+function findingJson(finding: Finding): Record<string, unknown> {
+  const fields = Object.entries(finding).map(([key, value]) => [key === 'code' ? 'rule' : key, value] as const);
+  return { ...Object.fromEntries(fields), engine: engineOf(finding) };
+}
+
 /** Prints the findings and the summary; returns the exit code. */
 function report(
   io: CommandIO,
@@ -291,7 +301,7 @@ function report(
     io.out(
       JSON.stringify(
         {
-          findings: result.findings.map((f: Finding) => ({ ...f, engine: engineOf(f) })),
+          findings: result.findings.map(findingJson),
           summary: {
             errors: result.errors,
             warnings: result.warnings,

@@ -1,6 +1,6 @@
 /**
  * A finding of the offline validator: one problem in one object, with the
- * rule that found it and the field path inside the object.
+ * code of what is wrong and the field path inside the object.
  */
 
 import { terminalValue } from '../../util/terminal-text';
@@ -20,8 +20,12 @@ export interface Finding {
   readonly namespace: string;
   /** Field path in the object, kubectl style: `spec.containers[0].ports[0].containerPort`; `''` for the whole object. */
   readonly path: string;
-  /** Rule code, e.g. `schema-unknown-field`, `missing-reference`, or the engine's `api-server`. */
-  readonly rule: string;
+  /**
+   * The finding's code, e.g. `schema-unknown-field`, `missing-reference`, or the engine's `api-server`
+   * (a rule reports one or more codes; `validate --list-rules` lists both). The CLI's JSON output
+   * names this field `rule`, as it always has.
+   */
+  readonly code: string;
   /** `error` or `warning`. */
   readonly severity: Severity;
   /** What is wrong, naming the value and what is allowed. */
@@ -43,7 +47,7 @@ export function engineOf(finding: Finding): string {
 }
 
 /**
- * One line per finding: `file: Kind/name path [rule] severity (engine): message`, where the engine
+ * One line per finding: `file: Kind/name path [code] severity (engine): message`, where the engine
  * says who judged: `k8s-practice rule` for our own rules, else the part of the API server's (or
  * Tekton's) code that did (`[api-server] error (PodSecurity): ...`). Each part is written
  * with {@link terminalValue}: a kind, name or file name holding ESC, a carriage return, a newline
@@ -52,7 +56,7 @@ export function engineOf(finding: Finding): string {
 export function formatFinding(finding: Finding): string {
   const object = `${terminalValue(finding.kind || '?')}/${terminalValue(finding.name || '?')}`;
   const path = terminalValue(finding.path || '(object)');
-  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.rule)}] ${finding.severity} (${terminalValue(engineOf(finding))}): ${terminalValue(finding.message)}`;
+  return `${terminalValue(finding.file)}: ${object} ${path} [${terminalValue(finding.code)}] ${finding.severity} (${terminalValue(engineOf(finding))}): ${terminalValue(finding.message)}`;
 }
 
 /**
@@ -78,9 +82,9 @@ export function formatSummary(
   );
 }
 
-/** Stable order: file, then document order is kept by the caller; here by file, kind, name, path, rule. */
+/** Stable order: file, then document order is kept by the caller; here by file, kind, name, path, code. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const key = (f: Finding) => [f.file, f.kind, f.namespace, f.name, f.path, f.rule, f.message];
+  const key = (f: Finding) => [f.file, f.kind, f.namespace, f.name, f.path, f.code, f.message];
   return [...findings].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);

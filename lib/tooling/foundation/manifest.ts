@@ -45,8 +45,8 @@ export const MAX_DOCUMENTS = 10000;
 /** The most alias (`*name`) uses one document may expand (an alias bomb needs many). */
 export const MAX_ALIASES = 100;
 
-function fileFinding(file: string, rule: string, message: string): Finding {
-  return { file, kind: '', name: '', namespace: '', path: '', rule, severity: 'error', message };
+function fileFinding(file: string, code: string, message: string): Finding {
+  return { file, kind: '', name: '', namespace: '', path: '', code, severity: 'error', message };
 }
 
 function errorText(error: unknown): string {

@@ -37,7 +37,7 @@ function inProject(level: PodSecurityLevel, props: RunPodProps) {
   new RunPod(project, 'pod', props);
   const objects = Testing.synth(project) as any[];
   const findings = validateObjects(objects.map((object, document) => ({ file: 'shop', document, object }))).findings;
-  return { pod: only(objects, 'Pod'), findings: findings.map((f) => `${f.rule} ${f.severity}: ${f.message}`) };
+  return { pod: only(objects, 'Pod'), findings: findings.map((f) => `${f.code} ${f.severity}: ${f.message}`) };
 }
 
 describe('the catalog', () => {
@@ -168,7 +168,7 @@ describe("podSecurity: 'baseline'", () => {
       objects.map((object, document) => ({ file: 'x', document, object })),
       { apiServer: 'auto' },
     );
-    expect(result.findings.map((f) => `${f.rule} (${f.engine})`)).toEqual(['api-server (PodSecurity)']);
+    expect(result.findings.map((f) => `${f.code} (${f.engine})`)).toEqual(['api-server (PodSecurity)']);
     expect(result.findings[0]!.message).toMatch(
       /violates PodSecurity "restricted:latest": .*unrestricted capabilities .*runAsNonRoot != true/,
     );

@@ -39,7 +39,7 @@ function projectErrors(build: (project: Project) => void, podSecurity: 'restrict
   const objects = Testing.synth(project) as any[];
   return validateObjects(objects.map((object, document) => ({ file: 'shop', document, object })))
     .findings.filter((f) => f.severity === 'error')
-    .map((f) => `${f.rule}: ${f.message}`);
+    .map((f) => `${f.code}: ${f.message}`);
 }
 
 describe('RunDeployment against `kubectl create deployment nginx --image=nginx --port=80 --replicas=3`', () => {
@@ -126,7 +126,7 @@ describe('`kubectl expose deployment`: PodService on a RunDeployment', () => {
     const project = new Project(Testing.app(), 'p', { namespace: 'shop' });
     new RunDeployment(project, 'web', { name: 'web', replicas: 11 });
     const objects = Testing.synth(project) as any[];
-    const rules = validateObjects(objects.map((object, document) => ({ file: 'shop', document, object }))).findings.map((f) => f.rule);
+    const rules = validateObjects(objects.map((object, document) => ({ file: 'shop', document, object }))).findings.map((f) => f.code);
     expect(rules).toContain('quota-exceeded');
   });
 });

@@ -15,7 +15,7 @@ function errorsOf(chart: Project): string[] {
   const objects = Testing.synth(chart) as any[];
   return validateObjects(objects.map((object, document) => ({ file: 'ci', document, object })))
     .findings.filter((f) => f.severity === 'error')
-    .map((f) => `${f.rule}: ${f.message}`);
+    .map((f) => `${f.code}: ${f.message}`);
 }
 
 describe('BuildPipeline (kaniko runs as root)', () => {

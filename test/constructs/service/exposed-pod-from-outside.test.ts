@@ -15,7 +15,7 @@ function synth(props: Partial<ExposedPodProps>, inProject = true) {
   const errors = validateObjects(objects.map((object, document) => ({ file: 'web', document, object }))).findings.filter(
     (f) => f.severity === 'error',
   );
-  return { exposed, objects, errors: errors.map((f) => `${f.rule}: ${f.message}`) };
+  return { exposed, objects, errors: errors.map((f) => `${f.code}: ${f.message}`) };
 }
 
 const policies = (objects: any[]) =>
@@ -76,7 +76,7 @@ test('GogsServer and ImageRegistry on node ports inside a Project admit outside 
   });
   expect(policy('registry-from-anywhere').spec.podSelector.matchLabels).toEqual(registry.labels);
   const errors = validateObjects(objects.map((object, document) => ({ file: 'ci', document, object }))).findings.filter(
-    (f) => f.rule === 'node-port-unreachable',
+    (f) => f.code === 'node-port-unreachable',
   );
   expect(errors).toEqual([]);
   // ClusterIP (the default) adds nothing.

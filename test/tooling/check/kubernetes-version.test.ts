@@ -36,7 +36,7 @@ spec:
 
 test('trafficDistribution is an unknown field for 1.28 and valid for the newest release', () => {
   const old = validateYaml(TRAFFIC_DISTRIBUTION, 'svc.yaml', { kubernetesVersion: '1.28' });
-  expect(old.findings.map((f) => [f.rule, f.path])).toEqual([['schema-unknown-field', 'spec.trafficDistribution']]);
+  expect(old.findings.map((f) => [f.code, f.path])).toEqual([['schema-unknown-field', 'spec.trafficDistribution']]);
   const newest = KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1];
   expect(validateYaml(TRAFFIC_DISTRIBUTION, 'svc.yaml', { kubernetesVersion: newest }).findings).toEqual([]);
 });
@@ -44,7 +44,7 @@ test('trafficDistribution is an unknown field for 1.28 and valid for the newest 
 test('enum values come with the newest schemas too: a bad Service type is an error on 1.37', () => {
   const bad = TRAFFIC_DISTRIBUTION.replace('trafficDistribution: PreferClose', 'type: Balanced');
   const result = validateYaml(bad, 'svc.yaml', { kubernetesVersion: '1.37' });
-  expect(result.findings.map((f) => [f.rule, f.path])).toEqual([['schema-enum', 'spec.type']]);
+  expect(result.findings.map((f) => [f.code, f.path])).toEqual([['schema-enum', 'spec.type']]);
 });
 
 test.each(KUBERNETES_VERSIONS.map((v) => [v]))('the command takes --kubernetes-version %s and dist/ is valid on it', (version) => {

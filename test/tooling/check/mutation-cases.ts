@@ -51,7 +51,7 @@ export function run(objects: KubeObject[]): Finding[] {
 
 /** `Kind/name path [rule] severity (engine)` of each finding, for exact comparisons. */
 export function brief(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `${f.kind}/${f.name} ${f.path} [${f.rule}] ${f.severity} (${engineOf(f)})`).sort();
+  return findings.map((f) => `${f.kind}/${f.name} ${f.path} [${f.code}] ${f.severity} (${engineOf(f)})`).sort();
 }
 
 export interface Mutation {

@@ -86,14 +86,14 @@ describeWithEngine('finding messages', () => {
     const objects = goodObjects();
     pick(objects, 'Service', 'web').spec.externalTrafficPolicy = 'Nearest';
     const [finding] = ours(objects);
-    expect(finding!.rule).toBe('schema-enum');
+    expect(finding!.code).toBe('schema-enum');
     expect(finding!.message).toBe('invalid value "Nearest"; expected one of "Cluster", "Local"');
   });
 
   test("a Pod Security refusal of a workload's pods is PodSecurity's, on the workload", () => {
     const objects = goodObjects();
     webContainer(objects).securityContext.runAsUser = 0;
-    const refusal = run(objects).find((f) => f.rule === 'api-server-later')!;
+    const refusal = run(objects).find((f) => f.code === 'api-server-later')!;
     expect(refusal).toMatchObject({ kind: 'Deployment', name: 'web', engine: 'PodSecurity', severity: 'error' });
     expect(refusal.message).toMatch(
       /^the ReplicaSet controller's Pod web-[a-z0-9]+-xxxxx would be refused: Error creating: pods "web-[a-z0-9]+-xxxxx" is forbidden: violates PodSecurity "restricted:latest": runAsUser=0 \(container "web" must not set runAsUser=0\)$/,
@@ -103,7 +103,7 @@ describeWithEngine('finding messages', () => {
   test('a Tekton step: our Pod Security rule names the namespace and level', () => {
     const objects = goodObjects();
     pick(objects, 'Task', 'hello').spec.steps[0].securityContext = { privileged: true };
-    expect(run(objects).map((f) => `${f.rule} (${f.engine ?? 'k8s-practice rule'}): ${f.message}`)).toEqual([
+    expect(run(objects).map((f) => `${f.code} (${f.engine ?? 'k8s-practice rule'}): ${f.message}`)).toEqual([
       'psa-privileged (k8s-practice rule): namespace "shop" enforces Pod Security "restricted" on the TaskRun pods: step "say" must not be privileged',
     ]);
   });

@@ -16,7 +16,7 @@ type KubeObject = Record<string, any>;
 
 /** Findings of the resource rules only, as `Kind/name path [rule]`. */
 function check(...objects: KubeObject[]): string[] {
-  return findings(...objects).map((f) => `${f.kind}/${f.name} ${f.path} [${f.rule}]`);
+  return findings(...objects).map((f) => `${f.kind}/${f.name} ${f.path} [${f.code}]`);
 }
 
 const RESOURCE_RULES = new Set([
@@ -29,15 +29,15 @@ const RESOURCE_RULES = new Set([
 
 function findings(...objects: KubeObject[]): Finding[] {
   const text = objects.map((o) => stringify(o)).join('---\n');
-  return validateYaml(text, 'test.yaml').findings.filter((f) => RESOURCE_RULES.has(f.rule));
+  return validateYaml(text, 'test.yaml').findings.filter((f) => RESOURCE_RULES.has(f.code));
 }
 
 /** What `validate` (our rules and the validation engine) finds, as `Kind/name path [rule] (engine)`. */
 function judged(...objects: KubeObject[]): string[] {
   const text = objects.map((o) => stringify(o)).join('---\n');
   return validateYaml(text, 'test.yaml', { apiServer: 'auto' })
-    .findings.filter((f) => f.rule !== 'image-not-pinned') // the containers here name an unpinned busybox
-    .map((f) => `${f.kind}/${f.name} ${f.path} [${f.rule}] (${f.engine ?? 'k8s-practice rule'})`);
+    .findings.filter((f) => f.code !== 'image-not-pinned') // the containers here name an unpinned busybox
+    .map((f) => `${f.kind}/${f.name} ${f.path} [${f.code}] (${f.engine ?? 'k8s-practice rule'})`);
 }
 
 const missing = engineMissing();
@@ -185,7 +185,7 @@ describe('resources-request-over-limit: Tekton steps and sidecars (our rule)', (
       ],
     });
     const result = findings(inherited);
-    expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual([
+    expect(result.map((f) => `${f.path} [${f.code}]`)).toEqual([
       'spec.steps[0].computeResources.limits.cpu [resources-request-over-limit]',
       'spec.steps[1].computeResources.requests.memory [resources-request-over-limit]',
     ]);
@@ -203,7 +203,7 @@ describe('limit-range-default-below-request', () => {
 
   test('the kaniko regression: requests above the namespace default limits, no limits', () => {
     const result = findings(DEFAULTS, kaniko);
-    expect(result.map((f) => `${f.path} [${f.rule}] ${f.severity}`)).toEqual([
+    expect(result.map((f) => `${f.path} [${f.code}] ${f.severity}`)).toEqual([
       'spec.steps[0].computeResources.limits.cpu [limit-range-default-below-request] error',
       'spec.steps[0].computeResources.limits.memory [limit-range-default-below-request] error',
     ]);
@@ -225,7 +225,7 @@ describe('limit-range-default-below-request', () => {
   test('a default the API server derives from max counts, and the message says so', () => {
     const onlyMax = limitRange({ max: { memory: '128Mi' } });
     const result = findings(onlyMax, task({ steps: [step('build', { requests: { memory: '256Mi' } })] }));
-    expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual([
+    expect(result.map((f) => `${f.path} [${f.code}]`)).toEqual([
       'spec.steps[0].computeResources.limits.memory [limit-range-default-below-request]',
     ]);
     expect(result[0].message).toContain('LimitRange "container-defaults" default 128Mi (its max, as it sets no default) becomes its limit');
@@ -258,7 +258,7 @@ describe('limit-range-default-below-request', () => {
     ]);
     const withMin = limitRange({ default: { cpu: '1' }, defaultRequest: { cpu: '300m' }, min: { cpu: '150m' } });
     const result = findings(withMin, threeSteps('120m'));
-    expect(result.map((f) => f.rule)).toEqual(['limit-range-default-below-request']);
+    expect(result.map((f) => f.code)).toEqual(['limit-range-default-below-request']);
     expect(result[0].message).toBe(
       'step "a" sets a cpu limit of 120m but no request, so Tekton gives it a request of 150m ' +
         '(LimitRange "container-defaults" min 150m), above the limit; the API server refuses the TaskRun pods of this Task. Set a cpu request of at most 120m',
@@ -407,7 +407,7 @@ describe('quotas', () => {
       job(5, 2),
       steps,
     );
-    expect(tight.map((f) => `${f.path} [${f.rule}] ${f.severity}`)).toEqual(['spec.hard["requests.cpu"] [quota-exceeded] error']);
+    expect(tight.map((f) => `${f.path} [${f.code}] ${f.severity}`)).toEqual(['spec.hard["requests.cpu"] [quota-exceeded] error']);
     expect(tight[0].message).toBe(
       'the pods of namespace "ci" in the output request 3825m cpu in total ' +
         '(2 × Job/j (1 each), 3 × Deployment/d (500m each), Task/t (largest TaskRun pod, 325m)), more than ResourceQuota "q" hard requests.cpu 3800m; ' +
@@ -433,7 +433,7 @@ describe('quotas', () => {
       quota({ 'limits.cpu': '4', 'requests.memory': '1Gi', 'requests.storage': '1Gi' }),
       pod([container('a', { limits: { cpu: '1', memory: '64Mi' } }), container('b', { requests: { memory: '64Mi' } })]),
     );
-    expect(result.map((f) => `${f.path} [${f.rule}]`)).toEqual(['spec.containers[1].resources [quota-missing-resource]']);
+    expect(result.map((f) => `${f.path} [${f.code}]`)).toEqual(['spec.containers[1].resources [quota-missing-resource]']);
     expect(result[0].message).toBe(
       'container "b" has no cpu limit (none of its own, and no LimitRange default in namespace "ci"), ' +
         'but ResourceQuota "q" tracks limits.cpu; the API server refuses the pod ("must specify limits.cpu")',

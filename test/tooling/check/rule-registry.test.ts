@@ -25,6 +25,7 @@ type KubeObject = Record<string, any>;
 const ROOT = join(__dirname, '..', '..', '..');
 const CHECK = join(ROOT, 'lib', 'tooling', 'check');
 const RULE_FILES = join(CHECK, 'rules');
+const FOUNDATION = join(ROOT, 'lib', 'tooling', 'foundation');
 
 describe('the registry entries', () => {
   test('ids are unique kebab-case words, distinct from every code; each rule declares its codes once', () => {
@@ -162,9 +163,9 @@ function corpus(): ManifestObject[][] {
 }
 
 test('the codes outside the rules are exactly the reading, internal and Tekton admission codes', () => {
-  const manifest = readFileSync(join(CHECK, 'manifest.ts'), 'utf8');
+  const manifest = readFileSync(join(FOUNDATION, 'manifest.ts'), 'utf8');
   // The guarded reader (every file any command reads) names its refusals `rule: '<code>'`.
-  const guardedRead = readFileSync(join(CHECK, 'guarded-read.ts'), 'utf8');
+  const guardedRead = readFileSync(join(FOUNDATION, 'guarded-read.ts'), 'utf8');
   const reading = new Set([
     ...[...manifest.matchAll(/fileFinding\(\s*[^,]+,\s*'([a-z0-9-]+)'/g)].map((m) => m[1]!),
     ...[...guardedRead.matchAll(/\brule: '([a-z0-9-]+)'/g)].map((m) => m[1]!),
@@ -182,7 +183,7 @@ describe('the corpus: every finding is declared, every declaration is reported',
     for (const rule of RULES) {
       const ctx = new RuleContext(objects, schemas);
       rule.check(ctx);
-      for (const finding of ctx.findings) seen.add(`${rule.id} ${finding.rule} ${finding.severity}`);
+      for (const finding of ctx.findings) seen.add(`${rule.id} ${finding.code} ${finding.severity}`);
     }
   };
   beforeAll(() => {
@@ -239,10 +240,10 @@ describe('disable', () => {
   test('hides the disabled findings and says so; an error that is only disabled no longer counts', () => {
     const text = readFileSync(join(__dirname, 'fixtures', 'broken-pod.yaml'), 'utf8');
     const all = validateYaml(text, 'broken-pod.yaml');
-    expect(all.findings.map((f) => f.rule)).toEqual(['missing-reference', 'schema-unknown-field']);
+    expect(all.findings.map((f) => f.code)).toEqual(['missing-reference', 'schema-unknown-field']);
     expect(all.disabled).toEqual({ rules: [], codes: [], hidden: 0 });
     const some = validateYaml(text, 'broken-pod.yaml', { disable: ['references'] });
-    expect(some.findings.map((f) => f.rule)).toEqual(['schema-unknown-field']);
+    expect(some.findings.map((f) => f.code)).toEqual(['schema-unknown-field']);
     expect(some).toMatchObject({ errors: 1, warnings: 0, disabled: { rules: ['references'], codes: [], hidden: 1 } });
     const none = validateYaml(text, 'broken-pod.yaml', { disable: ['schema-unknown-field', 'missing-reference'] });
     expect(none).toMatchObject({
@@ -256,7 +257,7 @@ describe('disable', () => {
   test('a rule id turns off that rule only; a code turns off its findings', () => {
     const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ci\n  labels: {pod-security.kubernetes.io/enforce: baseline}\n---
 apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n  steps: [{name: s, image: busybox, securityContext: {privileged: true}}]\n`;
-    const kinds = (disable: string[]) => validateYaml(text, 'ci.yaml', { disable }).findings.map((f) => `${f.kind} ${f.rule}`);
+    const kinds = (disable: string[]) => validateYaml(text, 'ci.yaml', { disable }).findings.map((f) => `${f.kind} ${f.code}`);
     expect(kinds([])).toEqual(['Task image-not-pinned', 'Task psa-privileged']);
     expect(kinds(['tekton-pod-security'])).toEqual(['Task image-not-pinned']);
     expect(kinds(['images'])).toEqual(['Task psa-privileged']);
@@ -289,7 +290,7 @@ test('validate reports a code a rule does not declare as an internal-error, keep
   images.check = (ctx) => ctx.report(ctx.objects[0]!, ['spec'], 'made-up-code', 'warning', 'a finding of an undeclared code');
   try {
     const result = validateYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'c.yaml');
-    expect(result.findings.map((f) => `${f.rule} ${f.severity}: ${f.message}`)).toEqual([
+    expect(result.findings.map((f) => `${f.code} ${f.severity}: ${f.message}`)).toEqual([
       'internal-error error: rule images reported made-up-code (warning), which its registry entry does not declare; please report it',
       'made-up-code warning: a finding of an undeclared code',
     ]);

@@ -24,7 +24,7 @@ if (missing) {
 /** `path [rule] (engine)` of each finding of `validate` (our rules and the engine) on the YAML. */
 function judged(yaml: string): string[] {
   return validateYaml(yaml, 'x.yaml', { apiServer: 'auto' }).findings.map(
-    (f) => `${f.path} [${f.rule}] (${f.engine ?? 'k8s-practice rule'})`,
+    (f) => `${f.path} [${f.code}] (${f.engine ?? 'k8s-practice rule'})`,
   );
 }
 
@@ -456,7 +456,7 @@ spec:
 });
 
 describe('names of custom resources: our rule (the engine does not judge them)', () => {
-  const findings = (yaml: string) => validateYaml(yaml, 'x.yaml').findings.map((f) => `${f.path} [${f.rule}]: ${f.message}`);
+  const findings = (yaml: string) => validateYaml(yaml, 'x.yaml').findings.map((f) => `${f.path} [${f.code}]: ${f.message}`);
 
   test('name, namespace, labels, annotations and selectors, as the API server checks every object', () => {
     expect(
@@ -509,7 +509,7 @@ spec:
 });
 
 describe('YAML as kubectl reads it, and documents that are not objects (our reader)', () => {
-  const findings = (yaml: string) => validateYaml(yaml, 'x.yaml').findings.map((f) => `${f.path} [${f.rule}]`);
+  const findings = (yaml: string) => validateYaml(yaml, 'x.yaml').findings.map((f) => `${f.path} [${f.code}]`);
 
   test('YAML is read the way kubectl reads it (1.1): an unquoted yes is a boolean', () => {
     expect(
@@ -537,7 +537,7 @@ describe('network-policies: a policy protects pods of its own namespace', () => 
     `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ${namespace}}\nspec:\n  podSelector: ${podSelector}\n  policyTypes: [Ingress]\n`;
   const codes = (...docs: string[]) =>
     validateYaml(docs.join('---\n'), 'x.yaml')
-      .findings.filter((f) => f.rule === 'policy-selects-other-namespace')
+      .findings.filter((f) => f.code === 'policy-selects-other-namespace')
       .map((f) => `${f.namespace}/${f.name} ${f.path}: ${f.message}`);
 
   test('a policy matching only a pod of another namespace is reported, with what to write instead', () => {
@@ -562,7 +562,7 @@ describe('network-policies: a policy protects pods of its own namespace', () => 
 describe('images: an unpinned image is a warning', () => {
   const pinning = (yaml: string) =>
     validateYaml(yaml, 'x.yaml')
-      .findings.filter((f) => f.rule === 'image-not-pinned')
+      .findings.filter((f) => f.code === 'image-not-pinned')
       .map((f) => `${f.kind}/${f.name} ${f.path} ${f.severity}: ${f.message}`);
 
   test('untagged and :latest images of pods, workloads and Tekton steps; tags, digests and $(params) pass', () => {

@@ -110,7 +110,7 @@ describe('SchemaValidator', () => {
     for (const file of files) {
       const result = validateYaml(readFileSync(join(dir, file), 'utf8'), file);
       expect(result.objects).toBe(1);
-      expect(result.findings.filter((f) => f.rule.startsWith('schema') || f.rule === 'unknown-kind')).toEqual([]);
+      expect(result.findings.filter((f) => f.code.startsWith('schema') || f.code === 'unknown-kind')).toEqual([]);
     }
   });
 });
