@@ -4,6 +4,7 @@
  */
 import { apiGroup, isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
 import { fieldPath, PathSegment } from '../foundation/field-path';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion } from '../foundation/kubernetes-versions';
 import { Finding, Severity } from '../foundation/finding';
 import { KubeObject, ManifestObject } from '../foundation/manifest';
 import { field, isObject, objectField, textOf } from '../foundation/json-value';
@@ -31,6 +32,8 @@ export class RuleContext {
   constructor(
     public readonly objects: readonly ManifestObject[],
     public readonly schemas: SchemaValidator,
+    /** The Kubernetes release the objects are judged for (`validate --kubernetes-version`), for messages that name it. */
+    public readonly kubernetesVersion: KubernetesVersion = DEFAULT_KUBERNETES_VERSION,
   ) {
     for (const item of objects) {
       const key = this.key(

@@ -18,6 +18,7 @@ import {
 } from './api-server-engine';
 import { Finding, sortFindings } from '../foundation/finding';
 import { loadManifests, ManifestObject, parseManifestText, readManifestTexts } from '../foundation/manifest';
+import { DEFAULT_KUBERNETES_VERSION } from '../foundation/kubernetes-versions';
 import { RuleContext } from './rule-context';
 import { severityAllowed } from './rule-definition';
 import { codeOf, DisabledChecks, resolveDisabled, RULES } from './rule-registry';
@@ -250,7 +251,7 @@ function validateLoaded(
 ): ValidationResult {
   const disabled = resolveDisabled(options.disable ?? []);
   const schemas = SchemaValidator.shared(options);
-  const ctx = new RuleContext(objects, schemas);
+  const ctx = new RuleContext(objects, schemas, options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const hidden = runRules(ctx, disabled.rules);
   const ours = result(files, objects.length, [...readFindings, ...ctx.findings], { ...disabled, hidden }, started, schemas);
   const judged = withApiServer(ours, judgeFiles(texts, options));

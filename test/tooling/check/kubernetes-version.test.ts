@@ -69,3 +69,13 @@ test('each schema folder names its source in a README next to the data', () => {
     expect(readme).toContain(`${version}`);
   }
 });
+
+test('messages name the version judged for, not always 1.28', () => {
+  const widget = 'apiVersion: example.dev/v1\nkind: Widget\nmetadata: { name: w }\n';
+  for (const version of KUBERNETES_VERSIONS) {
+    const [finding] = validateYaml(widget, 'widget.yaml', { kubernetesVersion: version }).findings;
+    expect(finding?.code).toBe('unknown-kind');
+    expect(finding?.message).toContain(`no vendored Kubernetes ${version} definition or CRD`);
+  }
+  expect(KUBERNETES_VERSIONS).toContain('1.37'); // not vacuous: a version other than the default is tried
+});

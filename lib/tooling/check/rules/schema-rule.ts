@@ -20,7 +20,7 @@ export function checkSchemas(ctx: RuleContext): void {
       const hint =
         versions.length > 0
           ? `; ${kind} is served as ${versions.join(', ')}`
-          : '; no vendored Kubernetes 1.28 definition or CRD (crds/) defines it';
+          : `; no vendored Kubernetes ${ctx.kubernetesVersion} definition or CRD (crds/) defines it`;
       ctx.report(item, ['kind'], 'unknown-kind', 'error', `no schema for apiVersion "${apiVersion}" kind "${kind}"${hint}`);
       continue;
     }
