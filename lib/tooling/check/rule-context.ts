@@ -5,15 +5,13 @@
 import { apiGroup, isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
 import { fieldPath, PathSegment } from '../foundation/field-path';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion } from '../foundation/kubernetes-versions';
+import { DEFAULT_NAMESPACE, effectiveNamespace } from '../foundation/namespaces';
 import { Finding, Severity } from '../foundation/finding';
 import { KubeObject, ManifestObject } from '../foundation/manifest';
 import { field, isObject, objectField, textOf } from '../foundation/json-value';
 import { selectorMatches } from '../foundation/label-selector';
 import { podTemplateOf, PodTemplate } from '../foundation/pod-templates';
 import { SchemaValidator } from './schema-validator';
-
-/** The namespace objects without `metadata.namespace` land in. */
-export const DEFAULT_NAMESPACE = 'default';
 
 /** A pod template and the object that holds it. */
 export interface PodTemplateAt {
@@ -87,8 +85,7 @@ export class RuleContext {
   public namespaceOf(item: ManifestObject): string {
     let namespace = this.namespaces.get(item);
     if (namespace === undefined) {
-      const own = field(item.object.metadata, 'namespace');
-      namespace = this.isClusterScoped(item.object) ? '' : typeof own === 'string' && own !== '' ? own : DEFAULT_NAMESPACE;
+      namespace = effectiveNamespace(field(item.object.metadata, 'namespace'), this.isClusterScoped(item.object));
       this.namespaces.set(item, namespace);
     }
     return namespace;

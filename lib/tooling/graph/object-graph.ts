@@ -1,6 +1,8 @@
 import { podTemplateOf } from '../foundation/pod-templates';
 import { asList, isObject, JsonObject } from '../foundation/json-value';
 import { labelSelectorMatches, serviceSelectorSelects } from '../foundation/label-selector';
+import { isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
+import { effectiveNamespace } from '../foundation/namespaces';
 
 /**
  * The relations between synthesized Kubernetes objects, computed from the
@@ -90,11 +92,21 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
   }
   const nodes = new Map(objects.map((o) => [objectKey(o), o]));
   const edges: GraphEdge[] = [];
-  const ns = (o: SynthesizedObject) => str(o.metadata.namespace) ?? '';
-  const find = (kind: string, namespace: string, name: string) => {
-    const key = `${kind}/${namespace}/${name}`;
-    return nodes.has(key) ? key : undefined;
-  };
+  /** Where an object lands (the validator's rule); a kind the graph cannot place (a CRD's) counts as namespaced. */
+  const ns = (o: SynthesizedObject) => effectiveNamespace(o.metadata.namespace, isBuiltinClusterScoped(o.apiVersion, o.kind));
+  /**
+   * Object keys by `kind/namespace/name`, under the namespace as written and under the one it lands in,
+   * so a reference finds an object written without a namespace both from `default` and from a
+   * cluster-scoped object's `''` (a custom kind's scope is not known here).
+   */
+  const byPlace = new Map<string, string>();
+  for (const [key, o] of nodes) {
+    for (const namespace of [o.metadata.namespace ?? '', ns(o)]) {
+      const place = `${o.kind}/${namespace}/${o.metadata.name}`;
+      if (!byPlace.has(place)) byPlace.set(place, key);
+    }
+  }
+  const find = (kind: string, namespace: string, name: string) => byPlace.get(`${kind}/${namespace}/${name}`);
   const link = (from: SynthesizedObject, kind: unknown, namespace: string, name: unknown, label: string) => {
     const to = typeof kind === 'string' && typeof name === 'string' && name ? find(kind, namespace, name) : undefined;
     if (to && !edges.some((e) => e.from === objectKey(from) && e.to === to && e.label === label))

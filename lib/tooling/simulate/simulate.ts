@@ -19,6 +19,7 @@ import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
 import { evaluateCel, headerMap, SecretStore, secretValue, WebhookRequest } from './triggers-cel';
 import { instantiateTemplate, resolveBinding } from './trigger-resolution';
 import { field, iterableOrEmpty, JsonObject, lengthOf, member, textOf } from '../foundation/json-value';
+import { effectiveNamespace } from '../foundation/namespaces';
 
 /** SHA-256 of the interceptor programs this library ships: the only ones simulate runs. */
 const SHIPPED_PROGRAMS: ReadonlySet<string> = new Set([createHash('sha256').update(GOGS_SIGNATURE_SCRIPT).digest('hex')]);
@@ -87,7 +88,7 @@ function find(objects: readonly unknown[], kind: string, namespace: string | und
     (o) =>
       field(o, 'kind') === kind &&
       field(o, 'metadata', 'name') === name &&
-      (namespace === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === namespace),
+      (namespace === undefined || effectiveNamespace(field(o, 'metadata', 'namespace')) === namespace),
   );
   return found as JsonObject | undefined; // it has a kind, so it is a mapping
 }
@@ -183,7 +184,7 @@ function interceptorProgram(
 ): { program: string; env: { [name: string]: string }; secretFiles: Map<string, { secret: string; key: string }> } {
   const interceptorName = textOf(member(interceptor.metadata, 'name'));
   // Namespaces and names are used as written (the schema rule reports ones that are not strings).
-  const namespace = (member(interceptor.metadata, 'namespace') ?? 'default') as string;
+  const namespace = effectiveNamespace(member(interceptor.metadata, 'namespace'));
   const serviceRef = field(interceptor.spec, 'clientConfig', 'service');
   if (!serviceRef)
     throw new Error(
@@ -199,7 +200,7 @@ function interceptorProgram(
   const workload = objects.find(
     (o) =>
       ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(field(o, 'kind') as string) &&
-      (field(o, 'metadata', 'namespace') ?? 'default') === (member(service.metadata, 'namespace') ?? 'default') &&
+      effectiveNamespace(field(o, 'metadata', 'namespace')) === effectiveNamespace(member(service.metadata, 'namespace')) &&
       Object.keys(selector).length > 0 &&
       Object.entries(selector).every(([k, v]) => field(o, 'spec', 'template', 'metadata', 'labels', k) === v),
   ) as JsonObject | undefined;
@@ -234,7 +235,7 @@ function interceptorProgram(
   const configMap = find(
     objects,
     'ConfigMap',
-    (member(workload.metadata, 'namespace') ?? 'default') as string,
+    effectiveNamespace(member(workload.metadata, 'namespace')),
     member(programConfigMap, 'name') as string,
   );
   const program = field(configMap, 'data', programSource.key as string);
@@ -268,7 +269,7 @@ function namespacedInterceptorStep(
   secrets: SecretStore,
 ): InterceptorStep {
   const interceptorName = textOf(member(interceptor.metadata, 'name'));
-  const ref = `Interceptor/${textOf(member(interceptor.metadata, 'namespace') ?? 'default')}/${interceptorName}`;
+  const ref = `Interceptor/${effectiveNamespace(member(interceptor.metadata, 'namespace'))}/${interceptorName}`;
   const { program, env, secretFiles } = interceptorProgram(objects, interceptor);
   const missing: string[] = [];
   const fs = {
@@ -367,18 +368,18 @@ export function simulate(
     (o) =>
       field(o, 'kind') === 'EventListener' &&
       field(o, 'metadata', 'name') === namePart &&
-      (nsPart === undefined || (field(o, 'metadata', 'namespace') ?? 'default') === nsPart),
+      (nsPart === undefined || effectiveNamespace(field(o, 'metadata', 'namespace')) === nsPart),
   );
   if (matches.length === 0) {
     const known = objects
       .filter((o) => field(o, 'kind') === 'EventListener')
-      .map((o) => `${textOf(member(member(o, 'metadata'), 'namespace') ?? 'default')}/${textOf(member(member(o, 'metadata'), 'name'))}`);
+      .map((o) => `${effectiveNamespace(member(member(o, 'metadata'), 'namespace'))}/${textOf(member(member(o, 'metadata'), 'name'))}`);
     throw new Error(`no EventListener ${listener} in the manifests${known.length ? `; they have ${known.join(', ')}` : ''}`);
   }
   if (matches.length > 1) throw new Error(`EventListener ${listener} is in several namespaces; name it as NAMESPACE/NAME`);
   const el = matches[0] as JsonObject; // it has a kind, so it is a mapping
   // Names are used as written (the sink reads them as strings; the schema rule reports other types).
-  const namespace = (member(el.metadata, 'namespace') ?? 'default') as string;
+  const namespace = effectiveNamespace(member(el.metadata, 'namespace'));
   if (lengthOf(field(el.spec, 'triggerGroups')) || field(el.spec, 'labelSelector') || field(el.spec, 'namespaceSelector')) {
     throw new Error(`EventListener ${listener} selects triggers by label or uses triggerGroups; only inline triggers can be simulated`);
   }

@@ -11,6 +11,7 @@ import { apiGroup } from '../../foundation/cluster-scoped-kinds';
 import { PathSegment } from '../../foundation/field-path';
 import { each, field, isObject, textOf } from '../../foundation/json-value';
 import { KubeObject } from '../../foundation/manifest';
+import { DEFAULT_NAMESPACE } from '../../foundation/namespaces';
 import { containersOf, podTemplateOf, PodTemplate } from '../../foundation/pod-templates';
 import { RuleContext } from '../rule-context';
 import { RuleDefinition } from '../rule-definition';
@@ -170,7 +171,7 @@ export function referencesOf(object: KubeObject, namespace: string): ObjectRefer
 
 export function checkReferences(ctx: RuleContext): void {
   for (const item of ctx.objects) {
-    const namespace = ctx.namespaceOf(item) || 'default';
+    const namespace = ctx.namespaceOf(item) || DEFAULT_NAMESPACE;
     const refs = referencesOf(item.object, namespace);
     if (refs.length === 0) continue;
     const ownDeclared = declaredRefKeys(field(item.object.metadata, 'annotations', EXTERNAL_REFS_ANNOTATION), namespace);
