@@ -176,7 +176,7 @@ describe('validate dist/ while a synth swaps a new tree in', () => {
     expect(loaded.findings).toEqual([
       expect.objectContaining({
         file: dist,
-        rule: 'tree-changed',
+        code: 'tree-changed',
         severity: 'warning',
         message: expect.stringMatching(/was replaced while it was read .*it was read again, and the findings are of the tree it holds now/),
       }),

@@ -3,7 +3,7 @@
  * `default`, a cluster-scoped one in none. validate and the graph both follow it, so an object
  * written without a namespace and one written in `default` meet in both.
  */
-import { buildObjectGraph, SynthesizedObject, validateObjects } from '../../../lib/check-api';
+import { buildObjectGraph, SynthesizedObject, validateYaml } from '../../../lib/check-api';
 import { DEFAULT_NAMESPACE, effectiveNamespace } from '../../../lib/tooling/foundation/namespaces';
 
 test('the rule: own namespace, else default; none for a cluster-scoped kind', () => {
@@ -34,7 +34,7 @@ const CONFIG_MAP_IN_DEFAULT = {
 test('validate and the graph both place an object without a namespace in default', () => {
   const objects = [POD_WITHOUT_NAMESPACE, CONFIG_MAP_IN_DEFAULT];
   expect(
-    validateObjects(objects.map((object) => ({ file: 'x.yaml', object }))).findings.filter((f) => f.code === 'missing-reference'),
+    validateYaml(objects.map((o) => JSON.stringify(o)).join('\n---\n'), 'x.yaml').findings.filter((f) => f.code === 'missing-reference'),
   ).toEqual([]);
   const graph = buildObjectGraph(objects as unknown as SynthesizedObject[]);
   expect(graph.edges).toContainEqual({ from: 'Pod//web', to: 'ConfigMap/default/settings', label: 'reads' });
