@@ -355,14 +355,8 @@ function parseBody(body: string): unknown {
   }
 }
 
-/** Simulates one delivery to the EventListener `listener` of `objects` (the manifests). */
-export function simulate(
-  objects: readonly unknown[],
-  listener: string,
-  delivery: Delivery,
-  secrets: SecretStore = {},
-  eventId = SIMULATED_EVENT_ID,
-): SimulationResult {
+/** Phase 1: the EventListener `listener` (`NAME` or `NAMESPACE/NAME`) of `objects`; throws when there is not exactly one. */
+function findListener(objects: readonly unknown[], listener: string): JsonObject {
   const [nsPart, namePart] = listener.includes('/') ? listener.split('/', 2) : [undefined, listener];
   const matches = objects.filter(
     (o) =>
@@ -377,9 +371,14 @@ export function simulate(
     throw new Error(`no EventListener ${listener} in the manifests${known.length ? `; they have ${known.join(', ')}` : ''}`);
   }
   if (matches.length > 1) throw new Error(`EventListener ${listener} is in several namespaces; name it as NAMESPACE/NAME`);
-  const el = matches[0] as JsonObject; // it has a kind, so it is a mapping
-  // Names are used as written (the sink reads them as strings; the schema rule reports other types).
-  const namespace = effectiveNamespace(member(el.metadata, 'namespace'));
+  return matches[0] as JsonObject; // it has a kind, so it is a mapping
+}
+
+/**
+ * Phase 2: the request as the listener's interceptors see it; throws when the listener or the
+ * delivery is one this simulation does not cover (triggers selected by label, a form-encoded body).
+ */
+function webhookRequest(el: JsonObject, listener: string, delivery: Delivery): WebhookRequest {
   if (lengthOf(field(el.spec, 'triggerGroups')) || field(el.spec, 'labelSelector') || field(el.spec, 'namespaceSelector')) {
     throw new Error(`EventListener ${listener} selects triggers by label or uses triggerGroups; only inline triggers can be simulated`);
   }
@@ -390,96 +389,146 @@ export function simulate(
       'a form-encoded body (Content-Type: application/x-www-form-urlencoded) is rewritten by the sink before its interceptors run; this is not simulated',
     );
   }
-  const url = delivery.url ?? '/';
-  const request: WebhookRequest = { requestURL: url, headers: delivery.headers, body: parseBody(delivery.body) };
-  const triggers: TriggerResult[] = [];
-  for (const [index, trigger] of ((field(el.spec, 'triggers') ?? []) as unknown[]).entries()) {
-    const triggerName = (member(trigger, 'name') ?? member(trigger, 'triggerRef') ?? String(index)) as string;
-    if (member(trigger, 'triggerRef'))
-      throw new Error(`trigger ${triggerName} refers to a Trigger object; only inline triggers can be simulated`);
-    const steps: InterceptorStep[] = [];
-    let extensions: { [key: string]: unknown } = {};
-    let stopped = false;
-    for (const interceptor of iterableOrEmpty(member(trigger, 'interceptors'))) {
-      const kind = field(member(interceptor, 'ref'), 'kind') ?? 'ClusterInterceptor';
-      const refName = field(member(interceptor, 'ref'), 'name');
-      const name = (member(interceptor, 'name') ?? refName ?? 'webhook') as string;
-      let step: InterceptorStep;
-      if (kind === 'ClusterInterceptor' && refName === 'cel') {
-        step = celStep(name, 'ClusterInterceptor/cel', interceptor as JsonObject, request, secrets, extensions);
-      } else if (kind === 'NamespacedInterceptor' && refName) {
-        const object = find(objects, 'Interceptor', namespace, refName as string);
-        if (!object) throw new Error(`Interceptor ${namespace}/${textOf(refName)} (trigger ${triggerName}) is not in the manifests`);
-        step = namespacedInterceptorStep(name, objects, object, { ...delivery, url }, secrets);
-      } else {
-        throw new Error(
-          `interceptor ${name} (${textOf(kind)} ${textOf(refName ?? 'webhook')}) of trigger ${triggerName} cannot be simulated; simulated are the cel ClusterInterceptor and Node interceptors served from the same manifests`,
-        );
-      }
-      steps.push(step);
-      if (!step.continue) {
-        stopped = true;
-        break;
-      }
-      extensions = { ...extensions, ...(step.extensions ?? {}) };
+  return { requestURL: delivery.url ?? '/', headers: delivery.headers, body: parseBody(delivery.body) };
+}
+
+/** What one trigger is simulated in: the manifests, the listener's namespace, the request and the Secrets. */
+interface TriggerScope {
+  readonly objects: readonly unknown[];
+  readonly namespace: string;
+  readonly request: WebhookRequest;
+  readonly delivery: Delivery;
+  readonly secrets: SecretStore;
+}
+
+/**
+ * Phase 3: a trigger's interceptors in order, until one stops the delivery; the extensions they
+ * added. Throws for an interceptor this simulation cannot run.
+ */
+function runInterceptors(
+  scope: TriggerScope,
+  trigger: unknown,
+  triggerName: string,
+): { steps: InterceptorStep[]; extensions: { [key: string]: unknown }; stopped: boolean } {
+  const { objects, namespace, request, delivery, secrets } = scope;
+  const steps: InterceptorStep[] = [];
+  let extensions: { [key: string]: unknown } = {};
+  for (const interceptor of iterableOrEmpty(member(trigger, 'interceptors'))) {
+    const kind = field(member(interceptor, 'ref'), 'kind') ?? 'ClusterInterceptor';
+    const refName = field(member(interceptor, 'ref'), 'name');
+    const name = (member(interceptor, 'name') ?? refName ?? 'webhook') as string;
+    let step: InterceptorStep;
+    if (kind === 'ClusterInterceptor' && refName === 'cel') {
+      step = celStep(name, 'ClusterInterceptor/cel', interceptor as JsonObject, request, secrets, extensions);
+    } else if (kind === 'NamespacedInterceptor' && refName) {
+      const object = find(objects, 'Interceptor', namespace, refName as string);
+      if (!object) throw new Error(`Interceptor ${namespace}/${textOf(refName)} (trigger ${triggerName}) is not in the manifests`);
+      step = namespacedInterceptorStep(name, objects, object, { ...delivery, url: request.requestURL }, secrets);
+    } else {
+      throw new Error(
+        `interceptor ${name} (${textOf(kind)} ${textOf(refName ?? 'webhook')}) of trigger ${triggerName} cannot be simulated; simulated are the cel ClusterInterceptor and Node interceptors served from the same manifests`,
+      );
     }
-    if (stopped) {
-      triggers.push({ trigger: triggerName, accepted: false, interceptors: steps, resources: [] });
-      continue;
+    steps.push(step);
+    if (!step.continue) return { steps, extensions, stopped: true };
+    extensions = { ...extensions, ...(step.extensions ?? {}) };
+  }
+  return { steps, extensions, stopped: false };
+}
+
+/** Phase 4: the params a trigger's bindings (TriggerBinding, ClusterTriggerBinding or inline) resolve to. */
+function bindingParams(scope: TriggerScope, trigger: unknown, extensions: { [key: string]: unknown }): { [name: string]: string } {
+  const { objects, namespace, request } = scope;
+  const params = Object.create(null) as { [name: string]: string }; // `constructor` is a param name like any other
+  for (const ref of iterableOrEmpty(member(trigger, 'bindings'))) {
+    let resolved: { [name: string]: string };
+    const refRef = member(ref, 'ref');
+    if (refRef) {
+      const bindingKind = textOf(member(ref, 'kind') ?? 'TriggerBinding');
+      const binding =
+        bindingKind === 'ClusterTriggerBinding'
+          ? find(objects, 'ClusterTriggerBinding', undefined, refRef as string)
+          : find(objects, 'TriggerBinding', namespace, refRef as string);
+      if (!binding) throw new Error(`${bindingKind} ${textOf(refRef)} is not in the manifests`);
+      resolved = resolveBinding(binding, request, extensions);
+    } else {
+      resolved = resolveBinding({ spec: { params: [{ name: member(ref, 'name'), value: member(ref, 'value') }] } }, request, extensions);
     }
-    try {
-      const params = Object.create(null) as { [name: string]: string }; // `constructor` is a param name like any other
-      for (const ref of iterableOrEmpty(member(trigger, 'bindings'))) {
-        let resolved: { [name: string]: string };
-        const refRef = member(ref, 'ref');
-        if (refRef) {
-          const bindingKind = textOf(member(ref, 'kind') ?? 'TriggerBinding');
-          const binding =
-            bindingKind === 'ClusterTriggerBinding'
-              ? find(objects, 'ClusterTriggerBinding', undefined, refRef as string)
-              : find(objects, 'TriggerBinding', namespace, refRef as string);
-          if (!binding) throw new Error(`${bindingKind} ${textOf(refRef)} is not in the manifests`);
-          resolved = resolveBinding(binding, request, extensions);
-        } else {
-          resolved = resolveBinding(
-            { spec: { params: [{ name: member(ref, 'name'), value: member(ref, 'value') }] } },
-            request,
-            extensions,
-          );
-        }
-        for (const [k, v] of Object.entries(resolved)) {
-          if (Object.hasOwn(params, k)) throw new Error(`duplicate binding param ${k}`);
-          params[k] = v;
-        }
-      }
-      const triggerTemplate = member(trigger, 'template');
-      const templateRef = field(triggerTemplate, 'ref') ?? field(triggerTemplate, 'name');
-      const inlineSpec = field(triggerTemplate, 'spec');
-      const template = inlineSpec
-        ? { metadata: { name: triggerName }, spec: inlineSpec }
-        : find(objects, 'TriggerTemplate', namespace, templateRef as string);
-      if (!template) throw new Error(`TriggerTemplate ${textOf(templateRef)} is not in the manifests`);
-      const resources = instantiateTemplate(template, params).map((resource): JsonObject => {
-        // As the sink copies it; a template that is not a mapping is spread as written, as it was.
-        const uidFree = JSON.parse(JSON.stringify(resource)) as JsonObject;
-        return {
-          ...uidFree,
-          metadata: {
-            ...(uidFree.metadata as object | undefined),
-            namespace: field(uidFree.metadata, 'namespace') || namespace,
-            labels: {
-              ...((field(uidFree.metadata, 'labels') ?? {}) as object),
-              'triggers.tekton.dev/eventlistener': member(el.metadata, 'name'),
-              'triggers.tekton.dev/trigger': triggerName,
-              'triggers.tekton.dev/triggers-eventid': eventId,
-            },
-          },
-        };
-      });
-      triggers.push({ trigger: triggerName, accepted: true, interceptors: steps, params, resources });
-    } catch (error) {
-      triggers.push({ trigger: triggerName, accepted: false, interceptors: steps, error: (error as Error).message, resources: [] });
+    for (const [k, v] of Object.entries(resolved)) {
+      if (Object.hasOwn(params, k)) throw new Error(`duplicate binding param ${k}`);
+      params[k] = v;
     }
   }
+  return params;
+}
+
+/** Phase 5: the objects a trigger's template creates from `params`, labelled as the sink labels them. */
+function createdResources(
+  scope: TriggerScope,
+  el: JsonObject,
+  trigger: unknown,
+  triggerName: string,
+  params: { [name: string]: string },
+  eventId: string,
+): JsonObject[] {
+  const { objects, namespace } = scope;
+  const triggerTemplate = member(trigger, 'template');
+  const templateRef = field(triggerTemplate, 'ref') ?? field(triggerTemplate, 'name');
+  const inlineSpec = field(triggerTemplate, 'spec');
+  const template = inlineSpec
+    ? { metadata: { name: triggerName }, spec: inlineSpec }
+    : find(objects, 'TriggerTemplate', namespace, templateRef as string);
+  if (!template) throw new Error(`TriggerTemplate ${textOf(templateRef)} is not in the manifests`);
+  return instantiateTemplate(template, params).map((resource): JsonObject => {
+    // As the sink copies it; a template that is not a mapping is spread as written, as it was.
+    const uidFree = JSON.parse(JSON.stringify(resource)) as JsonObject;
+    return {
+      ...uidFree,
+      metadata: {
+        ...(uidFree.metadata as object | undefined),
+        namespace: field(uidFree.metadata, 'namespace') || namespace,
+        labels: {
+          ...((field(uidFree.metadata, 'labels') ?? {}) as object),
+          'triggers.tekton.dev/eventlistener': member(el.metadata, 'name'),
+          'triggers.tekton.dev/trigger': triggerName,
+          'triggers.tekton.dev/triggers-eventid': eventId,
+        },
+      },
+    };
+  });
+}
+
+/** One trigger of the listener: its interceptors (phase 3), then its bindings (4) and template (5) when they let it through. */
+function simulateTrigger(scope: TriggerScope, el: JsonObject, trigger: unknown, index: number, eventId: string): TriggerResult {
+  const triggerName = (member(trigger, 'name') ?? member(trigger, 'triggerRef') ?? String(index)) as string;
+  if (member(trigger, 'triggerRef'))
+    throw new Error(`trigger ${triggerName} refers to a Trigger object; only inline triggers can be simulated`);
+  const { steps, extensions, stopped } = runInterceptors(scope, trigger, triggerName);
+  if (stopped) return { trigger: triggerName, accepted: false, interceptors: steps, resources: [] };
+  try {
+    const params = bindingParams(scope, trigger, extensions);
+    const resources = createdResources(scope, el, trigger, triggerName, params, eventId);
+    return { trigger: triggerName, accepted: true, interceptors: steps, params, resources };
+  } catch (error) {
+    return { trigger: triggerName, accepted: false, interceptors: steps, error: (error as Error).message, resources: [] };
+  }
+}
+
+/** Simulates one delivery to the EventListener `listener` of `objects` (the manifests). */
+export function simulate(
+  objects: readonly unknown[],
+  listener: string,
+  delivery: Delivery,
+  secrets: SecretStore = {},
+  eventId = SIMULATED_EVENT_ID,
+): SimulationResult {
+  const el = findListener(objects, listener);
+  // Names are used as written (the sink reads them as strings; the schema rule reports other types).
+  const namespace = effectiveNamespace(member(el.metadata, 'namespace'));
+  const request = webhookRequest(el, listener, delivery);
+  const scope: TriggerScope = { objects, namespace, request, delivery, secrets };
+  const triggers = ((field(el.spec, 'triggers') ?? []) as unknown[]).map((trigger, index) =>
+    simulateTrigger(scope, el, trigger, index, eventId),
+  );
   return { listener: member(el.metadata, 'name') as string, namespace, accepted: triggers.some((t) => t.resources.length > 0), triggers };
 }
