@@ -40,7 +40,7 @@ export type { ExternalRef } from './util/external-refs';
 export type { SecretKeyReference } from './util/secret-key-reference';
 
 // Services
-export * from './constructs/service/expose-type';
+export * from './constructs/service/service-type';
 export { EXTERNAL_TRAFFIC_POLICIES, PodService, SESSION_AFFINITIES } from './constructs/service/pod-service';
 export type {
   ExposeOptions,
@@ -58,7 +58,6 @@ export * from './constructs/network/allow-ingress-policy';
 // Gogs, the registry, Tekton and the app the pipeline delivers
 export { GogsServer, GOGS_HTTP_PORT, GOGS_SSH_PORT, DEFAULT_GOGS_SECRET_KEY } from './constructs/gogs/gogs-server';
 export type { GogsServerProps } from './constructs/gogs/gogs-server';
-export * from './constructs/registry/node-service-type';
 export { ImageRegistry } from './constructs/registry/image-registry';
 export type { ImageRegistryProps } from './constructs/registry/image-registry';
 export { REGISTRY_PORT } from './constructs/registry/registry-config';

@@ -12,7 +12,7 @@ import { PodPort } from './pod/pod-target';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod/restricted-defaults';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkOneOf } from '../util/props-check';
 import { checkStorageSize } from '../util/resource-quantity';
-import { NODE_SERVICE_TYPES, NodeServiceType } from './registry/node-service-type';
+import { NODE_SERVICE_TYPES, NodeServiceType } from './service/service-type';
 import { nodePortAccessPolicy } from './network/outside-access-policy';
 
 /** The props both servers take, as the user gives them. */

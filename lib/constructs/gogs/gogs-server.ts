@@ -6,7 +6,7 @@ import { ContainerSize, checkContainerSize, containerResources } from '../pod/re
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
 import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';
-import { NodeServiceType } from '../registry/node-service-type';
+import { NodeServiceType } from '../service/service-type';
 import { renderIni } from './app-ini';
 import {
   GOGS_CONFIG_DIR,

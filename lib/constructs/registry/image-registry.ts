@@ -10,7 +10,7 @@ import { checkSecretKeyReference } from '../../util/secret-key-reference';
 import { kubeletLiteral, tomlBasicString } from '../../util/text-formats';
 import { WEBHOOK_URL_RULE, webhookHost } from '../../util/webhook-hosts';
 import { GO_DURATION_RULE, isPositiveGoDuration } from './go-duration';
-import { NodeServiceType } from './node-service-type';
+import { NodeServiceType } from '../service/service-type';
 import {
   HTTP_HEADER_NAME_RULE,
   REGISTRY_CONFIG_PATH,

@@ -11,7 +11,7 @@ import {
   invalidProp,
   checkKnownProps,
 } from '../../util/props-check';
-import { EXPOSE_TYPES, ExposeType } from './expose-type';
+import { EXPOSE_TYPES, ExposeType } from './service-type';
 import { guardEmittedText } from '../../util/emitted-text';
 import { PropNames } from '../../util/props-check';
 
