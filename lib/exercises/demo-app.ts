@@ -9,7 +9,7 @@ import {
   writableScratch,
 } from '../constructs/pod/restricted-defaults';
 import { checkDns1035Label, checkImage, checkKnownProps, PropNames } from '../util/props-check';
-import { guardEmittedText } from '../util/emitted-text';
+import { LibraryConstruct } from '../constructs/library-construct';
 
 /** Props of {@link DemoApp}. */
 export interface DemoAppProps {
@@ -35,7 +35,7 @@ const DEMO_APP_PROPS: PropNames<DemoAppProps> = { name: true, initialImage: true
  * naturally) and a ClusterIP Service on port 80. The registry trigger
  * rolls it out to every image the pipeline pushes.
  */
-export class DemoApp extends Construct implements IPodTarget {
+export class DemoApp extends LibraryConstruct implements IPodTarget {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   public readonly name: string;
@@ -46,7 +46,6 @@ export class DemoApp extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: DemoAppProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'DemoApp', props, DEMO_APP_PROPS);
     this.name = checkDns1035Label(this, 'name', props.name ?? 'demo-app');
     this.containerName = this.name;

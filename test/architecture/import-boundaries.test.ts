@@ -14,6 +14,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { LibraryConstruct } from '../../lib/constructs/library-construct';
 
 const LIB = resolve(__dirname, '..', '..', 'lib');
 const RULE_LIST = 'tooling/check/rule-registry.ts';
@@ -135,6 +138,30 @@ test('no import cycle in lib/ (type-only imports included)', () => {
     ),
   ).toEqual([['a', 'b', 'c']]); // the check finds one
   expect(cyclesOf(graph)).toEqual([]);
+});
+
+/** Whether `cls` has `base` among its ancestors (by the class chain: cdk8s's Chart answers `instanceof` by its own test). */
+function extendsClass(cls: unknown, base: unknown): boolean {
+  for (let c = Object.getPrototypeOf(cls); c; c = Object.getPrototypeOf(c)) if (c === base) return true;
+  return false;
+}
+
+test('every construct class of lib/ extends LibraryConstruct, so none can forget the emitted-text guard', () => {
+  // A class that extends `Construct` (from 'constructs') itself skips the guard; a Chart (Project) calls it itself.
+  const bypassing = FILES.filter((f) => f.file !== 'constructs/library-construct.ts').flatMap((f) =>
+    [...readFileSync(join(LIB, f.file), 'utf8').matchAll(/\bclass (\w+)(?:<[^>]*>)? extends Construct\b/g)].map(
+      (m) => `${f.file}: ${m[1]!}`,
+    ),
+  );
+  expect(bypassing).toEqual([]);
+  const exported = Object.entries(require(join(LIB, 'index')) as Record<string, unknown>).filter(
+    (entry): entry is [string, new (...args: never[]) => unknown] => typeof entry[1] === 'function' && extendsClass(entry[1], Construct),
+  );
+  expect(exported.map(([name]) => name)).toEqual(expect.arrayContaining(['RunPod', 'ExposedPod', 'GogsServer', 'ListenerNetworkPolicy'])); // not vacuous
+  const unguarded = exported
+    .filter(([, cls]) => ![LibraryConstruct, Chart, ApiObject].some((base) => extendsClass(cls, base)))
+    .map(([name]) => name);
+  expect(unguarded).toEqual([]);
 });
 
 /** The modules `file` loads when it is loaded: its imports but not `import type` / `export type` (erased by the compiler). */

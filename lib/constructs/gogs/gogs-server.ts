@@ -20,8 +20,8 @@ import {
 } from './gogs-app-ini';
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { WEBHOOK_URL_RULE, allowlistFor, webhookHost } from '../../util/webhook-hosts';
-import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
+import { LibraryConstruct } from '../library-construct';
 
 /** Port of the Gogs web server (HTTP and git over HTTP). */
 export const GOGS_HTTP_PORT = 3000;
@@ -179,7 +179,7 @@ const NAME_PART = /^[A-Za-z0-9_.-]+$/;
  * });
  * gogs.cloneUrlFor('gogs-admin', 'app'); // http://gogs.ci.svc.cluster.local:3000/gogs-admin/app.git
  */
-export class GogsServer extends Construct implements IPodTarget {
+export class GogsServer extends LibraryConstruct implements IPodTarget {
   /** The StatefulSet running Gogs (one replica; its pod is `NAME-0`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The Service (ports `http` 3000 and `ssh` 2222). */
@@ -212,7 +212,6 @@ export class GogsServer extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: GogsServerProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'GogsServer', props, GOGS_SERVER_PROPS);
     props = checkPropsObject<GogsServerProps>(this, props, false);
     const server = checkInClusterServer(this, props, { serviceName: 'gogs', image: GOGS_IMAGE, storageSize: '2Gi' });

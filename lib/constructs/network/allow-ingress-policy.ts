@@ -12,9 +12,9 @@ import {
   invalidProp,
   checkKnownProps,
 } from '../../util/props-check';
-import { guardEmittedText } from '../../util/emitted-text';
 import { ANY_ADDRESS_PEERS } from './outside-access-policy';
 import { PropNames } from '../../util/props-check';
+import { LibraryConstruct } from '../library-construct';
 
 /** Where allowed traffic may come from. */
 export interface IngressSource {
@@ -72,13 +72,12 @@ const ALLOW_INGRESS_POLICY_PROPS: PropNames<AllowIngressPolicyProps> = {
  * ...), not by kube-proxy; on a CNI without NetworkPolicy support (e.g.
  * plain flannel) they are accepted and silently ignored.
  */
-export class AllowIngressPolicy extends Construct {
+export class AllowIngressPolicy extends LibraryConstruct {
   public readonly apiObject: k8s.KubeNetworkPolicy;
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: AllowIngressPolicyProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'AllowIngressPolicy', props, ALLOW_INGRESS_POLICY_PROPS);
     this.name = checkDnsSubdomain(this, 'name', props?.name);
     const target = props.to;

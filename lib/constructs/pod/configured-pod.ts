@@ -10,7 +10,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from './restricted-defaults';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */
 export interface SecretReference {
@@ -96,7 +96,7 @@ const PRINT_ENVIRONMENT = [
  * The container prints its environment and files, then sleeps:
  * `kubectl logs NAME` shows the result.
  */
-export class ConfiguredPod extends Construct implements IPodTarget {
+export class ConfiguredPod extends LibraryConstruct implements IPodTarget {
   public readonly apiObject: k8s.KubePod;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly name: string;
@@ -106,7 +106,6 @@ export class ConfiguredPod extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: ConfiguredPodProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'ConfiguredPod', props, CONFIGURED_POD_PROPS);
     this.name = checkDnsLabel(this, 'name', props?.name);
     this.labels = { run: this.name };

@@ -3,9 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Images } from '../images';
 import { isDnsLabel, LABEL_KEY_RULE, isLabelKey, DNS_LABEL_RULE } from '../../util/k8s-syntax';
 import { checkDnsLabel, checkLabels, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
-import { guardEmittedText } from '../../util/emitted-text';
 import { IPodTarget, PodPort } from './pod-target';
 import { RunContainerProps, checkStringMap, runContainer, runContainerPorts, RUN_CONTAINER_PROPS } from './run-container';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link RunDeployment}: the flags of `kubectl create deployment` (the container's are in {@link RunContainerProps}). */
 export interface RunDeploymentProps extends RunContainerProps {
@@ -76,7 +76,7 @@ function containerNameOf(image: string): string {
  * // kubectl create deployment web --image=nginxinc/nginx-unprivileged --port=8080 --replicas=3
  * // kubectl expose deployment web --port=80 --target-port=8080
  */
-export class RunDeployment extends Construct implements IPodTarget {
+export class RunDeployment extends LibraryConstruct implements IPodTarget {
   /** The Deployment object; use it to patch fields this construct does not offer. */
   public readonly apiObject: k8s.KubeDeployment;
   public readonly name: string;
@@ -88,7 +88,6 @@ export class RunDeployment extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: RunDeploymentProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'RunDeployment', props, RUN_DEPLOYMENT_PROPS);
     if (typeof props !== 'object' || props === null) invalidProp(this, 'props', props, 'an object with at least { name }');
     this.name = checkDnsLabel(this, 'name', props.name);

@@ -4,7 +4,7 @@ import { checkDnsLabel, checkLabels, checkOneOf, invalidProp, checkKnownProps, P
 import { isLabelKey, LABEL_KEY_RULE } from '../../util/k8s-syntax';
 import { IPodTarget, PodPort } from './pod-target';
 import { RunContainerProps, checkStringMap, runContainer, runContainerPorts, RUN_CONTAINER_PROPS } from './run-container';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /** `--restart` values. */
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -64,7 +64,7 @@ export const RUN_POD_PROPS: PropNames<RunPodProps> = {
  * new RunPod(chart, 'nginx', { name: 'nginx' });
  * // kubectl run nginx --image=nginxinc/nginx-unprivileged --port=8080
  */
-export class RunPod extends Construct implements IPodTarget {
+export class RunPod extends LibraryConstruct implements IPodTarget {
   /** The Pod object; use it to patch fields this construct does not offer. */
   public readonly apiObject: k8s.KubePod;
   public readonly name: string;
@@ -73,7 +73,6 @@ export class RunPod extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: RunPodProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'RunPod', props, RUN_POD_PROPS);
     this.name = checkDnsLabel(this, 'name', props?.name);
     this.labels = { ...checkLabels(this, 'labels', props.labels ?? { run: this.name }) };

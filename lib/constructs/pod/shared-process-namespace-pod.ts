@@ -9,9 +9,9 @@ import {
   restrictedPodSecurityContext,
   writableScratch,
 } from './restricted-defaults';
-import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkImageRunsAsNonRoot } from './image-user';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link SharedProcessNamespacePod}. */
 export interface SharedProcessNamespacePodProps {
@@ -73,7 +73,7 @@ const SHARED_PROCESS_NAMESPACE_POD_PROPS: PropNames<SharedProcessNamespacePodPro
  * namespace it becomes every container's init and reaps zombies; without it
  * each container sees its own entrypoint as PID 1.
  */
-export class SharedProcessNamespacePod extends Construct implements IPodTarget {
+export class SharedProcessNamespacePod extends LibraryConstruct implements IPodTarget {
   public readonly apiObject: k8s.KubePod;
   public readonly name: string;
   public readonly labels: { readonly [key: string]: string };
@@ -83,7 +83,6 @@ export class SharedProcessNamespacePod extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: SharedProcessNamespacePodProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'SharedProcessNamespacePod', props, SHARED_PROCESS_NAMESPACE_POD_PROPS);
     props = checkPropsObject<SharedProcessNamespacePodProps>(this, props, false);
     this.name = checkDnsLabel(this, 'name', props.name ?? 'nginx');

@@ -27,8 +27,8 @@ import {
   registryConfig,
   renderRegistryConfig,
 } from './registry-config';
-import { guardEmittedText } from '../../util/emitted-text';
 import { checkInClusterServer, serverPodSpec, serverService } from '../in-cluster-server';
+import { LibraryConstruct } from '../library-construct';
 
 /** Requests and limits of the registry container (layer uploads are streamed to disk). */
 export const REGISTRY_CONTAINER_SIZE: ContainerSize = {
@@ -150,7 +150,7 @@ const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  *   }],
  * });
  */
-export class ImageRegistry extends Construct implements IPodTarget {
+export class ImageRegistry extends LibraryConstruct implements IPodTarget {
   /** The Deployment (one replica, `Recreate`, since the volume is ReadWriteOnce). */
   public readonly deployment: k8s.KubeDeployment;
   /** The Service (port `http` 5000). */
@@ -182,7 +182,6 @@ export class ImageRegistry extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: ImageRegistryProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'ImageRegistry', props, IMAGE_REGISTRY_PROPS);
     props = checkPropsObject<ImageRegistryProps>(this, props, false);
     const server = checkInClusterServer(this, props, { serviceName: 'registry', image: REGISTRY_IMAGE, storageSize: '5Gi' });

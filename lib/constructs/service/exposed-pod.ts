@@ -4,7 +4,7 @@ import { RunPod, RunPodProps, RUN_POD_PROPS } from '../pod/run-pod';
 import { Project } from '../project/project';
 import { invalidProp, checkKnownProps, pickProps, PropNames } from '../../util/props-check';
 import { ExposeOptions, PodService, EXPOSE_OPTIONS_PROPS } from './pod-service';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link ExposedPod}: `kubectl run` flags plus `kubectl expose` flags. */
 export interface ExposedPodProps extends RunPodProps, ExposeOptions {
@@ -29,7 +29,7 @@ const EXPOSED_POD_PROPS: PropNames<ExposedPodProps> = { ...RUN_POD_PROPS, ...EXP
  * @example
  * new ExposedPod(chart, 'web', { name: 'nginx', type: 'NodePort', servicePort: 80, nodePort: 30080 });
  */
-export class ExposedPod extends Construct {
+export class ExposedPod extends LibraryConstruct {
   /** The pod (`kubectl run`). */
   public readonly pod: RunPod;
   /** The Service (`kubectl expose pod`). */
@@ -39,7 +39,6 @@ export class ExposedPod extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedPodProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'ExposedPod', props, EXPOSED_POD_PROPS);
     this.pod = new RunPod(this, 'Pod', pickProps(props, RUN_POD_PROPS));
     this.service = new PodService(this, 'Service', { ...pickProps(props, EXPOSE_OPTIONS_PROPS), pod: this.pod });

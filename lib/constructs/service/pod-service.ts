@@ -12,8 +12,8 @@ import {
   checkKnownProps,
 } from '../../util/props-check';
 import { EXPOSE_TYPES, ExposeType } from './service-type';
-import { guardEmittedText } from '../../util/emitted-text';
 import { PropNames } from '../../util/props-check';
+import { LibraryConstruct } from '../library-construct';
 
 /** `--session-affinity` values. */
 export type SessionAffinity = 'None' | 'ClientIP';
@@ -144,7 +144,7 @@ interface CheckedPort {
  * --target-port=T` makes it: named after the pod, selecting the pod's labels,
  * one unnamed TCP port.
  */
-export class PodService extends Construct {
+export class PodService extends LibraryConstruct {
   /** The Service object. */
   public readonly apiObject: k8s.KubeService;
   public readonly name: string;
@@ -168,7 +168,6 @@ export class PodService extends Construct {
 
   constructor(scope: Construct, id: string, props: PodServiceProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'PodService', props, POD_SERVICE_PROPS);
     const pod = props?.pod;
     if (!pod || typeof pod.name !== 'string' || !Array.isArray(pod.ports)) {

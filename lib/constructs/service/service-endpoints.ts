@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { endpointAddressProblem, ipFamily, ipKey } from '../../util/k8s-syntax';
 import { checkDns1035Label, checkDnsLabel, checkOneOf, checkPort, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /** One port of a {@link ServiceEndpoints}. */
 export interface EndpointPortProps {
@@ -58,7 +58,7 @@ export const ENDPOINT_SLICE_MANAGER = 'k8s-practice-constructs';
  * The Endpoints carries `endpointslice.kubernetes.io/skip-mirror: "true"` so
  * the control plane does not mirror it into a second, duplicate slice.
  */
-export class ServiceEndpoints extends Construct {
+export class ServiceEndpoints extends LibraryConstruct {
   public readonly service: k8s.KubeService;
   public readonly endpoints: k8s.KubeEndpoints;
   public readonly endpointSlices: k8s.KubeEndpointSlice[];
@@ -66,7 +66,6 @@ export class ServiceEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceEndpointsProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'ServiceEndpoints', props, SERVICE_ENDPOINTS_PROPS);
     this.name = checkDns1035Label(this, 'name', props?.name);
     const ports = this.checkPorts(props.ports);

@@ -8,8 +8,8 @@ import { KanikoTask } from './kaniko-task';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkTektonName } from './task-steps';
-import { guardEmittedText } from '../../util/emitted-text';
 import { tektonPipeline } from './tekton-imports';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link BuildPipeline}. */
 export interface BuildPipelineProps {
@@ -84,7 +84,7 @@ const BUILD_PIPELINE_PROPS: PropNames<BuildPipelineProps> = {
  * Security `baseline` (or `privileged`): inside a Project that enforces
  * `restricted` the constructor throws.
  */
-export class BuildPipeline extends Construct {
+export class BuildPipeline extends LibraryConstruct {
   /** fsGroup a PipelineRun's pod template needs so the clone step (uid 65532) can write the workspace. */
   public static readonly fsGroup = TEKTON_NONROOT_UID;
 
@@ -105,7 +105,6 @@ export class BuildPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: BuildPipelineProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'BuildPipeline', props, BUILD_PIPELINE_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'build-and-push');

@@ -7,8 +7,8 @@ import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { DNS_SUBDOMAIN_RULE } from '../../util/k8s-syntax';
 import { checkDnsSubdomain, checkImage, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
-import { guardEmittedText } from '../../util/emitted-text';
 import { tektonTask } from './tekton-imports';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link DeployImageTask}. */
 export interface DeployImageTaskProps {
@@ -49,7 +49,7 @@ const DEPLOY_IMAGE_TASK_PROPS: PropNames<DeployImageTaskProps> = { name: true, d
  * nothing else; runs of this Task must use {@link serviceAccountName}.
  * The step is restricted-compliant (uid 65532, read-only root filesystem).
  */
-export class DeployImageTask extends Construct {
+export class DeployImageTask extends LibraryConstruct {
   /** The Task object. */
   public readonly apiObject: TaskV1;
   public readonly serviceAccount: k8s.KubeServiceAccount;
@@ -63,7 +63,6 @@ export class DeployImageTask extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployImageTaskProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'DeployImageTask', props, DEPLOY_IMAGE_TASK_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'deploy-image');

@@ -5,7 +5,7 @@ import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { tektonTask } from './tekton-imports';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link GitCloneTask}. */
 export interface GitCloneTaskProps {
@@ -130,7 +130,7 @@ echo "git-clone: checked out $(git rev-parse HEAD) into $dest"
  * so the workspace volume must be writable by that uid: give the
  * PipelineRun's pod template `fsGroup: 65532` (BuildPipeline's triggers do).
  */
-export class GitCloneTask extends Construct {
+export class GitCloneTask extends LibraryConstruct {
   /** The Task object. */
   public readonly apiObject: TaskV1;
   /** Task name, for `taskRef`. */
@@ -138,7 +138,6 @@ export class GitCloneTask extends Construct {
 
   constructor(scope: Construct, id: string, props: GitCloneTaskProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'GitCloneTask', props, GIT_CLONE_TASK_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'git-clone');

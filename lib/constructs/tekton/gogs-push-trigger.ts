@@ -10,9 +10,9 @@ import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { GogsSignatureInterceptor } from './gogs-signature-interceptor';
 import { WebhookListener } from './webhook-listener';
-import { guardEmittedText } from '../../util/emitted-text';
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../util/git-names';
 import { tektonPipelineRun } from './tekton-imports';
+import { LibraryConstruct } from '../library-construct';
 
 /** A commit id of 40 zeros: what a ref deletion would carry as `after`. */
 const ZERO_COMMIT = '0'.repeat(40);
@@ -155,7 +155,7 @@ const GOGS_PUSH_TRIGGER_PROPS: PropNames<GogsPushTriggerProps> = {
  * (`LOCAL_NETWORK_ALLOWLIST`) and URL: use {@link listenerHostname} and
  * {@link listenerUrl}. Add a {@link ListenerNetworkPolicy} so only Gogs pods reach the listener.
  */
-export class GogsPushTrigger extends Construct {
+export class GogsPushTrigger extends LibraryConstruct {
   /** The EventListener with its ServiceAccount and role bindings. */
   public readonly listener: WebhookListener;
   public readonly binding: TriggerBinding;
@@ -181,7 +181,6 @@ export class GogsPushTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: GogsPushTriggerProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'GogsPushTrigger', props, GOGS_PUSH_TRIGGER_PROPS);
     const pipeline = props?.pipeline;
     if (!(pipeline instanceof BuildPipeline)) invalidProp(this, 'pipeline', pipeline, 'a BuildPipeline');

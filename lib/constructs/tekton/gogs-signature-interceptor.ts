@@ -9,7 +9,7 @@ import { checkDnsLabel, checkKnownProps, PropNames } from '../../util/props-chec
 import { SecretKeyReference, checkSecretKeyReference } from '../../util/secret-key-reference';
 import { GOGS_SIGNATURE_SCRIPT } from '../../util/gogs-signature-script';
 import { WebhookListener } from './webhook-listener';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /** Port the interceptor serves on. */
 export const SIGNATURE_INTERCEPTOR_PORT = 8080;
@@ -48,7 +48,7 @@ const GOGS_SIGNATURE_INTERCEPTOR_PROPS: PropNames<GogsSignatureInterceptorProps>
  * calls http interceptors (https needs a certificate and caBundle this library cannot mint
  * without a certificate manager).
  */
-export class GogsSignatureInterceptor extends Construct {
+export class GogsSignatureInterceptor extends LibraryConstruct {
   public readonly name: string;
   /** The Secret key holding the webhook secret (not emitted). */
   public readonly secret: SecretKeyReference;
@@ -62,7 +62,6 @@ export class GogsSignatureInterceptor extends Construct {
 
   constructor(scope: Construct, id: string, props: GogsSignatureInterceptorProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'GogsSignatureInterceptor', props, GOGS_SIGNATURE_INTERCEPTOR_PROPS);
     const listener = props.listener;
     this.name = checkDnsLabel(this, 'name', props.name ?? `${listener.name}-signature`);

@@ -4,10 +4,10 @@ import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
 import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
 import { checkImage, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, stepResources } from './task-steps';
-import { guardEmittedText } from '../../util/emitted-text';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { KANIKO_NEEDS_ROOT } from './kaniko-needs-root';
 import { tektonTask } from './tekton-imports';
+import { LibraryConstruct } from '../library-construct';
 
 /** Props of {@link KanikoTask}. */
 export interface KanikoTaskProps {
@@ -68,7 +68,7 @@ printf '%s' "$PARAM_IMAGE" > "$RESULT_IMAGE_URL_PATH"
  * the Task is in a Project). The second step, which only
  * writes a result, is restricted-compliant.
  */
-export class KanikoTask extends Construct {
+export class KanikoTask extends LibraryConstruct {
   /** The Task object. */
   public readonly apiObject: TaskV1;
   /** Task name, for `taskRef`. */
@@ -76,7 +76,6 @@ export class KanikoTask extends Construct {
 
   constructor(scope: Construct, id: string, props: KanikoTaskProps = {}) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'KanikoTask', props, KANIKO_TASK_PROPS);
     props = props ?? {}; // JavaScript callers may pass null
     this.name = checkTektonName(this, 'name', props.name ?? 'kaniko');

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkLabels, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { AllowIngressPolicy } from '../network/allow-ingress-policy';
 import { WebhookListener } from './webhook-listener';
+import { LibraryConstruct } from '../library-construct';
 
 /** Pods allowed to reach a listener. */
 export interface ListenerPeer {
@@ -44,7 +45,7 @@ const LISTENER_NETWORK_POLICY_PROPS: PropNames<ListenerNetworkPolicyProps> = { l
  * Kubelet health probes come from the node and are not affected on the
  * common CNI plugins. Needs a CNI plugin that enforces NetworkPolicy.
  */
-export class ListenerNetworkPolicy extends Construct {
+export class ListenerNetworkPolicy extends LibraryConstruct {
   /** The NetworkPolicy object. */
   public readonly apiObject: k8s.KubeNetworkPolicy;
   public readonly name: string;

@@ -16,8 +16,8 @@ import { DeployImageTask } from './deploy-image-task';
 import { celTrigger } from './cel-trigger';
 import { CelOverlay, TriggerBinding, TriggerTemplate } from './triggers-types';
 import { WebhookListener } from './webhook-listener';
-import { guardEmittedText } from '../../util/emitted-text';
 import { tektonTaskRun } from './tekton-imports';
+import { LibraryConstruct } from '../library-construct';
 
 /** What {@link RegistryPushTrigger.notificationEndpoint} returns: one registry notification endpoint. */
 export interface RegistryEndpointRef {
@@ -141,7 +141,7 @@ const REGISTRY_PUSH_TRIGGER_PROPS: PropNames<RegistryPushTriggerProps> = {
  * would let any client allowed to push have the Deployment pull from a host
  * of its choosing.
  */
-export class RegistryPushTrigger extends Construct {
+export class RegistryPushTrigger extends LibraryConstruct {
   /** The EventListener with its ServiceAccount and role bindings. */
   public readonly listener: WebhookListener;
   public readonly binding: TriggerBinding;
@@ -171,7 +171,6 @@ export class RegistryPushTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryPushTriggerProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'RegistryPushTrigger', props, REGISTRY_PUSH_TRIGGER_PROPS);
     const deployTask = props?.deployTask;
     if (!(deployTask instanceof DeployImageTask)) invalidProp(this, 'deployTask', deployTask, 'a DeployImageTask');

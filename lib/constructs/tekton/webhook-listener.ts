@@ -7,7 +7,7 @@ import { DNS1035_LABEL_RULE, isDns1035Label } from '../../util/k8s-syntax';
 import { checkDnsSubdomain, checkOneOf, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { EventListener, EventListenerTrigger } from './triggers-types';
-import { guardEmittedText } from '../../util/emitted-text';
+import { LibraryConstruct } from '../library-construct';
 
 /**
  * ClusterRole shipped by the Tekton Triggers release (config/200-clusterrole.yaml):
@@ -182,7 +182,7 @@ const WEBHOOK_LISTENER_PROPS: PropNames<WebhookListenerProps> = {
  * {@link url} give that address so webhook senders and allowlists can be
  * derived from one value.
  */
-export class WebhookListener extends Construct implements IPodTarget {
+export class WebhookListener extends LibraryConstruct implements IPodTarget {
   /** The EventListener object. */
   public readonly eventListener: EventListener;
   public readonly serviceAccount: k8s.KubeServiceAccount;
@@ -216,7 +216,6 @@ export class WebhookListener extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: WebhookListenerProps) {
     super(scope, id);
-    guardEmittedText(this);
     checkKnownProps(this, 'WebhookListener', props, WEBHOOK_LISTENER_PROPS);
     const name = props?.name;
     if (!isDns1035Label(name) || name.length > 63 - EVENTLISTENER_RESOURCE_PREFIX.length) {
