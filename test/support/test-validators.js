@@ -26,7 +26,14 @@ const DIR = join(ROOT, 'node_modules', '.cache', 'k8s-practice', 'test-validator
 /** The folders whose objects' kinds are compiled (as precompiled-validators.test.ts does). */
 const KIND_DIRS = ['dist', join('test', 'tooling', 'check', 'fixtures')];
 const INPUTS = {
-  dirs: [join('lib', 'tooling', 'check'), join('lib', 'tooling', 'foundation'), join('lib', 'util'), join('schemas', 'k8s-1.28'), 'crds', ...KIND_DIRS],
+  dirs: [
+    join('lib', 'tooling', 'check'),
+    join('lib', 'tooling', 'foundation'),
+    join('lib', 'util'),
+    join('schemas', 'k8s-1.28'),
+    'crds',
+    ...KIND_DIRS,
+  ],
   files: ['package-lock.json', join('test', 'support', 'test-validators.js'), join('test', 'support', 'register-ts.js')],
 };
 
