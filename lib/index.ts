@@ -24,8 +24,8 @@ export * from './constructs/project/project';
 
 // Pods
 export type { PodPort, IPodTarget } from './constructs/pod/pod-target';
-export { SMALL_CONTAINER } from './constructs/pod/restricted-defaults';
-export type { ContainerSize } from './constructs/pod/restricted-defaults';
+export { SMALL_CONTAINER } from './constructs/restricted-defaults';
+export type { ContainerSize } from './constructs/restricted-defaults';
 export { IMAGE_PULL_POLICIES, POD_HARDENINGS } from './constructs/pod/run-container';
 export type { ImagePullPolicy, PodHardening, RunContainerProps } from './constructs/pod/run-container';
 export { RESTART_POLICIES, RunPod } from './constructs/pod/run-pod';

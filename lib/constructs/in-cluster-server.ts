@@ -9,7 +9,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodPort } from './pod/pod-target';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod/restricted-defaults';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './restricted-defaults';
 import { checkDns1035Label, checkDnsSubdomain, checkImage, checkOneOf } from '../util/props-check';
 import { checkStorageSize } from '../util/resource-quantity';
 import { NODE_SERVICE_TYPES, NodeServiceType } from './service/service-type';

@@ -4,9 +4,9 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../../util/props-check';
-import { compareQuantities, parseQuantity } from '../../util/exact-quantity';
-import { checkResourceQuantity } from '../../util/resource-quantity';
+import { invalidProp } from '../util/props-check';
+import { compareQuantities, parseQuantity } from '../util/exact-quantity';
+import { checkResourceQuantity } from '../util/resource-quantity';
 
 /**
  * Container securityContext that satisfies the `restricted` profile:

@@ -7,7 +7,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   writableScratch,
-} from '../constructs/pod/restricted-defaults';
+} from '../constructs/restricted-defaults';
 import { checkDns1035Label, checkImage, checkKnownProps, PropNames } from '../util/props-check';
 import { LibraryConstruct } from '../constructs/library-construct';
 

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { GOGS_IMAGE, GOGS_UID } from '../images';
-import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
+import { ContainerSize, checkContainerSize, containerResources } from '../restricted-defaults';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
 import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';

@@ -9,7 +9,7 @@ import {
   isCleanAbsolutePath,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
-} from './restricted-defaults';
+} from '../restricted-defaults';
 import { LibraryConstruct } from '../library-construct';
 
 /** A Secret created out of band (`kubectl create secret generic ...`) that the pod reads. */

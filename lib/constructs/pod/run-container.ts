@@ -20,7 +20,7 @@ import {
   restrictedPodSecurityContext,
   writablePathsProblem,
   writableScratch,
-} from './restricted-defaults';
+} from '../restricted-defaults';
 
 /** `--image-pull-policy` values. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';

@@ -8,7 +8,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   writableScratch,
-} from './restricted-defaults';
+} from '../restricted-defaults';
 import { requireProjectAdmits } from '../project/project-pod-security';
 import { checkImageRunsAsNonRoot } from './image-user';
 import { LibraryConstruct } from '../library-construct';

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../pod/restricted-defaults';
+import { ContainerSize, SMALL_CONTAINER, checkContainerSize } from '../restricted-defaults';
 import { markClusterScoped } from '../cluster-scoped';
 import { checkDnsLabel, checkOneOf, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { compareQuantities, parseQuantity } from '../../util/exact-quantity';

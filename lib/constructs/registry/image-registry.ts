@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IPodTarget, PodPort } from '../pod/pod-target';
 import { REGISTRY_IMAGE, REGISTRY_UID } from '../images';
-import { ContainerSize, checkContainerSize, containerResources } from '../pod/restricted-defaults';
+import { ContainerSize, checkContainerSize, containerResources } from '../restricted-defaults';
 import { declareExternalRefs } from '../../util/external-refs';
 import { checkNodePort, invalidProp, checkPropsObject, checkKnownProps, PropNames } from '../../util/props-check';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../../util/config-hash';

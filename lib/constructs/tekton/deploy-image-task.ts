@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { KUBECTL_IMAGE, TEKTON_NONROOT_UID } from '../images';
-import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
+import { restrictedContainerSecurityContext } from '../restricted-defaults';
 import { DNS_SUBDOMAIN_RULE } from '../../util/k8s-syntax';
 import { checkDnsSubdomain, checkImage, invalidProp, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';

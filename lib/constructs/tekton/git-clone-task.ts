@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { GIT_IMAGE, TEKTON_NONROOT_UID } from '../images';
-import { restrictedContainerSecurityContext } from '../pod/restricted-defaults';
+import { restrictedContainerSecurityContext } from '../restricted-defaults';
 import { checkImage, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, scratchHome, stepResources } from './task-steps';
 import { tektonTask } from './tekton-imports';

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NODE_IMAGE, NODE_UID } from '../images';
-import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod/restricted-defaults';
+import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../restricted-defaults';
 import { configHash, CONFIG_HASH_ANNOTATION } from '../../util/config-hash';
 import { declareExternalRefs } from '../../util/external-refs';
 import { checkDnsLabel, checkKnownProps, PropNames } from '../../util/props-check';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { TaskV1 } from '../../../imports/tekton-task-tekton.dev';
 import { Images, KANIKO_IMAGE, NOBODY_UID } from '../images';
-import { ContainerSize, restrictedContainerSecurityContext } from '../pod/restricted-defaults';
+import { ContainerSize, restrictedContainerSecurityContext } from '../restricted-defaults';
 import { checkImage, checkKnownProps, PropNames } from '../../util/props-check';
 import { checkTektonName, stepResources } from './task-steps';
 import { requireProjectAdmits } from '../project/project-pod-security';

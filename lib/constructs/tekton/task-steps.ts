@@ -6,7 +6,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import type { TaskV1SpecSteps, TaskV1SpecStepsVolumeMounts } from '../../../imports/tekton-task-tekton.dev';
-import { ContainerSize, SMALL_CONTAINER } from '../pod/restricted-defaults';
+import { ContainerSize, SMALL_CONTAINER } from '../restricted-defaults';
 import { DNS_LABEL_RULE, isDnsLabel } from '../../util/k8s-syntax';
 import { invalidProp } from '../../util/props-check';
 import { tektonTask } from './tekton-imports';
