@@ -17,7 +17,7 @@ import {
   tektonAdmission,
 } from '../../tools/cluster/tekton-engines';
 import { api, CI_OBJECTS, ciConfigMapValue, distFiles, eventually, installCiExercise, kubectl, replaceSecret } from './support';
-import { GOGS_PUSH, REGISTRY_PUSH } from '../fixture-paths';
+import { GOGS_PUSH, REGISTRY_PUSH } from '../support/fixture-paths';
 
 const GOGS_BODY = Buffer.from(GOGS_PUSH.body, 'utf8');
 const GOGS_HEADERS = GOGS_PUSH.headers;

@@ -12,7 +12,7 @@ import { ApiObject } from '../../tools/cluster/api-client';
 import { startCoreInterceptors, startEventListenerSink, startSignatureInterceptor } from '../../tools/cluster/tekton-engines';
 import { simulate } from '../../lib/tooling/simulate/simulate';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
-import { GOGS_PUSH, REGISTRY_PUSH } from '../fixture-paths';
+import { GOGS_PUSH, REGISTRY_PUSH } from '../support/fixture-paths';
 
 const { body: GOGS_BODY, headers: GOGS_HEADERS } = GOGS_PUSH;
 const { body: REGISTRY_BODY, headers: REGISTRY_HEADERS } = REGISTRY_PUSH;
@@ -30,7 +30,7 @@ interface Case {
   readonly headers: Record<string, string>;
 }
 
-// Every fixture case of tekton-triggers.cluster.test.ts.
+// Every fixture case of 05-tekton-triggers.cluster.test.ts.
 const { ['X-Gogs-Signature']: _signature, ...UNSIGNED } = GOGS_HEADERS;
 const TAG_BODY = GOGS_BODY.replace('"ref": "refs/heads/master"', '"ref": "refs/tags/v1"');
 const FIXTURE_CASES: Case[] = [

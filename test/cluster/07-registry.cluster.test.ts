@@ -16,7 +16,7 @@ import { freePort, httpGet } from '../../tools/cluster/network';
 import { CLUSTER_DIR } from '../../tools/cluster/paths';
 import { isOurProcessAlive, waitFor } from '../../tools/cluster/processes';
 import { startCoreInterceptors, startEventListenerSink } from '../../tools/cluster/tekton-engines';
-import { kubeletEnv } from '../hostile/kubelet-expansion';
+import { kubeletEnv } from '../support/kubelet-expansion';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, replaceSecret } from './support';
 
 const REGISTRY = CI_OBJECTS.find((o) => o.kind === 'Deployment' && o.metadata.name === 'registry') as ApiObject & { spec: any };

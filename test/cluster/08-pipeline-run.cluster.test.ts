@@ -24,7 +24,7 @@ import {
 import { listeningSockets } from './listening-sockets';
 import { api, CI_OBJECTS, ciConfigMapValue, eventually, installCiExercise, kubectl } from './support';
 import { expectedStep, placedScripts, StepSpec, TaskSpec } from './tekton-substitution';
-import { GOGS_PUSH } from '../fixture-paths';
+import { GOGS_PUSH } from '../support/fixture-paths';
 
 const GOGS_BODY = Buffer.from(GOGS_PUSH.body, 'utf8');
 const GOGS_HEADERS = GOGS_PUSH.headers;

@@ -18,7 +18,7 @@ import { REPO_DIR } from '../../tools/cluster/paths';
 import { goodObjects, Mutation, MUTATIONS, run } from '../tooling/check/mutation-cases';
 import { api, eventually, installTektonCrds, quotaSettled } from './support';
 import { errorRules, GOOD_SET, renderTable, Verdict } from './validator-table';
-import { expectGeneratedFile } from '../generated-file';
+import { expectGeneratedFile } from '../support/generated-file';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
 type KubeObject = Record<string, any>;

@@ -1,5 +1,5 @@
 /**
- * The cases of the differential suite (engine-vs-api-server.cluster.test.ts): built-in objects
+ * The cases of the differential suite (11-engine-vs-api-server.cluster.test.ts): built-in objects
  * broken one random field at a time, to be judged by the validation engine and by the real API
  * server. The starting sets are every file of dist/ (their built-in objects) and Kubernetes' own
  * examples (test/fixtures/kubernetes-examples). A fixed seed makes the same cases every run, so a

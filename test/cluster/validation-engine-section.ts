@@ -1,7 +1,7 @@
 /**
  * The closing section of docs/validator-vs-api-server.md: which engine of `k8s-practice validate`
  * judges what, and what no offline check can know. Hand-written (the rest of that file is
- * measured by validator-vs-api-server.cluster.test.ts, which appends these lines);
+ * measured by 12-validator-vs-api-server.cluster.test.ts, which appends these lines);
  * test/docs/validation-engine-section.test.ts keeps the file's end equal to them offline.
  */
 export const VALIDATION_ENGINE_SECTION: readonly string[] = [

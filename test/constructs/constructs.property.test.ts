@@ -14,8 +14,8 @@ import {
   ServiceEndpoints,
   SharedProcessNamespacePod,
 } from '../../lib';
-import * as arb from './arbitraries';
-import { synthChartOrFieldError, synthOrFieldError, tally } from './synth-or-field-error';
+import * as arb from '../support/arbitraries';
+import { synthChartOrFieldError, synthOrFieldError, tally } from '../support/synth-or-field-error';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const check = (property: fc.IPropertyWithHooks<any> | fc.IProperty<any>) => fc.assert(property, { numRuns: RUNS });

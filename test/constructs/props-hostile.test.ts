@@ -17,7 +17,7 @@ import { EventListener, TriggerBinding } from '../../lib/constructs/tekton/trigg
 import { BRANCH_NAME_RULE, isGitBranchName, isGogsRepositoryName } from '../../lib/util/git-names';
 import { Project } from '../../lib/constructs/project/project';
 import { ServiceEndpoints } from '../../lib/constructs/service/service-endpoints';
-import { emptyChart } from '../helpers';
+import { emptyChart } from '../support/helpers';
 
 describe('Project', () => {
   test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease'])('refuses the namespace %s', (namespace) => {

@@ -1,7 +1,7 @@
 /**
  * The commands that finish exercise 8 have one source (lib/exercises/ci-setup.ts): the README
  * shows them as generated, no other doc repeats them with other names, and their names are the
- * names in dist/. (The real-Gogs test runs them; see test/cluster/gogs.cluster.test.ts.)
+ * names in dist/. (The real-Gogs test runs them; see test/cluster/09-gogs.cluster.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What kubectl 1.28 printed, one file per command (see the README there). */
-export const KUBECTL_FIXTURES = join(__dirname, 'fixtures', 'kubectl-1.28');
+export const KUBECTL_FIXTURES = join(__dirname, '..', 'fixtures', 'kubectl-1.28');
 
 /** Webhook deliveries as Gogs and the registry send them, with their headers (see the README there). */
-export const WEBHOOK_FIXTURES = join(__dirname, 'fixtures', 'webhooks');
+export const WEBHOOK_FIXTURES = join(__dirname, '..', 'fixtures', 'webhooks');
 
 /** One webhook delivery: the body text exactly as sent (Gogs signs these bytes) and its headers. */
 export interface WebhookDelivery {

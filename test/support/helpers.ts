@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { serviceSelectorSelects } from '../lib/tooling/check/label-selector';
-import { SynthesizedObject } from '../lib/tooling/graph/object-graph';
+import { serviceSelectorSelects } from '../../lib/tooling/check/label-selector';
+import { SynthesizedObject } from '../../lib/tooling/graph/object-graph';
 
 /**
  * A Kubernetes object as synthesized (plain JSON): the graph's type, whose other fields the tests

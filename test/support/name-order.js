@@ -1,4 +1,7 @@
-/** The real-node suites share one node and run one at a time, in file-name order (01-, 02-, ...). */
+/**
+ * The cluster suites share one cluster (or one real node) and run one at a time, in file-name
+ * order: the numeric prefix of each file (01-, 02-, ...) is its place in the run.
+ */
 const Sequencer = require('@jest/test-sequencer').default;
 
 class NameOrder extends Sequencer {

@@ -3,7 +3,7 @@
  * object of a namespace, may a client pod reach a server pod's port?
  * (Policies are additive; a pod selected by no Ingress policy is open.)
  */
-import { labelSelectorMatches } from '../lib/tooling/check/label-selector';
+import { labelSelectorMatches } from '../../lib/tooling/check/label-selector';
 import { KubeObject } from './helpers';
 
 const matchLabels = (selector: unknown, labels: Record<string, string> = {}) => labelSelectorMatches(selector, labels);

@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import { synthesizeAtomically } from '../../lib/exercises/app/atomic-synth';
 import { SwapMode, SYNTH_STEPS, SynthAbortedError, synthesizeWithSwap } from '../../lib/exercises/app/atomic-swap';
 import { exchangeFolders } from '../../lib/exercises/app/folder-exchange';
-import { transpiledCopy } from '../transpiled-copy';
+import { transpiledCopy } from '../support/transpiled-copy';
 
 const ROOT = resolve(__dirname, '..', '..');
 // The child as plain JavaScript: ~35 child processes, each without tsx's start-up.

@@ -11,7 +11,7 @@ import { AllowIngressPolicy, PropError, RunPod } from '../../lib';
 import { main } from '../../bin/k8s-practice';
 import { CommandIO } from '../../lib/tooling/cli/command-io';
 import { simulate } from '../../lib/tooling/simulate/simulate';
-import { emptyChart } from '../helpers';
+import { emptyChart } from '../support/helpers';
 
 function collect(): CommandIO & { lines: string[]; errors: string[] } {
   const lines: string[] = [];

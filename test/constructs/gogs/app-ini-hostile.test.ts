@@ -5,9 +5,9 @@
  * go-ini's own output (test/constructs/gogs/go-ini-vectors.json).
  */
 import * as fc from 'fast-check';
-import { IniDocument, renderIni } from '../../lib/constructs/gogs/app-ini';
-import { goExpandEnvChanges, readGoIniValue } from '../constructs/gogs/go-ini-model';
-import vectors from '../constructs/gogs/go-ini-vectors.json';
+import { IniDocument, renderIni } from '../../../lib/constructs/gogs/app-ini';
+import { goExpandEnvChanges, readGoIniValue } from './go-ini-model';
+import vectors from './go-ini-vectors.json';
 
 interface Vector {
   raw: string;

@@ -5,12 +5,12 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { GO_MAX_DURATION_NANOS, goDurationNanosExact, isPositiveGoDuration } from '../../lib/constructs/registry/go-duration';
-import { ImageRegistry, ImageRegistryProps } from '../../lib/constructs/registry/image-registry';
-import { RegistryNotificationEndpoint } from '../../lib/constructs/registry/registry-config';
-import { tomlBasicString } from '../../lib/util/text-formats';
-import { urlCharacterProblem } from '../../lib/util/webhook-hosts';
-import { kubeletEnv, kubeletExpand } from './kubelet-expansion';
+import { GO_MAX_DURATION_NANOS, goDurationNanosExact, isPositiveGoDuration } from '../../../lib/constructs/registry/go-duration';
+import { ImageRegistry, ImageRegistryProps } from '../../../lib/constructs/registry/image-registry';
+import { RegistryNotificationEndpoint } from '../../../lib/constructs/registry/registry-config';
+import { tomlBasicString } from '../../../lib/util/text-formats';
+import { urlCharacterProblem } from '../../../lib/util/webhook-hosts';
+import { kubeletEnv, kubeletExpand } from '../../support/kubelet-expansion';
 
 const TOKEN = { name: 'registry-webhook-token', key: 'token' };
 const endpoint = (over: Partial<RegistryNotificationEndpoint>): RegistryNotificationEndpoint => ({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { GitCloneTask } from '../../lib/constructs/tekton/git-clone-task';
+import { GitCloneTask } from '../../../lib/constructs/tekton/git-clone-task';
 
 const SCRIPT = (() => {
   const chart = new Chart(Testing.app(), 'ci', { namespace: 'ci' });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { README } from '../../scripts/readme-graphs';
-import { rbacObjects, renderRbacTable } from '../../scripts/readme-rbac';
+import { README } from '../../../scripts/readme-graphs';
+import { rbacObjects, renderRbacTable } from '../../../scripts/readme-rbac';
 
 /**
  * ClusterRoles the Tekton Triggers release ships for listeners; the app binds neither: the second

@@ -12,10 +12,10 @@ import {
   KanikoTask,
   ListenerNetworkPolicy,
   RegistryPushTrigger,
-} from '../../lib';
-import * as arb from './arbitraries';
-import { BUILD_PROJECT_QUOTA } from '../../lib/constructs/project/project-quota';
-import { synthOrFieldError, tally } from './synth-or-field-error';
+} from '../../../lib';
+import * as arb from '../../support/arbitraries';
+import { BUILD_PROJECT_QUOTA } from '../../../lib/constructs/project/project-quota';
+import { synthOrFieldError, tally } from '../../support/synth-or-field-error';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const check = (property: fc.IProperty<any>) => fc.assert(property, { numRuns: RUNS });

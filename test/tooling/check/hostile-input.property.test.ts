@@ -5,13 +5,13 @@
  */
 import * as fc from 'fast-check';
 import { Document } from 'yaml';
-import { compareYaml } from '../../lib/tooling/compare/compare';
-import { parseManifestText } from '../../lib/tooling/check/manifest';
-import { validateYaml } from '../../lib/tooling/check/validate';
-import { buildObjectGraph, SynthesizedObject } from '../../lib/tooling/graph/object-graph';
-import { toMermaid } from '../../lib/tooling/graph/mermaid';
-import { compareQuantities, ExactQuantity, parseQuantityText, readQuantity } from '../../lib/util/exact-quantity';
-import { endpointAddressProblem, ipFamily, parseIp } from '../../lib/util/k8s-syntax';
+import { compareYaml } from '../../../lib/tooling/compare/compare';
+import { parseManifestText } from '../../../lib/tooling/check/manifest';
+import { validateYaml } from '../../../lib/tooling/check/validate';
+import { buildObjectGraph, SynthesizedObject } from '../../../lib/tooling/graph/object-graph';
+import { toMermaid } from '../../../lib/tooling/graph/mermaid';
+import { compareQuantities, ExactQuantity, parseQuantityText, readQuantity } from '../../../lib/util/exact-quantity';
+import { endpointAddressProblem, ipFamily, parseIp } from '../../../lib/util/k8s-syntax';
 
 const RUNS = 250;
 const check = (property: fc.IProperty<any>) => fc.assert(property, { numRuns: RUNS });

@@ -11,7 +11,7 @@ import { Finding } from '../../../lib/tooling/check/finding';
 import { errorRules, GOOD_SET, recordedVerdicts, renderTable, Verdict } from '../../cluster/validator-table';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { goodObjects, pick, run, brief, MUTATIONS, deployment, webContainer, tools, engineMissing } from './mutation-cases';
-import { expectGeneratedFile } from '../../generated-file';
+import { expectGeneratedFile } from '../../support/generated-file';
 
 /** Parsed YAML, read by path in tests. */
 type KubeObject = Record<string, any>;

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
 import { goodObjects, MUTATIONS } from './mutation-cases';
 import { Severity } from '../../../lib/tooling/check/finding';
 import { loadManifests, ManifestObject, parseManifestText } from '../../../lib/tooling/check/manifest';

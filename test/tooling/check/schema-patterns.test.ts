@@ -6,9 +6,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandIO } from '../../lib/tooling/cli/command-io';
-import { runValidate } from '../../lib/tooling/cli/validate-command';
-import { re2RegExp } from '../../lib/tooling/check/schema-runtime';
+import { CommandIO } from '../../../lib/tooling/cli/command-io';
+import { runValidate } from '../../../lib/tooling/cli/validate-command';
+import { re2RegExp } from '../../../lib/tooling/check/schema-runtime';
 
 function collect(): CommandIO & { lines: string[]; errors: string[] } {
   const lines: string[] = [];

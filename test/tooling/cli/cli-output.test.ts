@@ -9,12 +9,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../bin/k8s-practice';
-import { CommandIO, PROCESS_IO } from '../../lib/tooling/cli/command-io';
-import { formatFinding } from '../../lib/tooling/check/finding';
-import { terminalText, terminalValue } from '../../lib/util/terminal-text';
+import { main } from '../../../bin/k8s-practice';
+import { CommandIO, PROCESS_IO } from '../../../lib/tooling/cli/command-io';
+import { formatFinding } from '../../../lib/tooling/check/finding';
+import { terminalText, terminalValue } from '../../../lib/util/terminal-text';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 /** Any control character a terminal acts on, and the bidi controls. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const CLEAR = '\u001b[2J\u001b[H';

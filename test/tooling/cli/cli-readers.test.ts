@@ -10,12 +10,12 @@ import * as fs from 'node:fs';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandIO } from '../../lib/tooling/cli/command-io';
-import { main } from '../../bin/k8s-practice';
-import { runValidate } from '../../lib/tooling/cli/validate-command';
-import { MAX_FILE_BYTES } from '../../lib/tooling/check/guarded-read';
+import { CommandIO } from '../../../lib/tooling/cli/command-io';
+import { main } from '../../../bin/k8s-practice';
+import { runValidate } from '../../../lib/tooling/cli/validate-command';
+import { MAX_FILE_BYTES } from '../../../lib/tooling/check/guarded-read';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const CI_FILE = join(ROOT, 'dist', '08-ci-pipeline.k8s.yaml');
 const GOGS_BODY = join(ROOT, 'test', 'fixtures', 'webhooks', 'gogs-push.json');
 
@@ -215,7 +215,7 @@ describe('validate reports folders it cannot read (exit 1), never skips them sil
       jest.isolateModules(() => {
         jest.doMock('node:fs', () => ({ ...realFs, readdirSync }));
         const validate: typeof runValidate = (
-          require('../../lib/tooling/cli/validate-command') as typeof import('../../lib/tooling/cli/validate-command')
+          require('../../../lib/tooling/cli/validate-command') as typeof import('../../../lib/tooling/cli/validate-command')
         ).runValidate;
         code = validate([root], io);
       });

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../bin/k8s-practice';
-import { CommandIO } from '../../lib/tooling/cli/command-io';
-import { compareYaml } from '../../lib/tooling/compare/compare';
+import { main } from '../../../bin/k8s-practice';
+import { CommandIO } from '../../../lib/tooling/cli/command-io';
+import { compareYaml } from '../../../lib/tooling/compare/compare';
 
 function collect(): CommandIO & { lines: string[]; errors: string[] } {
   const lines: string[] = [];

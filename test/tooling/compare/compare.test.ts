@@ -14,7 +14,7 @@ import {
   normalizeObject,
   parseObjects,
 } from '../../../lib/tooling/compare/compare';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
 
 /** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
 type KubeObject = Record<string, any>;

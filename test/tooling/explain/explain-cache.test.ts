@@ -20,8 +20,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { explain } from '../../lib/tooling/explain/explain';
-import { defaultCacheDir, privateCacheProblem } from '../../lib/tooling/explain/explain-schemas';
+import { explain } from '../../../lib/tooling/explain/explain';
+import { defaultCacheDir, privateCacheProblem } from '../../../lib/tooling/explain/explain-schemas';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
-import { runGraph } from '../../lib/tooling/cli/graph-command';
-import { mermaidText, toMermaid } from '../../lib/tooling/graph/mermaid';
-import { buildObjectGraph, SynthesizedObject } from '../../lib/tooling/graph/object-graph';
+import { runGraph } from '../../../lib/tooling/cli/graph-command';
+import { mermaidText, toMermaid } from '../../../lib/tooling/graph/mermaid';
+import { buildObjectGraph, SynthesizedObject } from '../../../lib/tooling/graph/object-graph';
 
 const obj = (kind: string, namespace: string | undefined, name: string): SynthesizedObject => ({
   apiVersion: 'v1',

@@ -3,8 +3,8 @@
  * expression gets at most CEL_TIME_LIMIT_MS (Tekton Triggers sets no limit; this is stricter on
  * purpose). A nested comprehension that ran for minutes and took 1.2 GB is stopped with a message.
  */
-import { simulate } from '../../lib/tooling/simulate/simulate';
-import { CEL_TIME_LIMIT_MS, evaluateCel } from '../../lib/tooling/simulate/triggers-cel';
+import { simulate } from '../../../lib/tooling/simulate/simulate';
+import { CEL_TIME_LIMIT_MS, evaluateCel } from '../../../lib/tooling/simulate/triggers-cel';
 
 const list = `[${Array.from({ length: 60 }, (_, i) => i).join(',')}]`;
 /** 60^4 = 13 million list items, built in nested comprehensions. */
