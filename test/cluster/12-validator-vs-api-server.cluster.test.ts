@@ -19,9 +19,7 @@ import { goodObjects, Mutation, MUTATIONS, run } from '../tooling/check/mutation
 import { api, eventually, installTektonCrds, quotaSettled } from './support';
 import { errorRules, GOOD_SET, renderTable, Verdict } from './validator-table';
 import { expectGeneratedFile } from '../support/generated-file';
-
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
+import { KubeObject } from '../support/helpers';
 
 const TABLE_FILE = join(REPO_DIR, 'docs', 'validator-vs-api-server.md');
 

@@ -15,9 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_DIR } from '../../tools/cluster/paths';
-
-/** Parsed YAML, read by path (the validator's own KubeObject has `unknown` fields). */
-export type KubeObject = Record<string, any>;
+import { KubeObject } from '../support/helpers';
 
 export interface StartingSet {
   /** `dist/03-expose-nodeport.k8s.yaml`, `examples/controllers--job.yaml` */

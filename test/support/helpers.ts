@@ -1,13 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { serviceSelectorSelects } from '../../lib/tooling/check/label-selector';
-import { SynthesizedObject } from '../../lib/tooling/graph/object-graph';
 
 /**
- * A Kubernetes object as synthesized (plain JSON): the graph's type, whose other fields the tests
- * read by path without narrowing (lib's `SynthesizedObject` has them `unknown`).
+ * A Kubernetes object as plain JSON (synthesized, or parsed from YAML), which the tests read and
+ * change by path without narrowing (lib's `SynthesizedObject` and `JsonObject` have `unknown` fields).
+ * The one definition for every test.
  */
-export type KubeObject = SynthesizedObject & { readonly [field: string]: any };
+export type KubeObject = Record<string, any>;
 
 /** Builds constructs in a fresh chart and returns the synthesized objects. */
 export function synthWith(build: (chart: Chart) => void): KubeObject[] {

@@ -15,8 +15,8 @@ import { EXTERNAL_REFS_ANNOTATION } from '../../../lib/util/external-refs';
 import { only, synthWith } from '../../support/helpers';
 import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';
-import { instantiateTemplate, resolveBinding } from './trigger-resolution';
-import { SecretStore, WebhookRequest, celParams, evaluateCel, runCelInterceptor } from './triggers-cel';
+import { instantiateTemplate, resolveBinding } from '../../../lib/tooling/simulate/trigger-resolution';
+import { SecretStore, WebhookRequest, celParams, evaluateCel, runCelInterceptor } from '../../../lib/tooling/simulate/triggers-cel';
 import { GOGS_PUSH } from '../../support/fixture-paths';
 
 const pushBody = JSON.parse(GOGS_PUSH.body);

@@ -18,7 +18,7 @@ import { GOGS_SIGNATURE_SCRIPT } from '../../../lib/util/gogs-signature-script';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { only } from '../../support/helpers';
 import { buildCiWiring } from './ci-chart';
-import { celParams, runCelInterceptor } from './triggers-cel';
+import { celParams, runCelInterceptor } from '../../../lib/tooling/simulate/triggers-cel';
 import { GOGS_PUSH } from '../../support/fixture-paths';
 
 const { body: BODY, headers: HEADERS } = GOGS_PUSH;

@@ -12,8 +12,8 @@ import { RegistryPushTrigger, RegistryPushTriggerProps } from '../../../lib/cons
 import { KubeObject, only, synthWith } from '../../support/helpers';
 import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';
-import { instantiateTemplate, resolveBinding } from './trigger-resolution';
-import { SecretStore, WebhookRequest, celParams, runCelInterceptor } from './triggers-cel';
+import { instantiateTemplate, resolveBinding } from '../../../lib/tooling/simulate/trigger-resolution';
+import { SecretStore, WebhookRequest, celParams, runCelInterceptor } from '../../../lib/tooling/simulate/triggers-cel';
 import { REGISTRY_PUSH } from '../../support/fixture-paths';
 
 const envelope = JSON.parse(REGISTRY_PUSH.body);

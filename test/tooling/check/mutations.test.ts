@@ -12,9 +12,7 @@ import { errorRules, GOOD_SET, recordedVerdicts, renderTable, Verdict } from '..
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { goodObjects, pick, run, brief, MUTATIONS, deployment, webContainer, tools, engineMissing } from './mutation-cases';
 import { expectGeneratedFile } from '../../support/generated-file';
-
-/** Parsed YAML, read by path in tests. */
-type KubeObject = Record<string, any>;
+import { KubeObject } from '../../support/helpers';
 
 /** Our rules alone (the library's default, and `validate --api-server none`). */
 function ours(objects: KubeObject[]): Finding[] {

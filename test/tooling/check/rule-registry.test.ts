@@ -18,9 +18,7 @@ import { TEKTON_ADMISSION_RULE } from '../../../lib/tooling/check/tekton-admissi
 import { codeOf, resolveDisabled, ruleCodes, RULES, UnknownRuleError } from '../../../lib/tooling/check/rule-registry';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
 import { validateYaml } from '../../../lib/tooling/check/validate';
-
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
+import { KubeObject } from '../../support/helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CHECK = join(ROOT, 'lib', 'tooling', 'check');
