@@ -1,5 +1,5 @@
 /**
- * Issue 27, "build.lock naming a live pid that is not a build": `npm run build`, `npm pack` and
+ * A build.lock naming a live pid that is not a build: `npm run build`, `npm pack` and
  * `npm test` waited up to 10 minutes on a build.lock whose pid was alive but was no build (the
  * pid reused after a crash, or the waiting process's own pid). The holder is now recognised by
  * more than its pid: its start time (recorded in the lock) or, for a lock without one, a command

@@ -1,5 +1,5 @@
 /**
- * Other local users are hostile (issue #27, item 1): etcd, which holds every Secret, serves
+ * Other local users are hostile: etcd, which holds every Secret, serves
  * only TLS and only to a client with a certificate of the cluster CA (the API server's).
  */
 import { spawnSync } from 'node:child_process';

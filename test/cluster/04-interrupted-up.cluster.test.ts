@@ -1,5 +1,5 @@
 /**
- * Ctrl-C during `cluster:up` stops what it had started (issue #27, item 4): a second cluster, in
+ * Ctrl-C during `cluster:up` stops what it had started: a second cluster, in
  * a folder of its own (K8S_PRACTICE_CLUSTER_DIR, kwok nodes: free ports, no clash with the
  * running one), is interrupted once its API server process exists.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 14, "props the API server would refuse": each is an Error naming the construct path,
+ * Props the API server would refuse: each is an Error naming the construct path,
  * the field, the value and what is allowed, before any YAML is written.
  */
 import { Testing } from 'cdk8s';

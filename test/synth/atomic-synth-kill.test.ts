@@ -1,5 +1,5 @@
 /**
- * Issue 14, data loss: whatever step a synth is killed at, dist/ is wholly the
+ * Data loss: whatever step a synth is killed at, dist/ is wholly the
  * old or wholly the new tree, and the next run cleans up. Real SIGKILLs at every
  * step (not random ones), then an in-process property test over random trees.
  */

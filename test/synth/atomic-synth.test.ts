@@ -1,3 +1,4 @@
+/** The atomic synth: a failing app leaves dist/ as it was, a successful one replaces it whole. */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

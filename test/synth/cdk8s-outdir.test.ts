@@ -1,5 +1,5 @@
 /**
- * Issue 14, data loss: a CDK8S_OUTDIR left exported from another cdk8s project
+ * Data loss: a CDK8S_OUTDIR left exported from another cdk8s project
  * must not be emptied or written to. Only the folder cdk8s.yaml names counts.
  */
 import { execFileSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+/** The synth is deterministic: two synths give byte-identical files, with no machine paths, timestamps or random suffixes. */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

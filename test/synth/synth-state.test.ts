@@ -1,5 +1,5 @@
 /**
- * Issue 27, "synth and build state": what sits where the synth writes. A regular file or a
+ * Synth and build state: what sits where the synth writes. A regular file or a
  * symbolic link named `dist` is refused with a message (before: the file was deleted and the new
  * dist/ got mode 0644; the link was replaced while its target kept stale output). The temporary
  * files of `.synth/` writes that failed (a full disk) or whose run died are removed. `validate

@@ -1,5 +1,5 @@
 /**
- * Issue 27, "own properties only": a name that JavaScript's prototype also has (`constructor`,
+ * Own properties only: a name that JavaScript's prototype also has (`constructor`,
  * `toString`, `hasOwnProperty`, `__proto__`) is an ordinary name. A Secret, key, header, schema
  * field or param is found only when it was given, and a hostile prop is a PropError, never a
  * TypeError.

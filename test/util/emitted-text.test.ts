@@ -1,5 +1,5 @@
 /**
- * Issue 14, "YAML we emit that kubectl reads differently": a lone surrogate (no UTF-8 form,
+ * YAML we emit that kubectl would read differently: a lone surrogate (no UTF-8 form,
  * kubectl refuses the file) and U+0085/U+2028/U+2029 (YAML 1.1 line breaks that go-yaml folds
  * into a space) are refused at synth by one chart-wide guard (lib/util/emitted-text.ts), for
  * keys and values, whichever construct or prop they come from.

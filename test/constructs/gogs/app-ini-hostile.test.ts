@@ -1,5 +1,5 @@
 /**
- * Issue 14, injection into app.ini: every value renderIni writes is read back
+ * Injection into app.ini: every value renderIni writes is read back
  * by go-ini exactly as given, or refused with an Error naming the key and value.
  * Checked against a model of go-ini's reader that is itself checked against
  * go-ini's own output (test/constructs/gogs/go-ini-vectors.json).

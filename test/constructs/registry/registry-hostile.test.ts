@@ -1,5 +1,5 @@
 /**
- * Issue 14, injection into the registry's generated formats: containerd
+ * Injection into the registry's generated formats: containerd
  * hosts.toml, the REGISTRY_NOTIFICATIONS_ENDPOINTS env value (kubelet `$(VAR)`
  * expansion, then Go's JSON and URL parsers), Go durations and thresholds.
  */

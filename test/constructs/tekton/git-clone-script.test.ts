@@ -1,5 +1,5 @@
 /**
- * Issue 14: the git-clone Task's script treats params as data. The script is
+ * The git-clone Task's script treats params as data. The script is
  * run with /bin/sh against a stub `git` that records its arguments, with
  * hostile params: no param may become a git option, and no subdirectory may
  * lead the deletion out of the workspace.

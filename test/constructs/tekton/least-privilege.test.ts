@@ -1,3 +1,4 @@
+/** The RBAC objects of the app grant least privilege: no wildcards, no Secrets, writes only to named objects; the README lists them all. */
 import { readFileSync } from 'node:fs';
 import { README } from '../../../scripts/readme-graphs';
 import { rbacObjects, renderRbacTable } from '../../../scripts/readme-rbac';

@@ -1,5 +1,5 @@
 /**
- * Property tests for issue 14's input classes, each generated rather than listed:
+ * Property tests for hostile input classes, each generated rather than listed:
  * quantity syntax (one parser, Go's grammar), IPv6 forms (Go's 16-byte reading), and hostile
  * YAML shapes (the validator and the graph never throw, whatever the shape).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 27, "CRD patterns on a backtracking engine": a CRD's `pattern` is compiled with RE2, as
+ * CRD patterns without a backtracking engine: a CRD's `pattern` is compiled with RE2, as
  * the API server compiles it (Go's regexp), so `^(a+)+$` cannot hang `validate --crds`, and a
  * pattern RE2 refuses (the API server refuses such a CRD) is an error naming it.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 14, "the validator and CLI on hostile files": `__proto__` keys, quantity syntax and
+ * The validator and CLI on hostile files: `__proto__` keys, quantity syntax and
  * bounds (one parser, Go's), denial-of-service limits, bad files as findings while the other
  * files are still checked, and `graph` on the shapes `validate` handles.
  *

@@ -1,5 +1,5 @@
 /**
- * Tekton's own admission in `validate`'s default path (issue #26, item 4): the Tekton objects of
+ * Tekton's own admission in `validate`'s default path: the Tekton objects of
  * the input go to the Tekton admission engine (tools/engines/tekton/cmd/tekton-admission: Tekton
  * Pipelines v1.15.0 and Triggers v0.37.0, strict decode, defaults, validation on create), native
  * when built, else the WebAssembly build; each refusal is a `tekton-admission` error from the

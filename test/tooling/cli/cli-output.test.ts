@@ -1,5 +1,5 @@
 /**
- * Issue 27, "terminal escapes": a manifest, a CRD or a webhook body is input from anywhere, and
+ * Terminal escapes in what the CLI prints: a manifest, a CRD or a webhook body is input from anywhere, and
  * what `k8s-practice` prints from it must not drive the terminal. ESC sequences (clear the
  * screen, move the cursor), carriage returns, C1 controls (0x9b is a one-byte CSI) and bidi
  * overrides come out as visible `\uXXXX` escapes, through one helper (lib/util/terminal-text.ts)

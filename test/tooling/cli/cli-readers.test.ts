@@ -1,5 +1,5 @@
 /**
- * Issue 27, "the CLI's other readers": every file a command reads goes through the one guarded
+ * The CLI's readers: every file a command reads goes through the one guarded
  * reader (regular files only, 8 MiB at most, a clear refusal naming the file), as `validate`'s
  * manifests already did: `simulate`'s manifest and `--body` (a file or stdin), the CRD folders
  * of `validate --crds` and `explain --crds`, graph's existing `.mmd` files, and the texts

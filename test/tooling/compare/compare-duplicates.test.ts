@@ -1,5 +1,5 @@
 /**
- * Issue 27, "compare with duplicates": compare matches objects by apiVersion, kind, namespace and
+ * Compare with duplicate objects: compare matches objects by apiVersion, kind, namespace and
  * name. With two objects of one identity in one file its answer depended on the order of the
  * arguments; such a file is now an error naming it and the two objects, as validate reports it
  * (`duplicate-object`).

@@ -1,5 +1,5 @@
 /**
- * Issue 27, "explain's cache in the shared temp folder": explain caches parsed CRD files, and when
+ * Explain's cache in the shared temp folder: explain caches parsed CRD files, and when
  * installed as a dependency the cache was one fixed-name folder in /tmp that any local user could
  * create first and fill with what explain then printed. The default is now one folder per user,
  * and any cache folder is used only when it is private: a real folder owned by this user that no

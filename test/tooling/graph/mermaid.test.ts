@@ -1,5 +1,5 @@
 /**
- * Issue 14, injection into Mermaid (`k8s-practice graph`): names cannot add
+ * Injection into Mermaid (`k8s-practice graph`): names cannot add
  * nodes or `click` directives, distinct objects never share a node id, --out
  * never overwrites silently, and odd shapes are findings, not crashes.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 27, "CEL without a bound": simulate evaluates CEL from manifests it did not write, so one
+ * A bound on CEL: simulate evaluates CEL from manifests it did not write, so one
  * expression gets at most CEL_TIME_LIMIT_MS (Tekton Triggers sets no limit; this is stricter on
  * purpose). A nested comprehension that ran for minutes and took 1.2 GB is stopped with a message.
  */
