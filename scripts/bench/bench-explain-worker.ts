@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { explain } from '../lib/tooling/explain/explain';
-import { ExplainSchemas } from '../lib/tooling/explain/explain-schemas';
+import { explain } from '../../lib/tooling/explain/explain';
+import { ExplainSchemas } from '../../lib/tooling/explain/explain-schemas';
 
 const cold = process.argv[2] === 'cold';
 const cacheDir = cold ? mkdtempSync(join(tmpdir(), 'bench-explain-')) : undefined;

@@ -5,8 +5,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { App } from 'cdk8s';
-import { Project } from '../lib/constructs/project/project';
-import { ExposedPod } from '../lib/constructs/service/exposed-pod';
+import { Project } from '../../lib/constructs/project/project';
+import { ExposedPod } from '../../lib/constructs/service/exposed-pod';
 
 const [outdir, pods] = [process.argv[2], Number(process.argv[3])];
 const app = new App({ outdir });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ExposedPod } from '../lib/constructs/service/exposed-pod';
+import { ExposedPod } from '../../lib/constructs/service/exposed-pod';
 
 const [count, variant] = [Number(process.argv[2]), process.argv[3]];
 const outdir = mkdtempSync(join(tmpdir(), 'bench-scale-'));

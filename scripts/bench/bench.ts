@@ -16,12 +16,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { BenchResults, BenchRow, BenchSection, README_SECTION, renderBenchReport } from './bench-report';
+import { BenchResults, BenchRow, BenchSection, README_SECTION, renderBenchReport } from '../bench-report';
 import { buildYardsticks } from './bench-yardstick';
-import { replaceSection } from './readme-section';
-import { wasmRunnerArgs } from '../lib/tooling/check/engine-runner';
+import { replaceSection } from '../readme-section';
+import { wasmRunnerArgs } from '../../lib/tooling/check/engine-runner';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const BIN = join(ROOT, 'node_modules', '.bin');
 const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
@@ -82,7 +82,7 @@ function compare<K extends string>(variants: Record<K, Command>, reps = REPS, wa
 
 /** The build must be of the current sources: prepare rebuilds it when its stamp does not match. */
 function ensureBuild(): void {
-  spawnSync(process.execPath, [join(ROOT, 'scripts', 'prepare.js')], {
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'build', 'prepare.js')], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...ENV, npm_command: 'run-script' },
@@ -114,11 +114,11 @@ function synthSection(): BenchSection {
       oursTsx: [cdk8s, ['synth', '--app', 'node --import tsx main.ts']],
       nothing: [cdk8s, ['synth'], { cwd: y.nothing }],
       // dist/ already holds this output (the runs before wrote it): nothing is swapped.
-      npmSynth: [process.execPath, [join('scripts', 'synth.js')]],
+      npmSynth: [process.execPath, [join('scripts', 'synth', 'synth.js')]],
       // Another output each time (this one, then the next variant's): dist/ is swapped (python3 renameat2).
-      npmSynthChanged: [process.execPath, [join('scripts', 'synth.js'), '--namespace-suffix=-bench']],
+      npmSynthChanged: [process.execPath, [join('scripts', 'synth', 'synth.js'), '--namespace-suffix=-bench']],
       // As after an edit: the bundle is rebuilt and the code cache written again.
-      npmSynthRebuild: ['bash', ['-c', 'rm -rf .synth && exec node scripts/synth.js']],
+      npmSynthRebuild: ['bash', ['-c', 'rm -rf .synth && exec node scripts/synth/synth.js']],
       tsxSynth: [process.execPath, ['--import', 'tsx', 'main.ts']],
       plain: [process.execPath, [y.plainMain, plainOut]],
       floor: [process.execPath, ['-e', "require('cdk8s-plus-28')"]],
@@ -130,7 +130,7 @@ function synthSection(): BenchSection {
         ratio: 'the yardstick',
       },
       {
-        figure: 'this project: `cdk8s synth` (app: `node scripts/synth.js`, the esbuild bundle, every exercise)',
+        figure: 'this project: `cdk8s synth` (app: `node scripts/synth/synth.js`, the esbuild bundle, every exercise)',
         value: msStats(r.ours),
         ratio: `${ratio(r.ours.median, r.stock.median)} of the stock app`,
       },
@@ -146,7 +146,7 @@ function synthSection(): BenchSection {
         target: target(r.ours.median / r.nothing.median, 1.25),
       },
       {
-        figure: '`npm run synth` (`node scripts/synth.js`: the bundle and its code cache), dist/ already up to date',
+        figure: '`npm run synth` (`node scripts/synth/synth.js`: the bundle and its code cache), dist/ already up to date',
         value: msStats(r.npmSynth),
         ratio: `${ratio(r.npmSynth.median, r.floor.median)} of the floor; ${ratio(r.npmSynth.median, r.stock.median)} of the stock app; ${ratio(r.npmSynth.median, r.tsxSynth.median)} of \`node --import tsx main.ts\``,
         target: target(r.npmSynth.median / r.floor.median, 2),
@@ -236,7 +236,7 @@ function installKubernetesModels(dir: string): string {
     { cwd: dir },
   ]);
   const worker = join(dir, 'validate.mjs');
-  copyFileSync(join(ROOT, 'scripts', 'bench-kubernetes-models.mjs'), worker);
+  copyFileSync(join(ROOT, 'scripts', 'bench', 'bench-kubernetes-models.mjs'), worker);
   return worker;
 }
 
@@ -247,7 +247,7 @@ function validateSection(): BenchSection {
   const modelsDir = mkdtempSync(join(tmpdir(), 'bench-kubernetes-models-'));
   try {
     const pods = 4995; // ~10,000 objects in one file: the validator reads at most 10,000 documents per file
-    timed([process.execPath, ['--import', 'tsx', join('scripts', 'bench-objects-worker.ts'), work, String(pods)]]);
+    timed([process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'bench-objects-worker.ts'), work, String(pods)]]);
     const objects = objectsIn(work).length;
     const inputBytes = readdirSync(work).reduce((sum, f) => sum + statSync(join(work, f)).size, 0);
     const distBytes = readdirSync(join(ROOT, 'dist')).reduce((sum, f) => sum + statSync(join(ROOT, 'dist', f)).size, 0);
@@ -260,7 +260,7 @@ function validateSection(): BenchSection {
     const r = compare({
       compiled: [process.execPath, [CLI, 'validate', 'dist']],
       // What `npm run validate` runs: the compiled build after its freshness check (fresh here: ensureBuild).
-      npmScript: [process.execPath, [join('scripts', 'cli.js'), 'validate', 'dist']],
+      npmScript: [process.execPath, [join('scripts', 'build', 'cli.js'), 'validate', 'dist']],
       source: [process.execPath, ['--import', 'tsx', join('bin', 'k8s-practice.ts'), 'validate', 'dist']],
       kubernetesModels: [process.execPath, [modelsWorker, 'dist']],
       floor: [process.execPath, ['-e', '0']],
@@ -284,7 +284,7 @@ function validateSection(): BenchSection {
         target: target(r.compiled.median / r.kubernetesModels.median, 1),
       },
       {
-        figure: '`npm run validate` (`node scripts/cli.js validate`: the freshness check, then the compiled build; dist/)',
+        figure: '`npm run validate` (`node scripts/build/cli.js validate`: the freshness check, then the compiled build; dist/)',
         value: msStats(r.npmScript),
         ratio: `${ratio(r.npmScript.median, r.plusFloor.median)} of \`require('cdk8s-plus-28')\`; ${ratio(r.npmScript.median, r.source.median)} of the sources through tsx`,
         target: target(r.npmScript.median / r.plusFloor.median, 2.5),
@@ -471,7 +471,7 @@ function scaleSection(): BenchSection {
   const loadAtStart = load();
   const sample = (n: number, variant: string) =>
     JSON.parse(
-      spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-scale-worker.ts'), String(n), variant], {
+      spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'bench-scale-worker.ts'), String(n), variant], {
         cwd: ROOT,
         encoding: 'utf8',
       }).stdout,
@@ -514,8 +514,10 @@ function explainSection(): BenchSection {
   const loadAtStart = load();
   const run = (mode: string) =>
     JSON.parse(
-      spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench-explain-worker.ts'), mode], { cwd: ROOT, encoding: 'utf8' })
-        .stdout,
+      spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'bench-explain-worker.ts'), mode], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).stdout,
     );
   run('warm'); // fills the CRD cache
   const warm = Array.from({ length: REPS }, () => run('warm'));
@@ -547,12 +549,12 @@ function testsSection(): BenchSection {
   const reps = Math.min(REPS, 2);
   const node = `"${process.execPath}"`;
   // Cold, as on a fresh clone after `npm ci`: no type-check, lint, Prettier or test-validator caches, no build/, jest's transform cache unused.
-  const cold = `rm -rf node_modules/.cache/k8s-practice build && exec ${node} scripts/test.js --silent --no-cache`;
+  const cold = `rm -rf node_modules/.cache/k8s-practice build && exec ${node} scripts/test/test.js --silent --no-cache`;
   const r = compare(
     {
       cold: ['sh', ['-c', cold]],
       // Right after the cold run, nothing changed: what a second `npm test` costs.
-      warm: [process.execPath, [join(ROOT, 'scripts', 'test.js'), '--silent']],
+      warm: [process.execPath, [join(ROOT, 'scripts', 'test', 'test.js'), '--silent']],
     },
     reps,
     false,

@@ -11,7 +11,7 @@
 //
 // Beside the stamp, the size and modification time (ns) of each of those files
 // when the digest was taken: `npm run validate` and the other CLI scripts
-// (scripts/cli.js) ask buildIsFreshQuick(), which trusts the stamp without
+// (scripts/build/cli.js) ask buildIsFreshQuick(), which trusts the stamp without
 // reading the files while the same files have the same sizes and times (as make
 // and tsc's watch mode do), and hashes them all otherwise. `prepare` (and so
 // `npm pack`) always compares the full digest.
@@ -23,7 +23,7 @@ const { filesUnder } = require('./input-digest');
 
 const SOURCE_DIRS = ['lib', 'bin', 'imports'];
 const DATA_DIRS = ['schemas', 'crds'];
-const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build-stamp.js', 'scripts/input-digest.js'];
+const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build/build-stamp.js', 'scripts/build/input-digest.js'];
 const STAMP = join('build', '.sources.sha256');
 const STAT_RECORD = join('build', '.sources.stat.json');
 

@@ -1,7 +1,7 @@
 // `npm run validate|compare|graph|explain|simulate [-- args]`: `k8s-practice
 // <command>` in this one node process, from the compiled build
 // (build/bin/k8s-practice.js, with the validators the build precompiled) while
-// build/ is of the sources on disk (scripts/build-stamp.js), and from the
+// build/ is of the sources on disk (scripts/build/build-stamp.js), and from the
 // TypeScript sources through tsx otherwise: a stale build never runs. The
 // sources are about three times slower (every schema compiled at run time);
 // `npm run build` makes the build fresh.
@@ -9,7 +9,7 @@
 const { join } = require('node:path');
 const { buildIsFreshQuick } = require('./build-stamp');
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const args = process.argv.slice(2);
 
 function cli() {

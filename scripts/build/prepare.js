@@ -21,10 +21,10 @@
 // publish` refuse to pack without them (a package that silently lacks them would be a lesser
 // package with the same version). K8S_PRACTICE_WASM=0 skips them.
 //
-// A build/ whose stamp (scripts/build-stamp.js) matches the sources is kept:
+// A build/ whose stamp (scripts/build/build-stamp.js) matches the sources is kept:
 // `npm run build` (which always compiles: --force) then `npm pack`, or the
 // consumer test's pack, compile once. Two prepares of one checkout run one
-// after the other (scripts/build-lock.js), so the second reuses the first's build.
+// after the other (scripts/build/build-lock.js), so the second reuses the first's build.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
@@ -41,7 +41,7 @@ const skip = !force && (forced === '0' || (forced !== '1' && process.env.npm_com
 if (!skip) {
   const { sourcesState, buildIsFresh, writeStamp } = require('./build-stamp');
   const { withBuildLock } = require('./build-lock');
-  const root = join(__dirname, '..');
+  const root = join(__dirname, '..', '..');
   withBuildLock(root, () => {
     if (!force && buildIsFresh(root)) {
       // stderr: `npm pack --json` passes prepare's stdout through into its JSON.

@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRD_BUNDLE, renderCrdBundle } from '../lib/tooling/check/crd-bundle';
-import { CRD_DIR } from '../lib/tooling/check/package-root';
+import { CRD_BUNDLE, renderCrdBundle } from '../../lib/tooling/check/crd-bundle';
+import { CRD_DIR } from '../../lib/tooling/check/package-root';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 writeFileSync(join(root, CRD_BUNDLE), renderCrdBundle(join(root, CRD_DIR)));
 console.log(`wrote ${CRD_BUNDLE}`);

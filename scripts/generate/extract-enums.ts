@@ -7,7 +7,7 @@
  * definition name -> property name -> sorted, deduplicated values.
  *
  * Regenerate `schemas/k8s-1.28/enums.json` with:
- *   npx tsx scripts/extract-enums.ts <swagger-1.28.0-with-enums.json> > schemas/k8s-1.28/enums.json
+ *   npx tsx scripts/generate/extract-enums.ts <swagger-1.28.0-with-enums.json> > schemas/k8s-1.28/enums.json
  */
 import { readFileSync } from 'node:fs';
 
@@ -36,7 +36,7 @@ export function extractEnumTable(swagger: SwaggerLike): EnumTable {
 if (require.main === module) {
   const source = process.argv[2];
   if (!source) {
-    console.error('usage: tsx scripts/extract-enums.ts <swagger-with-enums.json>');
+    console.error('usage: tsx scripts/generate/extract-enums.ts <swagger-with-enums.json>');
     process.exit(2);
   }
   const table = extractEnumTable(JSON.parse(readFileSync(source, 'utf8')) as SwaggerLike);

@@ -13,7 +13,7 @@
  *   and the struct fields of that type that the swagger has. Run on the 1.28
  *   modules it gives the vendored 1.28 list plus four real enums that list missed.
  *
- * usage: npx tsx scripts/k8s-schemas.ts <swagger.json> <k8s.io/api dir> <k8s.io/apiextensions-apiserver dir> <out dir>
+ * usage: npx tsx scripts/generate/k8s-schemas.ts <swagger.json> <k8s.io/api dir> <k8s.io/apiextensions-apiserver dir> <out dir>
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -192,7 +192,7 @@ if (require.main === module) {
   const [swaggerPath, apiDir, apiextensionsDir, outDir] = process.argv.slice(2);
   if (!outDir) {
     process.stderr.write(
-      'usage: npx tsx scripts/k8s-schemas.ts <swagger.json> <k8s.io/api dir> <k8s.io/apiextensions-apiserver dir> <out dir>\n',
+      'usage: npx tsx scripts/generate/k8s-schemas.ts <swagger.json> <k8s.io/api dir> <k8s.io/apiextensions-apiserver dir> <out dir>\n',
     );
     process.exit(2);
   }

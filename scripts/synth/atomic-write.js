@@ -5,7 +5,7 @@
 'use strict';
 const { readdirSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { alive } = require('./build-lock');
+const { alive } = require('../build/build-lock');
 
 const TEMPORARY = /\.(\d+)\.tmp$/;
 

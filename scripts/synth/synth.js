@@ -1,9 +1,9 @@
 // `npm run synth [-- args]` and `cdk8s synth` (cdk8s.yaml's `app`): runs the
-// current folder's main.ts compiled (scripts/synth-bundle.js: bundled by
+// current folder's main.ts compiled (scripts/synth/synth-bundle.js: bundled by
 // esbuild, with the packages it uses, into .synth/ beside it and rebuilt
 // whenever a file it was built from changed), in this one node process: no tsx
 // loader and no TypeScript on the way, and with V8's compiled code of the
-// previous run (scripts/code-cache.js). Both commands run in the project folder; a test runs a stand-in
+// previous run (scripts/synth/code-cache.js). Both commands run in the project folder; a test runs a stand-in
 // main.ts of another folder the same way.
 'use strict';
 const { existsSync } = require('node:fs');

@@ -24,7 +24,7 @@
 // - ESLint's type-checked rules (lib/, bin/) read other files through the type
 //   checker, which ESLint's cache does not track: that part is skipped as a whole
 //   while a digest of every file its program and config read is the one of its
-//   last clean run (scripts/input-digest.js), and runs in full otherwise;
+//   last clean run (scripts/build/input-digest.js), and runs in full otherwise;
 // - ESLint's syntax-only rules (everything else) judge one file at a time, so its
 //   per-file cache (keyed on content and config) is correct there;
 // - Prettier skips files unchanged since they last passed (its cache keys on content and config).
@@ -42,9 +42,9 @@
 const { spawn } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { digestOf } = require('./input-digest');
+const { digestOf } = require('../build/input-digest');
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const bin = (pkg, file) => join(root, 'node_modules', pkg, 'bin', file);
 const CACHE = join(root, 'node_modules', '.cache', 'k8s-practice');
 
@@ -54,7 +54,7 @@ const NODE10_RESOLUTION = ['--moduleResolution', 'bundler', '--resolvePackageJso
 /** What ESLint's type-checked part reads: its files, the tsconfig of its program, its config and the installed packages. */
 const TYPED_LINT_INPUTS = {
   dirs: ['lib', 'bin', 'imports'],
-  files: ['tsconfig.json', 'tsconfig.lint.json', 'eslint.config.mjs', 'package-lock.json', 'scripts/input-digest.js'],
+  files: ['tsconfig.json', 'tsconfig.lint.json', 'eslint.config.mjs', 'package-lock.json', 'scripts/build/input-digest.js'],
 };
 const TYPED_LINT_STAMP = join(CACHE, 'eslint-typed.sha256');
 

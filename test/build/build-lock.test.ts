@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Plain JavaScript, run by npm scripts: loaded as it is.
-const { withBuildLock, LOCK, processStart } = require('../../scripts/build-lock.js') as {
+const { withBuildLock, LOCK, processStart } = require('../../scripts/build/build-lock.js') as {
   withBuildLock<T>(root: string, work: () => T): T;
   LOCK: string;
   processStart(pid: number): string | undefined;
 };
-const SCRIPTS = join(__dirname, '..', '..', 'scripts');
+const SCRIPTS = join(__dirname, '..', '..', 'scripts', 'build');
 
 let root: string;
 const children: ChildProcess[] = [];

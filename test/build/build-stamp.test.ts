@@ -1,13 +1,13 @@
 /**
- * scripts/build-stamp.js: when build/ counts as compiled from the sources on disk. `npm run
- * validate` and the other CLI scripts (scripts/cli.js) run build/ only then, through the quick
+ * scripts/build/build-stamp.js: when build/ counts as compiled from the sources on disk. `npm run
+ * validate` and the other CLI scripts (scripts/build/cli.js) run build/ only then, through the quick
  * check, which reads no source while every input has the size and time recorded with the stamp.
  */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const stamp = require('../../scripts/build-stamp') as {
+const stamp = require('../../scripts/build/build-stamp') as {
   sourcesState(root: string): { digest: string; stats: unknown };
   buildIsFresh(root: string): boolean;
   buildIsFreshQuick(root: string): boolean;

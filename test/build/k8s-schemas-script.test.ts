@@ -1,12 +1,12 @@
 /**
- * scripts/k8s-schemas.ts, the maker of schemas/k8s-<version>/, on a small swagger and Go package:
+ * scripts/generate/k8s-schemas.ts, the maker of schemas/k8s-<version>/, on a small swagger and Go package:
  * cdk8s's two changes to the definitions, and enum values read from `// +enum` Go types (through
  * inlined structs, typed conversions and constants of another package).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cdk8sDefinitions, goEnums } from '../../scripts/k8s-schemas';
+import { cdk8sDefinitions, goEnums } from '../../scripts/generate/k8s-schemas';
 
 const SWAGGER = {
   definitions: {

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
-const APP_LINE = /^app: node scripts\/synth\.js$/m;
+const APP_LINE = /^app: node scripts\/synth\/synth\.js$/m;
 
 describe("cdk8s synth with this project's cdk8s.yaml", () => {
   let work: string;
@@ -19,7 +19,10 @@ describe("cdk8s synth with this project's cdk8s.yaml", () => {
     // the project's cdk8s.yaml, its app run with this project's runner (which bundles the main.ts of the folder it runs in)
     const config = readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8');
     expect(config).toMatch(APP_LINE);
-    writeFileSync(join(work, 'cdk8s.yaml'), config.replace(APP_LINE, `app: node ${JSON.stringify(join(ROOT, 'scripts', 'synth.js'))}`));
+    writeFileSync(
+      join(work, 'cdk8s.yaml'),
+      config.replace(APP_LINE, `app: node ${JSON.stringify(join(ROOT, 'scripts', 'synth', 'synth.js'))}`),
+    );
     mkdirSync(join(work, 'dist'));
     writeFileSync(join(work, 'dist', 'previous.k8s.yaml'), 'kind: Previous\n');
   });

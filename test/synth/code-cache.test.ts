@@ -1,5 +1,5 @@
 /**
- * `npm run synth` runs its bundle with a V8 code cache (scripts/code-cache.js).
+ * `npm run synth` runs its bundle with a V8 code cache (scripts/synth/code-cache.js).
  * V8 checks a cache against the source's length only, so a cache must never be
  * read for another bundle of the same length.
  */
@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CODE_CACHE = join(__dirname, '..', '..', 'scripts', 'code-cache.js');
+const CODE_CACHE = join(__dirname, '..', '..', 'scripts', 'synth', 'code-cache.js');
 
 describe('the code cache of the synth bundle', () => {
   let dir: string;

@@ -1,5 +1,5 @@
 /**
- * `npm run synth` runs a bundle of main.ts (scripts/synth-bundle.js): it is
+ * `npm run synth` runs a bundle of main.ts (scripts/synth/synth-bundle.js): it is
  * rebuilt whenever a file it was built from changes, so a stale one never runs.
  */
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const { ensureBundle, bundleIsFresh } = require('../../scripts/synth-bundle') as {
+const { ensureBundle, bundleIsFresh } = require('../../scripts/synth/synth-bundle') as {
   ensureBundle(entry: string, bundle: string): Promise<boolean>;
   bundleIsFresh(bundle: string): boolean;
 };

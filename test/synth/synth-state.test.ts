@@ -80,7 +80,7 @@ describe('what sits in the place of dist/', () => {
 });
 
 describe('temporary files in .synth/', () => {
-  const SCRIPTS = join(__dirname, '..', '..', 'scripts');
+  const SCRIPTS = join(__dirname, '..', '..', 'scripts', 'synth');
   // Plain JavaScript, run by npm scripts: loaded as it is.
   const { ensureBundle } = require(join(SCRIPTS, 'synth-bundle.js')) as { ensureBundle(entry: string, bundle: string): Promise<boolean> };
 

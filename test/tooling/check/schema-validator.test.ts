@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractEnumTable } from '../../../scripts/extract-enums';
+import { extractEnumTable } from '../../../scripts/generate/extract-enums';
 import { packageRoot } from '../../../lib/tooling/check/package-root';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
 import { dropNulls, makeStrict } from '../../../lib/tooling/check/strict-schema';

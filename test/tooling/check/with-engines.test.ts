@@ -7,7 +7,7 @@
  * an error.
  *
  * The first part runs the real engine, both builds (`npm test` builds them when Go is installed,
- * scripts/test.js); a build that is missing skips its tests with a line saying how to build it.
+ * scripts/test/test.js); a build that is missing skips its tests with a line saying how to build it.
  * The second part is the plumbing, with stand-ins that answer as the engine does (no Go needed).
  *
  * jest's global setup turns the engine off (K8S_PRACTICE_TEKTON=none) for the other suites; the
