@@ -5,9 +5,22 @@
 'use strict';
 const { readdirSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { alive } = require('../build/build-lock');
 
 const TEMPORARY = /\.(\d+)\.tmp$/;
+
+/**
+ * Whether a process with this pid exists (EPERM: it does, owned by another user). Not a lock, so
+ * not lib/util/pid-lock.ts: the synth runs this file on every run, and loading a TypeScript file
+ * here would cost it more than the rest of this check.
+ */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
 
 function removeQuietly(file) {
   try {
