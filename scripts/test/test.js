@@ -12,7 +12,7 @@
 // The type-checks use TypeScript 7's native compiler (`tsgo`, from
 // @typescript/native-preview), ten times faster than `tsc` 5.9 here. TypeScript 7
 // has no `moduleResolution: node` (node10), which tsconfig.json keeps for
-// TypeScript 5.9 (the build, ts-node, `npm run typecheck`): it runs with
+// TypeScript 5.9 (the build, ts-node, `npx tsc --noEmit`): it runs with
 // `bundler` resolution minus package.json `exports`/`imports`, which resolves
 // every import of this repository to the same file as node10 does (compare
 // `tsc --listFilesOnly` with `tsgo --listFilesOnly` and these flags) and gives
