@@ -1,7 +1,7 @@
-/** The RBAC objects of the app grant least privilege: no wildcards, no Secrets, writes only to named objects; the README lists them all. */
+/** The RBAC objects of the app grant least privilege: no wildcards, no Secrets, writes only to named objects; the generated RBAC page lists them all. */
 import { readFileSync } from 'node:fs';
-import { README } from '../../../scripts/readme-graphs';
-import { rbacObjects, renderRbacTable } from '../../../scripts/readme-rbac';
+import { join } from 'node:path';
+import { rbac, rbacObjects, renderRbacTable } from '../../../scripts/generate/rbac';
 
 /**
  * ClusterRoles the Tekton Triggers release ships for listeners; the app binds neither: the second
@@ -79,7 +79,7 @@ describe('least privilege', () => {
     expect(unbounded).toEqual([]);
   });
 
-  test('the README lists every Role and binding (run `npm run docs` when this fails)', () => {
-    expect(readFileSync(README, 'utf8')).toContain(renderRbacTable(objects));
+  test('the docs list every Role and binding (run `npm run generate` when this fails)', () => {
+    expect(readFileSync(join(__dirname, '..', '..', '..', rbac.output), 'utf8')).toContain(renderRbacTable(objects));
   });
 });
