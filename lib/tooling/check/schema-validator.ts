@@ -30,7 +30,8 @@ export type { KindSchema } from './kind-schema';
 /** A schema violation, before it is tied to a file and object. */
 export interface SchemaProblem {
   readonly path: string;
-  readonly rule: string;
+  /** The finding code it becomes: `schema-type`, `schema-unknown-field`, ... */
+  readonly code: string;
   readonly message: string;
 }
 
@@ -145,7 +146,7 @@ export class SchemaValidator {
       if (entry.source !== 'crd') throw error;
       const where = entry.file ? ` (${entry.file})` : '';
       const why = error instanceof Error ? error.message : String(error);
-      return [{ path: '', rule: 'schema', message: `the CRD of ${entry.apiVersion} ${entry.kind}${where} cannot be used: ${why}` }];
+      return [{ path: '', code: 'schema', message: `the CRD of ${entry.apiVersion} ${entry.kind}${where} cannot be used: ${why}` }];
     }
     const data = dropNulls(object);
     if (validate(data)) return [];
@@ -244,7 +245,7 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-/** Turns Ajv errors into findings: one per problem, with a field path and a rule code. */
+/** Turns Ajv errors into findings: one per problem, with a field path and a finding code. */
 function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProblem[] {
   // Errors inside a failed oneOf/anyOf only explain why each branch failed; keep the combinator's own error.
   const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
@@ -255,13 +256,13 @@ function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProble
   const seen = new Set<string>();
   for (const error of kept) {
     const segments: PathSegment[] = pointerSegments(error.instancePath, data);
-    let rule = 'schema';
+    let code = 'schema';
     let message = error.message ?? 'is invalid';
     switch (error.keyword) {
       case 'additionalProperties': {
         const field = String(error.params.additionalProperty);
         segments.push(field);
-        rule = 'schema-unknown-field';
+        code = 'schema-unknown-field';
         const known = Object.keys(((error.parentSchema as JsonSchema | undefined)?.properties ?? {}) as object);
         const guess = closest(field, known);
         message = `unknown field "${field}"${guess ? `; did you mean "${guess}"?` : ''}`;
@@ -269,30 +270,30 @@ function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProble
       }
       case 'required':
         segments.push(String(error.params.missingProperty));
-        rule = 'schema-required';
+        code = 'schema-required';
         message = `missing required field "${String(error.params.missingProperty)}"`;
         break;
       case 'type':
-        rule = 'schema-type';
+        code = 'schema-type';
         message = `invalid value ${show(error.data)}; expected ${article(String(error.params.type))}`;
         break;
       case 'enum':
-        rule = 'schema-enum';
+        code = 'schema-enum';
         message = `invalid value ${show(error.data)}; expected one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
         break;
       case QUANTITY_KEYWORD:
-        rule = 'invalid-quantity';
+        code = 'invalid-quantity';
         message = `invalid quantity ${show(error.data)}: it ${message}; expected ${QUANTITY_SYNTAX}`;
         break;
       case 'format':
-        rule = 'schema-format';
+        code = 'schema-format';
         message = `invalid value ${show(error.data)}; expected format ${String(error.params.format)}`;
         break;
       case 'oneOf':
       case 'anyOf': {
         const types = branchTypes(error.schema);
         if (types) {
-          rule = 'schema-type';
+          code = 'schema-type';
           message = `invalid value ${show(error.data)}; expected ${types.map(article).join(' or ')}`;
         } else {
           message = `invalid value ${show(error.data)}; it matches none of the allowed shapes`;
@@ -303,10 +304,10 @@ function toProblems(errors: readonly ErrorObject[], data: unknown): SchemaProble
         message = `${show(error.data)} ${message}`;
     }
     const path = fieldPath(segments);
-    const dedupe = `${path}|${rule}|${message}`;
+    const dedupe = `${path}|${code}|${message}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
-    problems.push({ path, rule, message });
+    problems.push({ path, code, message });
   }
   return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

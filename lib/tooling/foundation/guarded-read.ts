@@ -16,7 +16,7 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 /** Why a file was not read: `unreadable` (missing, not a regular file, no permission), `file-too-large`, `not-utf8`. */
 export interface ReadRefusal {
-  readonly rule: 'unreadable' | 'file-too-large' | 'not-utf8';
+  readonly code: 'unreadable' | 'file-too-large' | 'not-utf8';
   /** A sentence naming the file, what it is and what is allowed. */
   readonly message: string;
 }
@@ -64,14 +64,14 @@ function readStdin(name: string, maxBytes: number): BytesRead {
         continue;
       }
       if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      return { problem: { rule: 'unreadable', message: `cannot read ${name}: ${errorText(error)}` } };
+      return { problem: { code: 'unreadable', message: `cannot read ${name}: ${errorText(error)}` } };
     }
     if (n === 0) break;
     total += n;
     if (total > maxBytes) {
       return {
         problem: {
-          rule: 'file-too-large',
+          code: 'file-too-large',
           message: `${name} has more than the ${limitText(maxBytes)} bytes read from one input; not read further`,
         },
       };
@@ -93,18 +93,18 @@ export function readGuardedBytes(file: string, options: GuardedReadOptions = {})
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return { problem: { rule: 'unreadable', message: errorText(error) } };
+    return { problem: { code: 'unreadable', message: errorText(error) } };
   }
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
       const what = stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)';
-      return { problem: { rule: 'unreadable', message: `${file} is ${what}; not read` } };
+      return { problem: { code: 'unreadable', message: `${file} is ${what}; not read` } };
     }
     if (stat.size > maxBytes) {
       return {
         problem: {
-          rule: 'file-too-large',
+          code: 'file-too-large',
           message: `${file} has ${stat.size} bytes, more than the ${limitText(maxBytes)} read from one file; split it`,
         },
       };
@@ -118,7 +118,7 @@ export function readGuardedBytes(file: string, options: GuardedReadOptions = {})
     }
     return { bytes: buffer.subarray(0, read) };
   } catch (error) {
-    return { problem: { rule: 'unreadable', message: `cannot read ${file}: ${errorText(error)}` } };
+    return { problem: { code: 'unreadable', message: `cannot read ${file}: ${errorText(error)}` } };
   } finally {
     closeSync(fd);
   }
@@ -145,7 +145,7 @@ export function readGuardedText(file: string, options: GuardedReadOptions = {}):
     const name = file === '-' ? 'standard input' : file;
     return {
       problem: {
-        rule: 'not-utf8',
+        code: 'not-utf8',
         message: `${name} is not UTF-8 text (invalid byte 0x${read.bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}); save it as UTF-8`,
       },
     };
@@ -158,5 +158,5 @@ export function readTextOrThrow(file: string, what: string, options: GuardedRead
   if (read.problem === undefined) return read.text;
   const named = file === '-' || read.problem.message.includes(file);
   const message = named ? read.problem.message : `${file}: ${read.problem.message}`;
-  throw new FileRefusedError({ rule: read.problem.rule, message: `cannot read the ${what}: ${message}` });
+  throw new FileRefusedError({ code: read.problem.code, message: `cannot read the ${what}: ${message}` });
 }

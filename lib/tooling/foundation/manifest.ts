@@ -204,7 +204,7 @@ function readDocument(doc: Document.Parsed, index: number, file: string, objects
  */
 export function readManifestFile(file: string): { text: string; problem?: undefined } | { text?: undefined; problem: Finding } {
   const read = readGuardedText(file);
-  if (read.problem) return { problem: fileFinding(file, read.problem.rule, read.problem.message) };
+  if (read.problem) return { problem: fileFinding(file, read.problem.code, read.problem.message) };
   return { text: read.text };
 }
 

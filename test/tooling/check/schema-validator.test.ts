@@ -39,7 +39,7 @@ describe('SchemaValidator', () => {
     const problems = validator.validate(
       pod({ containers: [{ name: 'a', image: 'b', securityContext: { runAsNonRot: true } }], hostname2: 'x' }),
     );
-    expect(problems?.map((p) => `${p.path} ${p.rule}`)).toEqual([
+    expect(problems?.map((p) => `${p.path} ${p.code}`)).toEqual([
       'spec.containers[0].securityContext.runAsNonRot schema-unknown-field',
       'spec.hostname2 schema-unknown-field',
     ]);
@@ -65,12 +65,12 @@ describe('SchemaValidator', () => {
     expect(validator.validate(service(8080))).toEqual([]);
     expect(validator.validate(service('http'))).toEqual([]);
     expect(validator.validate(service(true))).toEqual([
-      { path: 'spec.ports[0].targetPort', rule: 'schema-type', message: 'invalid value true; expected a string or an integer' },
+      { path: 'spec.ports[0].targetPort', code: 'schema-type', message: 'invalid value true; expected a string or an integer' },
     ]);
     const limits = (cpu: unknown) => pod({ containers: [{ name: 'a', image: 'b', resources: { limits: { cpu } } }] });
     expect(validator.validate(limits(0.5))).toEqual([]);
     expect(validator.validate(limits('500m'))).toEqual([]);
-    expect(validator.validate(limits([1]))?.map((p) => p.rule)).toEqual(['schema-type']);
+    expect(validator.validate(limits([1]))?.map((p) => p.code)).toEqual(['schema-type']);
   });
 
   test('checks int32 ranges and types', () => {
@@ -80,10 +80,10 @@ describe('SchemaValidator', () => {
     expect(problems).toEqual([
       {
         path: 'spec.containers[0].ports[0].containerPort',
-        rule: 'schema-format',
+        code: 'schema-format',
         message: 'invalid value 3000000000; expected format int32',
       },
-      { path: 'spec.containers[0].ports[1].containerPort', rule: 'schema-type', message: 'invalid value "80"; expected an integer' },
+      { path: 'spec.containers[0].ports[1].containerPort', code: 'schema-type', message: 'invalid value "80"; expected an integer' },
     ]);
   });
 
@@ -100,7 +100,7 @@ describe('SchemaValidator', () => {
       metadata: { name: 's' },
       spec: { type: 'Foo', ports: [{ port: 80, protocol: 'HTTP' }] },
     });
-    expect(problems?.map((p) => `${p.path} ${p.rule}`)).toEqual(['spec.ports[0].protocol schema-enum', 'spec.type schema-enum']);
+    expect(problems?.map((p) => `${p.path} ${p.code}`)).toEqual(['spec.ports[0].protocol schema-enum', 'spec.type schema-enum']);
   });
 
   test('every kubectl 1.28 fixture passes the schemas', () => {
@@ -126,7 +126,7 @@ describe('vendored CRDs (crds/)', () => {
       spec: { steps: [step] },
     });
     expect(validator.validate(task({ name: 's', image: 'busybox', script: 'echo' }))).toEqual([]);
-    expect(validator.validate(task({ name: 's', image: 'busybox', args: 'not-a-list' }))?.map((p) => `${p.path} ${p.rule}`)).toEqual([
+    expect(validator.validate(task({ name: 's', image: 'busybox', args: 'not-a-list' }))?.map((p) => `${p.path} ${p.code}`)).toEqual([
       'spec.steps[0].args schema-type',
     ]);
     expect(validator.lookup('tekton.dev/v1', 'Task')?.source).toBe('crd');
@@ -191,7 +191,7 @@ spec:
     expect(validator.lookup('example.com/v0', 'Widget')).toBeUndefined();
     expect(validator.validate(widget({ port: 80, size: 3, extra: { free: { form: true } }, note: 'x' }))).toEqual([]);
     expect(validator.validate(widget({ port: 'http' }))).toEqual([]);
-    expect(validator.validate(widget({ port: false, sise: 1 }))?.map((p) => `${p.path} ${p.rule}`)).toEqual([
+    expect(validator.validate(widget({ port: false, sise: 1 }))?.map((p) => `${p.path} ${p.code}`)).toEqual([
       'spec.port schema-type',
       'spec.sise schema-unknown-field',
     ]);

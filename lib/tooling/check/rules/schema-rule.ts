@@ -24,7 +24,7 @@ export function checkSchemas(ctx: RuleContext): void {
       ctx.report(item, ['kind'], 'unknown-kind', 'error', `no schema for apiVersion "${apiVersion}" kind "${kind}"${hint}`);
       continue;
     }
-    for (const problem of problems) ctx.reportAt(item, problem.path, problem.rule, 'error', problem.message);
+    for (const problem of problems) ctx.reportAt(item, problem.path, problem.code, 'error', problem.message);
   }
 }
 
