@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseManifestText } from '../../../lib/tooling/foundation/manifest';
-import { simulate, topLevelConjuncts } from '../../../lib/tooling/simulate/simulate';
+import { simulate } from '../../../lib/tooling/simulate/simulate';
+import { topLevelConjuncts } from '../../../lib/tooling/simulate/interceptors';
 import { main } from '../../../bin/k8s-practice';
 import { GOGS_PUSH, REGISTRY_PUSH, WEBHOOK_FIXTURES } from '../../support/fixture-paths';
 
