@@ -3,6 +3,7 @@ import { asList, isObject, JsonObject } from '../foundation/json-value';
 import { labelSelectorMatches, serviceSelectorSelects } from '../foundation/label-selector';
 import { isBuiltinClusterScoped } from '../foundation/cluster-scoped-kinds';
 import { effectiveNamespace } from '../foundation/namespaces';
+import { referencesIn, ReferenceWalkOptions } from '../foundation/object-references';
 
 /**
  * The relations between synthesized Kubernetes objects, computed from the
@@ -54,6 +55,32 @@ export function objectKey(o: { kind: string; metadata: { name: string; namespace
 /** The pod spec of a Pod or workload (the validator's reading of pod templates). */
 const podSpecOf = (o: SynthesizedObject): JsonObject | undefined => podTemplateOf(o)?.spec;
 const podTemplateLabels = (o: SynthesizedObject): unknown => podTemplateOf(o)?.metadata.labels;
+
+/** The table's fields the graph does not draw: image pull secrets, the deprecated `serviceAccount`, Ingress TLS and Tekton runs. */
+const NOT_DRAWN: ReadonlySet<string> = new Set([
+  'pod-service-account-deprecated',
+  'pod-image-pull-secret',
+  'service-account-image-pull-secret',
+  'ingress-tls-secret',
+  'taskrun-service-account',
+  'taskrun-workspace-configmap',
+  'taskrun-workspace-secret',
+  'pipelinerun-service-account',
+  'pipelinerun-template-service-account',
+  'pipelinerun-task-service-account',
+  'pipelinerun-workspace-configmap',
+  'pipelinerun-workspace-secret',
+]);
+
+/**
+ * How the graph walks the reference table: the fields it draws, init containers before the others
+ * (ephemeral ones are not drawn), and objects matched by kind whatever their API group.
+ */
+const DRAWN_REFERENCES: ReferenceWalkOptions = {
+  fields: (field) => !NOT_DRAWN.has(field.id),
+  containerOrder: ['initContainers', 'containers'],
+  anyGroup: true,
+};
 
 /** A list field, or none when the field is absent or not a list (hostile input: `volumes: 5`). */
 const list = asList;
@@ -173,32 +200,9 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
         }
       }
     }
-    // workload -> ConfigMaps, Secrets, PVCs, ServiceAccount it uses
-    const podSpec = podSpecOf(o);
-    if (podSpec) {
-      link(o, 'ServiceAccount', ns(o), podSpec.serviceAccountName, 'runs as');
-      for (const volume of list(podSpec.volumes)) {
-        const v = obj(volume);
-        link(o, 'ConfigMap', ns(o), obj(v.configMap).name, 'mounts');
-        link(o, 'Secret', ns(o), obj(v.secret).secretName, 'mounts');
-        link(o, 'PersistentVolumeClaim', ns(o), obj(v.persistentVolumeClaim).claimName, 'mounts');
-        for (const source of list(obj(v.projected).sources)) {
-          link(o, 'ConfigMap', ns(o), obj(obj(source).configMap).name, 'mounts');
-          link(o, 'Secret', ns(o), obj(obj(source).secret).name, 'mounts');
-        }
-      }
-      for (const c of [...list(podSpec.initContainers), ...list(podSpec.containers)]) {
-        for (const e of list(obj(c).env)) {
-          const from = obj(obj(e).valueFrom);
-          link(o, 'ConfigMap', ns(o), obj(from.configMapKeyRef).name, 'reads');
-          link(o, 'Secret', ns(o), obj(from.secretKeyRef).name, 'reads');
-        }
-        for (const e of list(obj(c).envFrom)) {
-          link(o, 'ConfigMap', ns(o), obj(obj(e).configMapRef).name, 'reads');
-          link(o, 'Secret', ns(o), obj(obj(e).secretRef).name, 'reads');
-        }
-      }
-    }
+    // the table's references: workload -> ConfigMaps, Secrets, PVCs, ServiceAccount it uses; EventListener -> its
+    // ServiceAccount; Pipeline -> its Tasks
+    for (const ref of referencesIn(o, DRAWN_REFERENCES)) link(o, ref.field.target, ns(o), ref.name, ref.field.relation);
     // RoleBinding / ClusterRoleBinding -> subjects and role
     if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
       for (const subject of list(o.subjects)) {
@@ -210,7 +214,6 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
     }
     // Tekton
     if (o.kind === 'EventListener') {
-      link(o, 'ServiceAccount', ns(o), spec.serviceAccountName, 'runs as');
       for (const trigger of list(spec.triggers)) {
         const t = obj(trigger);
         for (const binding of list(t.bindings)) {
@@ -230,9 +233,6 @@ export function buildObjectGraph(objects: readonly SynthesizedObject[]): ObjectG
         link(o, 'Task', ns(o), obj(rspec.taskRef).name, `creates ${runKind} of`);
         link(o, 'ServiceAccount', ns(o), rspec.serviceAccountName ?? obj(rspec.taskRunTemplate).serviceAccountName, 'runs as');
       }
-    }
-    if (o.kind === 'Pipeline') {
-      for (const t of [...list(spec.tasks), ...list(spec.finally)]) link(o, 'Task', ns(o), obj(obj(t).taskRef).name, 'runs');
     }
   }
 
