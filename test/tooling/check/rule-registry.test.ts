@@ -97,7 +97,7 @@ describe('static scan: the codes written in the rule files are declared', () => 
   test("the schema validator's codes are declared by the schema rule", () => {
     const text = readFileSync(join(CHECK, 'schema-validator.ts'), 'utf8');
     const schemaRule = RULES.find((r) => r.id === 'schemas')!;
-    const codes = [...text.matchAll(/\brule\s*=\s*'([a-z0-9-]+)'/g)].map((m) => m[1]!);
+    const codes = [...text.matchAll(/\bcode\s*[=:]\s*'([a-z0-9-]+)'/g)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(5);
     expect(codes.filter((code) => !codeOf(schemaRule, code))).toEqual([]);
   });
