@@ -1,7 +1,7 @@
 /**
  * A cdk8s App for the docs scripts, which only read the synthesized objects: `Testing.app()`
  * makes a temporary outdir (`cdk8s.outdir.*` in the system's temp folder) and nothing removes
- * it, so each run of `npm run docs` used to leave some behind. This one is removed when `use`
+ * it, so each generator run would leave some behind. This one is removed when `use`
  * returns.
  */
 import { rmSync } from 'node:fs';

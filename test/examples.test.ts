@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { validatePaths } from '../lib/check-api';
+import { docPages } from './docs/doc-pages';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = readdirSync(join(ROOT, 'examples'))
@@ -60,8 +61,9 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
 };
 
-describe('the README shows a library user what to type', () => {
+describe('the README and the library guide show a library user what to type', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const guide = readFileSync(join(ROOT, 'docs', 'library.md'), 'utf8');
 
   test('its first lines say in one sentence what the project is, then the two commands, then "Use it in your cdk8s app"', () => {
     const [title, blank, sentence, blank2, fence, first, second] = readme.split('\n');
@@ -78,8 +80,9 @@ describe('the README shows a library user what to type', () => {
   test('it quotes examples/tsconfig.json and examples/web-nodeport.ts exactly (ten lines)', () => {
     const tsconfig = readFileSync(join(ROOT, 'examples', 'tsconfig.json'), 'utf8');
     const example = readFileSync(join(ROOT, 'examples', 'web-nodeport.ts'), 'utf8');
-    expect(readme).toContain(`\`\`\`json\n${tsconfig}\`\`\``);
+    expect(guide).toContain(`\`\`\`json\n${tsconfig}\`\`\``);
     expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
+    expect(guide).toContain(`\`\`\`ts\n${example}\`\`\``);
     expect(example.trimEnd().split('\n')).toHaveLength(10);
     expect(JSON.parse(tsconfig).compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext', types: ['node'] });
   });
@@ -87,18 +90,20 @@ describe('the README shows a library user what to type', () => {
   test('examples/cdk8s.yaml compiles and runs the quoted example, and the README says how to run cdk8s synth offline', () => {
     const config = parseAllDocuments(readFileSync(join(ROOT, 'examples', 'cdk8s.yaml'), 'utf8'))[0]!.toJS();
     expect(config).toEqual({ language: 'typescript', app: 'npx --no-install tsc -p . && node build/web-nodeport.js' });
-    expect(readme).toContain('[examples/cdk8s.yaml](examples/cdk8s.yaml)');
-    expect(readme).toContain('`CDK8S_CHECK_UPGRADE=false npx --no-install cdk8s synth`');
+    expect(guide).toContain('[examples/cdk8s.yaml](../examples/cdk8s.yaml)');
+    expect(guide).toContain('`CDK8S_CHECK_UPGRADE=false npx --no-install cdk8s synth`');
     // The install line names what the tsconfig's `types` and the cdk8s.yaml need.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const tools = ['typescript', '@types/node', 'cdk8s-cli'].map((name) => `${name}@${pkg.devDependencies[name]}`).join(' ');
-    expect(readme).toContain(`\nnpm install --save-dev --save-exact ${tools}\n`);
+    expect(guide).toContain(`\nnpm install --save-dev --save-exact ${tools}\n`);
   });
 
   test('it runs the CLI only in forms that never fetch a package of the same name', () => {
     expect(readme).toContain('npx --no-install k8s-practice');
-    expect(readme).toContain('npm exec --no -- k8s-practice');
-    expect(readme).not.toMatch(/npx k8s-practice/);
+    expect(guide).toContain('npx --no-install k8s-practice');
+    expect(guide).toContain('npm exec --no -- k8s-practice');
+    for (const page of docPages())
+      expect({ page, text: readFileSync(join(ROOT, page), 'utf8') }).not.toMatchObject({ text: expect.stringMatching(/npx k8s-practice/) });
   });
 });
 

@@ -1,11 +1,14 @@
 /**
- * docs/validator-vs-api-server.md, up to its hand-written closing section: the verdicts of
+ * docs/validator-vs-api-server.md: the verdicts of
  * `k8s-practice validate` (our rules and the validation engine, as it runs by default) and of a
  * real API server on every mutation case. Rendered by validator-vs-api-server.cluster.test.ts,
  * which measures the API server's verdicts; test/tooling/check/mutations.test.ts renders it again
  * offline with the recorded ones, so the validator's column follows `validate` without a cluster.
  */
-import { VALIDATION_ENGINE_SECTION } from './validation-engine-section';
+
+/** The document's last line: which engine judges what is a hand-written page beside it. */
+export const ENGINES_PAGE_LINK =
+  'Which engine judges what, which of our former rules it replaced, and what no offline check can know: [validation-engines.md](validation-engines.md).';
 
 export interface Verdict {
   readonly title: string;
@@ -75,7 +78,8 @@ export function renderTable(verdicts: readonly Verdict[]): string {
     '',
     ...(onlyThey.length === 0 ? ['None.'] : onlyThey.map((v) => `- ${v.title}: ${v.theirs}`)),
     '',
-    ...VALIDATION_ENGINE_SECTION,
+    ENGINES_PAGE_LINK,
+    '',
   ];
   return lines.join('\n');
 }

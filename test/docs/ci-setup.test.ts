@@ -1,14 +1,16 @@
 /**
- * The commands that finish exercise 8 have one source (lib/exercises/ci-setup.ts): the README
- * shows them as generated, no other doc repeats them with other names, and their names are the
- * names in dist/. (The real-Gogs test runs them; see test/cluster/gogs.cluster.test.ts.)
+ * The commands that finish exercise 8 have one source (lib/exercises/ci-setup.ts): the docs
+ * show them as generated (docs/generated/ci-setup.md, kept current by generated-files.test.ts), no
+ * other doc repeats them with other names, and their names are the names in dist/. (The real-Gogs
+ * test runs them; see test/cluster/gogs.cluster.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { CiPipelineExercise } from '../../lib/exercises/ci-pipeline-exercise';
 import { adminCreateUserArgs, ciSetup, renderCiSetup, webhookRequest } from '../../lib/exercises/ci-setup';
-import { ciSetupSection } from '../../scripts/readme-ci-setup';
+import { ciSetupBlock, ciSetupPage } from '../../scripts/generate/ci-setup';
+import { docPages } from './doc-pages';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -16,10 +18,9 @@ const exercise = new CiPipelineExercise(new App(), 'ci');
 const setup = ciSetup(exercise);
 const objects = Testing.synth(exercise) as any[];
 
-test('README.md holds the generated commands (run `npm run docs` when this fails)', () => {
-  const readme = read('README.md');
-  const section = readme.slice(readme.indexOf('<!-- ci-setup:start -->'), readme.indexOf('<!-- ci-setup:end -->'));
-  expect(section).toContain(ciSetupSection());
+test('the generated page holds the commands, and exercise 8 links to it', () => {
+  expect(read(ciSetupPage.output)).toContain(ciSetupBlock());
+  expect(read('docs/exercises/08-ci-pipeline.md')).toContain('](../generated/ci-setup.md)');
 });
 
 test('no other doc gives its own admin, Secret or webhook commands for exercise 8', () => {
@@ -29,9 +30,10 @@ test('no other doc gives its own admin, Secret or webhook commands for exercise 
     expect({ file, secretCommands: text.match(/create secret generic (gogs|registry)-/g) ?? [] }).toEqual({ file, secretCommands: [] });
     expect({ file, tokensInUrls: text.match(/\?token=/g) ?? [] }).toEqual({ file, tokensInUrls: [] });
   }
-  const readme = read('README.md');
-  const outside = readme.slice(0, readme.indexOf('<!-- ci-setup:start -->')) + readme.slice(readme.indexOf('<!-- ci-setup:end -->'));
-  expect(outside.match(/admin create-user --name/g) ?? []).toEqual([]);
+  // docs/api/ renders the constructs' doc comments, whose example names no real admin (ADMIN).
+  for (const file of docPages().filter((page) => page !== ciSetupPage.output && !page.startsWith('docs/api/'))) {
+    expect({ file, adminCommands: read(file).match(/admin create-user --name/g) ?? [] }).toEqual({ file, adminCommands: [] });
+  }
 });
 
 test('the commands use the names the synthesized objects use', () => {
@@ -49,7 +51,7 @@ test('the commands use the names the synthesized objects use', () => {
   expect(setup.gogs.pod).toBe(`${objects.find((o) => o.kind === 'StatefulSet').metadata.name}-0`);
 });
 
-test('the request bodies and argv are what the README renders', () => {
+test('the request bodies and argv are what the docs render', () => {
   const rendered = renderCiSetup(setup);
   expect(rendered).toContain(adminCreateUserArgs(setup, '"$p"').join(' '));
   const hook = JSON.stringify(webhookRequest(setup, 'X').body).replace('"X"', `"'"$WEBHOOK_SECRET"'"`);

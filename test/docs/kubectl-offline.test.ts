@@ -1,5 +1,5 @@
 /**
- * The README's "kubectl's own output, without a cluster" block, run as written with a real
+ * The "kubectl's own output, without a cluster" block of docs/cli/compare.md, run as written with a real
  * kubectl 1.28 (`.engines/bin/kubectl`, built by `npm run engines:build`; or the one
  * K8S_PRACTICE_KUBECTL names) put first on PATH as `kubectl`. Without one, the run is skipped
  * with the reason printed; the cache it relies on is checked without kubectl in
@@ -21,7 +21,7 @@ interface Block {
 
 /** The console block between the kubectl-offline markers. */
 function readmeBlock(): Block {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(join(ROOT, 'docs', 'cli', 'compare.md'), 'utf8');
   const section = /<!-- kubectl-offline:start -->([\s\S]*?)<!-- kubectl-offline:end -->/.exec(readme)?.[1] ?? '';
   const body = /```console\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   const commands: string[] = [];
@@ -47,9 +47,9 @@ function findKubectl(): { kubectl?: string; reason?: string } {
 
 const BLOCK = readmeBlock();
 const { kubectl, reason } = findKubectl();
-if (!kubectl) console.log(`test/docs/kubectl-offline: the README's kubectl commands are not run: ${reason}`);
+if (!kubectl) console.log(`test/docs/kubectl-offline: docs/cli/compare.md's kubectl commands are not run: ${reason}`);
 
-test('the README block seeds the cache with kubectl-cache, then runs kubectl run | expose -f - | compare -', () => {
+test('the block seeds the cache with kubectl-cache, then runs kubectl run | expose -f - | compare -', () => {
   expect(BLOCK.commands).toHaveLength(2);
   expect(BLOCK.commands[0]).toBe('cache=$(npx tsx bin/k8s-practice.ts kubectl-cache)');
   const pipeline = BLOCK.commands[1]!;
@@ -61,7 +61,7 @@ test('the README block seeds the cache with kubectl-cache, then runs kubectl run
 });
 
 (kubectl ? test : test.skip)(
-  'with kubectl 1.28 and no cluster, the block prints what the README shows',
+  'with kubectl 1.28 and no cluster, the block prints what the page shows',
   () => {
     const bin = mkdtempSync(join(tmpdir(), 'kubectl-offline-bin-'));
     let cache = '';
@@ -76,7 +76,7 @@ test('the README block seeds the cache with kubectl-cache, then runs kubectl run
         env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
       });
       cache = run.stderr.trim().split('\n').pop() ?? '';
-      // compare exits 1: the README shows one difference.
+      // compare exits 1: the page shows one difference.
       expect({ status: run.status, stdout: run.stdout.trimEnd().split('\n') }).toEqual({ status: 1, stdout: BLOCK.output });
       expect(run.stderr.trim()).toBe(cache); // nothing else on stderr: kubectl never tried to connect
       expect(readdirSync(join(cache, 'discovery'))).toEqual(['localhost_8080']);

@@ -1,43 +1,49 @@
 /**
- * The README's `validate` and `compare` examples run as written: every file they name is in the
- * repository, and each shows the output the command prints today, line for line.
+ * The `validate` and `compare` examples of the docs (README.md and docs/**\/*.md) run as written:
+ * every file they name is in the repository, and each shows the output the command prints today,
+ * line for line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../bin/k8s-practice';
 import { nativeEnginePath } from '../../lib/tooling/check/api-server-engine';
 import { CommandIO } from '../../lib/tooling/cli/command-io';
+import { docPages, readDoc } from './doc-pages';
 
 const ROOT = join(__dirname, '..', '..');
 const PROMPT = '$ npx tsx bin/k8s-practice.ts ';
 
-interface Example { readonly command: string; readonly shown: string[] }
+interface Example { readonly page: string; readonly command: string; readonly shown: string[] }
 
 /** Each `$ npx tsx bin/k8s-practice.ts validate|compare ...` line of a console block, with the lines under it. */
-function readmeExamples(): Example[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+function docExamples(): Example[] {
   const examples: Example[] = [];
-  for (const block of readme.matchAll(/^```console\n([\s\S]*?)^```$/gm)) {
-    let current: { command: string; shown: string[] } | undefined;
+  for (const page of docPages()) {
+  for (const block of readDoc(page).matchAll(/^```console\n([\s\S]*?)^```$/gm)) {
+    let current: { page: string; command: string; shown: string[] } | undefined;
     for (const line of block[1].split('\n')) {
       if (line.startsWith('$ ')) {
         current = line.startsWith(PROMPT) && /^(validate|compare)\b/.test(line.slice(PROMPT.length))
-          ? { command: line.slice(PROMPT.length), shown: [] } : undefined;
+          ? { page, command: line.slice(PROMPT.length), shown: [] } : undefined;
         if (current) examples.push(current);
       } else if (current) {
         current.shown.push(line);
       }
     }
   }
+  }
   // A blank line separates examples in a block; it is not output.
   return examples.map((e) => ({ ...e, shown: e.shown.join('\n').trimEnd().split('\n') }));
 }
 
-const EXAMPLES = readmeExamples();
+const EXAMPLES = docExamples();
 jest.setTimeout(60_000);
 
-test('the README has the validate and compare examples this test runs', () => {
-  expect(EXAMPLES.map((e) => e.command.split(' ')[0])).toEqual(['validate', 'validate', 'validate', 'compare', 'compare', 'compare', 'compare']);
+test('the docs have the validate and compare examples this test runs, on the pages of their commands', () => {
+  expect(EXAMPLES.map((e) => `${e.page} ${e.command.split(' ')[0]}`)).toEqual([
+    ...Array(4).fill('docs/cli/compare.md compare'),
+    ...Array(3).fill('docs/cli/validate.md validate'),
+  ]);
 });
 
 test.each(EXAMPLES.map((e) => [e.command, e]))('%s', async (_command, example) => {
@@ -60,7 +66,7 @@ test.each(EXAMPLES.map((e) => [e.command, e]))('%s', async (_command, example) =
   } finally {
     process.chdir(cwd);
   }
-  // Without the API-server engine, validate says on stderr which checks it did not make (the README says so under the example).
+  // Without the API-server engine, validate says on stderr which checks it did not make (the docs say so under the example).
   expect(errors).toEqual(
     args.includes('none')
       ? [

@@ -1,15 +1,16 @@
 /**
  * Issue 14, secrets in the docs: no command shown puts a secret on a command
  * line (shell history, `ps`, the API server's audit log of exec URLs).
- * README.md included. The environment exercise never prints a Secret value (test/constructs/pod/configured-pod.test.ts).
+ * README.md and every page under docs/ included. The environment exercise never prints a Secret value (test/constructs/pod/configured-pod.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { docPages } from '../docs/doc-pages';
 
 const ROOT = join(__dirname, '..', '..');
 // A --password flag whose value is written out, not a "$variable" read at run time.
 const PASSWORD_FLAG = /--password[\s=]+['"]?[^\s'"$]/;
-const DOCS = ['README.md', 'docs/ci-servers.md', 'docs/tekton.md'];
+const DOCS = docPages();
 
 /** The lines inside fenced code blocks. */
 export function codeBlockLines(markdown: string): string[] {

@@ -53,13 +53,13 @@ const jsonOf = <T>(command: string): T => {
 };
 const runsOf = (kind: 'pipelineruns' | 'taskruns') => jsonOf<{ items: TektonRun[] }>(`kubectl -n ${NS} get ${kind} -o json`).items;
 
-/** The README's code block that follows `marker`, as lines. */
+/** The code block of exercise 8's page that follows `marker`, as lines. */
 function readmeBlock(marker: string): string[] {
-  const readme = readFileSync(join(REPO_DIR, 'README.md'), 'utf8');
+  const readme = readFileSync(join(REPO_DIR, 'docs', 'exercises', '08-ci-pipeline.md'), 'utf8');
   const start = readme.indexOf(marker);
-  if (start < 0) throw new Error(`README.md no longer says ${JSON.stringify(marker)}`);
+  if (start < 0) throw new Error(`docs/exercises/08-ci-pipeline.md no longer says ${JSON.stringify(marker)}`);
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(start));
-  if (!block) throw new Error(`README.md has no sh block after ${JSON.stringify(marker)}`);
+  if (!block) throw new Error(`docs/exercises/08-ci-pipeline.md has no sh block after ${JSON.stringify(marker)}`);
   return block[1]!.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
 }
 

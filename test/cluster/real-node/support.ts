@@ -110,22 +110,31 @@ export function shInBackground(command: string): { output: () => string; stop: (
   };
 }
 
+/** The exercise's page: docs/exercises/0N-<id>.md. */
+export function exercisePage(exercise: number): string {
+  const dir = join(REPO_DIR, 'docs', 'exercises');
+  const file = readdirSync(dir).find((f) => f.startsWith(`${String(exercise).padStart(2, '0')}-`) && f.endsWith('.md'));
+  if (!file) throw new Error(`docs/exercises has no page for exercise ${exercise}`);
+  return join(dir, file);
+}
+
 /**
- * The commands in backticks of the README's "What to try" bullet for one exercise (`- **3 ...**:`),
- * so that a test runs what the README says, and fails when the README stops saying it.
+ * The commands in backticks of the "What to try" bullet of an exercise's page (`- **3 ...**:`),
+ * so that a test runs what the docs say, and fails when they stop saying it.
  */
 export function whatToTry(exercise: number): string[] {
-  const readme = readFileSync(join(REPO_DIR, 'README.md'), 'utf8');
-  const bullet = readme.split('\n').find((line) => line.startsWith(`- **${exercise} `));
-  if (!bullet) throw new Error(`README.md has no "What to try" bullet for exercise ${exercise}`);
+  const page = exercisePage(exercise);
+  const bullet = readFileSync(page, 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith(`- **${exercise} `));
+  if (!bullet) throw new Error(`${page} has no "What to try" bullet for exercise ${exercise}`);
   return [...bullet.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 }
 
-/** The README's command starting with `prefix`, as written there. */
+/** The docs' command starting with `prefix`, as written there. */
 export function readmeCommand(exercise: number, prefix: string): string {
   const command = whatToTry(exercise).find((c) => c.startsWith(prefix));
-  if (!command)
-    throw new Error(`README.md's "What to try" for exercise ${exercise} has no command starting with ${JSON.stringify(prefix)}`);
+  if (!command) throw new Error(`The "What to try" of exercise ${exercise} has no command starting with ${JSON.stringify(prefix)}`);
   return command;
 }
 

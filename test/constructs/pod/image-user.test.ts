@@ -65,7 +65,7 @@ describe('the catalog', () => {
     expect(lookupImage(image)?.user).toBe(user);
   });
 
-  test('the README shows the error RunPod really gives for the stock nginx', () => {
+  test('the library guide shows the error RunPod really gives for the stock nginx', () => {
     const chart = new Chart(Testing.app(), 'my-app');
     let message = '';
     try {
@@ -74,11 +74,13 @@ describe('the catalog', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/^my-app\/web: invalid image "nginx"/);
-    expect(readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8')).toContain(`\n${message}\n`);
+    expect(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'library.md'), 'utf8')).toContain(`\n${message}\n`);
   });
 
-  test('the README shows the table as generated', () => {
-    expect(readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8')).toContain(knownImagesMarkdown());
+  test('the docs show the table as generated', () => {
+    expect(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'generated', 'known-images.md'), 'utf8')).toContain(
+      knownImagesMarkdown(),
+    );
   });
 
   test('does not claim to know other images', () => {

@@ -358,8 +358,8 @@ describe('k8s-practice simulate (the command)', () => {
   });
 });
 
-describe('the README example of simulate', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+describe('the docs example of simulate (docs/cli/simulate.md)', () => {
+  const readme = readFileSync(join(ROOT, 'docs', 'cli', 'simulate.md'), 'utf8');
   const section = /<!-- simulate-example:start -->\n([\s\S]*?)<!-- simulate-example:end -->/.exec(readme)?.[1] ?? '';
   const block = /```console\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   // Each `$ npm run -s simulate -- ARGS` line (continued with `\`) and the output up to the next `$`.
@@ -381,7 +381,7 @@ describe('the README example of simulate', () => {
     expect(examples.length).toBeGreaterThanOrEqual(2);
   });
 
-  test.each(examples.map((e) => [e.command, e]))('%s prints what the README shows', async (_command, example) => {
+  test.each(examples.map((e) => [e.command, e]))('%s prints what the docs show', async (_command, example) => {
     const words = example.command.split(/\s+/);
     expect(words.slice(0, 5)).toEqual(['npm', 'run', '-s', 'simulate', '--']);
     const run = await cli(words.slice(5));

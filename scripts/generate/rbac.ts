@@ -1,14 +1,8 @@
-/**
- * Lists every Role, ClusterRole and binding the app emits, with their verbs,
- * in README.md between `<!-- rbac:start -->` and `<!-- rbac:end -->`.
- * Run `npm run docs`; a test fails when the list is stale or holds a wildcard.
- */
-import { readFileSync, writeFileSync } from 'node:fs';
+/** docs/generated/rbac.md: every Role, ClusterRole and binding the app emits, with their verbs. */
 import { Testing } from 'cdk8s';
-import { EXERCISES } from '../lib/exercises/catalog';
-import { README } from './readme-graphs';
-import { replaceSection } from './readme-section';
-import { withScratchApp } from './scratch-app';
+import { EXERCISES } from '../../lib/exercises/catalog';
+import { withScratchApp } from '../scratch-app';
+import { generatedPage, Generator } from './generator';
 
 /** A synthesized RBAC object. */
 export interface RbacObject {
@@ -47,7 +41,12 @@ export function renderRbacTable(objects: RbacObject[] = rbacObjects()): string {
   return ['| kind | name | grants |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-if (require.main === module) {
-  writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), 'rbac', renderRbacTable()));
-  console.log('README.md: RBAC table updated');
-}
+export const rbac: Generator = {
+  output: 'docs/generated/rbac.md',
+  render: () =>
+    generatedPage(
+      'the synthesized charts (scripts/generate/rbac.ts)',
+      'Every Role, ClusterRole and binding the app emits',
+      `Why each grant is there: [exercise 8, Permissions](../exercises/08-ci-pipeline.md#permissions-least-privilege).\n\n${renderRbacTable()}`,
+    ),
+};

@@ -1,9 +1,12 @@
 /**
- * The bench's results file (docs/bench.json, written by `npm run bench`) and
- * the README section rendered from it. test/docs/bench-report.test.ts checks
- * that the README's section is what the file renders to, so the figures in the
- * README are always those of the last bench run.
+ * docs/generated/bench.md: the bench's results file (docs/bench.json, written by
+ * `npm run bench`) rendered as tables. `npm run bench` writes both; the freshness
+ * test (`npm run generate -- --check`) keeps the page equal to what the file renders
+ * to, so its figures are always those of the last bench run.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generatedPage, Generator, ROOT } from './generator';
 
 /** One figure: what was measured, its value, and its ratio to the yardstick it is compared with. */
 export interface BenchRow {
@@ -31,13 +34,15 @@ export interface BenchResults {
   readonly sections: Record<string, BenchSection>;
 }
 
-/** The order sections appear in, and the README section name. */
+/** The order sections appear in. */
 export const SECTION_ORDER = ['synth', 'import', 'validate', 'engine', 'scale', 'explain', 'tests'] as const;
-export const README_SECTION = 'bench';
+
+/** The results file `npm run bench` writes. */
+export const BENCH_RESULTS = join(ROOT, 'docs', 'bench.json');
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-/** The README's performance figures, as markdown. */
+/** The performance figures, as markdown. */
 export function renderBenchReport(results: BenchResults): string {
   const lines: string[] = [
     `Figures of the last \`npm run bench\` (${results.machine}); every time is the median of the repetitions` +
@@ -58,3 +63,17 @@ export function renderBenchReport(results: BenchResults): string {
   }
   return lines.join('\n');
 }
+
+/** The whole page for these results. */
+export function renderBenchPage(results: BenchResults): string {
+  return generatedPage(
+    'docs/bench.json, which `npm run bench` writes (scripts/generate/bench.ts)',
+    'Performance figures',
+    `How they are had, and the targets not met: [performance.md](../performance.md).\n\n${renderBenchReport(results)}`,
+  );
+}
+
+export const bench: Generator = {
+  output: 'docs/generated/bench.md',
+  render: () => renderBenchPage(JSON.parse(readFileSync(BENCH_RESULTS, 'utf8')) as BenchResults),
+};
