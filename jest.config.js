@@ -9,7 +9,7 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   // The real-engine suites run only under `npm run test:cluster` (jest.cluster.config.js), the
   // package-install suites only under `npm run test:package` (jest.package.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/test/cluster/', '/test/consumer/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/build/', '<rootDir>/test/cluster/', '<rootDir>/test/consumer/'],
   // A running local cluster keeps etcd's *.snap files in .cluster/: not jest snapshots (jest --ci
   // would call them obsolete and fail).
   modulePathIgnorePatterns: ['<rootDir>/.cluster/'],

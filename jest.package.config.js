@@ -10,7 +10,7 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   testMatch: ['<rootDir>/test/consumer/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/build/'],
   // Two suites, one per worker: each mostly waits on npm and tsc in child processes.
   maxWorkers: 2,
   // Each suite sets its own (long) beforeAll timeout.

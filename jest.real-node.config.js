@@ -10,6 +10,6 @@ module.exports = {
   testMatch: ['<rootDir>/test/cluster/real-node/**/*.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   maxWorkers: 1,
-  testSequencer: '<rootDir>/test/cluster/real-node/name-order.js',
+  testSequencer: '<rootDir>/test/support/name-order.js',
   testTimeout: 300000,
 };

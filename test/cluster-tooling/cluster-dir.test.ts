@@ -1,5 +1,5 @@
 /**
- * The cluster folder against other local users and other runs (issue #27, items 2, 3 and 5):
+ * The cluster folder against other local users and other runs:
  * a folder the tool did not make is never emptied, one command at a time holds the folder, the
  * state file is written atomically and read with a clear message, and no PID of it can turn
  * into a signal to every process.

@@ -1,6 +1,6 @@
 /**
  * Tekton's release manifests committed in tools/cluster/tekton-release/ (exercise 8 on a real
- * node, issue #25): they are what tools/cluster/tekton-release.ts makes from the modules
+ * node): they are what tools/cluster/tekton-release.ts makes from the modules
  * tools/engines/tekton/go.mod pins (checked when Go and the module cache are present), they name
  * only images tools/images builds, and they fit a Kubernetes 1.28 API server: built-in kinds of
  * 1.28, PodSecurity "restricted" namespaces whose Deployments meet it, webhooks backed by a

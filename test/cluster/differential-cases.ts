@@ -1,5 +1,5 @@
 /**
- * The cases of the differential suite (engine-vs-api-server.cluster.test.ts): built-in objects
+ * The cases of the differential suite (11-engine-vs-api-server.cluster.test.ts): built-in objects
  * broken one random field at a time, to be judged by the validation engine and by the real API
  * server. The starting sets are every file of dist/ (their built-in objects) and Kubernetes' own
  * examples (test/fixtures/kubernetes-examples). A fixed seed makes the same cases every run, so a
@@ -15,9 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_DIR } from '../../tools/cluster/paths';
-
-/** Parsed YAML, read by path (the validator's own KubeObject has `unknown` fields). */
-export type KubeObject = Record<string, any>;
+import { KubeObject } from '../support/helpers';
 
 export interface StartingSet {
   /** `dist/03-expose-nodeport.k8s.yaml`, `examples/controllers--job.yaml` */

@@ -5,7 +5,7 @@
 import { isBuiltinClusterScoped } from '../../lib/tooling/check/cluster-scoped-kinds';
 import { ApiObject } from '../../tools/cluster/api-client';
 import { isolateCase } from '../../tools/cluster/case-namespaces';
-import { KubeObject } from './differential-cases';
+import { KubeObject } from '../support/helpers';
 import { api } from './support';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * docs/validator-vs-api-server.md: the verdicts of
  * `k8s-practice validate` (our rules and the validation engine, as it runs by default) and of a
- * real API server on every mutation case. Rendered by validator-vs-api-server.cluster.test.ts,
+ * real API server on every mutation case. Rendered by 12-validator-vs-api-server.cluster.test.ts,
  * which measures the API server's verdicts; test/tooling/check/mutations.test.ts renders it again
  * offline with the recorded ones, so the validator's column follows `validate` without a cluster.
  */

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ExposeType, ExposedPod, RunPod } from '../../lib';
-import { KubeObject, only, selects, synthWith } from '../helpers';
-import { KUBECTL_FIXTURES } from '../fixture-paths';
+import { KubeObject, only, selects, synthWith } from '../support/helpers';
+import { KUBECTL_FIXTURES } from '../support/fixture-paths';
 
 const fixture = (file: string): KubeObject => parse(readFileSync(join(KUBECTL_FIXTURES, file), 'utf8'));
 

@@ -14,8 +14,8 @@ import { parse } from 'yaml';
 import { ExposedPod, ExposedPodProps, PodService, RunPod, RunPodProps } from '../../lib';
 import { compareObjects } from '../../lib/check-api';
 import { KUBECTL_FLAGS, kubectlParityMarkdown } from '../../lib/constructs/kubectl-parity';
-import { KubeObject, only, synthWith } from '../helpers';
-import { KUBECTL_FIXTURES } from '../fixture-paths';
+import { KubeObject, only, synthWith } from '../support/helpers';
+import { KUBECTL_FIXTURES } from '../support/fixture-paths';
 
 const FIXTURES = KUBECTL_FIXTURES;
 const fixture = (file: string): KubeObject => parse(readFileSync(join(FIXTURES, file), 'utf8'));

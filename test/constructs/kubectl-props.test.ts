@@ -6,7 +6,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ExposedPod, ExposedPodProps, Project, RunPod, RunPodProps } from '../../lib';
 import { validateObjects } from '../../lib/check-api';
-import { KubeObject, emptyChart, only } from '../helpers';
+import { KubeObject, emptyChart, only } from '../support/helpers';
 
 /** Synthesizes inside a Project (namespace, quota, limits) and expects no validator finding. */
 function valid(build: (chart: Chart) => void): KubeObject[] {

@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 
 function prepare(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
   const { K8S_PRACTICE_BUILD: _unset, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'prepare.js')], {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build', 'prepare.js')], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     encoding: 'utf8',

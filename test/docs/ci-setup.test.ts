@@ -2,7 +2,7 @@
  * The commands that finish exercise 8 have one source (lib/exercises/ci-setup.ts): the docs
  * show them as generated (docs/generated/ci-setup.md, kept current by generated-files.test.ts), no
  * other doc repeats them with other names, and their names are the names in dist/. (The real-Gogs
- * test runs them; see test/cluster/gogs.cluster.test.ts.)
+ * test runs them; see test/cluster/09-gogs.cluster.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -22,7 +22,7 @@ import {
 import { validateObjects } from '../../lib/check-api';
 import { parseSynthArgs, SYNTH_USAGE } from '../../lib/exercises/synth-options';
 import { synthMain } from '../../main';
-import { KubeObject } from '../helpers';
+import { KubeObject } from '../support/helpers';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -6,8 +6,8 @@ import { parseAllDocuments } from 'yaml';
 import { DIST_DIR } from '../../main';
 import { EXERCISES, Project } from '../../lib';
 import { quantityToNumber } from '../../lib/util/resource-quantity';
-import { KubeObject, only } from '../helpers';
-import { ingressAllowed } from '../network-policy-model';
+import { KubeObject, only } from '../support/helpers';
+import { ingressAllowed } from '../support/network-policy-model';
 
 const CLUSTER_SCOPED = new Set([
   'Namespace',

@@ -19,7 +19,7 @@
 const { execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync, readdirSync, renameSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
-const { digestOf } = require('../../scripts/input-digest');
+const { digestOf } = require('../../scripts/build/input-digest');
 
 const ROOT = join(__dirname, '..', '..');
 const DIR = join(ROOT, 'node_modules', '.cache', 'k8s-practice', 'test-validators');

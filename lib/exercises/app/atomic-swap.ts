@@ -1,24 +1,21 @@
 import {
   chmodSync,
-  closeSync,
   copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
   rmSync,
   statSync,
-  unlinkSync,
-  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AtomicSynthOptions } from './atomic-synth';
 import { exchangeFolders } from './folder-exchange';
+import { acquirePidLock, releasePidLock } from '../../util/pid-lock';
 
 /**
  * The points of a synth at which a process may die. {@link synthesizeWithSwap}
@@ -192,7 +189,7 @@ export function synthesizeWithSwap(outdir: string, synthesize: (stagingDir: stri
     throw new SynthAbortedError(error instanceof Error ? error.message : String(error), target);
   } finally {
     // An abandoned run keeps its lock, as a killed process would; the next run finds it stale.
-    if (!abandoned) releaseLock(lockFile);
+    if (!abandoned) releasePidLock(lockFile);
   }
 }
 
@@ -290,80 +287,17 @@ function sameFiles(staging: string, target: string, names: readonly string[]): b
 export const SYNTH_LOCK_WAIT_MS = 60_000;
 
 function acquireLock(lockFile: string, target: string): void {
-  const deadline = Date.now() + SYNTH_LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lockFile, 'wx', 0o644);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new SynthAbortedError(`could not create the lock ${lockFile}: ${(error as Error).message}`, target);
-      }
-    }
-    const holder = lockHolder(lockFile);
-    if (holder === undefined || !processAlive(holder)) {
-      // Stale (its process was killed) or being written this very moment: a
-      // lock without a live pid that stays so for 1 s is removed.
-      if (holder !== undefined || lockAgeMs(lockFile) > 1000) {
-        try {
-          unlinkSync(lockFile);
-        } catch {
-          // someone else removed it first
-        }
-        continue;
-      }
-    } else if (Date.now() > deadline) {
-      throw new SynthAbortedError(
-        `another synth (pid ${holder}) is still writing ${target} after ${SYNTH_LOCK_WAIT_MS / 1000} s; its lock is ${lockFile}`,
+  acquirePidLock(lockFile, {
+    waitMs: SYNTH_LOCK_WAIT_MS,
+    pollMs: 50,
+    mode: 0o644,
+    timeoutError: (holder) =>
+      new SynthAbortedError(
+        `another synth (pid ${holder.pid}) is still writing ${target} after ${SYNTH_LOCK_WAIT_MS / 1000} s; its lock is ${lockFile}`,
         target,
-      );
-    }
-    sleep(50);
-  }
-}
-
-function lockAgeMs(lockFile: string): number {
-  try {
-    return Date.now() - statSync(lockFile).mtimeMs;
-  } catch {
-    return Infinity;
-  }
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function lockHolder(lockFile: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  // synthesizeAtomically is synchronous: a lock with our own pid is from a run
-  // abandoned in this process (or from a dead process whose pid we now have).
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function releaseLock(lockFile: string): void {
-  if (lockHolder(lockFile) !== process.pid) return;
-  try {
-    unlinkSync(lockFile);
-  } catch {
-    // already gone
-  }
+      ),
+    createError: (error) => new SynthAbortedError(`could not create the lock ${lockFile}: ${error.message}`, target),
+  });
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * NetworkPolicy, enforced for real (kube-router's firewall on the real node), against our own
- * model (test/network-policy-model.ts, the semantics `AllowIngressPolicy` and the validator
+ * model (test/support/network-policy-model.ts, the semantics `AllowIngressPolicy` and the validator
  * assume): for every pair of exercise pods, on every port the server declares, a connection is
  * tried from inside the client pod. The matrix is printed; every cell must agree.
  */
-import { ingressAllowed } from '../../network-policy-model';
-import { KubeObject } from '../../helpers';
+import { ingressAllowed } from '../../support/network-policy-model';
+import { KubeObject } from '../../support/helpers';
 import { DIST_DIR, EXERCISE_FILES, applyExercises, objectsOf, onNode, sh, shAsync } from './support';
 import { join } from 'node:path';
 

@@ -5,7 +5,7 @@ import { GogsServer, GogsServerProps } from '../../../lib/constructs/gogs/gogs-s
 import { GOGS_SECRET_KEY_ENV } from '../../../lib/constructs/gogs/gogs-app-ini';
 import { EXTERNAL_REFS_ANNOTATION, parseExternalRefs } from '../../../lib/util/external-refs';
 import { isStorageSize } from '../../../lib/util/resource-quantity';
-import { KubeObject, emptyChart, only, selects } from '../../helpers';
+import { KubeObject, emptyChart, only, selects } from '../../support/helpers';
 import { resolvePort, restrictedViolations } from './restricted-pod';
 
 /** The object's annotations (the helpers' KubeObject type does not list them). */

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { AllowIngressPolicy, Images, NOBODY_UID, Project, PropError, RunPod, podTargetOf } from '../../../lib';
-import { KubeObject, emptyChart, only, synthWith } from '../../helpers';
+import { KubeObject, emptyChart, only, synthWith } from '../../support/helpers';
 
 describe('AllowIngressPolicy', () => {
   test('selects the target by its labels and allows the given clients on its port', () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { ConfiguredPod, EXTERNAL_REFS_ANNOTATION } from '../../../lib';
-import { emptyChart, only, synthWith } from '../../helpers';
+import { emptyChart, only, synthWith } from '../../support/helpers';
 
 const props = {
   name: 'env-demo',

@@ -26,7 +26,7 @@ import {
 import { locateEngine } from '../../../lib/tooling/check/api-server-engine';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { knownImagesMarkdown } from '../../../lib/constructs/image-catalog';
-import { only, synthWith } from '../../helpers';
+import { only, synthWith } from '../../support/helpers';
 
 /** No build of the validation engine here: the test through it is skipped. */
 const noEngine = 'unavailable' in locateEngine('auto');

@@ -22,8 +22,8 @@ import {
 } from '../../../lib';
 import { compareObjects } from '../../../lib/check-api';
 import { validateObjects } from '../../../lib/tooling/check/validate';
-import { KubeObject, only, synthWith } from '../../helpers';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
+import { KubeObject, only, synthWith } from '../../support/helpers';
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
 
 const fixture = (file: string): KubeObject => parse(readFileSync(join(KUBECTL_FIXTURES, file), 'utf8'));
 const deployment = (props: RunDeploymentProps) =>

@@ -1,5 +1,5 @@
 import { Images, RunPod, WEB_PORT } from '../../../lib';
-import { emptyChart, only, synthWith } from '../../helpers';
+import { emptyChart, only, synthWith } from '../../support/helpers';
 
 describe('RunPod', () => {
   test('looks like `kubectl run NAME --image --port`: name, run label, one container named NAME', () => {

@@ -1,5 +1,5 @@
 import { Images, SharedProcessNamespacePod, WEB_UID } from '../../../lib';
-import { emptyChart, only, synthWith } from '../../helpers';
+import { emptyChart, only, synthWith } from '../../support/helpers';
 
 describe('SharedProcessNamespacePod', () => {
   test('a web server and a busybox shell sharing one process namespace', () => {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { PROJECT_OBJECT_NAMES, PSA_ENFORCE_LABEL, Project, RunPod } from '../../../lib';
-import { only } from '../../helpers';
+import { only } from '../../support/helpers';
 
 const synthProject = (props: any, build?: (p: Project) => void) => {
   const project = new Project(Testing.app(), 'p', props);

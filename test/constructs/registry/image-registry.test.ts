@@ -4,7 +4,7 @@ import { REGISTRY_IMAGE } from '../../../lib/constructs/images';
 import { ImageRegistry, ImageRegistryProps } from '../../../lib/constructs/registry/image-registry';
 import { RegistryNotificationEndpoint } from '../../../lib/constructs/registry/registry-config';
 import { EXTERNAL_REFS_ANNOTATION, parseExternalRefs } from '../../../lib/util/external-refs';
-import { KubeObject, emptyChart, only, selects } from '../../helpers';
+import { KubeObject, emptyChart, only, selects } from '../../support/helpers';
 import { resolvePort, restrictedViolations } from '../gogs/restricted-pod';
 
 /** The object's annotations (the helpers' KubeObject type does not list them). */

@@ -8,7 +8,7 @@ import {
   RunPod,
   SharedProcessNamespacePod,
 } from '../../../lib';
-import { emptyChart, only, selects, synthWith } from '../../helpers';
+import { emptyChart, only, selects, synthWith } from '../../support/helpers';
 
 describe('ExposedPod / PodService', () => {
   test.each(EXPOSE_TYPES)('type %s: selector equals the pod labels, ports as given', (type) => {

@@ -1,5 +1,5 @@
 import { ENDPOINT_SLICE_MANAGER, ServiceEndpoints } from '../../../lib';
-import { emptyChart, only, synthWith } from '../../helpers';
+import { emptyChart, only, synthWith } from '../../support/helpers';
 
 describe('ServiceEndpoints (SEP)', () => {
   const build = () =>

@@ -11,7 +11,7 @@ import { DeployImageTask } from '../../../lib/constructs/tekton/deploy-image-tas
 import { GogsPushTrigger, GogsPushTriggerProps } from '../../../lib/constructs/tekton/gogs-push-trigger';
 import { ListenerNetworkPolicy } from '../../../lib/constructs/tekton/listener-network-policy';
 import { RegistryPushTrigger } from '../../../lib/constructs/tekton/registry-push-trigger';
-import { KubeObject } from '../../helpers';
+import { KubeObject } from '../../support/helpers';
 
 export const GOGS_POD_LABELS = { app: 'gogs' };
 export const REGISTRY_POD_LABELS = { app: 'registry' };

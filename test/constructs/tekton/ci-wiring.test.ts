@@ -11,8 +11,8 @@ import { DeployImageTask } from '../../../lib/constructs/tekton/deploy-image-tas
 import { GogsPushTrigger } from '../../../lib/constructs/tekton/gogs-push-trigger';
 import { ListenerNetworkPolicy } from '../../../lib/constructs/tekton/listener-network-policy';
 import { RegistryPushTrigger } from '../../../lib/constructs/tekton/registry-push-trigger';
-import { KubeObject, only, selects } from '../../helpers';
-import { GOGS_PUSH, REGISTRY_PUSH } from '../../fixture-paths';
+import { KubeObject, only, selects } from '../../support/helpers';
+import { GOGS_PUSH, REGISTRY_PUSH } from '../../support/fixture-paths';
 
 const pushBody = JSON.parse(GOGS_PUSH.body);
 const registryEvent = JSON.parse(REGISTRY_PUSH.body).events[0];

@@ -12,12 +12,12 @@ import { BuildPipeline } from '../../../lib/constructs/tekton/build-pipeline';
 import { celString, celStringList } from '../../../lib/constructs/tekton/cel-literal';
 import { GogsPushTrigger, GogsPushTriggerProps } from '../../../lib/constructs/tekton/gogs-push-trigger';
 import { EXTERNAL_REFS_ANNOTATION } from '../../../lib/util/external-refs';
-import { only, synthWith } from '../../helpers';
+import { only, synthWith } from '../../support/helpers';
 import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';
-import { instantiateTemplate, resolveBinding } from './trigger-resolution';
-import { SecretStore, WebhookRequest, celParams, evaluateCel, runCelInterceptor } from './triggers-cel';
-import { GOGS_PUSH } from '../../fixture-paths';
+import { instantiateTemplate, resolveBinding } from '../../../lib/tooling/simulate/trigger-resolution';
+import { SecretStore, WebhookRequest, celParams, evaluateCel, runCelInterceptor } from '../../../lib/tooling/simulate/triggers-cel';
+import { GOGS_PUSH } from '../../support/fixture-paths';
 
 const pushBody = JSON.parse(GOGS_PUSH.body);
 const pushHeaders = GOGS_PUSH.headers;

@@ -16,10 +16,10 @@ import { BuildPipeline } from '../../../lib/constructs/tekton/build-pipeline';
 import { GogsPushTrigger } from '../../../lib/constructs/tekton/gogs-push-trigger';
 import { GOGS_SIGNATURE_SCRIPT } from '../../../lib/util/gogs-signature-script';
 import { validateObjects } from '../../../lib/tooling/check/validate';
-import { only } from '../../helpers';
+import { only } from '../../support/helpers';
 import { buildCiWiring } from './ci-chart';
-import { celParams, runCelInterceptor } from './triggers-cel';
-import { GOGS_PUSH } from '../../fixture-paths';
+import { celParams, runCelInterceptor } from '../../../lib/tooling/simulate/triggers-cel';
+import { GOGS_PUSH } from '../../support/fixture-paths';
 
 const { body: BODY, headers: HEADERS } = GOGS_PUSH;
 const SECRET = 'gogs-webhook-secret';

@@ -9,12 +9,12 @@ import { ImageRegistry } from '../../../lib/constructs/registry/image-registry';
 import { DEFAULT_TOKEN_HEADER } from '../../../lib/constructs/registry/registry-config';
 import { DeployImageTask } from '../../../lib/constructs/tekton/deploy-image-task';
 import { RegistryPushTrigger, RegistryPushTriggerProps } from '../../../lib/constructs/tekton/registry-push-trigger';
-import { KubeObject, only, synthWith } from '../../helpers';
+import { KubeObject, only, synthWith } from '../../support/helpers';
 import { buildCiWiring } from './ci-chart';
 import { validateTektonObject } from './crd-schema';
-import { instantiateTemplate, resolveBinding } from './trigger-resolution';
-import { SecretStore, WebhookRequest, celParams, runCelInterceptor } from './triggers-cel';
-import { REGISTRY_PUSH } from '../../fixture-paths';
+import { instantiateTemplate, resolveBinding } from '../../../lib/tooling/simulate/trigger-resolution';
+import { SecretStore, WebhookRequest, celParams, runCelInterceptor } from '../../../lib/tooling/simulate/triggers-cel';
+import { REGISTRY_PUSH } from '../../support/fixture-paths';
 
 const envelope = JSON.parse(REGISTRY_PUSH.body);
 const headers = REGISTRY_PUSH.headers;

@@ -12,7 +12,7 @@ import {
   WebhookListener,
   eventListenerPodLabels,
 } from '../../../lib/constructs/tekton/webhook-listener';
-import { KubeObject, only, synthWith } from '../../helpers';
+import { KubeObject, only, synthWith } from '../../support/helpers';
 import { GOGS_POD_LABELS, REGISTRY_POD_LABELS, buildCiWiring } from './ci-chart';
 import { BASELINE_CAPABILITIES } from '../../../lib/tooling/check/pod-security-controls';
 

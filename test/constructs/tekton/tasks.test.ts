@@ -16,7 +16,7 @@ import { GitCloneTask } from '../../../lib/constructs/tekton/git-clone-task';
 import { KanikoTask } from '../../../lib/constructs/tekton/kaniko-task';
 import { STEP_SCRATCH_VOLUME, scratchHome } from '../../../lib/constructs/tekton/task-steps';
 import { quantityToNumber } from '../../../lib/util/resource-quantity';
-import { KubeObject, only, synthWith } from '../../helpers';
+import { KubeObject, only, synthWith } from '../../support/helpers';
 
 const objects = synthWith((chart) => {
   new BuildPipeline(chart, 'p');

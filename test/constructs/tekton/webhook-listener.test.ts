@@ -15,7 +15,7 @@ import {
   eventListenerPodLabels,
 } from '../../../lib/constructs/tekton/webhook-listener';
 import { EXTERNAL_REFS_ANNOTATION } from '../../../lib/util/external-refs';
-import { KubeObject, only, synthWith } from '../../helpers';
+import { KubeObject, only, synthWith } from '../../support/helpers';
 
 describe('Triggers wrappers', () => {
   test('emit triggers.tekton.dev/v1beta1 objects with the spec as given', () => {

@@ -3,7 +3,7 @@
  * path, offline), native and WebAssembly, on cases with the exact text kubectl prints. Every
  * case of one build goes in one request (one process: the WebAssembly start-up is paid once).
  *
- * `npm test` builds both (scripts/test.js) when Go is installed. Without Go, or with a build
+ * `npm test` builds both (scripts/test/test.js) when Go is installed. Without Go, or with a build
  * missing, that build's tests are skipped, with a line saying which and how to build it.
  */
 import { existsSync, readFileSync } from 'node:fs';

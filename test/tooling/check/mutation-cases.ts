@@ -15,9 +15,8 @@ import { locateEngine } from '../../../lib/tooling/check/api-server-engine';
 import { engineOf, Finding } from '../../../lib/tooling/check/finding';
 import { ManifestObject, parseManifestText } from '../../../lib/tooling/check/manifest';
 import { validateObjects } from '../../../lib/tooling/check/validate';
+import { KubeObject } from '../../support/helpers';
 
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
 export const FILE = join(__dirname, 'fixtures', 'good-app.yaml');
 const GOOD = parseManifestText(readFileSync(FILE, 'utf8'), 'good-app.yaml').objects;
 

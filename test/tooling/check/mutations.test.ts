@@ -11,10 +11,8 @@ import { Finding } from '../../../lib/tooling/check/finding';
 import { errorRules, GOOD_SET, recordedVerdicts, renderTable, Verdict } from '../../cluster/validator-table';
 import { validateObjects } from '../../../lib/tooling/check/validate';
 import { goodObjects, pick, run, brief, MUTATIONS, deployment, webContainer, tools, engineMissing } from './mutation-cases';
-import { expectGeneratedFile } from '../../generated-file';
-
-/** Parsed YAML, read by path in tests. */
-type KubeObject = Record<string, any>;
+import { expectGeneratedFile } from '../../support/generated-file';
+import { KubeObject } from '../../support/helpers';
 
 /** Our rules alone (the library's default, and `validate --api-server none`). */
 function ours(objects: KubeObject[]): Finding[] {

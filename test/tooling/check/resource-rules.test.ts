@@ -10,9 +10,7 @@ import { compareQuantities, parseQuantity } from '../../../lib/util/exact-quanti
 import { Finding } from '../../../lib/tooling/check/finding';
 import { validateYaml } from '../../../lib/tooling/check/validate';
 import { engineMissing } from './mutation-cases';
-
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
+import { KubeObject } from '../../support/helpers';
 
 /** Findings of the resource rules only, as `Kind/name path [rule]`. */
 function check(...objects: KubeObject[]): string[] {

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
 import { goodObjects, MUTATIONS } from './mutation-cases';
 import { Severity } from '../../../lib/tooling/check/finding';
 import { loadManifests, ManifestObject, parseManifestText } from '../../../lib/tooling/check/manifest';
@@ -18,9 +18,7 @@ import { TEKTON_ADMISSION_RULE } from '../../../lib/tooling/check/tekton-admissi
 import { codeOf, resolveDisabled, ruleCodes, RULES, UnknownRuleError } from '../../../lib/tooling/check/rule-registry';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
 import { validateYaml } from '../../../lib/tooling/check/validate';
-
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
+import { KubeObject } from '../../support/helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CHECK = join(ROOT, 'lib', 'tooling', 'check');

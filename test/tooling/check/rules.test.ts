@@ -9,9 +9,7 @@ import { referencesOf } from '../../../lib/tooling/check/rules/reference-rules';
 import { taskSecurityViolations } from '../../../lib/tooling/check/rules/tekton-security-rules';
 import { validateYaml } from '../../../lib/tooling/check/validate';
 import { engineMissing } from './mutation-cases';
-
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
+import { KubeObject } from '../../support/helpers';
 
 const missing = engineMissing();
 const describeWithEngine = missing ? describe.skip : describe;

@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractEnumTable } from '../../../scripts/extract-enums';
+import { extractEnumTable } from '../../../scripts/generate/extract-enums';
 import { packageRoot } from '../../../lib/tooling/check/package-root';
 import { SchemaValidator } from '../../../lib/tooling/check/schema-validator';
 import { dropNulls, makeStrict } from '../../../lib/tooling/check/strict-schema';
 import { validateYaml } from '../../../lib/tooling/check/validate';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
 
 const pod = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec });
 

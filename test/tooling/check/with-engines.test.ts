@@ -1,5 +1,5 @@
 /**
- * Tekton's own admission in `validate`'s default path (issue #26, item 4): the Tekton objects of
+ * Tekton's own admission in `validate`'s default path: the Tekton objects of
  * the input go to the Tekton admission engine (tools/engines/tekton/cmd/tekton-admission: Tekton
  * Pipelines v1.15.0 and Triggers v0.37.0, strict decode, defaults, validation on create), native
  * when built, else the WebAssembly build; each refusal is a `tekton-admission` error from the
@@ -7,7 +7,7 @@
  * an error.
  *
  * The first part runs the real engine, both builds (`npm test` builds them when Go is installed,
- * scripts/test.js); a build that is missing skips its tests with a line saying how to build it.
+ * scripts/test/test.js); a build that is missing skips its tests with a line saying how to build it.
  * The second part is the plumbing, with stand-ins that answer as the engine does (no Go needed).
  *
  * jest's global setup turns the engine off (K8S_PRACTICE_TEKTON=none) for the other suites; the

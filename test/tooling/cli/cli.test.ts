@@ -11,7 +11,7 @@ import { RULES } from '../../../lib/tooling/check/rule-registry';
 import { CommandIO } from '../../../lib/tooling/cli/command-io';
 import { runValidate } from '../../../lib/tooling/cli/validate-command';
 import { MAX_FILE_BYTES } from '../../../lib/tooling/check/manifest';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join('test', 'tooling', 'check', 'fixtures');

@@ -14,10 +14,8 @@ import {
   normalizeObject,
   parseObjects,
 } from '../../../lib/tooling/compare/compare';
-import { KUBECTL_FIXTURES } from '../../fixture-paths';
-
-/** Parsed YAML, read by path in tests (the validator's own KubeObject has `unknown` fields). */
-type KubeObject = Record<string, any>;
+import { KUBECTL_FIXTURES } from '../../support/fixture-paths';
+import { KubeObject } from '../../support/helpers';
 
 const FIXTURES = join(__dirname, '..', 'check', 'fixtures');
 const KUBECTL = KUBECTL_FIXTURES;

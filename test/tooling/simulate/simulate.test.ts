@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { parseManifestText } from '../../../lib/tooling/check/manifest';
 import { simulate, topLevelConjuncts } from '../../../lib/tooling/simulate/simulate';
 import { main } from '../../../bin/k8s-practice';
-import { GOGS_PUSH, REGISTRY_PUSH, WEBHOOK_FIXTURES } from '../../fixture-paths';
+import { GOGS_PUSH, REGISTRY_PUSH, WEBHOOK_FIXTURES } from '../../support/fixture-paths';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CI_FILE = join(ROOT, 'dist', '08-ci-pipeline.k8s.yaml');
