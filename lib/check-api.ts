@@ -17,6 +17,8 @@
  * import { validatePaths, formatFinding } from 'k8s-practice-constructs/check';
  * const result = validatePaths(['dist'], { apiServer: 'auto' });
  * for (const finding of result.findings) console.log(formatFinding(finding));
+ *
+ * @module k8s-practice-constructs/check
  */
 export { validatePaths, validateYaml, validateObjects, RULES } from './tooling/check/validate';
 export type { ValidationResult, ValidateOptions, Rule, ApiServerSummary } from './tooling/check/validate';

@@ -8,6 +8,8 @@
  * JSON-schema machinery. Helpers under `lib/util/`, `lib/exercises/atomic-synth/` and the
  * config-file writers are internal. `api/` holds the API report a test
  * compares with this surface: review every change to it.
+ *
+ * @module k8s-practice-constructs
  */
 
 // The error every bad prop or option throws

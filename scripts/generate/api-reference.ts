@@ -1,6 +1,4 @@
-/** docs/API.md, made by scripts/api-reference.ts (called as it is). */
-import { relative } from 'node:path';
-import { API_MD, renderApiReference } from '../api-reference';
-import { Generator, ROOT } from './generator';
+/** docs/api/ (TypeDoc + typedoc-plugin-markdown) and api/construct-docs.json, made by scripts/typedoc.ts. */
+import { ToolGenerator } from './generator';
 
-export const apiReference: Generator = { output: relative(ROOT, API_MD), render: () => renderApiReference() };
+export const apiReference: ToolGenerator = { output: 'docs/api/ and api/construct-docs.json', script: 'scripts/typedoc.ts' };

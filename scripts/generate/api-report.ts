@@ -1,6 +1,4 @@
-/** api/k8s-practice-constructs.api.md, made by scripts/api-report.ts (called as it is). */
-import { relative } from 'node:path';
-import { API_REPORT, renderApiReport } from '../api-report';
-import { Generator, ROOT } from './generator';
+/** api/*.api.md, one API Extractor report per entry point, made by scripts/api-extractor.ts. */
+import { ToolGenerator } from './generator';
 
-export const apiReport: Generator = { output: relative(ROOT, API_REPORT), render: () => renderApiReport() };
+export const apiReport: ToolGenerator = { output: 'api/*.api.md', script: 'scripts/api-extractor.ts' };

@@ -7,6 +7,7 @@
  * the cluster suites measure (docs/engine-vs-api-server*.md, docs/validator-vs-api-server.md) are
  * written by those suites with UPDATE_GENERATED=1, not here.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { apiReference } from './api-reference';
@@ -14,14 +15,14 @@ import { apiReport } from './api-report';
 import { bench } from './bench';
 import { ciSetupPage } from './ci-setup';
 import { exerciseGraphs } from './exercise-graphs';
-import { Generator, ROOT } from './generator';
+import { Generator, ROOT, ToolGenerator } from './generator';
 import { knownImages } from './known-images';
 import { kubectlParity } from './kubectl-parity';
 import { rbac } from './rbac';
 import { rules } from './rules';
 
 /** Every generated file. */
-export const GENERATORS: readonly Generator[] = [
+export const GENERATORS: readonly (Generator | ToolGenerator)[] = [
   exerciseGraphs,
   rbac,
   ciSetupPage,
@@ -33,20 +34,42 @@ export const GENERATORS: readonly Generator[] = [
   apiReport,
 ];
 
-/** The outputs that differ from what their generators make now (missing ones included). */
-export function staleFiles(generators: readonly Generator[] = GENERATORS, root = ROOT): string[] {
-  return generators
-    .filter((g) => {
-      const file = join(root, g.output);
-      return !existsSync(file) || readFileSync(file, 'utf8') !== g.render();
-    })
-    .map((g) => g.output);
+const isTool = (g: Generator | ToolGenerator): g is ToolGenerator => 'script' in g;
+
+/** Runs a tool generator's script (`--check` or not); returns the files it names as stale. */
+function runTool(g: ToolGenerator, check: boolean, root: string): string[] {
+  const args = ['--import', 'tsx', join(ROOT, g.script), ...(check ? ['--check'] : [])];
+  const child = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  const stale = child.stderr
+    .split('\n')
+    .filter((line) => /^ {2}\S/.test(line))
+    .map((line) => line.trim());
+  if (child.status !== 0 && !(check && child.status === 1 && stale.length > 0)) {
+    throw new Error(`${g.script}${check ? ' --check' : ''} failed (exit ${child.status}):\n${child.stderr}`);
+  }
+  return stale;
 }
 
-/** Writes the outputs whose text changed; returns them. */
-export function writeGenerated(generators: readonly Generator[] = GENERATORS, root = ROOT): string[] {
+/** The outputs that differ from what their generators make now (missing ones included). */
+export function staleFiles(generators: readonly (Generator | ToolGenerator)[] = GENERATORS, root = ROOT): string[] {
+  return generators.flatMap((g) => {
+    if (isTool(g)) return runTool(g, true, root);
+    const file = join(root, g.output);
+    return !existsSync(file) || readFileSync(file, 'utf8') !== g.render() ? [g.output] : [];
+  });
+}
+
+/** Writes the outputs whose text changed; returns them (a tool's outputs as a whole). */
+export function writeGenerated(generators: readonly (Generator | ToolGenerator)[] = GENERATORS, root = ROOT): string[] {
   const written: string[] = [];
   for (const g of generators) {
+    if (isTool(g)) {
+      const stale = runTool(g, true, root);
+      if (stale.length === 0) continue;
+      runTool(g, false, root);
+      written.push(...stale);
+      continue;
+    }
     const file = join(root, g.output);
     const text = g.render();
     if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
@@ -58,7 +81,7 @@ export function writeGenerated(generators: readonly Generator[] = GENERATORS, ro
 }
 
 /** The command: returns its exit code. */
-export function main(args: readonly string[], generators: readonly Generator[] = GENERATORS, root = ROOT): number {
+export function main(args: readonly string[], generators: readonly (Generator | ToolGenerator)[] = GENERATORS, root = ROOT): number {
   const unknown = args.filter((a) => a !== '--check');
   if (unknown.length > 0) {
     console.error(`usage: npm run generate [-- --check] (unknown: ${unknown.join(' ')})`);

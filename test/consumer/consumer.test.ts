@@ -64,7 +64,7 @@ describe('the packed library in a fresh consumer project', () => {
         'package.json',
         'README.md',
         'LICENSE',
-        'docs/API.md',
+        'api/construct-docs.json',
         'build/engines/validation-engine.wasm',
         'build/engines/tekton-admission.wasm',
       ]),

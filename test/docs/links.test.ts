@@ -33,7 +33,7 @@ export function anchorsOf(markdown: string): Set<string> {
     seen.set(base, count + 1);
     anchors.add(count === 0 ? base : `${base}-${count}`);
   }
-  // HTML anchors (docs/API.md names its table rows so).
+  // HTML anchors (TypeDoc names the rows of its tables so, in docs/api/).
   for (const [, id] of markdown.matchAll(/<a (?:id|name)="([^"]+)"><\/a>/g)) anchors.add(id!);
   return anchors;
 }

@@ -22,7 +22,7 @@ export interface RunDeploymentProps extends RunContainerProps {
    * Labels of the Deployment, its selector and its pods. `kubectl create
    * deployment` has no flag for them; a Service made with PodService (`kubectl
    * expose deployment`) selects exactly these.
-   * @default { app: NAME }, as `kubectl create deployment` sets it
+   * @default `{ app: NAME }`, as `kubectl create deployment` sets it
    */
   readonly labels?: { readonly [key: string]: string };
 

@@ -21,7 +21,7 @@ export interface RunPodProps extends RunContainerProps {
 
   /**
    * Pod labels (`--labels`).
-   * @default { run: NAME }, as `kubectl run` sets it
+   * @default `{ run: NAME }`, as `kubectl run` sets it
    */
   readonly labels?: { readonly [key: string]: string };
 

@@ -52,7 +52,9 @@ export function codeOf(rule: RuleDefinition, code: string): RuleCode | undefined
 /** Thrown for a `disable` entry that is neither a code nor a rule id. */
 export class UnknownRuleError extends Error {
   constructor(
+    /** The rule id or code that matched nothing. */
     public readonly value: string,
+    /** Every rule id and code there is. */
     public readonly allowed: readonly string[],
   ) {
     super(`unknown rule or code ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);

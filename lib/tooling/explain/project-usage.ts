@@ -6,17 +6,19 @@
  *   exercises, or a consumer's own charts) of the explained group and kind
  *   that sets the field, with the concrete path and value; the exercise is the
  *   file's number (`05-...k8s.yaml`);
- * - **constructs**: the constructs in the generated API reference
- *   (`docs/API.md`, made from the doc comments) with a prop of the field's
- *   name, or whose docs name the field in code (`shareProcessNamespace`,
+ * - **constructs**: the constructs in the package's construct docs index
+ *   (`api/construct-docs.json`, generated from the doc comments with the API
+ *   reference, see construct-docs.ts) with a prop of the field's name, or
+ *   whose docs name the field in code (`shareProcessNamespace`,
  *   `spec.shareProcessNamespace`, `shareProcessNamespace: true`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { expandPaths, loadManifests } from '../foundation/manifest';
 import { packageRoot } from '../foundation/package-root';
 import { JsonSchema } from '../foundation/strict-schema';
 import { SchemaDocument, truthy } from './plaintext';
+import { ConstructUsage, findConstructUsage, loadConstructDocs } from './construct-docs';
 import { field, ownMember, textOf } from '../foundation/json-value';
 
 /** How the schema walk got from one schema to the next. */
@@ -33,16 +35,6 @@ export interface ObjectUsage {
   readonly path: string;
   /** The value, as JSON, shortened. */
   readonly value: string;
-}
-
-/** A construct whose docs name the field. */
-export interface ConstructUsage {
-  readonly construct: string;
-  readonly source?: string;
-  /** `prop nodePort` or `docs`. */
-  readonly where: string;
-  /** The sentence that names it, shortened. */
-  readonly text: string;
 }
 
 export interface ProjectUsage {
@@ -131,8 +123,8 @@ export interface UsageOptions {
   readonly projectDir?: string;
   /** Files or folders of synthesized YAML. @default `[<projectDir>/dist]` */
   readonly manifests?: readonly string[];
-  /** The generated API reference. @default `<package root>/docs/API.md` */
-  readonly apiReference?: string;
+  /** The constructs' docs index. @default `<package root>/api/construct-docs.json` */
+  readonly constructDocs?: string;
 }
 
 /** A path relative to the project folder when inside it, else as given. */
@@ -170,85 +162,17 @@ export function findObjectUsage(query: UsageQuery, manifests: readonly string[],
   return out;
 }
 
-interface ReferenceSection {
-  readonly construct: string;
-  readonly source?: string;
-  readonly lines: readonly string[];
-}
+export type { ConstructUsage } from './construct-docs';
 
-/** The construct sections of the generated API reference (`#### Name` under `## Constructs`). */
-export function constructSections(markdown: string): ReferenceSection[] {
-  const sections: ReferenceSection[] = [];
-  let inConstructs = false;
-  let current: { construct: string; source?: string; lines: string[] } | undefined;
-  for (const line of markdown.split('\n')) {
-    if (line.startsWith('## ')) {
-      inConstructs = line.trim() === '## Constructs';
-      current = undefined;
-      continue;
-    }
-    if (!inConstructs) continue;
-    const heading = /^#### (\w+)\s*$/.exec(line);
-    if (heading) {
-      current = { construct: heading[1]!, lines: [] };
-      sections.push(current);
-      continue;
-    }
-    if (!current) continue;
-    const source = /<sub>Source: `([^`]+)`<\/sub>/.exec(line);
-    if (source) current.source = source[1];
-    else current.lines.push(line);
-  }
-  return sections;
-}
-
-/** Whether a code span names the field: `f`, `a.b.f`, `f: value`, `f=value`. */
-function codeNamesField(code: string, field: string): boolean {
-  const c = code.trim();
-  return c === field || c.endsWith(`.${field}`) || c.startsWith(`${field}:`) || c.startsWith(`${field}=`) || c.startsWith(`${field} `);
-}
-
-/** Constructs whose generated docs have a prop named like the field or name the field in code. */
-export function findConstructUsage(field: string, markdown: string): ConstructUsage[] {
-  const out: ConstructUsage[] = [];
-  for (const section of constructSections(markdown)) {
-    const seen = new Set<string>();
-    for (const line of section.lines) {
-      const row = /^\| `(\w+)\??`(?: <sub>readonly<\/sub>)? \|(.*)\|\s*$/.exec(line);
-      if (row && line.includes('<code>')) {
-        const cells = row[2]!.split(' | ');
-        const description = (cells[cells.length - 1] ?? '').replace(/<sub>.*?<\/sub>/g, '').trim();
-        const isProp = cells.length >= 3; // props rows have type, default, description; property rows type, description
-        if (isProp && row[1] === field) {
-          const where = `prop ${row[1]}`;
-          if (!seen.has(where)) out.push({ construct: section.construct, source: section.source, where, text: shorten(description, 110) });
-          seen.add(where);
-          continue;
-        }
-      }
-      const spans = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
-      if (!row && spans.some((code) => codeNamesField(code, field)) && !seen.has('docs')) {
-        seen.add('docs');
-        out.push({
-          construct: section.construct,
-          source: section.source,
-          where: 'docs',
-          text: shorten(line.replace(/^[-*]\s+/, '').trim(), 110),
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** Where the field is used: objects in the output and constructs in the API reference. */
+/** Where the field is used: objects in the output and constructs in the construct docs index. */
 export function projectUsage(query: UsageQuery, options: UsageOptions = {}): ProjectUsage {
   const projectDir = resolve(options.projectDir ?? process.cwd());
   const manifests = options.manifests ?? [join(projectDir, 'dist')];
-  const apiReference = options.apiReference ?? join(packageRoot(), 'docs', 'API.md');
+  const constructDocs = options.constructDocs ?? join(packageRoot(), 'api', 'construct-docs.json');
   const objects = findObjectUsage(query, manifests, projectDir);
   const field = query.fieldPath[query.fieldPath.length - 1];
-  const constructs = field !== undefined && existsSync(apiReference) ? findConstructUsage(field, readFileSync(apiReference, 'utf8')) : [];
+  const index = field !== undefined ? loadConstructDocs(constructDocs) : undefined;
+  const constructs = field !== undefined && index ? findConstructUsage(field, index) : [];
   const searched = manifests.map((path) => ({ path: resolve(path), exists: existsSync(path) }));
   return { objects, constructs, searched };
 }

@@ -60,7 +60,7 @@ test("in a consumer's folder it lists the consumer's objects, not the exercises"
   const section = await usageSection(app, 'explain', 'pod.spec.shareProcessNamespace');
   expect(section).toContain('    dist/my-app.k8s.yaml:\n      v1 Pod my-app/debug: spec.shareProcessNamespace = true\n');
   expect(section).not.toContain('exercise 05');
-  // The constructs come from the package's shipped API reference (docs/API.md).
+  // The constructs come from the package's shipped construct docs index (api/construct-docs.json).
   expect(section).toContain('SharedProcessNamespacePod');
 });
 

@@ -14,7 +14,8 @@ import { BUILTIN_RESOURCES } from '../../../lib/tooling/explain/builtin-resource
 import { indexCrds, namesFromObject, scanCrdDocument } from '../../../lib/tooling/explain/crd-index';
 import { explain } from '../../../lib/tooling/explain/explain';
 import { compareKubeVersions, ExplainSchemas, toV3Shape } from '../../../lib/tooling/explain/explain-schemas';
-import { constructSections, findConstructUsage, valuesAt } from '../../../lib/tooling/explain/project-usage';
+import { valuesAt } from '../../../lib/tooling/explain/project-usage';
+import { findConstructUsage, loadConstructDocs } from '../../../lib/tooling/explain/construct-docs';
 import { resolveRequest } from '../../../lib/tooling/explain/resource-mapper';
 import { wrapWords } from '../../../lib/tooling/explain/word-wrap';
 
@@ -141,7 +142,7 @@ describe('where a field is used in this project (computed)', () => {
     expect(section).toContain('v1 Pod shared-pid/nginx: spec.shareProcessNamespace = true');
     expect(section).toMatch(/SharedProcessNamespacePod \(docs, lib\/constructs\/pod\/shared-process-namespace-pod\.ts\)/);
   });
-  test('comes from the manifests and the API reference it is given, not from a list', () => {
+  test('comes from the manifests and the construct docs index it is given, not from a list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'explain-usage-'));
     writeFileSync(
       join(dir, '42-demo.k8s.yaml'),
@@ -149,11 +150,21 @@ describe('where a field is used in this project (computed)', () => {
         'spec: {ports: [{port: 80, targetPort: 8080}, {port: 81, targetPort: http}]}\n',
     );
     writeFileSync(
-      join(dir, 'API.md'),
-      '## Constructs\n\n#### Thing\n\nMakes a Service.\n\n<sub>Source: `lib/thing.ts`</sub>\n\n' +
-        '| Field | Type | Default | Description |\n| --- | --- | --- | --- |\n| `targetPort` | <code>number</code> | 8080 | The pod port. |\n\n## Interfaces\n',
+      join(dir, 'construct-docs.json'),
+      JSON.stringify({
+        format: 1,
+        constructs: [
+          {
+            construct: 'Thing',
+            source: 'lib/thing.ts',
+            intro: ['Makes a Service.'],
+            props: [{ name: 'targetPort', description: 'The pod port.' }],
+            members: [],
+          },
+        ],
+      }),
     );
-    const result = explain('svc.spec.ports.targetPort', { usage: true, manifests: [dir], apiReference: join(dir, 'API.md') });
+    const result = explain('svc.spec.ports.targetPort', { usage: true, manifests: [dir], constructDocs: join(dir, 'construct-docs.json') });
     expect(result.stdout.slice(result.stdout.indexOf('USED IN THIS PROJECT:'))).toBe(
       'USED IN THIS PROJECT:\n' +
         `    exercise 42 (${join(dir, '42-demo.k8s.yaml')}):\n` +
@@ -178,12 +189,10 @@ describe('where a field is used in this project (computed)', () => {
       { path: 'm["x"].v', value: 1 },
     ]);
   });
-  test('the API reference is read by construct section', () => {
-    const markdown = readFileSync(join(ROOT, 'docs', 'API.md'), 'utf8');
-    expect(constructSections(markdown).map((s) => s.construct)).toContain('ExposedPod');
-    expect(findConstructUsage('nodePort', markdown).map((c) => c.construct)).toEqual(
-      expect.arrayContaining(['ExposedPod', 'ImageRegistry']),
-    );
+  test('the construct docs index is read by construct', () => {
+    const index = loadConstructDocs(join(ROOT, 'api', 'construct-docs.json'))!;
+    expect(index.constructs.map((s) => s.construct)).toContain('ExposedPod');
+    expect(findConstructUsage('nodePort', index).map((c) => c.construct)).toEqual(expect.arrayContaining(['ExposedPod', 'ImageRegistry']));
   });
 });
 
