@@ -1,13 +1,14 @@
 /**
- * `npm run crd-bundle`: writes schemas/crds.json, the vendored CRDs' schemas
- * as JSON for the validator (lib/tooling/check/crd-bundle.ts). Run it after changing
- * anything in crds/; test/tooling/check/crd-bundle.test.ts fails until you do.
+ * schemas/crds.json: the vendored CRDs' schemas as JSON for the validator
+ * (lib/tooling/check/crd-bundle.ts), so `validate` does not parse the YAML in crds/
+ * on every run. Regenerate it after changing anything in crds/.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CRD_BUNDLE, renderCrdBundle } from '../../lib/tooling/check/crd-bundle';
 import { CRD_DIR } from '../../lib/tooling/foundation/package-root';
+import { Generator, ROOT } from './generator';
 
-const root = join(__dirname, '..', '..');
-writeFileSync(join(root, CRD_BUNDLE), renderCrdBundle(join(root, CRD_DIR)));
-console.log(`wrote ${CRD_BUNDLE}`);
+export const crdBundle: Generator = {
+  output: CRD_BUNDLE,
+  render: () => renderCrdBundle(join(ROOT, CRD_DIR)),
+};

@@ -11,7 +11,7 @@ import { CRD_DIR } from '../../../lib/tooling/foundation/package-root';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-test('the committed schemas/crds.json is what crds/ gives (run `npm run crd-bundle` after changing crds/)', () => {
+test('the committed schemas/crds.json is what crds/ gives (run `npm run generate` after changing crds/)', () => {
   expect(readFileSync(join(ROOT, CRD_BUNDLE), 'utf8')).toBe(renderCrdBundle(join(ROOT, CRD_DIR)));
 });
 

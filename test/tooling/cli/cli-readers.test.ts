@@ -77,7 +77,7 @@ describe('simulate reads its manifest and --body through the guarded reader', ()
   test('--body - reads at most 8 MiB of stdin: /dev/zero on stdin is refused, not read forever', () => {
     const child = spawnSync(
       'sh',
-      ['-c', `exec npx tsx bin/k8s-practice.ts simulate "${CI_FILE}" --listener gogs-push --body - < /dev/zero`],
+      ['-c', `exec "${process.execPath}" --import tsx bin/k8s-practice.ts simulate "${CI_FILE}" --listener gogs-push --body - < /dev/zero`],
       { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
     );
     expect(child.signal).toBeNull();
@@ -88,12 +88,16 @@ describe('simulate reads its manifest and --body through the guarded reader', ()
   });
 
   test('--body - still reads a delivery from a pipe', () => {
-    const child = spawnSync('npx', ['tsx', 'bin/k8s-practice.ts', 'simulate', CI_FILE, '--listener', 'gogs-push', '--body', '-'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      input: readFileSync(GOGS_BODY),
-      timeout: 60_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/k8s-practice.ts', 'simulate', CI_FILE, '--listener', 'gogs-push', '--body', '-'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        input: readFileSync(GOGS_BODY),
+        timeout: 60_000,
+      },
+    );
     expect(child.stdout).toMatch(/^EventListener ci\/gogs-push: refuses the event/);
   });
 });

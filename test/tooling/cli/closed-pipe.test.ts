@@ -8,10 +8,14 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** Runs the CLI with stdout piped into a reader that closes at once; resolves with the exit status and stderr. */
+/**
+ * Runs the CLI from the sources (`node --import tsx`, the process `npx tsx` ends in, without npm's
+ * and tsx's launchers before it) with stdout piped into a reader that closes at once; resolves with
+ * the exit status and stderr.
+ */
 function withClosedReader(args: readonly string[]): Promise<{ status: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'bin/k8s-practice.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/k8s-practice.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
