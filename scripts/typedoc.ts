@@ -111,7 +111,7 @@ const FOLDER_ORDER = [
   'lib/exercises',
 ];
 
-/** `lib/constructs/pod/run-pod.ts` -> `lib/constructs/pod`; `lib/exercises/app/x.ts` -> `lib/exercises`. */
+/** `lib/constructs/pod/run-pod.ts` -> `lib/constructs/pod`; `lib/exercises/atomic-synth/x.ts` -> `lib/exercises`. */
 function folderOf(source: string | undefined): string {
   const parts = (source ?? '').split('/').slice(0, -1);
   return parts.slice(0, parts[1] === 'constructs' ? 3 : 2).join('/');

@@ -61,7 +61,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
 };
 
-describe('the README and the library guide show a library user what to type', () => {
+describe('the docs and the library guide show a library user what to type', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const guide = readFileSync(join(ROOT, 'docs', 'library.md'), 'utf8');
 
@@ -87,7 +87,7 @@ describe('the README and the library guide show a library user what to type', ()
     expect(JSON.parse(tsconfig).compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext', types: ['node'] });
   });
 
-  test('examples/cdk8s.yaml compiles and runs the quoted example, and the README says how to run cdk8s synth offline', () => {
+  test('examples/cdk8s.yaml compiles and runs the quoted example, and the docs say how to run cdk8s synth offline', () => {
     const config = parseAllDocuments(readFileSync(join(ROOT, 'examples', 'cdk8s.yaml'), 'utf8'))[0]!.toJS();
     expect(config).toEqual({ language: 'typescript', app: 'npx --no-install tsc -p . && node build/web-nodeport.js' });
     expect(guide).toContain('[examples/cdk8s.yaml](../examples/cdk8s.yaml)');

@@ -3,7 +3,7 @@
  * image runs as, the ports it listens on and the paths it writes. Constructs
  * read it to refuse, at synth time, a pod the kubelet would refuse (a root
  * image in a pod that requires a non-root user). Images missing from the table
- * are not checked: see "Images" in the README.
+ * are not checked: see "Images, root and podSecurity" in docs/library.md.
  */
 import {
   GIT_IMAGE,
@@ -132,7 +132,7 @@ export function lookupImage(image: string): KnownImage | undefined {
   return BY_REPOSITORY.get(imageRepository(image));
 }
 
-/** The table as Markdown, for the README (a test checks the README shows it as generated). */
+/** The table as Markdown, for docs/generated/known-images.md. */
 export function knownImagesMarkdown(): string {
   const rows = KNOWN_IMAGES.map(
     (i) =>

@@ -165,7 +165,7 @@ export const KUBECTL_FLAGS: readonly KubectlFlag[] = [
   },
 ];
 
-/** The table as Markdown, for the README. */
+/** The table as Markdown, for docs/generated/kubectl-parity.md. */
 export function kubectlParityMarkdown(): string {
   const rows = KUBECTL_FLAGS.map(
     (f) =>

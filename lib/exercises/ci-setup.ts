@@ -99,7 +99,7 @@ export function webhookRequest(setup: CiSetup, secret: string, url = setup.webho
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
-/** The commands as a Markdown shell block, for the README. Secret values never appear: they are read or generated. */
+/** The commands as a Markdown shell block, for docs/generated/ci-setup.md. Secret values never appear: they are read or generated. */
 export function renderCiSetup(setup: CiSetup): string {
   const ns = setup.namespace;
   const secretLines = setup.secrets.map(

@@ -58,7 +58,7 @@ beforeAll(() => {
     warningsSeen.push(...result.stderr.split('\n').filter((line) => line.startsWith('Warning:')));
     if (result.status !== 0) throw new Error(`kubectl apply -f ${file} failed (exit ${result.status}):\n${result.stderr}`);
   }
-  // The Secrets the README tells users to create after applying (values are never in dist/).
+  // The Secrets the docs tell users to create after applying (values are never in dist/).
   for (const args of [
     ['-n', 'env-config', 'create', 'secret', 'generic', 'env-demo-secret', '--from-literal=DB_PASSWORD=test-only'],
     ['-n', 'ci', 'create', 'secret', 'generic', 'gogs-secret-key', '--from-literal=secret-key=test-only'],

@@ -22,7 +22,7 @@ const LISTENER_HOST = 'el-gogs-push.ci.svc.cluster.local';
 const SETUP = ciSetup(new CiPipelineExercise(new App(), 'ci'));
 const SIGNATURE_PROGRAM = ciConfigMapValue('gogs-push-signature', 'server.js');
 const ADMIN = { ...SETUP.admin, password: 'test-only-password' };
-/** The listener's port in the URL the README's webhook command gives Gogs. */
+/** The listener's port in the URL the documented webhook command gives Gogs. */
 const LISTENER_PORT = Number(new URL(SETUP.webhook.url).port);
 
 let gogs: LocalGogs;
@@ -69,7 +69,7 @@ beforeAll(async () => {
   // The README's commands create these Secrets: start from a namespace without them, as a learner does.
   for (const { secret } of SETUP.secrets) kubectl(['-n', 'ci', 'delete', 'secret', secret.name, '--ignore-not-found']);
   await startCoreInterceptors();
-  // The sink listens on the port of the listener URL, so the README's webhook URL works unchanged.
+  // The sink listens on the port of the listener URL, so the documented webhook URL works unchanged.
   sinkPort = Number(new URL((await startEventListenerSink('ci', 'gogs-push', 'gogs-push-listener', LISTENER_PORT)).url).port);
   gogs = await startGogs(APP_INI, [LISTENER_HOST]);
   console.log(
@@ -114,9 +114,9 @@ function localSetupScript(): string {
   return script;
 }
 
-test("the README's exercise 8 commands, run against real Gogs: a git push then makes Gogs deliver a signed webhook that the real listener turns into a PipelineRun for that commit", async () => {
+test("exercise 8's documented commands, run against real Gogs: a git push then makes Gogs deliver a signed webhook that the real listener turns into a PipelineRun for that commit", async () => {
   // Secrets (kubectl against the cluster), admin (gogs admin create-user), token, repository and
-  // signed webhook (Gogs' API), exactly as the README gives them.
+  // signed webhook (Gogs' API), exactly as the docs give them.
   const setup = spawnSync('bash', ['-euo', 'pipefail', '-c', localSetupScript()], {
     encoding: 'utf8',
     env: { ...gogs.env, PATH: `${ENGINE_BIN_DIR}:${process.env.PATH}`, KUBECONFIG: process.env.KUBECONFIG },

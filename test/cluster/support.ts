@@ -55,7 +55,7 @@ export function kubectlAsync(args: readonly string[]): Promise<KubectlResult> {
   });
 }
 
-/** The dist/ files in apply order (the order the README gives: file names sort that way). */
+/** The dist/ files in apply order (the order the docs give: file names sort that way). */
 export function distFiles(): string[] {
   return readdirSync(DIST_DIR)
     .filter((f) => f.endsWith('.yaml'))

@@ -145,7 +145,7 @@ describe('each prop against kubectl 1.28 output for its flag', () => {
   });
 });
 
-describe('the addJsonPatch IntOrString pitfall the README documents', () => {
+describe('the addJsonPatch IntOrString pitfall the docs document', () => {
   const patched = (targetPort: unknown) => {
     const objects = synthWith((chart) => {
       const web = new ExposedPod(chart, 'e', { name: 'web', servicePort: 80 });

@@ -3,7 +3,7 @@
  * tarball into a fresh project (the install from git is in consumer-git.test.ts,
  * a file of its own so jest runs the two in parallel workers).
  * Then compile TypeScript apps against it with `tsc --strict` (TypeScript 5.9
- * and 7, with the tsconfig the README recommends), run them and check the YAML.
+ * and 7, with the tsconfig the docs recommend), run them and check the YAML.
  * Fails when an export, a type declaration or a runtime file is missing from
  * the package.
  */
@@ -182,7 +182,7 @@ describe('the packed library in a fresh consumer project', () => {
     ]);
   });
 
-  test('the installed CLI writes the kubectl discovery cache the README uses (kubectl-cache DIR)', () => {
+  test('the installed CLI writes the kubectl discovery cache the docs use (kubectl-cache DIR)', () => {
     const bin = join(work, 'node_modules', '.bin', 'k8s-practice');
     expect(run(bin, ['kubectl-cache', join(work, 'kubectl-cache')], work).trim()).toBe(join(work, 'kubectl-cache'));
     expect(existsSync(join(work, 'kubectl-cache', 'discovery', 'localhost_8080', 'v1', 'serverresources.json'))).toBe(true);
@@ -209,7 +209,7 @@ describe('the packed library in a fresh consumer project', () => {
     }
     expect(versions).toEqual([`Version ${pkg.devDependencies.typescript}`, `Version ${TYPESCRIPT_7}`]);
 
-    // `cdk8s synth` with examples/cdk8s.yaml, offline, as the README says (the repository's cdk8s-cli stands in for the consumer's).
+    // `cdk8s synth` with examples/cdk8s.yaml, offline, as the docs say (the repository's cdk8s-cli stands in for the consumer's).
     rmSync(join(examples, 'build'), { recursive: true, force: true });
     const synth = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth'], {
       cwd: examples,

@@ -48,7 +48,7 @@ export interface TektonRelease {
   readonly releaseLabel: string;
   /** The file the release publishes. */
   readonly upstreamFile: string;
-  /** Where Tekton publishes it: the URL the README applies, which this file stands for offline. */
+  /** Where Tekton publishes it: the URL the docs apply, which this file stands for offline. */
   readonly releaseUrl: string;
 }
 

@@ -171,7 +171,7 @@ const NAME_PART = /^[A-Za-z0-9_.-]+$/;
  * ```
  *
  * For exercise 8, `ciSetup` (lib/exercises/ci-setup.ts) computes these commands with the
- * exercise's names, and the README shows them.
+ * exercise's names, and the docs show them.
  *
  * @example
  * const gogs = new GogsServer(chart, 'gogs', {

@@ -2,7 +2,7 @@
  * What a validator rule declares about itself: an id, the finding codes it can
  * report (with their severity) and a one-line summary. The registry
  * (rule-registry.ts) lists every definition; `validate --list-rules`, `--disable`
- * and the README's rule table are built from it.
+ * and docs/generated/rules.md are built from it.
  */
 import { Severity } from '../foundation/finding';
 import { RuleContext } from './rule-context';

@@ -1,6 +1,6 @@
 /**
  * The rule registry as a table: plain text for `k8s-practice validate --list-rules`, Markdown
- * for the README (scripts/readme-rules.ts writes it; a test keeps it fresh).
+ * for docs/generated/rules.md (scripts/generate/rules.ts writes it; `npm run generate -- --check` keeps it fresh).
  */
 import { RuleDefinition } from './rule-definition';
 

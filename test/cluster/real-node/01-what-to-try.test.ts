@@ -1,6 +1,6 @@
 /**
- * Exercises 1-7 on a real node: `kubectl apply -f dist/0N-...` as the README says, then every
- * "What to try" step of the README, run as written there (`kubectl` on the PATH is the cluster's;
+ * Exercises 1-7 on a real node: `kubectl apply -f dist/0N-...` as the docs say, then every
+ * "What to try" step of the exercise pages (docs/exercises), run as written there (`kubectl` on the PATH is the cluster's;
  * what a test has to change — a node address, a port on the host, `attach -it` — is printed),
  * with its output asserted.
  */
@@ -166,7 +166,7 @@ describe('7 NetworkPolicy', () => {
     expect(answer.stdout).toMatch(NGINX_PAGE);
   });
 
-  test('denied-client does not, as the README says', () => {
+  test('denied-client does not, as the docs say', () => {
     const allowed = readmeCommand(7, 'kubectl exec -n network-policy allowed-client');
     const command = allowed.replace('allowed-client', 'denied-client');
     const answer = sh(command);

@@ -80,7 +80,7 @@ test('every pod pair on every declared port: the enforcer and our model agree', 
 
 test('the node itself reaches every pod (kube-router admits the node, for kubelet probes)', () => {
   // Not a NetworkPolicy rule: the API leaves node traffic to the implementation. Our model
-  // does not cover it; the README says so.
+  // does not cover it; the docs say so.
   const reached = running
     .filter((pod) => (pod.object.spec.containers as { ports?: unknown[] }[]).some((c) => (c.ports ?? []).length > 0))
     .map((pod) => [

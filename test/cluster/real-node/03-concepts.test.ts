@@ -1,5 +1,5 @@
 /**
- * The notes' questions about the node, answered by experiment on the real node (the README's
+ * The notes' questions about the node, answered by experiment on the real node (the docs'
  * "Concepts from the notes" quotes these commands and what they print):
  * - the infra container: the runtime holds one `pause` sandbox per pod, from the pause image;
  * - `table ip nat` / `table ip filter`: the rules kube-proxy wrote for exercises 2 and 3 and

@@ -1,7 +1,7 @@
 /**
  * Exercise 8 for real, in pods on the real node. Tekton Pipelines and Triggers are installed from
  * their release manifests (pinned in tools/cluster/tekton-release, images built here), dist/08 is
- * applied and the README's setup commands run as written (only the release URLs are replaced by
+ * applied and the documented setup commands run as written (only the release URLs are replaced by
  * the pinned files; each substitution is printed). Then a `git push` of a small app: Gogs
  * delivers a signed webhook, the signature interceptor pod checks it, the gogs-push listener
  * creates one PipelineRun, git-clone checks out the commit, kaniko builds it on a base image kept
@@ -105,7 +105,7 @@ async function deliveryFor(commit: string, repo = REPO, id = hookId): Promise<Go
 
 /**
  * Gogs' API as the admin. Gogs 0.14 takes the password only to make a token (other calls with
- * basic auth answer 401), so the first call makes one, as the README's commands do.
+ * basic auth answer 401), so the first call makes one, as the documented commands do.
  */
 let gogsToken = '';
 async function gogsApi(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -204,7 +204,7 @@ test("Tekton installs from its release manifests: controllers, webhooks and inte
   expect(refused.stderr).toContain('violates PodSecurity "restricted:latest"');
 }, 360_000);
 
-test("kubectl apply -f dist/08 and the README's setup commands bring Gogs, the registry, the interceptor and both listeners to Ready", () => {
+test('kubectl apply -f dist/08 and the documented setup commands bring Gogs, the registry, the interceptor and both listeners to Ready', () => {
   // The README's setup block, run as one script: `kubectl` is the cluster's, the password comes
   // on stdin (the prompt reads it), and the port-forward it starts is stopped when it ends.
   const script = renderCiSetup(SETUP).split('\n').slice(1, -1).join('\n');
@@ -213,7 +213,7 @@ test("kubectl apply -f dist/08 and the README's setup commands bring Gogs, the r
   const ran = sh(`trap 'kill $(jobs -p) 2>/dev/null' EXIT\nset -eu\n${script}`, {
     input: `${ADMIN.password}\n`,
     timeoutMs: 240_000,
-    bash: true, // the README's commands are bash (read -s -p)
+    bash: true, // the docs' commands are bash (read -s -p)
   });
   expect({ status: ran.status, stderr: ran.stderr.replace(/^Forwarding from .*\n|^Handling connection for .*\n/gm, '') }).toEqual({
     status: 0,
@@ -256,7 +256,7 @@ test('the node pulls from the in-cluster registry, and the base image is kept th
 
 test('a git push builds the commit with kaniko, pushes it to the registry, and the registry notification rolls demo-app out by digest', async () => {
   const hooks = (await gogsApi('GET', `/repos/${REPO}/hooks`)) as { id: number; config: { url: string } }[];
-  if (!Array.isArray(hooks) || hooks.length !== 1) throw new Error(`expected the README's one webhook, got ${JSON.stringify(hooks)}`);
+  if (!Array.isArray(hooks) || hooks.length !== 1) throw new Error(`expected the one webhook of the docs, got ${JSON.stringify(hooks)}`);
   hookId = hooks[0]!.id;
   expect(hooks[0]!.config.url).toBe(SETUP.webhook.url);
 
@@ -372,7 +372,7 @@ describe('what must create nothing', () => {
       'base64',
     ).toString();
   // Gogs 0.14's API cannot change a hook's secret (EditHook reads only url and content_type from
-  // config): a hook with another secret replaces the README's one, and the README's comes back.
+  // config): a hook with another secret replaces the documented one, and the documented one comes back.
   async function replaceHook(secret: string): Promise<void> {
     const hooks = (await gogsApi('GET', `/repos/${REPO}/hooks`)) as { id: number }[];
     for (const hook of hooks) await gogsApi('DELETE', `/repos/${REPO}/hooks/${hook.id}`);

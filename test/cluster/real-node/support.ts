@@ -1,5 +1,5 @@
 /**
- * Helpers of the real-node suites: the README's commands run as written (with `kubectl` on the
+ * Helpers of the real-node suites: the docs' commands run as written (with `kubectl` on the
  * PATH meaning the cluster's kubectl and kubeconfig), commands run on the node (inside its
  * network namespace), and waits.
  */
@@ -152,7 +152,7 @@ export async function until<T>(what: string, check: () => T | undefined, timeout
 }
 
 /**
- * `kubectl apply -f` of exercises 1-7 as the README says, exercise 6's Secret with the README's
+ * `kubectl apply -f` of exercises 1-7 as the docs say, exercise 6's Secret with the docs'
  * command, then a wait for every pod to be Ready; prints the time apply -> Ready. Idempotent,
  * so each suite can call it (a second call finds everything in place).
  */

@@ -113,7 +113,7 @@ describe('a known root image under restricted hardening is a synth-time error', 
     expect(findings).toEqual([]);
   });
 
-  test('an image the catalog does not know is not checked (the README says how to find its user)', () => {
+  test('an image the catalog does not know is not checked (the docs say how to find its user)', () => {
     const pod = only(
       synthWith((chart) => new RunPod(chart, 'p', { name: 'web', image: 'ghcr.io/example/app:1.0' })),
       'Pod',

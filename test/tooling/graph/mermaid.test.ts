@@ -49,7 +49,7 @@ describe('Mermaid output', () => {
     expect(new Set(ids).size).toBe(2);
   });
 
-  test('ids of collision-free graphs are unchanged (the README diagrams keep their ids)', () => {
+  test('ids of collision-free graphs are unchanged (the docs diagram keep their ids)', () => {
     expect(toMermaid(buildObjectGraph([obj('Service', 'ci', 'registry')]))).toBe(
       'flowchart LR\n  Service_ci_registry["Service: registry"]',
     );

@@ -2,7 +2,7 @@
  * The discovery cache `k8s-practice kubectl-cache` writes for kubectl, checked without kubectl:
  * its layout (kubectl's folder and file names), its documents, and that it holds the hand-written
  * resource lists the committed kubectl fixtures were first generated with. test/docs/kubectl-offline
- * runs the README's commands with a real kubectl 1.28 when one is built.
+ * runs the docs' commands with a real kubectl 1.28 when one is built.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
