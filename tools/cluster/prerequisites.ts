@@ -23,8 +23,8 @@ interface DebianPackage {
 
 export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   { pkg: 'etcd-server', file: '/usr/bin/etcd', why: "the cluster's store" },
-  { pkg: 'openssl', file: '/usr/bin/openssl', why: "certificates; the documented setup commands" },
-  { pkg: 'curl', file: '/usr/bin/curl', why: "health checks on the node; the documented setup commands" },
+  { pkg: 'openssl', file: '/usr/bin/openssl', why: 'certificates; the documented setup commands' },
+  { pkg: 'curl', file: '/usr/bin/curl', why: 'health checks on the node; the documented setup commands' },
   { pkg: 'util-linux', file: '/usr/bin/nsenter', why: 'entering the node namespace; Gogs gets its own /etc/hosts (unshare)' },
   { pkg: 'git', file: '/usr/bin/git', why: 'pushing to Gogs', testsOnly: true },
   { pkg: 'docker-registry', file: '/usr/bin/docker-registry', why: 'the real registry (distribution 2.8)', testsOnly: true },
