@@ -88,11 +88,17 @@ export const KIND = {
 } as const;
 
 /**
- * Base classes outside the package's exports that make a class a construct: cdk8s's Chart and
- * ApiObject are Constructs, and LibraryConstruct (lib/constructs/library-construct.ts, not exported)
- * is the Construct every construct of the library extends.
+ * Base classes outside the package's exports that make a class a construct, each with the name a
+ * reader of the docs knows it by: cdk8s's Chart and ApiObject are Constructs, and LibraryConstruct
+ * (lib/constructs/library-construct.ts, not exported), the base of every construct of the library,
+ * is shown as the Construct it extends.
  */
-const EXTERNAL_CONSTRUCT_BASES = new Set(['Construct', 'Chart', 'ApiObject', 'LibraryConstruct']);
+const EXTERNAL_CONSTRUCT_BASES: ReadonlyMap<string, string> = new Map([
+  ['Construct', 'Construct'],
+  ['Chart', 'Chart'],
+  ['ApiObject', 'ApiObject'],
+  ['LibraryConstruct', 'Construct'],
+]);
 
 /**
  * The order of the index: the folders of lib/ as the README's Layout presents them (any other
@@ -185,8 +191,7 @@ export function constructDocsIndex(project: TdProject): ConstructDocsIndex {
     const intro = commentText(cls.comment?.summary).split('\n');
     if (intro.length === 1 && intro[0] === '') intro.length = 0;
     const base = cls.extendedTypes?.[0];
-    // LibraryConstruct is internal: to a reader of the docs its constructs extend Construct.
-    if (base) intro.push(`Extends \`${typeName(base) === 'LibraryConstruct' ? 'Construct' : typeName(base)}\`.`);
+    if (base) intro.push(`Extends \`${EXTERNAL_CONSTRUCT_BASES.get(typeName(base)) ?? typeName(base)}\`.`);
     const propsInterface = propsInterfaceOf(cls, byId);
     const props: ConstructProp[] = [];
     if (propsInterface) {
