@@ -16,11 +16,11 @@
  * sources to link to, and a line number would make the reference stale on any
  * edit above a declaration. The index keeps each construct's file.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ConstructDoc, ConstructDocsIndex, ConstructProp } from '../lib/tooling/explain/construct-docs';
 import { CONSTRUCT_DOCS_FORMAT } from '../lib/tooling/explain/construct-docs';
+import { memoized, ToolInputs, TYPESCRIPT_INPUTS } from './generate/tool-memo';
 
 const ROOT = join(__dirname, '..');
 export const API_DOCS_DIR = join(ROOT, 'docs', 'api');
@@ -415,21 +415,37 @@ export function staleFiles(fresh: TypedocRun): string[] {
   return stale.sort();
 }
 
+/** What TypeDoc reads: the TypeScript program, its own settings and this script, which runs it. */
+export const TYPEDOC_INPUTS: ToolInputs = {
+  dirs: TYPESCRIPT_INPUTS.dirs,
+  files: [...TYPESCRIPT_INPUTS.files, 'typedoc.json', 'scripts/typedoc.ts'],
+};
+
+/** A TypeDoc run for the current sources: the pages and the model of the last run while no input changed (scripts/generate/tool-memo.ts). */
+async function currentRun(): Promise<TypedocRun> {
+  const dir = await memoized('typedoc', TYPEDOC_INPUTS, async (fresh) => {
+    const run = await runTypedoc(join(fresh, 'pages'));
+    writeFileSync(join(fresh, 'model.json'), JSON.stringify(run.project));
+  });
+  return { outDir: join(dir, 'pages'), project: JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as TdProject };
+}
+
 /**
- * `--check [--keep DIR]`: generates into a temporary folder (or into DIR/pages, with TypeDoc's
- * model in DIR/model.json, for the tests: typedoc is an ES module that jest cannot load in-process)
- * and names every stale file.
+ * `--check [--keep DIR]`: writes nothing and names every stale file; with `--keep`, copies the
+ * fresh pages to DIR/pages and TypeDoc's model to DIR/model.json, for the tests (typedoc is an
+ * ES module that jest cannot load in-process).
  */
 async function main(argv: readonly string[]): Promise<number> {
+  const run = await currentRun();
   if (argv.includes('--check')) {
     const keepAt = argv.indexOf('--keep');
     const keep = keepAt >= 0 ? argv[keepAt + 1] : undefined;
     if (keepAt >= 0 && !keep) throw new Error('--keep needs a folder');
-    const outDir = keep ? join(keep, 'pages') : mkdtempSync(join(tmpdir(), 'typedoc-'));
-    const run = await runTypedoc(outDir);
+    if (keep) {
+      cpSync(run.outDir, join(keep, 'pages'), { recursive: true });
+      writeFileSync(join(keep, 'model.json'), JSON.stringify(run.project));
+    }
     const stale = staleFiles(run);
-    if (keep) writeFileSync(join(keep, 'model.json'), JSON.stringify(run.project));
-    else rmSync(outDir, { recursive: true, force: true });
     if (stale.length > 0) {
       console.error(`stale (run \`npx tsx scripts/typedoc.ts\`):\n${stale.map((f) => `  ${f}`).join('\n')}`);
       return 1;
@@ -438,7 +454,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   rmSync(API_DOCS_DIR, { recursive: true, force: true });
-  const run = await runTypedoc(API_DOCS_DIR);
+  cpSync(run.outDir, API_DOCS_DIR, { recursive: true });
   writeFileSync(CONSTRUCT_DOCS, renderConstructDocs(constructDocsIndex(run.project)));
   console.log('wrote docs/api/ and api/construct-docs.json');
   return 0;

@@ -15,6 +15,7 @@ import {
   ROOT_MODULE,
   TdProject,
   TdReflection,
+  TYPEDOC_INPUTS,
   constructDocsIndex,
   documentedInterfaces,
   filesUnder,
@@ -97,6 +98,18 @@ describe('docs/api/', () => {
     const runPod = page(ROOT_MODULE, 'classes', 'RunPod.md');
     expect(runPod).toContain('A pod the way `kubectl run NAME --image=IMAGE --port=PORT` makes it');
     expect(runPod).toContain("new RunPod(chart, 'nginx', { name: 'nginx' });");
+  });
+
+  test("comes from files the reuse of TypeDoc's last run watches (scripts/generate/tool-memo.ts)", () => {
+    const sourceFiles = new Set<string>();
+    const walk = (r: TdReflection): void => {
+      for (const s of r.sources ?? []) sourceFiles.add(s.fileName);
+      for (const c of r.children ?? []) walk(c);
+    };
+    for (const m of run.project.children ?? []) walk(m);
+    expect(sourceFiles.size).toBeGreaterThan(20);
+    const watched = (file: string): boolean => TYPEDOC_INPUTS.files.includes(file) || TYPEDOC_INPUTS.dirs.some((d) => file.startsWith(`${d}/`));
+    expect([...sourceFiles].filter((f) => !f.startsWith('node_modules/') && !watched(f))).toEqual([]);
   });
 
   test('holds no machine paths, timestamps or source line numbers', () => {
