@@ -3,9 +3,9 @@
  * images it is given (nothing can be pulled here), and the forced stop of whatever containers
  * are left when the cluster goes down.
  *
- * Its root, state, socket and CNI configuration all live in the cluster's folder, never in
- * /var/lib/containerd or /etc; the pods' CNI network is a bridge inside the node's network
- * namespace (containerd runs there).
+ * Its state, socket and CNI configuration live in the cluster's folder, and its root (the
+ * images) in .engines/containerd (tools/cluster/image-store.ts), never in /var/lib/containerd or
+ * /etc; the pods' CNI network is a bridge inside the node's network namespace (containerd runs there).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ const CRI_NAMESPACE = 'k8s.io';
 /** Where one node's containerd keeps everything. */
 export interface ContainerdPaths {
   readonly dir: string;
+  /** Its root: content, image metadata, unpacked layers (tools/cluster/image-store.ts keeps it between nodes). */
+  readonly root: string;
   readonly config: string;
   readonly socket: string;
   readonly cniConfDir: string;
@@ -26,10 +28,12 @@ export interface ContainerdPaths {
   readonly registryHostsDir: string;
 }
 
-export function containerdPaths(nodeDir: string): ContainerdPaths {
+/** containerd's paths for a node: all in its folder, but the root when one is given. */
+export function containerdPaths(nodeDir: string, root?: string): ContainerdPaths {
   const dir = join(nodeDir, 'containerd');
   return {
     dir,
+    root: root ?? join(dir, 'root'),
     config: join(dir, 'config.toml'),
     socket: join(dir, 'containerd.sock'),
     cniConfDir: join(nodeDir, 'cni', 'net.d'),
@@ -48,7 +52,7 @@ export function writeContainerdConfig(paths: ContainerdPaths, nodeDir: string, p
   const state = join(paths.dir, 'state');
   const toml = `# Written by tools/cluster/containerd.ts for the local real-node cluster.
 version = 2
-root = "${join(paths.dir, 'root')}"
+root = "${paths.root}"
 state = "${state}"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
 
@@ -154,14 +158,29 @@ export function readImageIndex(imagesDir: string): ImageArchive[] {
   return parsed.images.map((image) => ({ reference: image.reference, archive: join(imagesDir, image.archive) }));
 }
 
-/** Imports each archive (docker-archive, named as the manifests name it) into the CRI namespace. */
-export function importImages(paths: ContainerdPaths, images: readonly ImageArchive[]): void {
-  for (const image of images) ctr(paths, ['images', 'import', '--snapshotter', 'overlayfs', image.archive]);
+/** Imports an archive (docker-archive, named as the manifests name it) into the CRI namespace, unpacked. */
+export function importImage(paths: ContainerdPaths, image: ImageArchive): void {
+  ctr(paths, ['images', 'import', '--snapshotter', 'overlayfs', image.archive]);
+}
+
+/** Removes image references from the CRI namespace (containerd then collects what no image uses). */
+export function removeImages(paths: ContainerdPaths, references: readonly string[]): void {
+  if (references.length > 0) ctr(paths, ['images', 'rm', ...references]);
 }
 
 /** The references containerd's CRI namespace holds. */
 export function listImages(paths: ContainerdPaths): string[] {
   return ctr(paths, ['images', 'ls', '-q']).split('\n').filter(Boolean);
+}
+
+/**
+ * Each reference containerd's CRI namespace holds, with the digest of the manifest it names. The
+ * CRI plugin adds a `sha256:<image id>` reference beside each name, naming the same manifest.
+ */
+export function listImageTargets(paths: ContainerdPaths): Map<string, string> {
+  const [, ...rows] = ctr(paths, ['images', 'ls']).split('\n').filter(Boolean);
+  // Columns: REF TYPE DIGEST SIZE PLATFORMS LABELS (no reference or digest holds a space).
+  return new Map(rows.map((row) => row.trim().split(/\s+/)).map(([reference = '', , digest = '']) => [reference, digest]));
 }
 
 /**

@@ -27,7 +27,6 @@ import {
   ContainerdPaths,
   containerdAnswers,
   containerdPaths,
-  importImages,
   listImages,
   PAUSE_IMAGE,
   readImageIndex,
@@ -38,6 +37,7 @@ import { CLUSTER_DNS_IP, STORAGE_CLASS, coreDnsObjects, kubeRouterRbac, nodeStor
 import { NODE_IP, NODE_NAME, healthyInNode, runInNode } from './node-network';
 import { KubeletPki, makeKubeletPki } from './node-pki';
 import { IMAGES_DIR, engineBinary } from './paths';
+import { IMAGE_STORE_DIR, closeImageStore, imageStorePaths, openImageStore, syncImages } from './image-store';
 import { WATCHED_SYSCTLS } from './host-state';
 
 /** The pod range of the node (the controller-manager allocates the first /24 of the cluster's). */
@@ -58,6 +58,8 @@ export interface RealNodeState {
   readonly sysctls: Record<string, string>;
   /** Entries of the runtime folders and cgroups that existed before (the rest is ours to remove). */
   readonly runtimeEntries: string[];
+  /** The image store containerd's root is in (tools/cluster/image-store.ts); absent in older state files. */
+  readonly imageStoreDir?: string;
 }
 
 /** Starts one component; the cluster's starter wraps it into the node's namespace. */
@@ -130,6 +132,7 @@ export function recordHostBefore(clusterDir: string, runtimePaths: readonly stri
       ...runtimePaths.filter(existsSync).flatMap((path) => [path, ...readdirSync(path).map((name) => join(path, name))]),
       ...nodeCgroupRoots().filter(existsSync),
     ],
+    imageStoreDir: IMAGE_STORE_DIR,
   };
 }
 
@@ -141,15 +144,16 @@ function restoreSysctls(node: RealNodeState): void {
 export async function startRealNode(context: NodeContext, node: RealNodeState): Promise<void> {
   const { start, log } = context;
   mkdirSync(node.dir, { recursive: true, mode: 0o700 });
-  const containerd = containerdPaths(node.dir);
+  const store = imageStorePaths(node.imageStoreDir);
+  const containerd = containerdPaths(node.dir, openImageStore(store, unmountAllUnder));
   writeContainerdConfig(containerd, node.dir, NODE_POD_CIDR);
   await start('containerd', '/usr/bin/containerd', ['--config', containerd.config], async () => containerdAnswers(containerd));
 
   const images = readImageIndex(IMAGES_DIR);
   const importBegan = Date.now();
-  importImages(containerd, images);
+  const synced = syncImages(store, containerd, images);
   log(
-    `cluster: ${`images (${images.length})`.padEnd(24)} imported in ${String(Date.now() - importBegan).padStart(5)} ms  (${listImages(containerd).length} references)`,
+    `cluster: ${'images'.padEnd(24)} ready in ${String(Date.now() - importBegan).padStart(5)} ms  (imported ${synced.imported.length}, kept ${synced.reused.length} from the last node, removed ${synced.removed.length}; ${listImages(containerd).length} references)`,
   );
 
   const pki = makeKubeletPki(join(context.clusterDir, 'pki'), { name: NODE_NAME, ip: NODE_IP });
@@ -330,6 +334,24 @@ function mountsUnder(prefix: string): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
+/** Unmounts (lazily) everything mounted under a folder, deepest first. */
+function unmountAllUnder(dir: string): void {
+  for (const point of mountsUnder(dir)) spawnSync('/usr/bin/umount', ['--lazy', point]);
+}
+
+/** Whether a process runs with this command-line argument (a containerd with this node's config). */
+function processWithArgument(argument: string): boolean {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(argument);
+      } catch {
+        return false;
+      }
+    });
+}
+
 /**
  * Undoes what the node left on the host once every process has stopped: shims still running,
  * mounts, pod network namespace files, cgroups, runtime folder entries and sysctls. Returns a
@@ -356,6 +378,7 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
     if (result.status === 0) done.push(`unmounted ${point}`);
   };
   for (const point of mountsUnder(node.dir)) unmount(point);
+  if (node.imageStoreDir) for (const point of mountsUnder(node.imageStoreDir)) unmount(point);
   // The pods' network namespaces (containerd names them cni-<uuid>); other tools' are left alone.
   for (const point of mountsUnder('/run/netns')) if (/^\/run\/netns\/cni-/.test(point) && ours(point)) unmount(point);
   for (const point of mountsUnder('/run/containerd')) if (point !== '/run/containerd' && ours(point)) unmount(point);
@@ -403,5 +426,14 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
     }
   }
   restoreSysctls(node);
+  // The images stay for the next node once nothing of this one runs or is mounted in their store.
+  if (node.imageStoreDir && existsSync(node.imageStoreDir)) {
+    if (mountsUnder(node.imageStoreDir).length === 0 && !processWithArgument(containerdPaths(node.dir).config)) {
+      closeImageStore(imageStorePaths(node.imageStoreDir));
+      done.push(`kept the images in ${node.imageStoreDir}`);
+    } else {
+      done.push(`could not close the image store ${node.imageStoreDir}: it is emptied at the next start`);
+    }
+  }
   return done;
 }

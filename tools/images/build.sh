@@ -14,7 +14,8 @@
 # static binaries from .engines/bin (tools/engines/build.sh; an image whose binary is not built
 # yet is skipped with a line saying so); Tekton's images are laid out as ko lays them out
 # (tools/images/ko-app.sh) around the commands `tools/engines/build.sh tekton-images` builds.
-# Each image is rebuilt only when its inputs changed (a stamp per image under .engines/images/stamps).
+# Each image is rebuilt only when its inputs changed (a stamp per image under .engines/images/stamps);
+# a full build is skipped as a whole while nothing changed since the last one (inputs_fingerprint).
 # Needs root (umoci keeps file owners; mmdebstrap); installs missing Debian packages itself.
 set -euo pipefail
 IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +24,8 @@ OUT_DIR="$REPO_DIR/.engines/images"
 WORK_DIR="$OUT_DIR/work"
 STAMP_DIR="$OUT_DIR/stamps"
 SPEC="$IMAGES_DIR/stand-ins.json"
+# The inputs_fingerprint (below) of the last full build that succeeded.
+FINGERPRINT_FILE="$OUT_DIR/inputs.fingerprint"
 
 # shellcheck source=tools/images/lib.sh
 source "$IMAGES_DIR/lib.sh"
@@ -47,6 +50,24 @@ source "$IMAGES_DIR/git.sh"
 # shellcheck source=tools/images/kaniko.sh
 source "$IMAGES_DIR/kaniko.sh"
 
+# inputs_fingerprint — a quick fingerprint of everything the images are made from and of what the
+# last build left: these scripts and specs (content), the Go modules' pins (content), Go's version,
+# the engines' binaries, apt's package lists, dpkg's database and the archives, stamps and index
+# (size and modification time, as the CLI's build stamp trusts them). While it is the one a full
+# build recorded, no image can be stale, and the per-image checks (which hash binaries and ask
+# `go list` and apt, about 1 s an image) are skipped.
+inputs_fingerprint() {
+  {
+    find "$IMAGES_DIR" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    cat "$REPO_DIR"/tools/engines/*/go.mod "$REPO_DIR"/tools/engines/*/go.sum
+    go version 2>/dev/null || true
+    cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null || true
+    find "$REPO_DIR/.engines/bin" /var/lib/apt/lists /var/lib/dpkg/status "$OUT_DIR" \
+      -path "$WORK_DIR" -prune -o -type f ! -name "$(basename "$FINGERPRINT_FILE")" ! -name .lock -printf '%p %s %T@\n' 2>/dev/null |
+      LC_ALL=C sort
+  } | sha256sum | cut -d' ' -f1
+}
+
 [[ $EUID == 0 ]] || die "run as root (umoci must keep the files' owners; mmdebstrap and apt-get need it)"
 command -v apt-get >/dev/null || die "needs a Debian-based host (apt-get, mmdebstrap)"
 ensure_packages jq file gcc libc6-dev make bzip2 xz-utils dpkg-dev mmdebstrap umoci skopeo ca-certificates tzdata
@@ -64,6 +85,13 @@ for name in "${names[@]}"; do
 done
 
 total_start=$SECONDS
+full_build=0
+[[ $# -eq 0 ]] && full_build=1
+if [[ $full_build == 1 && -f "$FINGERPRINT_FILE" && "$(cat "$FINGERPRINT_FILE")" == "$(inputs_fingerprint)" ]]; then
+  log "every image is up to date: nothing they are made from changed since the last full build ($((SECONDS - total_start)) s)"
+  exit 0
+fi
+rm -f "$FINGERPRINT_FILE"
 for name in "${names[@]}"; do
   case "$(spec "$name" .builder)" in
     pause) build_pause ;;
@@ -95,4 +123,5 @@ echo "$index" >"$OUT_DIR/index.json"
 if grep -qE "$OUT_DIR|/mmdebstrap\." /proc/self/mountinfo; then
   die "still mounted: $(grep -E "$OUT_DIR|/mmdebstrap\." /proc/self/mountinfo | cut -d' ' -f5 | tr '\n' ' ')"
 fi
+[[ $full_build == 0 ]] || inputs_fingerprint >"$FINGERPRINT_FILE"
 log "done in $((SECONDS - total_start)) s; $(jq '.images | length' "$OUT_DIR/index.json") images in $OUT_DIR/index.json"
