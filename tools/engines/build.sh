@@ -190,8 +190,10 @@ for group in "${groups[@]}"; do
       ;;
     tekton)
       # Our loopback wrappers of Tekton's Pipelines controller and of Triggers' sink and core
-      # interceptors, and the in-process admission check (tools/engines/tekton/cmd/*).
-      build_group tekton tekton "-s -w" ./cmd/pipelines-controller \
+      # interceptors, and the in-process admission check (tools/engines/tekton/cmd/*). Static, as
+      # tekton-images is: one compiled copy of the module's packages in Go's cache serves both
+      # (with cgo every package above net would be compiled twice).
+      CGO_ENABLED=0 build_group tekton tekton "-s -w" ./cmd/pipelines-controller \
         ./cmd/el-sink ./cmd/core-interceptors ./cmd/tekton-admission
       # The Triggers release's ClusterRoles and core ClusterInterceptors, from its module.
       triggers_dir="$(cd "$ENGINES_DIR/tekton" && go list -m -f '{{.Dir}}' github.com/tektoncd/triggers)"
@@ -204,7 +206,7 @@ for group in "${groups[@]}"; do
         "$REPO_DIR/.engines/tekton-release/pipeline-config/"
       ;;
     tekton-admission)
-      build_group tekton-admission tekton "-s -w" ./cmd/tekton-admission
+      CGO_ENABLED=0 build_group tekton-admission tekton "-s -w" ./cmd/tekton-admission
       ;;
     tekton-wasm)
       # Every dependency of tekton-admission builds for wasip1 as it is: no stand-ins.

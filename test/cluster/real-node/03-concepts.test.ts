@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { containerdPaths } from '../../../tools/cluster/containerd';
 import { readClusterState, startClusterProcessAgain, stopClusterProcess } from '../../../tools/cluster/local-cluster';
 import { NODE_NAME } from '../../../tools/cluster/node-network';
-import { PAUSE_IMAGE } from '../../../tools/cluster/containerd';
+import { PAUSE_IMAGE, readImageIndex } from '../../../tools/cluster/containerd';
+import { IMAGES_DIR } from '../../../tools/cluster/paths';
 import { applyExercises, onNode, sh, until } from './support';
 
 const nodeDir = () => readClusterState()!.realNode!.dir;
@@ -25,6 +26,15 @@ const show = (command: string, output: string) => console.log(`$ ${command}\n${o
 beforeAll(async () => {
   await applyExercises();
 }, 300_000);
+
+test('the node starts with the stand-in images and nothing else, as a fresh import leaves it (the images kept from the last node included)', () => {
+  // No suite before this one pulls; exercise 8's suite, after it, pulls from the in-cluster registry.
+  const archives = new Set(readImageIndex(IMAGES_DIR).map((image) => image.reference));
+  const names = ctr('images', 'ls', '-q')
+    .stdout.split('\n')
+    .filter((reference) => reference !== '' && !reference.startsWith('sha256:'));
+  expect(names.sort()).toEqual([...archives].sort());
+});
 
 test('the runtime holds one pause sandbox per pod (the infra container), from the pause image', () => {
   const images = ctr('images', 'ls', '-q');
