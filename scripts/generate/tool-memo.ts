@@ -5,7 +5,7 @@
  * digest is unchanged their last outputs are reused instead of running them again.
  *
  * Correct when the inputs name everything the tool reads: the repository's files are listed (and
- * test/docs/tool-memo.test.ts holds the list to what the TypeScript program reads); the packages
+ * test/build/tool-memo.test.ts holds the list to what the TypeScript program reads); the packages
  * count through package-lock.json. The cache is in node_modules/.cache, so `npm ci` starts cold.
  * A lock makes two processes that miss at once (two jest workers) run the tool once.
  */
