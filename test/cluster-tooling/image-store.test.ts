@@ -57,8 +57,8 @@ test('closing a store that was never opened writes nothing', () => {
 
 test("containerd's root is the store's, and everything else stays in the node's folder", () => {
   const node = join(dir, 'node');
-  const paths = containerdPaths(node, join(dir, 'store', 'root'));
-  writeContainerdConfig(paths, node, '10.244.0.0/24');
+  const paths = containerdPaths(node);
+  writeContainerdConfig(paths, node, '10.244.0.0/24', join(dir, 'store', 'root'));
   const toml = readFileSync(paths.config, 'utf8');
   expect(toml).toContain(`root = "${join(dir, 'store', 'root')}"`);
   const absolute = [...toml.matchAll(/"(\/[^"]*)"/g)].map((m) => m[1]!);

@@ -19,8 +19,6 @@ const CRI_NAMESPACE = 'k8s.io';
 /** Where one node's containerd keeps everything. */
 export interface ContainerdPaths {
   readonly dir: string;
-  /** Its root: content, image metadata, unpacked layers (tools/cluster/image-store.ts keeps it between nodes). */
-  readonly root: string;
   readonly config: string;
   readonly socket: string;
   readonly cniConfDir: string;
@@ -28,12 +26,10 @@ export interface ContainerdPaths {
   readonly registryHostsDir: string;
 }
 
-/** containerd's paths for a node: all in its folder, but the root when one is given. */
-export function containerdPaths(nodeDir: string, root?: string): ContainerdPaths {
+export function containerdPaths(nodeDir: string): ContainerdPaths {
   const dir = join(nodeDir, 'containerd');
   return {
     dir,
-    root: root ?? join(dir, 'root'),
     config: join(dir, 'config.toml'),
     socket: join(dir, 'containerd.sock'),
     cniConfDir: join(nodeDir, 'cni', 'net.d'),
@@ -44,15 +40,21 @@ export function containerdPaths(nodeDir: string, root?: string): ContainerdPaths
 /**
  * Writes containerd's configuration and the pods' CNI network (a bridge `cni0` with the node as
  * gateway, addresses from the node's pod range, no masquerading: pods reach only what is in
- * the node's namespace).
+ * the node's namespace). `root` holds the images (content, metadata, unpacked layers): the
+ * real node passes the store that outlives it (tools/cluster/image-store.ts).
  */
-export function writeContainerdConfig(paths: ContainerdPaths, nodeDir: string, podCidr: string): void {
+export function writeContainerdConfig(
+  paths: ContainerdPaths,
+  nodeDir: string,
+  podCidr: string,
+  root: string = join(paths.dir, 'root'),
+): void {
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.cniConfDir, { recursive: true });
   const state = join(paths.dir, 'state');
   const toml = `# Written by tools/cluster/containerd.ts for the local real-node cluster.
 version = 2
-root = "${paths.root}"
+root = "${root}"
 state = "${state}"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
 

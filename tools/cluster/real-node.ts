@@ -145,8 +145,8 @@ export async function startRealNode(context: NodeContext, node: RealNodeState): 
   const { start, log } = context;
   mkdirSync(node.dir, { recursive: true, mode: 0o700 });
   const store = imageStorePaths(node.imageStoreDir);
-  const containerd = containerdPaths(node.dir, openImageStore(store, unmountAllUnder));
-  writeContainerdConfig(containerd, node.dir, NODE_POD_CIDR);
+  const containerd = containerdPaths(node.dir);
+  writeContainerdConfig(containerd, node.dir, NODE_POD_CIDR, openImageStore(store, unmountAllUnder));
   await start('containerd', '/usr/bin/containerd', ['--config', containerd.config], async () => containerdAnswers(containerd));
 
   const images = readImageIndex(IMAGES_DIR);
@@ -334,9 +334,14 @@ function mountsUnder(prefix: string): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-/** Unmounts (lazily) everything mounted under a folder, deepest first. */
-function unmountAllUnder(dir: string): void {
-  for (const point of mountsUnder(dir)) spawnSync('/usr/bin/umount', ['--lazy', point]);
+/** Unmounts a mount point lazily; whether it was unmounted. */
+function unmount(point: string): boolean {
+  return spawnSync('/usr/bin/umount', ['--lazy', point], { encoding: 'utf8' }).status === 0;
+}
+
+/** Unmounts everything mounted under a folder, deepest first; returns what it unmounted. */
+function unmountAllUnder(dir: string): string[] {
+  return mountsUnder(dir).filter(unmount);
 }
 
 /** Whether a process runs with this command-line argument (a containerd with this node's config). */
@@ -373,15 +378,14 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
   }
   const before = new Set(node.runtimeEntries);
   const ours = (path: string) => !before.has(path);
-  const unmount = (point: string) => {
-    const result = spawnSync('/usr/bin/umount', ['--lazy', point], { encoding: 'utf8' });
-    if (result.status === 0) done.push(`unmounted ${point}`);
+  const unmountAndSay = (point: string) => {
+    if (unmount(point)) done.push(`unmounted ${point}`);
   };
-  for (const point of mountsUnder(node.dir)) unmount(point);
-  if (node.imageStoreDir) for (const point of mountsUnder(node.imageStoreDir)) unmount(point);
+  for (const dir of node.imageStoreDir ? [node.dir, node.imageStoreDir] : [node.dir])
+    for (const point of unmountAllUnder(dir)) done.push(`unmounted ${point}`);
   // The pods' network namespaces (containerd names them cni-<uuid>); other tools' are left alone.
-  for (const point of mountsUnder('/run/netns')) if (/^\/run\/netns\/cni-/.test(point) && ours(point)) unmount(point);
-  for (const point of mountsUnder('/run/containerd')) if (point !== '/run/containerd' && ours(point)) unmount(point);
+  for (const point of mountsUnder('/run/netns')) if (/^\/run\/netns\/cni-/.test(point) && ours(point)) unmountAndSay(point);
+  for (const point of mountsUnder('/run/containerd')) if (point !== '/run/containerd' && ours(point)) unmountAndSay(point);
   // Keep the pods' logs with the components' for a failure report, before they go.
   if (existsSync('/var/log/pods')) {
     for (const name of readdirSync('/var/log/pods').filter((n) => ours(join('/var/log/pods', n)))) {
@@ -408,7 +412,7 @@ export function cleanUpNodeHost(node: RealNodeState, containerdSocket = containe
     }
     // A folder the node made goes too once empty (ip netns made /run/netns a mount of itself).
     if (ours(folder) && readdirSync(folder).length === 0) {
-      if (mountsUnder(folder).includes(folder)) unmount(folder);
+      if (mountsUnder(folder).includes(folder)) unmountAndSay(folder);
       rmdirSync(folder);
       done.push(`removed ${folder}`);
     }
